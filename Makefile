@@ -1,0 +1,144 @@
+# SourcePrep: cross-compiled with mingw-w64 for Windows (x86_64 and i686, Server 2003
+# baseline); core is also built natively for the unit tests and the fuzzers.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+VERSION := $(shell sed -n 's/^#define SP_VERSION "\(.*\)"/\1/p' core/version.h)
+CACHE ?= /var/cache/sourceprep
+DEPS_ROOT ?= $(CACHE)/deps/current
+BUILD := build
+
+WINDEFS := -D_WIN32_WINNT=0x0502 -DWINVER=0x0502 -DUNICODE -D_UNICODE -DCURL_STATICLIB
+WARN := -Wall -Wextra -Werror=implicit-function-declaration -Wno-missing-field-initializers
+WINCFLAGS := -std=gnu11 -O2 $(WARN) $(WINDEFS) -I. -municode
+WINLIBS := -lcurl -lcjson -lcomctl32 -lcomdlg32 -lshell32 -lole32 -loleaut32 -luuid -lgdi32 \
+           -luser32 -ladvapi32 -lws2_32 -lcrypt32 -lsecur32 -lnetapi32 -lversion
+WINLDFLAGS := -municode -static -s -Wl,--dynamicbase,--nxcompat
+
+CORE_SRC := $(wildcard core/*.c core/sys/*.c)
+SIM_SRC := $(wildcard core/sys/sim/*.c)
+WIN32_SRC := $(wildcard core/sys/win32/*.c)
+POSIX_SRC := $(wildcard core/sys/posix/*.c)
+APP_SRC := $(wildcard wizard/*.c pages/*.c)
+HEADERS := $(wildcard core/*.h core/sys/*.h core/sys/*/*.h wizard/*.h pages/*.h resources/*.h)
+RES_DEPS := $(wildcard resources/*.rc resources/lang/*.rc resources/*.manifest resources/*.ico \
+            resources/*.json resources/*.h) core/msgids.h
+
+PRODUCT_SRC := $(CORE_SRC) $(SIM_SRC) $(WIN32_SRC)
+
+# ---- Windows builds: $(BUILD)/x64 and $(BUILD)/x86 ----------------------------------
+define winarch
+$(1)_CC := $(2)-gcc
+$(1)_WINDRES := $(2)-windres
+$(1)_DEPS := $(DEPS_ROOT)/$(2)
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$(PRODUCT_SRC) $$(APP_SRC))
+$(1)_LIBOBJ := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$(PRODUCT_SRC))
+
+$(BUILD)/$(1)/obj/%.o: %.c $$(HEADERS) | $(DEPS_ROOT)/$(2)/.complete
+	@mkdir -p $$(@D)
+	$$($(1)_CC) $$(WINCFLAGS) -I$$($(1)_DEPS)/include -c $$< -o $$@
+
+$(BUILD)/$(1)/obj/resources.o: $$(RES_DEPS)
+	@mkdir -p $$(@D)
+	$$($(1)_WINDRES) -I. -Iresources $(WINDEFS) -c 65001 -O coff resources/sourceprep.rc $$@
+
+$(BUILD)/$(1)/sourceprep.exe: $$($(1)_OBJ) $(BUILD)/$(1)/obj/resources.o
+	$$($(1)_CC) $$(WINLDFLAGS) -mwindows -o $$@ $$^ -L$$($(1)_DEPS)/lib $$(WINLIBS)
+
+$(BUILD)/$(1)/libsourceprep.a: $$($(1)_LIBOBJ)
+	rm -f $$@; $(2)-ar rcs $$@ $$^
+endef
+$(eval $(call winarch,x64,x86_64-w64-mingw32))
+$(eval $(call winarch,x86,i686-w64-mingw32))
+
+$(DEPS_ROOT)/%/.complete:
+	bash scripts/build-deps.sh
+
+.PHONY: all deps run screenshots test test-unit test-win32 test-gui test-imports test-project \
+        test-fuzz fuzz bench dist clean
+
+all: $(BUILD)/x64/sourceprep.exe $(BUILD)/x86/sourceprep.exe
+
+deps:
+	bash scripts/install-deps.sh
+	bash scripts/build-deps.sh
+
+# ---- Wine test programs (x64 only: 32-bit Wine cannot be installed here) ------------
+WINTEST_SRC := $(wildcard tests/win32/test_*.c)
+WINTEST_EXE := $(patsubst tests/win32/%.c,$(BUILD)/x64/tests/%.exe,$(WINTEST_SRC))
+WINTEST_HELPERS := $(filter-out $(WINTEST_SRC),$(wildcard tests/win32/*.c))
+
+$(BUILD)/x64/tests/test_%.exe: tests/win32/test_%.c $(WINTEST_HELPERS) $(BUILD)/x64/libsourceprep.a \
+                               $(wildcard tests/win32/*.h)
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -I$(x64_DEPS)/include -mconsole -static -o $@ $< $(WINTEST_HELPERS) \
+	    $(BUILD)/x64/libsourceprep.a -L$(x64_DEPS)/lib $(WINLIBS)
+
+$(BUILD)/x64/tests/child.exe: tests/win32/child/child.c
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $<
+
+$(BUILD)/x64/tests/guitest.exe: $(wildcard tests/gui/*.c tests/gui/*.h) wizard/messages.h resources/resource.h
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $(wildcard tests/gui/*.c) -lcomctl32 -lgdi32 -luser32
+
+wintests: $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/guitest.exe all
+
+# ---- Native unit tests (cmocka, ASan + UBSan) ----------------------------------------
+NATIVE := $(BUILD)/native
+NCFLAGS := -std=c11 -g -O1 $(WARN) -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+           -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+NATIVE_LIB_SRC := $(CORE_SRC) $(SIM_SRC) $(POSIX_SRC)
+NATIVE_LIB_OBJ := $(patsubst %.c,$(NATIVE)/obj/%.o,$(NATIVE_LIB_SRC))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(NATIVE)/%,$(UNIT_SRC))
+
+$(NATIVE)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
+	gcc $(NCFLAGS) -c $< -o $@
+
+$(NATIVE)/libcore.a: $(NATIVE_LIB_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+$(NATIVE)/test_%: tests/unit/test_%.c $(UNIT_HELPERS) $(NATIVE)/libcore.a $(wildcard tests/unit/*.h)
+	gcc $(NCFLAGS) -o $@ $< $(UNIT_HELPERS) $(NATIVE)/libcore.a -lcmocka -lcjson
+
+unittests: $(UNIT_BIN)
+
+# ---- Fuzzers (libFuzzer) -------------------------------------------------------------
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FCFLAGS := -std=c11 -g -O1 -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+           -fsanitize=fuzzer,address,undefined
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(NATIVE_LIB_SRC) $(HEADERS)
+	@mkdir -p $(@D)
+	clang $(FCFLAGS) -o $@ $< $(NATIVE_LIB_SRC) -lcjson
+
+fuzzers: $(FUZZ_BIN)
+
+# ---- Entry points ----------------------------------------------------------------------
+run:
+	bash scripts/run.sh
+
+screenshots:
+	bash scripts/screenshots.sh
+
+test:
+	bash scripts/test.sh
+
+bench:
+	bash scripts/bench.sh
+
+dist: all
+	rm -rf $(BUILD)/dist; mkdir -p $(BUILD)/dist/sourceprep-$(VERSION)
+	cp $(BUILD)/x64/sourceprep.exe $(BUILD)/dist/sourceprep-$(VERSION)/sourceprep-x64.exe
+	cp $(BUILD)/x86/sourceprep.exe $(BUILD)/dist/sourceprep-$(VERSION)/sourceprep-x86.exe
+	cp README.md $(BUILD)/dist/sourceprep-$(VERSION)/
+	cd $(BUILD)/dist && rm -f ../sourceprep-$(VERSION).zip && zip -qr ../sourceprep-$(VERSION).zip sourceprep-$(VERSION)
+	@echo "dist: $(BUILD)/sourceprep-$(VERSION).zip"
+
+clean:
+	rm -rf $(BUILD)

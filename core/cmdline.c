@@ -1,0 +1,121 @@
+/* The command line, Windows style: /x and -x alike, /name:value, case-insensitive. */
+#include "core/cmdline.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/step.h"
+#include "core/strutil.h"
+
+static int take_value(const char *arg, const char *name, char *out, size_t outlen,
+                      sp_cmdline *cl, int *matched)
+{
+    size_t n = strlen(name);
+    *matched = 0;
+    if (sp_strnicmp(arg, name, n) != 0 || (arg[n] != ':' && arg[n] != '='))
+        return 1;
+    *matched = 1;
+    if (!arg[n + 1]) {
+        snprintf(cl->error, sizeof cl->error, "/%s needs a value, as in /%s:VALUE", name, name);
+        return 0;
+    }
+    if (strlen(arg + n + 1) >= outlen) {
+        snprintf(cl->error, sizeof cl->error, "The value of /%s is too long.", name);
+        return 0;
+    }
+    sp_strlcpy(out, arg + n + 1, outlen);
+    return 1;
+}
+
+static const char *const flags[] = {"?", "h", "help", "demo", "check", "apply", "undo", "yes"};
+
+sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
+{
+    char style[16] = "";
+    memset(cl, 0, sizeof *cl);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int m = 0, known = 0;
+        if (a[0] != '/' && a[0] != '-') {
+            snprintf(cl->error, sizeof cl->error, "Unexpected argument \"%.200s\". Type /? for help.", a);
+            return SP_ERR_INVALID;
+        }
+        a++;
+        if (a[0] == '-')
+            a++; /* --help as well */
+        for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++) {
+            if (sp_stricmp(a, flags[f]) != 0)
+                continue;
+            known = 1;
+            switch (f) {
+            case 0: case 1: case 2: cl->help = 1; break;
+            case 3: cl->demo = 1; break;
+            case 4: cl->check = 1; break;
+            case 5: cl->apply = 1; break;
+            case 6: cl->undo = 1; break;
+            case 7: cl->yes = 1; break;
+            }
+        }
+        if (known)
+            continue;
+        if (!take_value(a, "profile", cl->profile, sizeof cl->profile, cl, &m) ||
+            (!m && !take_value(a, "root", cl->root, sizeof cl->root, cl, &m)) ||
+            (!m && !take_value(a, "step", cl->step, sizeof cl->step, cl, &m)) ||
+            (!m && !take_value(a, "report", cl->report, sizeof cl->report, cl, &m)) ||
+            (!m && !take_value(a, "page", cl->page, sizeof cl->page, cl, &m)) ||
+            (!m && !take_value(a, "style", style, sizeof style, cl, &m)))
+            return SP_ERR_INVALID;
+        if (!m) {
+            snprintf(cl->error, sizeof cl->error, "Unknown option \"%.200s\". Type /? for help.", argv[i]);
+            return SP_ERR_INVALID;
+        }
+    }
+    /* Step and page names are matched as typed in any case. */
+    for (char *c = cl->step; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c + 32);
+    for (char *c = cl->page; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c + 32);
+    if (style[0]) {
+        if (sp_stricmp(style, "wizard97") == 0)
+            cl->style = SP_STYLE_WIZARD97;
+        else if (sp_stricmp(style, "aero") == 0)
+            cl->style = SP_STYLE_AERO;
+        else if (sp_stricmp(style, "auto") != 0) {
+            snprintf(cl->error, sizeof cl->error, "/style takes wizard97, aero or auto.");
+            return SP_ERR_INVALID;
+        }
+    }
+    if (cl->demo && cl->profile[0]) {
+        snprintf(cl->error, sizeof cl->error, "Use /demo or /profile, not both.");
+        return SP_ERR_INVALID;
+    }
+    if (cl->step[0] && !sp_step_find(cl->step)) {
+        char list[200] = "";
+        for (size_t i = 0; i < sp_step_count; i++) {
+            strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+            strncat(list, sp_steps[i]->id, sizeof list - strlen(list) - 1);
+        }
+        snprintf(cl->error, sizeof cl->error, "There is no step \"%.24s\". Steps: %s.", cl->step, list);
+        return SP_ERR_INVALID;
+    }
+    if (cl->step[0] && cl->check == cl->apply) {
+        snprintf(cl->error, sizeof cl->error, "/step:%s needs either /check or /apply.", cl->step);
+        return SP_ERR_INVALID;
+    }
+    if (!cl->step[0] && (cl->check || cl->apply)) {
+        snprintf(cl->error, sizeof cl->error, "/check and /apply need /step:NAME.");
+        return SP_ERR_INVALID;
+    }
+    if (cl->page[0] && sp_stricmp(cl->page, "welcome") != 0 && sp_stricmp(cl->page, "finish") != 0 &&
+        !sp_step_find(cl->page)) {
+        snprintf(cl->error, sizeof cl->error, "There is no page \"%.24s\".", cl->page);
+        return SP_ERR_INVALID;
+    }
+    if (cl->root[0] && !cl->demo && !cl->profile[0]) {
+        snprintf(cl->error, sizeof cl->error, "/root is for /demo and /profile only.");
+        return SP_ERR_INVALID;
+    }
+    return SP_OK;
+}

@@ -1,0 +1,33 @@
+/* The command line, Windows style: /x and -x alike, /name:value, case-insensitive. */
+#ifndef SP_CMDLINE_H
+#define SP_CMDLINE_H
+
+#include "core/status.h"
+
+/* Documented exit codes (README, /?). */
+enum {
+    SP_EXIT_OK = 0,        /* done; for a check: the step's gate is open */
+    SP_EXIT_NOT_READY = 1, /* a step failed or still needs work */
+    SP_EXIT_CANNOT_RUN = 2 /* bad command line, unreadable profile or state, missing rights */
+};
+
+typedef enum { SP_STYLE_AUTO = 0, SP_STYLE_WIZARD97, SP_STYLE_AERO } sp_style;
+
+typedef struct {
+    int help;
+    int demo;
+    char profile[520]; /* /profile:FILE */
+    char root[520];    /* /root:DIR host folder of the simulated server's files */
+    char step[24];     /* /step:NAME */
+    int check, apply;
+    char report[520];  /* /report:FILE */
+    int undo, yes;
+    sp_style style;
+    char page[24];     /* /page:NAME start on this page */
+    char error[300];   /* what was wrong, for the user */
+} sp_cmdline;
+
+/* Parses argv[1..argc-1] (UTF-8). SP_ERR_INVALID with cl->error set when the line is bad. */
+sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl);
+
+#endif

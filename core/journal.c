@@ -1,0 +1,392 @@
+/* The change journal: write-ahead records with backups, persisted atomically, undone newest first. */
+#include "core/journal.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strutil.h"
+
+struct sp_journal {
+    sp_sys *sys;
+    char dir[400];
+    char path[480];
+    cJSON *entries; /* array, oldest first */
+    unsigned next_seq;
+};
+
+static const char *const kind_names[] = {"file_write", "file_remove", "reg_set", "reg_delete"};
+
+static int kind_from_name(const char *s, sp_change_kind *out)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (s && strcmp(s, kind_names[i]) == 0) {
+            *out = (sp_change_kind)i;
+            return 1;
+        }
+    return 0;
+}
+
+static sp_status save(sp_journal *j)
+{
+    char *text = cJSON_Print(j->entries);
+    sp_status st;
+    if (!text)
+        return SP_ERR_NOMEM;
+    st = j->sys->ops->file_write_atomic(j->sys, j->path, text, strlen(text));
+    free(text);
+    return st;
+}
+
+sp_status sp_journal_open(sp_sys *sys, const char *dir, sp_journal **out)
+{
+    sp_journal *j = calloc(1, sizeof *j);
+    unsigned char *data = NULL;
+    size_t size = 0;
+    sp_status st;
+    const cJSON *it;
+
+    *out = NULL;
+    if (!j)
+        return SP_ERR_NOMEM;
+    j->sys = sys;
+    sp_strlcpy(j->dir, dir, sizeof j->dir);
+    snprintf(j->path, sizeof j->path, "%s\\journal.json", dir);
+    st = sys->ops->file_read(sys, j->path, &data, &size);
+    if (st == SP_ERR_NOTFOUND) {
+        j->entries = cJSON_CreateArray();
+        st = j->entries ? SP_OK : SP_ERR_NOMEM;
+    } else if (st == SP_OK) {
+        j->entries = cJSON_ParseWithLength((const char *)data, size);
+        /* A damaged journal is never replaced: undo information would be lost. */
+        if (!cJSON_IsArray(j->entries)) {
+            sp_sys_fail(sys, SP_ERR_BADDATA,
+                        "The change journal %s is damaged; it was left untouched.", j->path);
+            st = SP_ERR_BADDATA;
+        }
+    }
+    free(data);
+    if (st != SP_OK) {
+        sp_journal_close(j);
+        return st;
+    }
+    j->next_seq = 1;
+    cJSON_ArrayForEach(it, j->entries) {
+        const cJSON *seq = cJSON_GetObjectItemCaseSensitive(it, "seq");
+        if (cJSON_IsNumber(seq) && seq->valuedouble >= j->next_seq && seq->valuedouble < 1e9)
+            j->next_seq = (unsigned)seq->valuedouble + 1;
+    }
+    *out = j;
+    return SP_OK;
+}
+
+void sp_journal_close(sp_journal *j)
+{
+    if (!j)
+        return;
+    cJSON_Delete(j->entries);
+    free(j);
+}
+
+static cJSON *new_entry(sp_journal *j, sp_change_kind kind, const char *step, const char *target)
+{
+    cJSON *e = cJSON_CreateObject();
+    if (!e)
+        return NULL;
+    cJSON_AddNumberToObject(e, "seq", j->next_seq);
+    cJSON_AddStringToObject(e, "kind", kind_names[kind]);
+    cJSON_AddStringToObject(e, "step", step);
+    cJSON_AddStringToObject(e, "target", target);
+    cJSON_AddNumberToObject(e, "time", (double)j->sys->ops->time_now(j->sys));
+    cJSON_AddBoolToObject(e, "undone", 0);
+    return e;
+}
+
+static sp_status commit_entry(sp_journal *j, cJSON *e)
+{
+    sp_status st;
+    cJSON_AddItemToArray(j->entries, e);
+    st = save(j);
+    if (st != SP_OK) {
+        /* Not recorded means not allowed to change anything. */
+        cJSON_Delete(cJSON_DetachItemFromArray(j->entries, cJSON_GetArraySize(j->entries) - 1));
+        return st;
+    }
+    j->next_seq++;
+    return SP_OK;
+}
+
+static sp_status backup_path(sp_journal *j, char *out, size_t outlen)
+{
+    char dir[440];
+    sp_status st;
+    snprintf(dir, sizeof dir, "%s\\backups", j->dir);
+    st = j->sys->ops->dir_create(j->sys, dir);
+    if (st != SP_OK)
+        return st;
+    snprintf(out, outlen, "%s\\%04u.bak", dir, j->next_seq);
+    return SP_OK;
+}
+
+sp_status sp_journal_file_write(sp_journal *j, const char *step, const char *path,
+                                const void *data, size_t size)
+{
+    sp_sys *sys = j->sys;
+    unsigned char *old = NULL;
+    size_t oldsize = 0;
+    char bak[480];
+    cJSON *e = NULL;
+    sp_status st = sys->ops->file_read(sys, path, &old, &oldsize);
+
+    if (st != SP_OK && st != SP_ERR_NOTFOUND)
+        return st;
+    e = new_entry(j, SP_CHANGE_FILE_WRITE, step, path);
+    if (!e) {
+        st = SP_ERR_NOMEM;
+        goto done;
+    }
+    if (st == SP_OK) {
+        if ((st = backup_path(j, bak, sizeof bak)) != SP_OK ||
+            (st = sys->ops->file_write_atomic(sys, bak, old, oldsize)) != SP_OK)
+            goto done;
+        cJSON_AddStringToObject(e, "backup", bak);
+    } else {
+        cJSON_AddNullToObject(e, "backup"); /* the file did not exist: undo deletes it */
+    }
+    st = commit_entry(j, e);
+    e = NULL;
+    if (st == SP_OK)
+        st = sys->ops->file_write_atomic(sys, path, data, size);
+done:
+    cJSON_Delete(e);
+    free(old);
+    return st;
+}
+
+sp_status sp_journal_file_remove(sp_journal *j, const char *step, const char *path)
+{
+    char bak[480];
+    sp_filestat fs = {0};
+    cJSON *e;
+    sp_status st = j->sys->ops->file_stat(j->sys, path, &fs);
+    if (st != SP_OK)
+        return st;
+    if (!fs.exists)
+        return SP_ERR_NOTFOUND;
+    if ((st = backup_path(j, bak, sizeof bak)) != SP_OK)
+        return st;
+    if (!(e = new_entry(j, SP_CHANGE_FILE_REMOVE, step, path)))
+        return SP_ERR_NOMEM;
+    cJSON_AddStringToObject(e, "backup", bak);
+    if ((st = commit_entry(j, e)) != SP_OK)
+        return st;
+    /* Moved, never deleted: the backup is the file itself. */
+    return j->sys->ops->file_move(j->sys, path, bak);
+}
+
+static char *hex_encode(const unsigned char *d, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *s = malloc(n * 2 + 1);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        s[2 * i] = digits[d[i] >> 4];
+        s[2 * i + 1] = digits[d[i] & 15];
+    }
+    s[2 * n] = '\0';
+    return s;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static sp_status hex_decode(const char *s, sp_regval *out)
+{
+    size_t n = strlen(s);
+    if (n % 2)
+        return SP_ERR_BADDATA;
+    out->data = malloc(n / 2 + 1);
+    if (!out->data)
+        return SP_ERR_NOMEM;
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return SP_ERR_BADDATA;
+        out->data[i] = (unsigned char)(hi << 4 | lo);
+    }
+    out->size = n / 2;
+    return SP_OK;
+}
+
+static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *step,
+                             sp_reg_view view, const char *key, const char *value,
+                             const sp_regval *val)
+{
+    sp_sys *sys = j->sys;
+    sp_regval old = {0};
+    char target[512];
+    cJSON *e, *o;
+    sp_status st = sys->ops->reg_get(sys, view, key, value, &old);
+
+    if (st != SP_OK && st != SP_ERR_NOTFOUND)
+        return st;
+    snprintf(target, sizeof target, "%s\\%s", key, value);
+    if (!(e = new_entry(j, kind, step, target))) {
+        sp_regval_free(&old);
+        return SP_ERR_NOMEM;
+    }
+    cJSON_AddNumberToObject(e, "view", view);
+    cJSON_AddStringToObject(e, "key", key);
+    cJSON_AddStringToObject(e, "value", value);
+    if (st == SP_OK) {
+        char *hex = hex_encode(old.data, old.size);
+        o = cJSON_AddObjectToObject(e, "old");
+        cJSON_AddNumberToObject(o, "type", old.type);
+        cJSON_AddStringToObject(o, "hex", hex ? hex : "");
+        free(hex);
+    } else {
+        cJSON_AddNullToObject(e, "old");
+    }
+    sp_regval_free(&old);
+    if ((st = commit_entry(j, e)) != SP_OK)
+        return st;
+    if (kind == SP_CHANGE_REG_SET)
+        return sys->ops->reg_set(sys, view, key, value, val);
+    st = sys->ops->reg_delete_value(sys, view, key, value);
+    return st == SP_ERR_NOTFOUND ? SP_OK : st;
+}
+
+sp_status sp_journal_reg_set(sp_journal *j, const char *step, sp_reg_view view, const char *key,
+                             const char *value, const sp_regval *val)
+{
+    return journal_reg(j, SP_CHANGE_REG_SET, step, view, key, value, val);
+}
+
+sp_status sp_journal_reg_delete(sp_journal *j, const char *step, sp_reg_view view,
+                                const char *key, const char *value)
+{
+    return journal_reg(j, SP_CHANGE_REG_DELETE, step, view, key, value, NULL);
+}
+
+static const char *str_of(const cJSON *e, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static sp_status undo_file(sp_sys *sys, sp_change_kind kind, const char *target, const char *bak)
+{
+    unsigned char *data = NULL;
+    size_t size = 0;
+    sp_status st;
+    if (kind == SP_CHANGE_FILE_REMOVE) {
+        if (!bak)
+            return SP_ERR_BADDATA;
+        return sys->ops->file_move(sys, bak, target);
+    }
+    if (!bak) {
+        st = sys->ops->file_delete(sys, target);
+        return st == SP_ERR_NOTFOUND ? SP_OK : st;
+    }
+    if ((st = sys->ops->file_read(sys, bak, &data, &size)) != SP_OK)
+        return st;
+    st = sys->ops->file_write_atomic(sys, target, data, size);
+    free(data);
+    return st;
+}
+
+static sp_status undo_reg(sp_sys *sys, const cJSON *e)
+{
+    const char *key = str_of(e, "key"), *value = str_of(e, "value");
+    const cJSON *view = cJSON_GetObjectItemCaseSensitive(e, "view");
+    const cJSON *old = cJSON_GetObjectItemCaseSensitive(e, "old");
+    sp_regval v = {0};
+    sp_status st;
+
+    if (!key || !value || !cJSON_IsNumber(view) || view->valueint < 0 || view->valueint > 2)
+        return SP_ERR_BADDATA;
+    if (cJSON_IsNull(old) || !old) {
+        st = sys->ops->reg_delete_value(sys, (sp_reg_view)view->valueint, key, value);
+        return st == SP_ERR_NOTFOUND ? SP_OK : st;
+    }
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(old, "type");
+    const char *hex = str_of(old, "hex");
+    if (!cJSON_IsNumber(type) || !hex)
+        return SP_ERR_BADDATA;
+    v.type = (sp_reg_type)type->valueint;
+    if ((st = hex_decode(hex, &v)) == SP_OK)
+        st = sys->ops->reg_set(sys, (sp_reg_view)view->valueint, key, value, &v);
+    sp_regval_free(&v);
+    return st;
+}
+
+sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone)
+{
+    int n = cJSON_GetArraySize(j->entries);
+    sp_status st = SP_OK;
+    *undone = 0;
+    for (int i = n - 1; i >= 0; i--) {
+        cJSON *e = cJSON_GetArrayItem(j->entries, i);
+        sp_change_kind kind;
+        const char *target = str_of(e, "target");
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "undone")))
+            continue;
+        if (step && (!str_of(e, "step") || strcmp(str_of(e, "step"), step) != 0))
+            continue;
+        if (!kind_from_name(str_of(e, "kind"), &kind) || !target)
+            return sp_sys_fail(j->sys, SP_ERR_BADDATA, "Journal entry %d is damaged.", i + 1);
+        if (kind == SP_CHANGE_FILE_WRITE || kind == SP_CHANGE_FILE_REMOVE)
+            st = undo_file(j->sys, kind, target, str_of(e, "backup"));
+        else
+            st = undo_reg(j->sys, e);
+        if (st != SP_OK)
+            return st;
+        cJSON_ReplaceItemInObjectCaseSensitive(e, "undone", cJSON_CreateBool(1));
+        if ((st = save(j)) != SP_OK)
+            return st;
+        (*undone)++;
+    }
+    return st;
+}
+
+size_t sp_journal_count(const sp_journal *j)
+{
+    return (size_t)cJSON_GetArraySize(j->entries);
+}
+
+sp_status sp_journal_get(const sp_journal *j, size_t i, sp_change *out)
+{
+    const cJSON *e = cJSON_GetArrayItem(j->entries, (int)i);
+    const cJSON *seq, *time;
+    memset(out, 0, sizeof *out);
+    if (!e)
+        return SP_ERR_NOTFOUND;
+    if (!kind_from_name(str_of(e, "kind"), &out->kind))
+        return SP_ERR_BADDATA;
+    seq = cJSON_GetObjectItemCaseSensitive(e, "seq");
+    time = cJSON_GetObjectItemCaseSensitive(e, "time");
+    out->seq = cJSON_IsNumber(seq) ? (unsigned)seq->valuedouble : 0;
+    out->time = cJSON_IsNumber(time) ? (int64_t)time->valuedouble : 0;
+    sp_strlcpy(out->step, str_of(e, "step") ? str_of(e, "step") : "", sizeof out->step);
+    sp_strlcpy(out->target, str_of(e, "target") ? str_of(e, "target") : "", sizeof out->target);
+    out->undone = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "undone"));
+    return SP_OK;
+}
+
+int64_t sp_journal_last_change(const sp_journal *j)
+{
+    int64_t last = 0;
+    sp_change c;
+    for (size_t i = 0; i < sp_journal_count(j); i++)
+        if (sp_journal_get(j, i, &c) == SP_OK && !c.undone && c.time > last)
+            last = c.time;
+    return last;
+}

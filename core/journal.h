@@ -1,0 +1,51 @@
+/* The change journal: every change to the server is recorded, with a backup of what it
+ * replaces, before it is made; undo restores it byte for byte. */
+#ifndef SP_JOURNAL_H
+#define SP_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+#include "core/sys/sys.h"
+
+typedef struct sp_journal sp_journal;
+
+typedef enum {
+    SP_CHANGE_FILE_WRITE = 0,  /* a file written (created or replaced) */
+    SP_CHANGE_FILE_REMOVE,     /* a file moved into the backup folder */
+    SP_CHANGE_REG_SET,         /* a registry value set */
+    SP_CHANGE_REG_DELETE       /* a registry value deleted */
+} sp_change_kind;
+
+typedef struct {
+    unsigned seq;
+    sp_change_kind kind;
+    char step[24];
+    char target[512];   /* path, or "KEY\\value" for the registry */
+    int64_t time;
+    int undone;
+} sp_change;
+
+/* Opens (or creates) the journal kept in dir (<ProgramData>\SourcePrep). */
+sp_status sp_journal_open(sp_sys *sys, const char *dir, sp_journal **out);
+void sp_journal_close(sp_journal *j);
+
+sp_status sp_journal_file_write(sp_journal *j, const char *step, const char *path,
+                                const void *data, size_t size);
+sp_status sp_journal_file_remove(sp_journal *j, const char *step, const char *path);
+sp_status sp_journal_reg_set(sp_journal *j, const char *step, sp_reg_view view, const char *key,
+                             const char *value, const sp_regval *val);
+sp_status sp_journal_reg_delete(sp_journal *j, const char *step, sp_reg_view view,
+                                const char *key, const char *value);
+
+/* Undoes every change not yet undone, newest first (only those of step unless NULL).
+ * Stops at the first failure; *undone counts what was restored. */
+sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone);
+
+size_t sp_journal_count(const sp_journal *j);
+sp_status sp_journal_get(const sp_journal *j, size_t i, sp_change *out);
+/* Time of the newest change not undone; 0 if none. */
+int64_t sp_journal_last_change(const sp_journal *j);
+
+#endif

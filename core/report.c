@@ -1,0 +1,109 @@
+/* The report: the state, the server and the journal as one JSON document. */
+#include "core/report.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+#include "core/version.h"
+
+static void add_text(cJSON *o, const char *name, sp_text_fn text, void *user, unsigned id,
+                     const char *arg)
+{
+    char *s;
+    if (!text || !id)
+        return;
+    s = text(user, id, arg);
+    if (s)
+        cJSON_AddStringToObject(o, name, s);
+    free(s);
+}
+
+static cJSON *server_json(const sp_sysinfo *info)
+{
+    char line[400];
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    sp_sysinfo_describe(info, line, sizeof line);
+    cJSON_AddStringToObject(o, "summary", line);
+    cJSON_AddStringToObject(o, "product", sp_product_id(info->product));
+    cJSON_AddStringToObject(o, "product_name", info->product_name);
+    cJSON_AddStringToObject(o, "computer", info->os.computer);
+    cJSON_AddStringToObject(o, "domain", info->os.domain);
+    cJSON_AddBoolToObject(o, "domain_controller", info->is_dc);
+    cJSON_AddNumberToObject(o, "bits", info->bits);
+    cJSON_AddNumberToObject(o, "major", info->os.major);
+    cJSON_AddNumberToObject(o, "minor", info->os.minor);
+    cJSON_AddNumberToObject(o, "build", info->os.build);
+    cJSON_AddNumberToObject(o, "service_pack", info->os.sp_major);
+    cJSON_AddStringToObject(o, "exchange", info->exchange_name);
+    cJSON_AddNumberToObject(o, "exchange_service_pack", info->exchange_sp);
+    return o;
+}
+
+char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journal *journal,
+                     sp_text_fn text, void *user, int64_t now)
+{
+    char *out = NULL;
+    cJSON *doc = cJSON_CreateObject(), *steps, *changes;
+    unsigned applies = info ? sp_sysinfo_applicable(info) : ~0u;
+
+    if (!doc)
+        return NULL;
+    cJSON_AddStringToObject(doc, "schema", SP_REPORT_SCHEMA);
+    cJSON_AddStringToObject(doc, "wizard_version", SP_VERSION);
+    cJSON_AddNumberToObject(doc, "generated", (double)now);
+    if (info)
+        cJSON_AddItemToObject(doc, "server", server_json(info));
+    steps = cJSON_AddArrayToObject(doc, "steps");
+    for (size_t i = 0; steps && i < st->count; i++) {
+        const sp_step_state *s = &st->steps[i];
+        cJSON *o = cJSON_CreateObject(), *fa;
+        if (!o)
+            break;
+        cJSON_AddItemToArray(steps, o);
+        cJSON_AddStringToObject(o, "id", s->id);
+        cJSON_AddBoolToObject(o, "applies", (applies >> i) & 1);
+        cJSON_AddStringToObject(o, "result", sp_result_name(s->result));
+        cJSON_AddBoolToObject(o, "gate_open", sp_state_gate_open(st, s->id, now));
+        cJSON_AddBoolToObject(o, "stale", sp_state_is_stale(s, now));
+        cJSON_AddNumberToObject(o, "checked_at", (double)s->checked_at);
+        cJSON_AddBoolToObject(o, "manual", s->manual);
+        if (s->manual) {
+            cJSON_AddNumberToObject(o, "manual_at", (double)s->manual_at);
+            cJSON_AddStringToObject(o, "manual_reason", s->manual_reason ? s->manual_reason : "");
+        }
+        fa = cJSON_AddArrayToObject(o, "findings");
+        for (size_t k = 0; fa && k < s->findings.count; k++) {
+            const sp_finding *f = &s->findings.items[k];
+            cJSON *fo = cJSON_CreateObject();
+            if (!fo)
+                break;
+            cJSON_AddItemToArray(fa, fo);
+            cJSON_AddStringToObject(fo, "severity", sp_severity_name(f->severity));
+            cJSON_AddStringToObject(fo, "code", f->code);
+            add_text(fo, "title", text, user, f->title_id, f->arg);
+            add_text(fo, "recommendation", text, user, f->advice_id, f->arg);
+            if (f->evidence)
+                cJSON_AddStringToObject(fo, "evidence", f->evidence);
+        }
+    }
+    changes = cJSON_AddArrayToObject(doc, "changes");
+    for (size_t i = 0; journal && changes && i < sp_journal_count(journal); i++) {
+        static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete"};
+        sp_change c;
+        cJSON *o;
+        if (sp_journal_get(journal, i, &c) != SP_OK || !(o = cJSON_CreateObject()))
+            continue;
+        cJSON_AddItemToArray(changes, o);
+        cJSON_AddNumberToObject(o, "seq", c.seq);
+        cJSON_AddStringToObject(o, "step", c.step);
+        cJSON_AddStringToObject(o, "kind", kinds[c.kind]);
+        cJSON_AddStringToObject(o, "target", c.target);
+        cJSON_AddNumberToObject(o, "time", (double)c.time);
+        cJSON_AddBoolToObject(o, "undone", c.undone);
+    }
+    out = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    return out;
+}

@@ -1,0 +1,20 @@
+/* The report: the state, the server and the journal as one JSON document. */
+#ifndef SP_REPORT_H
+#define SP_REPORT_H
+
+#include <stdint.h>
+
+#include "core/journal.h"
+#include "core/state.h"
+#include "core/sysinfo.h"
+
+#define SP_REPORT_SCHEMA "sourceprep-report/1"
+
+/* Turns a string-table ID and an argument into text (UTF-8, heap); NULL leaves text out. */
+typedef char *(*sp_text_fn)(void *user, unsigned id, const char *arg);
+
+/* Heap JSON; journal and text may be NULL. */
+char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journal *journal,
+                     sp_text_fn text, void *user, int64_t now);
+
+#endif

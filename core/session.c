@@ -1,0 +1,62 @@
+/* One run of the wizard: the backend, what was detected, the state and the journal. */
+#include "core/session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/strutil.h"
+
+sp_status sp_session_open(sp_session *s, sp_sys *sys)
+{
+    char dir[400];
+    sp_status st;
+    int64_t now = sys->ops->time_now(sys);
+
+    memset(s, 0, sizeof *s);
+    s->sys = sys;
+    s->failed = SP_STAGE_DETECT;
+    if ((st = sp_sysinfo_detect(sys, &s->info)) != SP_OK)
+        return st;
+    s->failed = SP_STAGE_FOLDER;
+    if ((st = sys->ops->folder(sys, SP_FOLDER_PROGRAMDATA, dir, sizeof dir)) != SP_OK)
+        return st;
+    snprintf(s->data_dir, sizeof s->data_dir, "%s\\SourcePrep", dir);
+    snprintf(s->state_path, sizeof s->state_path, "%s\\state.json", s->data_dir);
+    if ((st = sys->ops->dir_create(sys, s->data_dir)) != SP_OK)
+        return st;
+    s->failed = SP_STAGE_STATE;
+    st = sp_state_load(sys, s->state_path, now, &s->state, s->state_aside, sizeof s->state_aside);
+    if (st != SP_OK && st != SP_ERR_BADDATA)
+        return st;
+    sp_sysinfo_describe(&s->info, s->state->server, sizeof s->state->server);
+    s->failed = SP_STAGE_JOURNAL;
+    if ((st = sp_journal_open(sys, s->data_dir, &s->journal)) != SP_OK)
+        return st;
+    s->failed = SP_STAGE_NONE;
+    return SP_OK;
+}
+
+sp_status sp_session_save(sp_session *s)
+{
+    return sp_state_save(s->sys, s->state_path, s->state, s->sys->ops->time_now(s->sys));
+}
+
+void sp_session_close(sp_session *s)
+{
+    sp_journal_close(s->journal);
+    sp_state_free(s->state);
+    s->journal = NULL;
+    s->state = NULL;
+}
+
+sp_run_ctx sp_session_ctx(sp_session *s, volatile long *cancel)
+{
+    sp_run_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.sys = s->sys;
+    ctx.state = s->state;
+    ctx.journal = s->journal;
+    ctx.info = &s->info;
+    ctx.cancel = cancel;
+    return ctx;
+}

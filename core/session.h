@@ -1,0 +1,36 @@
+/* One run of the wizard: the backend, what was detected, the state and the journal. */
+#ifndef SP_SESSION_H
+#define SP_SESSION_H
+
+#include "core/journal.h"
+#include "core/state.h"
+#include "core/sysinfo.h"
+
+typedef enum {
+    SP_STAGE_NONE = 0,
+    SP_STAGE_DETECT,  /* reading the OS version failed */
+    SP_STAGE_FOLDER,  /* the data folder could not be made */
+    SP_STAGE_STATE,   /* the state could not be read */
+    SP_STAGE_JOURNAL  /* the journal could not be read */
+} sp_stage;
+
+typedef struct {
+    sp_sys *sys;       /* not owned */
+    sp_sysinfo info;
+    sp_state *state;
+    sp_journal *journal;
+    char data_dir[520];     /* <ProgramData>\SourcePrep */
+    char state_path[600];
+    char state_aside[640];  /* set when a damaged state file was moved aside */
+    sp_stage failed;        /* where sp_session_open stopped */
+} sp_session;
+
+/* Detects the server, loads (or starts) the state and opens the journal. A damaged state
+ * file is moved aside and a fresh state used: that is SP_OK with state_aside set. */
+sp_status sp_session_open(sp_session *s, sp_sys *sys);
+sp_status sp_session_save(sp_session *s);
+void sp_session_close(sp_session *s);
+/* A run context for a step of this session. */
+sp_run_ctx sp_session_ctx(sp_session *s, volatile long *cancel);
+
+#endif

@@ -1,0 +1,90 @@
+/* The step contract: what every step module exports and what a run gives back. */
+#ifndef SP_STEP_H
+#define SP_STEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+#include "core/sys/sys.h"
+#include "core/sysinfo.h"
+
+typedef enum { SP_SEV_INFO = 0, SP_SEV_WARNING = 1, SP_SEV_ERROR = 2 } sp_severity;
+
+/* One observation. Title and advice are string-table IDs (core/msgids.h) so that
+ * the text is translated where it is shown; arg is inserted as %1 into the title;
+ * evidence is what was observed, as data (paths, values, output). */
+typedef struct {
+    sp_severity severity;
+    char code[48];    /* stable, e.g. "policy.not_2003" */
+    unsigned title_id;
+    unsigned advice_id; /* 0: none */
+    char *arg;        /* heap UTF-8 or NULL */
+    char *evidence;   /* heap UTF-8 or NULL */
+} sp_finding;
+
+typedef struct {
+    sp_finding *items;
+    size_t count, cap;
+} sp_findings;
+
+/* The outcome of a step, as the gate sees it. */
+typedef enum {
+    SP_RESULT_NOT_RUN = 0,    /* never checked */
+    SP_RESULT_PASSED,         /* verified by the wizard */
+    SP_RESULT_FAILED,         /* checked; something blocks migration */
+    SP_RESULT_NOT_APPLICABLE, /* does not apply to this server */
+    SP_RESULT_MANUAL_NEEDED,  /* the wizard cannot verify it here: use the checklist */
+    SP_RESULT_ERROR           /* the check itself could not run */
+} sp_result;
+
+typedef struct sp_state sp_state;
+typedef struct sp_journal sp_journal;
+
+typedef void (*sp_progress_fn)(void *user, unsigned permille, const char *what);
+
+/* Everything a run may use. cancel is polled; nonzero asks the step to stop. */
+typedef struct {
+    sp_sys *sys;
+    sp_state *state;
+    sp_journal *journal;
+    const sp_sysinfo *info;
+    sp_progress_fn progress;
+    void *progress_user;
+    volatile long *cancel;
+} sp_run_ctx;
+
+typedef struct sp_step {
+    const char *id;  /* "backup", "updates", ... also the state key and /step: name */
+    /* Read-only assessment, safe to repeat. */
+    sp_status (*check)(sp_run_ctx *ctx, sp_findings *out, sp_result *result);
+    /* Makes the changes the step exists for, each journaled; NULL if it has none. */
+    sp_status (*apply)(sp_run_ctx *ctx, sp_findings *out, sp_result *result);
+} sp_step;
+
+/* The seven steps in wizard order. */
+extern const sp_step *const sp_steps[];
+extern const size_t sp_step_count;
+const sp_step *sp_step_find(const char *id);
+
+/* Findings. */
+sp_status sp_findings_add(sp_findings *f, sp_severity sev, const char *code, unsigned title_id,
+                          unsigned advice_id, const char *arg, const char *evidence);
+void sp_findings_free(sp_findings *f);
+sp_severity sp_findings_worst(const sp_findings *f);
+const char *sp_severity_name(sp_severity s);
+const char *sp_result_name(sp_result r);
+int sp_result_from_name(const char *name, sp_result *out);
+
+/* Runs check (or apply) without touching the state (what a worker thread does). */
+sp_status sp_step_execute(const sp_step *step, sp_run_ctx *ctx, int apply, sp_findings *out,
+                          sp_result *result);
+/* Runs check (or apply) and records the outcome in ctx->state. */
+sp_status sp_step_run(const sp_step *step, sp_run_ctx *ctx, int apply, sp_findings *out,
+                      sp_result *result);
+
+/* Reports progress and tells whether the run was cancelled. */
+void sp_progress(sp_run_ctx *ctx, unsigned permille, const char *what);
+int sp_cancelled(const sp_run_ctx *ctx);
+
+#endif

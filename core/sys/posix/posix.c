@@ -1,0 +1,512 @@
+/* The POSIX backend: files, folders and time on the native host; the Windows-only parts say so. */
+#include "core/sys/posix/posix.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+static sp_status posix_status_of(int err)
+{
+    switch (err) {
+    case ENOENT:
+    case ENOTDIR: /* a file where a folder should be: Windows says "path not found" */
+        return SP_ERR_NOTFOUND;
+    case EACCES:
+    case EPERM:
+        return SP_ERR_ACCESS;
+    case EEXIST:
+        return SP_ERR_EXISTS;
+    case ENOMEM:
+        return SP_ERR_NOMEM;
+    default:
+        return SP_ERR_IO;
+    }
+}
+
+/* Fails with the status errno maps to; errno is read first so nothing can clobber it. */
+static sp_status posix_fail(sp_sys *sys, const char *what, const char *path)
+{
+    int err = errno;
+    return sp_sys_fail(sys, posix_status_of(err), "%s %s: %s", what, path, strerror(err));
+}
+
+static char *posix_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* The folder part of path ("." when there is none), as a heap string. */
+static char *posix_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return posix_strdup(".");
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, path, n);
+    d[n] = '\0';
+    return d;
+}
+
+static int posix_write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Makes a rename durable: the new directory entry is only on disk once the folder is synced. */
+static sp_status posix_sync_dir(sp_sys *sys, const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return posix_fail(sys, "cannot open folder", dir);
+    int rc = fsync(fd);
+    /* Some file systems cannot sync a directory; the data itself is already synced. */
+    if (rc != 0 && errno != EINVAL && errno != ENOTSUP) {
+        sp_status st = posix_fail(sys, "cannot sync folder", dir);
+        close(fd);
+        return st;
+    }
+    close(fd);
+    return SP_OK;
+}
+
+/* An open temporary file next to its target, so that the final rename never crosses devices. */
+typedef struct {
+    char *dir;
+    char *tmp;
+    int fd;
+} posix_tempfile;
+
+static sp_status posix_temp_open(sp_sys *sys, const char *target, posix_tempfile *t)
+{
+    t->fd = -1;
+    t->tmp = NULL;
+    t->dir = posix_dirname(target);
+    if (!t->dir)
+        return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    size_t n = strlen(t->dir) + strlen(base) + 16;
+    t->tmp = malloc(n);
+    if (!t->tmp)
+        return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
+    memcpy(t->tmp, t->dir, strlen(t->dir) + 1);
+    strcat(t->tmp, "/.");
+    strcat(t->tmp, base);
+    strcat(t->tmp, ".spXXXXXX");
+    t->fd = mkstemp(t->tmp);
+    if (t->fd < 0)
+        return posix_fail(sys, "cannot create a temporary file for", target);
+    /* mkstemp makes 0600; keep the mode of the file being replaced, else a usual 0644. */
+    struct stat old;
+    mode_t mode = stat(target, &old) == 0 ? (old.st_mode & 07777) : 0644;
+    (void)fchmod(t->fd, mode);
+    return SP_OK;
+}
+
+/* Syncs the temporary file and renames it over target; on failure nothing is left behind. */
+static sp_status posix_temp_commit(sp_sys *sys, const char *target, posix_tempfile *t)
+{
+    sp_status st = SP_OK;
+    if (fsync(t->fd) != 0)
+        st = posix_fail(sys, "cannot sync", target);
+    if (close(t->fd) != 0 && st == SP_OK)
+        st = posix_fail(sys, "cannot close", target);
+    t->fd = -1;
+    if (st == SP_OK && rename(t->tmp, target) != 0)
+        st = posix_fail(sys, "cannot replace", target);
+    if (st != SP_OK) {
+        unlink(t->tmp);
+        return st;
+    }
+    return posix_sync_dir(sys, t->dir);
+}
+
+static void posix_temp_free(posix_tempfile *t)
+{
+    if (t->fd >= 0) {
+        close(t->fd);
+        unlink(t->tmp);
+    }
+    free(t->tmp);
+    free(t->dir);
+}
+
+static sp_status posix_file_read(sp_sys *sys, const char *path, unsigned char **data,
+                                 size_t *size)
+{
+    if (!path || !data || !size)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "file_read: missing argument");
+    *data = NULL;
+    *size = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return posix_fail(sys, "cannot open", path);
+    struct stat sb;
+    size_t cap = (fstat(fd, &sb) == 0 && sb.st_size > 0) ? (size_t)sb.st_size + 1 : 4096;
+    size_t len = 0;
+    unsigned char *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory reading %s", path);
+    }
+    /* Read to the end rather than trusting st_size: the file may change while we read. */
+    for (;;) {
+        if (len + 1 >= cap) {
+            unsigned char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                close(fd);
+                return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory reading %s", path);
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + len, cap - len - 1);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            sp_status st = posix_fail(sys, "cannot read", path);
+            free(buf);
+            close(fd);
+            return st;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    buf[len] = '\0';
+    *data = buf;
+    *size = len;
+    return SP_OK;
+}
+
+static sp_status posix_file_write_atomic(sp_sys *sys, const char *path, const void *data,
+                                         size_t size)
+{
+    if (!path || (!data && size > 0))
+        return sp_sys_fail(sys, SP_ERR_INVALID, "file_write_atomic: missing argument");
+    posix_tempfile t;
+    sp_status st = posix_temp_open(sys, path, &t);
+    if (st == SP_OK && posix_write_all(t.fd, data, size) != 0)
+        st = posix_fail(sys, "cannot write", path);
+    if (st == SP_OK)
+        st = posix_temp_commit(sys, path, &t);
+    posix_temp_free(&t);
+    return st;
+}
+
+/* The cross-device half of a move: copy into a temporary file next to the target, then rename. */
+static sp_status posix_copy_across(sp_sys *sys, const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY);
+    if (in < 0)
+        return posix_fail(sys, "cannot open", from);
+    struct stat sb;
+    if (fstat(in, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(in);
+        return sp_sys_fail(sys, SP_ERR_UNSUPPORTED,
+                           "cannot move %s to %s: only files move across file systems", from, to);
+    }
+    posix_tempfile t;
+    sp_status st = posix_temp_open(sys, to, &t);
+    unsigned char buf[65536];
+    while (st == SP_OK) {
+        ssize_t r = read(in, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            st = posix_fail(sys, "cannot read", from);
+        else if (r == 0)
+            break;
+        else if (posix_write_all(t.fd, buf, (size_t)r) != 0)
+            st = posix_fail(sys, "cannot write", to);
+    }
+    close(in);
+    if (st == SP_OK) {
+        /* A move keeps the modification time, as it does on Windows. */
+        struct timespec times[2] = {sb.st_atim, sb.st_mtim};
+        (void)futimens(t.fd, times);
+        (void)fchmod(t.fd, sb.st_mode & 07777);
+        st = posix_temp_commit(sys, to, &t);
+    }
+    posix_temp_free(&t);
+    return st;
+}
+
+static sp_status posix_file_move(sp_sys *sys, const char *from, const char *to)
+{
+    if (!from || !to)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "file_move: missing argument");
+    if (rename(from, to) == 0) {
+        char *dir = posix_dirname(to);
+        if (!dir)
+            return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
+        sp_status st = posix_sync_dir(sys, dir);
+        free(dir);
+        return st;
+    }
+    if (errno != EXDEV)
+        return posix_fail(sys, "cannot move", from);
+    sp_status st = posix_copy_across(sys, from, to);
+    if (st != SP_OK)
+        return st;
+    if (unlink(from) != 0)
+        return posix_fail(sys, "copied but cannot remove", from);
+    char *dir = posix_dirname(from);
+    if (!dir)
+        return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
+    st = posix_sync_dir(sys, dir);
+    free(dir);
+    return st;
+}
+
+static sp_status posix_file_delete(sp_sys *sys, const char *path)
+{
+    if (!path)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "file_delete: missing argument");
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return posix_fail(sys, "cannot delete", path);
+    if (S_ISDIR(sb.st_mode) ? rmdir(path) != 0 : unlink(path) != 0)
+        return posix_fail(sys, "cannot delete", path);
+    return SP_OK;
+}
+
+static sp_status posix_file_stat(sp_sys *sys, const char *path, sp_filestat *out)
+{
+    if (!path || !out)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "file_stat: missing argument");
+    memset(out, 0, sizeof *out);
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        /* Absence is an answer, not an error: callers ask "does it exist?". */
+        if (errno == ENOENT || errno == ENOTDIR) {
+            sp_sys_fail(sys, SP_ERR_NOTFOUND, "%s: %s", path, strerror(errno));
+            return SP_OK;
+        }
+        return posix_fail(sys, "cannot stat", path);
+    }
+    out->exists = 1;
+    out->is_dir = S_ISDIR(sb.st_mode) ? 1 : 0;
+    out->size = out->is_dir ? 0 : (uint64_t)sb.st_size;
+    out->mtime = (int64_t)sb.st_mtime;
+    return SP_OK;
+}
+
+static sp_status posix_mkdir_one(sp_sys *sys, const char *path)
+{
+    if (mkdir(path, 0755) == 0)
+        return SP_OK;
+    if (errno == EEXIST) {
+        struct stat sb;
+        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            return SP_OK;
+        return sp_sys_fail(sys, SP_ERR_EXISTS, "cannot create folder %s: a file has that name",
+                           path);
+    }
+    return posix_fail(sys, "cannot create folder", path);
+}
+
+static sp_status posix_dir_create(sp_sys *sys, const char *path)
+{
+    if (!path || !*path)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "dir_create: missing path");
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return SP_OK;
+    char *p = posix_strdup(path);
+    if (!p)
+        return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
+    sp_status st = SP_OK;
+    /* Create each parent in turn; a component that already exists as a folder is fine. */
+    for (char *s = p + 1; *s && st == SP_OK; s++) {
+        if (*s != '/' || s[-1] == '/')
+            continue;
+        *s = '\0';
+        st = posix_mkdir_one(sys, p);
+        *s = '/';
+    }
+    if (st == SP_OK)
+        st = posix_mkdir_one(sys, p);
+    free(p);
+    return st;
+}
+
+static sp_status posix_dir_enum(sp_sys *sys, const char *path, sp_dir_cb cb, void *user)
+{
+    if (!path || !cb)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "dir_enum: missing argument");
+    DIR *d = opendir(path);
+    if (!d)
+        return posix_fail(sys, "cannot list", path);
+    int dfd = dirfd(d);
+    for (;;) {
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (!e) {
+            if (errno != 0) {
+                sp_status st = posix_fail(sys, "cannot list", path);
+                closedir(d);
+                return st;
+            }
+            break;
+        }
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        int is_dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+            /* The file system did not say, or it is a link: ask about what it points to. */
+            struct stat sb;
+            is_dir = fstatat(dfd, e->d_name, &sb, 0) == 0 && S_ISDIR(sb.st_mode);
+        }
+        if (cb(user, e->d_name, is_dir))
+            break;
+    }
+    closedir(d);
+    return SP_OK;
+}
+
+static int64_t posix_time_now(sp_sys *sys)
+{
+    (void)sys;
+    return (int64_t)time(NULL);
+}
+
+static int posix_is_admin(sp_sys *sys)
+{
+    (void)sys;
+    return geteuid() == 0;
+}
+
+static sp_status posix_folder(sp_sys *sys, sp_folder which, char *out, size_t outlen)
+{
+    if (!out || outlen == 0)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "folder: missing buffer");
+    if (which != SP_FOLDER_TEMP)
+        return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: only the temp folder is known");
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    size_t n = strlen(tmp);
+    if (n >= outlen)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "folder: buffer too small for %s", tmp);
+    memcpy(out, tmp, n + 1);
+    return SP_OK;
+}
+
+static sp_status posix_os_info(sp_sys *sys, sp_osinfo *out)
+{
+    (void)out;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows version information");
+}
+
+static sp_status posix_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                               sp_regval *out)
+{
+    (void)view, (void)key, (void)value, (void)out;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no registry");
+}
+
+static sp_status posix_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                               const sp_regval *val)
+{
+    (void)view, (void)key, (void)value, (void)val;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no registry");
+}
+
+static sp_status posix_reg_delete_value(sp_sys *sys, sp_reg_view view, const char *key,
+                                        const char *value)
+{
+    (void)view, (void)key, (void)value;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no registry");
+}
+
+static sp_status posix_reg_enum(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
+                                void *user)
+{
+    (void)view, (void)key, (void)cb, (void)user;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no registry");
+}
+
+static sp_status posix_proc_run(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                                char **output, size_t *output_len, int *exit_code)
+{
+    (void)argv, (void)timeout_ms, (void)output, (void)output_len, (void)exit_code;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows processes");
+}
+
+static sp_status posix_svc_query(sp_sys *sys, const char *name, sp_svcinfo *out)
+{
+    (void)name, (void)out;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no services");
+}
+
+static sp_status posix_svc_control(sp_sys *sys, const char *name, unsigned timeout_ms)
+{
+    (void)name, (void)timeout_ms;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no services");
+}
+
+static void posix_close(sp_sys *sys)
+{
+    free(sys);
+}
+
+static const sp_sys_ops posix_ops = {
+    .name = "posix",
+    .os_info = posix_os_info,
+    .is_admin = posix_is_admin,
+    .time_now = posix_time_now,
+    .folder = posix_folder,
+    .reg_get = posix_reg_get,
+    .reg_set = posix_reg_set,
+    .reg_delete_value = posix_reg_delete_value,
+    .reg_enum_keys = posix_reg_enum,
+    .reg_enum_values = posix_reg_enum,
+    .file_read = posix_file_read,
+    .file_write_atomic = posix_file_write_atomic,
+    .file_move = posix_file_move,
+    .file_delete = posix_file_delete,
+    .file_stat = posix_file_stat,
+    .dir_create = posix_dir_create,
+    .dir_enum = posix_dir_enum,
+    .proc_run = posix_proc_run,
+    .svc_query = posix_svc_query,
+    .svc_start = posix_svc_control,
+    .svc_stop = posix_svc_control,
+    .close = posix_close,
+};
+
+sp_sys *sp_posix_open(void)
+{
+    sp_sys *sys = calloc(1, sizeof *sys);
+    if (!sys)
+        return NULL;
+    sys->ops = &posix_ops;
+    return sys;
+}

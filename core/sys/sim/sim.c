@@ -1,0 +1,615 @@
+/* The sim backend's operation table: files mapped onto a host folder, services, processes, OS. */
+#include "core/sys/sim/sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/sys/sim/sim_internal.h"
+
+typedef struct {
+    sim_profile prof;
+    sp_sys *host; /* not owned */
+    char *root;
+    char sep;
+    /* On a case-sensitive host, look up existing names whatever their case, as Windows does. */
+    int fold_case;
+} sim_machine;
+
+static int sim_is_sep(char ch)
+{
+    return ch == '\\' || ch == '/';
+}
+
+/* ---- Case of existing names --------------------------------------------------------- */
+
+typedef struct {
+    const char *want;
+    size_t len;
+    char *found;
+} sim_case_match;
+
+static int sim_match_name(void *user, const char *name, int is_dir)
+{
+    sim_case_match *cm = user;
+    (void)is_dir;
+    if (strlen(name) != cm->len || sim_ascii_ncasecmp(name, cm->want, cm->len) != 0)
+        return 0;
+    cm->found = sim_strdup(name);
+    return 1;
+}
+
+/* Rewrites, in place, each component of a missing path that exists in another case. ASCII
+ * case folding keeps lengths, so the path never grows. */
+static void sim_fold_case(sim_machine *m, char *path)
+{
+    sp_sys *host = m->host;
+    /* The first component follows root exactly as sim_map_path wrote it. */
+    size_t cs = strlen(m->root);
+    while (cs > 1 && sim_is_sep(m->root[cs - 1]))
+        cs--;
+    if (!sim_is_sep(m->root[cs - 1]))
+        cs++;
+    for (;;) {
+        size_t ce = cs;
+        while (path[ce] && path[ce] != m->sep)
+            ce++;
+        char saved = path[ce];
+        path[ce] = '\0';
+        sp_filestat fs;
+        int exists = host->ops->file_stat(host, path, &fs) == SP_OK && fs.exists;
+        if (!exists) {
+            sim_case_match cm = {path + cs, ce - cs, NULL};
+            path[cs - 1] = '\0';
+            host->ops->dir_enum(host, path, sim_match_name, &cm);
+            path[cs - 1] = m->sep;
+            exists = cm.found != NULL;
+            if (exists)
+                memcpy(path + cs, cm.found, ce - cs);
+            free(cm.found);
+        }
+        path[ce] = saved;
+        if (!exists || saved == '\0')
+            return;
+        cs = ce + 1;
+    }
+}
+
+/* The host path for a Windows path, found whatever its case; fails with a clear message. */
+static sp_status sim_resolve(sp_sys *sys, const char *winpath, char **out)
+{
+    sim_machine *m = sys->impl;
+    sp_status st = sim_map_path(m->root, m->sep, winpath, out);
+    if (st == SP_ERR_NOMEM)
+        return sp_sys_fail(sys, st, "out of memory");
+    if (st != SP_OK)
+        return sp_sys_fail(sys, st, "%s is not an absolute Windows path without \"..\"",
+                           winpath ? winpath : "(null)");
+    if (m->fold_case) {
+        sp_filestat fs;
+        if (m->host->ops->file_stat(m->host, *out, &fs) != SP_OK || !fs.exists)
+            sim_fold_case(m, *out);
+    }
+    return SP_OK;
+}
+
+/* Passes the host's failure on: its message already names the path and the reason. */
+static sp_status sim_from_host(sp_sys *sys, sp_status st)
+{
+    sim_machine *m = sys->impl;
+    if (st != SP_OK)
+        sp_sys_fail(sys, st, "%s", m->host->last_error);
+    return st;
+}
+
+/* ---- Files -------------------------------------------------------------------------- */
+
+static sp_status sim_file_read(sp_sys *sys, const char *path, unsigned char **data, size_t *size)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_read(m->host, hp, data, size));
+    free(hp);
+    return st;
+}
+
+static sp_status sim_file_write_atomic(sp_sys *sys, const char *path, const void *data,
+                                       size_t size)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_write_atomic(m->host, hp, data, size));
+    free(hp);
+    return st;
+}
+
+static sp_status sim_file_move(sp_sys *sys, const char *from, const char *to)
+{
+    sim_machine *m = sys->impl;
+    char *hfrom = NULL, *hto = NULL;
+    sp_status st = sim_resolve(sys, from, &hfrom);
+    if (st == SP_OK)
+        st = sim_resolve(sys, to, &hto);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_move(m->host, hfrom, hto));
+    free(hfrom);
+    free(hto);
+    return st;
+}
+
+static sp_status sim_file_delete(sp_sys *sys, const char *path)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_delete(m->host, hp));
+    free(hp);
+    return st;
+}
+
+static sp_status sim_file_stat(sp_sys *sys, const char *path, sp_filestat *out)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_stat(m->host, hp, out));
+    free(hp);
+    return st;
+}
+
+static sp_status sim_dir_create(sp_sys *sys, const char *path)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->dir_create(m->host, hp));
+    free(hp);
+    return st;
+}
+
+static sp_status sim_dir_enum(sp_sys *sys, const char *path, sp_dir_cb cb, void *user)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->dir_enum(m->host, hp, cb, user));
+    free(hp);
+    return st;
+}
+
+/* ---- Machine ------------------------------------------------------------------------ */
+
+sim_registry *sim_machine_view(sp_sys *sys, sp_reg_view view)
+{
+    sim_machine *m = sys->impl;
+    /* Without a "registry32" the machine is 32-bit: both views are the same registry. */
+    return (view == SP_REG_VIEW_32 && m->prof.has_reg32) ? &m->prof.reg32 : &m->prof.reg;
+}
+
+static sp_status sim_os_info(sp_sys *sys, sp_osinfo *out)
+{
+    sim_machine *m = sys->impl;
+    if (!out)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "os_info: missing output");
+    *out = m->prof.os;
+    return SP_OK;
+}
+
+static int sim_is_admin(sp_sys *sys)
+{
+    sim_machine *m = sys->impl;
+    return m->prof.admin;
+}
+
+static int64_t sim_time_now(sp_sys *sys)
+{
+    sim_machine *m = sys->impl;
+    return m->prof.has_now ? m->prof.now : (int64_t)time(NULL);
+}
+
+static sp_status sim_folder(sp_sys *sys, sp_folder which, char *out, size_t outlen)
+{
+    sim_machine *m = sys->impl;
+    if (!out || outlen == 0 || (unsigned)which >= SIM_FOLDER_COUNT)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "folder: bad argument");
+    const char *path = m->prof.folders[which];
+    size_t n = strlen(path);
+    if (n >= outlen)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "folder: buffer too small for %s", path);
+    memcpy(out, path, n + 1);
+    return SP_OK;
+}
+
+/* Registry writes under HKLM need an administrator, as on Windows. */
+static sp_status sim_reg_set_checked(sp_sys *sys, sp_reg_view view, const char *key,
+                                     const char *value, const sp_regval *val)
+{
+    sim_machine *m = sys->impl;
+    char *norm = key ? sim_reg_normalize_key(key) : NULL;
+    int hklm = norm && strncmp(norm, "HKLM", 4) == 0;
+    free(norm);
+    if (hklm && !m->prof.admin)
+        return sp_sys_fail(sys, SP_ERR_ACCESS, "writing %s needs administrator rights", key);
+    return sim_reg_set(sys, view, key, value, val);
+}
+
+static sp_status sim_reg_delete_checked(sp_sys *sys, sp_reg_view view, const char *key,
+                                        const char *value)
+{
+    sim_machine *m = sys->impl;
+    char *norm = key ? sim_reg_normalize_key(key) : NULL;
+    int hklm = norm && strncmp(norm, "HKLM", 4) == 0;
+    free(norm);
+    if (hklm && !m->prof.admin)
+        return sp_sys_fail(sys, SP_ERR_ACCESS, "writing %s needs administrator rights", key);
+    return sim_reg_delete_value(sys, view, key, value);
+}
+
+/* ---- Processes ---------------------------------------------------------------------- */
+
+/* The program's name as Windows finds it: no folder, no ".exe". */
+static const char *sim_program_name(const char *s, size_t *len)
+{
+    const char *base = s;
+    for (const char *p = s; *p; p++) {
+        if (sim_is_sep(*p))
+            base = p + 1;
+    }
+    size_t n = strlen(base);
+    if (n >= 4 && sim_ascii_casecmp(base + n - 4, ".exe") == 0)
+        n -= 4;
+    *len = n;
+    return base;
+}
+
+static int sim_argv_matches(const sim_process *proc, const char *const *argv, size_t argc)
+{
+    if (proc->argc != argc)
+        return 0;
+    size_t la, lb;
+    const char *a = sim_program_name(proc->argv[0], &la);
+    const char *b = sim_program_name(argv[0], &lb);
+    if (la != lb || sim_ascii_ncasecmp(a, b, la) != 0)
+        return 0;
+    for (size_t i = 1; i < argc; i++) {
+        if (sim_ascii_casecmp(proc->argv[i], argv[i]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static sp_status sim_proc_run(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                              char **output, size_t *output_len, int *exit_code)
+{
+    sim_machine *m = sys->impl;
+    if (output)
+        *output = NULL;
+    if (output_len)
+        *output_len = 0;
+    if (!argv || !argv[0])
+        return sp_sys_fail(sys, SP_ERR_INVALID, "proc_run: missing program");
+    size_t argc = 0;
+    while (argv[argc])
+        argc++;
+    for (size_t i = 0; i < m->prof.process_count; i++) {
+        const sim_process *proc = &m->prof.processes[i];
+        if (!sim_argv_matches(proc, argv, argc))
+            continue;
+        if (proc->times_out)
+            return sp_sys_fail(sys, SP_ERR_TIMEOUT, "%s did not finish within %u ms", argv[0],
+                               timeout_ms);
+        if (output) {
+            *output = sim_strndup(proc->output, proc->output_len);
+            if (!*output)
+                return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
+        }
+        if (output_len)
+            *output_len = proc->output_len;
+        if (exit_code)
+            *exit_code = proc->exit_code;
+        return SP_OK;
+    }
+    /* Name the whole command so that a missing profile entry is easy to add. */
+    char cmd[200];
+    size_t n = 0;
+    cmd[0] = '\0';
+    for (size_t i = 0; i < argc && n < sizeof cmd - 1; i++) {
+        int w = snprintf(cmd + n, sizeof cmd - n, "%s%s", i ? " " : "", argv[i]);
+        if (w < 0)
+            break;
+        n += (size_t)w;
+    }
+    return sp_sys_fail(sys, SP_ERR_NOTFOUND, "no simulated process matches: %s", cmd);
+}
+
+/* ---- Services ----------------------------------------------------------------------- */
+
+static sp_status sim_find_service(sp_sys *sys, const char *name, sim_service **out)
+{
+    sim_machine *m = sys->impl;
+    if (!name)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "service: missing name");
+    for (size_t i = 0; i < m->prof.service_count; i++) {
+        if (sim_ascii_casecmp(m->prof.services[i].name, name) == 0) {
+            *out = &m->prof.services[i];
+            return SP_OK;
+        }
+    }
+    return sp_sys_fail(sys, SP_ERR_NOTFOUND, "service %s is not installed", name);
+}
+
+static sp_status sim_svc_query(sp_sys *sys, const char *name, sp_svcinfo *out)
+{
+    sim_service *svc = NULL;
+    sp_status st = sim_find_service(sys, name, &svc);
+    if (st == SP_OK && out)
+        *out = svc->info;
+    return st;
+}
+
+static sp_status sim_svc_start(sp_sys *sys, const char *name, unsigned timeout_ms)
+{
+    sim_machine *m = sys->impl;
+    sim_service *svc = NULL;
+    (void)timeout_ms;
+    sp_status st = sim_find_service(sys, name, &svc);
+    if (st != SP_OK)
+        return st;
+    if (!m->prof.admin)
+        return sp_sys_fail(sys, SP_ERR_ACCESS, "starting service %s needs administrator rights",
+                           name);
+    if (svc->info.start_type == SP_SVC_START_DISABLED)
+        return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "service %s is disabled", name);
+    svc->info.state = SP_SVC_RUNNING;
+    return SP_OK;
+}
+
+static sp_status sim_svc_stop(sp_sys *sys, const char *name, unsigned timeout_ms)
+{
+    sim_machine *m = sys->impl;
+    sim_service *svc = NULL;
+    (void)timeout_ms;
+    sp_status st = sim_find_service(sys, name, &svc);
+    if (st != SP_OK)
+        return st;
+    if (!m->prof.admin)
+        return sp_sys_fail(sys, SP_ERR_ACCESS, "stopping service %s needs administrator rights",
+                           name);
+    svc->info.state = SP_SVC_STOPPED;
+    return SP_OK;
+}
+
+/* ---- Lifetime ----------------------------------------------------------------------- */
+
+static void sim_close(sp_sys *sys)
+{
+    sim_machine *m = sys->impl;
+    if (m) {
+        sim_profile_free(&m->prof);
+        free(m->root);
+        free(m);
+    }
+    free(sys);
+}
+
+static const sp_sys_ops sim_ops = {
+    .name = "sim",
+    .os_info = sim_os_info,
+    .is_admin = sim_is_admin,
+    .time_now = sim_time_now,
+    .folder = sim_folder,
+    .reg_get = sim_reg_get,
+    .reg_set = sim_reg_set_checked,
+    .reg_delete_value = sim_reg_delete_checked,
+    .reg_enum_keys = sim_reg_enum_keys,
+    .reg_enum_values = sim_reg_enum_values,
+    .file_read = sim_file_read,
+    .file_write_atomic = sim_file_write_atomic,
+    .file_move = sim_file_move,
+    .file_delete = sim_file_delete,
+    .file_stat = sim_file_stat,
+    .dir_create = sim_dir_create,
+    .dir_enum = sim_dir_enum,
+    .proc_run = sim_proc_run,
+    .svc_query = sim_svc_query,
+    .svc_start = sim_svc_start,
+    .svc_stop = sim_svc_stop,
+    .close = sim_close,
+};
+
+static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,
+                               const char *detail)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s: %s", what, detail);
+    return st;
+}
+
+/* Writes a profile file unless it exists: what a demo run changed stays changed. */
+static sp_status sim_seed_file(sp_sys *sys, const sim_seedfile *f)
+{
+    sim_machine *m = sys->impl;
+    sp_filestat fs;
+    sp_status st = sim_file_stat(sys, f->path, &fs);
+    if (st != SP_OK || fs.exists)
+        return st;
+    char *hp = NULL;
+    st = sim_resolve(sys, f->path, &hp);
+    if (st != SP_OK)
+        return st;
+    char *sep = strrchr(hp, m->sep);
+    if (sep) {
+        *sep = '\0';
+        st = sim_from_host(sys, m->host->ops->dir_create(m->host, hp));
+        *sep = m->sep;
+    }
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_write_atomic(m->host, hp, f->content, f->size));
+    free(hp);
+    return st;
+}
+
+/* True when path is one line of the seed list (Windows paths cannot hold a newline). */
+static int sim_seed_listed(const char *list, size_t len, const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < len;) {
+        size_t e = i;
+        while (e < len && list[e] != '\n')
+            e++;
+        if (e - i == n && sim_ascii_ncasecmp(list + i, path, n) == 0)
+            return 1;
+        i = e + 1;
+    }
+    return 0;
+}
+
+/* Seeds the profile's files once per root. A list beside the drives (invisible to the
+ * simulated machine) remembers what was seeded, so that a file a demo run deleted, such
+ * as SBS_LOGIN_SCRIPT.bat, stays deleted in the next run. */
+static sp_status sim_seed_files(sp_sys *sys, char *err, size_t errlen)
+{
+    sim_machine *m = sys->impl;
+    sp_sys *host = m->host;
+    if (m->prof.file_count == 0)
+        return SP_OK;
+    size_t rlen = strlen(m->root);
+    char *marker = malloc(rlen + 16);
+    if (!marker)
+        return sim_open_fail(err, errlen, SP_ERR_NOMEM, "sim", "out of memory");
+    memcpy(marker, m->root, rlen);
+    marker[rlen] = m->sep;
+    memcpy(marker + rlen + 1, ".sim-seeded", 12);
+    unsigned char *old = NULL;
+    size_t oldlen = 0;
+    sp_status st = host->ops->file_read(host, marker, &old, &oldlen);
+    if (st == SP_ERR_NOTFOUND) {
+        st = SP_OK;
+        oldlen = 0;
+    } else if (st != SP_OK) {
+        sim_open_fail(err, errlen, st, "cannot read the sim's seed list", host->last_error);
+    }
+    size_t extra = 0;
+    for (size_t i = 0; i < m->prof.file_count; i++)
+        extra += strlen(m->prof.files[i].path) + 1;
+    char *list = st == SP_OK ? malloc(oldlen + extra + 1) : NULL;
+    if (st == SP_OK && !list)
+        st = sim_open_fail(err, errlen, SP_ERR_NOMEM, "sim", "out of memory");
+    size_t len = oldlen;
+    if (list && oldlen)
+        memcpy(list, old, oldlen);
+    for (size_t i = 0; i < m->prof.file_count && st == SP_OK; i++) {
+        const sim_seedfile *f = &m->prof.files[i];
+        if (sim_seed_listed(list, len, f->path))
+            continue;
+        st = sim_seed_file(sys, f);
+        if (st != SP_OK) {
+            sim_open_fail(err, errlen, st, f->path, sys->last_error);
+            break;
+        }
+        size_t n = strlen(f->path);
+        memcpy(list + len, f->path, n);
+        list[len + n] = '\n';
+        len += n + 1;
+    }
+    if (st == SP_OK && len != oldlen) {
+        st = host->ops->file_write_atomic(host, marker, list, len);
+        if (st != SP_OK)
+            sim_open_fail(err, errlen, st, "cannot write the sim's seed list", host->last_error);
+    }
+    free(list);
+    free(old);
+    free(marker);
+    return st;
+}
+
+sp_status sp_sim_open(const char *json, size_t len, sp_sys *host, const char *root, sp_sys **out,
+                      char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!out)
+        return sim_open_fail(err, errlen, SP_ERR_INVALID, "sim", "missing output");
+    *out = NULL;
+    if (!host || !host->ops || !root || !*root)
+        return sim_open_fail(err, errlen, SP_ERR_INVALID, "sim",
+                             "needs a host backend and a root folder");
+    sp_sys *sys = calloc(1, sizeof *sys);
+    sim_machine *m = calloc(1, sizeof *m);
+    if (!sys || !m) {
+        free(sys);
+        free(m);
+        return sim_open_fail(err, errlen, SP_ERR_NOMEM, "sim", "out of memory");
+    }
+    sys->ops = &sim_ops;
+    sys->impl = m;
+    m->host = host;
+    sp_status st = sim_profile_parse(json, len, &m->prof, err, errlen);
+    if (st != SP_OK) {
+        sim_close(sys);
+        return st;
+    }
+    if (!(m->root = sim_strdup(root))) {
+        sim_close(sys);
+        return sim_open_fail(err, errlen, SP_ERR_NOMEM, "sim", "out of memory");
+    }
+    /* A root like C:\demo or one with backslashes is a Windows host's folder. */
+    m->sep = (strchr(root, '\\') || root[1] == ':') ? '\\' : '/';
+    m->fold_case = m->sep == '/';
+    st = host->ops->dir_create(host, root);
+    if (st != SP_OK) {
+        sim_open_fail(err, errlen, st, "cannot create the sim's root folder", host->last_error);
+        sim_close(sys);
+        return st;
+    }
+    for (int i = 0; i < SIM_FOLDER_COUNT && st == SP_OK; i++) {
+        st = sim_dir_create(sys, m->prof.folders[i]);
+        if (st != SP_OK)
+            sim_open_fail(err, errlen, st, m->prof.folders[i], sys->last_error);
+    }
+    if (st == SP_OK)
+        st = sim_seed_files(sys, err, errlen);
+    if (st != SP_OK) {
+        sim_close(sys);
+        return st;
+    }
+    sys->last_error[0] = '\0';
+    *out = sys;
+    return SP_OK;
+}
+
+const char *sp_sim_profile_name(const sp_sys *sim)
+{
+    if (!sim || !sim->ops || strcmp(sim->ops->name, "sim") != 0 || !sim->impl)
+        return "";
+    const sim_machine *m = sim->impl;
+    return m->prof.name ? m->prof.name : "";
+}
+
+sp_status sp_sim_host_path(sp_sys *sim, const char *winpath, char *out, size_t outlen)
+{
+    if (!sim || !sim->impl || !out || outlen == 0)
+        return SP_ERR_INVALID;
+    sim_machine *m = sim->impl;
+    char *hp = NULL;
+    sp_status st = sim_map_path(m->root, m->sep, winpath, &hp);
+    if (st != SP_OK)
+        return sp_sys_fail(sim, st, "%s is not an absolute Windows path without \"..\"",
+                           winpath ? winpath : "(null)");
+    size_t n = strlen(hp);
+    if (n >= outlen)
+        st = sp_sys_fail(sim, SP_ERR_INVALID, "host path of %s is too long", winpath);
+    else
+        memcpy(out, hp, n + 1);
+    free(hp);
+    return st;
+}

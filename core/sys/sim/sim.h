@@ -1,0 +1,36 @@
+/* The simulated machine: a Windows server described by a JSON profile, its files kept on a host. */
+#ifndef SP_SIM_H
+#define SP_SIM_H
+
+#include <stddef.h>
+
+#include "core/status.h"
+#include "core/sys/sys.h"
+
+/* Opens a simulated machine from the profile json (len bytes, no NUL needed).
+ *
+ * host does the real file I/O (posix in native tests, win32 in the .exe); the sim
+ * does not own it and it must outlive the sim. root is a host folder under which
+ * the simulated Windows paths live: C:\A\B is <root>/C/A/B and \\srv\share\x is
+ * <root>/UNC/srv/share/x (with backslashes when root looks like a Windows path).
+ * On a case-sensitive host an existing file or folder is found whatever the case
+ * of the Windows path, as on Windows.
+ *
+ * On open, root and the profile's folders are created and every entry of "files"
+ * that does not exist yet is written, so changes survive from one run to the next.
+ * Registry and service changes live in memory until close.
+ *
+ * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
+ * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files
+ * cannot be created. Use from one thread at a time. Close with sp_sys_close. */
+sp_status sp_sim_open(const char *json, size_t len, sp_sys *host, const char *root, sp_sys **out,
+                      char *err, size_t errlen);
+
+/* The profile's "name" ("" when it has none), e.g. for the demo's title. */
+const char *sp_sim_profile_name(const sp_sys *sim);
+
+/* The host path a Windows path maps to (without case resolution); SP_ERR_INVALID for a
+ * relative path, a ".." component or a buffer that is too small. */
+sp_status sp_sim_host_path(sp_sys *sim, const char *winpath, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,110 @@
+/* The sim's in-memory model, shared by its profile parser, its registry and its operations. */
+#ifndef SP_SIM_INTERNAL_H
+#define SP_SIM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+#include "core/sys/sys.h"
+
+typedef struct {
+    char *name; /* "" is the key's default value */
+    sp_reg_type type;
+    unsigned char *data; /* never NULL, even when size is 0 */
+    size_t size;
+} sim_regvalue;
+
+typedef struct {
+    char *path; /* normalised: "HKLM\\SOFTWARE\\X", no empty components */
+    sim_regvalue *values;
+    size_t count, cap;
+} sim_regkey;
+
+/* A flat list of the keys that were named; their parents exist implicitly. */
+typedef struct {
+    sim_regkey *keys;
+    size_t count, cap;
+} sim_registry;
+
+typedef struct {
+    char *name;
+    sp_svcinfo info;
+} sim_service;
+
+typedef struct {
+    char **argv; /* argc strings */
+    size_t argc;
+    int exit_code;
+    char *output;
+    size_t output_len;
+    int times_out; /* "timeout": true makes proc_run report SP_ERR_TIMEOUT */
+} sim_process;
+
+typedef struct {
+    char *path; /* Windows path */
+    char *content;
+    size_t size;
+} sim_seedfile;
+
+#define SIM_FOLDER_COUNT 3
+
+typedef struct {
+    char *name;
+    sp_osinfo os;
+    int admin;
+    int has_now;
+    int64_t now;
+    char *folders[SIM_FOLDER_COUNT]; /* indexed by sp_folder */
+    sim_registry reg;   /* "registry": the default and 64-bit views */
+    sim_registry reg32; /* "registry32", when has_reg32 */
+    int has_reg32;
+    sim_service *services;
+    size_t service_count;
+    sim_process *processes;
+    size_t process_count;
+    sim_seedfile *files;
+    size_t file_count;
+} sim_profile;
+
+/* Small portable helpers: mingw's msvcrt has no strcasecmp or strndup. */
+int sim_ascii_casecmp(const char *a, const char *b);
+int sim_ascii_ncasecmp(const char *a, const char *b, size_t n);
+char *sim_strndup(const char *s, size_t n);
+char *sim_strdup(const char *s);
+/* Copies s into a fixed buffer, cutting at a UTF-8 character boundary when it must. */
+void sim_copy_truncated(char *dst, size_t dstlen, const char *s);
+
+/* Maps a Windows path to root + sep + "C" or "UNC" + components; SP_ERR_INVALID for a
+ * relative path, a ".." component or a character Windows forbids; *out is heap. */
+sp_status sim_map_path(const char *root, char sep, const char *winpath, char **out);
+
+/* Registry model (sim_registry.c). */
+/* Normalises "HKEY_LOCAL_MACHINE\\A\\\\B\\" to "HKLM\\A\\B"; NULL for an unknown root. */
+char *sim_reg_normalize_key(const char *key);
+sim_regkey *sim_reg_find_key(sim_registry *reg, const char *normalized);
+sp_status sim_reg_add_key(sim_registry *reg, const char *normalized, sim_regkey **out);
+/* Stores a copy of data under name, replacing a value of the same name (any case). */
+sp_status sim_reg_put_value(sim_regkey *key, const char *name, sp_reg_type type,
+                            const void *data, size_t size);
+void sim_reg_free(sim_registry *reg);
+
+/* Profile (sim_profile.c). */
+sp_status sim_profile_parse(const char *json, size_t len, sim_profile *out, char *err,
+                            size_t errlen);
+void sim_profile_free(sim_profile *p);
+
+/* The registry operations of the sim's table; sys->impl is the sim machine. */
+sim_registry *sim_machine_view(sp_sys *sys, sp_reg_view view);
+sp_status sim_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                      sp_regval *out);
+sp_status sim_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                      const sp_regval *val);
+sp_status sim_reg_delete_value(sp_sys *sys, sp_reg_view view, const char *key,
+                               const char *value);
+sp_status sim_reg_enum_keys(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
+                            void *user);
+sp_status sim_reg_enum_values(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
+                              void *user);
+
+#endif

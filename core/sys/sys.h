@@ -1,0 +1,152 @@
+/* The seam between the steps and the operating system: one table of operations, two backends. */
+#ifndef SP_SYS_H
+#define SP_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+
+/* Registry views: the native view and, on 64-bit Windows, the other one. */
+typedef enum {
+    SP_REG_VIEW_DEFAULT = 0,
+    SP_REG_VIEW_64 = 1,
+    SP_REG_VIEW_32 = 2
+} sp_reg_view;
+
+typedef enum {
+    SP_REG_NONE = 0,
+    SP_REG_SZ = 1,
+    SP_REG_EXPAND_SZ = 2,
+    SP_REG_BINARY = 3,
+    SP_REG_DWORD = 4,
+    SP_REG_MULTI_SZ = 7,
+    SP_REG_QWORD = 11
+} sp_reg_type;
+
+/* A registry value. String types hold UTF-8 in data (NUL-terminated; MULTI_SZ as
+ * a double-NUL list); other types hold the raw bytes. */
+typedef struct {
+    sp_reg_type type;
+    unsigned char *data; /* heap, owned */
+    size_t size;
+} sp_regval;
+
+typedef struct {
+    unsigned major, minor, build;
+    unsigned sp_major, sp_minor;
+    unsigned product_type;  /* 1 workstation, 2 domain controller, 3 server */
+    unsigned suite_mask;    /* VER_SUITE_* bits */
+    unsigned product_info;  /* GetProductInfo value, 0 before Vista */
+    char csd[64];           /* "Service Pack 2" or "" */
+    char product_name[128]; /* ProductName from the registry */
+    char arch[8];           /* "x86" or "x64" */
+    char computer[64];      /* NetBIOS computer name */
+    char domain[256];       /* DNS domain name, "" outside a domain */
+} sp_osinfo;
+
+typedef struct {
+    int exists;
+    int is_dir;
+    uint64_t size;
+    int64_t mtime; /* Unix seconds, UTC */
+} sp_filestat;
+
+typedef enum {
+    SP_SVC_UNKNOWN = 0,
+    SP_SVC_STOPPED = 1,
+    SP_SVC_START_PENDING = 2,
+    SP_SVC_STOP_PENDING = 3,
+    SP_SVC_RUNNING = 4,
+    SP_SVC_PAUSED = 7
+} sp_svc_state;
+
+typedef enum {
+    SP_SVC_START_BOOT = 0,
+    SP_SVC_START_SYSTEM = 1,
+    SP_SVC_START_AUTO = 2,
+    SP_SVC_START_DEMAND = 3,
+    SP_SVC_START_DISABLED = 4
+} sp_svc_start;
+
+typedef struct {
+    sp_svc_state state;
+    sp_svc_start start_type;
+} sp_svcinfo;
+
+typedef enum {
+    SP_FOLDER_PROGRAMDATA = 0, /* All Users application data */
+    SP_FOLDER_TEMP = 1,
+    SP_FOLDER_WINDOWS = 2
+} sp_folder;
+
+/* Receives one directory entry; return nonzero to stop the enumeration. */
+typedef int (*sp_dir_cb)(void *user, const char *name, int is_dir);
+/* Receives one registry subkey or value name; return nonzero to stop. */
+typedef int (*sp_name_cb)(void *user, const char *name);
+
+typedef struct sp_sys sp_sys;
+
+typedef struct {
+    const char *name; /* "win32", "sim", "posix" */
+    sp_status (*os_info)(sp_sys *sys, sp_osinfo *out);
+    int (*is_admin)(sp_sys *sys);
+    int64_t (*time_now)(sp_sys *sys); /* Unix seconds, UTC */
+    sp_status (*folder)(sp_sys *sys, sp_folder which, char *out, size_t outlen);
+
+    /* Registry; key is "HKLM\\SOFTWARE\\..." (HKLM, HKCU, HKU, HKCR). */
+    sp_status (*reg_get)(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                         sp_regval *out);
+    sp_status (*reg_set)(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                         const sp_regval *val);
+    sp_status (*reg_delete_value)(sp_sys *sys, sp_reg_view view, const char *key,
+                                  const char *value);
+    sp_status (*reg_enum_keys)(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
+                               void *user);
+    sp_status (*reg_enum_values)(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
+                                 void *user);
+
+    /* Files; paths are Windows paths ("C:\\...", "\\\\server\\share\\..."). */
+    sp_status (*file_read)(sp_sys *sys, const char *path, unsigned char **data, size_t *size);
+    sp_status (*file_write_atomic)(sp_sys *sys, const char *path, const void *data, size_t size);
+    sp_status (*file_move)(sp_sys *sys, const char *from, const char *to);
+    sp_status (*file_delete)(sp_sys *sys, const char *path);
+    sp_status (*file_stat)(sp_sys *sys, const char *path, sp_filestat *out);
+    sp_status (*dir_create)(sp_sys *sys, const char *path); /* with parents */
+    sp_status (*dir_enum)(sp_sys *sys, const char *path, sp_dir_cb cb, void *user);
+
+    /* Processes: argv[0] is the program; output is stdout and stderr together. */
+    sp_status (*proc_run)(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                          char **output, size_t *output_len, int *exit_code);
+
+    /* Services. */
+    sp_status (*svc_query)(sp_sys *sys, const char *name, sp_svcinfo *out);
+    sp_status (*svc_start)(sp_sys *sys, const char *name, unsigned timeout_ms);
+    sp_status (*svc_stop)(sp_sys *sys, const char *name, unsigned timeout_ms);
+
+    void (*close)(sp_sys *sys);
+} sp_sys_ops;
+
+struct sp_sys {
+    const sp_sys_ops *ops;
+    void *impl;
+    char last_error[256]; /* what the last failing operation said, for the user */
+};
+
+void sp_regval_free(sp_regval *v);
+sp_status sp_regval_set_sz(sp_regval *v, const char *s);
+sp_status sp_regval_set_dword(sp_regval *v, uint32_t d);
+/* Reads a string value (SZ or EXPAND_SZ) into out; SP_ERR_NOTFOUND when absent. */
+sp_status sp_reg_get_string(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                            char *out, size_t outlen);
+sp_status sp_reg_get_dword(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                           uint32_t *out);
+/* Formats a message into sys->last_error and returns status. */
+sp_status sp_sys_fail(sp_sys *sys, sp_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void sp_sys_close(sp_sys *sys);
+
+#endif

@@ -1,0 +1,46 @@
+/* The win32 backend's table of operations, and opening and closing it. */
+#include "core/sys/win32/win32.h"
+#include "core/sys/win32/win32_ops.h"
+
+#include <stdlib.h>
+
+static void w32_close(sp_sys *sys)
+{
+    free(sys);
+}
+
+static const sp_sys_ops win32_ops = {
+    .name = "win32",
+    .os_info = w32_os_info,
+    .is_admin = w32_is_admin,
+    .time_now = w32_time_now,
+    .folder = w32_folder,
+    .reg_get = w32_reg_get,
+    .reg_set = w32_reg_set,
+    .reg_delete_value = w32_reg_delete_value,
+    .reg_enum_keys = w32_reg_enum_keys,
+    .reg_enum_values = w32_reg_enum_values,
+    .file_read = w32_file_read,
+    .file_write_atomic = w32_file_write_atomic,
+    .file_move = w32_file_move,
+    .file_delete = w32_file_delete,
+    .file_stat = w32_file_stat,
+    .dir_create = w32_dir_create,
+    .dir_enum = w32_dir_enum,
+    .proc_run = w32_proc_run,
+    .svc_query = w32_svc_query,
+    .svc_start = w32_svc_start,
+    .svc_stop = w32_svc_stop,
+    .close = w32_close,
+};
+
+sp_sys *sp_win32_open(void)
+{
+    /* Every operation works from its arguments alone: the backend has no state of its own. */
+    sp_sys *sys = calloc(1, sizeof *sys);
+    if (!sys)
+        return NULL;
+    sys->ops = &win32_ops;
+    sys->impl = NULL;
+    return sys;
+}

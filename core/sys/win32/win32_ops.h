@@ -1,0 +1,43 @@
+/* Internal: the operations each win32 backend file implements, gathered into the table by win32.c. */
+#ifndef SP_SYS_WIN32_OPS_H
+#define SP_SYS_WIN32_OPS_H
+
+#include "core/sys/sys.h"
+
+/* win32_info.c */
+sp_status w32_os_info(sp_sys *sys, sp_osinfo *out);
+int w32_is_admin(sp_sys *sys);
+int64_t w32_time_now(sp_sys *sys);
+sp_status w32_folder(sp_sys *sys, sp_folder which, char *out, size_t outlen);
+
+/* win32_reg.c */
+sp_status w32_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                      sp_regval *out);
+sp_status w32_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                      const sp_regval *val);
+sp_status w32_reg_delete_value(sp_sys *sys, sp_reg_view view, const char *key,
+                               const char *value);
+sp_status w32_reg_enum_keys(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
+                            void *user);
+sp_status w32_reg_enum_values(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
+                              void *user);
+
+/* win32_file.c */
+sp_status w32_file_read(sp_sys *sys, const char *path, unsigned char **data, size_t *size);
+sp_status w32_file_write_atomic(sp_sys *sys, const char *path, const void *data, size_t size);
+sp_status w32_file_move(sp_sys *sys, const char *from, const char *to);
+sp_status w32_file_delete(sp_sys *sys, const char *path);
+sp_status w32_file_stat(sp_sys *sys, const char *path, sp_filestat *out);
+sp_status w32_dir_create(sp_sys *sys, const char *path);
+sp_status w32_dir_enum(sp_sys *sys, const char *path, sp_dir_cb cb, void *user);
+
+/* win32_proc.c */
+sp_status w32_proc_run(sp_sys *sys, const char *const *argv, unsigned timeout_ms, char **output,
+                       size_t *output_len, int *exit_code);
+
+/* win32_svc.c */
+sp_status w32_svc_query(sp_sys *sys, const char *name, sp_svcinfo *out);
+sp_status w32_svc_start(sp_sys *sys, const char *name, unsigned timeout_ms);
+sp_status w32_svc_stop(sp_sys *sys, const char *name, unsigned timeout_ms);
+
+#endif

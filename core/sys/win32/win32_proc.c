@@ -1,0 +1,241 @@
+/* The win32 backend's processes: run a program with an argv, capture stdout+stderr, enforce a timeout. */
+#include "core/sys/win32/win32_cmdline.h"
+#include "core/sys/win32/win32_ops.h"
+#include "core/sys/win32/win32_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* How long the loop sleeps on the process handle between looks at the pipe. Short enough
+ * that a fast writer never waits long on a full pipe, long enough not to spin. */
+#define POLL_MS 5
+#define PIPE_SIZE (64u * 1024u)
+/* CreateProcessW's limit on the command line, in UTF-16 units with the terminator. */
+#define CMDLINE_MAX 32767
+
+/* Inheritable handles leak into every child created while they are open, from any thread.
+ * A second proc_run's child holding our pipe's write end would keep us from ever seeing
+ * end-of-file, so creation is serialised from CreatePipe until the parent has closed its
+ * copy. (PROC_THREAD_ATTRIBUTE_HANDLE_LIST would do this per child, but it is Vista's.) */
+static volatile LONG spawn_lock_state; /* 0 none, 1 being made, 2 ready */
+static CRITICAL_SECTION spawn_lock;
+
+static void spawn_lock_enter(void)
+{
+    if (InterlockedCompareExchange(&spawn_lock_state, 1, 0) == 0) {
+        InitializeCriticalSection(&spawn_lock);
+        InterlockedExchange(&spawn_lock_state, 2);
+    } else {
+        while (InterlockedCompareExchange(&spawn_lock_state, 2, 2) != 2)
+            Sleep(0);
+    }
+    EnterCriticalSection(&spawn_lock);
+}
+
+static void spawn_lock_leave(void)
+{
+    LeaveCriticalSection(&spawn_lock);
+}
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} byte_buf;
+
+/* Reads what the pipe holds (avail bytes) into buf. */
+static BOOL read_available(HANDLE rd, DWORD avail, byte_buf *buf)
+{
+    if (buf->cap - buf->len < avail) {
+        size_t cap = buf->cap ? buf->cap : PIPE_SIZE;
+        while (cap - buf->len < avail)
+            cap *= 2;
+        char *grown = realloc(buf->data, cap);
+        if (!grown) {
+            SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+            return FALSE;
+        }
+        buf->data = grown;
+        buf->cap = cap;
+    }
+    DWORD got = 0;
+    if (!ReadFile(rd, buf->data + buf->len, avail, &got, NULL))
+        return FALSE;
+    buf->len += got;
+    return TRUE;
+}
+
+/* Starts the child with the pipe's write end as stdout and stderr and NUL as stdin (so that
+ * a program asking for input reads end-of-file instead of waiting for ever). */
+static sp_status spawn(sp_sys *sys, const char *program, wchar_t *cmdline, HANDLE *rd,
+                       PROCESS_INFORMATION *pi)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOW si;
+    HANDLE wr = NULL, nul = NULL;
+    sp_status st = SP_OK;
+    *rd = NULL;
+    spawn_lock_enter();
+    if (!CreatePipe(rd, &wr, &sa, PIPE_SIZE)) {
+        *rd = NULL;
+        wr = NULL;
+        st = w32_fail(sys, GetLastError(), "Could not create an output pipe for %s", program);
+        goto done;
+    }
+    SetHandleInformation(*rd, HANDLE_FLAG_INHERIT, 0);
+    nul = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, OPEN_EXISTING,
+                      0, NULL);
+    if (nul == INVALID_HANDLE_VALUE) {
+        nul = NULL;
+        st = w32_fail(sys, GetLastError(), "Could not open NUL as input for %s", program);
+        goto done;
+    }
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = nul;
+    si.hStdOutput = wr;
+    si.hStdError = wr;
+    /* No application name: the program is looked up like the shell does, so "w32tm" works. */
+    if (!CreateProcessW(NULL, cmdline, NULL, NULL, TRUE, CREATE_NO_WINDOW, NULL, NULL, &si, pi)) {
+        memset(pi, 0, sizeof *pi);
+        st = w32_fail(sys, GetLastError(), "Could not start %s", program);
+    }
+done:
+    /* Our copy of the write end must go, or the pipe never reports end-of-file. */
+    if (wr)
+        CloseHandle(wr);
+    if (nul)
+        CloseHandle(nul);
+    spawn_lock_leave();
+    if (st != SP_OK && *rd) {
+        CloseHandle(*rd);
+        *rd = NULL;
+    }
+    if (pi->hThread) {
+        CloseHandle(pi->hThread);
+        pi->hThread = NULL;
+    }
+    return st;
+}
+
+/* Reads the pipe on this thread until the child has exited and the pipe is empty. PeekNamedPipe
+ * keeps the loop from ever blocking in ReadFile: a child that fills the pipe is drained, and a
+ * grandchild that inherited the pipe and lives on cannot hold us past the child's exit. */
+static sp_status collect(sp_sys *sys, const char *program, HANDLE rd, HANDLE process,
+                         unsigned timeout_ms, byte_buf *buf)
+{
+    DWORD start = GetTickCount();
+    int exited = 0, pipe_closed = 0;
+    for (;;) {
+        DWORD avail = 0;
+        if (!pipe_closed && !PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL)) {
+            DWORD err = GetLastError();
+            if (err != ERROR_BROKEN_PIPE)
+                return w32_fail(sys, err, "Could not read the output of %s", program);
+            pipe_closed = 1; /* every writer is gone */
+        }
+        if (avail > 0) {
+            if (!read_available(rd, avail, buf))
+                return w32_fail(sys, GetLastError(), "Could not read the output of %s", program);
+            continue;
+        }
+        if (exited)
+            return SP_OK;
+        DWORD wait = INFINITE;
+        if (timeout_ms) {
+            DWORD elapsed = GetTickCount() - start; /* unsigned: right across the 49-day wrap */
+            if (elapsed >= timeout_ms)
+                return sp_sys_fail(sys, SP_ERR_TIMEOUT,
+                                   "%s did not finish within %u ms and was stopped.", program,
+                                   timeout_ms);
+            wait = timeout_ms - elapsed;
+        }
+        if (!pipe_closed && wait > POLL_MS)
+            wait = POLL_MS;
+        DWORD w = WaitForSingleObject(process, wait);
+        if (w == WAIT_OBJECT_0)
+            exited = 1; /* one more look at the pipe drains what it wrote last */
+        else if (w == WAIT_FAILED)
+            return w32_fail(sys, GetLastError(), "Could not wait for %s", program);
+    }
+}
+
+sp_status w32_proc_run(sp_sys *sys, const char *const *argv, unsigned timeout_ms, char **output,
+                       size_t *output_len, int *exit_code)
+{
+    char *line = NULL;
+    wchar_t *wline = NULL;
+    HANDLE rd = NULL;
+    PROCESS_INFORMATION pi;
+    byte_buf buf = {0};
+    sp_status st = SP_OK;
+    size_t wlen = 0;
+    memset(&pi, 0, sizeof pi);
+    if (output)
+        *output = NULL;
+    if (output_len)
+        *output_len = 0;
+    if (exit_code)
+        *exit_code = -1;
+    if (!argv || !argv[0] || !argv[0][0])
+        return sp_sys_fail(sys, SP_ERR_INVALID, "Could not run a program: none was named.");
+    const char *program = argv[0];
+    line = sp_win32_cmdline_build(argv);
+    if (!line) {
+        st = strchr(program, '"')
+                 ? sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: a program name cannot contain a quote.", program)
+                 : w32_nomem(sys, "build a command line");
+        goto done;
+    }
+    wline = w32_wide_n(line, strlen(line), &wlen);
+    if (!wline) {
+        st = w32_nomem(sys, "build a command line");
+        goto done;
+    }
+    if (wlen >= CMDLINE_MAX) {
+        st = sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: the command line is too long.",
+                         program);
+        goto done;
+    }
+    st = spawn(sys, program, wline, &rd, &pi);
+    if (st != SP_OK)
+        goto done;
+    st = collect(sys, program, rd, pi.hProcess, timeout_ms, &buf);
+    if (st != SP_OK) {
+        /* Timed out or could not be read: never leave it running behind the caller's back. */
+        TerminateProcess(pi.hProcess, 1);
+        WaitForSingleObject(pi.hProcess, 5000);
+        goto done;
+    }
+    DWORD code = 0;
+    if (!GetExitCodeProcess(pi.hProcess, &code)) {
+        st = w32_fail(sys, GetLastError(), "Could not read the exit code of %s", program);
+        goto done;
+    }
+    if (exit_code)
+        *exit_code = (int)code;
+    if (output || output_len) {
+        /* Console programs (w32tm, netsh, sc) write in the OEM code page, not in UTF-8. */
+        size_t ulen = 0;
+        char *u = w32_cp_to_utf8(CP_OEMCP, buf.data ? buf.data : "", buf.len, &ulen);
+        if (!u) {
+            st = w32_nomem(sys, "convert the output of a program");
+            goto done;
+        }
+        if (output)
+            *output = u;
+        else
+            free(u);
+        if (output_len)
+            *output_len = ulen;
+    }
+done:
+    if (pi.hProcess)
+        CloseHandle(pi.hProcess);
+    if (rd)
+        CloseHandle(rd);
+    free(buf.data);
+    free(wline);
+    free(line);
+    return st;
+}

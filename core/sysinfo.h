@@ -1,0 +1,67 @@
+/* What the wizard knows about the source server: product, edition, roles, Exchange. */
+#ifndef SP_SYSINFO_H
+#define SP_SYSINFO_H
+
+#include "core/status.h"
+#include "core/sys/sys.h"
+
+typedef enum {
+    SP_PRODUCT_UNKNOWN = 0,
+    SP_PRODUCT_SBS2003,
+    SP_PRODUCT_SERVER2003,
+    SP_PRODUCT_SBS2008,
+    SP_PRODUCT_FOUNDATION2008,
+    SP_PRODUCT_SERVER2008,
+    SP_PRODUCT_SBS2011_STANDARD,
+    SP_PRODUCT_SBS2011_ESSENTIALS,
+    SP_PRODUCT_SERVER2008R2,
+    SP_PRODUCT_ESSENTIALS2012,
+    SP_PRODUCT_ESSENTIALS2012R2,
+    SP_PRODUCT_ESSENTIALS2016,
+    SP_PRODUCT_SERVER_OTHER,
+    SP_PRODUCT_CLIENT /* not a server: the wizard does not apply */
+} sp_product;
+
+typedef enum {
+    SP_EXCHANGE_NONE = 0,
+    SP_EXCHANGE_2003,
+    SP_EXCHANGE_2007,
+    SP_EXCHANGE_2010
+} sp_exchange;
+
+typedef struct {
+    sp_osinfo os;
+    sp_product product;
+    int is_dc;
+    int is_sbs;
+    int bits; /* 32 or 64 */
+    sp_exchange exchange;
+    unsigned exchange_sp;
+    char product_name[96]; /* "Windows Small Business Server 2003" */
+    char exchange_name[48]; /* "Exchange Server 2003" or "" */
+} sp_sysinfo;
+
+/* Step applicability bits, in the order of sp_steps. */
+enum {
+    SP_APPLIES_BACKUP = 1u << 0,
+    SP_APPLIES_UPDATES = 1u << 1,
+    SP_APPLIES_POLICY = 1u << 2,
+    SP_APPLIES_HEALTH = 1u << 3,
+    SP_APPLIES_TIMESYNC = 1u << 4,
+    SP_APPLIES_LOB = 1u << 5,
+    SP_APPLIES_EMAIL = 1u << 6
+};
+
+sp_status sp_sysinfo_detect(sp_sys *sys, sp_sysinfo *out);
+/* Pure: the product from the version numbers, suite mask, product info and name. */
+sp_product sp_sysinfo_classify(const sp_osinfo *os);
+const char *sp_product_name(sp_product p);
+const char *sp_product_id(sp_product p); /* "sbs2003", ... for reports */
+/* Which steps apply to this server (SP_APPLIES_* bits). */
+unsigned sp_sysinfo_applicable(const sp_sysinfo *info);
+/* "Windows Small Business Server 2003 SP2, 32-bit, domain controller of contoso.local,
+ * Exchange Server 2003 SP2": the one line that names the server, in English, for logs
+ * and reports; the UI composes its own from the fields. */
+void sp_sysinfo_describe(const sp_sysinfo *info, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,85 @@
+/* What every page shares: its context, the wizard buttons, list views, title font. */
+#include <windows.h>
+#include <commctrl.h>
+#include <prsht.h>
+
+#include "pages/pages.h"
+#include "resources/resource.h"
+#include "wizard/text.h"
+
+sp_page *sp_page_init(HWND hwnd, LPARAM lparam)
+{
+    const PROPSHEETPAGEW *psp = (const PROPSHEETPAGEW *)lparam;
+    sp_page *p = (sp_page *)psp->lParam;
+    p->hwnd = hwnd;
+    SetWindowLongPtrW(hwnd, DWLP_USER, (LONG_PTR)p);
+    if (!p->app->sheet) {
+        /* The first page made knows the frame: the sheet's callback has no context pointer. */
+        p->app->sheet = GetParent(hwnd);
+        SendMessageW(p->app->sheet, WM_SETICON, ICON_BIG, (LPARAM)p->app->icon);
+        SendMessageW(p->app->sheet, WM_SETICON, ICON_SMALL, (LPARAM)p->app->icon);
+    }
+    return p;
+}
+
+sp_page *sp_page_get(HWND hwnd)
+{
+    return (sp_page *)GetWindowLongPtrW(hwnd, DWLP_USER);
+}
+
+void sp_page_buttons(sp_page *p, DWORD buttons)
+{
+    if (p->active)
+        PropSheet_SetWizButtons(GetParent(p->hwnd), buttons);
+}
+
+void sp_listview_columns(HWND lv, HINSTANCE hinst, const UINT *ids, const int *percent, int n)
+{
+    RECT rc;
+    int width;
+    GetClientRect(lv, &rc);
+    width = rc.right - rc.left - GetSystemMetrics(SM_CXVSCROLL);
+    ListView_SetExtendedListViewStyle(lv, LVS_EX_FULLROWSELECT | LVS_EX_INFOTIP | LVS_EX_LABELTIP);
+    for (int i = 0; i < n; i++) {
+        LVCOLUMNW col = {0};
+        wchar_t *text = ids[i] ? sp_load(hinst, ids[i]) : NULL;
+        col.mask = LVCF_TEXT | LVCF_WIDTH | LVCF_SUBITEM;
+        col.pszText = text ? text : (LPWSTR)L"";
+        col.cx = width * percent[i] / 100;
+        col.iSubItem = i;
+        ListView_InsertColumn(lv, i, &col);
+        free(text);
+    }
+}
+
+int sp_listview_add(HWND lv, int row, const wchar_t *const *cells, int n)
+{
+    LVITEMW item = {0};
+    item.mask = LVIF_TEXT;
+    item.iItem = row;
+    item.pszText = (LPWSTR)(cells[0] ? cells[0] : L"");
+    row = (int)SendMessageW(lv, LVM_INSERTITEMW, 0, (LPARAM)&item);
+    for (int i = 1; row >= 0 && i < n; i++) {
+        LVITEMW sub = {0};
+        sub.iSubItem = i;
+        sub.pszText = (LPWSTR)(cells[i] ? cells[i] : L"");
+        SendMessageW(lv, LVM_SETITEMTEXTW, (WPARAM)row, (LPARAM)&sub);
+    }
+    return row;
+}
+
+HFONT sp_title_font(sp_app *app, HWND like)
+{
+    if (!app->title_font) {
+        LOGFONTW lf;
+        HFONT base = (HFONT)SendMessageW(like, WM_GETFONT, 0, 0);
+        HDC dc = GetDC(like);
+        GetObjectW(base ? (HGDIOBJ)base : GetStockObject(DEFAULT_GUI_FONT), sizeof lf, &lf);
+        /* Wizard97 guidance: exterior page titles in a 12 point bold face. */
+        lf.lfHeight = -MulDiv(12, GetDeviceCaps(dc, LOGPIXELSY), 72);
+        lf.lfWeight = FW_BOLD;
+        ReleaseDC(like, dc);
+        app->title_font = CreateFontIndirectW(&lf);
+    }
+    return app->title_font;
+}

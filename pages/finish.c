@@ -1,0 +1,139 @@
+/* Finish page: every step's status, the fresh-backup reminder, the report, and Step 2. */
+#include <windows.h>
+#include <commctrl.h>
+#include <commdlg.h>
+#include <prsht.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/state.h"
+#include "pages/pages.h"
+#include "resources/resource.h"
+#include "wizard/text.h"
+
+static void fill(sp_page *p)
+{
+    sp_app *app = p->app;
+    HINSTANCE h = app->hinst;
+    HWND lv = GetDlgItem(p->hwnd, IDC_FINISH_STEPS);
+    int64_t now = app->sys->ops->time_now(app->sys);
+    BOOL ready = TRUE;
+
+    ListView_DeleteAllItems(lv);
+    for (size_t i = 0; i < sp_step_count; i++) {
+        const sp_step_state *s = sp_state_step_const(app->session.state, sp_steps[i]->id);
+        wchar_t when[80];
+        wchar_t *cells[3];
+        if (!sp_state_gate_open(app->session.state, s->id, now))
+            ready = FALSE;
+        if (s->checked_at)
+            sp_format_time(s->checked_at, when, 80);
+        cells[0] = sp_load(h, IDS_STEP_NAME((int)i));
+        cells[1] = sp_load(h, sp_result_text_id(s->result, s->manual));
+        if (!s->checked_at)
+            cells[2] = sp_load(h, IDS_FINISH_NEVER);
+        else if (sp_state_is_stale(s, now))
+            cells[2] = sp_format1(h, IDS_FINISH_STALE, when);
+        else
+            cells[2] = _wcsdup(when);
+        sp_listview_add(lv, (int)i, (const wchar_t *const *)cells, 3);
+        for (int c = 0; c < 3; c++)
+            free(cells[c]);
+    }
+    sp_set_text(p->hwnd, IDC_FINISH_TITLE, h, ready ? IDS_FINISH_TITLE_READY : IDS_FINISH_TITLE_TODO);
+}
+
+static void export_report(sp_page *p)
+{
+    sp_app *app = p->app;
+    wchar_t file[MAX_PATH] = L"sourceprep-report.json";
+    wchar_t *filter = sp_load(app->hinst, IDS_FINISH_FILTER);
+    OPENFILENAMEW ofn = {0};
+    char *path;
+    sp_status st;
+
+    for (wchar_t *c = filter; c && *c; c++)
+        if (*c == L'|')
+            *c = 0; /* string tables cannot hold the NULs a filter needs */
+    ofn.lStructSize = sizeof ofn;
+    ofn.hwndOwner = GetParent(p->hwnd);
+    ofn.lpstrFilter = filter;
+    ofn.lpstrFile = file;
+    ofn.nMaxFile = MAX_PATH;
+    ofn.lpstrDefExt = L"json";
+    ofn.Flags = OFN_OVERWRITEPROMPT | OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR;
+    if (!GetSaveFileNameW(&ofn)) {
+        free(filter);
+        return;
+    }
+    free(filter);
+    path = sp_utf8(file);
+    st = path ? sp_app_write_report(app, path) : SP_ERR_NOMEM;
+    {
+        HWND keep = app->sheet;
+        wchar_t *msg;
+        app->sheet = GetParent(p->hwnd);
+        if (st == SP_OK) {
+            msg = sp_format1(app->hinst, IDS_FINISH_EXPORTED, file);
+            sp_app_message(app, MB_ICONINFORMATION | MB_OK, msg);
+        } else {
+            msg = sp_format_u8(app->hinst, IDS_ERR_REPORT, path,
+                               app->host->last_error[0] ? app->host->last_error : sp_status_name(st));
+            sp_app_message(app, MB_ICONERROR | MB_OK, msg);
+        }
+        free(msg);
+        app->sheet = keep;
+    }
+    free(path);
+}
+
+static void on_init(sp_page *p)
+{
+    static const UINT cols[] = {IDS_FINISH_COL_STEP, IDS_FINISH_COL_STATUS, IDS_FINISH_COL_CHECKED};
+    static const int widths[] = {34, 30, 36};
+    HINSTANCE h = p->app->hinst;
+    SendDlgItemMessageW(p->hwnd, IDC_FINISH_TITLE, WM_SETFONT,
+                        (WPARAM)sp_title_font(p->app, p->hwnd), FALSE);
+    sp_listview_columns(GetDlgItem(p->hwnd, IDC_FINISH_STEPS), h, cols, widths, 3);
+    sp_set_text(p->hwnd, IDC_FINISH_BACKUP, h, IDS_FINISH_BACKUP);
+    sp_set_text(p->hwnd, IDC_FINISH_NEXT, h, IDS_FINISH_NEXT);
+}
+
+static INT_PTR CALLBACK finish_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    sp_page *p = msg == WM_INITDIALOG ? sp_page_init(hwnd, lp) : sp_page_get(hwnd);
+    if (!p)
+        return FALSE;
+    switch (msg) {
+    case WM_INITDIALOG:
+        on_init(p);
+        return TRUE;
+    case WM_COMMAND:
+        if (LOWORD(wp) == IDC_FINISH_EXPORT) {
+            export_report(p);
+        } else if (LOWORD(wp) == IDC_FINISH_STEP2) {
+            wchar_t *url = sp_load(p->app->hinst, IDS_FINISH_STEP2_URL);
+            sp_app_open_url(p->app, GetParent(hwnd), url);
+            free(url);
+        }
+        return TRUE;
+    case WM_NOTIFY:
+        if (((NMHDR *)lp)->code == PSN_SETACTIVE) {
+            p->active = 1;
+            snprintf(p->app->session.state->page, sizeof p->app->session.state->page, "finish");
+            fill(p);
+            sp_page_buttons(p, PSWIZB_BACK | PSWIZB_FINISH);
+            SetWindowLongPtrW(hwnd, DWLP_MSGRESULT, 0);
+            return TRUE;
+        }
+        if (((NMHDR *)lp)->code == PSN_KILLACTIVE)
+            p->active = 0;
+        if (((NMHDR *)lp)->code == PSN_WIZFINISH)
+            sp_app_save(p->app, GetParent(hwnd));
+        return FALSE;
+    }
+    return FALSE;
+}
+
+const sp_page_desc sp_page_finish = {"finish", IDD_FINISH, 1, -1, finish_proc};

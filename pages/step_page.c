@@ -1,0 +1,341 @@
+/* The page every step uses: Check on a worker, progress, findings, the manual path, the Next gate. */
+#include <windows.h>
+#include <commctrl.h>
+#include <prsht.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/state.h"
+#include "pages/pages.h"
+#include "resources/resource.h"
+#include "wizard/messages.h"
+#include "wizard/text.h"
+
+static const int item_ids[SP_STEP_MAX_ITEMS] = {IDC_STEP_ITEM1, IDC_STEP_ITEM2, IDC_STEP_ITEM3,
+                                                IDC_STEP_ITEM4};
+
+static int64_t now_of(sp_page *p)
+{
+    return p->app->sys->ops->time_now(p->app->sys);
+}
+
+static sp_step_state *step_state(sp_page *p)
+{
+    return sp_state_step(p->app->session.state, p->step->id);
+}
+
+static BOOL running_here(sp_page *p)
+{
+    return sp_worker_busy(&p->app->worker) && p->app->worker.notify == p->hwnd;
+}
+
+static int checklist_size(sp_page *p)
+{
+    int n = 0;
+    for (int k = 0; k < SP_STEP_MAX_ITEMS; k++)
+        if (IsWindowVisible(GetDlgItem(p->hwnd, item_ids[k])))
+            n++;
+    return n;
+}
+
+static BOOL checklist_complete(sp_page *p)
+{
+    for (int k = 0; k < SP_STEP_MAX_ITEMS; k++) {
+        HWND box = GetDlgItem(p->hwnd, item_ids[k]);
+        if (IsWindowVisible(box) && SendMessageW(box, BM_GETCHECK, 0, 0) != BST_CHECKED)
+            return FALSE;
+    }
+    return checklist_size(p) > 0;
+}
+
+static BOOL reason_given(sp_page *p)
+{
+    wchar_t buf[8];
+    GetDlgItemTextW(p->hwnd, IDC_STEP_REASON, buf, 8);
+    for (wchar_t *c = buf; *c; c++)
+        if (*c != L' ' && *c != L'\r' && *c != L'\n' && *c != L'\t')
+            return TRUE;
+    return FALSE;
+}
+
+/* The one place that decides Next: asks the core gate, and never while a run is going on. */
+static void update_gate(sp_page *p)
+{
+    BOOL busy = running_here(p);
+    BOOL open = !busy && sp_state_gate_open(p->app->session.state, p->step->id, now_of(p));
+    sp_page_buttons(p, (busy ? 0 : PSWIZB_BACK) | (open ? PSWIZB_NEXT : 0));
+}
+
+static void update_mark_button(sp_page *p)
+{
+    const sp_step_state *s = step_state(p);
+    BOOL busy = running_here(p);
+    EnableWindow(GetDlgItem(p->hwnd, IDC_STEP_MARK),
+                 !busy && (s->manual || (checklist_complete(p) && reason_given(p))));
+}
+
+static void fill_findings(sp_page *p, const sp_findings *f)
+{
+    static const UINT sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
+    HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
+    HINSTANCE h = p->app->hinst;
+    ListView_DeleteAllItems(lv);
+    for (size_t i = 0; i < f->count; i++) {
+        const sp_finding *x = &f->items[i];
+        wchar_t *arg = sp_wide(x->arg);
+        wchar_t *cells[4] = {sp_load(h, sev_ids[x->severity]), sp_format1(h, x->title_id, arg),
+                             x->advice_id ? sp_format1(h, x->advice_id, arg) : NULL,
+                             sp_wide(x->evidence)};
+        sp_listview_add(lv, (int)i, (const wchar_t *const *)cells, 4);
+        for (int c = 0; c < 4; c++)
+            free(cells[c]);
+        free(arg);
+    }
+}
+
+static void render_status(sp_page *p, const sp_step_state *s)
+{
+    HINSTANCE h = p->app->hinst;
+    wchar_t when[80] = L"", *text = NULL;
+    int64_t now = now_of(p);
+
+    if (running_here(p))
+        return; /* WM_SP_PROGRESS owns the status line while running */
+    if (s->manual) {
+        char *reason = s->manual_reason ? s->manual_reason : "";
+        wchar_t *wr = sp_wide(reason);
+        const wchar_t *args[2] = {when, wr};
+        sp_format_time(s->manual_at, when, 80);
+        text = sp_format(h, IDS_STATUS_MANUAL_DONE, 2, args);
+        free(wr);
+    } else if (sp_state_is_stale(s, now)) {
+        text = sp_load(h, IDS_STATUS_STALE);
+    } else {
+        if (s->checked_at)
+            sp_format_time(s->checked_at, when, 80);
+        switch (s->result) {
+        case SP_RESULT_PASSED: text = sp_format1(h, IDS_STATUS_PASSED, when); break;
+        case SP_RESULT_FAILED: text = sp_format1(h, IDS_STATUS_FAILED, when); break;
+        case SP_RESULT_NOT_APPLICABLE: text = sp_format1(h, IDS_STATUS_NA, when); break;
+        case SP_RESULT_MANUAL_NEEDED: text = sp_load(h, IDS_STATUS_MANUAL_NEEDED); break;
+        case SP_RESULT_ERROR: {
+            const char *why = s->findings.count ? s->findings.items[s->findings.count - 1].evidence : NULL;
+            wchar_t *w = sp_wide(why ? why : "");
+            text = sp_format1(h, IDS_STATUS_ERROR, w);
+            free(w);
+            break;
+        }
+        case SP_RESULT_NOT_RUN: text = sp_load(h, IDS_STATUS_NOT_RUN); break;
+        }
+    }
+    SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, text ? text : L"");
+    free(text);
+}
+
+static void render(sp_page *p)
+{
+    const sp_step_state *s = step_state(p);
+    BOOL busy = running_here(p);
+    wchar_t *mark = sp_load(p->app->hinst, s->manual ? IDS_CLEAR_MARK : IDS_MARK_DONE);
+
+    render_status(p, s);
+    fill_findings(p, &s->findings);
+    for (int k = 0; k < SP_STEP_MAX_ITEMS; k++) {
+        HWND box = GetDlgItem(p->hwnd, item_ids[k]);
+        if (s->manual)
+            SendMessageW(box, BM_SETCHECK, BST_CHECKED, 0);
+        EnableWindow(box, !s->manual && !busy);
+    }
+    if (s->manual) {
+        wchar_t *reason = sp_wide(s->manual_reason ? s->manual_reason : "");
+        SetDlgItemTextW(p->hwnd, IDC_STEP_REASON, reason);
+        free(reason);
+    }
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_REASON, EM_SETREADONLY, s->manual || busy, 0);
+    SetDlgItemTextW(p->hwnd, IDC_STEP_MARK, mark);
+    free(mark);
+    EnableWindow(GetDlgItem(p->hwnd, IDC_STEP_CHECK), !busy);
+    EnableWindow(GetDlgItem(p->hwnd, IDC_STEP_CANCEL), busy);
+    if (!busy)
+        SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETPOS, s->checked_at ? 1000 : 0, 0);
+    update_mark_button(p);
+    update_gate(p);
+}
+
+static void start_check(sp_page *p)
+{
+    if (!sp_worker_start(&p->app->worker, &p->app->session, p->hwnd, p->step, 0))
+        return;
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETPOS, 0, 0);
+    SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, L"");
+    render(p);
+    SetFocus(GetDlgItem(p->hwnd, IDC_STEP_CANCEL));
+}
+
+static void on_done(sp_page *p, sp_work_result *r)
+{
+    sp_app *app = p->app;
+    sp_worker_join(&app->worker);
+    if (r->status == SP_ERR_CANCELLED) {
+        render(p);
+        sp_set_text(p->hwnd, IDC_STEP_STATUS, app->hinst, IDS_STATUS_CANCELLED);
+    } else {
+        sp_state_record(app->session.state, r->step->id, r->result, &r->findings, now_of(p));
+        sp_app_save(app, GetParent(p->hwnd));
+        render(p);
+    }
+    sp_work_result_free(r);
+    SetFocus(GetDlgItem(p->hwnd, IDC_STEP_CHECK));
+}
+
+static void on_progress(sp_page *p, unsigned permille, wchar_t *what)
+{
+    wchar_t *text = sp_format1(p->app->hinst, IDS_STATUS_RUNNING, what ? what : L"");
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETPOS, permille, 0);
+    SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, text);
+    free(text);
+    free(what);
+}
+
+static void toggle_mark(sp_page *p)
+{
+    sp_app *app = p->app;
+    const sp_step_state *s = step_state(p);
+    if (s->manual) {
+        sp_state_clear_manual(app->session.state, p->step->id);
+        for (int k = 0; k < SP_STEP_MAX_ITEMS; k++)
+            SendDlgItemMessageW(p->hwnd, item_ids[k], BM_SETCHECK, BST_UNCHECKED, 0);
+    } else {
+        int len = GetWindowTextLengthW(GetDlgItem(p->hwnd, IDC_STEP_REASON));
+        wchar_t *w = calloc((size_t)len + 1, sizeof *w);
+        char *reason;
+        if (!w)
+            return;
+        GetDlgItemTextW(p->hwnd, IDC_STEP_REASON, w, len + 1);
+        reason = sp_utf8(w);
+        free(w);
+        if (reason)
+            sp_state_mark_manual(app->session.state, p->step->id, reason, now_of(p));
+        free(reason);
+    }
+    sp_app_save(app, GetParent(p->hwnd));
+    render(p);
+}
+
+static void on_init(sp_page *p)
+{
+    static const UINT cols[] = {IDS_COL_SEVERITY, IDS_COL_FINDING, IDS_COL_ADVICE, IDS_COL_EVIDENCE};
+    static const int widths[] = {18, 40, 42, 40};
+    int index = p->desc->step_index;
+    p->step = sp_steps[index];
+    sp_listview_columns(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), p->app->hinst, cols, widths, 4);
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETRANGE32, 0, 1000);
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_REASON, EM_LIMITTEXT, 500, 0);
+    for (int k = 0; k < SP_STEP_MAX_ITEMS; k++) {
+        wchar_t *item = sp_load(p->app->hinst, IDS_STEP_ITEM(index, k));
+        SetDlgItemTextW(p->hwnd, item_ids[k], item);
+        ShowWindow(GetDlgItem(p->hwnd, item_ids[k]), item && item[0] ? SW_SHOW : SW_HIDE);
+        free(item);
+    }
+}
+
+/* Messages a finished worker may still have queued for a page being destroyed. */
+static void drain_worker_messages(HWND hwnd)
+{
+    MSG m;
+    while (PeekMessageW(&m, hwnd, WM_SP_PROGRESS, WM_SP_DONE, PM_REMOVE)) {
+        if (m.message == WM_SP_DONE)
+            sp_work_result_free((sp_work_result *)m.lParam);
+        else
+            free((void *)m.lParam);
+    }
+}
+
+static INT_PTR on_notify(sp_page *p, const NMHDR *nm)
+{
+    const sp_step_state *s;
+    switch (nm->code) {
+    case PSN_SETACTIVE:
+        p->active = 1;
+        snprintf(p->app->session.state->page, sizeof p->app->session.state->page, "%s", p->step->id);
+        render(p);
+        s = step_state(p);
+        /* A page opens with a fresh assessment unless one is recorded and still valid. */
+        if (!s->manual && (s->checked_at == 0 || sp_state_is_stale(s, now_of(p))))
+            start_check(p);
+        SetWindowLongPtrW(p->hwnd, DWLP_MSGRESULT, 0);
+        return TRUE;
+    case PSN_KILLACTIVE:
+        p->active = 0;
+        SetWindowLongPtrW(p->hwnd, DWLP_MSGRESULT, FALSE);
+        return TRUE;
+    case PSN_WIZNEXT:
+        /* Checked again here: a stale button state must never let the user past. */
+        if (running_here(p) || !sp_state_gate_open(p->app->session.state, p->step->id, now_of(p))) {
+            SetWindowLongPtrW(p->hwnd, DWLP_MSGRESULT, -1);
+            return TRUE;
+        }
+        sp_app_save(p->app, GetParent(p->hwnd));
+        return FALSE;
+    case PSN_QUERYCANCEL:
+        if (running_here(p)) {
+            sp_worker_cancel(&p->app->worker);
+            sp_worker_join(&p->app->worker);
+        }
+        sp_app_save(p->app, GetParent(p->hwnd));
+        return FALSE;
+    }
+    return FALSE;
+}
+
+INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    sp_page *p = msg == WM_INITDIALOG ? sp_page_init(hwnd, lp) : sp_page_get(hwnd);
+    if (!p)
+        return FALSE;
+    switch (msg) {
+    case WM_INITDIALOG:
+        on_init(p);
+        return TRUE;
+    case WM_NOTIFY:
+        return on_notify(p, (const NMHDR *)lp);
+    case WM_COMMAND:
+        switch (LOWORD(wp)) {
+        case IDC_STEP_CHECK: start_check(p); return TRUE;
+        case IDC_STEP_CANCEL: sp_worker_cancel(&p->app->worker); return TRUE;
+        case IDC_STEP_MARK: toggle_mark(p); return TRUE;
+        case IDC_STEP_REASON:
+            if (HIWORD(wp) == EN_CHANGE)
+                update_mark_button(p);
+            return TRUE;
+        default:
+            if (LOWORD(wp) >= IDC_STEP_ITEM1 && LOWORD(wp) <= IDC_STEP_ITEM4 && HIWORD(wp) == BN_CLICKED)
+                update_mark_button(p);
+            return TRUE;
+        }
+    case WM_SP_PROGRESS:
+        on_progress(p, (unsigned)wp, (wchar_t *)lp);
+        return TRUE;
+    case WM_SP_DONE:
+        on_done(p, (sp_work_result *)lp);
+        return TRUE;
+    case WM_SP_QUERY_BUSY:
+        SetWindowLongPtrW(hwnd, DWLP_MSGRESULT, running_here(p) ? 1 : 0);
+        return TRUE;
+    case WM_DESTROY:
+        if (running_here(p)) {
+            sp_worker_cancel(&p->app->worker);
+            sp_worker_join(&p->app->worker);
+        }
+        drain_worker_messages(hwnd);
+        return FALSE;
+    }
+    return FALSE;
+}
+
+#define STEP_PAGE(i, name) {name, IDD_STEP, 0, i, sp_step_page_proc}
+const sp_page_desc sp_step_pages[] = {
+    STEP_PAGE(0, "backup"), STEP_PAGE(1, "updates"), STEP_PAGE(2, "policy"), STEP_PAGE(3, "health"),
+    STEP_PAGE(4, "timesync"), STEP_PAGE(5, "lob"), STEP_PAGE(6, "email"),
+};

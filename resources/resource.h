@@ -1,0 +1,142 @@
+/* Resource IDs: each page has its own block; string IDs of findings are in core/msgids.h. */
+#ifndef SP_RESOURCE_H
+#define SP_RESOURCE_H
+
+#include "core/msgids.h"
+
+#define IDI_APP                 1
+#define IDR_DEMO_PROFILE        100
+#define IDR_MANIFEST            1
+
+/* Frame: 1000-1099 */
+#define IDS_APP_TITLE           1000
+#define IDS_SHEET_CAPTION       1001
+#define IDS_DEMO_CAPTION        1002
+#define IDS_ERR_TITLE           1003
+#define IDS_ERR_NOT_ADMIN       1004
+#define IDS_ERR_PROFILE         1005
+#define IDS_ERR_DETECT          1006
+#define IDS_ERR_STATE           1007
+#define IDS_ERR_JOURNAL         1008
+#define IDS_WARN_STATE_ASIDE    1009
+#define IDS_ERR_CMDLINE         1010
+#define IDS_HELP                1011
+#define IDS_ERR_SAVE_STATE      1012
+#define IDS_ERR_FOLDER          1013
+#define IDS_CLOSE_RUNNING       1014
+#define IDS_SEV_INFO            1020
+#define IDS_SEV_WARNING         1021
+#define IDS_SEV_ERROR           1022
+#define IDS_COL_SEVERITY        1023
+#define IDS_COL_FINDING         1024
+#define IDS_COL_ADVICE          1025
+#define IDS_COL_EVIDENCE        1026
+#define IDS_YES                 1027
+#define IDS_NO                  1028
+#define IDS_NONE                1029
+#define IDS_CLI_STEP_LINE       1030
+#define IDS_CLI_FINDING_LINE    1031
+#define IDS_CLI_REPORT_WRITTEN  1032
+#define IDS_CLI_UNDO_CONFIRM    1033
+#define IDS_CLI_UNDO_DONE       1034
+#define IDS_CLI_UNDO_NEEDS_YES  1035
+#define IDS_ERR_REPORT          1036
+#define IDS_ERR_UNDO            1037
+
+/* Welcome: 1100-1199 */
+#define IDD_WELCOME             1100
+#define IDC_WELCOME_TITLE       1101
+#define IDC_WELCOME_INTRO       1102
+#define IDC_WELCOME_SERVER      1103
+#define IDC_WELCOME_STEPS       1104
+#define IDC_WELCOME_DEMO        1105
+#define IDC_WELCOME_SUMMARY     1106
+#define IDS_WELCOME_TITLE       1110
+#define IDS_WELCOME_INTRO       1111
+#define IDS_WELCOME_DEMO        1112
+#define IDS_WELCOME_PROP_COMPUTER 1113
+#define IDS_WELCOME_PROP_PRODUCT  1114
+#define IDS_WELCOME_PROP_VERSION  1115
+#define IDS_WELCOME_PROP_ARCH     1116
+#define IDS_WELCOME_PROP_ROLE     1117
+#define IDS_WELCOME_PROP_EXCHANGE 1118
+#define IDS_WELCOME_ROLE_DC       1119
+#define IDS_WELCOME_ROLE_MEMBER   1120
+#define IDS_WELCOME_ROLE_NONE     1121
+#define IDS_WELCOME_STEPS         1122
+#define IDS_WELCOME_NOT_APPLY     1123
+#define IDS_WELCOME_COL_PROP      1124
+#define IDS_WELCOME_COL_VALUE     1125
+#define IDS_WELCOME_BITS          1126
+#define IDS_WELCOME_VERSION_FMT   1127
+#define IDS_WELCOME_NOT_SERVER    1128
+#define IDS_WELCOME_SUMMARY_FMT   1129
+#define IDS_WELCOME_SP_NONE       1130
+
+/* Finish: 1200-1299 */
+#define IDD_FINISH              1200
+#define IDC_FINISH_TITLE        1201
+#define IDC_FINISH_STEPS        1202
+#define IDC_FINISH_BACKUP       1203
+#define IDC_FINISH_EXPORT       1204
+#define IDC_FINISH_STEP2        1205
+#define IDC_FINISH_NEXT         1206
+#define IDS_FINISH_TITLE_READY  1210
+#define IDS_FINISH_TITLE_TODO   1211
+#define IDS_FINISH_BACKUP       1212
+#define IDS_FINISH_NEXT         1213
+#define IDS_FINISH_COL_STEP     1214
+#define IDS_FINISH_COL_STATUS   1215
+#define IDS_FINISH_COL_CHECKED  1216
+#define IDS_FINISH_EXPORTED     1217
+#define IDS_FINISH_FILTER       1218
+#define IDS_FINISH_NEVER        1219
+#define IDS_FINISH_STEP2_URL    1220
+#define IDS_FINISH_STALE        1221
+
+/* Step pages: 2000-2099 controls, 2100-2199 status texts */
+#define IDD_STEP                2000
+#define IDC_STEP_STATUS         2001
+#define IDC_STEP_CHECK          2002
+#define IDC_STEP_CANCEL         2003
+#define IDC_STEP_PROGRESS       2004
+#define IDC_STEP_FINDINGS       2005
+#define IDC_STEP_MANUAL_GROUP   2006
+#define IDC_STEP_ITEM1          2010
+#define IDC_STEP_ITEM2          2011
+#define IDC_STEP_ITEM3          2012
+#define IDC_STEP_ITEM4          2013
+#define IDC_STEP_REASON_LABEL   2020
+#define IDC_STEP_REASON         2021
+#define IDC_STEP_MARK           2022
+#define SP_STEP_MAX_ITEMS       4
+
+#define IDS_STATUS_NOT_RUN      2100
+#define IDS_STATUS_PASSED       2101
+#define IDS_STATUS_FAILED       2102
+#define IDS_STATUS_NA           2103
+#define IDS_STATUS_MANUAL_NEEDED 2104
+#define IDS_STATUS_ERROR        2105
+#define IDS_STATUS_MANUAL_DONE  2106
+#define IDS_STATUS_STALE        2107
+#define IDS_STATUS_RUNNING      2108
+#define IDS_STATUS_CANCELLED    2109
+#define IDS_MARK_DONE           2110
+#define IDS_CLEAR_MARK          2111
+#define IDS_RESULT_PASSED       2120
+#define IDS_RESULT_FAILED       2121
+#define IDS_RESULT_NA           2122
+#define IDS_RESULT_MANUAL_NEEDED 2123
+#define IDS_RESULT_ERROR        2124
+#define IDS_RESULT_NOT_RUN      2125
+#define IDS_RESULT_MANUAL_DONE  2126
+
+/* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
+#define IDS_STEP_BASE           3000
+#define IDS_STEP_STRIDE         20
+#define IDS_STEP_TITLE(i)       (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 0)
+#define IDS_STEP_SUBTITLE(i)    (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 1)
+#define IDS_STEP_ITEM(i, k)     (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 2 + (k))
+#define IDS_STEP_NAME(i)        (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 6)
+
+#endif

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# make run: builds everything, then opens the wizard on the built-in demo server under Wine.
+# With no display it runs under Xvfb instead and writes a screenshot of every page.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+bash scripts/build-deps.sh
+make -j2 all
+
+if [ -z "${DISPLAY:-}" ]; then
+  echo "run: no display; writing a screenshot of every page instead (build/screenshots)"
+  exec bash scripts/screenshots.sh
+fi
+
+# shellcheck source=scripts/wine-env.sh
+source scripts/wine-env.sh
+sp_wine_prefix
+sp_wine_version "${SP_WINE_VERSION:-win2003}"
+rc=0
+wine build/x64/sourceprep.exe /demo "$@" </dev/null || rc=$?
+echo "run: the wizard exited with $rc (0 ready, 1 steps still open, 2 could not run)"

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# make test: installs what is missing, builds, runs every suite and ends with one summary line.
+# Suites: native unit tests (cmocka, ASan+UBSan), fuzz smoke runs, import tables, project files,
+# the win32 backend under Wine, the command line under Wine, and the GUI walk with screenshots.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+logs=build/test-logs
+mkdir -p "$logs"
+
+bash scripts/install-deps.sh || { echo "test: installing the dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+bash scripts/build-deps.sh || { echo "test: building curl and cJSON for mingw failed"; echo "0 passed, 1 failed"; exit 1; }
+
+total_pass=0
+total_fail=0
+summary=()
+
+# Runs one suite, shows its output, and adds the counts of its last "N passed, M failed" line.
+# A suite that exits non-zero without failing a test counts as one failure (a crash, a build error).
+suite() {
+  local name=$1; shift
+  local log="$logs/$name.log" rc=0 line p f
+  echo "=== $name"
+  "$@" >"$log" 2>&1 || rc=$?
+  cat "$log"
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p'); p=${p:-0}
+  f=$(echo "$line" | sed -nE 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/p'); f=${f:-0}
+  if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+  total_pass=$((total_pass + p))
+  total_fail=$((total_fail + f))
+  summary+=("$(printf '%-10s %4d passed, %d failed' "$name" "$p" "$f")")
+}
+
+build() {
+  make -s -j2 all unittests fuzzers wintests && echo "1 passed, 0 failed"
+}
+
+unit() {
+  local p=0 f=0 t out
+  for t in build/native/test_*; do
+    [ -x "$t" ] || continue
+    out=$(ASAN_OPTIONS=detect_leaks=1 "$t" 2>&1); rc=$?
+    echo "$out"
+    n=$(echo "$out" | sed -nE 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p' | tail -n1)
+    m=$(echo "$out" | sed -nE 's/^\[  FAILED  \] ([0-9]+) test.*/\1/p' | tail -n1)
+    p=$((p + ${n:-0})); f=$((f + ${m:-0}))
+    if [ "$rc" != 0 ] && [ -z "$m" ]; then f=$((f + 1)); echo "not ok - $t crashed ($rc)"; fi
+  done
+  echo "$p passed, $f failed"
+  [ "$f" = 0 ]
+}
+
+fuzz() {
+  local p=0 f=0 fz name corpus
+  for fz in build/fuzz/fuzz_*; do
+    [ -x "$fz" ] || continue
+    name=$(basename "$fz"); name=${name#fuzz_}
+    corpus=$(mktemp -d)
+    [ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$corpus/"
+    if "$fz" -max_total_time="${SP_FUZZ_SECONDS:-20}" -print_final_stats=1 "$corpus" >"$logs/fuzz-$name.out" 2>&1; then
+      p=$((p + 1)); echo "ok - fuzz $name: $(grep -E 'stat::number_of_executed_units' "$logs/fuzz-$name.out" | awk '{print $2}') runs"
+    else
+      f=$((f + 1)); echo "not ok - fuzz $name"; tail -n 30 "$logs/fuzz-$name.out"
+    fi
+    rm -rf "$corpus"
+  done
+  echo "$p passed, $f failed"
+  [ "$f" = 0 ]
+}
+
+suite build build
+suite unit unit
+suite fuzz fuzz
+suite imports bash tests/imports/check-imports.sh
+suite project bash tests/project/check-project.sh
+suite win32 bash scripts/test-win32.sh
+suite cli bash tests/cli/test-cli.sh
+suite gui bash scripts/screenshots.sh
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "make test took $(( $(date +%s) - start )) s"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ]

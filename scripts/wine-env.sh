@@ -1,0 +1,135 @@
+# Sourced by the test scripts: one cached Wine prefix, an Xvfb display, and helpers to run programs under Wine.
+# shellcheck shell=bash
+#
+# Usage:  source scripts/wine-env.sh [ARCH [PURPOSE]]   (ARCH: x64, the default; 64-bit Wine only)
+#         sp_xvfb_start; sp_wine_version win2003; sp_wine_run build/x64/tests/test_x.exe; sp_xvfb_stop
+#
+# The prefix is cache, not source: it lives outside the tree and is rebuilt when missing.
+
+SP_WINE_ARCH="${1:-${SP_WINE_ARCH:-x64}}"
+# An optional purpose gives a script its own prefix (wineprefix-x64-PURPOSE): the Windows
+# version and `wineserver -k` are prefix-wide, so scripts that may run side by side keep apart.
+SP_WINE_PURPOSE="${2:-${SP_WINE_PURPOSE:-}}"
+export WINEPREFIX="${WINEPREFIX:-${SOURCEPREP_CACHE:-/var/cache/sourceprep}/wineprefix-${SP_WINE_ARCH}${SP_WINE_PURPOSE:+-$SP_WINE_PURPOSE}}"
+# Wine stores Windows file names in the Unix locale's charset: under the C locale (CI may have
+# no LANG at all) a name such as "Übersicht.txt" cannot be created. Any UTF-8 locale will do.
+if [ "$(locale charmap 2>/dev/null)" != "UTF-8" ]; then
+  export LC_ALL=C.UTF-8
+fi
+export WINEDEBUG="${WINEDEBUG:--all}"
+# No Mono or Gecko install prompts: nobody is there to answer them.
+export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
+# Only 64-bit Wine can be installed here; a 64-bit prefix runs the x64 test programs.
+export WINEARCH=win64
+
+sp_wine_log() { echo "wine-env: $*" >&2; }
+
+# Fails (returns 1) when Wine is missing, so that a caller under `set -e` stops with the hint.
+sp_wine_check() {
+  if ! command -v wine >/dev/null 2>&1 || ! command -v wineserver >/dev/null 2>&1; then
+    echo "wine-env: Wine is not installed; run: bash scripts/install-deps.sh" >&2
+    return 1
+  fi
+}
+
+# Creates the prefix once; a half-made prefix (interrupted wineboot) is made again.
+sp_wine_prefix() {
+  sp_wine_check || return 1
+  if [ -f "$WINEPREFIX/.sourceprep-ready" ] && [ -f "$WINEPREFIX/system.reg" ]; then
+    return 0
+  fi
+  sp_wine_log "creating $WINEPREFIX (wineboot -i)"
+  rm -rf "$WINEPREFIX"
+  mkdir -p "$(dirname "$WINEPREFIX")"
+  if ! wineboot -i </dev/null >/dev/null 2>&1; then
+    sp_wine_log "wineboot -i failed for $WINEPREFIX"
+    return 1
+  fi
+  wineserver -w
+  touch "$WINEPREFIX/.sourceprep-ready"
+}
+
+# Sets the Windows version Wine reports (win2003, win2008, win2008r2, win7, win10, ...).
+sp_wine_version() {
+  local ver="$1"
+  [ -n "$ver" ] || { sp_wine_log "sp_wine_version: no version given"; return 1; }
+  sp_wine_prefix || return 1
+  wine reg add 'HKCU\Software\Wine' /v Version /d "$ver" /f </dev/null >/dev/null 2>&1 || {
+    sp_wine_log "could not set the Wine version to $ver"
+    return 1
+  }
+  # The next program must start with a fresh wineserver that reads the new version.
+  wineserver -w
+}
+
+# Runs a Windows program and returns its exit code (Wine passes it through, 0..255 as seen by
+# the shell). Standard input is /dev/null: CI has none, and a program must never wait on it.
+# With SP_WINE_TIMEOUT=SECONDS a program still running then is killed (exit code 124 or 137).
+sp_wine_run() {
+  sp_wine_prefix || return 1
+  local rc=0
+  if [ -n "${SP_WINE_TIMEOUT:-}" ]; then
+    timeout -k 10 "$SP_WINE_TIMEOUT" wine "$@" </dev/null || rc=$?
+  else
+    wine "$@" </dev/null || rc=$?
+  fi
+  return "$rc"
+}
+
+SP_XVFB_PID=""
+SP_XVFB_STARTED_DISPLAY=""
+
+# Starts Xvfb on a free display when there is no display, or when SP_FORCE_XVFB=1.
+sp_xvfb_start() {
+  if [ -n "${DISPLAY:-}" ] && [ "${SP_FORCE_XVFB:-0}" != 1 ]; then
+    return 0
+  fi
+  command -v Xvfb >/dev/null 2>&1 || {
+    echo "wine-env: Xvfb is not installed; run: bash scripts/install-deps.sh" >&2
+    return 1
+  }
+  local n
+  for n in $(seq 90 140); do
+    # A lock file or a socket means another server has (or had) that display.
+    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
+    Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp </dev/null >/dev/null 2>&1 &
+    SP_XVFB_PID=$!
+    local i
+    for i in $(seq 1 100); do
+      if DISPLAY=":$n" xdpyinfo >/dev/null 2>&1; then
+        export DISPLAY=":$n"
+        SP_XVFB_STARTED_DISPLAY=":$n"
+        return 0
+      fi
+      kill -0 "$SP_XVFB_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    # It died (display taken after all) or never answered: try the next number.
+    kill "$SP_XVFB_PID" 2>/dev/null || true
+    wait "$SP_XVFB_PID" 2>/dev/null || true
+    SP_XVFB_PID=""
+  done
+  sp_wine_log "could not start Xvfb on any display from :90 to :140"
+  return 1
+}
+
+# Ends this session's Wine processes, then the Xvfb this script started (never anyone else's).
+sp_wine_stop() {
+  if command -v wineserver >/dev/null 2>&1 && [ -d "$WINEPREFIX" ]; then
+    wineserver -k 2>/dev/null || true
+    wineserver -w 2>/dev/null || true
+  fi
+}
+
+sp_xvfb_stop() {
+  sp_wine_stop
+  if [ -n "$SP_XVFB_PID" ]; then
+    kill "$SP_XVFB_PID" 2>/dev/null || true
+    wait "$SP_XVFB_PID" 2>/dev/null || true
+    SP_XVFB_PID=""
+  fi
+  if [ -n "$SP_XVFB_STARTED_DISPLAY" ]; then
+    unset DISPLAY
+    SP_XVFB_STARTED_DISPLAY=""
+  fi
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The command line of sourceprep.exe under Wine: help, bad input, exit codes, checks, the report,
+# a damaged state file kept aside, unreadable profiles.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=scripts/wine-env.sh
+source scripts/wine-env.sh
+sp_wine_prefix || exit 1
+sp_wine_version win2003 || exit 1
+
+exe=build/x64/sourceprep.exe
+work=$(mktemp -d /tmp/sourceprep-cli.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+bad() { failed=$((failed + 1)); echo "not ok - $*"; }
+
+# Runs the exe; sets $out (stdout+stderr) and $rc.
+run() {
+  rc=0
+  out=$(wine "$exe" "$@" </dev/null 2>&1) || rc=$?
+}
+expect() { # expect NAME RC PATTERN
+  if [ "$rc" = "$2" ] && printf '%s' "$out" | grep -qE "$3"; then ok "$1"
+  else bad "$1 (exit $rc, wanted $2; output: $(printf '%s' "$out" | head -c 400))"; fi
+}
+wroot() { winepath -w "$1"; }
+
+run /?
+expect "help prints the usage and exits 0" 0 "Usage: sourceprep"
+run -bogus
+expect "an unknown option exits 2 and names it" 2 'Unknown option "-bogus"'
+run /step:nosuch /check /demo
+expect "an unknown step exits 2 and lists the steps" 2 'There is no step "nosuch".*backup, updates'
+run /demo /step:backup
+expect "a step without /check or /apply exits 2" 2 "needs either /check or /apply"
+
+r=$(wroot "$work/demo")
+run /demo "/root:$r" /step:backup /check
+expect "a manual step on the demo server is not ready (exit 1)" 1 "backup: Not done"
+expect "the backup check names NTBackup on SBS 2003" 1 "NTBackup"
+run /demo "/root:$r" /step:policy /check
+expect "policy cleanup applies to SBS 2003" 1 "policy: Not done"
+run /demo "/root:$r" /step:updates /check
+expect "updates reports the service pack of the demo server" 1 "Latest service pack installed \(Service Pack 2\)"
+
+state="$work/demo/C/Documents and Settings/All Users/Application Data/SourcePrep/state.json"
+[ -f "$state" ] && ok "the state file is written under the simulated ProgramData" || bad "no state file at $state"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["steps"]["backup"]["result"]=="manual_needed"' "$state" \
+  && ok "the state records the backup result" || bad "the state does not record the backup result"
+
+run "/profile:$(wroot tests/profiles/sbs2008.json)" "/root:$(wroot "$work/p2008")" /step:policy /check
+expect "policy cleanup does not apply to SBS 2008 (exit 0)" 0 "policy: Not applicable"
+run "/profile:$(wroot tests/profiles/ess2012.json)" "/root:$(wroot "$work/p2012")" /step:email /check
+expect "email migration does not apply without Exchange (exit 0)" 0 "email: Not applicable"
+run "/profile:$(wroot tests/profiles/sbs2011std.json)" "/root:$(wroot "$work/p2011")" /step:updates /check
+expect "SBS 2011 at SP1 has the latest service pack" 1 "Latest service pack"
+
+run /demo "/root:$r" "/report:$(wroot "$work/report.json")"
+expect "a report of the demo server exits 1 (steps open) and says where it went" 1 "Report written to"
+python3 - "$work/report.json" <<'PY' && ok "the report is valid JSON with the server and the seven steps" || bad "the report is incomplete"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "sourceprep-report/1", d["schema"]
+assert d["server"]["product"] == "sbs2003"
+assert d["server"]["exchange"] == "Exchange Server 2003"
+assert [s["id"] for s in d["steps"]] == ["backup", "updates", "policy", "health", "timesync", "lob", "email"]
+assert all(s["findings"] for s in d["steps"])
+assert all("title" in f for s in d["steps"] for f in s["findings"])
+PY
+
+printf '{"version": 1, "steps": {"backup": {"result": "pass' >"$state"
+cp "$state" "$work/damaged.json"
+run /demo "/root:$r" /step:backup /check
+expect "a damaged state file is reported, not fatal" 1 "damaged"
+aside=$(ls "$(dirname "$state")"/state.json.corrupt-* 2>/dev/null | head -n1)
+if [ -n "$aside" ] && cmp -s "$aside" "$work/damaged.json"; then ok "the damaged state file is kept aside byte for byte"
+else bad "the damaged state file was not kept aside"; fi
+
+run "/profile:$(wroot "$work/missing.json")"
+expect "a missing profile exits 2 with a clear message" 2 "profile could not be loaded"
+printf '{"os": {"major": "five"}}' >"$work/bad.json"
+run "/profile:$(wroot "$work/bad.json")" /step:backup /check
+expect "a malformed profile exits 2 and names the key" 2 "os.major"
+run /demo "/root:$r" /undo /yes
+expect "undo with an empty journal exits 0" 0 "Undid 0 changes"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Reads the import tables of both exes: only DLLs Server 2003 ships, none of the Vista-only functions.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+# DLLs present on a clean Windows Server 2003 SP2 (32- and 64-bit).
+allowed="kernel32.dll user32.dll gdi32.dll advapi32.dll shell32.dll comctl32.dll comdlg32.dll
+ole32.dll oleaut32.dll msvcrt.dll ws2_32.dll crypt32.dll secur32.dll netapi32.dll version.dll
+shlwapi.dll wldap32.dll iphlpapi.dll rpcrt4.dll dnsapi.dll mpr.dll userenv.dll wtsapi32.dll
+psapi.dll wintrust.dll ntdsapi.dll winhttp.dll wininet.dll activeds.dll"
+
+# Functions that appeared in Vista or later: importing one makes the exe fail to start on 2003.
+forbidden="GetTickCount64 InitializeSRWLock AcquireSRWLockExclusive AcquireSRWLockShared
+InitOnceExecuteOnce InitializeConditionVariable SleepConditionVariableCS WakeConditionVariable
+CreateSymbolicLinkW GetFinalPathNameByHandleW GetProductInfo inet_pton inet_ntop InetPtonW InetNtopW
+BCryptGenRandom CompareStringEx LCIDToLocaleName GetLocaleInfoEx CreateEventExW CreateMutexExW
+GetErrorMode SetFileInformationByHandle GetFileInformationByHandleEx TaskDialog TaskDialogIndirect
+SHGetKnownFolderPath QueryFullProcessImageNameW WSAPoll CancelIoEx GetSystemTimePreciseAsFileTime
+SetThreadErrorMode RegOpenKeyTransactedW CreateFileTransactedW SetDefaultDllDirectories
+AddDllDirectory InterlockedCompareExchange64 CreateThreadpoolWork"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - $*"; }
+bad() { failed=$((failed + 1)); echo "not ok - $*"; }
+
+for arch in x64 x86; do
+  exe=build/$arch/sourceprep.exe
+  case $arch in x64) od=x86_64-w64-mingw32-objdump ;; x86) od=i686-w64-mingw32-objdump ;; esac
+  if [ ! -f "$exe" ]; then
+    bad "$exe exists (build it with make all)"
+    continue
+  fi
+  dump=$($od -p "$exe")
+  dlls=$(printf '%s\n' "$dump" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
+  funcs=$(printf '%s\n' "$dump" | awk '/DLL Name:/{indll=1; next} indll && NF>=3 && $1 ~ /^[0-9a-f]+$/ {print $NF}' | sort -u)
+  [ -n "$dlls" ] && ok "$arch: import table read ($(echo $dlls | wc -w) DLLs)" || bad "$arch: no import table"
+  extra=""
+  for d in $dlls; do
+    case " $(echo $allowed) " in *" $d "*) ;; *) extra="$extra $d" ;; esac
+  done
+  [ -z "$extra" ] && ok "$arch: every imported DLL ships with Server 2003" || bad "$arch: DLLs Server 2003 lacks:$extra"
+  echo "$dlls" | grep -qiE '^(api-ms-win-|ucrtbase|vcruntime|libwinpthread|libgcc|libstdc|libcurl|libcjson)' \
+    && bad "$arch: imports a runtime or dependency DLL: $(echo "$dlls" | grep -iE '^(api-ms|ucrt|vcrun|libw|libg|libs|libc)' | tr '\n' ' ')" \
+    || ok "$arch: no api-ms-win, ucrtbase or dependency DLLs"
+  hit=""
+  for f in $forbidden; do
+    printf '%s\n' "$funcs" | grep -qx "$f" && hit="$hit $f"
+  done
+  [ -z "$hit" ] && ok "$arch: no Vista-only functions imported" || bad "$arch: Vista-only functions imported:$hit"
+  # The subsystem version must let the 2003 loader start it (5.2 or lower).
+  sub=$(printf '%s\n' "$dump" | awk '/MajorSubsystemVersion/{maj=$2} /MinorSubsystemVersion/{min=$2} END{print maj"."min}')
+  case "$sub" in 4.*|5.0|5.1|5.2) ok "$arch: subsystem version $sub runs on Server 2003" ;;
+    *) bad "$arch: subsystem version $sub is too new for Server 2003" ;; esac
+  size=$(stat -c %s "$exe")
+  [ "$size" -lt 1572864 ] && ok "$arch: exe is $size bytes, under 1.5 MB" || bad "$arch: exe is $size bytes, over 1.5 MB"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

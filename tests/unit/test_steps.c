@@ -1,0 +1,312 @@
+/* The command line and the steps: parsing, verdicts per product, recording, cancel, the report. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "core/cmdline.h"
+#include "core/msgids.h"
+#include "core/report.h"
+#include "core/session.h"
+#include "core/sys/posix/posix.h"
+#include "core/sys/sim/sim.h"
+#include "tests/unit/testutil.h"
+
+static sp_status parse(sp_cmdline *cl, const char *a, const char *b, const char *c)
+{
+    const char *argv[4] = {"sourceprep.exe", a, b, c};
+    int argc = 1 + (a != NULL) + (b != NULL) + (c != NULL);
+    return sp_cmdline_parse(argc, argv, cl);
+}
+
+static void cmdline_should_accept_slash_and_dash_in_any_case(void **s)
+{
+    (void)s;
+    sp_cmdline cl;
+    assert_int_equal(parse(&cl, "/DEMO", "-Step:Backup", "/check"), SP_OK);
+    assert_true(cl.demo);
+    assert_string_equal(cl.step, "backup"); /* step names are case-insensitive */
+    assert_true(cl.check);
+    assert_int_equal(parse(&cl, "/?", NULL, NULL), SP_OK);
+    assert_true(cl.help);
+    assert_int_equal(parse(&cl, "--help", NULL, NULL), SP_OK);
+    assert_true(cl.help);
+    assert_int_equal(parse(&cl, "/profile:C:\\x y\\sbs.json", "/root:D:\\r", "/style:wizard97"), SP_OK);
+    assert_string_equal(cl.profile, "C:\\x y\\sbs.json");
+    assert_string_equal(cl.root, "D:\\r");
+    assert_int_equal(cl.style, SP_STYLE_WIZARD97);
+    assert_int_equal(parse(&cl, "/report=out.json", NULL, NULL), SP_OK);
+    assert_string_equal(cl.report, "out.json");
+}
+
+static void cmdline_should_explain_what_is_wrong(void **s)
+{
+    (void)s;
+    sp_cmdline cl;
+    assert_int_equal(parse(&cl, "/frobnicate", NULL, NULL), SP_ERR_INVALID);
+    assert_non_null(strstr(cl.error, "Unknown option \"/frobnicate\""));
+    assert_int_equal(parse(&cl, "stray", NULL, NULL), SP_ERR_INVALID);
+    assert_non_null(strstr(cl.error, "Unexpected argument"));
+    assert_int_equal(parse(&cl, "/profile:", NULL, NULL), SP_ERR_INVALID);
+    assert_non_null(strstr(cl.error, "needs a value"));
+    assert_int_equal(parse(&cl, "/step:nosuch", "/check", NULL), SP_ERR_INVALID);
+    assert_non_null(strstr(cl.error, "backup, updates, policy, health, timesync, lob, email"));
+    assert_int_equal(parse(&cl, "/step:backup", NULL, NULL), SP_ERR_INVALID);
+    assert_int_equal(parse(&cl, "/step:backup", "/check", "/apply"), SP_ERR_INVALID);
+    assert_int_equal(parse(&cl, "/check", NULL, NULL), SP_ERR_INVALID);
+    assert_int_equal(parse(&cl, "/demo", "/profile:x.json", NULL), SP_ERR_INVALID);
+    assert_int_equal(parse(&cl, "/root:C:\\x", NULL, NULL), SP_ERR_INVALID);
+    assert_int_equal(parse(&cl, "/style:fancy", NULL, NULL), SP_ERR_INVALID);
+    assert_int_equal(parse(&cl, "/page:nowhere", NULL, NULL), SP_ERR_INVALID);
+}
+
+static void cmdline_should_refuse_values_longer_than_its_buffers(void **s)
+{
+    (void)s;
+    sp_cmdline cl;
+    char arg[1200] = "/profile:";
+    memset(arg + 9, 'a', 1100);
+    arg[1109] = '\0';
+    assert_int_equal(parse(&cl, arg, NULL, NULL), SP_ERR_INVALID);
+    assert_non_null(strstr(cl.error, "too long"));
+}
+
+/* A session on tests/profiles/<name>.json in a fresh folder. */
+typedef struct {
+    char *root;
+    sp_sys *host, *sim;
+    sp_session session;
+} world;
+
+static void open_world(world *w, const char *name)
+{
+    char path[200], err[300];
+    size_t n;
+    unsigned char *json;
+    snprintf(path, sizeof path, "tests/profiles/%s.json", name);
+    json = testutil_read_file(path, &n);
+    assert_non_null(json);
+    w->root = testutil_make_temp_dir();
+    w->host = sp_posix_open();
+    if (sp_sim_open((const char *)json, n, w->host, w->root, &w->sim, err, sizeof err) != SP_OK)
+        fail_msg("%s: %s", name, err);
+    free(json);
+    assert_int_equal(sp_session_open(&w->session, w->sim), SP_OK);
+}
+
+static void close_world(world *w)
+{
+    sp_session_close(&w->session);
+    sp_sys_close(w->sim);
+    sp_sys_close(w->host);
+    testutil_remove_tree(w->root);
+    free(w->root);
+}
+
+static sp_result check(world *w, const char *id, sp_findings *f)
+{
+    sp_result r = SP_RESULT_NOT_RUN;
+    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
+    assert_int_equal(sp_step_run(sp_step_find(id), &ctx, 0, f, &r), SP_OK);
+    return r;
+}
+
+static int has_code(const sp_findings *f, const char *code)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->items[i].code, code) == 0)
+            return 1;
+    return 0;
+}
+
+static void policy_should_not_apply_after_2003(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_world(&w, "sbs2008");
+    assert_int_equal(check(&w, "policy", &f), SP_RESULT_NOT_APPLICABLE);
+    assert_true(has_code(&f, "policy.not_2003"));
+    assert_true(sp_state_gate_open(w.session.state, "policy", w.sim->ops->time_now(w.sim)));
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void policy_should_need_the_manual_path_on_sbs2003(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_world(&w, "sbs2003");
+    assert_int_equal(check(&w, "policy", &f), SP_RESULT_MANUAL_NEEDED);
+    assert_true(has_code(&f, "policy.applies"));
+    assert_false(sp_state_gate_open(w.session.state, "policy", w.sim->ops->time_now(w.sim)));
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void email_should_not_apply_without_exchange_and_apply_with_it(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_world(&w, "ess2016");
+    assert_int_equal(check(&w, "email", &f), SP_RESULT_NOT_APPLICABLE);
+    sp_findings_free(&f);
+    close_world(&w);
+    open_world(&w, "sbs2011std");
+    assert_int_equal(check(&w, "email", &f), SP_RESULT_MANUAL_NEEDED);
+    assert_true(has_code(&f, "email.exchange"));
+    assert_string_equal(f.items[0].arg, "Exchange Server 2010 SP3");
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void updates_should_flag_an_old_service_pack(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_world(&w, "sbs2003");
+    /* The profile says SP2: current. Make the simulated server older. */
+    w.session.info.os.sp_major = 1;
+    check(&w, "updates", &f);
+    assert_true(has_code(&f, "updates.sp_missing"));
+    assert_int_equal(sp_findings_worst(&f), SP_SEV_ERROR);
+    sp_findings_free(&f);
+    w.session.info.os.sp_major = 2;
+    check(&w, "updates", &f);
+    assert_true(has_code(&f, "updates.sp_current"));
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void backup_should_name_the_tool_of_the_os(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_world(&w, "sbs2003");
+    check(&w, "backup", &f);
+    assert_string_equal(f.items[0].arg, "NTBackup");
+    sp_findings_free(&f);
+    close_world(&w);
+    open_world(&w, "sbs2011std");
+    check(&w, "backup", &f);
+    assert_string_equal(f.items[0].arg, "Windows Server Backup");
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static sp_status cancelling_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
+{
+    (void)out;
+    *result = SP_RESULT_PASSED;
+    return sp_cancelled(ctx) ? SP_ERR_CANCELLED : SP_OK;
+}
+
+static sp_status failing_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
+{
+    (void)out;
+    *result = SP_RESULT_PASSED;
+    return sp_sys_fail(ctx->sys, SP_ERR_ACCESS, "Access to HKLM\\X was denied.");
+}
+
+static void a_cancelled_run_should_record_nothing(void **s)
+{
+    (void)s;
+    world w;
+    const sp_step step = {"backup", cancelling_check, NULL};
+    volatile long cancel = 1;
+    sp_result r;
+    sp_run_ctx ctx;
+    open_world(&w, "sbs2003");
+    ctx = sp_session_ctx(&w.session, &cancel);
+    assert_int_equal(sp_step_run(&step, &ctx, 0, NULL, &r), SP_ERR_CANCELLED);
+    assert_int_equal(sp_state_step(w.session.state, "backup")->checked_at, 0);
+    close_world(&w);
+}
+
+static void a_failing_check_should_record_an_error_with_the_reason(void **s)
+{
+    (void)s;
+    world w;
+    const sp_step step = {"backup", failing_check, NULL};
+    sp_result r;
+    sp_run_ctx ctx;
+    const sp_step_state *st;
+    open_world(&w, "sbs2003");
+    ctx = sp_session_ctx(&w.session, NULL);
+    assert_int_equal(sp_step_run(&step, &ctx, 0, NULL, &r), SP_ERR_ACCESS);
+    assert_int_equal(r, SP_RESULT_ERROR);
+    st = sp_state_step(w.session.state, "backup");
+    assert_int_equal(st->result, SP_RESULT_ERROR);
+    assert_int_equal(st->findings.count, 1);
+    assert_string_equal(st->findings.items[0].code, "backup.could_not_run");
+    assert_string_equal(st->findings.items[0].evidence, "Access to HKLM\\X was denied.");
+    assert_false(sp_state_gate_open(w.session.state, "backup", 0));
+    close_world(&w);
+}
+
+static char *fake_text(void *user, unsigned id, const char *arg)
+{
+    char *s = malloc(64);
+    (void)user;
+    snprintf(s, 64, "text %u (%s)", id, arg ? arg : "");
+    return s;
+}
+
+static void report_should_hold_the_server_every_step_and_the_changes(void **s)
+{
+    (void)s;
+    world w;
+    cJSON *doc, *steps, *first;
+    char *json;
+    open_world(&w, "sbs2003");
+    for (size_t i = 0; i < sp_step_count; i++)
+        check(&w, sp_steps[i]->id, NULL);
+    sp_state_mark_manual(w.session.state, "lob", "On paper", 5);
+    sp_journal_file_write(w.session.journal, "lob", "C:\\plan.csv", "x", 1);
+    json = sp_report_json(w.session.state, &w.session.info, w.session.journal, fake_text, NULL, 100);
+    doc = cJSON_Parse(json);
+    assert_non_null(doc);
+    assert_string_equal(cJSON_GetObjectItem(doc, "schema")->valuestring, SP_REPORT_SCHEMA);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "server"), "product")->valuestring, "sbs2003");
+    steps = cJSON_GetObjectItem(doc, "steps");
+    assert_int_equal(cJSON_GetArraySize(steps), 7);
+    first = cJSON_GetArrayItem(steps, 0);
+    assert_string_equal(cJSON_GetObjectItem(first, "id")->valuestring, "backup");
+    assert_string_equal(cJSON_GetObjectItem(first, "result")->valuestring, "manual_needed");
+    assert_non_null(strstr(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(first, "findings"), 0),
+                                               "title")->valuestring, "(NTBackup)"));
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(steps, 5), "gate_open")));
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(steps, 5), "manual_reason")->valuestring, "On paper");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "changes")), 1);
+    cJSON_Delete(doc);
+    free(json);
+    close_world(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cmdline_should_accept_slash_and_dash_in_any_case),
+        cmocka_unit_test(cmdline_should_explain_what_is_wrong),
+        cmocka_unit_test(cmdline_should_refuse_values_longer_than_its_buffers),
+        cmocka_unit_test(policy_should_not_apply_after_2003),
+        cmocka_unit_test(policy_should_need_the_manual_path_on_sbs2003),
+        cmocka_unit_test(email_should_not_apply_without_exchange_and_apply_with_it),
+        cmocka_unit_test(updates_should_flag_an_old_service_pack),
+        cmocka_unit_test(backup_should_name_the_tool_of_the_os),
+        cmocka_unit_test(a_cancelled_run_should_record_nothing),
+        cmocka_unit_test(a_failing_check_should_record_an_error_with_the_reason),
+        cmocka_unit_test(report_should_hold_the_server_every_step_and_the_changes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,143 @@
+/* Detection: every source product named right from its profile, Exchange found, steps that apply. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sys/posix/posix.h"
+#include "core/sys/sim/sim.h"
+#include "core/sysinfo.h"
+#include "tests/unit/testutil.h"
+
+/* Loads tests/profiles/<name>.json (tests run from the repository root) and detects. */
+static void detect_profile(const char *name, sp_sysinfo *info)
+{
+    char path[256], err[300];
+    size_t n = 0;
+    unsigned char *json;
+    char *root = testutil_make_temp_dir();
+    sp_sys *host = sp_posix_open(), *sim = NULL;
+    snprintf(path, sizeof path, "tests/profiles/%s.json", name);
+    json = testutil_read_file(path, &n);
+    assert_non_null(json);
+    if (sp_sim_open((const char *)json, n, host, root, &sim, err, sizeof err) != SP_OK)
+        fail_msg("%s: %s", path, err);
+    assert_int_equal(sp_sysinfo_detect(sim, info), SP_OK);
+    sp_sys_close(sim);
+    sp_sys_close(host);
+    testutil_remove_tree(root);
+    free(root);
+    free(json);
+}
+
+static void sbs2003_should_be_named_with_its_role_and_exchange(void **s)
+{
+    (void)s;
+    sp_sysinfo info;
+    char line[400];
+    detect_profile("sbs2003", &info);
+    assert_int_equal(info.product, SP_PRODUCT_SBS2003);
+    assert_true(info.is_sbs);
+    assert_true(info.is_dc);
+    assert_int_equal(info.bits, 32);
+    assert_int_equal(info.exchange, SP_EXCHANGE_2003);
+    assert_int_equal(info.exchange_sp, 2);
+    sp_sysinfo_describe(&info, line, sizeof line);
+    assert_non_null(strstr(line, "Windows Small Business Server 2003 SP2, 32-bit, domain controller of "));
+    assert_non_null(strstr(line, ", Exchange Server 2003 SP2"));
+    assert_int_equal(sp_sysinfo_applicable(&info), 0x7f); /* all seven steps */
+}
+
+static void each_product_profile_should_be_classified(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *profile;
+        sp_product product;
+        sp_exchange exchange;
+        int policy, email;
+    } cases[] = {
+        {"sbs2003", SP_PRODUCT_SBS2003, SP_EXCHANGE_2003, 1, 1},
+        {"server2003", SP_PRODUCT_SERVER2003, SP_EXCHANGE_NONE, 1, 0},
+        {"sbs2008", SP_PRODUCT_SBS2008, SP_EXCHANGE_2007, 0, 1},
+        {"foundation2008", SP_PRODUCT_FOUNDATION2008, SP_EXCHANGE_NONE, 0, 0},
+        {"sbs2011std", SP_PRODUCT_SBS2011_STANDARD, SP_EXCHANGE_2010, 0, 1},
+        {"sbs2011ess", SP_PRODUCT_SBS2011_ESSENTIALS, SP_EXCHANGE_NONE, 0, 0},
+        {"ess2012", SP_PRODUCT_ESSENTIALS2012, SP_EXCHANGE_NONE, 0, 0},
+        {"ess2012r2", SP_PRODUCT_ESSENTIALS2012R2, SP_EXCHANGE_NONE, 0, 0},
+        {"ess2016", SP_PRODUCT_ESSENTIALS2016, SP_EXCHANGE_NONE, 0, 0},
+        {"workstation", SP_PRODUCT_CLIENT, SP_EXCHANGE_NONE, 1, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sp_sysinfo info;
+        unsigned bits;
+        detect_profile(cases[i].profile, &info);
+        if (info.product != cases[i].product)
+            fail_msg("%s: detected %s", cases[i].profile, sp_product_id(info.product));
+        assert_int_equal(info.exchange, cases[i].exchange);
+        bits = sp_sysinfo_applicable(&info);
+        assert_int_equal(!!(bits & SP_APPLIES_POLICY), cases[i].policy);
+        assert_int_equal(!!(bits & SP_APPLIES_EMAIL), cases[i].email);
+        assert_true(bits & SP_APPLIES_BACKUP);
+    }
+}
+
+static void classify_should_tell_essentials_2011_from_sbs_2011_standard(void **s)
+{
+    (void)s;
+    sp_osinfo os = {.major = 6, .minor = 1, .product_type = 2, .suite_mask = 0x21};
+    assert_int_equal(sp_sysinfo_classify(&os), SP_PRODUCT_SBS2011_STANDARD);
+    os.product_info = 0x32;
+    assert_int_equal(sp_sysinfo_classify(&os), SP_PRODUCT_SBS2011_ESSENTIALS);
+    os.product_info = 0;
+    os.suite_mask = 0;
+    assert_int_equal(sp_sysinfo_classify(&os), SP_PRODUCT_SERVER2008R2);
+    snprintf(os.product_name, sizeof os.product_name, "Windows Server 2008 R2 Foundation");
+    assert_int_equal(sp_sysinfo_classify(&os), SP_PRODUCT_FOUNDATION2008);
+}
+
+static void classify_should_use_the_suite_mask_on_2003(void **s)
+{
+    (void)s;
+    sp_osinfo os = {.major = 5, .minor = 2, .build = 3790, .product_type = 2};
+    assert_int_equal(sp_sysinfo_classify(&os), SP_PRODUCT_SERVER2003);
+    os.suite_mask = 0x20; /* VER_SUITE_SMALLBUSINESS_RESTRICTED */
+    assert_int_equal(sp_sysinfo_classify(&os), SP_PRODUCT_SBS2003);
+    os.product_type = 1;
+    assert_int_equal(sp_sysinfo_classify(&os), SP_PRODUCT_CLIENT);
+    os.product_type = 3;
+    os.major = 5;
+    os.minor = 0;
+    assert_int_equal(sp_sysinfo_classify(&os), SP_PRODUCT_UNKNOWN);
+}
+
+static void describe_should_say_when_the_server_is_not_in_a_domain(void **s)
+{
+    (void)s;
+    sp_sysinfo info;
+    char line[300];
+    memset(&info, 0, sizeof info);
+    info.product = SP_PRODUCT_SERVER2008R2;
+    info.bits = 64;
+    info.os.sp_major = 1;
+    snprintf(info.product_name, sizeof info.product_name, "%s", sp_product_name(info.product));
+    sp_sysinfo_describe(&info, line, sizeof line);
+    assert_string_equal(line, "Windows Server 2008 R2 SP1, 64-bit, not in a domain");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sbs2003_should_be_named_with_its_role_and_exchange),
+        cmocka_unit_test(each_product_profile_should_be_classified),
+        cmocka_unit_test(classify_should_tell_essentials_2011_from_sbs_2011_standard),
+        cmocka_unit_test(classify_should_use_the_suite_mask_on_2003),
+        cmocka_unit_test(describe_should_say_when_the_server_is_not_in_a_domain),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,45 @@
+/* The wizard's one context: backends, session, UI resources, the worker. Travels in lParam. */
+#ifndef SP_APP_H
+#define SP_APP_H
+
+#include <windows.h>
+
+#include "core/cmdline.h"
+#include "core/session.h"
+#include "wizard/worker.h"
+
+typedef struct sp_app {
+    HINSTANCE hinst;
+    sp_cmdline cl;
+    sp_sys *host;      /* the real machine (win32 backend) */
+    sp_sys *sim;       /* the simulated server in /demo and /profile, else NULL */
+    sp_sys *sys;       /* what the steps work on: sim or host */
+    sp_session session;
+    int simulated;
+    int aero;          /* Aero wizard chosen at run time */
+    HFONT title_font;
+    HICON icon;
+    HWND sheet;
+    sp_worker worker;  /* one step runs at a time */
+} sp_app;
+
+/* Shows a message box (GUI) or prints (unattended) with a string-table text. */
+void sp_app_message(sp_app *app, UINT type, const wchar_t *text);
+/* Saves the state; tells the user when that fails. */
+BOOL sp_app_save(sp_app *app, HWND owner);
+/* Opens a web address in the user's browser. */
+void sp_app_open_url(sp_app *app, HWND owner, const wchar_t *url);
+/* Writes the JSON report to a file of the real machine. */
+sp_status sp_app_write_report(sp_app *app, const char *path);
+
+/* The property sheet (wizard/sheet.c). Returns the exit code. */
+int sp_sheet_run(sp_app *app);
+/* Unattended modes (wizard/unattended.c): /step, /report, /undo. */
+int sp_unattended_run(sp_app *app);
+/* The string ID naming a step's outcome ("Verified", "Done manually", ...). */
+UINT sp_result_text_id(sp_result r, int manual);
+/* Console output for unattended mode and /? (wizard/console.c). */
+void sp_console_write(const wchar_t *text);
+BOOL sp_console_attach(void);
+
+#endif

@@ -1,0 +1,212 @@
+/* Entry point: command line, backend (real or simulated), session, then the wizard or a batch run. */
+#include <windows.h>
+#include <commctrl.h>
+#include <shellapi.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/report.h"
+#include "core/sys/sim/sim.h"
+#include "core/sys/win32/win32.h"
+#include "resources/resource.h"
+#include "wizard/app.h"
+#include "wizard/text.h"
+
+static BOOL unattended(const sp_app *app)
+{
+    return app->cl.step[0] || app->cl.report[0] || app->cl.undo;
+}
+
+void sp_app_message(sp_app *app, UINT type, const wchar_t *text)
+{
+    if (unattended(app) || app->cl.help) {
+        if (sp_console_attach()) {
+            sp_console_write(text);
+            sp_console_write(L"\n");
+            return;
+        }
+    }
+    wchar_t *title = sp_load(app->hinst, IDS_ERR_TITLE);
+    MessageBoxW(app->sheet, text, title, type);
+    free(title);
+}
+
+static void fail_u8(sp_app *app, UINT id, const char *a, const char *b)
+{
+    wchar_t *msg = sp_format_u8(app->hinst, id, a, b);
+    sp_app_message(app, MB_ICONERROR | MB_OK, msg);
+    free(msg);
+}
+
+BOOL sp_app_save(sp_app *app, HWND owner)
+{
+    sp_status st = sp_session_save(&app->session);
+    if (st == SP_OK)
+        return TRUE;
+    HWND keep = app->sheet;
+    app->sheet = owner;
+    fail_u8(app, IDS_ERR_SAVE_STATE, app->session.state_path,
+            app->sys->last_error[0] ? app->sys->last_error : sp_status_name(st));
+    app->sheet = keep;
+    return FALSE;
+}
+
+void sp_app_open_url(sp_app *app, HWND owner, const wchar_t *url)
+{
+    (void)app;
+    ShellExecuteW(owner, L"open", url, NULL, NULL, SW_SHOWNORMAL);
+}
+
+sp_status sp_app_write_report(sp_app *app, const char *path)
+{
+    int64_t now = app->sys->ops->time_now(app->sys);
+    char *json = sp_report_json(app->session.state, &app->session.info, app->session.journal,
+                                sp_text_for_core, app->hinst, now);
+    sp_status st;
+    if (!json)
+        return SP_ERR_NOMEM;
+    /* The report is for the technician: it goes to this computer's disk, also in demo mode. */
+    st = app->host->ops->file_write_atomic(app->host, path, json, strlen(json));
+    free(json);
+    return st;
+}
+
+/* The built-in demo profile is an RCDATA resource. */
+static sp_status load_demo_profile(sp_app *app, const char **json, size_t *len)
+{
+    HRSRC r = FindResourceW(app->hinst, MAKEINTRESOURCEW(IDR_DEMO_PROFILE), (LPCWSTR)RT_RCDATA);
+    HGLOBAL g = r ? LoadResource(app->hinst, r) : NULL;
+    if (!g)
+        return SP_ERR_NOTFOUND;
+    *json = LockResource(g);
+    *len = SizeofResource(app->hinst, r);
+    return *json ? SP_OK : SP_ERR_NOTFOUND;
+}
+
+static BOOL open_backend(sp_app *app)
+{
+    char err[300] = "", root[600];
+    const char *json = NULL;
+    unsigned char *file = NULL;
+    size_t len = 0;
+    sp_status st;
+
+    app->host = sp_win32_open();
+    if (!app->host)
+        return FALSE;
+    app->sys = app->host;
+    if (!app->cl.demo && !app->cl.profile[0])
+        return TRUE;
+    app->simulated = 1;
+    if (app->cl.demo) {
+        st = load_demo_profile(app, &json, &len);
+    } else {
+        st = app->host->ops->file_read(app->host, app->cl.profile, &file, &len);
+        json = (const char *)file;
+        if (st != SP_OK)
+            snprintf(err, sizeof err, "%s", app->host->last_error);
+    }
+    if (st == SP_OK) {
+        if (app->cl.root[0]) {
+            snprintf(root, sizeof root, "%s", app->cl.root);
+        } else {
+            char temp[400];
+            app->host->ops->folder(app->host, SP_FOLDER_TEMP, temp, sizeof temp);
+            snprintf(root, sizeof root, "%s\\SourcePrep-%s", temp, app->cl.demo ? "demo" : "profile");
+        }
+        st = sp_sim_open(json, len, app->host, root, &app->sim, err, sizeof err);
+    }
+    free(file);
+    if (st != SP_OK) {
+        fail_u8(app, IDS_ERR_PROFILE, err[0] ? err : sp_status_name(st), NULL);
+        return FALSE;
+    }
+    app->sys = app->sim;
+    return TRUE;
+}
+
+static BOOL open_session(sp_app *app)
+{
+    sp_session *s = &app->session;
+    sp_status st = sp_session_open(s, app->sys);
+    const char *why = app->sys->last_error[0] ? app->sys->last_error : sp_status_name(st);
+    if (st == SP_OK) {
+        if (s->state_aside[0])
+            fail_u8(app, IDS_WARN_STATE_ASIDE, s->state_aside, NULL);
+        return TRUE;
+    }
+    switch (s->failed) {
+    case SP_STAGE_DETECT: fail_u8(app, IDS_ERR_DETECT, why, NULL); break;
+    case SP_STAGE_FOLDER: fail_u8(app, IDS_ERR_FOLDER, why, NULL); break;
+    case SP_STAGE_STATE: fail_u8(app, IDS_ERR_STATE, s->state_path, why); break;
+    default: fail_u8(app, IDS_ERR_JOURNAL, why, NULL); break;
+    }
+    return FALSE;
+}
+
+static int parse_command_line(sp_app *app)
+{
+    int argc = 0, rc = SP_EXIT_OK;
+    wchar_t **wargv = CommandLineToArgvW(GetCommandLineW(), &argc);
+    char **argv = calloc((size_t)argc + 1, sizeof *argv);
+    if (!wargv || !argv)
+        return SP_EXIT_CANNOT_RUN;
+    for (int i = 0; i < argc; i++)
+        argv[i] = sp_utf8(wargv[i]);
+    if (sp_cmdline_parse(argc, (const char *const *)argv, &app->cl) != SP_OK) {
+        /* Errors of the command line are for whoever typed it: say it on the console. */
+        app->cl.help = 1;
+        fail_u8(app, IDS_ERR_CMDLINE, app->cl.error, NULL);
+        rc = SP_EXIT_CANNOT_RUN;
+    }
+    for (int i = 0; i < argc; i++)
+        free(argv[i]);
+    free(argv);
+    LocalFree(wargv);
+    return rc;
+}
+
+int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
+{
+    INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_WIN95_CLASSES | ICC_PROGRESS_CLASS | ICC_LISTVIEW_CLASSES};
+    sp_app app;
+    int rc;
+    (void)prev;
+    (void)cmd;
+    (void)show;
+
+    memset(&app, 0, sizeof app);
+    app.hinst = hinst;
+    if ((rc = parse_command_line(&app)) != SP_EXIT_OK)
+        return rc;
+    if (app.cl.help) {
+        wchar_t *help = sp_load(hinst, IDS_HELP);
+        sp_app_message(&app, MB_ICONINFORMATION | MB_OK, help);
+        free(help);
+        return SP_EXIT_OK;
+    }
+    InitCommonControlsEx(&icc);
+    rc = SP_EXIT_CANNOT_RUN;
+    if (!open_backend(&app))
+        goto done;
+    if (!app.simulated && !app.host->ops->is_admin(app.host)) {
+        wchar_t *msg = sp_load(hinst, IDS_ERR_NOT_ADMIN);
+        sp_app_message(&app, MB_ICONERROR | MB_OK, msg);
+        free(msg);
+        goto done;
+    }
+    if (!open_session(&app))
+        goto done;
+    rc = unattended(&app) ? sp_unattended_run(&app) : sp_sheet_run(&app);
+done:
+    sp_worker_cancel(&app.worker);
+    sp_worker_join(&app.worker);
+    sp_session_close(&app.session);
+    sp_sys_close(app.sim);
+    sp_sys_close(app.host);
+    if (app.title_font)
+        DeleteObject(app.title_font);
+    return rc;
+}

@@ -1,0 +1,21 @@
+/* Private window messages: the only way a worker thread talks to a page. */
+#ifndef SP_MESSAGES_H
+#define SP_MESSAGES_H
+
+#include <windows.h>
+
+/* Progress of the running step.
+ * wParam: permille done (0..1000).
+ * lParam: wchar_t * heap text of what is being done, or NULL; the page frees it with free(). */
+#define WM_SP_PROGRESS (WM_APP + 1)
+
+/* The step finished (or failed, or was cancelled).
+ * wParam: 0.
+ * lParam: sp_work_result * (wizard/worker.h); the page frees it with sp_work_result_free(). */
+#define WM_SP_DONE (WM_APP + 2)
+
+/* Sent by tests and by the frame to ask a step page whether a run is going on.
+ * wParam, lParam: 0. Result (DWLP_MSGRESULT): 1 while a worker runs, else 0. */
+#define WM_SP_QUERY_BUSY (WM_APP + 3)
+
+#endif

@@ -1,0 +1,113 @@
+/* Builds the wizard from the page table and runs it: Wizard97 on 2003, Aero where the OS has it. */
+#include <windows.h>
+#include <commctrl.h>
+#include <prsht.h>
+#include <shlwapi.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pages/pages.h"
+#include "resources/resource.h"
+#include "wizard/text.h"
+
+#ifndef PSH_AEROWIZARD
+#define PSH_AEROWIZARD 0x00004000
+#endif
+
+#define SP_PAGE_COUNT 9
+
+static const sp_page_desc *page_at(size_t i)
+{
+    if (i == 0)
+        return &sp_page_welcome;
+    if (i == SP_PAGE_COUNT - 1)
+        return &sp_page_finish;
+    return &sp_step_pages[i - 1];
+}
+
+/* comctl32 6 on Vista or later: the only combination that draws an Aero wizard. */
+static int want_aero(const sp_app *app)
+{
+    typedef HRESULT(CALLBACK * dllgetversion_fn)(DLLVERSIONINFO *);
+    OSVERSIONINFOW v = {sizeof v};
+    DLLVERSIONINFO dvi = {sizeof dvi};
+    HMODULE cc = GetModuleHandleW(L"comctl32.dll");
+    dllgetversion_fn get = cc ? (dllgetversion_fn)(void (*)(void))GetProcAddress(cc, "DllGetVersion") : NULL;
+
+    if (app->cl.style == SP_STYLE_WIZARD97)
+        return 0;
+    if (!get || FAILED(get(&dvi)) || dvi.dwMajorVersion < 6)
+        return 0;
+    if (app->cl.style == SP_STYLE_AERO)
+        return 1;
+    GetVersionExW(&v);
+    return v.dwMajorVersion >= 6;
+}
+
+static int start_page(const sp_app *app)
+{
+    const char *want = app->cl.page[0] ? app->cl.page : app->session.state->page;
+    for (size_t i = 0; i < SP_PAGE_COUNT; i++)
+        if (_stricmp(page_at(i)->id, want) == 0)
+            return (int)i;
+    return 0;
+}
+
+int sp_sheet_run(sp_app *app)
+{
+    sp_page pages[SP_PAGE_COUNT];
+    HPROPSHEETPAGE handles[SP_PAGE_COUNT];
+    PROPSHEETHEADERW psh = {0};
+    wchar_t *caption;
+    INT_PTR rc;
+
+    memset(pages, 0, sizeof pages);
+    app->aero = want_aero(app);
+    app->icon = LoadIconW(app->hinst, MAKEINTRESOURCEW(IDI_APP));
+    for (size_t i = 0; i < SP_PAGE_COUNT; i++) {
+        const sp_page_desc *d = page_at(i);
+        PROPSHEETPAGEW psp = {0};
+        pages[i].app = app;
+        pages[i].desc = d;
+        psp.dwSize = sizeof psp;
+        psp.hInstance = app->hinst;
+        psp.pszTemplate = MAKEINTRESOURCEW(d->template_id);
+        psp.pfnDlgProc = d->proc;
+        psp.lParam = (LPARAM)&pages[i];
+        if (d->exterior) {
+            psp.dwFlags = PSP_HIDEHEADER;
+        } else {
+            psp.dwFlags = PSP_USEHEADERTITLE | PSP_USEHEADERSUBTITLE;
+            psp.pszHeaderTitle = MAKEINTRESOURCEW(IDS_STEP_TITLE(d->step_index));
+            psp.pszHeaderSubTitle = MAKEINTRESOURCEW(IDS_STEP_SUBTITLE(d->step_index));
+        }
+        handles[i] = CreatePropertySheetPageW(&psp);
+        if (!handles[i])
+            return SP_EXIT_CANNOT_RUN;
+    }
+    caption = sp_load(app->hinst, app->simulated ? IDS_DEMO_CAPTION : IDS_SHEET_CAPTION);
+    psh.dwSize = sizeof psh;
+    psh.dwFlags = PSH_WIZARD97 | PSH_USEHICON;
+    if (app->aero)
+        psh.dwFlags = (psh.dwFlags & ~PSH_WIZARD97) | PSH_AEROWIZARD;
+    psh.hInstance = app->hinst;
+    psh.hIcon = app->icon;
+    psh.pszCaption = caption;
+    psh.nPages = SP_PAGE_COUNT;
+    psh.nStartPage = (UINT)start_page(app);
+    psh.phpage = handles;
+    rc = PropertySheetW(&psh);
+    app->sheet = NULL;
+    free(caption);
+    sp_worker_cancel(&app->worker);
+    sp_worker_join(&app->worker);
+    if (rc < 0)
+        return SP_EXIT_CANNOT_RUN;
+    /* Finish means every gate was passed; Cancel leaves the work for later. */
+    for (size_t i = 0; i < sp_step_count; i++)
+        if (!sp_state_gate_open(app->session.state, sp_steps[i]->id,
+                                app->sys->ops->time_now(app->sys)))
+            return SP_EXIT_NOT_READY;
+    return SP_EXIT_OK;
+}

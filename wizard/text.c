@@ -1,0 +1,125 @@
+/* Text at the UI edge: UTF-8 <-> UTF-16, string-table loading and %1 formatting. */
+#include "wizard/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+wchar_t *sp_wide(const char *s)
+{
+    int n;
+    wchar_t *w;
+    if (!s)
+        return NULL;
+    n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    if (n <= 0)
+        n = 1;
+    w = malloc((size_t)n * sizeof *w);
+    if (!w)
+        return NULL;
+    if (!MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n))
+        w[0] = 0;
+    return w;
+}
+
+char *sp_utf8(const wchar_t *w)
+{
+    int n;
+    char *s;
+    if (!w)
+        return NULL;
+    n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+    if (n <= 0)
+        n = 1;
+    s = malloc((size_t)n);
+    if (!s)
+        return NULL;
+    if (!WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL))
+        s[0] = 0;
+    return s;
+}
+
+wchar_t *sp_load(HINSTANCE hinst, UINT id)
+{
+    const wchar_t *res = NULL;
+    /* With a zero length LoadStringW gives a read-only pointer into the resource. */
+    int n = LoadStringW(hinst, id, (LPWSTR)&res, 0);
+    wchar_t *copy = malloc(((size_t)(n > 0 ? n : 0) + 1) * sizeof *copy);
+    if (!copy)
+        return NULL;
+    if (n > 0)
+        memcpy(copy, res, (size_t)n * sizeof *copy);
+    copy[n > 0 ? n : 0] = 0;
+    return copy;
+}
+
+wchar_t *sp_format(HINSTANCE hinst, UINT id, int nargs, const wchar_t *const *args)
+{
+    wchar_t *fmt = sp_load(hinst, id), *buf = NULL, *out;
+    DWORD_PTR argv[9] = {0};
+    DWORD n;
+    if (!fmt)
+        return NULL;
+    for (int i = 0; i < nargs && i < 9; i++)
+        argv[i] = (DWORD_PTR)(args[i] ? args[i] : L"");
+    for (int i = nargs; i < 9; i++)
+        argv[i] = (DWORD_PTR)L"";
+    n = FormatMessageW(FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_ALLOCATE_BUFFER |
+                           FORMAT_MESSAGE_ARGUMENT_ARRAY,
+                       fmt, 0, 0, (LPWSTR)&buf, 0, (va_list *)argv);
+    if (!n || !buf)
+        return fmt; /* better the raw text than nothing */
+    free(fmt);
+    out = _wcsdup(buf);
+    LocalFree(buf);
+    return out;
+}
+
+wchar_t *sp_format1(HINSTANCE hinst, UINT id, const wchar_t *arg)
+{
+    const wchar_t *args[1] = {arg};
+    return sp_format(hinst, id, 1, args);
+}
+
+wchar_t *sp_format_u8(HINSTANCE hinst, UINT id, const char *arg1, const char *arg2)
+{
+    wchar_t *a = sp_wide(arg1 ? arg1 : ""), *b = sp_wide(arg2 ? arg2 : "");
+    const wchar_t *args[2] = {a, b};
+    wchar_t *out = sp_format(hinst, id, 2, args);
+    free(a);
+    free(b);
+    return out;
+}
+
+void sp_format_time(int64_t t, wchar_t *out, int outlen)
+{
+    /* Unix seconds to FILETIME: 100 ns ticks since 1601. */
+    ULARGE_INTEGER u;
+    FILETIME ft, local;
+    SYSTEMTIME st;
+    wchar_t date[64], time[64];
+    u.QuadPart = (ULONGLONG)(t + 11644473600LL) * 10000000ULL;
+    ft.dwLowDateTime = u.LowPart;
+    ft.dwHighDateTime = u.HighPart;
+    FileTimeToLocalFileTime(&ft, &local);
+    FileTimeToSystemTime(&local, &st);
+    GetDateFormatW(LOCALE_USER_DEFAULT, DATE_SHORTDATE, &st, NULL, date, 64);
+    GetTimeFormatW(LOCALE_USER_DEFAULT, TIME_NOSECONDS, &st, NULL, time, 64);
+    _snwprintf(out, (size_t)outlen, L"%ls %ls", date, time);
+    out[outlen - 1] = 0;
+}
+
+void sp_set_text(HWND dlg, int ctrl, HINSTANCE hinst, UINT id)
+{
+    wchar_t *s = sp_load(hinst, id);
+    SetDlgItemTextW(dlg, ctrl, s ? s : L"");
+    free(s);
+}
+
+char *sp_text_for_core(void *hinst, unsigned id, const char *arg)
+{
+    wchar_t *w = sp_format_u8((HINSTANCE)hinst, id, arg, NULL);
+    char *s = sp_utf8(w);
+    free(w);
+    return s;
+}
