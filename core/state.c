@@ -281,8 +281,11 @@ sp_status sp_state_load(sp_sys *sys, const char *path, int64_t now, sp_state **o
     if (st == SP_ERR_BADDATA) {
         /* Keep the damaged file for the technician; never overwrite it silently. */
         char moved[600];
+        sp_status mv = SP_ERR_EXISTS;
         snprintf(moved, sizeof moved, "%s.corrupt-%lld", path, (long long)now);
-        sp_status mv = sys->ops->file_move(sys, path, moved);
+        /* Never replace an earlier damaged copy: number the new one instead. */
+        for (int n = 1; n < 100 && (mv = sys->ops->file_move(sys, path, moved)) == SP_ERR_EXISTS; n++)
+            snprintf(moved, sizeof moved, "%s.corrupt-%lld-%d", path, (long long)now, n);
         if (mv != SP_OK)
             return mv; /* cannot keep it safe: do not go on and overwrite it */
         if (aside)

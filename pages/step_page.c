@@ -226,7 +226,7 @@ static void toggle_mark(sp_page *p)
 static void on_init(sp_page *p)
 {
     static const UINT cols[] = {IDS_COL_SEVERITY, IDS_COL_FINDING, IDS_COL_ADVICE, IDS_COL_EVIDENCE};
-    static const int widths[] = {18, 40, 42, 40};
+    static const int widths[] = {16, 44, 40, 60};
     int index = p->desc->step_index;
     p->step = sp_steps[index];
     sp_listview_columns(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), p->app->hinst, cols, widths, 4);

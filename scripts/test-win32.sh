@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Wine test programs and runs each under Wine as Windows Server 2003, 2008 and 2008 R2.
+# Builds the Wine test programs and runs each under Wine as Windows Server 2003, 2008, 2008 R2 and 7 (Wine swaps the product types of the last two).
 #
 # Prints every program's output, then one final line "N passed, M failed" over all runs.
 # Exits non-zero when a test failed, a program crashed (no summary line of its own), a program
@@ -9,13 +9,13 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-# shellcheck source=scripts/wine-env.sh
 # Its own prefix: this script switches the Windows version, which must not surprise a
 # screenshot or GUI run that shares the default prefix.
+# shellcheck source=scripts/wine-env.sh
 source scripts/wine-env.sh x64 win32tests
 sp_wine_check
 
-VERSIONS=(${SP_WIN_VERSIONS:-win2003 win2008 win2008r2})
+read -r -a VERSIONS <<<"${SP_WIN_VERSIONS:-win2003 win2008 win2008r2 win7}"
 RUN_TIMEOUT="${SP_TEST_TIMEOUT:-600}"
 OUT_DIR="build/x64/tests"
 
@@ -46,16 +46,14 @@ for exe in "${programs[@]+"${programs[@]}"}"; do
 done
 
 # ---- run ----------------------------------------------------------------------------
-trap 'sp_xvfb_stop' EXIT
+log="$(mktemp)"
+trap 'rm -f "$log"; sp_xvfb_stop' EXIT
 sp_xvfb_start
 sp_wine_prefix
 
-log="$(mktemp)"
-trap 'rm -f "$log"; sp_xvfb_stop' EXIT
-
 for ver in "${VERSIONS[@]}"; do
   sp_wine_version "$ver"
-  for exe in "${runnable[@]}"; do
+  for exe in "${runnable[@]+"${runnable[@]}"}"; do
     name="$(basename "$exe")"
     echo "== $name as $ver"
     rc=0

@@ -133,3 +133,7 @@ sp_xvfb_stop() {
     SP_XVFB_STARTED_DISPLAY=""
   fi
 }
+
+# Sourcing makes sure the prefix exists (callers may run `wine` at once) and fails, with the
+# hint to install, when Wine is missing.
+sp_wine_prefix || return 1

@@ -109,8 +109,10 @@ typedef struct {
     /* Files; paths are Windows paths ("C:\\...", "\\\\server\\share\\..."). */
     sp_status (*file_read)(sp_sys *sys, const char *path, unsigned char **data, size_t *size);
     sp_status (*file_write_atomic)(sp_sys *sys, const char *path, const void *data, size_t size);
+    /* Never replaces: an existing destination gives SP_ERR_EXISTS. */
     sp_status (*file_move)(sp_sys *sys, const char *from, const char *to);
     sp_status (*file_delete)(sp_sys *sys, const char *path);
+    /* A missing path is SP_OK with exists = 0. */
     sp_status (*file_stat)(sp_sys *sys, const char *path, sp_filestat *out);
     sp_status (*dir_create)(sp_sys *sys, const char *path); /* with parents */
     sp_status (*dir_enum)(sp_sys *sys, const char *path, sp_dir_cb cb, void *user);

@@ -212,7 +212,7 @@ static void mark_manually(HWND sheet, HWND page, const char *name)
           name, status);
 }
 
-static void walk(const wchar_t *exe, const wchar_t *root, const wchar_t *shots)
+static void walk(const wchar_t *exe, const wchar_t *root, const wchar_t *shots, const wchar_t *style)
 {
     PROCESS_INFORMATION pi;
     wchar_t args[1024];
@@ -221,7 +221,7 @@ static void walk(const wchar_t *exe, const wchar_t *root, const wchar_t *shots)
     DWORD code;
     int shot = 0;
 
-    _snwprintf(args, 1024, L"/demo /style:wizard97 \"/root:%ls\"", root);
+    _snwprintf(args, 1024, L"/demo /style:%ls \"/root:%ls\"", style, root);
     CHECK(launch(exe, args, &pi), "could not start %ls", exe);
     sheet = wait_for_sheet(pi.dwProcessId, 30000);
     CHECK(sheet != NULL, "the wizard window did not appear");
@@ -300,10 +300,10 @@ static void walk(const wchar_t *exe, const wchar_t *root, const wchar_t *shots)
 int wmain(int argc, wchar_t **argv)
 {
     if (argc < 3) {
-        printf("usage: guitest SOURCEPREP.EXE ROOTDIR [SHOTDIR]\n");
+        printf("usage: guitest SOURCEPREP.EXE ROOTDIR [SHOTDIR [wizard97|aero]]\n");
         return 2;
     }
-    walk(argv[1], argv[2], argc > 3 ? argv[3] : NULL);
+    walk(argv[1], argv[2], argc > 3 && argv[3][0] ? argv[3] : NULL, argc > 4 ? argv[4] : L"wizard97");
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

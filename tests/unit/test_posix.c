@@ -158,19 +158,24 @@ static void posix_should_fail_with_notfound_when_writing_into_a_missing_folder(v
     free(path);
 }
 
-static void posix_should_move_a_file_replacing_the_destination(void **state)
+static void posix_should_move_a_file_but_never_replace_the_destination(void **state)
 {
     fixture *f = *state;
-    char *from = in_dir(f, "from.txt"), *to = in_dir(f, "to.txt");
+    char *from = in_dir(f, "from.txt"), *to = in_dir(f, "to.txt"), *other = in_dir(f, "other.txt");
     assert_int_equal(testutil_write_file(from, "moved", 5), 0);
-    assert_int_equal(testutil_write_file(to, "replaced", 8), 0);
-    assert_int_equal(f->sys->ops->file_move(f->sys, from, to), SP_OK);
-    assert_false(testutil_exists(from));
+    assert_int_equal(testutil_write_file(to, "kept", 4), 0);
+    assert_int_equal(f->sys->ops->file_move(f->sys, from, to), SP_ERR_EXISTS);
     unsigned char *data = testutil_read_file(to, NULL);
+    assert_string_equal((char *)data, "kept");
+    free(data);
+    assert_int_equal(f->sys->ops->file_move(f->sys, from, other), SP_OK);
+    assert_false(testutil_exists(from));
+    data = testutil_read_file(other, NULL);
     assert_string_equal((char *)data, "moved");
     free(data);
     free(from);
     free(to);
+    free(other);
 }
 
 static void posix_should_move_a_file_across_file_systems_by_copying(void **state)
@@ -409,7 +414,7 @@ int main(void)
         T(posix_should_replace_content_atomically_and_leave_no_temp_file),
         T(posix_should_keep_the_mode_of_a_replaced_file),
         T(posix_should_fail_with_notfound_when_writing_into_a_missing_folder),
-        T(posix_should_move_a_file_replacing_the_destination),
+        T(posix_should_move_a_file_but_never_replace_the_destination),
         T(posix_should_move_a_file_across_file_systems_by_copying),
         T(posix_should_delete_files_and_empty_folders_but_not_full_ones),
         T(posix_should_stat_files_folders_and_missing_paths),

@@ -262,6 +262,10 @@ static sp_status posix_file_move(sp_sys *sys, const char *from, const char *to)
 {
     if (!from || !to)
         return sp_sys_fail(sys, SP_ERR_INVALID, "file_move: missing argument");
+    struct stat target;
+    /* As on Windows (MoveFileEx without REPLACE_EXISTING): a move never replaces a file. */
+    if (lstat(to, &target) == 0)
+        return sp_sys_fail(sys, SP_ERR_EXISTS, "cannot move %s: %s already exists", from, to);
     if (rename(from, to) == 0) {
         char *dir = posix_dirname(to);
         if (!dir)

@@ -11,8 +11,8 @@
  *   so text can be used as a C string; an empty file gives a non-NULL buffer.
  * - file_write_atomic writes a temporary file in the same folder, fsyncs it, renames
  *   it over the target and fsyncs the folder; the folder must exist.
- * - file_move replaces an existing destination file (rename semantics); across file
- *   systems it copies, fsyncs and unlinks the source (files only).
+ * - file_move refuses an existing destination (SP_ERR_EXISTS), as the win32 backend
+ *   does; across file systems it copies, fsyncs and unlinks the source (files only).
  * - file_delete removes a file or an empty folder.
  * - file_stat of a missing path is SP_OK with exists = 0.
  * - dir_create creates parents and succeeds when the folder already exists.

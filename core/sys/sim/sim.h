@@ -16,9 +16,20 @@
  * On a case-sensitive host an existing file or folder is found whatever the case
  * of the Windows path, as on Windows.
  *
- * On open, root and the profile's folders are created and every entry of "files"
- * that does not exist yet is written, so changes survive from one run to the next.
- * Registry and service changes live in memory until close.
+ * On open, root and the profile's folders are created and each entry of "files" is
+ * written unless it exists. <root>/.sim-seeded lists what was written, so an entry is
+ * written once per root: a file a run changed or deleted stays so in the next run
+ * (delete root to start afresh). Registry and service changes live in memory until close.
+ *
+ * The profile, beyond the example in tests/profiles: "os" is required, everything
+ * else optional and unknown keys are ignored. "admin" defaults to true; without "now"
+ * time_now is the real time; "folders" default to the English Server 2003 ones.
+ * Registry values are {"sz"|"expand_sz": "..."}, {"multi_sz": [...]}, {"dword": n},
+ * {"qword": n or "decimal" or "0x..."}, {"binary": "00ff10" or "00 ff,10"}; the name
+ * "(Default)" is the key's unnamed value. "registry32" is the 32-bit view of a 64-bit
+ * machine; without it both views read "registry". A service defaults to running/auto.
+ * A process entry may say "timeout": true to make proc_run report SP_ERR_TIMEOUT.
+ * With "admin": false, HKLM writes and service control fail with SP_ERR_ACCESS.
  *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
  * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files

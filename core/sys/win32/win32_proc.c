@@ -118,29 +118,44 @@ done:
     return st;
 }
 
-/* Reads the pipe on this thread until the child has exited and the pipe is empty. PeekNamedPipe
- * keeps the loop from ever blocking in ReadFile: a child that fills the pipe is drained, and a
- * grandchild that inherited the pipe and lives on cannot hold us past the child's exit. */
+/* After the child has exited, reads what it left in the pipe, and no more: a grandchild that
+ * inherited the pipe and keeps writing must not keep us here. Everything the child wrote is
+ * already in the pipe, since a writer blocks while the pipe is full. */
+static sp_status final_drain(sp_sys *sys, const char *program, HANDLE rd, byte_buf *buf)
+{
+    DWORD left = 0;
+    if (!PeekNamedPipe(rd, NULL, 0, NULL, &left, NULL))
+        return SP_OK; /* broken: every writer is gone and nothing is left */
+    while (left > 0) {
+        size_t before = buf->len;
+        if (!read_available(rd, left, buf))
+            return w32_fail(sys, GetLastError(), "Could not read the output of %s", program);
+        DWORD got = (DWORD)(buf->len - before);
+        if (got == 0)
+            break;
+        left -= got < left ? got : left;
+    }
+    return SP_OK;
+}
+
+/* Reads the pipe on this thread until the child exits. PeekNamedPipe keeps the loop from ever
+ * blocking in ReadFile, so a child that fills the pipe is drained as it writes, and the
+ * timeout is checked however busy the pipe is. */
 static sp_status collect(sp_sys *sys, const char *program, HANDLE rd, HANDLE process,
                          unsigned timeout_ms, byte_buf *buf)
 {
     DWORD start = GetTickCount();
-    int exited = 0, pipe_closed = 0;
+    int pipe_closed = 0;
     for (;;) {
         DWORD avail = 0;
         if (!pipe_closed && !PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL)) {
             DWORD err = GetLastError();
             if (err != ERROR_BROKEN_PIPE)
                 return w32_fail(sys, err, "Could not read the output of %s", program);
-            pipe_closed = 1; /* every writer is gone */
+            pipe_closed = 1; /* every writer is gone; only the exit is left to wait for */
         }
-        if (avail > 0) {
-            if (!read_available(rd, avail, buf))
-                return w32_fail(sys, GetLastError(), "Could not read the output of %s", program);
-            continue;
-        }
-        if (exited)
-            return SP_OK;
+        if (avail > 0 && !read_available(rd, avail, buf))
+            return w32_fail(sys, GetLastError(), "Could not read the output of %s", program);
         DWORD wait = INFINITE;
         if (timeout_ms) {
             DWORD elapsed = GetTickCount() - start; /* unsigned: right across the 49-day wrap */
@@ -150,12 +165,14 @@ static sp_status collect(sp_sys *sys, const char *program, HANDLE rd, HANDLE pro
                                    timeout_ms);
             wait = timeout_ms - elapsed;
         }
-        if (!pipe_closed && wait > POLL_MS)
+        if (avail > 0)
+            wait = 0; /* more may be waiting: look again at once */
+        else if (!pipe_closed && wait > POLL_MS)
             wait = POLL_MS;
         DWORD w = WaitForSingleObject(process, wait);
         if (w == WAIT_OBJECT_0)
-            exited = 1; /* one more look at the pipe drains what it wrote last */
-        else if (w == WAIT_FAILED)
+            return final_drain(sys, program, rd, buf);
+        if (w == WAIT_FAILED)
             return w32_fail(sys, GetLastError(), "Could not wait for %s", program);
     }
 }

@@ -9,7 +9,8 @@
 
 /* MultiByteToWideChar and friends count in int; larger inputs are converted in slices
  * that end on a character boundary. SLICE is far below INT_MAX so that a slice's output
- * (at most 3 UTF-8 bytes per UTF-16 unit) still fits in an int. */
+ * (at most 3 UTF-8 bytes per UTF-16 unit) still fits in an int. (A double-byte OEM code page
+ * could see a pair cut at a slice's end; no program's output comes near 64 MB.) */
 #define SLICE (64u * 1024u * 1024u)
 
 /* How many bytes of a UTF-8 slice to take so that no sequence is cut in two. */
