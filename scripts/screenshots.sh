@@ -26,6 +26,7 @@ shopt -s nullglob
 for bmp in "$out"/*.bmp; do
   convert "$bmp" "${bmp%.bmp}.png" && rm -f "$bmp"
 done
-n=$(ls "$out"/*.png 2>/dev/null | wc -l)
+pngs=("$out"/*.png)
+n=${#pngs[@]}
 echo "screenshots: $n pages in $out"
 exit "$rc"

@@ -29,7 +29,11 @@ void sp_app_message(sp_app *app, UINT type, const wchar_t *text)
         }
     }
     wchar_t *title = sp_load(app->hinst, IDS_ERR_TITLE);
-    MessageBoxW(app->sheet, text, title, type);
+    /* Without a desktop (a service, a remote shell) the message still reaches someone. */
+    if (!MessageBoxW(app->sheet, text, title, type) && sp_console_attach()) {
+        sp_console_write(text);
+        sp_console_write(L"\n");
+    }
     free(title);
 }
 

@@ -78,7 +78,7 @@ aside=$(ls "$(dirname "$state")"/state.json.corrupt-* 2>/dev/null | head -n1)
 if [ -n "$aside" ] && cmp -s "$aside" "$work/damaged.json"; then ok "the damaged state file is kept aside byte for byte"
 else bad "the damaged state file was not kept aside"; fi
 
-run "/profile:$(wroot "$work/missing.json")"
+run "/profile:$(wroot "$work/missing.json")" /step:backup /check
 expect "a missing profile exits 2 with a clear message" 2 "profile could not be loaded"
 printf '{"os": {"major": "five"}}' >"$work/bad.json"
 run "/profile:$(wroot "$work/bad.json")" /step:backup /check

@@ -222,7 +222,7 @@ static void walk(const wchar_t *exe, const wchar_t *root, const wchar_t *shots, 
     int shot = 0;
 
     _snwprintf(args, 1024, L"/demo /style:%ls \"/root:%ls\"", style, root);
-    CHECK(launch(exe, args, &pi), "could not start %ls", exe);
+    CHECK(launch(exe, args, &pi), "could not start %ls (error %lu)", exe, (unsigned long)GetLastError());
     sheet = wait_for_sheet(pi.dwProcessId, 30000);
     CHECK(sheet != NULL, "the wizard window did not appear");
     if (!sheet) {
