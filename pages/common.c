@@ -52,11 +52,12 @@ void sp_listview_columns(HWND lv, HINSTANCE hinst, const UINT *ids, const int *p
     }
 }
 
-int sp_listview_add(HWND lv, int row, const wchar_t *const *cells, int n)
+int sp_listview_add(HWND lv, int row, int image, const wchar_t *const *cells, int n)
 {
     LVITEMW item = {0};
-    item.mask = LVIF_TEXT;
+    item.mask = LVIF_TEXT | (image >= 0 ? LVIF_IMAGE : 0);
     item.iItem = row;
+    item.iImage = image;
     item.pszText = (LPWSTR)(cells[0] ? cells[0] : L"");
     row = (int)SendMessageW(lv, LVM_INSERTITEMW, 0, (LPARAM)&item);
     for (int i = 1; row >= 0 && i < n; i++) {
@@ -82,4 +83,19 @@ HFONT sp_title_font(sp_app *app, HWND like)
         app->title_font = CreateFontIndirectW(&lf);
     }
     return app->title_font;
+}
+
+HIMAGELIST sp_severity_images(sp_app *app)
+{
+    /* In the order of sp_severity: the system's own information, warning and error icons. */
+    static const LPCWSTR icons[] = {IDI_INFORMATION, IDI_WARNING, IDI_ERROR};
+    if (!app->severity_images) {
+        int cx = GetSystemMetrics(SM_CXSMICON), cy = GetSystemMetrics(SM_CYSMICON);
+        app->severity_images = ImageList_Create(cx, cy, ILC_COLOR32 | ILC_MASK, 3, 0);
+        for (int i = 0; i < 3 && app->severity_images; i++) {
+            HICON icon = LoadImageW(NULL, icons[i], IMAGE_ICON, cx, cy, LR_SHARED);
+            ImageList_AddIcon(app->severity_images, icon);
+        }
+    }
+    return app->severity_images;
 }

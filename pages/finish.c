@@ -37,7 +37,7 @@ static void fill(sp_page *p)
             cells[2] = sp_format1(h, IDS_FINISH_STALE, when);
         else
             cells[2] = _wcsdup(when);
-        sp_listview_add(lv, (int)i, (const wchar_t *const *)cells, 3);
+        sp_listview_add(lv, (int)i, -1, (const wchar_t *const *)cells, 3);
         for (int c = 0; c < 3; c++)
             free(cells[c]);
     }

@@ -3,6 +3,7 @@
 #define SP_PAGES_H
 
 #include <windows.h>
+#include <commctrl.h>
 
 #include "wizard/app.h"
 
@@ -33,7 +34,10 @@ sp_page *sp_page_get(HWND hwnd);
 void sp_page_buttons(sp_page *p, DWORD buttons);   /* only while active */
 /* Sets up a report list view with columns from string IDs and widths in percent. */
 void sp_listview_columns(HWND lv, HINSTANCE hinst, const UINT *ids, const int *percent, int n);
-int sp_listview_add(HWND lv, int row, const wchar_t *const *cells, int n);
+/* Adds a row; image is an index in the list's small image list, or -1. */
+int sp_listview_add(HWND lv, int row, int image, const wchar_t *const *cells, int n);
+/* Information, warning and error icons, indexed by sp_severity; owned by the app. */
+HIMAGELIST sp_severity_images(sp_app *app);
 /* A bold, larger font for the titles of Welcome and Finish. */
 HFONT sp_title_font(sp_app *app, HWND like);
 

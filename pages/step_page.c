@@ -77,21 +77,46 @@ static void update_mark_button(sp_page *p)
 
 static void fill_findings(sp_page *p, const sp_findings *f)
 {
-    static const UINT sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
     HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
     HINSTANCE h = p->app->hinst;
     ListView_DeleteAllItems(lv);
     for (size_t i = 0; i < f->count; i++) {
         const sp_finding *x = &f->items[i];
         wchar_t *arg = sp_wide(x->arg);
-        wchar_t *cells[4] = {sp_load(h, sev_ids[x->severity]), sp_format1(h, x->title_id, arg),
+        wchar_t *cells[3] = {sp_format1(h, x->title_id, arg),
                              x->advice_id ? sp_format1(h, x->advice_id, arg) : NULL,
                              sp_wide(x->evidence)};
-        sp_listview_add(lv, (int)i, (const wchar_t *const *)cells, 4);
-        for (int c = 0; c < 4; c++)
+        sp_listview_add(lv, (int)i, (int)x->severity, (const wchar_t *const *)cells, 3);
+        for (int c = 0; c < 3; c++)
             free(cells[c]);
         free(arg);
     }
+}
+
+/* Double-click or Enter on a finding: the whole text, which the columns cut short. */
+static void show_finding(sp_page *p, int row)
+{
+    static const UINT sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
+    static const UINT icons[] = {MB_ICONINFORMATION, MB_ICONWARNING, MB_ICONERROR};
+    const sp_findings *f = &step_state(p)->findings;
+    HINSTANCE h = p->app->hinst;
+    const sp_finding *x;
+    wchar_t *arg, *args[3], *text, *caption;
+    if (row < 0 || (size_t)row >= f->count)
+        return;
+    x = &f->items[row];
+    arg = sp_wide(x->arg);
+    args[0] = sp_format1(h, x->title_id, arg);
+    args[1] = x->advice_id ? sp_format1(h, x->advice_id, arg) : sp_load(h, IDS_NONE);
+    args[2] = x->evidence ? sp_wide(x->evidence) : sp_load(h, IDS_NONE);
+    text = sp_format(h, IDS_FINDING_DETAILS, 3, (const wchar_t *const *)args);
+    caption = sp_load(h, sev_ids[x->severity]);
+    MessageBoxW(GetParent(p->hwnd), text, caption, MB_OK | icons[x->severity]);
+    for (int i = 0; i < 3; i++)
+        free(args[i]);
+    free(arg);
+    free(text);
+    free(caption);
 }
 
 static void render_status(sp_page *p, const sp_step_state *s)
@@ -225,11 +250,13 @@ static void toggle_mark(sp_page *p)
 
 static void on_init(sp_page *p)
 {
-    static const UINT cols[] = {IDS_COL_SEVERITY, IDS_COL_FINDING, IDS_COL_ADVICE, IDS_COL_EVIDENCE};
-    static const int widths[] = {16, 44, 40, 60};
+    static const UINT cols[] = {IDS_COL_FINDING, IDS_COL_ADVICE, IDS_COL_EVIDENCE};
+    static const int widths[] = {52, 48, 60};
     int index = p->desc->step_index;
+    HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
     p->step = sp_steps[index];
-    sp_listview_columns(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), p->app->hinst, cols, widths, 4);
+    sp_listview_columns(lv, p->app->hinst, cols, widths, 3);
+    ListView_SetImageList(lv, sp_severity_images(p->app), LVSIL_SMALL);
     SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETRANGE32, 0, 1000);
     SendDlgItemMessageW(p->hwnd, IDC_STEP_REASON, EM_LIMITTEXT, 500, 0);
     for (int k = 0; k < SP_STEP_MAX_ITEMS; k++) {
@@ -255,6 +282,10 @@ static void drain_worker_messages(HWND hwnd)
 static INT_PTR on_notify(sp_page *p, const NMHDR *nm)
 {
     const sp_step_state *s;
+    if (nm->idFrom == IDC_STEP_FINDINGS && nm->code == LVN_ITEMACTIVATE) {
+        show_finding(p, ((const NMITEMACTIVATE *)nm)->iItem);
+        return TRUE;
+    }
     switch (nm->code) {
     case PSN_SETACTIVE:
         p->active = 1;

@@ -14,7 +14,7 @@ static void add_row(HWND lv, HINSTANCE h, int row, UINT label, wchar_t *value)
 {
     wchar_t *name = sp_load(h, label);
     const wchar_t *cells[2] = {name, value};
-    sp_listview_add(lv, row, cells, 2);
+    sp_listview_add(lv, row, -1, cells, 2);
     free(name);
     free(value);
 }

@@ -42,6 +42,7 @@
 #define IDS_CLI_UNDO_NEEDS_YES  1035
 #define IDS_ERR_REPORT          1036
 #define IDS_ERR_UNDO            1037
+#define IDS_FINDING_DETAILS     1038
 
 /* Welcome: 1100-1199 */
 #define IDD_WELCOME             1100

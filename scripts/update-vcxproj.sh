@@ -40,7 +40,7 @@ def key(inc):                 # an Include as written -> repo-relative path
     parts = []
     for part in ("wizard/" + p).split("/"):
         if part == "..":
-            parts.pop()
+            parts = parts[:-1]
         elif part not in ("", "."):
             parts.append(part)
     return "/".join(parts)

@@ -3,6 +3,7 @@
 #define SP_APP_H
 
 #include <windows.h>
+#include <commctrl.h>
 
 #include "core/cmdline.h"
 #include "core/session.h"
@@ -19,6 +20,7 @@ typedef struct sp_app {
     int aero;          /* Aero wizard chosen at run time */
     HFONT title_font;
     HICON icon;
+    HIMAGELIST severity_images; /* the findings lists' icons */
     HWND sheet;
     sp_worker worker;  /* one step runs at a time */
 } sp_app;

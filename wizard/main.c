@@ -212,5 +212,7 @@ done:
     sp_sys_close(app.host);
     if (app.title_font)
         DeleteObject(app.title_font);
+    if (app.severity_images)
+        ImageList_Destroy(app.severity_images);
     return rc;
 }
