@@ -41,7 +41,7 @@ static void fill(sp_page *p)
         for (int c = 0; c < 3; c++)
             free(cells[c]);
     }
-    sp_set_text(p->hwnd, IDC_FINISH_TITLE, h, ready ? IDS_FINISH_TITLE_READY : IDS_FINISH_TITLE_TODO);
+    sp_set_text(p->hwnd, IDC_FINISH_TITLE, h, ready ? IDS_FINISH_TITLE_READY : IDS_FINISH_TITLE_OPEN);
 }
 
 static void export_report(sp_page *p)
