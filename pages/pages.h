@@ -22,6 +22,7 @@ typedef struct sp_page {
     const sp_step *step; /* NULL for Welcome and Finish */
     HWND hwnd;
     int active;
+    int applying;        /* the running worker applies rather than checks */
 } sp_page;
 
 extern const sp_page_desc sp_page_welcome;

@@ -5,7 +5,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/journal.h"
 #include "core/state.h"
 #include "pages/pages.h"
 #include "resources/resource.h"
@@ -28,6 +30,18 @@ static sp_step_state *step_state(sp_page *p)
 static BOOL running_here(sp_page *p)
 {
     return sp_worker_busy(&p->app->worker) && p->app->worker.notify == p->hwnd;
+}
+
+/* Changes of this step still in force (recorded in the journal and not undone). */
+static size_t changes_in_force(sp_page *p)
+{
+    sp_journal *j = p->app->session.journal;
+    size_t n = 0;
+    sp_change c;
+    for (size_t i = 0; j && i < sp_journal_count(j); i++)
+        if (sp_journal_get(j, i, &c) == SP_OK && !c.undone && strcmp(c.step, p->step->id) == 0)
+            n++;
+    return n;
 }
 
 static int checklist_size(sp_page *p)
@@ -182,20 +196,77 @@ static void render(sp_page *p)
     free(mark);
     EnableWindow(GetDlgItem(p->hwnd, IDC_STEP_CHECK), !busy);
     EnableWindow(GetDlgItem(p->hwnd, IDC_STEP_CANCEL), busy);
+    /* Apply is offered once a check found something to change; Undo while changes are in force. */
+    ShowWindow(GetDlgItem(p->hwnd, IDC_STEP_APPLY), p->step->apply ? SW_SHOW : SW_HIDE);
+    EnableWindow(GetDlgItem(p->hwnd, IDC_STEP_APPLY),
+                 !busy && p->step->apply && s->checked_at && s->result == SP_RESULT_FAILED);
+    ShowWindow(GetDlgItem(p->hwnd, IDC_STEP_UNDO), changes_in_force(p) ? SW_SHOW : SW_HIDE);
+    EnableWindow(GetDlgItem(p->hwnd, IDC_STEP_UNDO), !busy);
     if (!busy)
         SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETPOS, s->checked_at ? 1000 : 0, 0);
     update_mark_button(p);
     update_gate(p);
 }
 
-static void start_check(sp_page *p)
+static void start_run(sp_page *p, int apply)
 {
-    if (!sp_worker_start(&p->app->worker, &p->app->session, p->hwnd, p->step, 0))
+    if (!sp_worker_start(&p->app->worker, &p->app->session, p->hwnd, p->step, apply))
         return;
+    p->applying = apply;
     SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETPOS, 0, 0);
     SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, L"");
     render(p);
     SetFocus(GetDlgItem(p->hwnd, IDC_STEP_CANCEL));
+}
+
+static void start_check(sp_page *p)
+{
+    start_run(p, 0);
+}
+
+static void start_apply(sp_page *p)
+{
+    wchar_t *title = sp_load(p->app->hinst, IDS_STEP_TITLE(p->desc->step_index));
+    wchar_t *ask = sp_format1(p->app->hinst, IDS_APPLY_CONFIRM, title);
+    wchar_t *caption = sp_load(p->app->hinst, IDS_APP_TITLE);
+    int answer = MessageBoxW(GetParent(p->hwnd), ask, caption, MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2);
+    free(title);
+    free(ask);
+    free(caption);
+    if (answer == IDYES)
+        start_run(p, 1);
+}
+
+static void undo_changes(sp_page *p)
+{
+    sp_app *app = p->app;
+    wchar_t num[16], *text, *caption = sp_load(app->hinst, IDS_APP_TITLE);
+    size_t undone = 0;
+    sp_status st;
+    int answer;
+    _snwprintf(num, 16, L"%u", (unsigned)changes_in_force(p));
+    num[15] = 0;
+    text = sp_format1(app->hinst, IDS_UNDO_CONFIRM, num);
+    answer = MessageBoxW(GetParent(p->hwnd), text, caption, MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2);
+    free(text);
+    if (answer == IDYES) {
+        st = sp_journal_undo(app->session.journal, p->step->id, &undone);
+        if (st == SP_OK) {
+            _snwprintf(num, 16, L"%u", (unsigned)undone);
+            text = sp_format1(app->hinst, IDS_UNDO_DONE, num);
+        } else {
+            wchar_t *why = sp_wide(app->sys->last_error[0] ? app->sys->last_error : sp_status_name(st));
+            text = sp_format1(app->hinst, IDS_ERR_UNDO, why);
+            free(why);
+        }
+        MessageBoxW(GetParent(p->hwnd), text, caption, MB_OK | (st == SP_OK ? MB_ICONINFORMATION : MB_ICONERROR));
+        free(text);
+        /* What was verified before the undo no longer holds. */
+        sp_state_record(app->session.state, p->step->id, SP_RESULT_NOT_RUN, NULL, 0);
+        sp_app_save(app, GetParent(p->hwnd));
+        render(p);
+    }
+    free(caption);
 }
 
 static void on_done(sp_page *p, sp_work_result *r)
@@ -216,7 +287,8 @@ static void on_done(sp_page *p, sp_work_result *r)
 
 static void on_progress(sp_page *p, unsigned permille, wchar_t *what)
 {
-    wchar_t *text = sp_format1(p->app->hinst, IDS_STATUS_RUNNING, what ? what : L"");
+    wchar_t *text = sp_format1(p->app->hinst, p->applying ? IDS_STATUS_APPLYING : IDS_STATUS_RUNNING,
+                               what ? what : L"");
     SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETPOS, permille, 0);
     SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, text);
     free(text);
@@ -334,6 +406,8 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     case WM_COMMAND:
         switch (LOWORD(wp)) {
         case IDC_STEP_CHECK: start_check(p); return TRUE;
+        case IDC_STEP_APPLY: start_apply(p); return TRUE;
+        case IDC_STEP_UNDO: undo_changes(p); return TRUE;
         case IDC_STEP_CANCEL: sp_worker_cancel(&p->app->worker); return TRUE;
         case IDC_STEP_MARK: toggle_mark(p); return TRUE;
         case IDC_STEP_REASON:

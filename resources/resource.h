@@ -103,6 +103,8 @@
 #define IDC_STEP_PROGRESS       2004
 #define IDC_STEP_FINDINGS       2005
 #define IDC_STEP_MANUAL_GROUP   2006
+#define IDC_STEP_APPLY          2007
+#define IDC_STEP_UNDO           2008
 #define IDC_STEP_ITEM1          2010
 #define IDC_STEP_ITEM2          2011
 #define IDC_STEP_ITEM3          2012
@@ -124,6 +126,10 @@
 #define IDS_STATUS_CANCELLED    2109
 #define IDS_MARK_DONE           2110
 #define IDS_CLEAR_MARK          2111
+#define IDS_APPLY_CONFIRM       2112
+#define IDS_UNDO_CONFIRM        2113
+#define IDS_UNDO_DONE           2114
+#define IDS_STATUS_APPLYING     2115
 #define IDS_RESULT_PASSED       2120
 #define IDS_RESULT_FAILED       2121
 #define IDS_RESULT_NA           2122
