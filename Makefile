@@ -83,6 +83,16 @@ $(BUILD)/x64/tests/guitest.exe: $(wildcard tests/gui/*.c tests/gui/*.h) wizard/m
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $(wildcard tests/gui/*.c) -lcomctl32 -lgdi32 -luser32
 
+$(BUILD)/x64/bench/bare_sheet.exe: tests/bench/bare_sheet.c
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -mwindows -static -o $@ $< -lcomctl32 -luser32
+
+$(BUILD)/x64/bench/startbench.exe: tests/bench/startbench.c
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $< -lpsapi -luser32
+
+benchtools: $(BUILD)/x64/bench/bare_sheet.exe $(BUILD)/x64/bench/startbench.exe all
+
 wintests: $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/guitest.exe all
 
 # ---- Native unit tests (cmocka, ASan + UBSan) ----------------------------------------

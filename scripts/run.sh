@@ -8,6 +8,11 @@ bash scripts/install-deps.sh
 bash scripts/build-deps.sh
 make -j2 all
 
+if [ -n "${DISPLAY:-}" ] && ! xdpyinfo >/dev/null 2>&1; then
+  echo "run: the display $DISPLAY does not answer (is the X server running, or ssh -X still open?);"
+  echo "run: falling back to Xvfb and screenshots. Unset DISPLAY to skip this message."
+  unset DISPLAY
+fi
 if [ -z "${DISPLAY:-}" ]; then
   echo "run: no display; writing a screenshot of every page instead (build/screenshots)"
   exec bash scripts/screenshots.sh
