@@ -117,6 +117,22 @@ static sp_status commit_entry(sp_journal *j, cJSON *e)
     return SP_OK;
 }
 
+/* The change recorded last could not be made: nothing changed, so nothing is to be undone.
+ * Marking it keeps a later undo from failing on a backup that was never taken. */
+static sp_status change_failed(sp_journal *j, sp_status why)
+{
+    cJSON *e = cJSON_GetArrayItem(j->entries, cJSON_GetArraySize(j->entries) - 1);
+    char keep[sizeof j->sys->last_error];
+    memcpy(keep, j->sys->last_error, sizeof keep);
+    if (e) {
+        cJSON_ReplaceItemInObjectCaseSensitive(e, "undone", cJSON_CreateBool(1));
+        cJSON_AddBoolToObject(e, "failed", 1);
+        save(j);
+    }
+    memcpy(j->sys->last_error, keep, sizeof keep); /* the reason the change failed */
+    return why;
+}
+
 static sp_status backup_path(sp_journal *j, char *out, size_t outlen)
 {
     char dir[440];
@@ -156,8 +172,8 @@ sp_status sp_journal_file_write(sp_journal *j, const char *step, const char *pat
     }
     st = commit_entry(j, e);
     e = NULL;
-    if (st == SP_OK)
-        st = sys->ops->file_write_atomic(sys, path, data, size);
+    if (st == SP_OK && (st = sys->ops->file_write_atomic(sys, path, data, size)) != SP_OK)
+        change_failed(j, st);
 done:
     cJSON_Delete(e);
     free(old);
@@ -182,7 +198,9 @@ sp_status sp_journal_file_remove(sp_journal *j, const char *step, const char *pa
     if ((st = commit_entry(j, e)) != SP_OK)
         return st;
     /* Moved, never deleted: the backup is the file itself. */
-    return j->sys->ops->file_move(j->sys, path, bak);
+    if ((st = j->sys->ops->file_move(j->sys, path, bak)) != SP_OK)
+        return change_failed(j, st);
+    return SP_OK;
 }
 
 static char *hex_encode(const unsigned char *d, size_t n)
@@ -259,9 +277,10 @@ static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *ste
     if ((st = commit_entry(j, e)) != SP_OK)
         return st;
     if (kind == SP_CHANGE_REG_SET)
-        return sys->ops->reg_set(sys, view, key, value, val);
-    st = sys->ops->reg_delete_value(sys, view, key, value);
-    return st == SP_ERR_NOTFOUND ? SP_OK : st;
+        st = sys->ops->reg_set(sys, view, key, value, val);
+    else if ((st = sys->ops->reg_delete_value(sys, view, key, value)) == SP_ERR_NOTFOUND)
+        st = SP_OK;
+    return st == SP_OK ? SP_OK : change_failed(j, st);
 }
 
 sp_status sp_journal_reg_set(sp_journal *j, const char *step, sp_reg_view view, const char *key,
