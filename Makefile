@@ -79,7 +79,7 @@ $(BUILD)/x64/tests/child.exe: tests/win32/child/child.c
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $<
 
-$(BUILD)/x64/tests/guitest.exe: $(wildcard tests/gui/*.c tests/gui/*.h) wizard/messages.h resources/resource.h
+$(BUILD)/x64/tests/guitest.exe: $(wildcard tests/gui/*.c tests/gui/*.h) wizard/messages.h resources/resource.h core/msgids.h
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $(wildcard tests/gui/*.c) -lcomctl32 -lgdi32 -luser32
 

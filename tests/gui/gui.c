@@ -1,0 +1,212 @@
+/* The GUI test's shared helpers: find the sheet, read pages, wait, type, screenshot, mark by hand. */
+#include "tests/gui/gui.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "resources/resource.h"
+#include "wizard/messages.h"
+
+int gui_passed, gui_failed;
+
+typedef struct {
+    DWORD pid;
+    HWND found;
+} find_ctx;
+
+static BOOL CALLBACK find_sheet(HWND hwnd, LPARAM lp)
+{
+    find_ctx *f = (find_ctx *)lp;
+    DWORD pid = 0;
+    wchar_t cls[32];
+    GetWindowThreadProcessId(hwnd, &pid);
+    GetClassNameW(hwnd, cls, 32);
+    if (pid == f->pid && IsWindowVisible(hwnd) && wcscmp(cls, L"#32770") == 0 &&
+        GetDlgItem(hwnd, ID_NEXT)) {
+        f->found = hwnd;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+HWND gui_wait_for_sheet(DWORD pid, int ms)
+{
+    find_ctx f = {pid, NULL};
+    for (int t = 0; t < ms && !f.found; t += 100) {
+        EnumWindows(find_sheet, (LPARAM)&f);
+        if (!f.found)
+            Sleep(100);
+    }
+    return f.found;
+}
+
+int gui_page_index(HWND sheet)
+{
+    HWND page = (HWND)SendMessageW(sheet, PSM_GETCURRENTPAGEHWND, 0, 0);
+    return page ? (int)SendMessageW(sheet, PSM_HWNDTOINDEX, (WPARAM)page, 0) : -1;
+}
+
+HWND gui_current_page(HWND sheet)
+{
+    return (HWND)SendMessageW(sheet, PSM_GETCURRENTPAGEHWND, 0, 0);
+}
+
+BOOL gui_button_enabled(HWND sheet, int id)
+{
+    HWND b = GetDlgItem(sheet, id);
+    return b && IsWindowVisible(b) && IsWindowEnabled(b);
+}
+
+void gui_text_of(HWND dlg, int id, char *out, int n)
+{
+    wchar_t w[1024] = L"";
+    SendDlgItemMessageW(dlg, id, WM_GETTEXT, 1024, (LPARAM)w);
+    WideCharToMultiByte(CP_UTF8, 0, w, -1, out, n, NULL, NULL);
+}
+
+/* Waits until the page's worker has finished (the page answers WM_SP_QUERY_BUSY). */
+BOOL gui_wait_idle(HWND page, int ms)
+{
+    for (int t = 0; t < ms; t += 50) {
+        DWORD_PTR busy = 1;
+        if (!SendMessageTimeoutW(page, WM_SP_QUERY_BUSY, 0, 0, SMTO_ABORTIFHUNG, 2000, &busy))
+            return FALSE;
+        if (!busy)
+            return TRUE;
+        Sleep(50);
+    }
+    return FALSE;
+}
+
+BOOL gui_wait_page(HWND sheet, int want, int ms)
+{
+    for (int t = 0; t < ms; t += 50) {
+        if (gui_page_index(sheet) == want)
+            return TRUE;
+        Sleep(50);
+    }
+    return FALSE;
+}
+
+/* Copies the sheet's pixels from the screen into a 24-bit BMP. */
+void gui_screenshot(gui_walk *walk, const char *name)
+{
+    HWND sheet = walk->sheet;
+    const wchar_t *dir = walk->shots;
+    int n = walk->shot;
+    RECT r;
+    HDC screen, mem;
+    HBITMAP bmp;
+    BITMAPINFOHEADER bih = {0};
+    BITMAPFILEHEADER bfh = {0};
+    wchar_t path[MAX_PATH];
+    unsigned char *bits;
+    int w, h, stride;
+    FILE *f;
+
+    if (!dir)
+        return;
+    walk->shot++;
+    SetForegroundWindow(sheet);
+    RedrawWindow(sheet, NULL, NULL, RDW_INVALIDATE | RDW_UPDATENOW | RDW_ALLCHILDREN);
+    Sleep(700);
+    GetWindowRect(sheet, &r);
+    w = r.right - r.left;
+    h = r.bottom - r.top;
+    stride = (w * 3 + 3) & ~3;
+    screen = GetDC(NULL);
+    mem = CreateCompatibleDC(screen);
+    bmp = CreateCompatibleBitmap(screen, w, h);
+    SelectObject(mem, bmp);
+    BitBlt(mem, 0, 0, w, h, screen, r.left, r.top, SRCCOPY);
+    bih.biSize = sizeof bih;
+    bih.biWidth = w;
+    bih.biHeight = h;
+    bih.biPlanes = 1;
+    bih.biBitCount = 24;
+    bits = malloc((size_t)stride * h);
+    GetDIBits(mem, bmp, 0, (UINT)h, bits, (BITMAPINFO *)&bih, DIB_RGB_COLORS);
+    bfh.bfType = 0x4d42;
+    bfh.bfOffBits = sizeof bfh + sizeof bih;
+    bfh.bfSize = bfh.bfOffBits + (DWORD)(stride * h);
+    _snwprintf(path, MAX_PATH, L"%ls\\%02d-%hs.bmp", dir, n, name);
+    f = _wfopen(path, L"wb");
+    if (f) {
+        fwrite(&bfh, sizeof bfh, 1, f);
+        fwrite(&bih, sizeof bih, 1, f);
+        fwrite(bits, (size_t)stride * h, 1, f);
+        fclose(f);
+    }
+    CHECK(f != NULL, "could not write %ls", path);
+    free(bits);
+    DeleteObject(bmp);
+    DeleteDC(mem);
+    ReleaseDC(NULL, screen);
+}
+
+BOOL gui_launch(const wchar_t *exe, const wchar_t *args, PROCESS_INFORMATION *pi)
+{
+    wchar_t cmd[2048];
+    STARTUPINFOW si = {sizeof si};
+    _snwprintf(cmd, 2048, L"\"%ls\" %ls", exe, args);
+    return CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, pi);
+}
+
+DWORD gui_finish_process(PROCESS_INFORMATION *pi, int ms)
+{
+    DWORD code = 999;
+    if (WaitForSingleObject(pi->hProcess, (DWORD)ms) != WAIT_OBJECT_0)
+        TerminateProcess(pi->hProcess, 998);
+    GetExitCodeProcess(pi->hProcess, &code);
+    CloseHandle(pi->hProcess);
+    CloseHandle(pi->hThread);
+    return code;
+}
+
+void gui_type(HWND dlg, int id, const wchar_t *text)
+{
+    /* A multi-line edit sends no EN_CHANGE for WM_SETTEXT: type as a user would. */
+    for (const wchar_t *c = text; *c; c++)
+        SendDlgItemMessageW(dlg, id, WM_CHAR, *c, 1);
+}
+
+void gui_walk_manual(gui_walk *w)
+{
+    HWND sheet = w->sheet, page = w->page;
+    const char *name = w->name;
+    char text[1024];
+    int boxes = 0;
+
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "cannot verify") != NULL, "%s: unexpected status: %s", name, text);
+    CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 1,
+          "%s: no findings shown", name);
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "%s: Next enabled before the step is done", name);
+    CHECK(gui_button_enabled(sheet, ID_BACK), "%s: Back disabled", name);
+    /* Pressing Next anyway must leave the user on this page. */
+    SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
+    Sleep(200);
+    CHECK(gui_page_index(sheet) == w->index, "%s: Next let the user past a closed gate", name);
+    gui_screenshot(w, name);
+
+    CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_STEP_MARK)), "%s: Mark enabled before the checklist", name);
+    for (int id = IDC_STEP_ITEM1; id <= IDC_STEP_ITEM4; id++) {
+        HWND box = GetDlgItem(page, id);
+        if (!IsWindowVisible(box))
+            continue;
+        boxes++;
+        SendMessageW(box, BM_CLICK, 0, 0);
+    }
+    CHECK(boxes >= 3, "%s: only %d checklist items", name, boxes);
+    CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_STEP_MARK)), "%s: Mark enabled without a reason", name);
+    gui_type(page, IDC_STEP_REASON, L"Done by the technician (GUI test)");
+    CHECK(IsWindowEnabled(GetDlgItem(page, IDC_STEP_MARK)), "%s: Mark still disabled", name);
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "%s: Next enabled before the mark", name);
+    SendDlgItemMessageW(page, IDC_STEP_MARK, BM_CLICK, 0, 0);
+    Sleep(100);
+    CHECK(gui_button_enabled(sheet, ID_NEXT), "%s: Next still disabled after the mark", name);
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "not verified") != NULL, "%s: status does not say the step was not verified: %s",
+          name, text);
+}

@@ -1,0 +1,68 @@
+/* What the GUI test's parts share: checks, the sheet and its pages, screenshots, processes. */
+#ifndef SP_GUI_H
+#define SP_GUI_H
+
+#include <windows.h>
+#include <commctrl.h>
+#include <prsht.h>
+
+#include <stdio.h>
+
+#define ID_BACK 0x3023
+#define ID_NEXT 0x3024
+#define ID_FINISH 0x3025
+#define PAGES 9
+
+extern int gui_passed, gui_failed;
+
+#define CHECK(cond, ...)                                                                      \
+    do {                                                                                      \
+        if (cond) {                                                                           \
+            gui_passed++;                                                                     \
+        } else {                                                                              \
+            gui_failed++;                                                                     \
+            printf("not ok - %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
+            printf(__VA_ARGS__);                                                              \
+            printf("\n");                                                                     \
+            fflush(stdout);                                                                   \
+        }                                                                                     \
+    } while (0)
+
+/* Where a walk is: the sheet, the page's window and index, where screenshots go. */
+typedef struct {
+    HWND sheet;
+    HWND page;
+    int index;
+    const char *name;
+    const wchar_t *exe, *root, *shots, *style;
+    int shot; /* number of the next screenshot */
+} gui_walk;
+
+/* A page's part of the walk: starts on the page with its check finished, leaves it with
+ * the gate open, ready for Next. */
+typedef void (*gui_page_fn)(gui_walk *w);
+
+/* Custom walkers by page name (tests/gui/walkers.c); pages not listed use gui_walk_manual. */
+typedef struct {
+    const char *page;
+    gui_page_fn walk;
+} gui_walker;
+extern const gui_walker gui_walkers[];
+
+HWND gui_wait_for_sheet(DWORD pid, int ms);
+int gui_page_index(HWND sheet);
+HWND gui_current_page(HWND sheet);
+BOOL gui_button_enabled(HWND sheet, int id);
+void gui_text_of(HWND dlg, int id, char *out, int n);
+BOOL gui_wait_idle(HWND page, int ms);
+BOOL gui_wait_page(HWND sheet, int want, int ms);
+/* Saves the sheet as <shots>/<NN>-<name>.bmp when screenshots were asked for. */
+void gui_screenshot(gui_walk *w, const char *name);
+BOOL gui_launch(const wchar_t *exe, const wchar_t *args, PROCESS_INFORMATION *pi);
+DWORD gui_finish_process(PROCESS_INFORMATION *pi, int ms);
+/* Types text into a control key by key, as a user would. */
+void gui_type(HWND dlg, int id, const wchar_t *text);
+/* Asserts the gate is closed and holds, ticks the checklist, gives a reason, marks done. */
+void gui_walk_manual(gui_walk *w);
+
+#endif
