@@ -31,7 +31,7 @@ static const char *const flags[] = {"?", "h", "help", "demo", "check", "apply", 
 
 sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
 {
-    char style[16] = "";
+    char style[16] = "", check[24] = "", apply[24] = "", mark[24] = "";
     memset(cl, 0, sizeof *cl);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -63,12 +63,42 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             (!m && !take_value(a, "step", cl->step, sizeof cl->step, cl, &m)) ||
             (!m && !take_value(a, "report", cl->report, sizeof cl->report, cl, &m)) ||
             (!m && !take_value(a, "page", cl->page, sizeof cl->page, cl, &m)) ||
-            (!m && !take_value(a, "style", style, sizeof style, cl, &m)))
+            (!m && !take_value(a, "style", style, sizeof style, cl, &m)) ||
+            (!m && !take_value(a, "check", check, sizeof check, cl, &m)) ||
+            (!m && !take_value(a, "apply", apply, sizeof apply, cl, &m)) ||
+            (!m && !take_value(a, "mark", mark, sizeof mark, cl, &m)) ||
+            (!m && !take_value(a, "reason", cl->reason, sizeof cl->reason, cl, &m)))
             return SP_ERR_INVALID;
         if (!m) {
             snprintf(cl->error, sizeof cl->error, "Unknown option \"%.200s\". Type /? for help.", argv[i]);
             return SP_ERR_INVALID;
         }
+    }
+    /* /check:NAME, /apply:NAME and /mark:NAME say the step in one word. */
+    if ((check[0] != 0) + (apply[0] != 0) + (mark[0] != 0) > 1 ||
+        ((check[0] || apply[0] || mark[0]) && (cl->step[0] || cl->check || cl->apply))) {
+        snprintf(cl->error, sizeof cl->error, "Give one of /check:STEP, /apply:STEP or /mark:STEP.");
+        return SP_ERR_INVALID;
+    }
+    if (sp_stricmp(check, "all") == 0) {
+        cl->check_all = 1;
+    } else if (check[0]) {
+        sp_strlcpy(cl->step, check, sizeof cl->step);
+        cl->check = 1;
+    } else if (apply[0]) {
+        sp_strlcpy(cl->step, apply, sizeof cl->step);
+        cl->apply = 1;
+    } else if (mark[0]) {
+        sp_strlcpy(cl->step, mark, sizeof cl->step);
+        cl->mark = 1;
+        if (!*sp_skip_space(cl->reason)) {
+            snprintf(cl->error, sizeof cl->error, "/mark:%.24s needs /reason:\"why it is done\".", mark);
+            return SP_ERR_INVALID;
+        }
+    }
+    if (cl->reason[0] && !cl->mark) {
+        snprintf(cl->error, sizeof cl->error, "/reason goes with /mark:STEP.");
+        return SP_ERR_INVALID;
     }
     /* Step and page names are matched as typed in any case. */
     for (char *c = cl->step; *c; c++)
@@ -100,7 +130,7 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
         snprintf(cl->error, sizeof cl->error, "There is no step \"%.24s\". Steps: %s.", cl->step, list);
         return SP_ERR_INVALID;
     }
-    if (cl->step[0] && cl->check == cl->apply) {
+    if (cl->step[0] && !cl->mark && cl->check == cl->apply) {
         snprintf(cl->error, sizeof cl->error, "/step:%s needs either /check or /apply.", cl->step);
         return SP_ERR_INVALID;
     }

@@ -18,8 +18,11 @@ typedef struct {
     int demo;
     char profile[520]; /* /profile:FILE */
     char root[520];    /* /root:DIR host folder of the simulated server's files */
-    char step[24];     /* /step:NAME */
+    char step[24];     /* /step:NAME, /check:NAME, /apply:NAME, /mark:NAME */
     int check, apply;
+    int check_all;     /* /check:all */
+    int mark;          /* /mark:NAME /reason:TEXT: done by hand, without a window */
+    char reason[520];
     char report[520];  /* /report:FILE */
     int undo, yes;
     sp_style style;

@@ -21,4 +21,60 @@
 #define IDS_F_COULD_NOT_RUN        5014
 #define IDS_F_COULD_NOT_RUN_ADVICE 5015
 
+/* Shared with the UI: severities, outcomes, yes/no, and the per-step names
+ * (base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name). */
+#define IDS_SEV_INFO            1020
+#define IDS_SEV_WARNING         1021
+#define IDS_SEV_ERROR           1022
+#define IDS_YES                 1027
+#define IDS_NO                  1028
+#define IDS_NONE                1029
+#define IDS_FINISH_BACKUP       1212
+#define IDS_FINISH_NEXT         1213
+#define IDS_RESULT_PASSED       2120
+#define IDS_RESULT_FAILED       2121
+#define IDS_RESULT_NA           2122
+#define IDS_RESULT_MANUAL_NEEDED 2123
+#define IDS_RESULT_ERROR        2124
+#define IDS_RESULT_NOT_RUN      2125
+#define IDS_RESULT_MANUAL_DONE  2126
+#define IDS_STEP_BASE           3000
+#define IDS_STEP_STRIDE         20
+#define IDS_STEP_TITLE(i)       (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 0)
+#define IDS_STEP_SUBTITLE(i)    (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 1)
+#define IDS_STEP_ITEM(i, k)     (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 2 + (k))
+#define IDS_STEP_NAME(i)        (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 6)
+
+/* The report (core/report_html.c). */
+#define IDS_R_TITLE          5900
+#define IDS_R_SERVER         5901
+#define IDS_R_GENERATED      5902
+#define IDS_R_VERSION        5903
+#define IDS_R_SUMMARY        5904
+#define IDS_R_STEP           5905
+#define IDS_R_STATUS         5906
+#define IDS_R_CHECKED        5907
+#define IDS_R_NOTES          5908
+#define IDS_R_SEVERITY       5909
+#define IDS_R_FINDING        5910
+#define IDS_R_ADVICE         5911
+#define IDS_R_EVIDENCE       5912
+#define IDS_R_CHANGES        5913
+#define IDS_R_KIND           5914
+#define IDS_R_TARGET         5915
+#define IDS_R_TIME           5916
+#define IDS_R_UNDONE         5917
+#define IDS_R_NO_FINDINGS    5918
+#define IDS_R_NO_CHANGES     5919
+#define IDS_R_DATA           5920
+#define IDS_R_NEXT           5921
+#define IDS_R_NEVER          5922
+#define IDS_R_STALE          5923
+#define IDS_R_MANUAL_REASON  5924
+#define IDS_R_NOT_APPLY      5925
+#define IDS_R_READY          5926
+#define IDS_R_NOT_READY      5927
+#define IDS_R_BACKUP_FRESH   5928
+#define IDS_R_BACKUP_STALE   5929
+
 #endif

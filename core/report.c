@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 
+#include "core/msgids.h"
 #include "core/version.h"
 
 static void add_text(cJSON *o, const char *name, sp_text_fn text, void *user, unsigned id,
@@ -41,6 +42,24 @@ static cJSON *server_json(const sp_sysinfo *info)
     return o;
 }
 
+int sp_report_backup_fresh(const sp_state *st, const sp_journal *journal)
+{
+    const sp_step_state *b = sp_state_step_const(st, "backup");
+    const cJSON *when = b && b->data ? cJSON_GetObjectItemCaseSensitive(b->data, "last_full_backup") : NULL;
+    if (!cJSON_IsNumber(when) || when->valuedouble <= 0)
+        return 0;
+    return !journal || (int64_t)when->valuedouble >= sp_journal_last_change(journal);
+}
+
+unsigned sp_report_open_steps(const sp_state *st, int64_t now)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < st->count; i++)
+        if (!sp_state_gate_open(st, st->steps[i].id, now))
+            n++;
+    return n;
+}
+
 char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journal *journal,
                      sp_text_fn text, void *user, int64_t now)
 {
@@ -55,6 +74,8 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
     cJSON_AddNumberToObject(doc, "generated", (double)now);
     if (info)
         cJSON_AddItemToObject(doc, "server", server_json(info));
+    cJSON_AddBoolToObject(doc, "ready", sp_report_open_steps(st, now) == 0);
+    cJSON_AddBoolToObject(doc, "backup_fresh", sp_report_backup_fresh(st, journal));
     steps = cJSON_AddArrayToObject(doc, "steps");
     for (size_t i = 0; steps && i < st->count; i++) {
         const sp_step_state *s = &st->steps[i];
@@ -63,6 +84,7 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
             break;
         cJSON_AddItemToArray(steps, o);
         cJSON_AddStringToObject(o, "id", s->id);
+        add_text(o, "name", text, user, IDS_STEP_NAME((unsigned)i), NULL);
         cJSON_AddBoolToObject(o, "applies", (applies >> i) & 1);
         cJSON_AddStringToObject(o, "result", sp_result_name(s->result));
         cJSON_AddBoolToObject(o, "gate_open", sp_state_gate_open(st, s->id, now));
@@ -87,6 +109,8 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
             if (f->evidence)
                 cJSON_AddStringToObject(fo, "evidence", f->evidence);
         }
+        /* The step's own record: the LOB plan, the email plan, the drill's evidence. */
+        cJSON_AddItemToObject(o, "data", s->data ? cJSON_Duplicate(s->data, 1) : cJSON_CreateObject());
     }
     changes = cJSON_AddArrayToObject(doc, "changes");
     for (size_t i = 0; journal && changes && i < sp_journal_count(journal); i++) {

@@ -13,8 +13,16 @@
 /* Turns a string-table ID and an argument into text (UTF-8, heap); NULL leaves text out. */
 typedef char *(*sp_text_fn)(void *user, unsigned id, const char *arg);
 
-/* Heap JSON; journal and text may be NULL. */
+/* Heap JSON (schema: core/report.schema.json); journal and text may be NULL. */
 char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journal *journal,
                      sp_text_fn text, void *user, int64_t now);
+/* The same content as one self-contained, printable HTML page. */
+char *sp_report_html(const sp_state *st, const sp_sysinfo *info, const sp_journal *journal,
+                     sp_text_fn text, void *user, int64_t now);
+/* Is a full backup recorded (the backup step's data "last_full_backup", Unix seconds) that is
+ * newer than the last change the journal holds? */
+int sp_report_backup_fresh(const sp_state *st, const sp_journal *journal);
+/* How many steps' gates are still closed. */
+unsigned sp_report_open_steps(const sp_state *st, int64_t now);
 
 #endif

@@ -24,11 +24,15 @@ sp_status sp_session_open(sp_session *s, sp_sys *sys)
     snprintf(s->state_path, sizeof s->state_path, "%s\\state.json", s->data_dir);
     if ((st = sys->ops->dir_create(sys, s->data_dir)) != SP_OK)
         return st;
+    sp_log_init(&s->log, sys, s->data_dir, SP_LOG_LIMIT);
     s->failed = SP_STAGE_STATE;
     st = sp_state_load(sys, s->state_path, now, &s->state, s->state_aside, sizeof s->state_aside);
     if (st != SP_OK && st != SP_ERR_BADDATA)
         return st;
     sp_sysinfo_describe(&s->info, s->state->server, sizeof s->state->server);
+    sp_log_write(&s->log, "start backend=%s server=\"%s\"", sys->ops->name, s->state->server);
+    if (s->state_aside[0])
+        sp_log_write(&s->log, "state damaged, kept as \"%s\"; starting afresh", s->state_aside);
     s->failed = SP_STAGE_JOURNAL;
     if ((st = sp_journal_open(sys, s->data_dir, &s->journal)) != SP_OK)
         return st;
@@ -47,6 +51,15 @@ void sp_session_close(sp_session *s)
     sp_state_free(s->state);
     s->journal = NULL;
     s->state = NULL;
+}
+
+void sp_session_record(sp_session *s, const char *step, int apply, sp_status status, sp_result result,
+                       sp_findings *findings)
+{
+    sp_log_write(&s->log, "%s step=%s result=%s status=%s findings=%u", apply ? "apply" : "check", step,
+                 sp_result_name(result), sp_status_name(status), findings ? (unsigned)findings->count : 0u);
+    if (status != SP_ERR_CANCELLED)
+        sp_state_record(s->state, step, result, findings, s->sys->ops->time_now(s->sys));
 }
 
 sp_run_ctx sp_session_ctx(sp_session *s, volatile long *cancel)

@@ -3,6 +3,7 @@
 #define SP_SESSION_H
 
 #include "core/journal.h"
+#include "core/log.h"
 #include "core/state.h"
 #include "core/sysinfo.h"
 
@@ -23,6 +24,7 @@ typedef struct {
     char state_path[600];
     char state_aside[640];  /* set when a damaged state file was moved aside */
     sp_stage failed;        /* where sp_session_open stopped */
+    sp_log log;             /* <data_dir>\sourceprep.log */
 } sp_session;
 
 /* Detects the server, loads (or starts) the state and opens the journal. A damaged state
@@ -30,6 +32,9 @@ typedef struct {
 sp_status sp_session_open(sp_session *s, sp_sys *sys);
 sp_status sp_session_save(sp_session *s);
 void sp_session_close(sp_session *s);
+/* Records a step's run in the state and the log (takes the findings). */
+void sp_session_record(sp_session *s, const char *step, int apply, sp_status status, sp_result result,
+                       sp_findings *findings);
 /* A run context for a step of this session. */
 sp_run_ctx sp_session_ctx(sp_session *s, volatile long *cancel);
 

@@ -1,6 +1,8 @@
 /* The table of the seven steps in wizard order, and the check every step starts with. */
 #include "core/steps.h"
 
+#include <stdio.h>
+
 #include "core/msgids.h"
 
 extern const sp_step sp_step_backup, sp_step_updates, sp_step_policy, sp_step_health,
@@ -23,9 +25,11 @@ unsigned sp_step_applies_bit(const char *id)
 sp_status sp_step_require_manual(sp_run_ctx *ctx, const char *id, sp_findings *out,
                                  sp_result *result)
 {
+    char code[48];
     (void)ctx;
     *result = SP_RESULT_MANUAL_NEEDED;
-    return sp_findings_add(out, SP_SEV_WARNING, id, IDS_F_NOT_AUTOMATED, IDS_F_NOT_AUTOMATED_ADVICE,
+    snprintf(code, sizeof code, "%s.not_automated", id);
+    return sp_findings_add(out, SP_SEV_WARNING, code, IDS_F_NOT_AUTOMATED, IDS_F_NOT_AUTOMATED_ADVICE,
                            NULL, NULL);
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/report.h"
 #include "core/state.h"
 #include "pages/pages.h"
 #include "resources/resource.h"
@@ -24,7 +25,7 @@ static void fill(sp_page *p)
     for (size_t i = 0; i < sp_step_count; i++) {
         const sp_step_state *s = sp_state_step_const(app->session.state, sp_steps[i]->id);
         wchar_t when[80];
-        wchar_t *cells[3];
+        wchar_t *cells[4];
         if (!sp_state_gate_open(app->session.state, s->id, now))
             ready = FALSE;
         if (s->checked_at)
@@ -37,17 +38,30 @@ static void fill(sp_page *p)
             cells[2] = sp_format1(h, IDS_FINISH_STALE, when);
         else
             cells[2] = _wcsdup(when);
-        sp_listview_add(lv, (int)i, -1, (const wchar_t *const *)cells, 3);
-        for (int c = 0; c < 3; c++)
+        cells[3] = s->manual ? sp_wide(s->manual_reason ? s->manual_reason : "") : NULL;
+        sp_listview_add(lv, (int)i, -1, (const wchar_t *const *)cells, 4);
+        for (int c = 0; c < 4; c++)
             free(cells[c]);
     }
     sp_set_text(p->hwnd, IDC_FINISH_TITLE, h, ready ? IDS_FINISH_TITLE_READY : IDS_FINISH_TITLE_OPEN);
+    {
+        /* The document's last word: a fresh backup of the updated server, checked here. */
+        wchar_t *state = sp_load(h, sp_report_backup_fresh(app->session.state, app->session.journal)
+                                        ? IDS_R_BACKUP_FRESH
+                                        : IDS_R_BACKUP_STALE);
+        wchar_t *reminder = sp_load(h, IDS_FINISH_BACKUP), text[1024];
+        _snwprintf(text, 1024, L"%ls %ls", state ? state : L"", reminder ? reminder : L"");
+        text[1023] = 0;
+        SetDlgItemTextW(p->hwnd, IDC_FINISH_BACKUP, text);
+        free(state);
+        free(reminder);
+    }
 }
 
 static void export_report(sp_page *p)
 {
     sp_app *app = p->app;
-    wchar_t file[MAX_PATH] = L"sourceprep-report.json";
+    wchar_t file[MAX_PATH] = L"sourceprep-report.html";
     wchar_t *filter = sp_load(app->hinst, IDS_FINISH_FILTER);
     OPENFILENAMEW ofn = {0};
     char *path;
@@ -61,7 +75,7 @@ static void export_report(sp_page *p)
     ofn.lpstrFilter = filter;
     ofn.lpstrFile = file;
     ofn.nMaxFile = MAX_PATH;
-    ofn.lpstrDefExt = L"json";
+    ofn.lpstrDefExt = L"html";
     ofn.Flags = OFN_OVERWRITEPROMPT | OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR;
     if (!GetSaveFileNameW(&ofn)) {
         free(filter);
@@ -90,13 +104,13 @@ static void export_report(sp_page *p)
 
 static void on_init(sp_page *p)
 {
-    static const UINT cols[] = {IDS_FINISH_COL_STEP, IDS_FINISH_COL_STATUS, IDS_FINISH_COL_CHECKED};
-    static const int widths[] = {34, 30, 36};
+    static const UINT cols[] = {IDS_FINISH_COL_STEP, IDS_FINISH_COL_STATUS, IDS_FINISH_COL_CHECKED,
+                                IDS_R_NOTES};
+    static const int widths[] = {22, 20, 27, 31};
     HINSTANCE h = p->app->hinst;
     SendDlgItemMessageW(p->hwnd, IDC_FINISH_TITLE, WM_SETFONT,
                         (WPARAM)sp_title_font(p->app, p->hwnd), FALSE);
-    sp_listview_columns(GetDlgItem(p->hwnd, IDC_FINISH_STEPS), h, cols, widths, 3);
-    sp_set_text(p->hwnd, IDC_FINISH_BACKUP, h, IDS_FINISH_BACKUP);
+    sp_listview_columns(GetDlgItem(p->hwnd, IDC_FINISH_STEPS), h, cols, widths, 4);
     sp_set_text(p->hwnd, IDC_FINISH_NEXT, h, IDS_FINISH_NEXT);
 }
 

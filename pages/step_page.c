@@ -251,6 +251,8 @@ static void undo_changes(sp_page *p)
     free(text);
     if (answer == IDYES) {
         st = sp_journal_undo(app->session.journal, p->step->id, &undone);
+        sp_log_write(&app->session.log, "undo step=%s changes=%u status=%s", p->step->id,
+                     (unsigned)undone, sp_status_name(st));
         if (st == SP_OK) {
             _snwprintf(num, 16, L"%u", (unsigned)undone);
             text = sp_format1(app->hinst, IDS_UNDO_DONE, num);
@@ -277,7 +279,7 @@ static void on_done(sp_page *p, sp_work_result *r)
         render(p);
         sp_set_text(p->hwnd, IDC_STEP_STATUS, app->hinst, IDS_STATUS_CANCELLED);
     } else {
-        sp_state_record(app->session.state, r->step->id, r->result, &r->findings, now_of(p));
+        sp_session_record(&app->session, r->step->id, r->apply, r->status, r->result, &r->findings);
         sp_app_save(app, GetParent(p->hwnd));
         render(p);
     }
@@ -301,6 +303,7 @@ static void toggle_mark(sp_page *p)
     const sp_step_state *s = step_state(p);
     if (s->manual) {
         sp_state_clear_manual(app->session.state, p->step->id);
+        sp_log_write(&app->session.log, "unmark step=%s", p->step->id);
         for (int k = 0; k < SP_STEP_MAX_ITEMS; k++)
             SendDlgItemMessageW(p->hwnd, item_ids[k], BM_SETCHECK, BST_UNCHECKED, 0);
     } else {
@@ -312,8 +315,8 @@ static void toggle_mark(sp_page *p)
         GetDlgItemTextW(p->hwnd, IDC_STEP_REASON, w, len + 1);
         reason = sp_utf8(w);
         free(w);
-        if (reason)
-            sp_state_mark_manual(app->session.state, p->step->id, reason, now_of(p));
+        if (reason && sp_state_mark_manual(app->session.state, p->step->id, reason, now_of(p)) == SP_OK)
+            sp_log_write(&app->session.log, "mark step=%s reason=\"%s\"", p->step->id, reason);
         free(reason);
     }
     sp_app_save(app, GetParent(p->hwnd));

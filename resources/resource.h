@@ -24,16 +24,10 @@
 #define IDS_ERR_SAVE_STATE      1012
 #define IDS_ERR_FOLDER          1013
 #define IDS_CLOSE_RUNNING       1014
-#define IDS_SEV_INFO            1020
-#define IDS_SEV_WARNING         1021
-#define IDS_SEV_ERROR           1022
 #define IDS_COL_SEVERITY        1023
 #define IDS_COL_FINDING         1024
 #define IDS_COL_ADVICE          1025
 #define IDS_COL_EVIDENCE        1026
-#define IDS_YES                 1027
-#define IDS_NO                  1028
-#define IDS_NONE                1029
 #define IDS_CLI_STEP_LINE       1030
 #define IDS_CLI_FINDING_LINE    1031
 #define IDS_CLI_REPORT_WRITTEN  1032
@@ -43,6 +37,7 @@
 #define IDS_ERR_REPORT          1036
 #define IDS_ERR_UNDO            1037
 #define IDS_FINDING_DETAILS     1038
+#define IDS_CLI_NO_APPLY        1039
 
 /* Welcome: 1100-1199 */
 #define IDD_WELCOME             1100
@@ -84,8 +79,6 @@
 #define IDC_FINISH_NEXT         1206
 #define IDS_FINISH_TITLE_READY  1210
 #define IDS_FINISH_TITLE_OPEN   1211
-#define IDS_FINISH_BACKUP       1212
-#define IDS_FINISH_NEXT         1213
 #define IDS_FINISH_COL_STEP     1214
 #define IDS_FINISH_COL_STATUS   1215
 #define IDS_FINISH_COL_CHECKED  1216
@@ -130,20 +123,6 @@
 #define IDS_UNDO_CONFIRM        2113
 #define IDS_UNDO_DONE           2114
 #define IDS_STATUS_APPLYING     2115
-#define IDS_RESULT_PASSED       2120
-#define IDS_RESULT_FAILED       2121
-#define IDS_RESULT_NA           2122
-#define IDS_RESULT_MANUAL_NEEDED 2123
-#define IDS_RESULT_ERROR        2124
-#define IDS_RESULT_NOT_RUN      2125
-#define IDS_RESULT_MANUAL_DONE  2126
 
-/* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
-#define IDS_STEP_BASE           3000
-#define IDS_STEP_STRIDE         20
-#define IDS_STEP_TITLE(i)       (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 0)
-#define IDS_STEP_SUBTITLE(i)    (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 1)
-#define IDS_STEP_ITEM(i, k)     (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 2 + (k))
-#define IDS_STEP_NAME(i)        (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 6)
 
 #endif

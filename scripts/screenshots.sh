@@ -21,7 +21,23 @@ mkdir -p "$out"
 rc=0
 wine build/x64/tests/guitest.exe build/x64/sourceprep.exe "$(winepath -w "$root")" \
   "$(winepath -w "$out")" </dev/null || rc=$?
+# The printed report of the same walk: HTML from the wizard, PDF from headless Chromium, PNG pages.
+report="$out/report.html"
+wine build/x64/sourceprep.exe /demo "/root:$(winepath -w "$root")" "/report:$(winepath -w "$report")" \
+  </dev/null >/dev/null 2>&1 || true
 rm -rf "$root"
+if [ -s "$report" ]; then
+  profile=$(mktemp -d /tmp/sourceprep-chromium.XXXXXX)
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --no-pdf-header-footer --print-to-pdf="$out/report.pdf" \
+    "file://$(realpath "$report")" >/dev/null 2>&1 || echo "not ok - Chromium could not print the report"
+  rm -rf "$profile"
+  [ -s "$out/report.pdf" ] && pdftoppm -png -r 70 "$out/report.pdf" "$out/report-page"
+else
+  echo "not ok - the wizard wrote no report.html"
+  rc=1
+fi
 shopt -s nullglob
 for bmp in "$out"/*.bmp; do
   convert "$bmp" "${bmp%.bmp}.png" && rm -f "$bmp"

@@ -16,7 +16,7 @@
 
 static BOOL unattended(const sp_app *app)
 {
-    return app->cl.step[0] || app->cl.report[0] || app->cl.undo;
+    return app->cl.step[0] || app->cl.check_all || app->cl.report[0] || app->cl.undo;
 }
 
 void sp_app_message(sp_app *app, UINT type, const wchar_t *text)
@@ -66,14 +66,19 @@ void sp_app_open_url(sp_app *app, HWND owner, const wchar_t *url)
 sp_status sp_app_write_report(sp_app *app, const char *path)
 {
     int64_t now = app->sys->ops->time_now(app->sys);
-    char *json = sp_report_json(app->session.state, &app->session.info, app->session.journal,
-                                sp_text_for_core, app->hinst, now);
+    size_t n = strlen(path);
+    int html = (n > 5 && _stricmp(path + n - 5, ".html") == 0) || (n > 4 && _stricmp(path + n - 4, ".htm") == 0);
+    char *text = (html ? sp_report_html : sp_report_json)(app->session.state, &app->session.info,
+                                                          app->session.journal, sp_text_for_core,
+                                                          app->hinst, now);
     sp_status st;
-    if (!json)
+    if (!text)
         return SP_ERR_NOMEM;
     /* The report is for the technician: it goes to this computer's disk, also in demo mode. */
-    st = app->host->ops->file_write_atomic(app->host, path, json, strlen(json));
-    free(json);
+    st = app->host->ops->file_write_atomic(app->host, path, text, strlen(text));
+    sp_log_write(&app->session.log, "report %s file=\"%s\" status=%s", html ? "html" : "json", path,
+                 sp_status_name(st));
+    free(text);
     return st;
 }
 

@@ -1,8 +1,10 @@
-/* Runs without a window: /step:NAME /check|/apply, /report:FILE and /undo, for technicians and tests. */
+/* Runs without a window, for technicians, remote management tools and tests: /check:all|STEP,
+ * /apply:STEP, /mark:STEP /reason:TEXT, /report:FILE and /undo [/yes]. */
 #include <windows.h>
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/report.h"
 #include "resources/resource.h"
@@ -24,25 +26,39 @@ UINT sp_result_text_id(sp_result r, int manual)
     return IDS_RESULT_NOT_RUN;
 }
 
-static void print_step(sp_app *app, const sp_step *step, sp_result r, const sp_findings *f)
+static void say(const wchar_t *line)
 {
-    static const UINT sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
-    wchar_t *id = sp_wide(step->id), *res = sp_load(app->hinst, sp_result_text_id(r, 0));
-    const wchar_t *args[2] = {id, res};
-    wchar_t *line = sp_format(app->hinst, IDS_CLI_STEP_LINE, 2, args);
     sp_console_write(line);
     sp_console_write(L"\n");
+}
+
+/* One line a tool can split on spaces ("STEP backup result=manual_needed gate=closed"), then
+ * the same in words for people, then one line per finding. */
+static void print_step(sp_app *app, const sp_step *step, const sp_findings *f)
+{
+    static const UINT sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
+    const sp_step_state *s = sp_state_step_const(app->session.state, step->id);
+    int64_t now = app->sys->ops->time_now(app->sys);
+    wchar_t head[160];
+    wchar_t *id = sp_wide(step->id), *res = sp_load(app->hinst, sp_result_text_id(s->result, s->manual));
+    const wchar_t *args[2] = {id, res};
+    wchar_t *line = sp_format(app->hinst, IDS_CLI_STEP_LINE, 2, args);
+
+    _snwprintf(head, 160, L"STEP %hs result=%hs manual=%hs gate=%hs", step->id, sp_result_name(s->result),
+               s->manual ? "yes" : "no", sp_state_gate_open(app->session.state, step->id, now) ? "open" : "closed");
+    head[159] = 0;
+    say(head);
+    say(line);
     free(line);
     free(id);
     free(res);
-    for (size_t i = 0; i < f->count; i++) {
+    for (size_t i = 0; f && i < f->count; i++) {
         wchar_t *sev = sp_load(app->hinst, sev_ids[f->items[i].severity]);
         wchar_t *arg = sp_wide(f->items[i].arg);
         wchar_t *title = sp_format1(app->hinst, f->items[i].title_id, arg);
         const wchar_t *fa[2] = {sev, title};
         wchar_t *fl = sp_format(app->hinst, IDS_CLI_FINDING_LINE, 2, fa);
-        sp_console_write(fl);
-        sp_console_write(L"\n");
+        say(fl);
         free(fl);
         free(title);
         free(arg);
@@ -50,19 +66,25 @@ static void print_step(sp_app *app, const sp_step *step, sp_result r, const sp_f
     }
 }
 
-/* Runs one step and records it; returns the exit code it deserves. */
-static int run_step(sp_app *app, const sp_step *step, int apply)
+/* Runs one step and records it in the state and the log; SP_OK or why it could not run. */
+static sp_status run_step(sp_app *app, const sp_step *step, int apply)
 {
     sp_findings f = {0};
     sp_result r;
     sp_run_ctx ctx = sp_session_ctx(&app->session, NULL);
-    sp_status st = sp_step_run(step, &ctx, apply, &f, &r);
-    int64_t now = app->sys->ops->time_now(app->sys);
-    print_step(app, step, r, &f);
+    sp_status st;
+    if (apply && !step->apply) {
+        wchar_t *msg = sp_format_u8(app->hinst, IDS_CLI_NO_APPLY, step->id, NULL);
+        say(msg);
+        free(msg);
+        return SP_ERR_UNSUPPORTED;
+    }
+    st = sp_step_execute(step, &ctx, apply, &f, &r);
+    /* sp_session_record takes the findings: print from the state afterwards. */
+    sp_session_record(&app->session, step->id, apply, st, r, &f);
+    print_step(app, step, &sp_state_step(app->session.state, step->id)->findings);
     sp_findings_free(&f);
-    if (st != SP_OK)
-        return SP_EXIT_CANNOT_RUN;
-    return sp_state_gate_open(app->session.state, step->id, now) ? SP_EXIT_OK : SP_EXIT_NOT_READY;
+    return st == SP_ERR_CANCELLED ? SP_OK : st;
 }
 
 static int run_undo(sp_app *app)
@@ -76,23 +98,30 @@ static int run_undo(sp_app *app)
             pending++;
     }
     if (!app->cl.yes) {
-        wchar_t *q;
+        wchar_t *q, *title;
+        int answer;
         _snwprintf(num, 32, L"%u", (unsigned)pending);
         num[31] = 0;
         q = sp_format1(app->hinst, IDS_CLI_UNDO_CONFIRM, num);
-        wchar_t *title = sp_load(app->hinst, IDS_APP_TITLE);
-        int answer = MessageBoxW(NULL, q, title, MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2);
+        title = sp_load(app->hinst, IDS_APP_TITLE);
+        answer = MessageBoxW(NULL, q, title, MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2);
         free(title);
         free(q);
+        if (answer == 0) { /* no desktop to ask on */
+            wchar_t *msg = sp_load(app->hinst, IDS_CLI_UNDO_NEEDS_YES);
+            say(msg);
+            free(msg);
+            return SP_EXIT_CANNOT_RUN;
+        }
         if (answer != IDYES)
             return SP_EXIT_NOT_READY;
     }
     st = sp_journal_undo(app->session.journal, NULL, &undone);
+    sp_log_write(&app->session.log, "undo changes=%u status=%s", (unsigned)undone, sp_status_name(st));
     _snwprintf(num, 32, L"%u", (unsigned)undone);
     num[31] = 0;
     wchar_t *done = sp_format1(app->hinst, IDS_CLI_UNDO_DONE, num);
-    sp_console_write(done);
-    sp_console_write(L"\n");
+    say(done);
     free(done);
     if (st != SP_OK) {
         wchar_t *why = sp_wide(app->sys->last_error[0] ? app->sys->last_error : sp_status_name(st));
@@ -102,43 +131,68 @@ static int run_undo(sp_app *app)
         free(why);
         return SP_EXIT_CANNOT_RUN;
     }
-    return SP_EXIT_OK;
+    /* Undone changes make earlier verdicts unsafe: those steps must be checked again. */
+    for (size_t i = 0; undone && i < sp_step_count; i++)
+        sp_state_record(app->session.state, sp_steps[i]->id, SP_RESULT_NOT_RUN, NULL, 0);
+    return sp_app_save(app, NULL) ? SP_EXIT_OK : SP_EXIT_CANNOT_RUN;
+}
+
+static int write_report(sp_app *app)
+{
+    sp_status st = sp_app_write_report(app, app->cl.report);
+    wchar_t *path = sp_wide(app->cl.report);
+    if (st == SP_OK) {
+        wchar_t *msg = sp_format1(app->hinst, IDS_CLI_REPORT_WRITTEN, path);
+        say(msg);
+        free(msg);
+    } else {
+        wchar_t *why = sp_wide(app->host->last_error[0] ? app->host->last_error : sp_status_name(st));
+        const wchar_t *args[2] = {path, why};
+        wchar_t *msg = sp_format(app->hinst, IDS_ERR_REPORT, 2, args);
+        sp_app_message(app, MB_ICONERROR | MB_OK, msg);
+        free(msg);
+        free(why);
+    }
+    free(path);
+    return st == SP_OK;
 }
 
 int sp_unattended_run(sp_app *app)
 {
-    int rc = SP_EXIT_OK;
-    if (app->cl.undo)
+    sp_cmdline *cl = &app->cl;
+    sp_session *s = &app->session;
+    sp_status st = SP_OK;
+    int64_t now;
+    unsigned open;
+    wchar_t num[16], *verdict;
+
+    if (cl->undo)
         return run_undo(app);
-    if (app->cl.step[0]) {
-        rc = run_step(app, sp_step_find(app->cl.step), app->cl.apply);
-    } else {
-        for (size_t i = 0; i < sp_step_count; i++) {
-            int r = run_step(app, sp_steps[i], 0);
-            if (r > rc)
-                rc = r;
-        }
+    if (cl->mark) {
+        st = sp_state_mark_manual(s->state, cl->step, cl->reason, app->sys->ops->time_now(app->sys));
+        sp_log_write(&s->log, "mark step=%s reason=\"%s\"", cl->step, cl->reason);
+        print_step(app, sp_step_find(cl->step), NULL);
+    } else if (cl->check_all) {
+        for (size_t i = 0; i < sp_step_count && st == SP_OK; i++)
+            st = run_step(app, sp_steps[i], 0);
+    } else if (cl->step[0]) {
+        st = run_step(app, sp_step_find(cl->step), cl->apply);
     }
     if (!sp_app_save(app, NULL))
         return SP_EXIT_CANNOT_RUN;
-    if (app->cl.report[0]) {
-        sp_status st = sp_app_write_report(app, app->cl.report);
-        wchar_t *path = sp_wide(app->cl.report);
-        if (st == SP_OK) {
-            wchar_t *msg = sp_format1(app->hinst, IDS_CLI_REPORT_WRITTEN, path);
-            sp_console_write(msg);
-            sp_console_write(L"\n");
-            free(msg);
-        } else {
-            wchar_t *why = sp_wide(app->host->last_error[0] ? app->host->last_error : sp_status_name(st));
-            const wchar_t *args[2] = {path, why};
-            wchar_t *msg = sp_format(app->hinst, IDS_ERR_REPORT, 2, args);
-            sp_app_message(app, MB_ICONERROR | MB_OK, msg);
-            free(msg);
-            free(why);
-            rc = SP_EXIT_CANNOT_RUN;
-        }
-        free(path);
-    }
-    return rc;
+    if (cl->report[0] && !write_report(app))
+        return SP_EXIT_CANNOT_RUN;
+    if (st != SP_OK)
+        return SP_EXIT_CANNOT_RUN;
+    /* A single step answers for itself; everything else answers for the whole server. */
+    now = app->sys->ops->time_now(app->sys);
+    if (cl->step[0])
+        return sp_state_gate_open(s->state, cl->step, now) ? SP_EXIT_OK : SP_EXIT_NOT_READY;
+    open = sp_report_open_steps(s->state, now);
+    _snwprintf(num, 16, L"%u", open);
+    num[15] = 0;
+    verdict = sp_format1(app->hinst, open ? IDS_R_NOT_READY : IDS_R_READY, num);
+    say(verdict);
+    free(verdict);
+    return open ? SP_EXIT_NOT_READY : SP_EXIT_OK;
 }

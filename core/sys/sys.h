@@ -127,6 +127,9 @@ typedef struct {
     sp_status (*svc_stop)(sp_sys *sys, const char *name, unsigned timeout_ms);
 
     void (*close)(sp_sys *sys);
+
+    /* Appends to a file, creating it (the log). Each call writes all of data or fails. */
+    sp_status (*file_append)(sp_sys *sys, const char *path, const void *data, size_t size);
 } sp_sys_ops;
 
 struct sp_sys {

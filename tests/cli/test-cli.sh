@@ -57,9 +57,15 @@ expect "email migration does not apply without Exchange (exit 0)" 0 "email: Not 
 run "/profile:$(wroot tests/profiles/sbs2011std.json)" "/root:$(wroot "$work/p2011")" /step:updates /check
 expect "SBS 2011 at SP1 has the latest service pack" 1 "Latest service pack"
 
-run /demo "/root:$r" "/report:$(wroot "$work/report.json")"
-expect "a report of the demo server exits 1 (steps open) and says where it went" 1 "Report written to"
-python3 - "$work/report.json" <<'PY' && ok "the report is valid JSON with the server and the seven steps" || bad "the report is incomplete"
+run /demo "/root:$r" /check:all "/report:$(wroot "$work/report.json")"
+expect "/check:all on the demo server exits 1 (steps open) and says where the report went" 1 "Report written to"
+expect "/check:all prints a line per step a tool can split" 1 "STEP email result=manual_needed manual=no gate=closed"
+expect "/check:all ends with the verdict" 1 "Not ready: 7 of 7 steps"
+/usr/bin/python3 - "$work/report.json" core/report.schema.json <<'PY' && ok "the JSON report validates against core/report.schema.json" || bad "the JSON report does not validate"
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
+PY
+python3 - "$work/report.json" <<'PY' && ok "the report holds the server and the seven steps with their findings" || bad "the report is incomplete"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["schema"] == "sourceprep-report/1", d["schema"]
@@ -68,11 +74,47 @@ assert d["server"]["exchange"] == "Exchange Server 2003"
 assert [s["id"] for s in d["steps"]] == ["backup", "updates", "policy", "health", "timesync", "lob", "email"]
 assert all(s["findings"] for s in d["steps"])
 assert all("title" in f for s in d["steps"] for f in s["findings"])
+assert d["ready"] is False
 PY
+
+run /demo "/root:$r" "/report:$(wroot "$work/report.html")"
+expect "/report alone writes the saved state without checking again" 1 "Report written to"
+python3 - "$work/report.json" "$work/report.html" <<'PY' && ok "the HTML report holds every finding of the JSON report" || bad "the HTML report lost findings"
+import json, sys
+from html.parser import HTMLParser
+class Codes(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.codes = []; self.external = []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and a.get("class") == "finding": self.codes.append(a["data-code"])
+        if "src" in a or "href" in a: self.external.append(tag)
+p = Codes(); p.feed(open(sys.argv[2], encoding="utf-8").read())
+want = [f["code"] for s in json.load(open(sys.argv[1]))["steps"] for f in s["findings"]]
+assert sorted(p.codes) == sorted(want), (p.codes, want)
+assert not p.external, p.external
+PY
+
+run /demo "/root:$r" /apply:backup
+expect "a step with nothing to apply says so and exits 2" 2 "backup has nothing to apply"
+run /demo "/root:$r" /mark:backup
+expect "a mark without a reason is refused" 2 "needs /reason"
+for step in backup updates policy health timesync lob email; do
+  run /demo "/root:$r" "/mark:$step" "/reason:Done by the technician on site"
+done
+expect "a step marked by hand has an open gate (exit 0)" 0 "STEP email result=manual_needed manual=yes gate=open"
+run /demo "/root:$r" "/report:$(wroot "$work/ready.json")"
+expect "with every step done the report exits 0 and says ready" 0 "Every step is done"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ready"] and all(s["manual_reason"] for s in d["steps"])' "$work/ready.json" \
+  && ok "the ready report records every manual reason" || bad "the ready report lost the manual reasons"
+log="$(dirname "$state")/sourceprep.log"
+if grep -q 'mark step=email reason="Done by the technician on site"' "$log" && grep -q 'check step=backup result=manual_needed' "$log"; then
+  ok "the log has one line per action"
+else bad "the log misses actions: $(tail -n 3 "$log" 2>/dev/null)"; fi
 
 printf '{"version": 1, "steps": {"backup": {"result": "pass' >"$state"
 cp "$state" "$work/damaged.json"
-run /demo "/root:$r" /step:backup /check
+run /demo "/root:$r" /check:backup
 expect "a damaged state file is reported, not fatal" 1 "damaged"
 aside=$(ls "$(dirname "$state")"/state.json.corrupt-* 2>/dev/null | head -n1)
 if [ -n "$aside" ] && cmp -s "$aside" "$work/damaged.json"; then ok "the damaged state file is kept aside byte for byte"

@@ -205,6 +205,32 @@ static sp_status posix_file_read(sp_sys *sys, const char *path, unsigned char **
     return SP_OK;
 }
 
+static sp_status posix_file_append(sp_sys *sys, const char *path, const void *data, size_t size)
+{
+    const unsigned char *p = data;
+    int fd;
+    if (!path || (!data && size))
+        return sp_sys_fail(sys, SP_ERR_INVALID, "file_append: missing argument");
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return posix_fail(sys, "cannot open to append", path);
+    while (size > 0) {
+        ssize_t n = write(fd, p, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            sp_status st = posix_fail(sys, "cannot append to", path);
+            close(fd);
+            return st;
+        }
+        p += n;
+        size -= (size_t)n;
+    }
+    if (close(fd) != 0)
+        return posix_fail(sys, "cannot close", path);
+    return SP_OK;
+}
+
 static sp_status posix_file_write_atomic(sp_sys *sys, const char *path, const void *data,
                                          size_t size)
 {
@@ -494,6 +520,7 @@ static const sp_sys_ops posix_ops = {
     .reg_enum_values = posix_reg_enum,
     .file_read = posix_file_read,
     .file_write_atomic = posix_file_write_atomic,
+    .file_append = posix_file_append,
     .file_move = posix_file_move,
     .file_delete = posix_file_delete,
     .file_stat = posix_file_stat,

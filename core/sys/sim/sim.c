@@ -128,6 +128,17 @@ static sp_status sim_file_write_atomic(sp_sys *sys, const char *path, const void
     return st;
 }
 
+static sp_status sim_file_append(sp_sys *sys, const char *path, const void *data, size_t size)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_append(m->host, hp, data, size));
+    free(hp);
+    return st;
+}
+
 static sp_status sim_file_move(sp_sys *sys, const char *from, const char *to)
 {
     sim_machine *m = sys->impl;
@@ -414,6 +425,7 @@ static const sp_sys_ops sim_ops = {
     .reg_enum_values = sim_reg_enum_values,
     .file_read = sim_file_read,
     .file_write_atomic = sim_file_write_atomic,
+    .file_append = sim_file_append,
     .file_move = sim_file_move,
     .file_delete = sim_file_delete,
     .file_stat = sim_file_stat,

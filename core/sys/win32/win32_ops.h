@@ -24,6 +24,7 @@ sp_status w32_reg_enum_values(sp_sys *sys, sp_reg_view view, const char *key, sp
 
 /* win32_file.c */
 sp_status w32_file_read(sp_sys *sys, const char *path, unsigned char **data, size_t *size);
+sp_status w32_file_append(sp_sys *sys, const char *path, const void *data, size_t size);
 sp_status w32_file_write_atomic(sp_sys *sys, const char *path, const void *data, size_t size);
 sp_status w32_file_move(sp_sys *sys, const char *from, const char *to);
 sp_status w32_file_delete(sp_sys *sys, const char *path);

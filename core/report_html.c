@@ -1,0 +1,310 @@
+/* The report as one self-contained HTML page: no external resources, prints on A4 and Letter,
+ * readable without colour (severities and outcomes are words, not hues). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/msgids.h"
+#include "core/report.h"
+#include "core/strbuf.h"
+#include "core/version.h"
+
+typedef struct {
+    sp_strbuf b;
+    sp_text_fn text;
+    void *user;
+} html;
+
+/* Adds the escaped text of a string ID (with its %1 argument). */
+static void add_id(html *h, unsigned id, const char *arg)
+{
+    char *s = h->text ? h->text(h->user, id, arg) : NULL;
+    if (s)
+        sp_strbuf_add_html(&h->b, s);
+    else
+        sp_strbuf_addf(&h->b, "#%u", id);
+    free(s);
+}
+
+static void cell_id(html *h, const char *tag, unsigned id, const char *arg)
+{
+    sp_strbuf_addf(&h->b, "<%s>", tag);
+    add_id(h, id, arg);
+    sp_strbuf_addf(&h->b, "</%s>", tag);
+}
+
+static void cell_text(html *h, const char *text)
+{
+    sp_strbuf_add(&h->b, "<td>");
+    sp_strbuf_add_html(&h->b, text ? text : "");
+    sp_strbuf_add(&h->b, "</td>");
+}
+
+static void cell_time(html *h, long long t)
+{
+    char when[32];
+    if (!t) {
+        cell_id(h, "td", IDS_R_NEVER, NULL);
+        return;
+    }
+    sp_format_utc(t, when, sizeof when);
+    cell_text(h, when);
+}
+
+static unsigned result_id(const sp_step_state *s)
+{
+    if (s->manual)
+        return IDS_RESULT_MANUAL_DONE;
+    switch (s->result) {
+    case SP_RESULT_PASSED: return IDS_RESULT_PASSED;
+    case SP_RESULT_FAILED: return IDS_RESULT_FAILED;
+    case SP_RESULT_NOT_APPLICABLE: return IDS_RESULT_NA;
+    case SP_RESULT_MANUAL_NEEDED: return IDS_RESULT_MANUAL_NEEDED;
+    case SP_RESULT_ERROR: return IDS_RESULT_ERROR;
+    case SP_RESULT_NOT_RUN: break;
+    }
+    return IDS_RESULT_NOT_RUN;
+}
+
+static void head(html *h, const sp_sysinfo *info)
+{
+    sp_strbuf_add(&h->b,
+                  "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    add_id(h, IDS_R_TITLE, NULL);
+    if (info) {
+        sp_strbuf_add(&h->b, ": ");
+        sp_strbuf_add_html(&h->b, info->os.computer);
+    }
+    /* Print first: the page box fits both A4 and Letter; nothing depends on colour. */
+    sp_strbuf_add(&h->b,
+                  "</title>\n<style>\n"
+                  "@page { size: auto; margin: 14mm 12mm; }\n"
+                  "body { font: 10pt/1.35 \"Segoe UI\", Tahoma, Arial, sans-serif; color: #000;"
+                  " background: #fff; max-width: 186mm; margin: 0 auto; }\n"
+                  "h1 { font-size: 16pt; margin: 0 0 6pt; }\n"
+                  "h2 { font-size: 12pt; margin: 14pt 0 4pt; border-bottom: 1.5pt solid #000;"
+                  " break-after: avoid; page-break-after: avoid; }\n"
+                  "table { border-collapse: collapse; width: 100%; margin: 2pt 0 6pt; }\n"
+                  "th, td { border: 0.75pt solid #000; padding: 2pt 4pt; text-align: left;"
+                  " vertical-align: top; overflow-wrap: break-word; }\n"
+                  "th { background: #eee; }\n"
+                  "tr { break-inside: avoid; page-break-inside: avoid; }\n"
+                  ".sev-error { font-weight: bold; text-transform: uppercase; }\n"
+                  ".sev-warning { font-weight: bold; }\n"
+                  ".verdict { border: 1.5pt solid #000; padding: 4pt 6pt; font-weight: bold; }\n"
+                  "pre { white-space: pre-wrap; margin: 0; font: 9pt Consolas, monospace; }\n"
+                  "</style>\n</head>\n<body>\n<h1>");
+    add_id(h, IDS_R_TITLE, NULL);
+    sp_strbuf_add(&h->b, "</h1>\n");
+}
+
+static void server_table(html *h, const sp_state *st, const sp_sysinfo *info, int64_t now)
+{
+    char when[32];
+    sp_format_utc(now, when, sizeof when);
+    sp_strbuf_add(&h->b, "<table class=\"server\">\n<tr>");
+    cell_id(h, "th", IDS_R_SERVER, NULL);
+    if (info) {
+        char line[400];
+        sp_sysinfo_describe(info, line, sizeof line);
+        sp_strbuf_add(&h->b, "<td>");
+        sp_strbuf_add_html(&h->b, info->os.computer);
+        sp_strbuf_add(&h->b, ": ");
+        sp_strbuf_add_html(&h->b, line);
+        sp_strbuf_add(&h->b, "</td>");
+    } else {
+        cell_text(h, st->server);
+    }
+    sp_strbuf_add(&h->b, "</tr>\n<tr>");
+    cell_id(h, "th", IDS_R_GENERATED, NULL);
+    cell_text(h, when);
+    sp_strbuf_add(&h->b, "</tr>\n<tr>");
+    cell_id(h, "th", IDS_R_VERSION, NULL);
+    cell_text(h, SP_VERSION);
+    sp_strbuf_add(&h->b, "</tr>\n</table>\n");
+}
+
+static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned applies, int64_t now)
+{
+    char open[8];
+    unsigned closed = 0;
+    sp_strbuf_add(&h->b, "<h2>");
+    add_id(h, IDS_R_SUMMARY, NULL);
+    sp_strbuf_add(&h->b, "</h2>\n<table class=\"summary\">\n<colgroup><col style=\"width:17%\">"
+                         "<col style=\"width:16%\"><col style=\"width:23%\"><col></colgroup>\n<tr>");
+    cell_id(h, "th", IDS_R_STEP, NULL);
+    cell_id(h, "th", IDS_R_STATUS, NULL);
+    cell_id(h, "th", IDS_R_CHECKED, NULL);
+    cell_id(h, "th", IDS_R_NOTES, NULL);
+    sp_strbuf_add(&h->b, "</tr>\n");
+    for (size_t i = 0; i < st->count; i++) {
+        const sp_step_state *s = &st->steps[i];
+        if (!sp_state_gate_open(st, s->id, now))
+            closed++;
+        sp_strbuf_addf(&h->b, "<tr id=\"summary-%s\">", s->id);
+        cell_id(h, "td", IDS_STEP_NAME((unsigned)i), NULL);
+        cell_id(h, "td", result_id(s), NULL);
+        if (sp_state_is_stale(s, now)) {
+            char when[32];
+            sp_format_utc(s->checked_at, when, sizeof when);
+            cell_id(h, "td", IDS_R_STALE, when);
+        } else {
+            cell_time(h, s->checked_at);
+        }
+        if (s->manual)
+            cell_id(h, "td", IDS_R_MANUAL_REASON, s->manual_reason ? s->manual_reason : "");
+        else if (!((applies >> i) & 1))
+            cell_id(h, "td", IDS_R_NOT_APPLY, NULL);
+        else
+            cell_text(h, "");
+        sp_strbuf_add(&h->b, "</tr>\n");
+    }
+    sp_strbuf_add(&h->b, "</table>\n<p class=\"verdict\">");
+    snprintf(open, sizeof open, "%u", closed);
+    add_id(h, closed ? IDS_R_NOT_READY : IDS_R_READY, open);
+    sp_strbuf_add(&h->b, "</p>\n<p>");
+    add_id(h, sp_report_backup_fresh(st, j) ? IDS_R_BACKUP_FRESH : IDS_R_BACKUP_STALE, NULL);
+    sp_strbuf_add(&h->b, "</p>\n");
+}
+
+/* A step's own data (plans, choices) as nested tables, whatever its shape. */
+static void data_json(html *h, const cJSON *v)
+{
+    const cJSON *it;
+    if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+        sp_strbuf_add(&h->b, "<table class=\"data\">");
+        cJSON_ArrayForEach(it, v) {
+            sp_strbuf_add(&h->b, "<tr>");
+            if (cJSON_IsObject(v)) {
+                sp_strbuf_add(&h->b, "<th>");
+                sp_strbuf_add_html(&h->b, it->string);
+                sp_strbuf_add(&h->b, "</th>");
+            }
+            sp_strbuf_add(&h->b, "<td>");
+            data_json(h, it);
+            sp_strbuf_add(&h->b, "</td></tr>");
+        }
+        sp_strbuf_add(&h->b, "</table>");
+    } else if (cJSON_IsString(v)) {
+        sp_strbuf_add_html(&h->b, v->valuestring);
+    } else {
+        char *s = cJSON_PrintUnformatted(v);
+        sp_strbuf_add_html(&h->b, s);
+        free(s);
+    }
+}
+
+static void step_section(html *h, const sp_step_state *s, size_t i)
+{
+    static const char *const sev_class[] = {"sev-info", "sev-warning", "sev-error"};
+    static const unsigned sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
+    sp_strbuf_addf(&h->b, "<section class=\"step\" id=\"step-%s\">\n<h2>", s->id);
+    add_id(h, IDS_STEP_TITLE((unsigned)i), NULL);
+    sp_strbuf_add(&h->b, ": ");
+    add_id(h, result_id(s), NULL);
+    sp_strbuf_add(&h->b, "</h2>\n");
+    if (s->manual) {
+        sp_strbuf_add(&h->b, "<p>");
+        add_id(h, IDS_R_MANUAL_REASON, s->manual_reason ? s->manual_reason : "");
+        sp_strbuf_add(&h->b, "</p>\n");
+    }
+    if (!s->findings.count) {
+        sp_strbuf_add(&h->b, "<p>");
+        add_id(h, IDS_R_NO_FINDINGS, NULL);
+        sp_strbuf_add(&h->b, "</p>\n");
+    } else {
+        sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:13%\">"
+                             "<col style=\"width:29%\"><col style=\"width:35%\"><col></colgroup>\n<tr>");
+        cell_id(h, "th", IDS_R_SEVERITY, NULL);
+        cell_id(h, "th", IDS_R_FINDING, NULL);
+        cell_id(h, "th", IDS_R_ADVICE, NULL);
+        cell_id(h, "th", IDS_R_EVIDENCE, NULL);
+        sp_strbuf_add(&h->b, "</tr>\n");
+        for (size_t k = 0; k < s->findings.count; k++) {
+            const sp_finding *f = &s->findings.items[k];
+            sp_strbuf_addf(&h->b, "<tr class=\"finding\" data-code=\"");
+            sp_strbuf_add_html(&h->b, f->code);
+            sp_strbuf_addf(&h->b, "\"><td class=\"%s\">", sev_class[f->severity]);
+            add_id(h, sev_ids[f->severity], NULL);
+            sp_strbuf_add(&h->b, "</td>");
+            cell_id(h, "td", f->title_id, f->arg);
+            if (f->advice_id)
+                cell_id(h, "td", f->advice_id, f->arg);
+            else
+                cell_text(h, "");
+            sp_strbuf_add(&h->b, "<td><pre>");
+            sp_strbuf_add_html(&h->b, f->evidence ? f->evidence : "");
+            sp_strbuf_add(&h->b, "</pre></td></tr>\n");
+        }
+        sp_strbuf_add(&h->b, "</table>\n");
+    }
+    if (s->data && cJSON_GetArraySize(s->data) > 0) {
+        sp_strbuf_add(&h->b, "<h3>");
+        add_id(h, IDS_R_DATA, NULL);
+        sp_strbuf_add(&h->b, "</h3>\n");
+        data_json(h, s->data);
+        sp_strbuf_add(&h->b, "\n");
+    }
+    sp_strbuf_add(&h->b, "</section>\n");
+}
+
+static void changes(html *h, const sp_journal *j)
+{
+    static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete"};
+    size_t n = j ? sp_journal_count(j) : 0;
+    sp_strbuf_add(&h->b, "<h2>");
+    add_id(h, IDS_R_CHANGES, NULL);
+    sp_strbuf_add(&h->b, "</h2>\n");
+    if (!n) {
+        sp_strbuf_add(&h->b, "<p>");
+        add_id(h, IDS_R_NO_CHANGES, NULL);
+        sp_strbuf_add(&h->b, "</p>\n");
+        return;
+    }
+    sp_strbuf_add(&h->b, "<table class=\"changes\">\n<tr><th>#</th>");
+    cell_id(h, "th", IDS_R_STEP, NULL);
+    cell_id(h, "th", IDS_R_KIND, NULL);
+    cell_id(h, "th", IDS_R_TARGET, NULL);
+    cell_id(h, "th", IDS_R_TIME, NULL);
+    cell_id(h, "th", IDS_R_UNDONE, NULL);
+    sp_strbuf_add(&h->b, "</tr>\n");
+    for (size_t i = 0; i < n; i++) {
+        sp_change c;
+        if (sp_journal_get(j, i, &c) != SP_OK)
+            continue;
+        sp_strbuf_addf(&h->b, "<tr class=\"change\"><td>%u</td>", c.seq);
+        cell_text(h, c.step);
+        cell_text(h, kinds[c.kind]);
+        cell_text(h, c.target);
+        cell_time(h, c.time);
+        cell_id(h, "td", c.undone ? IDS_YES : IDS_NO, NULL);
+        sp_strbuf_add(&h->b, "</tr>\n");
+    }
+    sp_strbuf_add(&h->b, "</table>\n");
+}
+
+char *sp_report_html(const sp_state *st, const sp_sysinfo *info, const sp_journal *journal,
+                     sp_text_fn text, void *user, int64_t now)
+{
+    html h;
+    unsigned applies = info ? sp_sysinfo_applicable(info) : ~0u;
+    memset(&h, 0, sizeof h);
+    h.text = text;
+    h.user = user;
+    head(&h, info);
+    server_table(&h, st, info, now);
+    summary(&h, st, journal, applies, now);
+    for (size_t i = 0; i < st->count; i++)
+        step_section(&h, &st->steps[i], i);
+    changes(&h, journal);
+    sp_strbuf_add(&h.b, "<h2>");
+    add_id(&h, IDS_R_NEXT, NULL);
+    sp_strbuf_add(&h.b, "</h2>\n<p>");
+    add_id(&h, IDS_FINISH_BACKUP, NULL);
+    sp_strbuf_add(&h.b, "</p>\n<p>");
+    add_id(&h, IDS_FINISH_NEXT, NULL);
+    sp_strbuf_add(&h.b, "</p>\n</body>\n</html>\n");
+    return sp_strbuf_take(&h.b);
+}
