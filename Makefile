@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 VERSION := $(shell sed -n 's/^#define SP_VERSION "\(.*\)"/\1/p' core/version.h)
-CACHE ?= /var/cache/sourceprep
+CACHE ?= $(or $(SOURCEPREP_CACHE),/var/cache/sourceprep)
 DEPS_ROOT ?= $(CACHE)/deps/current
 BUILD := build
 
