@@ -31,11 +31,16 @@ static const char *const ts_w32tm_argv[] = {"w32tm", "/config", "/syncfromflags:
 
 /* ---- Inputs ------------------------------------------------------------------------- */
 
-const char *sp_timesync_input(const sp_state *st, const char *key)
+static const char *stored_input(const sp_state *st, const char *key)
 {
     const sp_step_state *s = st ? sp_state_step_const(st, TS_ID) : NULL;
     const cJSON *v = s && s->data ? cJSON_GetObjectItemCaseSensitive(s->data, key) : NULL;
-    const char *val = cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
+    return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
+}
+
+const char *sp_timesync_input(const sp_state *st, const char *key)
+{
+    const char *val = stored_input(st, key);
     if (!*val && strcmp(key, SP_TS_NTP_SERVER) == 0)
         return SP_TS_DEFAULT_NTP;
     return val;
@@ -54,7 +59,7 @@ int sp_timesync_set_input(sp_state *st, const char *key, const char *value)
     n = strlen(buf);
     while (n && isspace((unsigned char)buf[n - 1]))
         buf[--n] = '\0';
-    if (strcmp(sp_timesync_input(st, key), buf) == 0)
+    if (strcmp(stored_input(st, key), buf) == 0)
         return 0;
     if (!s->data && !(s->data = cJSON_CreateObject()))
         return 0;
@@ -156,11 +161,28 @@ static void append_reg_text(sp_sys *sys, const char *key, const char *value, cha
     sp_regval_free(&v);
 }
 
+/* The rest of the line that starts with label in w32tm's output, trimmed. */
+static void line_after(const char *text, const char *label, char *out, size_t n)
+{
+    const char *p = text ? strstr(text, label) : NULL;
+    size_t len = 0;
+    out[0] = '\0';
+    if (!p)
+        return;
+    p += strlen(label);
+    while (*p == ' ' || *p == '\t')
+        p++;
+    while (p[len] && p[len] != '\r' && p[len] != '\n')
+        len++;
+    snprintf(out, n, "%.*s", (int)len, p);
+}
+
 static sp_status check_config(sp_run_ctx *ctx, sp_findings *out, ts_verdict *v)
 {
     sp_sys *sys = ctx->sys;
     sp_svcinfo svc;
-    char type[64] = "", server[256] = "", evidence[512], arg[128];
+    char type[64] = "", server[256] = "", evidence[600], arg[128], last_sync[64] = "";
+    char *status = NULL;
     uint32_t announce = 0;
     int has_announce;
     sp_status st = sys->ops->svc_query(sys, TS_SERVICE, &svc);
@@ -170,16 +192,26 @@ static sp_status check_config(sp_run_ctx *ctx, sp_findings *out, ts_verdict *v)
     if (st != SP_OK)
         return st;
     v->service_present = 1;
+    if (ctx->info && ctx->info->os.major >= 6) {
+        const char *const argv[] = {"w32tm", "/query", "/status", NULL};
+        int code = -1;
+        if (sys->ops->proc_run(sys, argv, 20000, &status, NULL, &code) != SP_OK || code != 0) {
+            free(status);
+            status = NULL;
+        }
+    }
+    line_after(status, "Last Successful Sync Time:", last_sync, sizeof last_sync);
     sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, TS_PARAMS, "Type", type, sizeof type);
     sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, TS_PARAMS, "NtpServer", server, sizeof server);
     has_announce = sp_reg_get_dword(sys, SP_REG_VIEW_DEFAULT, TS_CONFIG, "AnnounceFlags",
                                     &announce) == SP_OK;
     snprintf(evidence, sizeof evidence,
              "Parameters\\Type=%s; Parameters\\NtpServer=%s; Config\\AnnounceFlags=%s%lu; "
-             "service %s",
+             "service %s; last successful sync: %s",
              type[0] ? type : "(not set)", server[0] ? server : "(not set)",
              has_announce ? "" : "(not set) ", (unsigned long)announce,
-             svc.state == SP_SVC_RUNNING ? "running" : "not running");
+             svc.state == SP_SVC_RUNNING ? "running" : "not running",
+             last_sync[0] ? last_sync : "unknown (w32tm /query needs 2008 or later)");
     v->config_ok = strcmp(type, TS_WANT_TYPE) == 0 && has_announce && announce == TS_WANT_ANNOUNCE;
     snprintf(arg, sizeof arg, "Type %s, AnnounceFlags %lu", type[0] ? type : "not set",
              (unsigned long)announce);
@@ -188,17 +220,11 @@ static sp_status check_config(sp_run_ctx *ctx, sp_findings *out, ts_verdict *v)
                                evidence)
              : sp_findings_add(out, SP_SEV_ERROR, "timesync.config", IDS_F_TS_CONFIG_BAD,
                                IDS_F_TS_CONFIG_BAD_ADVICE, arg, evidence);
-    /* w32tm /query exists from 2008 on; "Local CMOS Clock" means no time source at all. */
-    if (st == SP_OK && ctx->info && ctx->info->os.major >= 6) {
-        const char *const argv[] = {"w32tm", "/query", "/source", NULL};
-        char *output = NULL;
-        int code = -1;
-        if (sys->ops->proc_run(sys, argv, 20000, &output, NULL, &code) == SP_OK && code == 0 &&
-            output && contains_nocase(output, "Local CMOS Clock"))
-            st = sp_findings_add(out, SP_SEV_WARNING, "timesync.cmos", IDS_F_TS_CMOS,
-                                 IDS_F_TS_CMOS_ADVICE, NULL, output);
-        free(output);
-    }
+    /* w32tm /query exists from 2008 on; "Local CMOS Clock" as the source means none at all. */
+    if (st == SP_OK && status && contains_nocase(status, "Local CMOS Clock"))
+        st = sp_findings_add(out, SP_SEV_WARNING, "timesync.cmos", IDS_F_TS_CMOS,
+                             IDS_F_TS_CMOS_ADVICE, NULL, status);
+    free(status);
     return st;
 }
 
