@@ -59,7 +59,8 @@ int sp_timesync_set_input(sp_state *st, const char *key, const char *value)
     n = strlen(buf);
     while (n && isspace((unsigned char)buf[n - 1]))
         buf[--n] = '\0';
-    if (strcmp(stored_input(st, key), buf) == 0)
+    /* Writing what is already in force (the default NTP server) changes nothing. */
+    if (strcmp(stored_input(st, key), buf) == 0 || strcmp(sp_timesync_input(st, key), buf) == 0)
         return 0;
     if (!s->data && !(s->data = cJSON_CreateObject()))
         return 0;
@@ -314,12 +315,12 @@ static sp_status check_offsets(sp_run_ctx *ctx, sp_findings *out, ts_verdict *v)
     const char *dest = sp_timesync_input(ctx->state, SP_TS_DESTINATION);
     sp_sntp_result inet_res, dest_res;
     int inet_ok = 0, dest_ok = 0;
-    sp_progress(ctx, 400, internet);
+    sp_progress(ctx, 100, internet);
     sp_status st = measure(ctx, internet, "timesync.internet", &inet_ok, &inet_res, out);
     if (st != SP_OK)
         return st;
     if (*dest) {
-        sp_progress(ctx, 700, dest);
+        sp_progress(ctx, 450, dest);
         st = measure(ctx, dest, "timesync.destination", &dest_ok, &dest_res, out);
         if (st != SP_OK)
             return st;
@@ -344,18 +345,20 @@ static sp_status timesync_check(sp_run_ctx *ctx, sp_findings *out, sp_result *re
         *result = SP_RESULT_NOT_APPLICABLE;
         return SP_OK;
     }
-    sp_progress(ctx, 50, "Windows Time");
-    st = check_config(ctx, out, &v);
+    /* The offsets first: they are what the user came for, at the top of the list. */
+    st = check_offsets(ctx, out, &v);
+    if (st == SP_OK && sp_cancelled(ctx))
+        st = SP_ERR_CANCELLED;
     if (st == SP_OK) {
-        sp_progress(ctx, 200, "time zone");
+        sp_progress(ctx, 850, "Windows Time");
+        st = check_config(ctx, out, &v);
+    }
+    if (st == SP_OK) {
+        sp_progress(ctx, 900, "time zone");
         st = check_time_zone(ctx, out, &v);
     }
     if (st == SP_OK)
         st = check_vm(ctx, out);
-    if (st == SP_OK && sp_cancelled(ctx))
-        st = SP_ERR_CANCELLED;
-    if (st == SP_OK)
-        st = check_offsets(ctx, out, &v);
     if (st != SP_OK)
         return st;
     sp_progress(ctx, 1000, "");
@@ -399,24 +402,26 @@ static sp_status timesync_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *re
     if (st == SP_OK && code != 0)
         st = sp_sys_fail(sys, SP_ERR_IO, "%s exited with code %d: %s", cmd, code,
                          output ? output : "");
-    if (st == SP_OK)
-        st = sp_findings_add(out, SP_SEV_INFO, "timesync.w32tm", IDS_F_TS_RAN, 0, cmd, output);
-    free(output);
-    if (st != SP_OK)
+    if (st != SP_OK) {
+        free(output);
         return st;
+    }
     sp_progress(ctx, 450, "stopping Windows Time");
     st = sys->ops->svc_stop(sys, TS_SERVICE, TS_SVC_TIMEOUT_MS);
     if (st == SP_OK) {
         sp_progress(ctx, 600, "starting Windows Time");
         st = sys->ops->svc_start(sys, TS_SERVICE, TS_SVC_TIMEOUT_MS);
     }
+    /* What counts is what the clock says now; what was done goes below the measurements. */
+    if (st == SP_OK)
+        st = timesync_check(ctx, out, result);
+    if (st == SP_OK)
+        st = sp_findings_add(out, SP_SEV_INFO, "timesync.w32tm", IDS_F_TS_RAN, 0, cmd, output);
     if (st == SP_OK)
         st = sp_findings_add(out, SP_SEV_INFO, "timesync.restarted", IDS_F_TS_RESTARTED, 0,
                              TS_SERVICE, NULL);
-    if (st != SP_OK)
-        return st;
-    /* What counts is what the clock says now. */
-    return timesync_check(ctx, out, result);
+    free(output);
+    return st;
 }
 
 const sp_step sp_step_timesync = {TS_ID, timesync_check, timesync_apply};

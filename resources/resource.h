@@ -138,6 +138,16 @@
 #define IDS_RESULT_NOT_RUN      2125
 #define IDS_RESULT_MANUAL_DONE  2126
 
+/* Time sync page: 2600-2649 dialog and controls, 2650-2699 strings */
+#define IDD_TIMESYNC            2600
+#define IDC_TS_DEST_LABEL       2601
+#define IDC_TS_DEST             2602
+#define IDC_TS_TZ_LABEL         2603
+#define IDC_TS_TZ               2604
+#define IDC_TS_NTP_LABEL        2605
+#define IDC_TS_NTP              2606
+#define IDS_TS_ZONES            2650
+
 /* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
 #define IDS_STEP_BASE           3000
 #define IDS_STEP_STRIDE         20

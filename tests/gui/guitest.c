@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "resources/resource.h"
@@ -212,6 +213,83 @@ static void mark_manually(HWND sheet, HWND page, const char *name)
           name, status);
 }
 
+typedef struct {
+    DWORD pid;
+    HWND sheet, found;
+} box_ctx;
+
+static BOOL CALLBACK find_box(HWND hwnd, LPARAM lp)
+{
+    box_ctx *b = (box_ctx *)lp;
+    DWORD pid = 0;
+    GetWindowThreadProcessId(hwnd, &pid);
+    if (pid == b->pid && hwnd != b->sheet && IsWindowVisible(hwnd) && GetDlgItem(hwnd, IDYES)) {
+        b->found = hwnd;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Answers Yes to the wizard's confirmation box. */
+static BOOL answer_yes(DWORD pid, HWND sheet, int ms)
+{
+    box_ctx b = {pid, sheet, NULL};
+    for (int t = 0; t < ms && !b.found; t += 100) {
+        EnumWindows(find_box, (LPARAM)&b);
+        if (!b.found)
+            Sleep(100);
+    }
+    if (b.found)
+        PostMessageW(b.found, WM_COMMAND, MAKEWPARAM(IDYES, BN_CLICKED), (LPARAM)GetDlgItem(b.found, IDYES));
+    return b.found != NULL;
+}
+
+/* Time sync on the demo: the clock is 7 minutes off; the user names the destination and its
+ * zone, checks, applies (w32tm and a Windows Time restart), and the step verifies itself. */
+static void walk_timesync(HWND sheet, HWND page, DWORD pid, const wchar_t *shots, int *shot)
+{
+    char text[1024];
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_TS_DEST)), "timesync: no destination field");
+    text_of(page, IDC_TS_NTP, text, sizeof text);
+    CHECK(strcmp(text, "time.windows.com") == 0, "timesync: NTP server is \"%s\"", text);
+    text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "blocks") != NULL, "timesync: first check did not fail: %s", text);
+    SetDlgItemTextW(page, IDC_TS_DEST, L"ESS01");
+    CHECK(SendDlgItemMessageW(page, IDC_TS_TZ, CB_SELECTSTRING, (WPARAM)-1, (LPARAM)L"Pacific Standard Time") >= 0,
+          "timesync: Pacific Standard Time is not in the zone list");
+    SendDlgItemMessageW(page, IDC_STEP_CHECK, BM_CLICK, 0, 0);
+    Sleep(200);
+    CHECK(wait_idle(page, 20000), "timesync: the check with the destination did not finish");
+    Sleep(100);
+    text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "blocks") != NULL, "timesync: the 7-minute offset did not fail: %s", text);
+    CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 4,
+          "timesync: too few findings");
+    CHECK(!button_enabled(sheet, ID_NEXT), "timesync: Next enabled with a 7-minute offset");
+    CHECK(IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)), "timesync: Apply not offered");
+    screenshot(sheet, shots, (*shot)++, "timesync-offset-too-large");
+    PostMessageW(GetDlgItem(page, IDC_STEP_APPLY), BM_CLICK, 0, 0);
+    CHECK(answer_yes(pid, sheet, 5000), "timesync: no confirmation before Apply");
+    /* W32Time takes 1.5 s to stop and 1.5 s to start in the demo. */
+    for (int t = 0; t < 2000; t += 50) {
+        text_of(page, IDC_STEP_STATUS, text, sizeof text);
+        if (strstr(text, "Applying"))
+            break;
+        Sleep(50);
+    }
+    CHECK(strstr(text, "Applying") != NULL, "timesync: status while applying: %s", text);
+    CHECK(!button_enabled(sheet, ID_NEXT), "timesync: Next enabled while applying");
+    CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_TS_DEST)), "timesync: inputs editable while applying");
+    screenshot(sheet, shots, (*shot)++, "timesync-applying");
+    CHECK(wait_idle(page, 30000), "timesync: apply did not finish");
+    Sleep(100);
+    text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "Verified") != NULL, "timesync: not verified after apply: %s", text);
+    CHECK(button_enabled(sheet, ID_NEXT), "timesync: Next disabled once synchronised");
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_UNDO)), "timesync: Undo not offered after apply");
+    screenshot(sheet, shots, (*shot)++, "timesync-synchronised");
+}
+
 static void walk(const wchar_t *exe, const wchar_t *root, const wchar_t *shots, const wchar_t *style)
 {
     PROCESS_INFORMATION pi;
@@ -247,6 +325,15 @@ static void walk(const wchar_t *exe, const wchar_t *root, const wchar_t *shots, 
         page = current_page(sheet);
         CHECK(wait_idle(page, 20000), "%s: the check did not finish", name);
         Sleep(100);
+        if (strcmp(name, "timesync") == 0) {
+            CHECK(!button_enabled(sheet, ID_NEXT), "timesync: Next enabled before the step is done");
+            SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
+            Sleep(200);
+            CHECK(page_index(sheet) == i, "timesync: Next let the user past a closed gate");
+            walk_timesync(sheet, page, pi.dwProcessId, shots, &shot);
+            SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
+            continue;
+        }
         text_of(page, IDC_STEP_STATUS, text, sizeof text);
         CHECK(strstr(text, "cannot verify") != NULL, "%s: unexpected status: %s", name, text);
         CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 1,
