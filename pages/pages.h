@@ -33,7 +33,7 @@ extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
  * passes every other message here; refresh re-renders status, buttons and the gate. */
 INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 void sp_step_page_refresh(sp_page *p);
-/* Time sync (pages/timesync.c). */
+/* Time sync (pages/timesync_page.c). */
 INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 
 /* Page helpers (pages/common.c). */
