@@ -93,7 +93,24 @@ $(BUILD)/x64/bench/startbench.exe: tests/bench/startbench.c
 
 benchtools: $(BUILD)/x64/bench/bare_sheet.exe $(BUILD)/x64/bench/startbench.exe all
 
-wintests: $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/guitest.exe all
+# Time sync under Wine: run by tests/env/timesync-wine.sh beside its SNTP server, not by test-win32.sh.
+TS_DIR := tests/win32/timesync
+$(BUILD)/x64/tests/ts_wine.exe: $(TS_DIR)/ts_wine.c $(WINTEST_HELPERS) $(BUILD)/x64/libsourceprep.a tests/win32/wtest.h
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -I$(x64_DEPS)/include -mconsole -static -o $@ $< $(WINTEST_HELPERS) \
+	    $(BUILD)/x64/libsourceprep.a -L$(x64_DEPS)/lib $(WINLIBS)
+
+$(BUILD)/x64/tests/fake/w32tm.exe: $(TS_DIR)/fake_w32tm.c
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $<
+
+$(BUILD)/x64/tests/fake/w32time-svc.exe: $(TS_DIR)/fake_w32time.c
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $< -ladvapi32
+
+timesync-wine: $(BUILD)/x64/tests/ts_wine.exe $(BUILD)/x64/tests/fake/w32tm.exe $(BUILD)/x64/tests/fake/w32time-svc.exe
+
+wintests: timesync-wine $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/guitest.exe all
 
 # ---- Native unit tests (cmocka, ASan + UBSan) ----------------------------------------
 NATIVE := $(BUILD)/native

@@ -76,5 +76,30 @@
 #define IDS_R_NOT_READY      5927
 #define IDS_R_BACKUP_FRESH   5928
 #define IDS_R_BACKUP_STALE   5929
+/* Time sync: 5500-5599. */
+#define IDS_F_TS_CONFIG_OK          5500
+#define IDS_F_TS_CONFIG_BAD         5501
+#define IDS_F_TS_CONFIG_BAD_ADVICE  5502
+#define IDS_F_TS_NO_SERVICE         5503
+#define IDS_F_TS_NO_SERVICE_ADVICE  5504
+#define IDS_F_TS_CMOS               5505
+#define IDS_F_TS_CMOS_ADVICE        5506
+#define IDS_F_TS_TZ_SAME            5507
+#define IDS_F_TS_TZ_DIFFER          5508
+#define IDS_F_TS_TZ_DIFFER_ADVICE   5509
+#define IDS_F_TS_TZ_ASK             5510
+#define IDS_F_TS_TZ_ASK_ADVICE      5511
+#define IDS_F_TS_VM                 5512
+#define IDS_F_TS_VM_ADVICE          5513
+#define IDS_F_TS_OFFSET_OK          5514
+#define IDS_F_TS_OFFSET_BAD         5515
+#define IDS_F_TS_OFFSET_BAD_ADVICE  5516
+#define IDS_F_TS_UNREACHABLE        5517
+#define IDS_F_TS_UNREACHABLE_ADVICE 5518
+#define IDS_F_TS_NO_DEST            5519
+#define IDS_F_TS_NO_DEST_ADVICE     5520
+#define IDS_F_TS_RAN                5521
+#define IDS_F_TS_RESTARTED          5522
+#define IDS_F_TS_TZ_UNKNOWN         5523
 
 #endif

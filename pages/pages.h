@@ -29,6 +29,13 @@ extern const sp_page_desc sp_page_welcome;
 extern const sp_page_desc sp_page_finish;
 extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
 
+/* The generic step page (pages/step_page.c): a step's own page handles its controls and
+ * passes every other message here; refresh re-renders status, buttons and the gate. */
+INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+void sp_step_page_refresh(sp_page *p);
+/* Time sync (pages/timesync_page.c). */
+INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+
 /* Page helpers (pages/common.c). */
 sp_page *sp_page_init(HWND hwnd, LPARAM lparam); /* on WM_INITDIALOG */
 sp_page *sp_page_get(HWND hwnd);

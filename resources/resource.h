@@ -124,5 +124,15 @@
 #define IDS_UNDO_DONE           2114
 #define IDS_STATUS_APPLYING     2115
 
+/* Time sync page: 2600-2649 dialog and controls, 2650-2699 strings */
+#define IDD_TIMESYNC            2600
+#define IDC_TS_DEST_LABEL       2601
+#define IDC_TS_DEST             2602
+#define IDC_TS_TZ_LABEL         2603
+#define IDC_TS_TZ               2604
+#define IDC_TS_NTP_LABEL        2605
+#define IDC_TS_NTP              2606
+#define IDS_TS_ZONES            2650
+
 
 #endif

@@ -74,6 +74,13 @@ typedef struct {
     sp_svc_start start_type;
 } sp_svcinfo;
 
+/* The current time zone: its standard-time name ("Pacific Standard Time") and its bias in
+ * minutes (UTC = local time + bias; 480 for Pacific). */
+typedef struct {
+    char standard_name[128];
+    int bias_minutes;
+} sp_timezone;
+
 typedef enum {
     SP_FOLDER_PROGRAMDATA = 0, /* All Users application data */
     SP_FOLDER_TEMP = 1,
@@ -130,6 +137,17 @@ typedef struct {
 
     /* Appends to a file, creating it (the log). Each call writes all of data or fails. */
     sp_status (*file_append)(sp_sys *sys, const char *path, const void *data, size_t size);
+    /* Network: sends one datagram to host (a name or an IPv4 address) on port, waits up to
+     * timeout_ms for one reply from that address and copies at most replycap bytes of it.
+     * sent_us and received_us are the local wall clock (microseconds since 1970, UTC) just
+     * before the send and just after the receive, as finely as the OS can tell. No reply in
+     * time is SP_ERR_TIMEOUT; a name that does not resolve is SP_ERR_NOTFOUND. */
+    sp_status (*udp_exchange)(sp_sys *sys, const char *host, unsigned port, const void *req,
+                              size_t reqlen, unsigned timeout_ms, unsigned char *reply,
+                              size_t replycap, size_t *replylen, int64_t *sent_us,
+                              int64_t *received_us);
+    /* The current time zone. */
+    sp_status (*time_zone)(sp_sys *sys, sp_timezone *out);
 } sp_sys_ops;
 
 struct sp_sys {

@@ -171,6 +171,45 @@ void gui_type(HWND dlg, int id, const wchar_t *text)
         SendDlgItemMessageW(dlg, id, WM_CHAR, *c, 1);
 }
 
+typedef struct {
+    DWORD pid;
+    HWND sheet, found;
+} box_ctx;
+
+static BOOL CALLBACK find_box(HWND hwnd, LPARAM lp)
+{
+    box_ctx *b = (box_ctx *)lp;
+    DWORD pid = 0;
+    GetWindowThreadProcessId(hwnd, &pid);
+    if (pid == b->pid && hwnd != b->sheet && IsWindowVisible(hwnd) && GetDlgItem(hwnd, IDYES)) {
+        b->found = hwnd;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL gui_answer_yes(gui_walk *w, int ms)
+{
+    box_ctx b = {w->pid, w->sheet, NULL};
+    for (int t = 0; t < ms && !b.found; t += 100) {
+        EnumWindows(find_box, (LPARAM)&b);
+        if (!b.found)
+            Sleep(100);
+    }
+    if (b.found)
+        PostMessageW(b.found, WM_COMMAND, MAKEWPARAM(IDYES, BN_CLICKED), (LPARAM)GetDlgItem(b.found, IDYES));
+    return b.found != NULL;
+}
+
+void gui_check_gate_holds(gui_walk *w)
+{
+    CHECK(!gui_button_enabled(w->sheet, ID_NEXT), "%s: Next enabled before the step is done", w->name);
+    CHECK(gui_button_enabled(w->sheet, ID_BACK), "%s: Back disabled", w->name);
+    SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
+    Sleep(200);
+    CHECK(gui_page_index(w->sheet) == w->index, "%s: Next let the user past a closed gate", w->name);
+}
+
 void gui_walk_manual(gui_walk *w)
 {
     HWND sheet = w->sheet, page = w->page;
@@ -182,12 +221,7 @@ void gui_walk_manual(gui_walk *w)
     CHECK(strstr(text, "cannot verify") != NULL, "%s: unexpected status: %s", name, text);
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 1,
           "%s: no findings shown", name);
-    CHECK(!gui_button_enabled(sheet, ID_NEXT), "%s: Next enabled before the step is done", name);
-    CHECK(gui_button_enabled(sheet, ID_BACK), "%s: Back disabled", name);
-    /* Pressing Next anyway must leave the user on this page. */
-    SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
-    Sleep(200);
-    CHECK(gui_page_index(sheet) == w->index, "%s: Next let the user past a closed gate", name);
+    gui_check_gate_holds(w);
     gui_screenshot(w, name);
 
     CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_STEP_MARK)), "%s: Mark enabled before the checklist", name);

@@ -32,6 +32,7 @@ extern int gui_passed, gui_failed;
 typedef struct {
     HWND sheet;
     HWND page;
+    DWORD pid; /* the wizard's process */
     int index;
     const char *name;
     const wchar_t *exe, *root, *shots, *style;
@@ -62,7 +63,13 @@ BOOL gui_launch(const wchar_t *exe, const wchar_t *args, PROCESS_INFORMATION *pi
 DWORD gui_finish_process(PROCESS_INFORMATION *pi, int ms);
 /* Types text into a control key by key, as a user would. */
 void gui_type(HWND dlg, int id, const wchar_t *text);
+/* Answers Yes to the wizard's next confirmation box (Apply, Undo); FALSE if none came. */
+BOOL gui_answer_yes(gui_walk *w, int ms);
+/* Asserts Next is closed and that pressing it anyway leaves the user on the page. */
+void gui_check_gate_holds(gui_walk *w);
 /* Asserts the gate is closed and holds, ticks the checklist, gives a reason, marks done. */
 void gui_walk_manual(gui_walk *w);
+
+void gui_walk_timesync(gui_walk *w);
 
 #endif

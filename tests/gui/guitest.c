@@ -54,6 +54,7 @@ static void walk(gui_walk *w)
 
     _snwprintf(args, 1024, L"/demo /style:%ls \"/root:%ls\"", w->style, w->root);
     CHECK(gui_launch(w->exe, args, &pi), "could not start %ls (error %lu)", w->exe, (unsigned long)GetLastError());
+    w->pid = pi.dwProcessId;
     w->sheet = gui_wait_for_sheet(pi.dwProcessId, 30000);
     CHECK(w->sheet != NULL, "the wizard window did not appear");
     if (!w->sheet) {

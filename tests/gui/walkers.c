@@ -5,5 +5,6 @@
 #include "tests/gui/gui.h"
 
 const gui_walker gui_walkers[] = {
+    {"timesync", gui_walk_timesync},
     {NULL, NULL},
 };

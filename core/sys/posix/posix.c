@@ -502,6 +502,25 @@ static sp_status posix_svc_control(sp_sys *sys, const char *name, unsigned timeo
     return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no services");
 }
 
+static sp_status posix_udp_exchange(sp_sys *sys, const char *host, unsigned port,
+                                    const void *req, size_t reqlen, unsigned timeout_ms,
+                                    unsigned char *reply, size_t replycap, size_t *replylen,
+                                    int64_t *sent_us, int64_t *received_us)
+{
+    (void)host, (void)port, (void)req, (void)reqlen, (void)timeout_ms, (void)reply,
+        (void)replycap, (void)sent_us, (void)received_us;
+    if (replylen)
+        *replylen = 0;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED,
+                       "posix backend: no network exchange (use the sim's \"ntp\" peers)");
+}
+
+static sp_status posix_time_zone(sp_sys *sys, sp_timezone *out)
+{
+    (void)out;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows time zone");
+}
+
 static void posix_close(sp_sys *sys)
 {
     free(sys);
@@ -531,6 +550,8 @@ static const sp_sys_ops posix_ops = {
     .svc_start = posix_svc_control,
     .svc_stop = posix_svc_control,
     .close = posix_close,
+    .udp_exchange = posix_udp_exchange,
+    .time_zone = posix_time_zone,
 };
 
 sp_sys *sp_posix_open(void)

@@ -30,6 +30,16 @@
  * machine; without it both views read "registry". A service defaults to running/auto.
  * A process entry may say "timeout": true to make proc_run report SP_ERR_TIMEOUT.
  * With "admin": false, HKLM writes and service control fail with SP_ERR_ACCESS.
+ * A service may say "stop_ms"/"start_ms" (0-60000): stopping or starting it takes that long.
+ *
+ * "ntp": {"host": {"offset_ms": n, "delay_ms": n, "stratum": n, "leap": n, "reply": r}} are
+ * the NTP servers udp_exchange answers for (by host name, any port): offset_ms is their clock
+ * minus this server's (default 0), delay_ms the round trip (30), stratum 2, leap 0; reply
+ * "ntp" (default), "garbage" (bytes that are not NTP) or "none" (SP_ERR_TIMEOUT). Another
+ * host is SP_ERR_NOTFOUND. "w32time_sync_ms": when W32Time starts with Parameters\Type NT5DS,
+ * it steps this server's clock by that much, once: every peer's offset shrinks by it.
+ * time_zone reads StandardName and Bias under HKLM\SYSTEM\CurrentControlSet\Control\
+ * TimeZoneInformation (SP_ERR_NOTFOUND without them).
  *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
  * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files

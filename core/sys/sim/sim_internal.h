@@ -30,7 +30,19 @@ typedef struct {
 typedef struct {
     char *name;
     sp_svcinfo info;
+    unsigned stop_ms, start_ms; /* how long a stop or a start takes ("stop_ms", "start_ms") */
 } sim_service;
+
+/* An NTP server the sim answers for (the profile's "ntp" object, keyed by host name). */
+typedef struct {
+    char *host;
+    int64_t offset_us; /* its clock minus this server's clock */
+    int64_t delay_us;  /* round trip */
+    unsigned stratum, leap;
+    int reply;         /* SIM_NTP_REPLY_* */
+} sim_ntp_peer;
+
+enum { SIM_NTP_REPLY_NTP = 0, SIM_NTP_REPLY_GARBAGE, SIM_NTP_REPLY_NONE };
 
 typedef struct {
     char **argv; /* argc strings */
@@ -65,7 +77,13 @@ typedef struct {
     size_t process_count;
     sim_seedfile *files;
     size_t file_count;
+    sim_ntp_peer *ntp;
+    size_t ntp_count;
+    int64_t w32time_sync_us; /* "w32time_sync_ms": the step W32Time makes when it starts */
 } sim_profile;
+
+/* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
+void sim_sleep_ms(unsigned ms);
 
 /* Small portable helpers: mingw's msvcrt has no strcasecmp or strndup. */
 int sim_ascii_casecmp(const char *a, const char *b);

@@ -419,6 +419,17 @@ static sp_status prof_services(prof_ctx *c, const cJSON *obj, sim_profile *p)
         }
         svc->info.state = (sp_svc_state)state;
         svc->info.start_type = (sp_svc_start)start;
+        const char *pace_keys[2] = {"stop_ms", "start_ms"};
+        unsigned *pace[2] = {&svc->stop_ms, &svc->start_ms};
+        for (int k = 0; k < 2; k++) {
+            const cJSON *item = cJSON_GetObjectItemCaseSensitive(s, pace_keys[k]);
+            char what[300];
+            double d = 0;
+            snprintf(what, sizeof what, "services.%s.%s", name, pace_keys[k]);
+            if (item && (st = prof_number(c, item, what, 0, 60001, "0 to 60000", &d)) != SP_OK)
+                return st;
+            *pace[k] = (unsigned)d;
+        }
     }
     return SP_OK;
 }
@@ -533,6 +544,83 @@ static sp_status prof_files(prof_ctx *c, const cJSON *obj, sim_profile *p)
     return SP_OK;
 }
 
+/* One NTP peer: {"offset_ms": n, "delay_ms": n, "stratum": n, "leap": n,
+ * "reply": "ntp" | "garbage" | "none"}. */
+static sp_status prof_ntp_peer(prof_ctx *c, const cJSON *obj, sim_ntp_peer *peer)
+{
+    static const char *const replies[] = {"ntp", "garbage", "none"};
+    const char *host = prof_key_name(obj);
+    char what[320];
+    double d = 0;
+    const cJSON *item;
+    sp_status st;
+    if (!cJSON_IsObject(obj))
+        return prof_fail(c, SP_ERR_BADDATA, "ntp.%s must be an object such as "
+                                            "{\"offset_ms\": -420000, \"stratum\": 2}", host);
+    if (!(peer->host = sim_strdup(host)))
+        return PROF_NOMEM(c);
+    peer->stratum = 2;
+    peer->delay_us = 30000;
+    if ((item = cJSON_GetObjectItemCaseSensitive(obj, "offset_ms"))) {
+        snprintf(what, sizeof what, "ntp.%s.offset_ms", host);
+        /* A century either way is more than any clock is off. */
+        if ((st = prof_number(c, item, what, -3.2e12, 3.2e12, "-3.2e12 to 3.2e12", &d)) != SP_OK)
+            return st;
+        peer->offset_us = (int64_t)d * 1000;
+    }
+    if ((item = cJSON_GetObjectItemCaseSensitive(obj, "delay_ms"))) {
+        snprintf(what, sizeof what, "ntp.%s.delay_ms", host);
+        if ((st = prof_number(c, item, what, 0, 60001, "0 to 60000", &d)) != SP_OK)
+            return st;
+        peer->delay_us = (int64_t)d * 1000;
+    }
+    if ((item = cJSON_GetObjectItemCaseSensitive(obj, "stratum"))) {
+        snprintf(what, sizeof what, "ntp.%s.stratum", host);
+        if ((st = prof_number(c, item, what, 0, 256, "0 to 255", &d)) != SP_OK)
+            return st;
+        peer->stratum = (unsigned)d;
+    }
+    if ((item = cJSON_GetObjectItemCaseSensitive(obj, "leap"))) {
+        snprintf(what, sizeof what, "ntp.%s.leap", host);
+        if ((st = prof_number(c, item, what, 0, 4, "0 to 3", &d)) != SP_OK)
+            return st;
+        peer->leap = (unsigned)d;
+    }
+    if ((item = cJSON_GetObjectItemCaseSensitive(obj, "reply"))) {
+        int found = 0;
+        for (int i = 0; i < 3; i++) {
+            if (cJSON_IsString(item) && item->valuestring &&
+                sim_ascii_casecmp(item->valuestring, replies[i]) == 0) {
+                peer->reply = i;
+                found = 1;
+            }
+        }
+        if (!found)
+            return prof_fail(c, SP_ERR_BADDATA, "ntp.%s.reply must be \"ntp\", \"garbage\" or "
+                                                "\"none\"", host);
+    }
+    return SP_OK;
+}
+
+static sp_status prof_ntp(prof_ctx *c, const cJSON *obj, sim_profile *p)
+{
+    size_t n = 0;
+    const cJSON *e;
+    if (!cJSON_IsObject(obj))
+        return prof_fail(c, SP_ERR_BADDATA, "ntp must be an object of NTP servers by host name");
+    cJSON_ArrayForEach(e, obj) n++;
+    if (n == 0)
+        return SP_OK;
+    if (!(p->ntp = calloc(n, sizeof *p->ntp)))
+        return PROF_NOMEM(c);
+    cJSON_ArrayForEach(e, obj) {
+        sp_status st = prof_ntp_peer(c, e, &p->ntp[p->ntp_count++]);
+        if (st != SP_OK)
+            return st;
+    }
+    return SP_OK;
+}
+
 /* Where the parser stopped, as a line and column a person can find in an editor. */
 static void prof_position(const char *json, size_t len, const char *at, unsigned long *line,
                           unsigned long *col)
@@ -588,6 +676,13 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
         st = prof_processes(c, item, p);
     if (st == SP_OK && (item = cJSON_GetObjectItemCaseSensitive(root, "files")))
         st = prof_files(c, item, p);
+    if (st == SP_OK && (item = cJSON_GetObjectItemCaseSensitive(root, "ntp")))
+        st = prof_ntp(c, item, p);
+    if (st == SP_OK && (item = cJSON_GetObjectItemCaseSensitive(root, "w32time_sync_ms"))) {
+        double d = 0;
+        st = prof_number(c, item, "w32time_sync_ms", -3.2e12, 3.2e12, "-3.2e12 to 3.2e12", &d);
+        p->w32time_sync_us = (int64_t)d * 1000;
+    }
     return st;
 }
 
@@ -652,5 +747,8 @@ void sim_profile_free(sim_profile *p)
         free(p->files[i].content);
     }
     free(p->files);
+    for (size_t i = 0; i < p->ntp_count; i++)
+        free(p->ntp[i].host);
+    free(p->ntp);
     memset(p, 0, sizeof *p);
 }

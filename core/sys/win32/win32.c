@@ -33,6 +33,8 @@ static const sp_sys_ops win32_ops = {
     .svc_stop = w32_svc_stop,
     .close = w32_close,
     .file_append = w32_file_append,
+    .udp_exchange = w32_udp_exchange,
+    .time_zone = w32_time_zone,
 };
 
 sp_sys *sp_win32_open(void)

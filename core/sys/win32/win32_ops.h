@@ -41,4 +41,13 @@ sp_status w32_svc_query(sp_sys *sys, const char *name, sp_svcinfo *out);
 sp_status w32_svc_start(sp_sys *sys, const char *name, unsigned timeout_ms);
 sp_status w32_svc_stop(sp_sys *sys, const char *name, unsigned timeout_ms);
 
+/* win32_net.c */
+sp_status w32_udp_exchange(sp_sys *sys, const char *host, unsigned port, const void *req,
+                           size_t reqlen, unsigned timeout_ms, unsigned char *reply,
+                           size_t replycap, size_t *replylen, int64_t *sent_us,
+                           int64_t *received_us);
+
+/* win32_time.c */
+sp_status w32_time_zone(sp_sys *sys, sp_timezone *out);
+
 #endif

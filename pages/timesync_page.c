@@ -1,0 +1,116 @@
+/* Time sync page: the destination's name and time zone and the Internet NTP server, kept in the
+ * step's state; everything else (Check, Apply, findings, the manual path) is the step page's. */
+#include <windows.h>
+#include <commctrl.h>
+#include <prsht.h>
+
+#include <stdlib.h>
+
+#include "core/state.h"
+#include "core/timesync.h"
+#include "pages/pages.h"
+#include "resources/resource.h"
+#include "wizard/messages.h"
+#include "wizard/text.h"
+
+static const struct {
+    int ctrl;
+    const char *key;
+} ts_inputs[] = {
+    {IDC_TS_DEST, SP_TS_DESTINATION},
+    {IDC_TS_TZ, SP_TS_DEST_TZ},
+    {IDC_TS_NTP, SP_TS_NTP_SERVER},
+};
+#define TS_INPUT_COUNT (sizeof ts_inputs / sizeof ts_inputs[0])
+#define TS_INPUT_MAX 255
+/* Posted to itself after a pick in the zone list: by then the pick is in the edit field. */
+#define TS_ZONE_PICKED (CBN_SELCHANGE + 0x100)
+
+static void fill_inputs(sp_page *p)
+{
+    /* The measured offsets are in the findings' titles: give that column the room. */
+    static const int percent[] = {66, 50, 60};
+    HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
+    RECT rc;
+    GetClientRect(lv, &rc);
+    for (int c = 0; c < 3; c++)
+        ListView_SetColumnWidth(lv, c, (rc.right - rc.left) * percent[c] / 100);
+    wchar_t *zones = sp_load(p->app->hinst, IDS_TS_ZONES);
+    HWND combo = GetDlgItem(p->hwnd, IDC_TS_TZ);
+    /* The list is one string, names separated by '|', so that a translation can change it. */
+    for (wchar_t *z = zones, *bar; z && *z; z = bar ? bar + 1 : NULL) {
+        bar = wcschr(z, L'|');
+        if (bar)
+            *bar = L'\0';
+        SendMessageW(combo, CB_ADDSTRING, 0, (LPARAM)z);
+        if (!bar)
+            break;
+    }
+    free(zones);
+    for (size_t i = 0; i < TS_INPUT_COUNT; i++) {
+        wchar_t *w = sp_wide(sp_timesync_input(p->app->session.state, ts_inputs[i].key));
+        SendDlgItemMessageW(p->hwnd, ts_inputs[i].ctrl,
+                            ts_inputs[i].ctrl == IDC_TS_TZ ? CB_LIMITTEXT : EM_LIMITTEXT,
+                            TS_INPUT_MAX, 0);
+        SetDlgItemTextW(p->hwnd, ts_inputs[i].ctrl, w ? w : L"");
+        free(w);
+    }
+}
+
+/* Stores what the user typed; a changed input makes the last check void (it measured
+ * something else), so the gate closes until the step is checked again. */
+static void store_inputs(sp_page *p)
+{
+    int changed = 0;
+    for (size_t i = 0; i < TS_INPUT_COUNT; i++) {
+        wchar_t w[TS_INPUT_MAX + 1] = L"";
+        char *u;
+        GetDlgItemTextW(p->hwnd, ts_inputs[i].ctrl, w, TS_INPUT_MAX + 1);
+        u = sp_utf8(w);
+        if (u && sp_timesync_set_input(p->app->session.state, ts_inputs[i].key, u))
+            changed = 1;
+        free(u);
+    }
+    if (!changed)
+        return;
+    sp_state_record(p->app->session.state, p->step->id, SP_RESULT_NOT_RUN, NULL, 0);
+    sp_app_save(p->app, GetParent(p->hwnd));
+    sp_step_page_refresh(p);
+}
+
+/* The worker reads the inputs from the state: they stay as they are while it runs. */
+static void enable_inputs(sp_page *p)
+{
+    BOOL busy = sp_worker_busy(&p->app->worker);
+    for (size_t i = 0; i < TS_INPUT_COUNT; i++)
+        EnableWindow(GetDlgItem(p->hwnd, ts_inputs[i].ctrl), !busy);
+}
+
+INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    sp_page *p = msg == WM_INITDIALOG ? NULL : sp_page_get(hwnd);
+    INT_PTR r;
+    if (p && msg == WM_COMMAND) {
+        int id = LOWORD(wp), code = HIWORD(wp);
+        if ((id == IDC_TS_DEST || id == IDC_TS_NTP) && code == EN_KILLFOCUS)
+            store_inputs(p);
+        else if (id == IDC_TS_TZ && (code == CBN_KILLFOCUS || code == CBN_SELCHANGE))
+            PostMessageW(hwnd, WM_COMMAND, MAKEWPARAM(IDC_TS_TZ, TS_ZONE_PICKED), 0);
+        else if (id == IDC_TS_TZ && code == TS_ZONE_PICKED)
+            store_inputs(p);
+        else if ((id == IDC_STEP_CHECK || id == IDC_STEP_APPLY) && code == BN_CLICKED)
+            store_inputs(p); /* a click need not move the focus out of a field first */
+        if (id == IDC_TS_DEST || id == IDC_TS_TZ || id == IDC_TS_NTP)
+            return TRUE;
+    }
+    r = sp_step_page_proc(hwnd, msg, wp, lp);
+    if (!p)
+        p = sp_page_get(hwnd);
+    if (!p)
+        return r;
+    if (msg == WM_INITDIALOG)
+        fill_inputs(p);
+    if (msg == WM_INITDIALOG || msg == WM_COMMAND || msg == WM_NOTIFY || msg == WM_SP_DONE)
+        enable_inputs(p);
+    return r;
+}
