@@ -481,6 +481,13 @@ static void posix_close(sp_sys *sys)
     free(sys);
 }
 
+static sp_status posix_svc_enum(sp_sys *sys, sp_svc_cb cb, void *user)
+{
+    (void)cb;
+    (void)user;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows services to list");
+}
+
 static const sp_sys_ops posix_ops = {
     .name = "posix",
     .os_info = posix_os_info,
@@ -504,6 +511,7 @@ static const sp_sys_ops posix_ops = {
     .svc_start = posix_svc_control,
     .svc_stop = posix_svc_control,
     .close = posix_close,
+    .svc_enum = posix_svc_enum,
 };
 
 sp_sys *sp_posix_open(void)

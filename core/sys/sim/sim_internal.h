@@ -29,6 +29,8 @@ typedef struct {
 
 typedef struct {
     char *name;
+    char *display; /* "display", or NULL */
+    char *image;   /* "image", or NULL: svc_enum reports "" */
     sp_svcinfo info;
 } sim_service;
 

@@ -40,4 +40,7 @@ sp_status w32_svc_query(sp_sys *sys, const char *name, sp_svcinfo *out);
 sp_status w32_svc_start(sp_sys *sys, const char *name, unsigned timeout_ms);
 sp_status w32_svc_stop(sp_sys *sys, const char *name, unsigned timeout_ms);
 
+/* win32_svcenum.c */
+sp_status w32_svc_enum(sp_sys *sys, sp_svc_cb cb, void *user);
+
 #endif
