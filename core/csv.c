@@ -44,7 +44,8 @@ void sp_csv_field(sp_csv_writer *w, const char *text)
     const char *s = text ? text : "";
     if (w->fields++)
         put(w, ",", 1);
-    if (!needs_quotes(s)) {
+    /* A BOM-like start of the whole text would be taken for the BOM on reading. */
+    if (!needs_quotes(s) && !(w->len == 0 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)) {
         put(w, s, strlen(s));
         return;
     }

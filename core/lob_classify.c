@@ -240,7 +240,10 @@ sp_status sp_lob_parse_schtasks(const char *text, size_t len, sp_lob_task_cb cb,
     int c_name = -1, c_run = -1, c_author = -1, stop = 0;
 
     /* "INFO: There are no scheduled tasks presently available at your access level." */
-    if (len >= 5 && memcmp(sp_skip_space(text), "INFO:", 5) == 0)
+    size_t lead = 0;
+    while (lead < len && (text[lead] == ' ' || text[lead] == '\t' || text[lead] == '\r' || text[lead] == '\n'))
+        lead++;
+    if (len - lead >= 5 && memcmp(text + lead, "INFO:", 5) == 0)
         return SP_OK;
     st = sp_csv_parse(text, len, &csv, err, errlen);
     if (st != SP_OK)
