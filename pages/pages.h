@@ -29,6 +29,14 @@ extern const sp_page_desc sp_page_welcome;
 extern const sp_page_desc sp_page_finish;
 extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
 
+/* The generic step page (pages/step_page.c): a step's own page passes every message it does
+ * not handle to sp_step_page_proc, reusing the IDC_STEP_* controls its template has; after
+ * changing the step's state it calls sp_step_page_render (status line, buttons, Next). */
+INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+void sp_step_page_render(sp_page *p);
+/* Step pages of their own. */
+INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+
 /* Page helpers (pages/common.c). */
 sp_page *sp_page_init(HWND hwnd, LPARAM lparam); /* on WM_INITDIALOG */
 sp_page *sp_page_get(HWND hwnd);
