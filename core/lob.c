@@ -178,7 +178,8 @@ static int on_task(void *user, const sp_lob_task *task)
     snprintf(id, sizeof id, "task:%s", name);
     if (find_id(inv->fresh, id))
         return 0; /* one row per trigger on 2008 and later */
-    if (!add_entry(inv, "task", id, name, task->author, "", exe, "", task->command,
+    /* The task's author is who scheduled it, not the program's publisher. */
+    if (!add_entry(inv, "task", id, name, "", "", exe, "", task->command,
                    sp_lob_classify_task(exe))) {
         inv->status = SP_ERR_NOMEM;
         return 1;

@@ -346,6 +346,26 @@ static void fill_list(sp_page *p, int select_index)
     update_controls(p);
 }
 
+/* The generic status line speaks of findings this page does not list: say what is left to do. */
+static void lob_status(sp_page *p)
+{
+    const sp_step_state *s = sp_state_step_const(p->app->session.state, "lob");
+    unsigned open = 0;
+    wchar_t when[80], n[16], *text;
+    const wchar_t *args[2] = {when, n};
+    cJSON *e;
+    if (busy(p) || !s || s->manual || s->result != SP_RESULT_FAILED || sp_state_is_stale(s, now_of(p)))
+        return;
+    cJSON_ArrayForEach(e, sp_lob_entries(p->app->session.state))
+        open += sp_lob_marked(e) && sp_lob_entry_status(e) != SP_LOB_PLAN_COMPLETE;
+    sp_format_time(s->checked_at, when, 80);
+    _snwprintf(n, 16, L"%u", open);
+    n[15] = 0;
+    text = sp_format(p->app->hinst, IDS_LOB_STATUS_OPEN, 2, args);
+    SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, text);
+    free(text);
+}
+
 /* After a mark or a plan changed: the plan is assessed again, saved, and the page redrawn. */
 static void plan_changed(sp_page *p)
 {
@@ -353,6 +373,7 @@ static void plan_changed(sp_page *p)
     sp_app_save(p->app, GetParent(p->hwnd));
     fill_summary(p);
     sp_step_page_render(p);
+    lob_status(p);
     update_controls(p);
 }
 
@@ -441,7 +462,7 @@ static void export_csv(sp_page *p)
 static void on_init(sp_page *p)
 {
     static const UINT cols[] = {IDS_LOB_COL_NAME, IDS_LOB_COL_PUBLISHER, IDS_LOB_COL_TYPE, IDS_LOB_COL_PLAN};
-    static const int widths[] = {40, 24, 20, 16};
+    static const int widths[] = {36, 20, 24, 20};
     HWND lv = GetDlgItem(p->hwnd, IDC_LOB_LIST);
     lob_view *v = calloc(1, sizeof *v);
     if (v)
@@ -476,6 +497,7 @@ INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         r = sp_step_page_proc(hwnd, msg, wp, lp);
         if (nm->code == PSN_SETACTIVE) {
             fill_list(p, -1);
+            lob_status(p);
             update_controls(p);
         }
         return r;
@@ -492,6 +514,7 @@ INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     case WM_SP_DONE:
         r = sp_step_page_proc(hwnd, msg, wp, lp);
         fill_list(p, -1);
+        lob_status(p);
         return r;
     case WM_DESTROY:
         free(RemovePropW(hwnd, LOB_PROP));

@@ -180,6 +180,7 @@
 #define IDS_LOB_SIZE_GB         2770
 #define IDS_LOB_SIZE_BYTES      2771
 #define IDS_LOB_EXPORT_NAME     2772
+#define IDS_LOB_STATUS_OPEN     2773
 
 /* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
 #define IDS_STEP_BASE           3000

@@ -318,7 +318,7 @@ static void walk_lob(HWND sheet, HWND page, DWORD pid, const wchar_t *shots, int
     char text[1024];
     int marked, complete, m2, c2;
     text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "blocks the migration") != NULL, "lob: unexpected status: %s", text);
+    CHECK(strstr(text, "still need a plan") != NULL, "lob: unexpected status: %s", text);
     CHECK(SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0) >= 8, "lob: too few inventory entries shown");
     lob_counts(page, &marked, &complete);
     CHECK(marked >= 5 && complete == 0, "lob: %d suggested, %d complete", marked, complete);
