@@ -87,6 +87,9 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
             if (f->evidence)
                 cJSON_AddStringToObject(fo, "evidence", f->evidence);
         }
+        /* What the user recorded for the step (the LOB plan, choices), as the state holds it. */
+        if (s->data)
+            cJSON_AddItemToObject(o, "data", cJSON_Duplicate(s->data, 1));
     }
     changes = cJSON_AddArrayToObject(doc, "changes");
     for (size_t i = 0; journal && changes && i < sp_journal_count(journal); i++) {

@@ -383,6 +383,16 @@ static void csv_export_should_round_trip_quotes_commas_and_non_ascii(void **s)
     assert_string_equal(rows.rows[1].fields[13], p.notes);
     sp_csv_free(&rows);
     free(csv);
+    /* The plan is part of the report too. */
+    {
+        char *json = sp_report_json(w.session.state, &w.session.info, NULL, NULL, NULL, now_of(&w));
+        cJSON *doc = cJSON_Parse(json), *lob = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "steps"), 5);
+        assert_string_equal(cJSON_GetObjectItem(lob, "id")->valuestring, "lob");
+        assert_non_null(strstr(json, "Jürgen \\\"Jo\\\" Müller"));
+        assert_true(cJSON_IsArray(cJSON_GetObjectItem(cJSON_GetObjectItem(lob, "data"), "entries")));
+        cJSON_Delete(doc);
+        free(json);
+    }
     close_world(&w);
 }
 
