@@ -22,15 +22,6 @@ typedef struct {
     sp_status status; /* the first failure inside a callback */
 } inventory;
 
-static cJSON *find_id(cJSON *arr, const char *id)
-{
-    cJSON *e;
-    cJSON_ArrayForEach(e, arr)
-        if (strcmp(sp_lob_text(e, "id"), id) == 0)
-            return e;
-    return NULL;
-}
-
 /* Adds an entry; fields may be NULL. Returns 0 when out of memory. */
 static int add_entry(inventory *inv, const char *kind, const char *id, const char *name,
                      const char *publisher, const char *version, const char *location,
@@ -106,7 +97,7 @@ static int on_uninstall_key(void *user, const char *sub)
     install_date(date, when, sizeof when);
 
     snprintf(id, sizeof id, "app:%s", sub);
-    if ((same = find_id(inv->fresh, id)) != NULL) {
+    if ((same = sp_lob_find(inv->fresh, id)) != NULL) {
         /* The same key in both views is usually the same program seen twice. */
         if (sp_stricmp(sp_lob_text(same, "name"), name) == 0)
             return 0;
@@ -152,7 +143,7 @@ static int on_service(void *user, const sp_svc_entry *svc)
     if (!exe[0] || sp_lob_path_under(exe, inv->windir))
         return 0;
     snprintf(id, sizeof id, "svc:%s", svc->name);
-    if (find_id(inv->fresh, id))
+    if (sp_lob_find(inv->fresh, id))
         return 0;
     if (!add_entry(inv, "service", id, svc->display[0] ? svc->display : svc->name, "", "", exe, "",
                    svc->image, sp_lob_classify_service(svc->name, exe))) {
@@ -176,7 +167,7 @@ static int on_task(void *user, const sp_lob_task *task)
     if (name[0] == '\\' && !strchr(name + 1, '\\'))
         name++; /* the root folder's tasks, as 2003 names them */
     snprintf(id, sizeof id, "task:%s", name);
-    if (find_id(inv->fresh, id))
+    if (sp_lob_find(inv->fresh, id))
         return 0; /* one row per trigger on 2008 and later */
     /* The task's author is who scheduled it, not the program's publisher. */
     if (!add_entry(inv, "task", id, name, "", "", exe, "", task->command,

@@ -94,6 +94,8 @@ typedef enum {
 /* The entries array of the step's data (created when missing; NULL when out of memory). */
 struct cJSON *sp_lob_entries(sp_state *st);
 size_t sp_lob_count(const sp_state *st);
+/* The entry of an entries array with that id, or NULL. */
+struct cJSON *sp_lob_find(struct cJSON *entries, const char *id);
 /* Entry fields, "" when absent. */
 const char *sp_lob_text(const struct cJSON *entry, const char *field);
 int sp_lob_marked(const struct cJSON *entry);

@@ -55,6 +55,15 @@ size_t sp_lob_count(const sp_state *st)
     return e ? (size_t)cJSON_GetArraySize(e) : 0;
 }
 
+cJSON *sp_lob_find(cJSON *entries, const char *id)
+{
+    cJSON *e;
+    cJSON_ArrayForEach(e, entries)
+        if (strcmp(sp_lob_text(e, "id"), id) == 0)
+            return e;
+    return NULL;
+}
+
 const char *sp_lob_text(const cJSON *entry, const char *field)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, field);
@@ -296,15 +305,6 @@ char *sp_lob_export_csv(const sp_state *st, sp_text_fn text, void *user)
 
 /* ---- Merging a new inventory ---------------------------------------------------------------- */
 
-static cJSON *find_by_id(cJSON *arr, const char *id)
-{
-    cJSON *e;
-    cJSON_ArrayForEach(e, arr)
-        if (strcmp(sp_lob_text(e, "id"), id) == 0)
-            return e;
-    return NULL;
-}
-
 /* Suggested entries first, then the others, the hidden ones last; by name within each. */
 static int rank(const cJSON *e)
 {
@@ -337,7 +337,7 @@ sp_status sp_lob_merge(sp_state *st, cJSON *fresh, int64_t now)
     }
     /* Carry the user's marks and plans over to the fresh entries. */
     cJSON_ArrayForEach(e, fresh) {
-        cJSON *was = find_by_id(old, sp_lob_text(e, "id"));
+        cJSON *was = sp_lob_find(old, sp_lob_text(e, "id"));
         cJSON *plan = was ? cJSON_GetObjectItemCaseSensitive(was, "plan") : NULL;
         int user = was && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(was, "user_marked"));
         int marked = user ? sp_lob_marked(was) : sp_lob_category_suggested(sp_lob_entry_category(e));
@@ -352,7 +352,7 @@ sp_status sp_lob_merge(sp_state *st, cJSON *fresh, int64_t now)
     /* Nothing the user planned is lost: a marked entry that is gone stays, flagged. */
     for (e = old->child; e; e = next) {
         next = e->next;
-        if (sp_lob_marked(e) && !find_by_id(fresh, sp_lob_text(e, "id"))) {
+        if (sp_lob_marked(e) && !sp_lob_find(fresh, sp_lob_text(e, "id"))) {
             cJSON_DetachItemViaPointer(old, e);
             if (put(e, "present", cJSON_CreateFalse()) != SP_OK) {
                 cJSON_Delete(e);

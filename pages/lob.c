@@ -415,39 +415,20 @@ static void edit_selected(sp_page *p)
 static void export_csv(sp_page *p)
 {
     sp_app *app = p->app;
-    wchar_t *name = sp_load(app->hinst, IDS_LOB_EXPORT_NAME);
-    wchar_t file[MAX_PATH] = L"";
-    wchar_t *filter = sp_load(app->hinst, IDS_LOB_EXPORT_FILTER), *msg;
-    OPENFILENAMEW ofn = {0};
-    char *path = NULL, *csv = NULL;
+    wchar_t *name = sp_load(app->hinst, IDS_LOB_EXPORT_NAME), *msg;
+    char *path = sp_ask_save_path(p, IDS_LOB_EXPORT_FILTER, name, L"csv"), *csv;
     sp_status st;
 
-    if (name)
-        lstrcpynW(file, name, MAX_PATH);
     free(name);
-    for (wchar_t *c = filter; c && *c; c++)
-        if (*c == L'|')
-            *c = 0;
-    ofn.lStructSize = sizeof ofn;
-    ofn.hwndOwner = GetParent(p->hwnd);
-    ofn.lpstrFilter = filter;
-    ofn.lpstrFile = file;
-    ofn.nMaxFile = MAX_PATH;
-    ofn.lpstrDefExt = L"csv";
-    ofn.Flags = OFN_OVERWRITEPROMPT | OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR;
-    if (!GetSaveFileNameW(&ofn)) {
-        free(filter);
+    if (!path)
         return;
-    }
-    free(filter);
-    path = sp_utf8(file);
     csv = sp_lob_export_csv(app->session.state, sp_text_for_core, app->hinst);
     app->host->last_error[0] = '\0';
-    st = path && csv ? app->host->ops->file_write_atomic(app->host, path, csv, strlen(csv)) : SP_ERR_NOMEM;
+    st = csv ? app->host->ops->file_write_atomic(app->host, path, csv, strlen(csv)) : SP_ERR_NOMEM;
     if (st == SP_OK)
-        msg = sp_format1(app->hinst, IDS_LOB_EXPORTED, file);
+        msg = sp_format_u8(app->hinst, IDS_LOB_EXPORTED, path, NULL);
     else
-        msg = sp_format_u8(app->hinst, IDS_LOB_EXPORT_FAILED, path ? path : "",
+        msg = sp_format_u8(app->hinst, IDS_LOB_EXPORT_FAILED, path,
                            app->host->last_error[0] ? app->host->last_error : sp_status_name(st));
     {
         wchar_t *caption = sp_load(app->hinst, IDS_APP_TITLE);

@@ -47,6 +47,9 @@ void sp_listview_columns(HWND lv, HINSTANCE hinst, const UINT *ids, const int *p
 int sp_listview_add(HWND lv, int row, int image, const wchar_t *const *cells, int n);
 /* Information, warning and error icons, indexed by sp_severity; owned by the app. */
 HIMAGELIST sp_severity_images(sp_app *app);
+/* Asks where to save a file (filter: a string ID with '|' separators); heap UTF-8 path, or
+ * NULL when the user cancelled. */
+char *sp_ask_save_path(sp_page *p, UINT filter_id, const wchar_t *name, const wchar_t *ext);
 /* A bold, larger font for the titles of Welcome and Finish. */
 HFONT sp_title_font(sp_app *app, HWND like);
 

@@ -73,23 +73,17 @@ static sp_result check(world *w, sp_findings *f)
     return r;
 }
 
-static cJSON *entry(world *w, const char *id)
+/* The inventory entry whose field has that value. */
+static cJSON *entry_with(world *w, const char *field, const char *value)
 {
     cJSON *e;
     cJSON_ArrayForEach(e, sp_lob_entries(w->session.state))
-        if (strcmp(sp_lob_text(e, "id"), id) == 0)
+        if (strcmp(sp_lob_text(e, field), value) == 0)
             return e;
     return NULL;
 }
-
-static cJSON *entry_named(world *w, const char *name)
-{
-    cJSON *e;
-    cJSON_ArrayForEach(e, sp_lob_entries(w->session.state))
-        if (strcmp(sp_lob_text(e, "name"), name) == 0)
-            return e;
-    return NULL;
-}
+#define entry(w, id) entry_with(w, "id", id)
+#define entry_named(w, name) entry_with(w, "name", name)
 
 static int has_code(const sp_findings *f, const char *code, const char *arg)
 {
