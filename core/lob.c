@@ -271,6 +271,34 @@ static sp_status list_addins(inventory *inv)
     return inv->status;
 }
 
+/* ---- Install media of the plans ------------------------------------------------------------ */
+
+/* Media recorded in a plan may have moved since it was entered: look again (a folder's size is
+ * kept from the editor's count, walking it on every check would be slow on a share). */
+static sp_status recheck_media(sp_run_ctx *ctx)
+{
+    cJSON *e;
+    cJSON_ArrayForEach(e, sp_lob_entries(ctx->state)) {
+        sp_lob_plan plan;
+        sp_filestat fs;
+        if (sp_cancelled(ctx))
+            return SP_ERR_CANCELLED;
+        if (!sp_lob_marked(e))
+            continue;
+        sp_lob_get_plan(e, &plan);
+        if (!plan.media_checked || !plan.media[0])
+            continue;
+        if (ctx->sys->ops->file_stat(ctx->sys, plan.media, &fs) != SP_OK)
+            continue; /* could not look: keep what the editor found */
+        plan.media_found = fs.exists;
+        if (fs.exists && !fs.is_dir)
+            plan.media_size = fs.size;
+        if (sp_lob_set_plan(e, &plan) != SP_OK)
+            return SP_ERR_NOMEM;
+    }
+    return SP_OK;
+}
+
 /* ---- The step -------------------------------------------------------------------------------- */
 
 static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
@@ -343,6 +371,8 @@ static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
         data = scratch;
     } else {
         st = sp_lob_merge(ctx->state, inv.fresh, ctx->sys->ops->time_now(ctx->sys));
+        if (st == SP_OK)
+            st = recheck_media(ctx);
         if (st != SP_OK)
             return st;
         s = sp_state_step(ctx->state, "lob");

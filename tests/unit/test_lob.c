@@ -411,6 +411,22 @@ static void media_probe_should_size_a_folder_and_report_missing_paths(void **s)
     assert_int_equal(sp_lob_media_probe(w.sim, "https://downloads.example.com/qb", &m), SP_OK);
     assert_true(m.is_url);
     assert_int_equal(sp_lob_media_probe(w.sim, "", &m), SP_ERR_INVALID);
+    /* A check looks again at the media of the plans: moved away, it is reported. */
+    {
+        sp_lob_plan p = {0};
+        sp_findings f = {0};
+        check(&w, NULL);
+        p.method = SP_LOB_METHOD_REINSTALL;
+        p.media = "D:\\Installers\\Sage\\Setup.exe";
+        p.media_checked = 1;
+        p.media_found = 1;
+        p.media_size = 10;
+        assert_int_equal(sp_lob_set_plan(entry_named(&w, "Sage 50 Accounting 2012"), &p), SP_OK);
+        assert_int_equal(w.sim->ops->file_delete(w.sim, "D:\\Installers\\Sage\\Setup.exe"), SP_OK);
+        check(&w, &f);
+        assert_true(has_code(&f, "lob.media_missing", "Sage 50 Accounting 2012"));
+        sp_findings_free(&f);
+    }
     close_world(&w);
 }
 
