@@ -101,5 +101,35 @@
 #define IDS_F_TS_RAN                5521
 #define IDS_F_TS_RESTARTED          5522
 #define IDS_F_TS_TZ_UNKNOWN         5523
+/* LOB planning: findings 5600-5629, CSV columns 5630-5649, methods 5650-5659,
+ * categories 5660-5669, kinds 5670-5674, plan states 5675-5679. */
+#define IDS_F_LOB_NONE_MARKED          5600
+#define IDS_F_LOB_NONE_MARKED_ADVICE   5601
+#define IDS_F_LOB_NEEDS_METHOD         5602
+#define IDS_F_LOB_INCOMPLETE_ADVICE    5603
+#define IDS_F_LOB_COMPLETE             5604
+#define IDS_F_LOB_MEDIA_MISSING        5605
+#define IDS_F_LOB_MEDIA_MISSING_ADVICE 5606
+#define IDS_F_LOB_DATABASE             5607
+#define IDS_F_LOB_DATABASE_ADVICE      5608
+#define IDS_F_LOB_ADDIN                5609
+#define IDS_F_LOB_ADDIN_ADVICE         5610
+#define IDS_F_LOB_INVENTORY            5611
+#define IDS_F_LOB_INVENTORY_ADVICE     5612
+#define IDS_F_LOB_TASKS_FAILED         5613
+#define IDS_F_LOB_SERVICES_FAILED      5614
+#define IDS_F_LOB_LIST_FAILED_ADVICE   5615
+#define IDS_F_LOB_GONE                 5616
+#define IDS_F_LOB_GONE_ADVICE          5617
+#define IDS_F_LOB_NEEDS_MEDIA          5618
+#define IDS_LOB_CSV_COL_FIRST          5630 /* 5630..5644, in the order of the export */
+#define IDS_LOB_CSV_COL_COUNT          15
+#define IDS_LOB_METHOD_FIRST           5650 /* + sp_lob_method */
+#define IDS_LOB_CATEGORY_FIRST         5660 /* + sp_lob_category */
+#define IDS_LOB_KIND_APP               5670
+#define IDS_LOB_KIND_SERVICE           5671
+#define IDS_LOB_KIND_TASK              5672
+#define IDS_LOB_KIND_ADDIN             5673
+#define IDS_LOB_PLAN_FIRST             5675 /* + sp_lob_plan_status */
 
 #endif

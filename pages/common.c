@@ -1,7 +1,10 @@
 /* What every page shares: its context, the wizard buttons, list views, title font. */
 #include <windows.h>
 #include <commctrl.h>
+#include <commdlg.h>
 #include <prsht.h>
+
+#include <stdlib.h>
 
 #include "pages/pages.h"
 #include "resources/resource.h"
@@ -98,4 +101,27 @@ HIMAGELIST sp_severity_images(sp_app *app)
         }
     }
     return app->severity_images;
+}
+
+char *sp_ask_save_path(sp_page *p, UINT filter_id, const wchar_t *name, const wchar_t *ext)
+{
+    wchar_t file[MAX_PATH] = L"";
+    wchar_t *filter = sp_load(p->app->hinst, filter_id);
+    OPENFILENAMEW ofn = {0};
+    BOOL ok;
+    if (name)
+        lstrcpynW(file, name, MAX_PATH);
+    for (wchar_t *c = filter; c && *c; c++)
+        if (*c == L'|')
+            *c = 0; /* string tables cannot hold the NULs a filter needs */
+    ofn.lStructSize = sizeof ofn;
+    ofn.hwndOwner = GetParent(p->hwnd);
+    ofn.lpstrFilter = filter;
+    ofn.lpstrFile = file;
+    ofn.nMaxFile = MAX_PATH;
+    ofn.lpstrDefExt = ext;
+    ofn.Flags = OFN_OVERWRITEPROMPT | OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR;
+    ok = GetSaveFileNameW(&ofn);
+    free(filter);
+    return ok ? sp_utf8(file) : NULL;
 }

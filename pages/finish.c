@@ -61,35 +61,18 @@ static void fill(sp_page *p)
 static void export_report(sp_page *p)
 {
     sp_app *app = p->app;
-    wchar_t file[MAX_PATH] = L"sourceprep-report.html";
-    wchar_t *filter = sp_load(app->hinst, IDS_FINISH_FILTER);
-    OPENFILENAMEW ofn = {0};
-    char *path;
+    char *path = sp_ask_save_path(p, IDS_FINISH_FILTER, L"sourceprep-report.html", L"html");
     sp_status st;
 
-    for (wchar_t *c = filter; c && *c; c++)
-        if (*c == L'|')
-            *c = 0; /* string tables cannot hold the NULs a filter needs */
-    ofn.lStructSize = sizeof ofn;
-    ofn.hwndOwner = GetParent(p->hwnd);
-    ofn.lpstrFilter = filter;
-    ofn.lpstrFile = file;
-    ofn.nMaxFile = MAX_PATH;
-    ofn.lpstrDefExt = L"html";
-    ofn.Flags = OFN_OVERWRITEPROMPT | OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR;
-    if (!GetSaveFileNameW(&ofn)) {
-        free(filter);
+    if (!path)
         return;
-    }
-    free(filter);
-    path = sp_utf8(file);
-    st = path ? sp_app_write_report(app, path) : SP_ERR_NOMEM;
+    st = sp_app_write_report(app, path);
     {
         HWND keep = app->sheet;
         wchar_t *msg;
         app->sheet = GetParent(p->hwnd);
         if (st == SP_OK) {
-            msg = sp_format1(app->hinst, IDS_FINISH_EXPORTED, file);
+            msg = sp_format_u8(app->hinst, IDS_FINISH_EXPORTED, path, NULL);
             sp_app_message(app, MB_ICONINFORMATION | MB_OK, msg);
         } else {
             msg = sp_format_u8(app->hinst, IDS_ERR_REPORT, path,

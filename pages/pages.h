@@ -29,12 +29,14 @@ extern const sp_page_desc sp_page_welcome;
 extern const sp_page_desc sp_page_finish;
 extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
 
-/* The generic step page (pages/step_page.c): a step's own page handles its controls and
- * passes every other message here; refresh re-renders status, buttons and the gate. */
+/* The generic step page (pages/step_page.c): a step's own page passes every message it does
+ * not handle to sp_step_page_proc, reusing the IDC_STEP_* controls its template has; after
+ * changing the step's state it calls sp_step_page_render (status line, buttons, Next). */
 INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
-void sp_step_page_refresh(sp_page *p);
-/* Time sync (pages/timesync_page.c). */
+void sp_step_page_render(sp_page *p);
+/* Step pages of their own. */
 INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 
 /* Page helpers (pages/common.c). */
 sp_page *sp_page_init(HWND hwnd, LPARAM lparam); /* on WM_INITDIALOG */
@@ -46,6 +48,9 @@ void sp_listview_columns(HWND lv, HINSTANCE hinst, const UINT *ids, const int *p
 int sp_listview_add(HWND lv, int row, int image, const wchar_t *const *cells, int n);
 /* Information, warning and error icons, indexed by sp_severity; owned by the app. */
 HIMAGELIST sp_severity_images(sp_app *app);
+/* Asks where to save a file (filter: a string ID with '|' separators); heap UTF-8 path, or
+ * NULL when the user cancelled. */
+char *sp_ask_save_path(sp_page *p, UINT filter_id, const wchar_t *name, const wchar_t *ext);
 /* A bold, larger font for the titles of Welcome and Finish. */
 HFONT sp_title_font(sp_app *app, HWND like);
 

@@ -208,6 +208,11 @@ static void render(sp_page *p)
     update_gate(p);
 }
 
+void sp_step_page_render(sp_page *p)
+{
+    render(p);
+}
+
 static void start_run(sp_page *p, int apply)
 {
     if (!sp_worker_start(&p->app->worker, &p->app->session, p->hwnd, p->step, apply))
@@ -330,8 +335,10 @@ static void on_init(sp_page *p)
     int index = p->desc->step_index;
     HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
     p->step = sp_steps[index];
-    sp_listview_columns(lv, p->app->hinst, cols, widths, 3);
-    ListView_SetImageList(lv, sp_severity_images(p->app), LVSIL_SMALL);
+    if (lv) { /* a step's own page may leave the findings list out */
+        sp_listview_columns(lv, p->app->hinst, cols, widths, 3);
+        ListView_SetImageList(lv, sp_severity_images(p->app), LVSIL_SMALL);
+    }
     SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETRANGE32, 0, 1000);
     SendDlgItemMessageW(p->hwnd, IDC_STEP_REASON, EM_LIMITTEXT, 500, 0);
     for (int k = 0; k < SP_STEP_MAX_ITEMS; k++) {
@@ -442,13 +449,9 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return FALSE;
 }
 
-void sp_step_page_refresh(sp_page *p)
-{
-    render(p);
-}
-
 #define STEP_PAGE(i, name) {name, IDD_STEP, 0, i, sp_step_page_proc}
 const sp_page_desc sp_step_pages[] = {
     STEP_PAGE(0, "backup"), STEP_PAGE(1, "updates"), STEP_PAGE(2, "policy"), STEP_PAGE(3, "health"),
-    {"timesync", IDD_TIMESYNC, 0, 4, sp_timesync_page_proc}, STEP_PAGE(5, "lob"), STEP_PAGE(6, "email"),
+    {"timesync", IDD_TIMESYNC, 0, 4, sp_timesync_page_proc}, {"lob", IDD_LOB, 0, 5, sp_lob_page_proc},
+    STEP_PAGE(6, "email"),
 };

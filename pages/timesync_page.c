@@ -75,7 +75,7 @@ static void store_inputs(sp_page *p)
         return;
     sp_state_record(p->app->session.state, p->step->id, SP_RESULT_NOT_RUN, NULL, 0);
     sp_app_save(p->app, GetParent(p->hwnd));
-    sp_step_page_refresh(p);
+    sp_step_page_render(p);
 }
 
 /* The worker reads the inputs from the state: they stay as they are while it runs. */

@@ -134,5 +134,56 @@
 #define IDC_TS_NTP              2606
 #define IDS_TS_ZONES            2650
 
+/* LOB planning page: 2700-2749 dialogs and controls, 2750-2799 strings */
+#define IDD_LOB                 2700
+#define IDC_LOB_LIST            2701
+#define IDC_LOB_EDIT            2702
+#define IDC_LOB_EXPORT          2703
+#define IDC_LOB_SHOWALL         2704
+#define IDC_LOB_SUMMARY         2705
+#define IDD_LOB_PLAN            2710
+#define IDC_LOBP_DETAILS        2711
+#define IDC_LOBP_CONTACT        2712
+#define IDC_LOBP_PHONE          2713
+#define IDC_LOBP_EMAIL          2714
+#define IDC_LOBP_METHOD         2715
+#define IDC_LOBP_MEDIA          2716
+#define IDC_LOBP_MEDIA_CHECK    2717
+#define IDC_LOBP_MEDIA_INFO     2718
+#define IDC_LOBP_LICENCE        2719
+#define IDC_LOBP_DATA           2720
+#define IDC_LOBP_NOTES          2721
+#define IDS_LOB_COL_NAME        2750
+#define IDS_LOB_COL_PUBLISHER   2751
+#define IDS_LOB_COL_TYPE        2752
+#define IDS_LOB_COL_PLAN        2753
+#define IDS_LOB_SUMMARY         2754
+#define IDS_LOB_SUMMARY_EMPTY   2755
+#define IDS_LOB_EXPORT_FILTER   2756
+#define IDS_LOB_EXPORTED        2757
+#define IDS_LOB_EXPORT_FAILED   2758
+#define IDS_LOB_PLAN_CAPTION    2759
+#define IDS_LOB_MEDIA_FILE      2760
+#define IDS_LOB_MEDIA_DIR       2761
+#define IDS_LOB_MEDIA_DIR_PARTIAL 2762
+#define IDS_LOB_MEDIA_MISSING   2763
+#define IDS_LOB_MEDIA_URL       2764
+#define IDS_LOB_MEDIA_ERROR     2765
+#define IDS_LOB_NOT_PRESENT     2766
+#define IDS_LOB_DETAILS         2767
+#define IDS_LOB_SIZE_KB         2768
+#define IDS_LOB_SIZE_MB         2769
+#define IDS_LOB_SIZE_GB         2770
+#define IDS_LOB_SIZE_BYTES      2771
+#define IDS_LOB_EXPORT_NAME     2772
+#define IDS_LOB_STATUS_OPEN     2773
+
+/* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
+#define IDS_STEP_BASE           3000
+#define IDS_STEP_STRIDE         20
+#define IDS_STEP_TITLE(i)       (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 0)
+#define IDS_STEP_SUBTITLE(i)    (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 1)
+#define IDS_STEP_ITEM(i, k)     (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 2 + (k))
+#define IDS_STEP_NAME(i)        (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 6)
 
 #endif

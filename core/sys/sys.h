@@ -92,6 +92,18 @@ typedef int (*sp_dir_cb)(void *user, const char *name, int is_dir);
 /* Receives one registry subkey or value name; return nonzero to stop. */
 typedef int (*sp_name_cb)(void *user, const char *name);
 
+/* One installed service as svc_enum reports it; the strings live only during the callback. */
+typedef struct {
+    const char *name;    /* the service (key) name */
+    const char *display; /* display name, "" when none */
+    const char *image;   /* ImagePath as configured (may be quoted, carry arguments, use %vars%) */
+    sp_svc_state state;
+    sp_svc_start start_type;
+} sp_svc_entry;
+
+/* Receives one service; return nonzero to stop the enumeration. */
+typedef int (*sp_svc_cb)(void *user, const sp_svc_entry *svc);
+
 typedef struct sp_sys sp_sys;
 
 typedef struct {
@@ -148,6 +160,8 @@ typedef struct {
                               int64_t *received_us);
     /* The current time zone. */
     sp_status (*time_zone)(sp_sys *sys, sp_timezone *out);
+    /* Every Win32 service (not drivers), with its image path and start type. */
+    sp_status (*svc_enum)(sp_sys *sys, sp_svc_cb cb, void *user);
 } sp_sys_ops;
 
 struct sp_sys {

@@ -92,7 +92,11 @@ BOOL gui_wait_page(HWND sheet, int want, int ms)
 /* Copies the sheet's pixels from the screen into a 24-bit BMP. */
 void gui_screenshot(gui_walk *walk, const char *name)
 {
-    HWND sheet = walk->sheet;
+    gui_screenshot_window(walk, walk->sheet, name);
+}
+
+void gui_screenshot_window(gui_walk *walk, HWND sheet, const char *name)
+{
     const wchar_t *dir = walk->shots;
     int n = walk->shot;
     RECT r;

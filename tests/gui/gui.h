@@ -59,6 +59,8 @@ BOOL gui_wait_idle(HWND page, int ms);
 BOOL gui_wait_page(HWND sheet, int want, int ms);
 /* Saves the sheet as <shots>/<NN>-<name>.bmp when screenshots were asked for. */
 void gui_screenshot(gui_walk *w, const char *name);
+/* The same for another window of the wizard (a dialog it opened). */
+void gui_screenshot_window(gui_walk *w, HWND window, const char *name);
 BOOL gui_launch(const wchar_t *exe, const wchar_t *args, PROCESS_INFORMATION *pi);
 DWORD gui_finish_process(PROCESS_INFORMATION *pi, int ms);
 /* Types text into a control key by key, as a user would. */
@@ -71,5 +73,6 @@ void gui_check_gate_holds(gui_walk *w);
 void gui_walk_manual(gui_walk *w);
 
 void gui_walk_timesync(gui_walk *w);
+void gui_walk_lob(gui_walk *w);
 
 #endif

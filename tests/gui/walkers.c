@@ -6,5 +6,6 @@
 
 const gui_walker gui_walkers[] = {
     {"timesync", gui_walk_timesync},
+    {"lob", gui_walk_lob},
     {NULL, NULL},
 };

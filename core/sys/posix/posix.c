@@ -526,6 +526,13 @@ static void posix_close(sp_sys *sys)
     free(sys);
 }
 
+static sp_status posix_svc_enum(sp_sys *sys, sp_svc_cb cb, void *user)
+{
+    (void)cb;
+    (void)user;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows services to list");
+}
+
 static const sp_sys_ops posix_ops = {
     .name = "posix",
     .os_info = posix_os_info,
@@ -552,6 +559,7 @@ static const sp_sys_ops posix_ops = {
     .close = posix_close,
     .udp_exchange = posix_udp_exchange,
     .time_zone = posix_time_zone,
+    .svc_enum = posix_svc_enum,
 };
 
 sp_sys *sp_posix_open(void)

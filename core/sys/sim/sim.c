@@ -499,6 +499,26 @@ static sp_status sim_time_zone(sp_sys *sys, sp_timezone *out)
     return SP_OK;
 }
 
+/* The profile's services in profile order; "image" and "display" come from the profile. */
+static sp_status sim_svc_enum(sp_sys *sys, sp_svc_cb cb, void *user)
+{
+    sim_machine *m = sys->impl;
+    if (!cb)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "svc_enum: missing callback");
+    for (size_t i = 0; i < m->prof.service_count; i++) {
+        const sim_service *svc = &m->prof.services[i];
+        sp_svc_entry e;
+        e.name = svc->name;
+        e.display = svc->display ? svc->display : "";
+        e.image = svc->image ? svc->image : "";
+        e.state = svc->info.state;
+        e.start_type = svc->info.start_type;
+        if (cb(user, &e))
+            break;
+    }
+    return SP_OK;
+}
+
 /* ---- Lifetime ----------------------------------------------------------------------- */
 
 static void sim_close(sp_sys *sys)
@@ -538,6 +558,7 @@ static const sp_sys_ops sim_ops = {
     .close = sim_close,
     .udp_exchange = sim_udp_exchange,
     .time_zone = sim_time_zone,
+    .svc_enum = sim_svc_enum,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

@@ -27,7 +27,9 @@
  * Registry values are {"sz"|"expand_sz": "..."}, {"multi_sz": [...]}, {"dword": n},
  * {"qword": n or "decimal" or "0x..."}, {"binary": "00ff10" or "00 ff,10"}; the name
  * "(Default)" is the key's unnamed value. "registry32" is the 32-bit view of a 64-bit
- * machine; without it both views read "registry". A service defaults to running/auto.
+ * machine; without it both views read "registry". A service defaults to running/auto;
+ * its optional "image" (ImagePath as configured) and "display" (display name) strings are
+ * what svc_enum reports ("" when absent).
  * A process entry may say "timeout": true to make proc_run report SP_ERR_TIMEOUT.
  * With "admin": false, HKLM writes and service control fail with SP_ERR_ACCESS.
  * A service may say "stop_ms"/"start_ms" (0-60000): stopping or starting it takes that long.

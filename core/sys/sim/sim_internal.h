@@ -29,6 +29,8 @@ typedef struct {
 
 typedef struct {
     char *name;
+    char *display; /* "display", or NULL */
+    char *image;   /* "image", or NULL: svc_enum reports "" */
     sp_svcinfo info;
     unsigned stop_ms, start_ms; /* how long a stop or a start takes ("stop_ms", "start_ms") */
 } sim_service;

@@ -430,6 +430,19 @@ static sp_status prof_services(prof_ctx *c, const cJSON *obj, sim_profile *p)
                 return st;
             *pace[k] = (unsigned)d;
         }
+        static const char *const texts[] = {"image", "display"};
+        char **slots[] = {&svc->image, &svc->display};
+        for (int t = 0; t < 2; t++) {
+            const cJSON *item = cJSON_GetObjectItemCaseSensitive(s, texts[t]);
+            if (!item)
+                continue;
+            if (!cJSON_IsString(item) || !item->valuestring)
+                return prof_fail(c, SP_ERR_BADDATA, "services.%s.%s must be a string", name,
+                                 texts[t]);
+            free(*slots[t]);
+            if (!(*slots[t] = sim_strdup(item->valuestring)))
+                return PROF_NOMEM(c);
+        }
     }
     return SP_OK;
 }
@@ -732,8 +745,11 @@ void sim_profile_free(sim_profile *p)
         free(p->folders[i]);
     sim_reg_free(&p->reg);
     sim_reg_free(&p->reg32);
-    for (size_t i = 0; i < p->service_count; i++)
+    for (size_t i = 0; i < p->service_count; i++) {
         free(p->services[i].name);
+        free(p->services[i].display);
+        free(p->services[i].image);
+    }
     free(p->services);
     for (size_t i = 0; i < p->process_count; i++) {
         for (size_t j = 0; j < p->processes[i].argc; j++)

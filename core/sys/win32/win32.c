@@ -35,6 +35,7 @@ static const sp_sys_ops win32_ops = {
     .file_append = w32_file_append,
     .udp_exchange = w32_udp_exchange,
     .time_zone = w32_time_zone,
+    .svc_enum = w32_svc_enum,
 };
 
 sp_sys *sp_win32_open(void)

@@ -49,5 +49,7 @@ sp_status w32_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
 
 /* win32_time.c */
 sp_status w32_time_zone(sp_sys *sys, sp_timezone *out);
+/* win32_svcenum.c */
+sp_status w32_svc_enum(sp_sys *sys, sp_svc_cb cb, void *user);
 
 #endif

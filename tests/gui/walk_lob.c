@@ -1,0 +1,148 @@
+/* The LOB planning page on the demo: the inventory suggests the line-of-business entries, a mark
+ * can be taken back with the keyboard, and the gate opens only when every plan is complete. */
+#include "tests/gui/gui.h"
+
+#include <string.h>
+#include <wchar.h>
+
+#include "resources/resource.h"
+
+typedef struct {
+    DWORD pid;
+    HWND found;
+} find_editor_ctx;
+
+static BOOL CALLBACK find_editor(HWND hwnd, LPARAM lp)
+{
+    find_editor_ctx *f = (find_editor_ctx *)lp;
+    DWORD pid = 0;
+    GetWindowThreadProcessId(hwnd, &pid);
+    if (pid == f->pid && IsWindowVisible(hwnd) && GetDlgItem(hwnd, IDC_LOBP_CONTACT)) {
+        f->found = hwnd;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static HWND wait_for_editor(DWORD pid, int ms)
+{
+    find_editor_ctx f = {pid, NULL};
+    for (int t = 0; t < ms && !f.found; t += 50) {
+        EnumWindows(find_editor, (LPARAM)&f);
+        if (!f.found)
+            Sleep(50);
+    }
+    return f.found;
+}
+
+/* "10 marked as line-of-business: 3 plans complete, 7 to finish. ..." */
+static void lob_counts(HWND page, int *marked, int *complete)
+{
+    char text[1024];
+    *marked = *complete = -1;
+    gui_text_of(page, IDC_LOB_SUMMARY, text, sizeof text);
+    if (sscanf(text, "%d marked as line-of-business: %d plans complete", marked, complete) != 2)
+        printf("# LOB summary: %s\n", text);
+}
+
+static void key(HWND wnd, UINT vk)
+{
+    PostMessageW(wnd, WM_KEYDOWN, vk, 1);
+    PostMessageW(wnd, WM_KEYUP, vk, 0xC0000001);
+    Sleep(150);
+}
+
+static void set_text(HWND dlg, int id, const wchar_t *text)
+{
+    SendDlgItemMessageW(dlg, id, WM_SETTEXT, 0, (LPARAM)text);
+}
+
+/* Opens the editor on the list's selected row, fills a plan that suits the application, and
+ * saves it. Returns FALSE when the editor did not appear. */
+static BOOL lob_fill_plan(gui_walk *w, HWND page, BOOL take_shot)
+{
+    wchar_t caption[256];
+    char info[512];
+    HWND ed;
+    PostMessageW(GetDlgItem(page, IDC_LOB_EDIT), BM_CLICK, 0, 0);
+    ed = wait_for_editor(w->pid, 5000);
+    CHECK(ed != NULL, "lob: the plan editor did not open");
+    if (!ed)
+        return FALSE;
+    GetWindowTextW(ed, caption, 256);
+    set_text(ed, IDC_LOBP_CONTACT, L"Vendor support desk");
+    set_text(ed, IDC_LOBP_PHONE, L"+1 425 555 0100");
+    set_text(ed, IDC_LOBP_EMAIL, L"support@vendor.example");
+    if (wcsstr(caption, L"QuickBooks Premier")) {
+        SendDlgItemMessageW(ed, IDC_LOBP_METHOD, CB_SETCURSEL, 1, 0); /* reinstall */
+        set_text(ed, IDC_LOBP_MEDIA, L"D:\\Installers\\QuickBooks 2010");
+        set_text(ed, IDC_LOBP_LICENCE, L"1234-5678-9012-345, product 123-456");
+        set_text(ed, IDC_LOBP_DATA, L"D:\\Data\\Contoso.QBW");
+        set_text(ed, IDC_LOBP_NOTES, L"Intuit: move the company file with File > Utilities > Move, then reinstall.");
+        SendDlgItemMessageW(ed, IDC_LOBP_MEDIA_CHECK, BM_CLICK, 0, 0);
+        gui_text_of(ed, IDC_LOBP_MEDIA_INFO, info, sizeof info);
+        CHECK(strstr(info, "Found: a folder") && strstr(info, "2 files"), "lob: media check says: %s", info);
+    } else if (wcsstr(caption, L"Sage 50")) {
+        SendDlgItemMessageW(ed, IDC_LOBP_METHOD, CB_SETCURSEL, 2, 0); /* vendor-assisted */
+        set_text(ed, IDC_LOBP_MEDIA, L"D:\\Installers\\Sage 50 2012\\Setup.exe");
+    } else if (wcsstr(caption, L"ACT") || wcsstr(caption, L"SQL")) {
+        SendDlgItemMessageW(ed, IDC_LOBP_METHOD, CB_SETCURSEL, 2, 0);
+        set_text(ed, IDC_LOBP_MEDIA, L"https://www.act.com/downloads");
+    } else if (wcsstr(caption, L"Lohn")) {
+        SendDlgItemMessageW(ed, IDC_LOBP_METHOD, CB_SETCURSEL, 3, 0); /* hosted */
+    } else {
+        SendDlgItemMessageW(ed, IDC_LOBP_METHOD, CB_SETCURSEL, 4, 0); /* retire */
+    }
+    if (take_shot && wcsstr(caption, L"QuickBooks Premier")) /* the one with media to show */
+        gui_screenshot_window(w, ed, "lob-editor");
+    SendMessageW(ed, WM_COMMAND, IDOK, 0);
+    for (int t = 0; t < 3000 && IsWindow(ed); t += 50)
+        Sleep(50);
+    CHECK(!IsWindow(ed), "lob: the plan editor did not close");
+    return TRUE;
+}
+
+/* The inventory suggests the line-of-business entries; a mark can be taken back; the gate opens
+ * only when every marked entry has a complete plan. */
+void gui_walk_lob(gui_walk *w)
+{
+    HWND sheet = w->sheet, page = w->page;
+    HWND lv = GetDlgItem(page, IDC_LOB_LIST);
+    char text[1024];
+    int marked, complete, m2, c2;
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "still need a plan") != NULL, "lob: unexpected status: %s", text);
+    CHECK(SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0) >= 8, "lob: too few inventory entries shown");
+    lob_counts(page, &marked, &complete);
+    CHECK(marked >= 5 && complete == 0, "lob: %d suggested, %d complete", marked, complete);
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "lob: Next enabled before the plan is complete");
+    SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
+    Sleep(200);
+    CHECK(gui_page_index(sheet) == w->index, "lob: Next let the user past a closed gate");
+    gui_screenshot(w, "lob");
+    /* Untick the first entry and tick it again, with the keyboard. */
+    key(lv, VK_HOME);
+    key(lv, VK_SPACE);
+    lob_counts(page, &m2, &c2);
+    CHECK(m2 == marked - 1, "lob: unticking left %d marked (was %d)", m2, marked);
+    key(lv, VK_SPACE);
+    lob_counts(page, &m2, &c2);
+    CHECK(m2 == marked, "lob: ticking again gave %d marked (was %d)", m2, marked);
+    /* The marked entries come first: plan each one. */
+    for (int row = 0; row < marked; row++) {
+        key(lv, row == 0 ? VK_HOME : VK_DOWN);
+        if (!lob_fill_plan(w, page, TRUE))
+            return;
+        lob_counts(page, &m2, &c2);
+        CHECK(c2 == row + 1, "lob: %d plans complete after %d edits", c2, row + 1);
+        if (row + 1 < marked)
+            CHECK(!gui_button_enabled(sheet, ID_NEXT), "lob: Next enabled with %d plans open", marked - row - 1);
+        if (row == marked / 2)
+            gui_screenshot(w, "lob-incomplete");
+    }
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "Verified") != NULL, "lob: status after a complete plan: %s", text);
+    CHECK(gui_button_enabled(sheet, ID_NEXT), "lob: Next still disabled with a complete plan");
+    gui_screenshot(w, "lob-complete");
+}
+
