@@ -22,7 +22,7 @@ run() {
   out=$(wine "$exe" "$@" </dev/null 2>&1) || rc=$?
 }
 expect() { # expect NAME RC PATTERN
-  if [ "$rc" = "$2" ] && printf '%s' "$out" | grep -qE "$3"; then ok "$1"
+  if [ "$rc" = "$2" ] && grep -qE "$3" <<<"$out"; then ok "$1"
   else bad "$1 (exit $rc, wanted $2; output: $(printf '%s' "$out" | head -c 400))"; fi
 }
 wroot() { winepath -w "$1"; }

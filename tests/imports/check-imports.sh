@@ -40,12 +40,12 @@ for arch in x64 x86; do
     case " $(echo $allowed) " in *" $d "*) ;; *) extra="$extra $d" ;; esac
   done
   [ -z "$extra" ] && ok "$arch: every imported DLL ships with Server 2003" || bad "$arch: DLLs Server 2003 lacks:$extra"
-  echo "$dlls" | grep -qiE '^(api-ms-win-|ucrtbase|vcruntime|libwinpthread|libgcc|libstdc|libcurl|libcjson)' \
+  grep -qiE '^(api-ms-win-|ucrtbase|vcruntime|libwinpthread|libgcc|libstdc|libcurl|libcjson)' <<<"$dlls" \
     && bad "$arch: imports a runtime or dependency DLL: $(echo "$dlls" | grep -iE '^(api-ms|ucrt|vcrun|libw|libg|libs|libc)' | tr '\n' ' ')" \
     || ok "$arch: no api-ms-win, ucrtbase or dependency DLLs"
   hit=""
   for f in $forbidden; do
-    printf '%s\n' "$funcs" | grep -qx "$f" && hit="$hit $f"
+    grep -qx "$f" <<<"$funcs" && hit="$hit $f"
   done
   [ -z "$hit" ] && ok "$arch: no Vista-only functions imported" || bad "$arch: Vista-only functions imported:$hit"
   # The subsystem version must let the 2003 loader start it (5.2 or lower).
