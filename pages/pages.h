@@ -29,6 +29,12 @@ extern const sp_page_desc sp_page_welcome;
 extern const sp_page_desc sp_page_finish;
 extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
 
+/* The generic step page's procedure: a step's own page passes it every message it does not
+ * handle itself (pages/step_page.c). */
+INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+/* The policy page's procedure (pages/policy.c). */
+INT_PTR CALLBACK sp_policy_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+
 /* Page helpers (pages/common.c). */
 sp_page *sp_page_init(HWND hwnd, LPARAM lparam); /* on WM_INITDIALOG */
 sp_page *sp_page_get(HWND hwnd);

@@ -138,6 +138,10 @@
 #define IDS_RESULT_NOT_RUN      2125
 #define IDS_RESULT_MANUAL_DONE  2126
 
+/* Policy cleanup page: 2400-2449 dialog and controls (2450-2499 for its strings) */
+#define IDD_POLICY              2400
+#define IDC_POLICY_CLEAR_USERS  2401
+
 /* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
 #define IDS_STEP_BASE           3000
 #define IDS_STEP_STRIDE         20

@@ -588,6 +588,9 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
         st = prof_processes(c, item, p);
     if (st == SP_OK && (item = cJSON_GetObjectItemCaseSensitive(root, "files")))
         st = prof_files(c, item, p);
+    if (st == SP_OK)
+        st = sim_ldap_parse(cJSON_GetObjectItemCaseSensitive(root, "ldap"),
+                            cJSON_GetObjectItemCaseSensitive(root, "sids"), p, c->err, c->errlen);
     return st;
 }
 
@@ -652,5 +655,7 @@ void sim_profile_free(sim_profile *p)
         free(p->files[i].content);
     }
     free(p->files);
+    cJSON_Delete(p->ldap);
+    cJSON_Delete(p->sids);
     memset(p, 0, sizeof *p);
 }

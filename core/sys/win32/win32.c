@@ -32,6 +32,11 @@ static const sp_sys_ops win32_ops = {
     .svc_start = w32_svc_start,
     .svc_stop = w32_svc_stop,
     .close = w32_close,
+    .ldap_connect = w32_ldap_connect,
+    .ldap_search = w32_ldap_search,
+    .ldap_replace = w32_ldap_replace,
+    .ldap_close = w32_ldap_close,
+    .sid_lookup = w32_sid_lookup,
 };
 
 sp_sys *sp_win32_open(void)
