@@ -411,7 +411,17 @@ sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *d
     free(old);
     if ((st = commit_entry(j, e)) != SP_OK)
         return st;
-    return j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, value);
+    st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, value);
+    if (st != SP_OK) {
+        /* One LDAP modify is all or nothing: nothing changed, so nothing is left to undo
+         * (and an undo would fail for the same reason, stopping a rollback). */
+        char why[sizeof j->sys->last_error];
+        memcpy(why, j->sys->last_error, sizeof why);
+        cJSON_Delete(cJSON_DetachItemFromArray(j->entries, cJSON_GetArraySize(j->entries) - 1));
+        save(j);
+        memcpy(j->sys->last_error, why, sizeof why);
+    }
+    return st;
 }
 
 static sp_status undo_ldap(sp_journal *j, const cJSON *e)

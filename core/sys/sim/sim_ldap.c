@@ -147,6 +147,9 @@ static int filter_eval(const cJSON *entry, const char *f, const char **end)
     memcpy(value, eq + 1, vn);
     value[vn] = '\0';
     *end = close + 1;
+    /* Every entry has an objectClass, the rootDSE included. */
+    if (sim_ascii_casecmp(attr, "objectClass") == 0 && strcmp(value, "*") == 0)
+        return 1;
     const cJSON *v = NULL, *x;
     cJSON_ArrayForEach(x, entry) if (sim_ascii_casecmp(x->string, attr) == 0) v = x;
     if (!v)
