@@ -73,6 +73,8 @@ static sp_status locate(sp_run_ctx *ctx, policy_scan *s)
     if (sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, NETLOGON_KEY, "SysVol", s->sysvol,
                           sizeof s->sysvol) != SP_OK || !is_dir(sys, s->sysvol))
         sp_strlcpy(s->sysvol, "\\\\localhost\\SYSVOL", sizeof s->sysvol);
+    for (size_t n = strlen(s->sysvol); n > 3 && s->sysvol[n - 1] == '\\'; n--)
+        s->sysvol[n - 1] = '\0'; /* "C:\WINDOWS\SYSVOL\sysvol\" names the same folder */
     if (!is_dir(sys, s->sysvol))
         return SP_ERR_NOTFOUND;
     if (ctx->info && ctx->info->os.domain[0]) {

@@ -7,6 +7,7 @@ PKGS=(
   mingw-w64-tools wine wine64 xvfb xauth x11-utils imagemagick
   libcmocka-dev libcjson-dev clang libclang-rt-14-dev llvm
   dpkg-dev zip unzip python3 file ca-certificates
+  samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils
 )
 
 need=()
