@@ -184,6 +184,83 @@ static DWORD finish_process(PROCESS_INFORMATION *pi, int ms)
     return code;
 }
 
+static BOOL CALLBACK find_question(HWND hwnd, LPARAM lp)
+{
+    find_ctx *f = (find_ctx *)lp;
+    DWORD pid = 0;
+    wchar_t cls[32];
+    GetWindowThreadProcessId(hwnd, &pid);
+    GetClassNameW(hwnd, cls, 32);
+    if (pid == f->pid && IsWindowVisible(hwnd) && wcscmp(cls, L"#32770") == 0 && GetDlgItem(hwnd, IDYES)) {
+        f->found = hwnd;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Policy cleanup on the demo: the right and the script are found, Apply (confirmed) removes them,
+ * and the gate opens because the wizard verified it, not because it was marked by hand. */
+static void apply_policy(HWND sheet, HWND page, DWORD pid, const wchar_t *shots, int *shot)
+{
+    find_ctx q = {pid, NULL};
+    char text[1024];
+    HWND box = GetDlgItem(page, IDC_POLICY_CLEAR_USERS);
+    text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "blocks the migration") != NULL, "policy: unexpected status: %s", text);
+    CHECK(!button_enabled(sheet, ID_NEXT), "policy: Next enabled while the right is defined");
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_APPLY)) && IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)),
+          "policy: Apply is not offered");
+    CHECK(IsWindowVisible(box) && SendMessageW(box, BM_GETCHECK, 0, 0) == BST_CHECKED,
+          "policy: the choice to clear the users' logon script is not shown ticked");
+    CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 3,
+          "policy: the right, the script and the users are not all listed");
+    screenshot(sheet, shots, (*shot)++, "policy");
+    PostMessageW(page, WM_COMMAND, MAKEWPARAM(IDC_STEP_APPLY, BN_CLICKED), (LPARAM)GetDlgItem(page, IDC_STEP_APPLY));
+    for (int t = 0; t < 5000 && !q.found; t += 100) {
+        Sleep(100);
+        EnumWindows(find_question, (LPARAM)&q);
+    }
+    CHECK(q.found != NULL, "policy: Apply asked no confirmation");
+    if (!q.found)
+        return;
+    PostMessageW(q.found, WM_COMMAND, MAKEWPARAM(IDYES, BN_CLICKED), (LPARAM)GetDlgItem(q.found, IDYES));
+    Sleep(300);
+    CHECK(wait_idle(page, 20000), "policy: Apply did not finish");
+    Sleep(200);
+    text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "Verified by the wizard") != NULL, "policy: after Apply: %s", text);
+    CHECK(button_enabled(sheet, ID_NEXT), "policy: Next still disabled after Apply");
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_UNDO)), "policy: Undo is not offered after Apply");
+    screenshot(sheet, shots, (*shot)++, "policy-applied");
+}
+
+/* A second instance on SBS 2008, opened on the policy page: the step does not apply, Next is open. */
+static void policy_not_applicable(const wchar_t *exe, const wchar_t *root, const wchar_t *shots, int shot)
+{
+    PROCESS_INFORMATION pi;
+    wchar_t args[1024];
+    char text[1024];
+    HWND sheet, page;
+    _snwprintf(args, 1024, L"/profile:tests\\profiles\\sbs2008.json /page:policy /style:wizard97 \"/root:%ls\\sbs2008\"", root);
+    CHECK(launch(exe, args, &pi), "could not start %ls on SBS 2008", exe);
+    sheet = wait_for_sheet(pi.dwProcessId, 30000);
+    CHECK(sheet && page_index(sheet) == 3, "SBS 2008 did not open on the policy page");
+    if (sheet) {
+        page = current_page(sheet);
+        CHECK(wait_idle(page, 20000), "SBS 2008 policy: the check did not finish");
+        Sleep(100);
+        text_of(page, IDC_STEP_STATUS, text, sizeof text);
+        CHECK(strstr(text, "Does not apply") != NULL, "SBS 2008 policy: status %s", text);
+        CHECK(button_enabled(sheet, ID_NEXT), "SBS 2008 policy: Next disabled although the step does not apply");
+        CHECK(!IsWindowVisible(GetDlgItem(page, IDC_STEP_APPLY)) || !IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)),
+              "SBS 2008 policy: Apply offered");
+        screenshot(sheet, shots, shot, "policy-not-applicable");
+        SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_CANCEL, 0);
+        PostMessageW(sheet, WM_NULL, 0, 0);
+    }
+    finish_process(&pi, 10000);
+}
+
 /* Ticks the checklist, gives a reason, and marks the step done by hand. */
 static void mark_manually(HWND sheet, HWND page, const char *name)
 {
@@ -247,6 +324,11 @@ static void walk(const wchar_t *exe, const wchar_t *root, const wchar_t *shots, 
         page = current_page(sheet);
         CHECK(wait_idle(page, 20000), "%s: the check did not finish", name);
         Sleep(100);
+        if (i == 3) {
+            apply_policy(sheet, page, pi.dwProcessId, shots, &shot);
+            SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
+            continue;
+        }
         text_of(page, IDC_STEP_STATUS, text, sizeof text);
         CHECK(strstr(text, "cannot verify") != NULL, "%s: unexpected status: %s", name, text);
         CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 1,
@@ -295,6 +377,7 @@ static void walk(const wchar_t *exe, const wchar_t *root, const wchar_t *shots, 
     }
     code = finish_process(&pi, 10000);
     CHECK(code == 0, "exit code after Cancel with every gate open is %lu", (unsigned long)code);
+    policy_not_applicable(exe, root, shots, shot);
 }
 
 int wmain(int argc, wchar_t **argv)
