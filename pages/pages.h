@@ -32,7 +32,7 @@ extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
 /* The generic step page's procedure: a step's own page passes it every message it does not
  * handle itself (pages/step_page.c). */
 INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
-/* The policy page's procedure (pages/policy.c). */
+/* The policy page's procedure (pages/policy_page.c). */
 INT_PTR CALLBACK sp_policy_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 
 /* Page helpers (pages/common.c). */

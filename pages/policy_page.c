@@ -1,4 +1,4 @@
-/* The Policy cleanup page: the generic step page plus the choice to clear users' logon script. */
+/* The Policy cleanup page: the generic step page plus the accounts line and the logon-script choice. */
 #include <windows.h>
 #include <commctrl.h>
 #include <prsht.h>
