@@ -108,6 +108,17 @@ void sp_journal_close(sp_journal *j)
     free(j);
 }
 
+/* Forgets the newest entry when the change it announced did not happen: nothing is left to
+ * undo, and an undo would fail for the same reason and stop a rollback. Keeps last_error. */
+static void drop_last_entry(sp_journal *j)
+{
+    char why[sizeof j->sys->last_error];
+    memcpy(why, j->sys->last_error, sizeof why);
+    cJSON_Delete(cJSON_DetachItemFromArray(j->entries, cJSON_GetArraySize(j->entries) - 1));
+    save(j);
+    memcpy(j->sys->last_error, why, sizeof why);
+}
+
 static cJSON *new_entry(sp_journal *j, sp_change_kind kind, const char *step, const char *target)
 {
     cJSON *e = cJSON_CreateObject();
@@ -175,8 +186,8 @@ sp_status sp_journal_file_write(sp_journal *j, const char *step, const char *pat
     }
     st = commit_entry(j, e);
     e = NULL;
-    if (st == SP_OK)
-        st = sys->ops->file_write_atomic(sys, path, data, size);
+    if (st == SP_OK && (st = sys->ops->file_write_atomic(sys, path, data, size)) != SP_OK)
+        drop_last_entry(j); /* an atomic write that failed left the file as it was */
 done:
     cJSON_Delete(e);
     free(old);
@@ -412,15 +423,8 @@ sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *d
     if ((st = commit_entry(j, e)) != SP_OK)
         return st;
     st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, value);
-    if (st != SP_OK) {
-        /* One LDAP modify is all or nothing: nothing changed, so nothing is left to undo
-         * (and an undo would fail for the same reason, stopping a rollback). */
-        char why[sizeof j->sys->last_error];
-        memcpy(why, j->sys->last_error, sizeof why);
-        cJSON_Delete(cJSON_DetachItemFromArray(j->entries, cJSON_GetArraySize(j->entries) - 1));
-        save(j);
-        memcpy(j->sys->last_error, why, sizeof why);
-    }
+    if (st != SP_OK)
+        drop_last_entry(j); /* one LDAP modify is all or nothing */
     return st;
 }
 

@@ -48,6 +48,7 @@ cleanup() {
     wait "$samba_pid" 2>/dev/null || true
   fi
   rm -f "$drive"
+  chattr -R -i "$tmp" 2>/dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -214,6 +215,22 @@ same "$inf" "$tmp/GptTmpl.inf.orig" && same "$ini" "$tmp/GPT.INI.bad" && [ "$(ve
   [ -n "$(finding policy.bad_version)" ] &&
   ok "a GPT.INI version that is not a number is reported and the policy is left alone" ||
   bad "bad version: exit $rc, $(finding policy.bad_version)"
+
+# ---- a read-only policy folder: GptTmpl.inf is rolled back, AD untouched --------------------
+# Root writes through permissions and Wine's read-only attribute; the immutable flag stops it.
+find "$WINEPREFIX/drive_c" -maxdepth 5 -type d -name SourcePrep -exec rm -rf {} + 2>/dev/null
+cp "$tmp/GPT.INI.orig" "$ini"
+if chattr +i "$gpo_dir" 2>/dev/null; then
+  run "$PASS" /step:policy /apply "${ldap[@]}"
+  chattr -i "$gpo_dir"
+  why=$(finding policy.change_failed)
+  same "$inf" "$tmp/GptTmpl.inf.orig" && same "$ini" "$tmp/GPT.INI.orig" && [ "$(version)" = 65540 ] &&
+    [ "$rc" = 1 ] && [ -n "$why" ] &&
+    ok "GPT.INI cannot be written: GptTmpl.inf rolled back, versionNumber untouched (${why:0:90})" ||
+    bad "read-only policy folder: exit $rc, finding: $why, versionNumber $(version)"
+else
+  echo "# this file system has no immutable flag (chattr): the read-only SYSVOL case is covered natively only"
+fi
 
 wine reg delete 'HKLM\SYSTEM\CurrentControlSet\Services\Netlogon\Parameters' /v SysVol /f </dev/null >/dev/null 2>&1
 finish

@@ -318,6 +318,23 @@ static void policy_should_refuse_a_file_that_is_not_a_security_template(void **s
     close_world(&w);
 }
 
+static void journal_should_forget_changes_that_did_not_happen(void **s)
+{
+    (void)s;
+    world w;
+    size_t undone = 9;
+    open_world(&w, make_ldap_read_only);
+    /* A file below a file cannot be written; a read-only directory refuses the modify. */
+    assert_int_not_equal(sp_journal_file_write(w.session.journal, "policy", SCRIPT "\\x", "x", 1), SP_OK);
+    assert_int_equal(sp_journal_ldap_replace(w.session.journal, "policy", GPO_DN, "versionNumber", "1"),
+                     SP_ERR_ACCESS);
+    assert_non_null(strstr(w.sim->last_error, "insufficient access"));
+    assert_int_equal(sp_journal_count(w.session.journal), 0);
+    assert_int_equal(sp_journal_undo(w.session.journal, "policy", &undone), SP_OK);
+    assert_int_equal(undone, 0);
+    close_world(&w);
+}
+
 static void sim_ldap_should_search_filter_and_replace(void **s)
 {
     (void)s;
@@ -406,6 +423,7 @@ int main(void)
         cmocka_unit_test(policy_should_say_why_when_the_ldap_server_refuses_the_bind),
         cmocka_unit_test(policy_apply_should_change_nothing_when_the_version_is_not_a_number),
         cmocka_unit_test(policy_should_refuse_a_file_that_is_not_a_security_template),
+        cmocka_unit_test(journal_should_forget_changes_that_did_not_happen),
         cmocka_unit_test(sim_ldap_should_search_filter_and_replace),
         cmocka_unit_test(sim_should_reject_a_malformed_ldap_section),
         cmocka_unit_test(policy_helpers_should_read_domains_and_script_paths),
