@@ -13,7 +13,7 @@ WINDEFS := -D_WIN32_WINNT=0x0502 -DWINVER=0x0502 -DUNICODE -D_UNICODE -DCURL_STA
 WARN := -Wall -Wextra -Werror=implicit-function-declaration -Wno-missing-field-initializers
 WINCFLAGS := -std=gnu11 -O2 $(WARN) $(WINDEFS) -I. -municode
 WINLIBS := -lcurl -lcjson -lcomctl32 -lcomdlg32 -lshell32 -lole32 -loleaut32 -luuid -lgdi32 \
-           -luser32 -ladvapi32 -lws2_32 -lcrypt32 -lsecur32 -lnetapi32 -lversion
+           -luser32 -ladvapi32 -lws2_32 -lcrypt32 -lsecur32 -lnetapi32 -lversion -lwldap32
 WINLDFLAGS := -municode -static -s -Wl,--dynamicbase,--nxcompat
 
 CORE_SRC := $(wildcard core/*.c core/sys/*.c)

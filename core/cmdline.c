@@ -67,7 +67,9 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             (!m && !take_value(a, "check", check, sizeof check, cl, &m)) ||
             (!m && !take_value(a, "apply", apply, sizeof apply, cl, &m)) ||
             (!m && !take_value(a, "mark", mark, sizeof mark, cl, &m)) ||
-            (!m && !take_value(a, "reason", cl->reason, sizeof cl->reason, cl, &m)))
+            (!m && !take_value(a, "reason", cl->reason, sizeof cl->reason, cl, &m)) ||
+            (!m && !take_value(a, "ldap", cl->ldap_host, sizeof cl->ldap_host, cl, &m)) ||
+            (!m && !take_value(a, "ldapuser", cl->ldap_user, sizeof cl->ldap_user, cl, &m)))
             return SP_ERR_INVALID;
         if (!m) {
             snprintf(cl->error, sizeof cl->error, "Unknown option \"%.200s\". Type /? for help.", argv[i]);
@@ -116,6 +118,28 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             snprintf(cl->error, sizeof cl->error, "/style takes wizard97, aero or auto.");
             return SP_ERR_INVALID;
         }
+    }
+    if (cl->ldap_host[0]) {
+        /* HOST:PORT, the port being the digits after the last colon. */
+        char *colon = strrchr(cl->ldap_host, ':');
+        if (colon) {
+            unsigned long port = 0;
+            const char *d = colon + 1;
+            if (!*d)
+                port = 70000;
+            for (; *d && port < 70000; d++)
+                port = (*d >= '0' && *d <= '9') ? port * 10 + (unsigned long)(*d - '0') : 70000;
+            if (port == 0 || port > 65535 || colon == cl->ldap_host) {
+                snprintf(cl->error, sizeof cl->error, "/ldap takes HOST or HOST:PORT, with a port from 1 to 65535.");
+                return SP_ERR_INVALID;
+            }
+            cl->ldap_port = (unsigned)port;
+            *colon = '\0';
+        }
+    }
+    if (cl->ldap_user[0] && !cl->ldap_host[0]) {
+        snprintf(cl->error, sizeof cl->error, "/ldapuser needs /ldap:HOST (on the domain controller itself, SourcePrep binds as you).");
+        return SP_ERR_INVALID;
     }
     if (cl->demo && cl->profile[0]) {
         snprintf(cl->error, sizeof cl->error, "Use /demo or /profile, not both.");

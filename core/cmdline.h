@@ -27,6 +27,9 @@ typedef struct {
     int undo, yes;
     sp_style style;
     char page[24];     /* /page:NAME start on this page */
+    char ldap_host[256]; /* /ldap:HOST[:PORT] the directory to use instead of this DC's */
+    unsigned ldap_port;  /* 0: the default, 389 */
+    char ldap_user[256]; /* /ldapuser:USER simple bind; the password is in SOURCEPREP_LDAP_PASSWORD */
     char error[300];   /* what was wrong, for the user */
 } sp_cmdline;
 

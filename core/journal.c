@@ -14,13 +14,18 @@ struct sp_journal {
     char path[480];
     cJSON *entries; /* array, oldest first */
     unsigned next_seq;
+    char *ldap_host, *ldap_user, *ldap_password; /* where LDAP changes go; NULL: here */
+    unsigned ldap_port;
+    sp_ldap_conn *ldap; /* opened on the first LDAP change or undo */
 };
 
-static const char *const kind_names[] = {"file_write", "file_remove", "reg_set", "reg_delete"};
+static const char *const kind_names[] = {"file_write", "file_remove", "reg_set", "reg_delete",
+                                         "ldap_set"};
+#define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
 
 static int kind_from_name(const char *s, sp_change_kind *out)
 {
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < KIND_COUNT; i++)
         if (s && strcmp(s, kind_names[i]) == 0) {
             *out = (sp_change_kind)i;
             return 1;
@@ -81,12 +86,37 @@ sp_status sp_journal_open(sp_sys *sys, const char *dir, sp_journal **out)
     return SP_OK;
 }
 
+static void forget_ldap(sp_journal *j)
+{
+    if (j->ldap && j->sys->ops->ldap_close)
+        j->sys->ops->ldap_close(j->sys, j->ldap);
+    j->ldap = NULL;
+    if (j->ldap_password)
+        memset(j->ldap_password, 0, strlen(j->ldap_password));
+    free(j->ldap_host);
+    free(j->ldap_user);
+    free(j->ldap_password);
+    j->ldap_host = j->ldap_user = j->ldap_password = NULL;
+}
+
 void sp_journal_close(sp_journal *j)
 {
     if (!j)
         return;
+    forget_ldap(j);
     cJSON_Delete(j->entries);
     free(j);
+}
+
+/* Forgets the newest entry when the change it announced did not happen: nothing is left to
+ * undo, and an undo would fail for the same reason and stop a rollback. Keeps last_error. */
+static void drop_last_entry(sp_journal *j)
+{
+    char why[sizeof j->sys->last_error];
+    memcpy(why, j->sys->last_error, sizeof why);
+    cJSON_Delete(cJSON_DetachItemFromArray(j->entries, cJSON_GetArraySize(j->entries) - 1));
+    save(j);
+    memcpy(j->sys->last_error, why, sizeof why);
 }
 
 static cJSON *new_entry(sp_journal *j, sp_change_kind kind, const char *step, const char *target)
@@ -115,22 +145,6 @@ static sp_status commit_entry(sp_journal *j, cJSON *e)
     }
     j->next_seq++;
     return SP_OK;
-}
-
-/* The change recorded last could not be made: nothing changed, so nothing is to be undone.
- * Marking it keeps a later undo from failing on a backup that was never taken. */
-static sp_status change_failed(sp_journal *j, sp_status why)
-{
-    cJSON *e = cJSON_GetArrayItem(j->entries, cJSON_GetArraySize(j->entries) - 1);
-    char keep[sizeof j->sys->last_error];
-    memcpy(keep, j->sys->last_error, sizeof keep);
-    if (e) {
-        cJSON_ReplaceItemInObjectCaseSensitive(e, "undone", cJSON_CreateBool(1));
-        cJSON_AddBoolToObject(e, "failed", 1);
-        save(j);
-    }
-    memcpy(j->sys->last_error, keep, sizeof keep); /* the reason the change failed */
-    return why;
 }
 
 static sp_status backup_path(sp_journal *j, char *out, size_t outlen)
@@ -173,7 +187,7 @@ sp_status sp_journal_file_write(sp_journal *j, const char *step, const char *pat
     st = commit_entry(j, e);
     e = NULL;
     if (st == SP_OK && (st = sys->ops->file_write_atomic(sys, path, data, size)) != SP_OK)
-        change_failed(j, st);
+        drop_last_entry(j); /* an atomic write that failed left the file as it was */
 done:
     cJSON_Delete(e);
     free(old);
@@ -199,8 +213,8 @@ sp_status sp_journal_file_remove(sp_journal *j, const char *step, const char *pa
         return st;
     /* Moved, never deleted: the backup is the file itself. */
     if ((st = j->sys->ops->file_move(j->sys, path, bak)) != SP_OK)
-        return change_failed(j, st);
-    return SP_OK;
+        drop_last_entry(j); /* nothing moved: nothing to undo */
+    return st;
 }
 
 static char *hex_encode(const unsigned char *d, size_t n)
@@ -280,7 +294,9 @@ static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *ste
         st = sys->ops->reg_set(sys, view, key, value, val);
     else if ((st = sys->ops->reg_delete_value(sys, view, key, value)) == SP_ERR_NOTFOUND)
         st = SP_OK;
-    return st == SP_OK ? SP_OK : change_failed(j, st);
+    if (st != SP_OK)
+        drop_last_entry(j); /* the value is as it was */
+    return st;
 }
 
 sp_status sp_journal_reg_set(sp_journal *j, const char *step, sp_reg_view view, const char *key,
@@ -299,6 +315,135 @@ static const char *str_of(const cJSON *e, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, name);
     return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+    char *d;
+    if (!s || !*s)
+        return NULL;
+    if ((d = malloc(strlen(s) + 1)))
+        memcpy(d, s, strlen(s) + 1);
+    return d;
+}
+
+sp_status sp_journal_set_ldap(sp_journal *j, const sp_ldap_target *t)
+{
+    forget_ldap(j);
+    if (!t)
+        return SP_OK;
+    j->ldap_host = dup_or_null(t->host);
+    j->ldap_user = dup_or_null(t->user);
+    j->ldap_password = dup_or_null(t->password);
+    j->ldap_port = t->port;
+    if ((t->host && *t->host && !j->ldap_host) || (t->user && *t->user && !j->ldap_user) ||
+        (t->password && *t->password && !j->ldap_password)) {
+        forget_ldap(j);
+        return SP_ERR_NOMEM;
+    }
+    return SP_OK;
+}
+
+static sp_status ldap_open(sp_journal *j)
+{
+    sp_ldap_target t = {j->ldap_host, j->ldap_port, j->ldap_user, j->ldap_password};
+    if (j->ldap)
+        return SP_OK;
+    if (!j->sys->ops->ldap_connect)
+        return sp_sys_fail(j->sys, SP_ERR_UNSUPPORTED, "This backend has no LDAP client.");
+    return j->sys->ops->ldap_connect(j->sys, &t, &j->ldap);
+}
+
+typedef struct {
+    const char *attr;
+    char *value;
+    int found, several;
+    sp_status st;
+} ldap_old;
+
+static int take_old_value(void *user, const char *dn, const sp_ldap_attr *attrs, size_t n)
+{
+    ldap_old *o = user;
+    (void)dn;
+    o->found = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *a = attrs[i].name, *b = o->attr;
+        while (*a && *b && (*a | 32) == (*b | 32))
+            a++, b++;
+        if (*a || *b || attrs[i].count == 0)
+            continue;
+        if (attrs[i].count > 1)
+            o->several = 1;
+        if (!(o->value = dup_or_null(attrs[i].values[0])) && attrs[i].values[0][0])
+            o->st = SP_ERR_NOMEM;
+    }
+    return 1;
+}
+
+/* The attribute's one value now: *value NULL when it is absent or empty. */
+static sp_status ldap_read_value(sp_journal *j, const char *dn, const char *attr, char **value)
+{
+    const char *attrs[2] = {attr, NULL};
+    ldap_old o = {attr, NULL, 0, 0, SP_OK};
+    sp_status st = j->sys->ops->ldap_search(j->sys, j->ldap, dn, 0, "(objectClass=*)", attrs,
+                                            take_old_value, &o);
+    *value = NULL;
+    if (st == SP_OK && o.st != SP_OK)
+        st = o.st;
+    if (st == SP_OK && !o.found)
+        st = sp_sys_fail(j->sys, SP_ERR_NOTFOUND, "LDAP: %s was not found.", dn);
+    if (st == SP_OK && o.several)
+        st = sp_sys_fail(j->sys, SP_ERR_UNSUPPORTED,
+                         "%s of %s has several values: SourcePrep changes only single values.", attr, dn);
+    if (st != SP_OK) {
+        free(o.value);
+        return st;
+    }
+    *value = o.value;
+    return SP_OK;
+}
+
+sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *dn,
+                                  const char *attr, const char *value)
+{
+    char target[512], *old = NULL;
+    cJSON *e;
+    sp_status st;
+    if ((st = ldap_open(j)) != SP_OK || (st = ldap_read_value(j, dn, attr, &old)) != SP_OK)
+        return st;
+    snprintf(target, sizeof target, "%s\\%s", dn, attr);
+    if (!(e = new_entry(j, SP_CHANGE_LDAP_SET, step, target))) {
+        free(old);
+        return SP_ERR_NOMEM;
+    }
+    cJSON_AddStringToObject(e, "dn", dn);
+    cJSON_AddStringToObject(e, "attr", attr);
+    if (j->ldap_host)
+        cJSON_AddStringToObject(e, "server", j->ldap_host);
+    if (old)
+        cJSON_AddStringToObject(e, "old", old);
+    else
+        cJSON_AddNullToObject(e, "old"); /* absent: undo removes it */
+    free(old);
+    if ((st = commit_entry(j, e)) != SP_OK)
+        return st;
+    st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, value);
+    if (st != SP_OK)
+        drop_last_entry(j); /* one LDAP modify is all or nothing */
+    return st;
+}
+
+static sp_status undo_ldap(sp_journal *j, const cJSON *e)
+{
+    const char *dn = str_of(e, "dn"), *attr = str_of(e, "attr");
+    const cJSON *old = cJSON_GetObjectItemCaseSensitive(e, "old");
+    sp_status st;
+    if (!dn || !attr || !(cJSON_IsString(old) || cJSON_IsNull(old)))
+        return SP_ERR_BADDATA;
+    if ((st = ldap_open(j)) != SP_OK)
+        return st;
+    return j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr,
+                                     cJSON_IsString(old) ? old->valuestring : NULL);
 }
 
 static sp_status undo_file(sp_sys *sys, sp_change_kind kind, const char *target, const char *bak)
@@ -349,10 +494,15 @@ static sp_status undo_reg(sp_sys *sys, const cJSON *e)
 
 sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone)
 {
+    return sp_journal_undo_since(j, step, 0, undone);
+}
+
+sp_status sp_journal_undo_since(sp_journal *j, const char *step, size_t keep, size_t *undone)
+{
     int n = cJSON_GetArraySize(j->entries);
     sp_status st = SP_OK;
     *undone = 0;
-    for (int i = n - 1; i >= 0; i--) {
+    for (int i = n - 1; i >= (int)keep; i--) {
         cJSON *e = cJSON_GetArrayItem(j->entries, i);
         sp_change_kind kind;
         const char *target = str_of(e, "target");
@@ -364,6 +514,8 @@ sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone)
             return sp_sys_fail(j->sys, SP_ERR_BADDATA, "Journal entry %d is damaged.", i + 1);
         if (kind == SP_CHANGE_FILE_WRITE || kind == SP_CHANGE_FILE_REMOVE)
             st = undo_file(j->sys, kind, target, str_of(e, "backup"));
+        else if (kind == SP_CHANGE_LDAP_SET)
+            st = undo_ldap(j, e);
         else
             st = undo_reg(j->sys, e);
         if (st != SP_OK)

@@ -15,7 +15,8 @@ typedef enum {
     SP_CHANGE_FILE_WRITE = 0,  /* a file written (created or replaced) */
     SP_CHANGE_FILE_REMOVE,     /* a file moved into the backup folder */
     SP_CHANGE_REG_SET,         /* a registry value set */
-    SP_CHANGE_REG_DELETE       /* a registry value deleted */
+    SP_CHANGE_REG_DELETE,      /* a registry value deleted */
+    SP_CHANGE_LDAP_SET         /* an LDAP attribute replaced (or removed) */
 } sp_change_kind;
 
 typedef struct {
@@ -39,9 +40,20 @@ sp_status sp_journal_reg_set(sp_journal *j, const char *step, sp_reg_view view, 
 sp_status sp_journal_reg_delete(sp_journal *j, const char *step, sp_reg_view view,
                                 const char *key, const char *value);
 
+/* Where LDAP changes are made and undone (copied; the password is kept in memory only).
+ * Without it, LDAP changes and their undo go to this domain controller. */
+sp_status sp_journal_set_ldap(sp_journal *j, const sp_ldap_target *target);
+/* Replaces attr of the entry dn with value (NULL removes it), recording the old value
+ * (single-valued attributes only: several values are SP_ERR_UNSUPPORTED). */
+sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *dn,
+                                  const char *attr, const char *value);
+
 /* Undoes every change not yet undone, newest first (only those of step unless NULL).
  * Stops at the first failure; *undone counts what was restored. */
 sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone);
+/* The same for the changes recorded after the first `keep` entries: a step rolls back
+ * what it did since sp_journal_count() returned keep. */
+sp_status sp_journal_undo_since(sp_journal *j, const char *step, size_t keep, size_t *undone);
 
 size_t sp_journal_count(const sp_journal *j);
 sp_status sp_journal_get(const sp_journal *j, size_t i, sp_change *out);

@@ -45,10 +45,30 @@ sp_status sp_session_save(sp_session *s)
     return sp_state_save(s->sys, s->state_path, s->state, s->sys->ops->time_now(s->sys));
 }
 
+sp_status sp_session_set_ldap(sp_session *s, const char *host, unsigned port, const char *user,
+                              const char *password)
+{
+    host = host ? host : "";
+    user = user ? user : "";
+    password = password ? password : "";
+    if (strlen(host) >= sizeof s->ldap_host || strlen(user) >= sizeof s->ldap_user ||
+        strlen(password) >= sizeof s->ldap_password)
+        return SP_ERR_INVALID;
+    sp_strlcpy(s->ldap_host, host, sizeof s->ldap_host);
+    sp_strlcpy(s->ldap_user, user, sizeof s->ldap_user);
+    sp_strlcpy(s->ldap_password, password, sizeof s->ldap_password);
+    s->ldap.host = s->ldap_host;
+    s->ldap.port = port;
+    s->ldap.user = s->ldap_user;
+    s->ldap.password = s->ldap_password;
+    return s->journal ? sp_journal_set_ldap(s->journal, &s->ldap) : SP_OK;
+}
+
 void sp_session_close(sp_session *s)
 {
     sp_journal_close(s->journal);
     sp_state_free(s->state);
+    memset(s->ldap_password, 0, sizeof s->ldap_password);
     s->journal = NULL;
     s->state = NULL;
 }
@@ -71,5 +91,6 @@ sp_run_ctx sp_session_ctx(sp_session *s, volatile long *cancel)
     ctx.journal = s->journal;
     ctx.info = &s->info;
     ctx.cancel = cancel;
+    ctx.ldap = &s->ldap;
     return ctx;
 }

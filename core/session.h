@@ -25,12 +25,19 @@ typedef struct {
     char state_aside[640];  /* set when a damaged state file was moved aside */
     sp_stage failed;        /* where sp_session_open stopped */
     sp_log log;             /* <data_dir>\sourceprep.log */
+    /* The directory the steps and undo use (/ldap, /ldapuser); empty host: this DC. */
+    char ldap_host[256], ldap_user[256], ldap_password[256];
+    sp_ldap_target ldap;
 } sp_session;
 
 /* Detects the server, loads (or starts) the state and opens the journal. A damaged state
  * file is moved aside and a fresh state used: that is SP_OK with state_aside set. */
 sp_status sp_session_open(sp_session *s, sp_sys *sys);
 sp_status sp_session_save(sp_session *s);
+/* Uses the LDAP server at host:port (0: 389) with a simple bind as user instead of this
+ * domain controller, for the steps and for undo. SP_ERR_INVALID when a value is too long. */
+sp_status sp_session_set_ldap(sp_session *s, const char *host, unsigned port, const char *user,
+                              const char *password);
 void sp_session_close(sp_session *s);
 /* Records a step's run in the state and the log (takes the findings). */
 void sp_session_record(sp_session *s, const char *step, int apply, sp_status status, sp_result result,

@@ -52,6 +52,7 @@ typedef struct {
     sp_progress_fn progress;
     void *progress_user;
     volatile long *cancel;
+    const sp_ldap_target *ldap; /* where the directory is (policy); NULL: this DC */
 } sp_run_ctx;
 
 typedef struct sp_step {

@@ -35,6 +35,7 @@ extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
 INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 void sp_step_page_render(sp_page *p);
 /* Step pages of their own. */
+INT_PTR CALLBACK sp_policy_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 

@@ -178,6 +178,13 @@
 #define IDS_LOB_EXPORT_NAME     2772
 #define IDS_LOB_STATUS_OPEN     2773
 
+/* Policy cleanup page: 2400-2449 dialog and controls (2450-2499 for its strings) */
+#define IDD_POLICY              2400
+#define IDC_POLICY_CLEAR_USERS  2401
+#define IDC_POLICY_ACCOUNTS     2402
+#define IDS_POLICY_ACCOUNTS     2450
+#define IDS_POLICY_NO_RIGHT     2451
+
 /* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
 #define IDS_STEP_BASE           3000
 #define IDS_STEP_STRIDE         20

@@ -8,6 +8,7 @@ PKGS=(
   libcmocka-dev libcjson-dev clang libclang-rt-14-dev llvm
   dpkg-dev zip unzip python3 python3-jsonschema file ca-certificates
   chromium poppler-utils
+  samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils
 )
 
 need=()

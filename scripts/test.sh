@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: installs what is missing, builds, runs every suite and ends with one summary line.
 # Suites: native unit tests (cmocka, ASan+UBSan), fuzz smoke runs, import tables, project files,
-# the win32 backend under Wine, the command line under Wine, and the GUI walk with screenshots.
+# the win32 backend under Wine, the command line under Wine, the policy step against a Samba AD DC
+# under Wine, and the GUI walk with screenshots.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -77,6 +78,7 @@ suite project bash tests/project/check-project.sh
 suite win32 bash scripts/test-win32.sh
 suite timesync bash tests/env/timesync-wine.sh
 suite cli bash tests/cli/test-cli.sh
+suite samba bash tests/samba/test-policy-samba.sh
 suite gui bash scripts/screenshots.sh
 
 echo "=== summary"

@@ -136,6 +136,32 @@ static BOOL open_backend(sp_app *app)
     return TRUE;
 }
 
+/* /ldap and /ldapuser, with the password from the environment (never the command line, which
+ * other users of the server can read). */
+static BOOL use_ldap_options(sp_app *app)
+{
+    wchar_t wpass[256] = L"";
+    char *pass = NULL;
+    sp_status st;
+    DWORD n = GetEnvironmentVariableW(L"SOURCEPREP_LDAP_PASSWORD", wpass, 256);
+    if (n >= 256)
+        wpass[0] = 0;
+    if (app->cl.ldap_user[0])
+        pass = sp_utf8(wpass);
+    st = sp_session_set_ldap(&app->session, app->cl.ldap_host, app->cl.ldap_port, app->cl.ldap_user,
+                             pass ? pass : "");
+    SecureZeroMemory(wpass, sizeof wpass);
+    if (pass) {
+        SecureZeroMemory(pass, strlen(pass));
+        free(pass);
+    }
+    if (st != SP_OK) {
+        fail_u8(app, IDS_ERR_CMDLINE, sp_status_name(st), NULL);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static BOOL open_session(sp_app *app)
 {
     sp_session *s = &app->session;
@@ -144,7 +170,7 @@ static BOOL open_session(sp_app *app)
     if (st == SP_OK) {
         if (s->state_aside[0])
             fail_u8(app, IDS_WARN_STATE_ASIDE, s->state_aside, NULL);
-        return TRUE;
+        return use_ldap_options(app);
     }
     switch (s->failed) {
     case SP_STAGE_DETECT: fail_u8(app, IDS_ERR_DETECT, why, NULL); break;

@@ -106,6 +106,29 @@ typedef int (*sp_svc_cb)(void *user, const sp_svc_entry *svc);
 
 typedef struct sp_sys sp_sys;
 
+/* Where LDAP is: host NULL or "" means this domain controller (localhost, port 389) with
+ * the logged-on account (negotiate); otherwise host and port (0: 389) with a simple bind
+ * as user (a DN, DOMAIN\\user or user@realm) and password. */
+typedef struct {
+    const char *host;
+    unsigned port;
+    const char *user;
+    const char *password;
+} sp_ldap_target;
+
+typedef struct sp_ldap_conn sp_ldap_conn;
+
+/* One attribute of an entry found by ldap_search; values are UTF-8. */
+typedef struct {
+    const char *name;
+    const char *const *values;
+    size_t count;
+} sp_ldap_attr;
+
+/* Receives one entry; return nonzero to stop. */
+typedef int (*sp_ldap_entry_cb)(void *user, const char *dn, const sp_ldap_attr *attrs,
+                                size_t count);
+
 typedef struct {
     const char *name; /* "win32", "sim", "posix" */
     sp_status (*os_info)(sp_sys *sys, sp_osinfo *out);
@@ -162,6 +185,21 @@ typedef struct {
     sp_status (*time_zone)(sp_sys *sys, sp_timezone *out);
     /* Every Win32 service (not drivers), with its image path and start type. */
     sp_status (*svc_enum)(sp_sys *sys, sp_svc_cb cb, void *user);
+    /* LDAP (policy): connect and bind; SP_ERR_ACCESS when the bind is refused, SP_ERR_IO
+     * when the server cannot be reached. */
+    sp_status (*ldap_connect)(sp_sys *sys, const sp_ldap_target *target, sp_ldap_conn **out);
+    /* Searches base ("" is the rootDSE) with its subtree or itself only; filter is an LDAP
+     * filter; attrs is a NULL-terminated list of the attributes wanted. */
+    sp_status (*ldap_search)(sp_sys *sys, sp_ldap_conn *conn, const char *base, int subtree,
+                             const char *filter, const char *const *attrs, sp_ldap_entry_cb cb,
+                             void *user);
+    /* Replaces every value of attr with value (NULL: removes the attribute). */
+    sp_status (*ldap_replace)(sp_sys *sys, sp_ldap_conn *conn, const char *dn, const char *attr,
+                              const char *value);
+    void (*ldap_close)(sp_sys *sys, sp_ldap_conn *conn);
+    /* The account name of a SID ("S-1-5-20" to "NT AUTHORITY\\NETWORK SERVICE");
+     * SP_ERR_NOTFOUND when nobody has it. */
+    sp_status (*sid_lookup)(sp_sys *sys, const char *sid, char *out, size_t outlen);
 } sp_sys_ops;
 
 struct sp_sys {

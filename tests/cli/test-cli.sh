@@ -41,7 +41,7 @@ run /demo "/root:$r" /step:backup /check
 expect "a manual step on the demo server is not ready (exit 1)" 1 "backup: Not done"
 expect "the backup check names NTBackup on SBS 2003" 1 "NTBackup"
 run /demo "/root:$r" /step:policy /check
-expect "policy cleanup applies to SBS 2003" 1 "policy: Not done"
+expect "policy cleanup finds the right on SBS 2003" 1 "policy: Needs attention"
 run /demo "/root:$r" /step:updates /check
 expect "updates reports the service pack of the demo server" 1 "Latest service pack installed \(Service Pack 2\)"
 

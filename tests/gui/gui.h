@@ -49,6 +49,8 @@ typedef struct {
     gui_page_fn walk;
 } gui_walker;
 extern const gui_walker gui_walkers[];
+/* Runs of other instances after the main walk (another profile, another page), NULL-ended. */
+extern const gui_page_fn gui_extra_runs[];
 
 HWND gui_wait_for_sheet(DWORD pid, int ms);
 int gui_page_index(HWND sheet);
@@ -74,5 +76,7 @@ void gui_walk_manual(gui_walk *w);
 
 void gui_walk_timesync(gui_walk *w);
 void gui_walk_lob(gui_walk *w);
+void gui_walk_policy(gui_walk *w);
+void gui_run_policy_not_applicable(gui_walk *w);
 
 #endif

@@ -118,6 +118,8 @@ int wmain(int argc, wchar_t **argv)
     w.shots = argc > 3 && argv[3][0] ? argv[3] : NULL;
     w.style = argc > 4 ? argv[4] : L"wizard97";
     walk(&w);
+    for (const gui_page_fn *run = gui_extra_runs; *run; run++)
+        (*run)(&w);
     printf("%d passed, %d failed\n", gui_passed, gui_failed);
     return gui_failed ? 1 : 0;
 }

@@ -5,7 +5,13 @@
 #include "tests/gui/gui.h"
 
 const gui_walker gui_walkers[] = {
+    {"policy", gui_walk_policy},
     {"timesync", gui_walk_timesync},
     {"lob", gui_walk_lob},
     {NULL, NULL},
+};
+
+const gui_page_fn gui_extra_runs[] = {
+    gui_run_policy_not_applicable,
+    NULL,
 };

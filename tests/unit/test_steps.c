@@ -138,14 +138,14 @@ static void policy_should_not_apply_after_2003(void **s)
     close_world(&w);
 }
 
-static void policy_should_need_the_manual_path_on_sbs2003(void **s)
+static void policy_should_fail_on_sbs2003_while_the_right_is_defined(void **s)
 {
     (void)s;
     world w;
     sp_findings f = {0};
     open_world(&w, "sbs2003");
-    assert_int_equal(check(&w, "policy", &f), SP_RESULT_MANUAL_NEEDED);
-    assert_true(has_code(&f, "policy.applies"));
+    assert_int_equal(check(&w, "policy", &f), SP_RESULT_FAILED);
+    assert_true(has_code(&f, "policy.right_defined"));
     assert_false(sp_state_gate_open(w.session.state, "policy", w.sim->ops->time_now(w.sim)));
     sp_findings_free(&f);
     close_world(&w);
@@ -300,7 +300,7 @@ int main(void)
         cmocka_unit_test(cmdline_should_explain_what_is_wrong),
         cmocka_unit_test(cmdline_should_refuse_values_longer_than_its_buffers),
         cmocka_unit_test(policy_should_not_apply_after_2003),
-        cmocka_unit_test(policy_should_need_the_manual_path_on_sbs2003),
+        cmocka_unit_test(policy_should_fail_on_sbs2003_while_the_right_is_defined),
         cmocka_unit_test(email_should_not_apply_without_exchange_and_apply_with_it),
         cmocka_unit_test(updates_should_flag_an_old_service_pack),
         cmocka_unit_test(backup_should_name_the_tool_of_the_os),

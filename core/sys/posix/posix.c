@@ -521,6 +521,42 @@ static sp_status posix_time_zone(sp_sys *sys, sp_timezone *out)
     return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows time zone");
 }
 
+static sp_status posix_ldap_connect(sp_sys *sys, const sp_ldap_target *target, sp_ldap_conn **out)
+{
+    (void)target;
+    *out = NULL;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED,
+                       "posix backend: no LDAP client; use the win32 backend or a profile's \"ldap\"");
+}
+
+static sp_status posix_ldap_search(sp_sys *sys, sp_ldap_conn *conn, const char *base, int subtree,
+                                   const char *filter, const char *const *attrs,
+                                   sp_ldap_entry_cb cb, void *user)
+{
+    (void)conn, (void)base, (void)subtree, (void)filter, (void)attrs, (void)cb, (void)user;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no LDAP client");
+}
+
+static sp_status posix_ldap_replace(sp_sys *sys, sp_ldap_conn *conn, const char *dn,
+                                    const char *attr, const char *value)
+{
+    (void)conn, (void)dn, (void)attr, (void)value;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no LDAP client");
+}
+
+static void posix_ldap_close(sp_sys *sys, sp_ldap_conn *conn)
+{
+    (void)sys, (void)conn;
+}
+
+static sp_status posix_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen)
+{
+    (void)sid;
+    if (out && outlen)
+        out[0] = '\0';
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows accounts to look SIDs up in");
+}
+
 static void posix_close(sp_sys *sys)
 {
     free(sys);
@@ -560,6 +596,11 @@ static const sp_sys_ops posix_ops = {
     .udp_exchange = posix_udp_exchange,
     .time_zone = posix_time_zone,
     .svc_enum = posix_svc_enum,
+    .ldap_connect = posix_ldap_connect,
+    .ldap_search = posix_ldap_search,
+    .ldap_replace = posix_ldap_replace,
+    .ldap_close = posix_ldap_close,
+    .sid_lookup = posix_sid_lookup,
 };
 
 sp_sys *sp_posix_open(void)

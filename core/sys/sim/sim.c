@@ -209,6 +209,11 @@ sim_registry *sim_machine_view(sp_sys *sys, sp_reg_view view)
     return (view == SP_REG_VIEW_32 && m->prof.has_reg32) ? &m->prof.reg32 : &m->prof.reg;
 }
 
+sim_profile *sim_machine_profile(sp_sys *sys)
+{
+    return &((sim_machine *)sys->impl)->prof;
+}
+
 static sp_status sim_os_info(sp_sys *sys, sp_osinfo *out)
 {
     sim_machine *m = sys->impl;
@@ -559,6 +564,11 @@ static const sp_sys_ops sim_ops = {
     .udp_exchange = sim_udp_exchange,
     .time_zone = sim_time_zone,
     .svc_enum = sim_svc_enum,
+    .ldap_connect = sim_ldap_connect,
+    .ldap_search = sim_ldap_search,
+    .ldap_replace = sim_ldap_replace,
+    .ldap_close = sim_ldap_close,
+    .sid_lookup = sim_sid_lookup,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

@@ -43,6 +43,15 @@
  * time_zone reads StandardName and Bias under HKLM\SYSTEM\CurrentControlSet\Control\
  * TimeZoneInformation (SP_ERR_NOTFOUND without them).
  *
+ * "ldap" is the directory the LDAP operations see: {"entries": {DN: {attribute: "value" or
+ * ["v1", "v2"]}}}, the DN "" being the rootDSE (give it "defaultNamingContext"). Searches
+ * understand (attr=value) with '*' wildcards and (&(..)(..)); (objectClass=*) matches every
+ * entry. ldap_replace changes the entries in memory until close. "unreachable": true makes
+ * ldap_connect fail with SP_ERR_IO, "refuse_bind": true with SP_ERR_ACCESS (invalid
+ * credentials), "read_only": true makes ldap_replace fail with SP_ERR_ACCESS (insufficient
+ * access rights). Without "ldap" there is no LDAP server (SP_ERR_IO). "sids" maps SIDs to
+ * account names for sid_lookup: {"S-1-5-20": "NT AUTHORITY\\NETWORK SERVICE"}.
+ *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
  * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files
  * cannot be created. Use from one thread at a time. Close with sp_sys_close. */

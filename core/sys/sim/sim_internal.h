@@ -63,6 +63,8 @@ typedef struct {
 
 #define SIM_FOLDER_COUNT 3
 
+struct cJSON;
+
 typedef struct {
     char *name;
     sp_osinfo os;
@@ -82,6 +84,8 @@ typedef struct {
     sim_ntp_peer *ntp;
     size_t ntp_count;
     int64_t w32time_sync_us; /* "w32time_sync_ms": the step W32Time makes when it starts */
+    struct cJSON *ldap; /* "ldap": the directory, changed in memory by ldap_replace */
+    struct cJSON *sids; /* "sids": SID to account name */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -126,5 +130,20 @@ sp_status sim_reg_enum_keys(sp_sys *sys, sp_reg_view view, const char *key, sp_n
                             void *user);
 sp_status sim_reg_enum_values(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
                               void *user);
+
+/* The machine's profile, for the operations kept in their own files. */
+sim_profile *sim_machine_profile(sp_sys *sys);
+
+/* LDAP and SIDs (sim_ldap.c): the profile's "ldap" and "sids". */
+sp_status sim_ldap_parse(const struct cJSON *ldap, const struct cJSON *sids, sim_profile *p,
+                         char *err, size_t errlen);
+sp_status sim_ldap_connect(sp_sys *sys, const sp_ldap_target *target, sp_ldap_conn **out);
+sp_status sim_ldap_search(sp_sys *sys, sp_ldap_conn *conn, const char *base, int subtree,
+                          const char *filter, const char *const *attrs, sp_ldap_entry_cb cb,
+                          void *user);
+sp_status sim_ldap_replace(sp_sys *sys, sp_ldap_conn *conn, const char *dn, const char *attr,
+                           const char *value);
+void sim_ldap_close(sp_sys *sys, sp_ldap_conn *conn);
+sp_status sim_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen);
 
 #endif

@@ -696,6 +696,9 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
         st = prof_number(c, item, "w32time_sync_ms", -3.2e12, 3.2e12, "-3.2e12 to 3.2e12", &d);
         p->w32time_sync_us = (int64_t)d * 1000;
     }
+    if (st == SP_OK)
+        st = sim_ldap_parse(cJSON_GetObjectItemCaseSensitive(root, "ldap"),
+                            cJSON_GetObjectItemCaseSensitive(root, "sids"), p, c->err, c->errlen);
     return st;
 }
 
@@ -766,5 +769,7 @@ void sim_profile_free(sim_profile *p)
     for (size_t i = 0; i < p->ntp_count; i++)
         free(p->ntp[i].host);
     free(p->ntp);
+    cJSON_Delete(p->ldap);
+    cJSON_Delete(p->sids);
     memset(p, 0, sizeof *p);
 }

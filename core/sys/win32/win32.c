@@ -36,6 +36,11 @@ static const sp_sys_ops win32_ops = {
     .udp_exchange = w32_udp_exchange,
     .time_zone = w32_time_zone,
     .svc_enum = w32_svc_enum,
+    .ldap_connect = w32_ldap_connect,
+    .ldap_search = w32_ldap_search,
+    .ldap_replace = w32_ldap_replace,
+    .ldap_close = w32_ldap_close,
+    .sid_lookup = w32_sid_lookup,
 };
 
 sp_sys *sp_win32_open(void)

@@ -51,5 +51,16 @@ sp_status w32_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
 sp_status w32_time_zone(sp_sys *sys, sp_timezone *out);
 /* win32_svcenum.c */
 sp_status w32_svc_enum(sp_sys *sys, sp_svc_cb cb, void *user);
+/* win32_ldap.c */
+sp_status w32_ldap_connect(sp_sys *sys, const sp_ldap_target *target, sp_ldap_conn **out);
+sp_status w32_ldap_search(sp_sys *sys, sp_ldap_conn *conn, const char *base, int subtree,
+                          const char *filter, const char *const *attrs, sp_ldap_entry_cb cb,
+                          void *user);
+sp_status w32_ldap_replace(sp_sys *sys, sp_ldap_conn *conn, const char *dn, const char *attr,
+                           const char *value);
+void w32_ldap_close(sp_sys *sys, sp_ldap_conn *conn);
+
+/* win32_sid.c */
+sp_status w32_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen);
 
 #endif

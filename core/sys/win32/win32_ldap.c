@@ -1,0 +1,261 @@
+/* The win32 backend's LDAP client: wldap32 (present since Windows 2000), values as UTF-8. */
+#include "core/sys/win32/win32_ops.h"
+#include "core/sys/win32/win32_util.h"
+
+#include <winldap.h>
+#include <winber.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LDAP_WAIT_SECONDS 15
+#define LDAP_MAX_ATTRS 16
+
+struct sp_ldap_conn {
+    LDAP *ld;
+    char where[300];
+};
+
+static sp_status ldap_status(ULONG rc)
+{
+    switch (rc) {
+    case LDAP_NO_SUCH_OBJECT:
+    case LDAP_NO_SUCH_ATTRIBUTE:
+        return SP_ERR_NOTFOUND;
+    case LDAP_INVALID_CREDENTIALS:
+    case LDAP_INAPPROPRIATE_AUTH:
+    case LDAP_STRONG_AUTH_REQUIRED:
+    case LDAP_INSUFFICIENT_RIGHTS:
+    case LDAP_UNWILLING_TO_PERFORM:
+    case LDAP_CONFIDENTIALITY_REQUIRED:
+        return SP_ERR_ACCESS;
+    case LDAP_TIMEOUT:
+    case LDAP_TIMELIMIT_EXCEEDED:
+        return SP_ERR_TIMEOUT;
+    case LDAP_NO_MEMORY:
+        return SP_ERR_NOMEM;
+    case LDAP_PARAM_ERROR:
+    case LDAP_FILTER_ERROR:
+    case LDAP_INVALID_DN_SYNTAX:
+        return SP_ERR_INVALID;
+    default:
+        return SP_ERR_IO;
+    }
+}
+
+/* "<what>: <wldap32's message> (<code>)" into last_error. */
+static sp_status ldap_fail(sp_sys *sys, ULONG rc, const char *what, const char *detail)
+{
+    char *msg = w32_utf8(ldap_err2stringW(rc));
+    sp_sys_fail(sys, ldap_status(rc), "%s%s: %s (LDAP error %lu)", what, detail ? detail : "",
+                msg ? msg : "unknown error", (unsigned long)rc);
+    free(msg);
+    return ldap_status(rc);
+}
+
+sp_status w32_ldap_connect(sp_sys *sys, const sp_ldap_target *t, sp_ldap_conn **out)
+{
+    const char *host = t && t->host && t->host[0] ? t->host : "localhost";
+    ULONG port = t && t->port ? t->port : LDAP_PORT, version = LDAP_VERSION3, rc;
+    struct l_timeval wait = {LDAP_WAIT_SECONDS, 0};
+    wchar_t *whost = NULL, *wuser = NULL, *wpass = NULL;
+    sp_ldap_conn *c = calloc(1, sizeof *c);
+    sp_status st = SP_OK;
+
+    *out = NULL;
+    if (!c)
+        return w32_nomem(sys, "connect to LDAP");
+    snprintf(c->where, sizeof c->where, "%s:%lu", host, (unsigned long)port);
+    if (t && t->user && t->user[0] && (!t->password || !t->password[0])) {
+        st = sp_sys_fail(sys, SP_ERR_ACCESS,
+                         "No password for %s: set SOURCEPREP_LDAP_PASSWORD before starting SourcePrep.",
+                         t->user);
+        goto done;
+    }
+    if (!(whost = w32_wide(host))) {
+        st = w32_nomem(sys, "connect to LDAP");
+        goto done;
+    }
+    if (!(c->ld = ldap_initW(whost, port))) {
+        st = ldap_fail(sys, LdapGetLastError(), "Could not start an LDAP session with ", c->where);
+        goto done;
+    }
+    ldap_set_optionW(c->ld, LDAP_OPT_PROTOCOL_VERSION, &version);
+    ldap_set_optionW(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+    if ((rc = ldap_connect(c->ld, &wait)) != LDAP_SUCCESS) {
+        st = ldap_fail(sys, rc, "Could not reach the LDAP server ", c->where);
+        goto done;
+    }
+    if (t && t->user && t->user[0]) {
+        wuser = w32_wide(t->user);
+        wpass = w32_wide(t->password);
+        if (!wuser || !wpass) {
+            st = w32_nomem(sys, "bind to LDAP");
+            goto done;
+        }
+        rc = ldap_simple_bind_sW(c->ld, wuser, wpass);
+    } else {
+        /* On the domain controller itself: Kerberos or NTLM as the logged-on administrator. */
+        rc = ldap_bind_sW(c->ld, NULL, NULL, LDAP_AUTH_NEGOTIATE);
+    }
+    if (rc != LDAP_SUCCESS)
+        st = ldap_fail(sys, rc, "The LDAP server refused the bind at ", c->where);
+done:
+    if (wpass)
+        SecureZeroMemory(wpass, wcslen(wpass) * sizeof *wpass);
+    free(whost);
+    free(wuser);
+    free(wpass);
+    if (st != SP_OK) {
+        if (c->ld)
+            ldap_unbind(c->ld);
+        free(c);
+        return st;
+    }
+    *out = c;
+    return SP_OK;
+}
+
+void w32_ldap_close(sp_sys *sys, sp_ldap_conn *c)
+{
+    (void)sys;
+    if (!c)
+        return;
+    if (c->ld)
+        ldap_unbind(c->ld);
+    free(c);
+}
+
+/* One entry's wanted attributes as UTF-8, handed to cb. Returns cb's answer, or -1. */
+static int deliver_entry(sp_sys *sys, LDAP *ld, LDAPMessage *e, sp_ldap_entry_cb cb, void *user,
+                         sp_status *st)
+{
+    sp_ldap_attr attrs[LDAP_MAX_ATTRS];
+    char *names[LDAP_MAX_ATTRS] = {0};
+    char **values[LDAP_MAX_ATTRS] = {0};
+    size_t n = 0;
+    BerElement *ber = NULL;
+    wchar_t *wdn = ldap_get_dnW(ld, e), *a;
+    char *dn = wdn ? w32_utf8(wdn) : NULL;
+    int r = -1;
+
+    if (wdn)
+        ldap_memfreeW(wdn);
+    if (!dn) {
+        *st = w32_nomem(sys, "read an LDAP entry");
+        return -1;
+    }
+    for (a = ldap_first_attributeW(ld, e, &ber); a && n < LDAP_MAX_ATTRS;
+         a = ldap_next_attributeW(ld, e, ber)) {
+        wchar_t **wv = ldap_get_valuesW(ld, e, a);
+        ULONG count = wv ? ldap_count_valuesW(wv) : 0;
+        names[n] = w32_utf8(a);
+        values[n] = calloc(count + 1, sizeof *values[n]);
+        for (ULONG i = 0; values[n] && i < count; i++)
+            values[n][i] = w32_utf8(wv[i]);
+        if (wv)
+            ldap_value_freeW(wv);
+        ldap_memfreeW(a);
+        attrs[n].name = names[n] ? names[n] : "";
+        attrs[n].values = (const char *const *)values[n];
+        attrs[n].count = values[n] ? count : 0;
+        for (ULONG i = 0; values[n] && i < count; i++)
+            if (!values[n][i])
+                attrs[n].count = 0;
+        n++;
+    }
+    if (a)
+        ldap_memfreeW(a);
+    if (ber)
+        ber_free(ber, 0);
+    r = cb(user, dn, attrs, n);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; values[i] && values[i][k]; k++)
+            free(values[i][k]);
+        free(values[i]);
+        free(names[i]);
+    }
+    free(dn);
+    return r;
+}
+
+sp_status w32_ldap_search(sp_sys *sys, sp_ldap_conn *c, const char *base, int subtree,
+                          const char *filter, const char *const *attrs, sp_ldap_entry_cb cb,
+                          void *user)
+{
+    wchar_t *wbase = NULL, *wfilter = NULL, *wattrs[LDAP_MAX_ATTRS + 1] = {0};
+    struct l_timeval wait = {LDAP_WAIT_SECONDS, 0};
+    LDAPMessage *res = NULL, *e;
+    sp_status st = SP_OK;
+    ULONG rc;
+    size_t n = 0;
+
+    if (!c || !c->ld)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "ldap_search: not connected");
+    wbase = w32_wide(base ? base : "");
+    wfilter = w32_wide(filter ? filter : "(objectClass=*)");
+    for (; attrs && attrs[n] && n < LDAP_MAX_ATTRS; n++)
+        if (!(wattrs[n] = w32_wide(attrs[n])))
+            break;
+    if (!wbase || !wfilter || (attrs && attrs[n] && n < LDAP_MAX_ATTRS)) {
+        st = w32_nomem(sys, "search LDAP");
+        goto done;
+    }
+    rc = ldap_search_ext_sW(c->ld, wbase, subtree ? LDAP_SCOPE_SUBTREE : LDAP_SCOPE_BASE, wfilter,
+                            attrs ? wattrs : NULL, 0, NULL, NULL, &wait, 0, &res);
+    if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+        char what[400];
+        snprintf(what, sizeof what, "LDAP search of \"%.300s\" at ", base ? base : "");
+        st = ldap_fail(sys, rc, what, c->where);
+        goto done;
+    }
+    for (e = ldap_first_entry(c->ld, res); e; e = ldap_next_entry(c->ld, e))
+        if (deliver_entry(sys, c->ld, e, cb, user, &st) != 0)
+            break;
+done:
+    if (res)
+        ldap_msgfree(res);
+    for (size_t i = 0; i < LDAP_MAX_ATTRS; i++)
+        free(wattrs[i]);
+    free(wbase);
+    free(wfilter);
+    return st;
+}
+
+sp_status w32_ldap_replace(sp_sys *sys, sp_ldap_conn *c, const char *dn, const char *attr,
+                           const char *value)
+{
+    wchar_t *wdn = w32_wide(dn), *wattr = w32_wide(attr), *wvalue = value ? w32_wide(value) : NULL;
+    wchar_t *vals[2] = {wvalue, NULL};
+    LDAPModW mod, *mods[2] = {&mod, NULL};
+    sp_status st = SP_OK;
+    ULONG rc;
+
+    if (!c || !c->ld) {
+        st = sp_sys_fail(sys, SP_ERR_INVALID, "ldap_replace: not connected");
+        goto done;
+    }
+    if (!wdn || !wattr || (value && !wvalue)) {
+        st = w32_nomem(sys, "change an LDAP attribute");
+        goto done;
+    }
+    memset(&mod, 0, sizeof mod);
+    mod.mod_op = LDAP_MOD_REPLACE;
+    mod.mod_type = wattr;
+    mod.mod_vals.modv_strvals = value ? vals : NULL;
+    rc = ldap_modify_sW(c->ld, wdn, mods);
+    /* Clearing an attribute that is already absent leaves nothing to do. */
+    if (rc == LDAP_NO_SUCH_ATTRIBUTE && !value)
+        rc = LDAP_SUCCESS;
+    if (rc != LDAP_SUCCESS) {
+        char what[600];
+        snprintf(what, sizeof what, "Could not change %.60s of %.400s at ", attr, dn);
+        st = ldap_fail(sys, rc, what, c->where);
+    }
+done:
+    free(wdn);
+    free(wattr);
+    free(wvalue);
+    return st;
+}

@@ -1,0 +1,91 @@
+/* The Policy cleanup page: the generic step page plus the accounts line and the logon-script choice. */
+#include <windows.h>
+#include <commctrl.h>
+#include <prsht.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/policy.h"
+#include "core/state.h"
+#include "pages/pages.h"
+#include "resources/resource.h"
+#include "wizard/messages.h"
+#include "wizard/text.h"
+
+static const sp_finding *finding(sp_page *p, const char *code)
+{
+    const sp_step_state *s = sp_state_step_const(p->app->session.state, "policy");
+    for (size_t i = 0; s && i < s->findings.count; i++)
+        if (strcmp(s->findings.items[i].code, code) == 0)
+            return &s->findings.items[i];
+    return NULL;
+}
+
+/* Who holds the right, in full: the findings list has no room for it. */
+static void render_accounts(sp_page *p)
+{
+    const sp_finding *right = finding(p, "policy.right_defined");
+    wchar_t *text = NULL;
+    if (right) {
+        wchar_t *arg = sp_wide(right->arg ? right->arg : "");
+        text = sp_format1(p->app->hinst, IDS_POLICY_ACCOUNTS, arg);
+        free(arg);
+    } else if (finding(p, "policy.right_absent")) {
+        text = sp_load(p->app->hinst, IDS_POLICY_NO_RIGHT);
+    }
+    SetDlgItemTextW(p->hwnd, IDC_POLICY_ACCOUNTS, text ? text : L"");
+    free(text);
+}
+
+/* The list is narrower than the generic page's: its columns fit without scrolling sideways. */
+static void fit_columns(sp_page *p)
+{
+    static const int percent[] = {56, 26, 18};
+    HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
+    RECT r;
+    int width;
+    GetClientRect(lv, &r);
+    width = r.right - GetSystemMetrics(SM_CXVSCROLL);
+    for (int c = 0; c < 3; c++)
+        ListView_SetColumnWidth(lv, c, width * percent[c] / 100);
+}
+
+static void render_choice(sp_page *p)
+{
+    HWND box = GetDlgItem(p->hwnd, IDC_POLICY_CLEAR_USERS);
+    BOOL busy = sp_worker_busy(&p->app->worker);
+    SendMessageW(box, BM_SETCHECK,
+                 sp_policy_clear_script_paths(p->app->session.state) ? BST_CHECKED : BST_UNCHECKED, 0);
+    ShowWindow(box, finding(p, "policy.script_users") ? SW_SHOW : SW_HIDE);
+    EnableWindow(box, !busy);
+    render_accounts(p);
+}
+
+static void choice_changed(sp_page *p)
+{
+    BOOL on = SendDlgItemMessageW(p->hwnd, IDC_POLICY_CLEAR_USERS, BM_GETCHECK, 0, 0) == BST_CHECKED;
+    sp_policy_set_clear_script_paths(p->app->session.state, on);
+    sp_app_save(p->app, GetParent(p->hwnd));
+}
+
+INT_PTR CALLBACK sp_policy_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    INT_PTR r;
+    sp_page *p;
+    if (msg == WM_COMMAND && LOWORD(wp) == IDC_POLICY_CLEAR_USERS) {
+        if (HIWORD(wp) == BN_CLICKED && (p = sp_page_get(hwnd)) != NULL)
+            choice_changed(p);
+        return TRUE;
+    }
+    r = sp_step_page_proc(hwnd, msg, wp, lp);
+    p = sp_page_get(hwnd);
+    if (!p)
+        return r;
+    /* After the generic page has drawn itself: start, end of a run, activation, undo. */
+    if (msg == WM_INITDIALOG)
+        fit_columns(p);
+    if (msg == WM_INITDIALOG || msg == WM_SP_DONE || msg == WM_NOTIFY || msg == WM_COMMAND)
+        render_choice(p);
+    return r;
+}

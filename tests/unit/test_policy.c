@@ -1,0 +1,433 @@
+/* The policy step on simulated servers: check, apply, roll back, undo; the sim's LDAP; /ldap. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cmdline.h"
+#include "core/policy.h"
+#include "core/policy_ad.h"
+#include "core/session.h"
+#include "core/sys/posix/posix.h"
+#include "core/sys/sim/sim.h"
+#include "tests/unit/testutil.h"
+
+#define GPO "C:\\WINDOWS\\SYSVOL\\sysvol\\fabrikam.local\\Policies\\{6AC1786C-016F-11D2-945F-00C04fB984F9}"
+#define INF GPO "\\MACHINE\\Microsoft\\Windows NT\\SecEdit\\GptTmpl.inf"
+#define INI GPO "\\GPT.INI"
+#define SCRIPT "C:\\WINDOWS\\SYSVOL\\sysvol\\fabrikam.local\\scripts\\SBS_LOGIN_SCRIPT.bat"
+#define GPO_DN "CN={6AC1786C-016F-11D2-945F-00C04fB984F9},CN=Policies,CN=System,DC=fabrikam,DC=local"
+#define ANN_DN "CN=Ann Lee,OU=SBSUsers,OU=Users,OU=MyBusiness,DC=fabrikam,DC=local"
+
+typedef struct {
+    char *root;
+    sp_sys *host, *sim;
+    sp_session session;
+} world;
+
+/* tests/profiles/sbs2003.json, changed by edit (may be NULL), in a fresh folder. */
+static void open_world(world *w, void (*edit)(cJSON *))
+{
+    char err[300];
+    size_t n;
+    unsigned char *json = testutil_read_file("tests/profiles/sbs2003.json", &n);
+    cJSON *doc = cJSON_Parse((const char *)json);
+    char *text;
+    assert_non_null(doc);
+    if (edit)
+        edit(doc);
+    text = cJSON_PrintUnformatted(doc);
+    w->root = testutil_make_temp_dir();
+    w->host = sp_posix_open();
+    if (sp_sim_open(text, strlen(text), w->host, w->root, &w->sim, err, sizeof err) != SP_OK)
+        fail_msg("%s", err);
+    free(text);
+    free(json);
+    cJSON_Delete(doc);
+    assert_int_equal(sp_session_open(&w->session, w->sim), SP_OK);
+}
+
+static void close_world(world *w)
+{
+    sp_session_close(&w->session);
+    sp_sys_close(w->sim);
+    sp_sys_close(w->host);
+    testutil_remove_tree(w->root);
+    free(w->root);
+}
+
+static sp_result run(world *w, int apply, sp_findings *f)
+{
+    sp_result r = SP_RESULT_NOT_RUN;
+    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
+    sp_findings_free(f);
+    assert_int_equal(sp_step_run(sp_step_find("policy"), &ctx, apply, f, &r), SP_OK);
+    return r;
+}
+
+static const sp_finding *finding(const sp_findings *f, const char *code)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->items[i].code, code) == 0)
+            return &f->items[i];
+    return NULL;
+}
+
+static char *read_file(world *w, const char *path, size_t *n)
+{
+    unsigned char *d = NULL;
+    if (w->sim->ops->file_read(w->sim, path, &d, n) != SP_OK)
+        return NULL;
+    return (char *)d;
+}
+
+typedef struct {
+    const char *attr;
+    char value[256];
+    int found;
+} one_value;
+
+static int take_value(void *user, const char *dn, const sp_ldap_attr *a, size_t n)
+{
+    one_value *v = user;
+    (void)dn;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].name, v->attr) == 0 && a[i].count) {
+            snprintf(v->value, sizeof v->value, "%s", a[i].values[0]);
+            v->found = 1;
+        }
+    return 1;
+}
+
+/* The attribute as the directory holds it now; "" when absent. */
+static const char *ldap_value(world *w, const char *dn, const char *attr, one_value *v)
+{
+    const char *attrs[] = {attr, NULL};
+    sp_ldap_conn *c = NULL;
+    memset(v, 0, sizeof *v);
+    v->attr = attr;
+    assert_int_equal(w->sim->ops->ldap_connect(w->sim, NULL, &c), SP_OK);
+    assert_int_equal(w->sim->ops->ldap_search(w->sim, c, dn, 0, "(objectClass=*)", attrs, take_value, v), SP_OK);
+    w->sim->ops->ldap_close(w->sim, c);
+    return v->value;
+}
+
+static void policy_check_should_name_the_accounts_and_the_users_of_the_script(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_world(&w, NULL);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    const sp_finding *right = finding(&f, "policy.right_defined");
+    assert_non_null(right);
+    assert_string_equal(right->arg, "NT AUTHORITY\\NETWORK SERVICE, FABSBS\\SBSMonAcct");
+    assert_non_null(finding(&f, "policy.script_present"));
+    const sp_finding *users = finding(&f, "policy.script_users");
+    assert_non_null(users);
+    assert_string_equal(users->arg, "1");
+    assert_string_equal(users->evidence, "alee");
+    assert_false(sp_state_gate_open(w.session.state, "policy", w.sim->ops->time_now(w.sim)));
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void policy_apply_should_change_all_three_together_and_undo_byte_for_byte(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    size_t inf_n, ini_n, n, undone = 0;
+    one_value v;
+    open_world(&w, NULL);
+    char *inf = read_file(&w, INF, &inf_n), *ini = read_file(&w, INI, &ini_n), *now;
+    assert_non_null(inf);
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
+    assert_non_null(finding(&f, "policy.right_removed"));
+    assert_string_equal(finding(&f, "policy.version_raised")->arg, "65540");
+    assert_non_null(finding(&f, "policy.script_moved"));
+    assert_non_null(finding(&f, "policy.script_path_cleared"));
+    assert_true(sp_state_gate_open(w.session.state, "policy", w.sim->ops->time_now(w.sim)));
+
+    now = read_file(&w, INF, &n);
+    assert_null(strstr(now, "seservicelogonright"));
+    assert_non_null(strstr(now, "[Privilege Rights]\nSeBatchLogonRight = *S-1-5-32-544\n"));
+    assert_int_equal(n, inf_n - strlen("seservicelogonright=*S-1-5-20,FABSBS\\SBSMonAcct\n"));
+    free(now);
+    now = read_file(&w, INI, &n);
+    assert_string_equal(now, "[General]\nVersion=65540\ndisplayName=New Group Policy Object\n");
+    free(now);
+    assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65540");
+    assert_false(ldap_value(&w, ANN_DN, "scriptPath", &v)[0]);
+    assert_null(read_file(&w, SCRIPT, &n));
+
+    assert_int_equal(sp_journal_undo(w.session.journal, "policy", &undone), SP_OK);
+    assert_int_equal(undone, 5);
+    now = read_file(&w, INF, &n);
+    assert_int_equal(n, inf_n);
+    assert_memory_equal(now, inf, n);
+    free(now);
+    now = read_file(&w, INI, &n);
+    assert_int_equal(n, ini_n);
+    assert_memory_equal(now, ini, n);
+    free(now);
+    assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65539");
+    assert_string_equal(ldap_value(&w, ANN_DN, "scriptPath", &v), "\\\\FABSBS\\NETLOGON\\sbs_login_script.bat");
+    now = read_file(&w, SCRIPT, &n);
+    assert_non_null(now);
+    free(now);
+    free(inf);
+    free(ini);
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void policy_apply_should_keep_scriptpath_when_the_user_says_so(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    one_value v;
+    open_world(&w, NULL);
+    assert_true(sp_policy_clear_script_paths(w.session.state));
+    assert_int_equal(sp_policy_set_clear_script_paths(w.session.state, 0), SP_OK);
+    assert_false(sp_policy_clear_script_paths(w.session.state));
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
+    assert_null(finding(&f, "policy.script_path_cleared"));
+    assert_non_null(finding(&f, "policy.script_users"));
+    assert_string_equal(ldap_value(&w, ANN_DN, "scriptPath", &v), "\\\\FABSBS\\NETLOGON\\sbs_login_script.bat");
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void make_ldap_read_only(cJSON *doc)
+{
+    cJSON_AddTrueToObject(cJSON_GetObjectItem(doc, "ldap"), "read_only");
+}
+
+static void policy_apply_should_roll_the_files_back_when_ad_refuses_the_change(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    size_t inf_n, ini_n, n;
+    one_value v;
+    open_world(&w, make_ldap_read_only);
+    char *inf = read_file(&w, INF, &inf_n), *ini = read_file(&w, INI, &ini_n), *now;
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    const sp_finding *rb = finding(&f, "policy.rolled_back");
+    assert_non_null(rb);
+    assert_non_null(strstr(rb->evidence, "insufficient access"));
+    assert_non_null(finding(&f, "policy.right_defined")); /* still there, and said so */
+    now = read_file(&w, INF, &n);
+    assert_int_equal(n, inf_n);
+    assert_memory_equal(now, inf, n);
+    free(now);
+    now = read_file(&w, INI, &n);
+    assert_int_equal(n, ini_n);
+    assert_memory_equal(now, ini, n);
+    free(now);
+    assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65539");
+    free(inf);
+    free(ini);
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void make_bind_refused(cJSON *doc)
+{
+    cJSON_AddTrueToObject(cJSON_GetObjectItem(doc, "ldap"), "refuse_bind");
+}
+
+static void policy_should_say_why_when_the_ldap_server_refuses_the_bind(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    size_t inf_n, n;
+    open_world(&w, make_bind_refused);
+    char *inf = read_file(&w, INF, &inf_n), *now;
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    const sp_finding *ad = finding(&f, "policy.ad_unreachable");
+    assert_non_null(ad);
+    assert_non_null(strstr(ad->evidence, "refused the bind"));
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(finding(&f, "policy.ad_needed"));
+    now = read_file(&w, INF, &n);
+    assert_int_equal(n, inf_n);
+    assert_memory_equal(now, inf, n);
+    free(now);
+    free(inf);
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void set_file(cJSON *doc, const char *path, const char *text)
+{
+    cJSON *files = cJSON_GetObjectItem(doc, "files");
+    cJSON_DeleteItemFromObjectCaseSensitive(files, path);
+    cJSON_AddStringToObject(files, path, text);
+}
+
+static void make_version_bad(cJSON *doc)
+{
+    set_file(doc, INI, "[General]\r\nVersion=seven\r\n");
+}
+
+static void policy_apply_should_change_nothing_when_the_version_is_not_a_number(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    size_t inf_n, n;
+    open_world(&w, make_version_bad);
+    char *inf = read_file(&w, INF, &inf_n), *now;
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(finding(&f, "policy.bad_version"));
+    now = read_file(&w, INF, &n);
+    assert_int_equal(n, inf_n);
+    assert_memory_equal(now, inf, n);
+    free(now);
+    free(inf);
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void make_inf_html(cJSON *doc)
+{
+    set_file(doc, INF, "<html><body>Not found</body></html>\r\n");
+}
+
+static void policy_should_refuse_a_file_that_is_not_a_security_template(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_world(&w, make_inf_html);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_ERROR);
+    assert_non_null(finding(&f, "policy.not_template"));
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_ERROR);
+    assert_int_equal(sp_journal_count(w.session.journal), 0);
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void journal_should_forget_changes_that_did_not_happen(void **s)
+{
+    (void)s;
+    world w;
+    size_t undone = 9;
+    open_world(&w, make_ldap_read_only);
+    /* A file below a file cannot be written; a read-only directory refuses the modify. */
+    assert_int_not_equal(sp_journal_file_write(w.session.journal, "policy", SCRIPT "\\x", "x", 1), SP_OK);
+    assert_int_equal(sp_journal_ldap_replace(w.session.journal, "policy", GPO_DN, "versionNumber", "1"),
+                     SP_ERR_ACCESS);
+    assert_non_null(strstr(w.sim->last_error, "insufficient access"));
+    assert_int_equal(sp_journal_count(w.session.journal), 0);
+    assert_int_equal(sp_journal_undo(w.session.journal, "policy", &undone), SP_OK);
+    assert_int_equal(undone, 0);
+    close_world(&w);
+}
+
+static void sim_ldap_should_search_filter_and_replace(void **s)
+{
+    (void)s;
+    world w;
+    one_value v;
+    sp_ldap_conn *c = NULL;
+    open_world(&w, NULL);
+    assert_string_equal(ldap_value(&w, "", "defaultNamingContext", &v), "DC=fabrikam,DC=local");
+    assert_int_equal(w.sim->ops->ldap_connect(w.sim, NULL, &c), SP_OK);
+    assert_int_equal(w.sim->ops->ldap_search(w.sim, c, "DC=nowhere", 0, NULL, NULL, take_value, &v), SP_ERR_NOTFOUND);
+    assert_int_equal(w.sim->ops->ldap_search(w.sim, c, "", 0, "objectClass", NULL, take_value, &v), SP_ERR_UNSUPPORTED);
+    assert_int_equal(w.sim->ops->ldap_replace(w.sim, c, ANN_DN, "scriptPath", "x.bat"), SP_OK);
+    assert_int_equal(w.sim->ops->ldap_replace(w.sim, c, "CN=nobody", "scriptPath", "x.bat"), SP_ERR_NOTFOUND);
+    w.sim->ops->ldap_close(w.sim, c);
+    assert_string_equal(ldap_value(&w, ANN_DN, "scriptPath", &v), "x.bat");
+    char name[100];
+    assert_int_equal(w.sim->ops->sid_lookup(w.sim, "S-1-5-20", name, sizeof name), SP_OK);
+    assert_string_equal(name, "NT AUTHORITY\\NETWORK SERVICE");
+    assert_int_equal(w.sim->ops->sid_lookup(w.sim, "S-1-5-21-9", name, sizeof name), SP_ERR_NOTFOUND);
+    close_world(&w);
+}
+
+static void sim_should_reject_a_malformed_ldap_section(void **s)
+{
+    (void)s;
+    static const char *const bad[] = {
+        "{\"os\":{\"major\":5,\"minor\":2,\"build\":3790},\"ldap\":[]}",
+        "{\"os\":{\"major\":5,\"minor\":2,\"build\":3790},\"ldap\":{\"entries\":{\"DC=x\":{\"a\":5}}}}",
+        "{\"os\":{\"major\":5,\"minor\":2,\"build\":3790},\"ldap\":{\"read_only\":1}}",
+        "{\"os\":{\"major\":5,\"minor\":2,\"build\":3790},\"sids\":{\"S-1-5-20\":7}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *root = testutil_make_temp_dir(), err[300];
+        sp_sys *host = sp_posix_open(), *sim = NULL;
+        assert_int_equal(sp_sim_open(bad[i], strlen(bad[i]), host, root, &sim, err, sizeof err), SP_ERR_BADDATA);
+        assert_true(strstr(err, "ldap") || strstr(err, "sids"));
+        sp_sys_close(host);
+        testutil_remove_tree(root);
+        free(root);
+    }
+}
+
+static void policy_helpers_should_read_domains_and_script_paths(void **s)
+{
+    (void)s;
+    char d[64];
+    sp_policy_dn_to_domain("DC=contoso,DC=local", d, sizeof d);
+    assert_string_equal(d, "contoso.local");
+    sp_policy_dn_to_domain("OU=x,dc=a, DC=b", d, sizeof d);
+    assert_string_equal(d, "a.b");
+    assert_true(sp_policy_names_sbs_script("SBS_LOGIN_SCRIPT.bat"));
+    assert_true(sp_policy_names_sbs_script("\\\\srv\\NETLOGON\\sbs_login_script.BAT"));
+    assert_false(sp_policy_names_sbs_script("SBS_LOGIN_SCRIPT.bat.old"));
+    assert_false(sp_policy_names_sbs_script("logon.cmd"));
+    assert_false(sp_policy_names_sbs_script(NULL));
+}
+
+static void cmdline_should_take_an_ldap_server_and_user(void **s)
+{
+    (void)s;
+    sp_cmdline cl;
+    const char *a1[] = {"x", "/ldap:127.0.0.1:3890", "/LDAPUSER:Administrator@SAMDOM.TEST"};
+    const char *a2[] = {"x", "/ldap:dc01"};
+    const char *a3[] = {"x", "/ldap:dc01:99999"};
+    const char *a4[] = {"x", "/ldapuser:bob"};
+    assert_int_equal(sp_cmdline_parse(3, a1, &cl), SP_OK);
+    assert_string_equal(cl.ldap_host, "127.0.0.1");
+    assert_int_equal(cl.ldap_port, 3890);
+    assert_string_equal(cl.ldap_user, "Administrator@SAMDOM.TEST");
+    assert_int_equal(sp_cmdline_parse(2, a2, &cl), SP_OK);
+    assert_string_equal(cl.ldap_host, "dc01");
+    assert_int_equal(cl.ldap_port, 0);
+    assert_int_equal(sp_cmdline_parse(2, a3, &cl), SP_ERR_INVALID);
+    assert_non_null(strstr(cl.error, "1 to 65535"));
+    assert_int_equal(sp_cmdline_parse(2, a4, &cl), SP_ERR_INVALID);
+    assert_non_null(strstr(cl.error, "/ldapuser needs /ldap"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(policy_check_should_name_the_accounts_and_the_users_of_the_script),
+        cmocka_unit_test(policy_apply_should_change_all_three_together_and_undo_byte_for_byte),
+        cmocka_unit_test(policy_apply_should_keep_scriptpath_when_the_user_says_so),
+        cmocka_unit_test(policy_apply_should_roll_the_files_back_when_ad_refuses_the_change),
+        cmocka_unit_test(policy_should_say_why_when_the_ldap_server_refuses_the_bind),
+        cmocka_unit_test(policy_apply_should_change_nothing_when_the_version_is_not_a_number),
+        cmocka_unit_test(policy_should_refuse_a_file_that_is_not_a_security_template),
+        cmocka_unit_test(journal_should_forget_changes_that_did_not_happen),
+        cmocka_unit_test(sim_ldap_should_search_filter_and_replace),
+        cmocka_unit_test(sim_should_reject_a_malformed_ldap_section),
+        cmocka_unit_test(policy_helpers_should_read_domains_and_script_paths),
+        cmocka_unit_test(cmdline_should_take_an_ldap_server_and_user),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
