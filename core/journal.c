@@ -23,6 +23,11 @@ static const char *const kind_names[] = {"file_write", "file_remove", "reg_set",
                                          "ldap_set"};
 #define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
 
+const char *sp_change_kind_name(sp_change_kind kind)
+{
+    return (size_t)kind < KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
 static int kind_from_name(const char *s, sp_change_kind *out)
 {
     for (size_t i = 0; i < KIND_COUNT; i++)

@@ -55,6 +55,8 @@ sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone);
  * what it did since sp_journal_count() returned keep. */
 sp_status sp_journal_undo_since(sp_journal *j, const char *step, size_t keep, size_t *undone);
 
+/* "file_write", "reg_set", ...: the kind's name in the journal and the reports. */
+const char *sp_change_kind_name(sp_change_kind kind);
 size_t sp_journal_count(const sp_journal *j);
 sp_status sp_journal_get(const sp_journal *j, size_t i, sp_change *out);
 /* Time of the newest change not undone; 0 if none. */

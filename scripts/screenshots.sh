@@ -19,13 +19,13 @@ root=$(mktemp -d /tmp/sourceprep-shots.XXXXXX)
 rm -rf "$out"
 mkdir -p "$out"
 rc=0
-wine build/x64/tests/guitest.exe build/x64/sourceprep.exe "$(winepath -w "$root")" \
+timeout 900 wine build/x64/tests/guitest.exe build/x64/sourceprep.exe "$(winepath -w "$root")" \
   "$(winepath -w "$out")" </dev/null || rc=$?
 # The printed report of the same walk: HTML from the wizard, PDF from headless Chromium, PNG pages.
 report="$out/report.html"
-wine build/x64/sourceprep.exe /demo "/root:$(winepath -w "$root")" "/report:$(winepath -w "$report")" \
-  </dev/null >/dev/null 2>&1 || true
-rm -rf "$root"
+timeout 120 wine build/x64/sourceprep.exe /demo "/root:$(winepath -w "$root")" \
+  "/report:$(winepath -w "$report")" </dev/null >"$out/report.log" 2>&1 || true
+[ -n "${SP_KEEP_ROOT:-}" ] && echo "screenshots: the walked demo server is kept in $root" || rm -rf "$root"
 if [ -s "$report" ]; then
   profile=$(mktemp -d /tmp/sourceprep-chromium.XXXXXX)
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \

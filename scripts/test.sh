@@ -22,7 +22,9 @@ suite() {
   local name=$1; shift
   local log="$logs/$name.log" rc=0 line p f
   echo "=== $name"
-  "$@" >"$log" 2>&1 || rc=$?
+  # No suite may hang CI: a stuck one is killed and counted as failed.
+  timeout --kill-after=30 "${SP_SUITE_TIMEOUT:-1500}" "$@" >"$log" 2>&1 || rc=$?
+  [ "$rc" = 124 ] && echo "not ok - $name did not finish within ${SP_SUITE_TIMEOUT:-1500} s" >>"$log"
   cat "$log"
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
   p=$(echo "$line" | sed -nE 's/^([0-9]+) passed.*/\1/p'); p=${p:-0}

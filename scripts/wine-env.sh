@@ -35,7 +35,8 @@ sp_wine_check() {
 # Creates the prefix once; a half-made prefix (interrupted wineboot) is made again.
 sp_wine_prefix() {
   sp_wine_check || return 1
-  if [ -f "$WINEPREFIX/.sourceprep-ready" ] && [ -f "$WINEPREFIX/system.reg" ]; then
+  if [ -f "$WINEPREFIX/.sourceprep-ready" ] && [ -f "$WINEPREFIX/system.reg" ] &&
+     grep -q ShowCrashDialog "$WINEPREFIX/user.reg" 2>/dev/null; then
     return 0
   fi
   sp_wine_log "creating $WINEPREFIX (wineboot -i)"
@@ -45,6 +46,9 @@ sp_wine_prefix() {
     sp_wine_log "wineboot -i failed for $WINEPREFIX"
     return 1
   fi
+  wineserver -w
+  # A crash must end the program with a backtrace in the log, not wait on a dialog nobody sees.
+  wine reg add 'HKCU\Software\Wine\WineDbg' /v ShowCrashDialog /t REG_DWORD /d 0 /f </dev/null >/dev/null 2>&1
   wineserver -w
   touch "$WINEPREFIX/.sourceprep-ready"
 }

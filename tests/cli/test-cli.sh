@@ -120,6 +120,28 @@ aside=$(ls "$(dirname "$state")"/state.json.corrupt-* 2>/dev/null | head -n1)
 if [ -n "$aside" ] && cmp -s "$aside" "$work/damaged.json"; then ok "the damaged state file is kept aside byte for byte"
 else bad "the damaged state file was not kept aside"; fi
 
+# Undo without a window, byte for byte: the policy cleanup changes real files of the demo server.
+u=$(wroot "$work/undo")
+inf="$work/undo/C/WINDOWS/SYSVOL/sysvol/contoso.local/Policies/{6AC1786C-016F-11D2-945F-00C04fB984F9}/MACHINE/Microsoft/Windows NT/SecEdit/GptTmpl.inf"
+gpt="$work/undo/C/WINDOWS/SYSVOL/sysvol/contoso.local/Policies/{6AC1786C-016F-11D2-945F-00C04fB984F9}/GPT.INI"
+script="$work/undo/C/WINDOWS/SYSVOL/sysvol/contoso.local/scripts/SBS_LOGIN_SCRIPT.bat"
+run /demo "/root:$u" /check:policy
+mkdir -p "$work/orig"
+cp "$inf" "$work/orig/GptTmpl.inf" && cp "$gpt" "$work/orig/GPT.INI" && cp "$script" "$work/orig/script.bat" \
+  && ok "the demo server has the policy files to clean" || bad "the demo server lacks the policy files ($inf)"
+run /demo "/root:$u" /apply:policy
+expect "/apply:policy cleans the demo policy and verifies it (exit 0)" 0 "STEP policy result=passed"
+if ! cmp -s "$inf" "$work/orig/GptTmpl.inf" && [ ! -e "$script" ]; then ok "apply changed GptTmpl.inf and moved the script away"
+else bad "apply left the policy files as they were"; fi
+run /demo "/root:$u" "/report:$(wroot "$work/changes.json")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); k=[c["kind"] for c in d["changes"]]; assert "file_write" in k and "file_remove" in k, k' "$work/changes.json" \
+  && ok "the report lists the changes apply made" || bad "the report misses the changes"
+run /demo "/root:$u" /undo /yes
+expect "/undo /yes undoes the changes without asking" 0 "Undid [1-9][0-9]* changes"
+if cmp -s "$inf" "$work/orig/GptTmpl.inf" && cmp -s "$gpt" "$work/orig/GPT.INI" && cmp -s "$script" "$work/orig/script.bat"; then
+  ok "undo restored GptTmpl.inf, GPT.INI and the logon script byte for byte"
+else bad "undo did not restore the files byte for byte"; fi
+
 run "/profile:$(wroot "$work/missing.json")" /step:backup /check
 expect "a missing profile exits 2 with a clear message" 2 "profile could not be loaded"
 printf '{"os": {"major": "five"}}' >"$work/bad.json"

@@ -191,6 +191,15 @@ static void log_should_write_one_line_per_action_and_rotate_at_its_limit(void **
     free(dir);
 }
 
+static void every_change_kind_should_have_a_name_and_no_kind_overruns(void **s)
+{
+    (void)s;
+    assert_string_equal(sp_change_kind_name(SP_CHANGE_FILE_WRITE), "file_write");
+    assert_string_equal(sp_change_kind_name(SP_CHANGE_REG_DELETE), "reg_delete");
+    assert_string_equal(sp_change_kind_name(SP_CHANGE_LDAP_SET), "ldap_set");
+    assert_string_equal(sp_change_kind_name((sp_change_kind)99), "unknown");
+}
+
 static void strbuf_should_grow_and_escape(void **s)
 {
     (void)s;
@@ -215,6 +224,7 @@ int main(void)
         cmocka_unit_test(backup_should_be_fresh_only_when_newer_than_the_last_change),
         cmocka_unit_test(utc_dates_should_be_right_across_leap_years_and_2038),
         cmocka_unit_test(log_should_write_one_line_per_action_and_rotate_at_its_limit),
+        cmocka_unit_test(every_change_kind_should_have_a_name_and_no_kind_overruns),
         cmocka_unit_test(strbuf_should_grow_and_escape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
