@@ -23,7 +23,7 @@ suite() {
   local log="$logs/$name.log" rc=0 line p f
   echo "=== $name"
   # No suite may hang CI: a stuck one is killed and counted as failed.
-  timeout --kill-after=30 "${SP_SUITE_TIMEOUT:-1500}" "$@" >"$log" 2>&1 || rc=$?
+  timeout --kill-after=30 "${SP_SUITE_TIMEOUT:-1500}" bash -c '"$@"' suite "$@" >"$log" 2>&1 || rc=$?
   [ "$rc" = 124 ] && echo "not ok - $name did not finish within ${SP_SUITE_TIMEOUT:-1500} s" >>"$log"
   cat "$log"
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
@@ -72,6 +72,8 @@ fuzz() {
   [ "$f" = 0 ]
 }
 
+export -f build unit fuzz
+export logs
 suite build build
 suite unit unit
 suite fuzz fuzz
