@@ -87,6 +87,30 @@ typedef int (*sp_name_cb)(void *user, const char *name);
 
 typedef struct sp_sys sp_sys;
 
+/* An HTTPS GET. The certificate is verified against the system's trusted roots (or ca_file);
+ * when that fails the facts are still fetched without verification, so a caller can say why. */
+typedef struct {
+    const char *url;
+    unsigned timeout_ms;     /* whole transfer; connecting is bounded by it too */
+    const char *ca_file;     /* PEM file of extra trusted roots (tests), NULL: the system's */
+    volatile long *cancel;   /* nonzero stops the transfer; may be NULL */
+} sp_http_request;
+
+typedef struct {
+    long status;               /* HTTP status, 0 when no answer came */
+    char auth[256];            /* the WWW-Authenticate headers, joined with "; " */
+    int curl_code;             /* of the verified request: 0 ok, 60 untrusted, 28 timeout... */
+    char curl_error[256];      /* curl's message for curl_code, "" when 0 */
+    int cert_known;            /* the certificate facts below were read */
+    char cert_subject[256];
+    char cert_issuer[256];
+    char cert_names[512];      /* subject alternative names, "DNS:a, IP Address:1.2.3.4"; "" unknown */
+    int64_t cert_expires;      /* Unix seconds, 0 unknown */
+    int cert_trusted;          /* 1 chains to a trusted root and names the host, 0 not, -1 unknown */
+    int cert_chain_ok;         /* 1 chains to a trusted root (name not considered), 0 not, -1 unknown */
+    char proxy[256];           /* the proxy used, "" direct */
+} sp_http_response;
+
 typedef struct {
     const char *name; /* "win32", "sim", "posix" */
     sp_status (*os_info)(sp_sys *sys, sp_osinfo *out);
@@ -127,6 +151,10 @@ typedef struct {
     sp_status (*svc_stop)(sp_sys *sys, const char *name, unsigned timeout_ms);
 
     void (*close)(sp_sys *sys);
+
+    /* HTTP(S) GET with libcurl, honouring the system's proxy settings. SP_OK whenever a
+     * request was made, even if it failed: out->curl_code and curl_error say how. */
+    sp_status (*http_get)(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
 } sp_sys_ops;
 
 struct sp_sys {

@@ -476,6 +476,15 @@ static sp_status posix_svc_control(sp_sys *sys, const char *name, unsigned timeo
     return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no services");
 }
 
+/* The posix backend is host files for native tests; HTTP lives in the win32 backend (its libcurl
+ * code is tested natively on its own, see tests/env/https-suite.sh). */
+static sp_status posix_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out)
+{
+    (void)req, (void)out;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED,
+                       "posix backend: no HTTP; run on Windows or use a profile with \"http\"");
+}
+
 static void posix_close(sp_sys *sys)
 {
     free(sys);
@@ -504,6 +513,7 @@ static const sp_sys_ops posix_ops = {
     .svc_start = posix_svc_control,
     .svc_stop = posix_svc_control,
     .close = posix_close,
+    .http_get = posix_http_get,
 };
 
 sp_sys *sp_posix_open(void)

@@ -9,7 +9,7 @@
 #include "core/sys/sim/sim_internal.h"
 
 typedef struct {
-    sim_profile prof;
+    sim_profile prof; /* first: sim_http.c reads the profile through sys->impl */
     sp_sys *host; /* not owned */
     char *root;
     char sep;
@@ -424,6 +424,7 @@ static const sp_sys_ops sim_ops = {
     .svc_start = sim_svc_start,
     .svc_stop = sim_svc_stop,
     .close = sim_close,
+    .http_get = sim_http_get,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

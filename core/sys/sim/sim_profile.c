@@ -588,6 +588,8 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
         st = prof_processes(c, item, p);
     if (st == SP_OK && (item = cJSON_GetObjectItemCaseSensitive(root, "files")))
         st = prof_files(c, item, p);
+    if (st == SP_OK && (item = cJSON_GetObjectItemCaseSensitive(root, "http")))
+        st = sim_http_parse(item, p, c->err, c->errlen);
     return st;
 }
 
@@ -652,5 +654,6 @@ void sim_profile_free(sim_profile *p)
         free(p->files[i].content);
     }
     free(p->files);
+    sim_http_free(p);
     memset(p, 0, sizeof *p);
 }

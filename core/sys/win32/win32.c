@@ -32,6 +32,7 @@ static const sp_sys_ops win32_ops = {
     .svc_start = w32_svc_start,
     .svc_stop = w32_svc_stop,
     .close = w32_close,
+    .http_get = w32_http_get,
 };
 
 sp_sys *sp_win32_open(void)

@@ -40,4 +40,7 @@ sp_status w32_svc_query(sp_sys *sys, const char *name, sp_svcinfo *out);
 sp_status w32_svc_start(sp_sys *sys, const char *name, unsigned timeout_ms);
 sp_status w32_svc_stop(sp_sys *sys, const char *name, unsigned timeout_ms);
 
+/* win32_proxy.c (with win32_http.c) */
+sp_status w32_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
+
 #endif
