@@ -215,10 +215,13 @@ sp_conn_verdict sp_email_conn_verdict(const sp_http_response *r, int64_t now, ch
                  r->cert_subject, self_signed ? "itself" : r->cert_issuer,
                  r->cert_names[0] ? ", names " : "", r->cert_names, when[0] ? when : "(unknown)");
     }
-    if (r->cert_trusted == 0) {
+    if (self_signed) {
+        /* Office 365 refuses a self-signed certificate even where this server trusts it (SBS
+         * puts its self-issued certificate in its own root store). */
+        v = expired ? SP_CONN_EXPIRED : SP_CONN_SELF_SIGNED;
+    } else if (r->cert_trusted == 0) {
         /* The handshake refused the certificate: say which of its faults Office 365 sees. */
         v = expired ? SP_CONN_EXPIRED
-            : self_signed ? SP_CONN_SELF_SIGNED
             : r->cert_chain_ok == 1 ? SP_CONN_NAME
             : SP_CONN_UNTRUSTED;
     } else if (expired) {

@@ -75,6 +75,7 @@ suite fuzz fuzz
 suite imports bash tests/imports/check-imports.sh
 suite project bash tests/project/check-project.sh
 suite win32 bash scripts/test-win32.sh
+suite https bash tests/env/https-suite.sh
 suite cli bash tests/cli/test-cli.sh
 suite gui bash scripts/screenshots.sh
 

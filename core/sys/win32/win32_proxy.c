@@ -44,7 +44,10 @@ static void ie_proxy(char *proxy, size_t plen, char *bypass, size_t blen)
             GlobalFree(cfg.proxy);
         if (cfg.bypass)
             GlobalFree(cfg.bypass);
-    } else {
+    }
+    /* Without WinHTTP, or when it reports none (Wine reads only the binary connection settings),
+     * the values Internet Options writes beside them. */
+    if (!proxy[0]) {
         HKEY k;
         if (RegOpenKeyExW(HKEY_CURRENT_USER,
                           L"Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings", 0,
