@@ -396,13 +396,15 @@ static sp_status email_assess(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
             st = add(&r, SP_SEV_ERROR, "email.no_reason", IDS_F_EMAIL_NO_REASON, IDS_F_EMAIL_NO_TARGET_ADVICE,
                      NULL, NULL);
     }
-    if (st == SP_OK && t == SP_EMAIL_TARGET_O365) {
-        st = fqdn[0] ? add(&r, SP_SEV_INFO, "email.fqdn", IDS_F_EMAIL_FQDN, 0, fqdn, NULL)
-                     : add(&r, SP_SEV_ERROR, "email.fqdn_unknown", IDS_F_EMAIL_FQDN_UNKNOWN,
-                           IDS_F_EMAIL_FQDN_ADVICE, NULL, NULL);
-        if (st == SP_OK)
-            st = check_o365(&r, fqdn);
-    }
+    /* The external name matters to Office 365 only; shown whenever known (the page offers it). */
+    if (st == SP_OK && fqdn[0])
+        st = add(&r, SP_SEV_INFO, "email.fqdn", IDS_F_EMAIL_FQDN, 0, fqdn,
+                 sp_email_fqdn_get(ctx->state)[0] ? "typed on this page" : SBS_NET_KEY "\\PublicFQDN");
+    else if (st == SP_OK && t == SP_EMAIL_TARGET_O365)
+        st = add(&r, SP_SEV_ERROR, "email.fqdn_unknown", IDS_F_EMAIL_FQDN_UNKNOWN, IDS_F_EMAIL_FQDN_ADVICE,
+                 NULL, NULL);
+    if (st == SP_OK && t == SP_EMAIL_TARGET_O365)
+        st = check_o365(&r, fqdn);
     if (st == SP_OK && t != SP_EMAIL_TARGET_UNSET)
         st = check_confirmations(&r, t);
     if (st != SP_OK)

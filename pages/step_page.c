@@ -442,5 +442,5 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 #define STEP_PAGE(i, name) {name, IDD_STEP, 0, i, sp_step_page_proc}
 const sp_page_desc sp_step_pages[] = {
     STEP_PAGE(0, "backup"), STEP_PAGE(1, "updates"), STEP_PAGE(2, "policy"), STEP_PAGE(3, "health"),
-    STEP_PAGE(4, "timesync"), STEP_PAGE(5, "lob"), STEP_PAGE(6, "email"),
+    STEP_PAGE(4, "timesync"), STEP_PAGE(5, "lob"), {"email", IDD_EMAIL, 0, 6, sp_email_page_proc},
 };

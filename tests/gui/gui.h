@@ -62,6 +62,8 @@ BOOL gui_launch(const wchar_t *exe, const wchar_t *args, PROCESS_INFORMATION *pi
 DWORD gui_finish_process(PROCESS_INFORMATION *pi, int ms);
 /* Types text into a control key by key, as a user would. */
 void gui_type(HWND dlg, int id, const wchar_t *text);
+/* The email page's walk (tests/gui/walk_email.c). */
+void gui_walk_email(gui_walk *w);
 /* Asserts the gate is closed and holds, ticks the checklist, gives a reason, marks done. */
 void gui_walk_manual(gui_walk *w);
 

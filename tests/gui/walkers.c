@@ -5,5 +5,6 @@
 #include "tests/gui/gui.h"
 
 const gui_walker gui_walkers[] = {
+    {"email", gui_walk_email},
     {NULL, NULL},
 };
