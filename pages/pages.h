@@ -32,7 +32,8 @@ extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
 /* The generic step page's dialog procedure; a step's own page passes every message it does not
  * handle to it (controls its template omits are left alone). */
 INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
-/* The email migration page (pages/email.c), on template IDD_EMAIL. */
+/* The email migration page, on template IDD_EMAIL (pages/email_page.c: MSVC puts every object
+ * in one folder, and core/email.c has the name). */
 INT_PTR CALLBACK sp_email_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 
 /* Page helpers (pages/common.c). */

@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/email.h"
 #include "core/msgids.h"
+#include "core/report.h"
 #include "core/session.h"
 #include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"
@@ -188,34 +191,13 @@ static void verdict_should_name_what_office_365_would_refuse(void **s)
 
 /* ---- The step on the demo server ------------------------------------------------------- */
 
-typedef struct {
-    char *root;
-    sp_sys *host, *sim;
-    sp_session session;
-} world;
+typedef testutil_world world;
 
-static void open_demo(world *w, const char *extra_fqdn_answer)
+static void open_demo(world *w)
 {
     char err[300];
-    size_t n;
-    unsigned char *json = testutil_read_file("resources/demo-sbs2003.json", &n);
-    (void)extra_fqdn_answer;
-    assert_non_null(json);
-    w->root = testutil_make_temp_dir();
-    w->host = sp_posix_open();
-    if (sp_sim_open((const char *)json, n, w->host, w->root, &w->sim, err, sizeof err) != SP_OK)
+    if (testutil_world_open(w, "resources/demo-sbs2003.json", err, sizeof err) != 0)
         fail_msg("demo: %s", err);
-    free(json);
-    assert_int_equal(sp_session_open(&w->session, w->sim), SP_OK);
-}
-
-static void close_world(world *w)
-{
-    sp_session_close(&w->session);
-    sp_sys_close(w->sim);
-    sp_sys_close(w->host);
-    testutil_remove_tree(w->root);
-    free(w->root);
 }
 
 static sp_result run(world *w, int apply, sp_findings *f)
@@ -247,7 +229,7 @@ static void email_should_inventory_exchange_and_wait_for_a_target_on_the_demo(vo
     (void)s;
     world w;
     sp_findings f = {0};
-    open_demo(&w, NULL);
+    open_demo(&w);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_string_equal(find(&f, "email.exchange")->arg, "Exchange Server 2003 SP2");
     assert_non_null(strstr(find(&f, "email.exchange")->evidence, "MSExchangeIS running"));
@@ -262,7 +244,7 @@ static void email_should_inventory_exchange_and_wait_for_a_target_on_the_demo(vo
     assert_non_null(find(&f, "email.no_target"));
     assert_false(sp_state_gate_open(w.session.state, "email", w.sim->ops->time_now(w.sim)));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void email_o365_should_find_missing_validports_and_a_self_signed_certificate(void **s)
@@ -270,7 +252,7 @@ static void email_o365_should_find_missing_validports_and_a_self_signed_certific
     (void)s;
     world w;
     sp_findings f = {0};
-    open_demo(&w, NULL);
+    open_demo(&w);
     assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "Microsoft 365 already licensed"), SP_OK);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_string_equal(find(&f, "email.fqdn")->arg, "remote.contoso.com");
@@ -286,7 +268,7 @@ static void email_o365_should_find_missing_validports_and_a_self_signed_certific
     assert_int_equal(find(&f, "email.autodiscover_failed")->title_id, IDS_F_EMAIL_CONN_DNS);
     assert_int_equal(find(&f, "email.confirm.o365.accepted_domain")->severity, SP_SEV_ERROR);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void email_apply_should_add_validports_entries_and_undo_should_restore_the_value(void **s)
@@ -295,7 +277,7 @@ static void email_apply_should_add_validports_entries_and_undo_should_restore_th
     world w;
     sp_findings f = {0};
     size_t undone = 0;
-    open_demo(&w, NULL);
+    open_demo(&w);
     assert_string_equal(validports(&w), "SBS01:6001-6002;SBS01:6004");
     assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
     assert_int_equal(sp_email_fqdn_set(w.session.state, "mail.contoso.com"), SP_OK);
@@ -320,7 +302,7 @@ static void email_apply_should_add_validports_entries_and_undo_should_restore_th
     /* Changing the plan closes the gate until the next check. */
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void email_plan_change_should_close_the_gate_and_survive_in_the_state(void **s)
@@ -328,7 +310,7 @@ static void email_plan_change_should_close_the_gate_and_survive_in_the_state(voi
     (void)s;
     world w;
     sp_findings f = {0};
-    open_demo(&w, NULL);
+    open_demo(&w);
     assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_NONE, "mail moved to Gmail in 2019"), SP_OK);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_int_equal(sp_email_confirm_set(w.session.state, "none.unused", 1), SP_OK);
@@ -339,6 +321,17 @@ static void email_plan_change_should_close_the_gate_and_survive_in_the_state(voi
     assert_true(sp_state_gate_open(w.session.state, "email", now));
     assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_ONPREM, "Exchange 2016 bought"), SP_OK);
     assert_false(sp_state_gate_open(w.session.state, "email", now));
+    char *report = sp_report_json(w.session.state, &w.session.info, w.session.journal, NULL, NULL, now);
+    cJSON *doc = cJSON_Parse(report), *step;
+    cJSON_ArrayForEach(step, cJSON_GetObjectItem(doc, "steps"))
+        if (strcmp(cJSON_GetObjectItem(step, "id")->valuestring, "email") == 0)
+            break;
+    assert_non_null(step);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(step, "data"), "target")->valuestring, "onprem");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(step, "data"), "reason")->valuestring,
+                        "Exchange 2016 bought");
+    cJSON_Delete(doc);
+    free(report);
     char *json = sp_state_serialise(w.session.state);
     sp_state *back = NULL;
     assert_int_equal(sp_state_parse(json, strlen(json), now, &back), SP_OK);
@@ -351,7 +344,7 @@ static void email_plan_change_should_close_the_gate_and_survive_in_the_state(voi
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
     assert_non_null(find(&f, "email.apply_not_o365"));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void sim_http_should_refuse_malformed_answers_and_not_resolve_unknown_names(void **s)
