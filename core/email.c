@@ -297,7 +297,7 @@ static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
     sp_sys *sys = r->ctx->sys;
     sp_http_request req = {url, HTTP_TIMEOUT_MS, NULL, r->ctx->cancel};
     sp_http_response resp;
-    char ev[1600];
+    char ev[2000];
     unsigned title, advice;
     sp_status st = sys->ops->http_get(sys, &req, &resp);
     if (sp_cancelled(r->ctx))
@@ -305,7 +305,13 @@ static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
     if (st != SP_OK)
         return add(r, SP_SEV_ERROR, "email.http_unavailable", IDS_F_COULD_NOT_RUN,
                    IDS_F_COULD_NOT_RUN_ADVICE, url, sys->last_error);
-    sp_conn_verdict v = sp_email_conn_verdict(&resp, sys->ops->time_now(sys), ev, sizeof ev);
+    /* The title names the host (short enough for the list); the evidence has the whole URL. */
+    char host[256];
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    snprintf(host, sizeof host, "%.*s", (int)strcspn(h, "/:"), h);
+    int at = snprintf(ev, sizeof ev, "%s: ", url);
+    sp_conn_verdict v = sp_email_conn_verdict(&resp, sys->ops->time_now(sys), ev + at, sizeof ev - (size_t)at);
     sp_email_conn_text(v, &title, &advice);
     /* Exchange 2003 has no Autodiscover: the migration then takes the server's settings by hand. */
     int soft = autodiscover && r->ctx->info->exchange == SP_EXCHANGE_2003;
@@ -313,7 +319,7 @@ static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
     snprintf(code, sizeof code, "email.%s_%s", autodiscover ? "autodiscover" : "rpc",
              v == SP_CONN_OK ? "ok" : "failed");
     st = add(r, v == SP_CONN_OK ? SP_SEV_INFO : soft ? SP_SEV_WARNING : SP_SEV_ERROR, code, title,
-             advice, url, ev);
+             advice, host, ev);
     if (st == SP_OK && soft && v != SP_CONN_OK)
         st = add(r, SP_SEV_INFO, "email.autodiscover_2003", IDS_F_EMAIL_AUTODISCOVER_2003, 0, NULL, NULL);
     return st;

@@ -115,10 +115,16 @@ static void on_init(sp_page *p)
         free(name);
     }
     SendMessageW(combo, CB_SETCURSEL, (WPARAM)sp_email_target_get(state_of(p)), 0);
-    /* The finding's title is what this page is read by: give it most of the width. */
+    /* The finding's title is what this page is read by: it gets most of the width, the advice
+     * the rest; the evidence (in the details box on a double-click) is left out of the list so
+     * that no horizontal scroll bar takes a row. */
     RECT lr;
+    int usable;
     GetClientRect(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), &lr);
-    SendDlgItemMessageW(p->hwnd, IDC_STEP_FINDINGS, LVM_SETCOLUMNWIDTH, 0, MAKELPARAM((lr.right * 72) / 100, 0));
+    usable = lr.right - GetSystemMetrics(SM_CXVSCROLL) - 2;
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_FINDINGS, LVM_SETCOLUMNWIDTH, 0, MAKELPARAM((usable * 70) / 100, 0));
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_FINDINGS, LVM_SETCOLUMNWIDTH, 1, MAKELPARAM(usable - (usable * 70) / 100, 0));
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_FINDINGS, LVM_SETCOLUMNWIDTH, 2, 0);
     SendDlgItemMessageW(p->hwnd, IDC_EMAIL_REASON, EM_LIMITTEXT, 300, 0);
     SendDlgItemMessageW(p->hwnd, IDC_EMAIL_FQDN, EM_LIMITTEXT, 253, 0);
     set_text_u8(p->hwnd, IDC_EMAIL_REASON, sp_email_reason_get(state_of(p)));
