@@ -56,7 +56,7 @@ $(DEPS_ROOT)/%/.complete:
 	bash scripts/build-deps.sh
 
 .PHONY: all deps run screenshots test test-unit test-win32 test-gui test-imports test-project \
-        test-fuzz fuzz bench dist clean
+        test-fuzz fuzz bench dist clean httptests
 
 all: $(BUILD)/x64/sourceprep.exe $(BUILD)/x86/sourceprep.exe
 
@@ -133,6 +133,20 @@ $(NATIVE)/test_%: tests/unit/test_%.c $(UNIT_HELPERS) $(NATIVE)/libcore.a $(wild
 	gcc $(NCFLAGS) -o $@ $< $(UNIT_HELPERS) $(NATIVE)/libcore.a -lcmocka -lcjson
 
 unittests: $(UNIT_BIN)
+
+# ---- The email step's HTTPS tests against a loopback server (tests/env/https-suite.sh) ---------
+# The libcurl code (core/sys/win32/win32_http.c has no <windows.h>) built natively against
+# Debian's libcurl (OpenSSL), and the same test program for Wine (Schannel).
+$(BUILD)/native/http/http_cases: tests/env/http_cases.c core/sys/win32/win32_http.c $(NATIVE)/libcore.a $(HEADERS)
+	@mkdir -p $(@D)
+	gcc $(NCFLAGS) -o $@ tests/env/http_cases.c core/sys/win32/win32_http.c $(NATIVE)/libcore.a -lcurl -lcjson
+
+$(BUILD)/x64/tests/http_cases.exe: tests/env/http_cases.c $(BUILD)/x64/libsourceprep.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(x64_CC) $(filter-out -municode,$(WINCFLAGS)) -I$(x64_DEPS)/include -mconsole -static -o $@ $< $(BUILD)/x64/libsourceprep.a \
+	    -L$(x64_DEPS)/lib $(WINLIBS)
+
+httptests: $(BUILD)/native/http/http_cases $(BUILD)/x64/tests/http_cases.exe
 
 # ---- Fuzzers (libFuzzer) -------------------------------------------------------------
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

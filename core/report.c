@@ -95,6 +95,9 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
             cJSON_AddNumberToObject(o, "manual_at", (double)s->manual_at);
             cJSON_AddStringToObject(o, "manual_reason", s->manual_reason ? s->manual_reason : "");
         }
+        /* What the user chose on the step's page (the email target and its reason, plans). */
+        if (s->data)
+            cJSON_AddItemToObject(o, "data", cJSON_Duplicate(s->data, 1));
         fa = cJSON_AddArrayToObject(o, "findings");
         for (size_t k = 0; fa && k < s->findings.count; k++) {
             const sp_finding *f = &s->findings.items[k];

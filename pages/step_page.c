@@ -453,5 +453,5 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 const sp_page_desc sp_step_pages[] = {
     STEP_PAGE(0, "backup"), STEP_PAGE(1, "updates"), {"policy", IDD_POLICY, 0, 2, sp_policy_page_proc},
     STEP_PAGE(3, "health"), {"timesync", IDD_TIMESYNC, 0, 4, sp_timesync_page_proc},
-    {"lob", IDD_LOB, 0, 5, sp_lob_page_proc}, STEP_PAGE(6, "email"),
+    {"lob", IDD_LOB, 0, 5, sp_lob_page_proc}, {"email", IDD_EMAIL, 0, 6, sp_email_page_proc},
 };

@@ -185,6 +185,19 @@
 #define IDS_POLICY_ACCOUNTS     2450
 #define IDS_POLICY_NO_RIGHT     2451
 
+/* Email migration page: 2800-2849 dialog and controls, 2850-2899 page strings */
+#define IDD_EMAIL               2800
+#define IDC_EMAIL_TARGET_LABEL  2801
+#define IDC_EMAIL_TARGET        2802
+#define IDC_EMAIL_FQDN_LABEL    2803
+#define IDC_EMAIL_FQDN          2804
+#define IDC_EMAIL_REASON_LABEL  2805
+#define IDC_EMAIL_REASON        2806
+#define IDC_EMAIL_CONFIRM1      2810
+#define IDC_EMAIL_CONFIRM2      2811
+#define IDC_EMAIL_CONFIRM3      2812
+#define SP_EMAIL_PAGE_CONFIRMS  3
+
 /* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
 #define IDS_STEP_BASE           3000
 #define IDS_STEP_STRIDE         20

@@ -6,7 +6,7 @@ PKGS=(
   make gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
   mingw-w64-tools wine wine64 xvfb xauth x11-utils imagemagick
   libcmocka-dev libcjson-dev clang libclang-rt-14-dev llvm
-  dpkg-dev zip unzip python3 python3-jsonschema file ca-certificates
+  dpkg-dev zip unzip python3 python3-jsonschema file ca-certificates libcurl4-openssl-dev openssl
   chromium poppler-utils
   samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind ldb-tools ldap-utils
 )

@@ -81,6 +81,7 @@ suite imports bash tests/imports/check-imports.sh
 suite project bash tests/project/check-project.sh
 suite win32 bash scripts/test-win32.sh
 suite timesync bash tests/env/timesync-wine.sh
+suite https bash tests/env/https-suite.sh
 suite cli bash tests/cli/test-cli.sh
 suite samba bash tests/samba/test-policy-samba.sh
 suite gui bash scripts/screenshots.sh

@@ -128,6 +128,29 @@ typedef struct {
 /* Receives one entry; return nonzero to stop. */
 typedef int (*sp_ldap_entry_cb)(void *user, const char *dn, const sp_ldap_attr *attrs,
                                 size_t count);
+/* An HTTPS GET. The certificate is verified against the system's trusted roots (or ca_file);
+ * when that fails the facts are still fetched without verification, so a caller can say why. */
+typedef struct {
+    const char *url;
+    unsigned timeout_ms;     /* whole transfer; connecting is bounded by it too */
+    const char *ca_file;     /* PEM file of extra trusted roots (tests), NULL: the system's */
+    volatile long *cancel;   /* nonzero stops the transfer; may be NULL */
+} sp_http_request;
+
+typedef struct {
+    long status;               /* HTTP status, 0 when no answer came */
+    char auth[256];            /* the WWW-Authenticate headers, joined with "; " */
+    int curl_code;             /* of the verified request: 0 ok, 60 untrusted, 28 timeout... */
+    char curl_error[256];      /* curl's message for curl_code, "" when 0 */
+    int cert_known;            /* the certificate facts below were read */
+    char cert_subject[256];
+    char cert_issuer[256];
+    char cert_names[512];      /* subject alternative names, "DNS:a, IP Address:1.2.3.4"; "" unknown */
+    int64_t cert_expires;      /* Unix seconds, 0 unknown */
+    int cert_trusted;          /* 1 chains to a trusted root and names the host, 0 not, -1 unknown */
+    int cert_chain_ok;         /* 1 chains to a trusted root (name not considered), 0 not, -1 unknown */
+    char proxy[256];           /* the proxy used, "" direct */
+} sp_http_response;
 
 typedef struct {
     const char *name; /* "win32", "sim", "posix" */
@@ -200,6 +223,9 @@ typedef struct {
     /* The account name of a SID ("S-1-5-20" to "NT AUTHORITY\\NETWORK SERVICE");
      * SP_ERR_NOTFOUND when nobody has it. */
     sp_status (*sid_lookup)(sp_sys *sys, const char *sid, char *out, size_t outlen);
+    /* HTTP(S) GET with libcurl, honouring the system's proxy settings. SP_OK whenever a
+     * request was made, even if it failed: out->curl_code and curl_error say how. */
+    sp_status (*http_get)(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
 } sp_sys_ops;
 
 struct sp_sys {

@@ -71,6 +71,8 @@ void gui_type(HWND dlg, int id, const wchar_t *text);
 BOOL gui_answer_yes(gui_walk *w, int ms);
 /* Asserts Next is closed and that pressing it anyway leaves the user on the page. */
 void gui_check_gate_holds(gui_walk *w);
+/* The email page's walk (tests/gui/walk_email.c). */
+void gui_walk_email(gui_walk *w);
 /* Asserts the gate is closed and holds, ticks the checklist, gives a reason, marks done. */
 void gui_walk_manual(gui_walk *w);
 

@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/sys/posix/posix.h"
+#include "core/sys/sim/sim.h"
+
 char *testutil_make_temp_dir(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -104,4 +107,35 @@ int testutil_exists(const char *path)
 {
     struct stat sb;
     return stat(path, &sb) == 0;
+}
+
+int testutil_world_open(testutil_world *w, const char *profile_path, char *err, size_t errlen)
+{
+    size_t n;
+    unsigned char *json = testutil_read_file(profile_path, &n);
+    memset(w, 0, sizeof *w);
+    if (!json) {
+        snprintf(err, errlen, "%s: cannot read it", profile_path);
+        return -1;
+    }
+    w->root = testutil_make_temp_dir();
+    w->host = sp_posix_open();
+    sp_status st = sp_sim_open((const char *)json, n, w->host, w->root, &w->sim, err, errlen);
+    free(json);
+    if (st != SP_OK)
+        return -1;
+    if (sp_session_open(&w->session, w->sim) != SP_OK) {
+        snprintf(err, errlen, "%s: the session did not open (%s)", profile_path, w->sim->last_error);
+        return -1;
+    }
+    return 0;
+}
+
+void testutil_world_close(testutil_world *w)
+{
+    sp_session_close(&w->session);
+    sp_sys_close(w->sim);
+    sp_sys_close(w->host);
+    testutil_remove_tree(w->root);
+    free(w->root);
 }

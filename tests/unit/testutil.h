@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "core/session.h"
+
 /* Creates a fresh folder under $TMPDIR (or /tmp) with mkdtemp; heap path, NULL on failure. */
 char *testutil_make_temp_dir(void);
 
@@ -22,5 +24,17 @@ char *testutil_join(const char *a, const char *b);
 
 /* True when path exists (file or folder). */
 int testutil_exists(const char *path);
+
+/* A session on the simulated server of a profile file, its files in a fresh folder. */
+typedef struct {
+    char *root;
+    sp_sys *host, *sim;
+    sp_session session;
+} testutil_world;
+
+/* 0 on success; otherwise err says what failed (for the test's failure message). */
+int testutil_world_open(testutil_world *w, const char *profile_path, char *err, size_t errlen);
+/* Closes the session and the sim, and removes the folder. */
+void testutil_world_close(testutil_world *w);
 
 #endif

@@ -557,6 +557,15 @@ static sp_status posix_sid_lookup(sp_sys *sys, const char *sid, char *out, size_
     return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows accounts to look SIDs up in");
 }
 
+/* The posix backend is host files for native tests; HTTP lives in the win32 backend (its libcurl
+ * code is tested natively on its own, see tests/env/https-suite.sh). */
+static sp_status posix_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out)
+{
+    (void)req, (void)out;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED,
+                       "posix backend: no HTTP; run on Windows or use a profile with \"http\"");
+}
+
 static void posix_close(sp_sys *sys)
 {
     free(sys);
@@ -601,6 +610,7 @@ static const sp_sys_ops posix_ops = {
     .ldap_replace = posix_ldap_replace,
     .ldap_close = posix_ldap_close,
     .sid_lookup = posix_sid_lookup,
+    .http_get = posix_http_get,
 };
 
 sp_sys *sp_posix_open(void)

@@ -10,7 +10,7 @@
 #include "core/sys/sim/sim_internal.h"
 
 typedef struct {
-    sim_profile prof;
+    sim_profile prof; /* first: sim_http.c reads the profile through sys->impl */
     sp_sys *host; /* not owned */
     char *root;
     char sep;
@@ -569,6 +569,7 @@ static const sp_sys_ops sim_ops = {
     .ldap_replace = sim_ldap_replace,
     .ldap_close = sim_ldap_close,
     .sid_lookup = sim_sid_lookup,
+    .http_get = sim_http_get,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

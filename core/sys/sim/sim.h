@@ -51,6 +51,11 @@
  * credentials), "read_only": true makes ldap_replace fail with SP_ERR_ACCESS (insufficient
  * access rights). Without "ldap" there is no LDAP server (SP_ERR_IO). "sids" maps SIDs to
  * account names for sid_lookup: {"S-1-5-20": "NT AUTHORITY\\NETWORK SERVICE"}.
+ * "http": {"proxy": "host:port" or "", "urls": {"https://x/y": ANSWER}} gives http_get's answer
+ * per URL (compared without case); ANSWER is {"status": 401, "auth": "Basic realm=\"x\"; NTLM",
+ * "curl_code": 0, "error": "curl's message", "cert": {"subject": "CN=x", "issuer": "CN=ca",
+ * "names": "DNS:x", "expires": Unix seconds, "trusted": bool, "chain_ok": bool (defaults to
+ * trusted)}}, every member optional. Any other URL answers curl_code 6, "Could not resolve host".
  *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
  * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files

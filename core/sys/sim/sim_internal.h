@@ -8,6 +8,8 @@
 #include "core/status.h"
 #include "core/sys/sys.h"
 
+struct cJSON;
+
 typedef struct {
     char *name; /* "" is the key's default value */
     sp_reg_type type;
@@ -61,6 +63,12 @@ typedef struct {
     size_t size;
 } sim_seedfile;
 
+/* An HTTP answer the sim gives for one URL (profile key "http"). */
+typedef struct {
+    char *url;
+    sp_http_response answer;
+} sim_http_peer;
+
 #define SIM_FOLDER_COUNT 3
 
 struct cJSON;
@@ -86,6 +94,9 @@ typedef struct {
     int64_t w32time_sync_us; /* "w32time_sync_ms": the step W32Time makes when it starts */
     struct cJSON *ldap; /* "ldap": the directory, changed in memory by ldap_replace */
     struct cJSON *sids; /* "sids": SID to account name */
+    sim_http_peer *http;
+    size_t http_count;
+    char *http_proxy; /* "" direct */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -117,6 +128,11 @@ void sim_reg_free(sim_registry *reg);
 sp_status sim_profile_parse(const char *json, size_t len, sim_profile *out, char *err,
                             size_t errlen);
 void sim_profile_free(sim_profile *p);
+
+/* HTTP (sim_http.c): parses the profile's "http" object; err names the bad key. */
+sp_status sim_http_parse(const struct cJSON *obj, sim_profile *p, char *err, size_t errlen);
+void sim_http_free(sim_profile *p);
+sp_status sim_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
 
 /* The registry operations of the sim's table; sys->impl is the sim machine. */
 sim_registry *sim_machine_view(sp_sys *sys, sp_reg_view view);

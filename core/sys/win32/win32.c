@@ -41,6 +41,7 @@ static const sp_sys_ops win32_ops = {
     .ldap_replace = w32_ldap_replace,
     .ldap_close = w32_ldap_close,
     .sid_lookup = w32_sid_lookup,
+    .http_get = w32_http_get,
 };
 
 sp_sys *sp_win32_open(void)

@@ -62,5 +62,7 @@ void w32_ldap_close(sp_sys *sys, sp_ldap_conn *conn);
 
 /* win32_sid.c */
 sp_status w32_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen);
+/* win32_proxy.c (with win32_http.c) */
+sp_status w32_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
 
 #endif

@@ -1,0 +1,18 @@
+/* The libcurl HTTPS GET behind the win32 backend's http_get: portable C, also built natively. */
+#ifndef SP_SYS_WIN32_HTTP_H
+#define SP_SYS_WIN32_HTTP_H
+
+#include "core/sys/sys.h"
+
+/* Makes the request (see sp_http_request). proxy: NULL lets curl use its defaults (the
+ * environment), "" goes direct, else "host:port"; noproxy: curl's comma list or NULL.
+ * SP_OK whenever a request was attempted (out->curl_code says how it went); SP_ERR_INVALID
+ * for a missing URL, SP_ERR_NOMEM when curl cannot start. why gets a message on failure. */
+sp_status sp_curl_http_get(const sp_http_request *req, const char *proxy, const char *noproxy,
+                           sp_http_response *out, char *why, size_t whylen);
+
+/* "Mar 10 12:00:00 2030 GMT" (OpenSSL) or "2030-03-10 12:00:00 GMT" (curl's own ASN.1 code,
+ * used with Schannel) to Unix seconds; 0 when it is neither. */
+int64_t sp_curl_cert_time(const char *s);
+
+#endif

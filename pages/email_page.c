@@ -1,0 +1,222 @@
+/* The email migration page: the target, its reason, the external name and the confirmations the
+ * wizard cannot check, on top of the generic step page (check, apply, undo, findings, gate). */
+#include <windows.h>
+#include <commctrl.h>
+#include <prsht.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/email.h"
+#include "core/state.h"
+#include "pages/pages.h"
+#include "resources/resource.h"
+#include "wizard/messages.h"
+#include "wizard/text.h"
+
+static const int confirm_ids[SP_EMAIL_PAGE_CONFIRMS] = {IDC_EMAIL_CONFIRM1, IDC_EMAIL_CONFIRM2,
+                                                        IDC_EMAIL_CONFIRM3};
+
+static sp_state *state_of(sp_page *p)
+{
+    return p->app->session.state;
+}
+
+static BOOL busy(sp_page *p)
+{
+    return sp_worker_busy(&p->app->worker) && p->app->worker.notify == p->hwnd;
+}
+
+/* A control's text as heap UTF-8, spaces trimmed at both ends. */
+static char *text_of(HWND hwnd, int id)
+{
+    int len = GetWindowTextLengthW(GetDlgItem(hwnd, id));
+    wchar_t *w = calloc((size_t)len + 1, sizeof *w);
+    char *s, *a, *e;
+    if (!w)
+        return NULL;
+    GetDlgItemTextW(hwnd, id, w, len + 1);
+    s = sp_utf8(w);
+    free(w);
+    if (!s)
+        return NULL;
+    for (a = s; *a == ' ' || *a == '\t'; a++)
+        ;
+    memmove(s, a, strlen(a) + 1);
+    for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+        ;
+    *e = '\0';
+    return s;
+}
+
+static void set_text_u8(HWND hwnd, int id, const char *s)
+{
+    wchar_t *w = sp_wide(s ? s : "");
+    SetDlgItemTextW(hwnd, id, w ? w : L"");
+    free(w);
+}
+
+/* The confirmation boxes of the chosen target, ticked as the state says. */
+static void show_confirmations(sp_page *p)
+{
+    const sp_email_confirm_item *items;
+    sp_email_target t = sp_email_target_get(state_of(p));
+    size_t n = sp_email_confirm_items(t, &items);
+    for (int k = 0; k < SP_EMAIL_PAGE_CONFIRMS; k++) {
+        HWND box = GetDlgItem(p->hwnd, confirm_ids[k]);
+        if ((size_t)k < n) {
+            wchar_t *label = sp_load(p->app->hinst, items[k].text_id);
+            SetWindowTextW(box, label ? label : L"");
+            free(label);
+            SendMessageW(box, BM_SETCHECK, sp_email_confirmed(state_of(p), items[k].code) ? BST_CHECKED : BST_UNCHECKED, 0);
+        }
+        ShowWindow(box, (size_t)k < n ? SW_SHOW : SW_HIDE);
+    }
+    /* The findings take the room of the confirmations a target does not have. */
+    RECT r = {0, 64, 317, n ? 64 + 47 + (LONG)(SP_EMAIL_PAGE_CONFIRMS - n) * 10 : 143};
+    MapDialogRect(p->hwnd, &r);
+    MoveWindow(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), r.left, r.top, r.right - r.left, r.bottom - r.top, TRUE);
+    for (size_t k = 0; k < n && k < SP_EMAIL_PAGE_CONFIRMS; k++) {
+        RECT b = {0, 113 + (LONG)(SP_EMAIL_PAGE_CONFIRMS - n + k) * 10, 317, 123 + (LONG)(SP_EMAIL_PAGE_CONFIRMS - n + k) * 10};
+        MapDialogRect(p->hwnd, &b);
+        MoveWindow(GetDlgItem(p->hwnd, confirm_ids[k]), b.left, b.top, b.right - b.left, b.bottom - b.top, TRUE);
+    }
+}
+
+/* The external name box: what the user typed, else what the last check detected. */
+static void show_fqdn(sp_page *p)
+{
+    const char *fqdn = sp_email_fqdn_get(state_of(p));
+    const sp_step_state *s = sp_state_step_const(state_of(p), "email");
+    if (!fqdn[0] && s)
+        for (size_t i = 0; i < s->findings.count; i++)
+            if (strcmp(s->findings.items[i].code, "email.fqdn") == 0 && s->findings.items[i].arg)
+                fqdn = s->findings.items[i].arg;
+    set_text_u8(p->hwnd, IDC_EMAIL_FQDN, fqdn);
+}
+
+/* Inputs are read by the worker: they stay still while it runs. */
+static void sync_inputs(sp_page *p)
+{
+    BOOL idle = !busy(p);
+    EnableWindow(GetDlgItem(p->hwnd, IDC_EMAIL_TARGET), idle);
+    SendDlgItemMessageW(p->hwnd, IDC_EMAIL_FQDN, EM_SETREADONLY, !idle, 0);
+    SendDlgItemMessageW(p->hwnd, IDC_EMAIL_REASON, EM_SETREADONLY, !idle, 0);
+    for (int k = 0; k < SP_EMAIL_PAGE_CONFIRMS; k++)
+        EnableWindow(GetDlgItem(p->hwnd, confirm_ids[k]), idle);
+}
+
+static void on_init(sp_page *p)
+{
+    HWND combo = GetDlgItem(p->hwnd, IDC_EMAIL_TARGET);
+    for (int t = 0; t < SP_EMAIL_TARGET_COUNT; t++) {
+        wchar_t *name = sp_load(p->app->hinst, sp_email_target_text_id((sp_email_target)t));
+        SendMessageW(combo, CB_ADDSTRING, 0, (LPARAM)(name ? name : L""));
+        free(name);
+    }
+    SendMessageW(combo, CB_SETCURSEL, (WPARAM)sp_email_target_get(state_of(p)), 0);
+    /* The finding's title is what this page is read by: it gets most of the width, the advice
+     * the rest; the evidence (in the details box on a double-click) is left out of the list so
+     * that no horizontal scroll bar takes a row. */
+    RECT lr;
+    int usable;
+    GetClientRect(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), &lr);
+    usable = lr.right - GetSystemMetrics(SM_CXVSCROLL) - 2;
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_FINDINGS, LVM_SETCOLUMNWIDTH, 0, MAKELPARAM((usable * 70) / 100, 0));
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_FINDINGS, LVM_SETCOLUMNWIDTH, 1, MAKELPARAM(usable - (usable * 70) / 100, 0));
+    SendDlgItemMessageW(p->hwnd, IDC_STEP_FINDINGS, LVM_SETCOLUMNWIDTH, 2, 0);
+    SendDlgItemMessageW(p->hwnd, IDC_EMAIL_REASON, EM_LIMITTEXT, 300, 0);
+    SendDlgItemMessageW(p->hwnd, IDC_EMAIL_FQDN, EM_LIMITTEXT, 253, 0);
+    set_text_u8(p->hwnd, IDC_EMAIL_REASON, sp_email_reason_get(state_of(p)));
+    show_fqdn(p);
+    show_confirmations(p);
+}
+
+/* The plan changed: save it and check again (the change closed the gate). */
+static void replan(sp_page *p)
+{
+    sp_app_save(p->app, GetParent(p->hwnd));
+    SendMessageW(p->hwnd, WM_COMMAND, MAKEWPARAM(IDC_STEP_CHECK, BN_CLICKED),
+                 (LPARAM)GetDlgItem(p->hwnd, IDC_STEP_CHECK));
+}
+
+static void on_target_or_reason(sp_page *p)
+{
+    int sel = (int)SendDlgItemMessageW(p->hwnd, IDC_EMAIL_TARGET, CB_GETCURSEL, 0, 0);
+    sp_email_target t = sel > 0 && sel < SP_EMAIL_TARGET_COUNT ? (sp_email_target)sel : SP_EMAIL_TARGET_UNSET;
+    char *reason = text_of(p->hwnd, IDC_EMAIL_REASON);
+    if (!reason)
+        return;
+    if (t != sp_email_target_get(state_of(p)) || strcmp(reason, sp_email_reason_get(state_of(p))) != 0) {
+        sp_email_plan_set(state_of(p), t, reason);
+        show_confirmations(p);
+        replan(p);
+    }
+    free(reason);
+}
+
+static void on_fqdn(sp_page *p)
+{
+    char *fqdn = text_of(p->hwnd, IDC_EMAIL_FQDN);
+    const char *shown = NULL;
+    const sp_step_state *s = sp_state_step_const(state_of(p), "email");
+    if (!fqdn)
+        return;
+    /* Leaving the detected name as it is does not make it a typed one. */
+    for (size_t i = 0; s && !sp_email_fqdn_get(state_of(p))[0] && i < s->findings.count; i++)
+        if (strcmp(s->findings.items[i].code, "email.fqdn") == 0)
+            shown = s->findings.items[i].arg;
+    if (strcmp(fqdn, sp_email_fqdn_get(state_of(p))) != 0 && !(shown && strcmp(fqdn, shown) == 0)) {
+        sp_email_fqdn_set(state_of(p), fqdn);
+        replan(p);
+    }
+    free(fqdn);
+}
+
+static void on_confirm(sp_page *p, int k)
+{
+    const sp_email_confirm_item *items;
+    size_t n = sp_email_confirm_items(sp_email_target_get(state_of(p)), &items);
+    if ((size_t)k >= n)
+        return;
+    sp_email_confirm_set(state_of(p), items[k].code,
+                         IsDlgButtonChecked(p->hwnd, confirm_ids[k]) == BST_CHECKED);
+    replan(p);
+}
+
+INT_PTR CALLBACK sp_email_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    INT_PTR r;
+    sp_page *p;
+    if (msg == WM_COMMAND && (p = sp_page_get(hwnd)) != NULL) {
+        int id = LOWORD(wp), code = HIWORD(wp);
+        if (id == IDC_EMAIL_TARGET && code == CBN_SELCHANGE) {
+            on_target_or_reason(p);
+            return TRUE;
+        }
+        if (id == IDC_EMAIL_REASON && code == EN_KILLFOCUS && !busy(p)) {
+            on_target_or_reason(p);
+            return TRUE;
+        }
+        if (id == IDC_EMAIL_FQDN && code == EN_KILLFOCUS && !busy(p)) {
+            on_fqdn(p);
+            return TRUE;
+        }
+        for (int k = 0; k < SP_EMAIL_PAGE_CONFIRMS; k++)
+            if (id == confirm_ids[k] && code == BN_CLICKED) {
+                on_confirm(p, k);
+                return TRUE;
+            }
+    }
+    r = sp_step_page_proc(hwnd, msg, wp, lp);
+    p = sp_page_get(hwnd);
+    if (!p)
+        return r;
+    if (msg == WM_INITDIALOG)
+        on_init(p);
+    if (msg == WM_SP_DONE)
+        show_fqdn(p);
+    if (msg == WM_INITDIALOG || msg == WM_SP_DONE || msg == WM_NOTIFY || msg == WM_COMMAND)
+        sync_inputs(p);
+    return r;
+}

@@ -1,0 +1,402 @@
+/* Email migration: the ValidPorts parser and editor, the verdict on HTTPS answers, and the step
+ * on the demo server (inventory, target, ValidPorts fixed through the journal and undone). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/email.h"
+#include "core/msgids.h"
+#include "core/report.h"
+#include "core/session.h"
+#include "core/sys/posix/posix.h"
+#include "core/sys/sim/sim.h"
+#include "core/validports.h"
+#include "tests/unit/testutil.h"
+
+#define RPC "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy"
+
+/* ---- ValidPorts ---------------------------------------------------------------------- */
+
+static void validports_should_parse_spaces_ranges_ipv6_and_trailing_semicolons(void **s)
+{
+    (void)s;
+    sp_validports vp;
+    assert_int_equal(sp_validports_parse(" SBS01:6001-6002 ;;sbs01.contoso.local : 6004;[fe80::1]:593; ", &vp), SP_OK);
+    assert_int_equal(vp.count, 3);
+    assert_int_equal(vp.invalid, 0);
+    assert_string_equal(vp.items[0].host, "SBS01");
+    assert_int_equal(vp.items[0].lo, 6001);
+    assert_int_equal(vp.items[0].hi, 6002);
+    assert_string_equal(vp.items[1].host, "sbs01.contoso.local");
+    assert_int_equal(vp.items[1].lo, 6004);
+    assert_string_equal(vp.items[2].host, "fe80::1");
+    assert_int_equal(vp.items[2].hi, 593);
+    assert_string_equal(vp.items[0].raw, "SBS01:6001-6002");
+    sp_validports_free(&vp);
+    assert_int_equal(sp_validports_parse("", &vp), SP_OK);
+    assert_int_equal(vp.count, 0);
+    sp_validports_free(&vp);
+    assert_int_equal(sp_validports_parse(NULL, &vp), SP_ERR_INVALID);
+}
+
+static void validports_should_keep_malformed_entries_as_invalid(void **s)
+{
+    (void)s;
+    sp_validports vp;
+    assert_int_equal(sp_validports_parse("noport;a:0;a:70000;a:6002-6001;:6001;a b:1;[::1;a:1-2-3;ok:1", &vp), SP_OK);
+    assert_int_equal(vp.count, 9);
+    assert_int_equal(vp.invalid, 8);
+    assert_null(vp.items[0].host);
+    assert_string_equal(vp.items[8].host, "ok");
+    sp_validports_free(&vp);
+}
+
+static void validports_should_join_ranges_and_ignore_case(void **s)
+{
+    (void)s;
+    sp_validports vp;
+    assert_int_equal(sp_validports_parse("Remote.Contoso.com:6001;remote.contoso.com:6002-6003;x:100-7000", &vp), SP_OK);
+    assert_true(sp_validports_covers(&vp, "remote.contoso.com", 6001, 6002));
+    assert_false(sp_validports_covers(&vp, "remote.contoso.com", 6004, 6004));
+    assert_true(sp_validports_covers(&vp, "X", 6004, 6004));
+    assert_false(sp_validports_covers(&vp, "y", 6004, 6004));
+    sp_validports_free(&vp);
+}
+
+static void validports_missing_should_list_what_each_name_lacks_once(void **s)
+{
+    (void)s;
+    const char *hosts[] = {"SBS01", "sbs01.contoso.local", "remote.contoso.com", "sbs01", "", NULL};
+    char *m = sp_validports_missing("SBS01:6001-6002;SBS01:6004;sbs01.contoso.local:6004", hosts, 6);
+    assert_string_equal(m, "sbs01.contoso.local:6001-6002;remote.contoso.com:6001-6002;remote.contoso.com:6004");
+    free(m);
+    const char *v6[] = {"fe80::1"};
+    m = sp_validports_missing("", v6, 1);
+    assert_string_equal(m, "[fe80::1]:6001-6002;[fe80::1]:6004");
+    free(m);
+    m = sp_validports_missing("a:6001-6002;a:6004", hosts, 0);
+    assert_string_equal(m, "");
+    free(m);
+}
+
+static void validports_append_should_keep_existing_entries_in_order(void **s)
+{
+    (void)s;
+    char *v = sp_validports_append("B:6004;A:6001-6002", "C:6004");
+    assert_string_equal(v, "B:6004;A:6001-6002;C:6004");
+    free(v);
+    v = sp_validports_append("B:6004; ", "C:6004");
+    assert_string_equal(v, "B:6004; C:6004");
+    free(v);
+    v = sp_validports_append("", "C:6004");
+    assert_string_equal(v, "C:6004");
+    free(v);
+    v = sp_validports_append("B:6004", "");
+    assert_string_equal(v, "B:6004");
+    free(v);
+}
+
+static void validports_should_handle_a_very_long_value(void **s)
+{
+    (void)s;
+    size_t n = 20000, len = 0;
+    char *big = malloc(n * 24 + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(big + len, "host%05zu:%zu;", i, 1 + i % 60000);
+    sp_validports vp;
+    assert_int_equal(sp_validports_parse(big, &vp), SP_OK);
+    assert_int_equal(vp.count, n);
+    assert_int_equal(vp.invalid, 0);
+    sp_validports_free(&vp);
+    const char *hosts[] = {"new.example.com"};
+    char *m = sp_validports_missing(big, hosts, 1);
+    char *v = sp_validports_append(big, m);
+    assert_int_equal(strncmp(v, big, len), 0);
+    assert_string_equal(v + len, "new.example.com:6001-6002;new.example.com:6004");
+    free(v);
+    free(m);
+    free(big);
+}
+
+/* ---- Verdicts on HTTPS answers --------------------------------------------------------- */
+
+static sp_http_response answer(long status, const char *auth, int code, int trusted)
+{
+    sp_http_response r;
+    memset(&r, 0, sizeof r);
+    r.status = status;
+    snprintf(r.auth, sizeof r.auth, "%s", auth);
+    r.curl_code = code;
+    r.cert_trusted = r.cert_chain_ok = trusted;
+    if (trusted >= 0) {
+        r.cert_known = 1;
+        snprintf(r.cert_subject, sizeof r.cert_subject, "CN=mail.contoso.com");
+        snprintf(r.cert_issuer, sizeof r.cert_issuer, "CN=Test CA");
+        r.cert_expires = 2000000000;
+    }
+    return r;
+}
+
+static void verdict_should_name_what_office_365_would_refuse(void **s)
+{
+    (void)s;
+    const int64_t now = 1700000000;
+    char ev[1600];
+    sp_http_response r = answer(401, "Basic realm=\"x\"", 0, 1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_OK);
+    assert_non_null(strstr(ev, "HTTP 401"));
+    r = answer(401, "Negotiate; NTLM", 0, 1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_OK);
+    r = answer(401, "Negotiate", 0, 1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_BAD_AUTH);
+    r = answer(401, "Basicx", 0, 1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_BAD_AUTH);
+    r = answer(200, "", 0, 1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_NO_AUTH);
+    r = answer(404, "", 0, 1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_STATUS);
+    r = answer(401, "Basic", 60, 0);
+    snprintf(r.cert_issuer, sizeof r.cert_issuer, "%s", r.cert_subject);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_SELF_SIGNED);
+    assert_non_null(strstr(ev, "curl error 60"));
+    assert_non_null(strstr(ev, "issued by itself"));
+    r = answer(401, "Basic", 60, 0);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_UNTRUSTED);
+    r.cert_chain_ok = 1;
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_NAME);
+    r.cert_expires = now - 1;
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_EXPIRED);
+    r = answer(0, "", 6, -1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_DNS);
+    r = answer(0, "", 28, -1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_TIMEOUT);
+    r = answer(0, "", 7, -1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_REFUSED);
+    r = answer(0, "", 52, 1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_CLOSED);
+    r = answer(0, "", 5, -1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_PROXY);
+    r = answer(0, "", 35, -1);
+    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_TLS);
+}
+
+/* ---- The step on the demo server ------------------------------------------------------- */
+
+typedef testutil_world world;
+
+static void open_demo(world *w)
+{
+    char err[300];
+    if (testutil_world_open(w, "resources/demo-sbs2003.json", err, sizeof err) != 0)
+        fail_msg("demo: %s", err);
+}
+
+static sp_result run(world *w, int apply, sp_findings *f)
+{
+    sp_result r = SP_RESULT_NOT_RUN;
+    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
+    sp_findings_free(f);
+    assert_int_equal(sp_step_run(sp_step_find("email"), &ctx, apply, f, &r), SP_OK);
+    return r;
+}
+
+static const sp_finding *find(const sp_findings *f, const char *code)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->items[i].code, code) == 0)
+            return &f->items[i];
+    return NULL;
+}
+
+static char *validports(world *w)
+{
+    static char buf[1024];
+    assert_int_equal(sp_reg_get_string(w->sim, SP_REG_VIEW_DEFAULT, RPC, "ValidPorts", buf, sizeof buf), SP_OK);
+    return buf;
+}
+
+static void email_should_inventory_exchange_and_wait_for_a_target_on_the_demo(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_demo(&w);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_string_equal(find(&f, "email.exchange")->arg, "Exchange Server 2003 SP2");
+    assert_non_null(strstr(find(&f, "email.exchange")->evidence, "MSExchangeIS running"));
+    const sp_finding *pop3 = find(&f, "email.pop3");
+    assert_non_null(pop3);
+    assert_int_equal(pop3->severity, SP_SEV_WARNING);
+    assert_string_equal(pop3->arg, "3");
+    assert_non_null(strstr(pop3->evidence, "jane@contoso.com on pop.isp-mail.net to Jane Doe"));
+    assert_non_null(strstr(pop3->evidence, "running (in use)"));
+    assert_non_null(strstr(find(&f, "email.store")->arg, "priv1.edb, "));
+    assert_non_null(strstr(find(&f, "email.public_folders")->arg, "pub1.edb"));
+    assert_non_null(find(&f, "email.no_target"));
+    assert_false(sp_state_gate_open(w.session.state, "email", w.sim->ops->time_now(w.sim)));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void email_o365_should_find_missing_validports_and_a_self_signed_certificate(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_demo(&w);
+    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "Microsoft 365 already licensed"), SP_OK);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_string_equal(find(&f, "email.fqdn")->arg, "remote.contoso.com");
+    assert_string_equal(find(&f, "email.validports_missing")->arg,
+                        "sbs01.contoso.local:6001-6002;sbs01.contoso.local:6004;"
+                        "remote.contoso.com:6001-6002;remote.contoso.com:6004");
+    const sp_finding *rpc = find(&f, "email.rpc_failed");
+    assert_non_null(rpc);
+    assert_int_equal(rpc->title_id, IDS_F_EMAIL_CONN_SELF_SIGNED);
+    assert_non_null(strstr(rpc->evidence, "curl error 35"));
+    /* Exchange 2003 has no Autodiscover: its failure warns, it does not block. */
+    assert_int_equal(find(&f, "email.autodiscover_failed")->severity, SP_SEV_WARNING);
+    assert_int_equal(find(&f, "email.autodiscover_failed")->title_id, IDS_F_EMAIL_CONN_DNS);
+    assert_int_equal(find(&f, "email.confirm.o365.accepted_domain")->severity, SP_SEV_ERROR);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void email_apply_should_add_validports_entries_and_undo_should_restore_the_value(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    size_t undone = 0;
+    open_demo(&w);
+    assert_string_equal(validports(&w), "SBS01:6001-6002;SBS01:6004");
+    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    assert_int_equal(sp_email_fqdn_set(w.session.state, "mail.contoso.com"), SP_OK);
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED); /* confirmations still open */
+    assert_string_equal(validports(&w), "SBS01:6001-6002;SBS01:6004;sbs01.contoso.local:6001-6002;"
+                                        "sbs01.contoso.local:6004;mail.contoso.com:6001-6002;mail.contoso.com:6004");
+    assert_non_null(find(&f, "email.validports_added"));
+    assert_non_null(find(&f, "email.validports"));
+    assert_non_null(find(&f, "email.rpc_ok"));
+    const sp_email_confirm_item *items;
+    size_t n = sp_email_confirm_items(SP_EMAIL_TARGET_O365, &items);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(sp_email_confirm_set(w.session.state, items[i].code, 1), SP_OK);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+    assert_true(sp_state_gate_open(w.session.state, "email", w.sim->ops->time_now(w.sim)));
+    /* A second apply finds nothing to add. */
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
+    assert_non_null(find(&f, "email.apply_nothing"));
+    assert_int_equal(sp_journal_undo(w.session.journal, "email", &undone), SP_OK);
+    assert_int_equal(undone, 1);
+    assert_string_equal(validports(&w), "SBS01:6001-6002;SBS01:6004");
+    /* Changing the plan closes the gate until the next check. */
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void email_plan_change_should_close_the_gate_and_survive_in_the_state(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_demo(&w);
+    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_NONE, "mail moved to Gmail in 2019"), SP_OK);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_int_equal(sp_email_confirm_set(w.session.state, "none.unused", 1), SP_OK);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+    assert_string_equal(find(&f, "email.target")->arg, "mail moved to Gmail in 2019");
+    assert_null(find(&f, "email.validports_missing")); /* not an Office 365 migration */
+    int64_t now = w.sim->ops->time_now(w.sim);
+    assert_true(sp_state_gate_open(w.session.state, "email", now));
+    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_ONPREM, "Exchange 2016 bought"), SP_OK);
+    assert_false(sp_state_gate_open(w.session.state, "email", now));
+    char *report = sp_report_json(w.session.state, &w.session.info, w.session.journal, NULL, NULL, now);
+    cJSON *doc = cJSON_Parse(report), *step;
+    cJSON_ArrayForEach(step, cJSON_GetObjectItem(doc, "steps"))
+        if (strcmp(cJSON_GetObjectItem(step, "id")->valuestring, "email") == 0)
+            break;
+    assert_non_null(step);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(step, "data"), "target")->valuestring, "onprem");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(step, "data"), "reason")->valuestring,
+                        "Exchange 2016 bought");
+    cJSON_Delete(doc);
+    free(report);
+    char *json = sp_state_serialise(w.session.state);
+    sp_state *back = NULL;
+    assert_int_equal(sp_state_parse(json, strlen(json), now, &back), SP_OK);
+    assert_int_equal(sp_email_target_get(back), SP_EMAIL_TARGET_ONPREM);
+    assert_string_equal(sp_email_reason_get(back), "Exchange 2016 bought");
+    assert_true(sp_email_confirmed(back, "none.unused"));
+    sp_state_free(back);
+    free(json);
+    /* Apply does nothing outside Office 365. */
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(find(&f, "email.apply_not_o365"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void sim_http_should_refuse_malformed_answers_and_not_resolve_unknown_names(void **s)
+{
+    (void)s;
+    static const char *bad[] = {
+        "{\"os\":{\"major\":5,\"minor\":2},\"http\":[]}",
+        "{\"os\":{\"major\":5,\"minor\":2},\"http\":{\"urls\":{\"https://x/\":{\"status\":\"401\"}}}}",
+        "{\"os\":{\"major\":5,\"minor\":2},\"http\":{\"urls\":{\"https://x/\":{\"cert\":{\"trusted\":1}}}}}",
+        "{\"os\":{\"major\":5,\"minor\":2},\"http\":{\"proxy\":5}}",
+    };
+    char *root = testutil_make_temp_dir(), err[300];
+    sp_sys *host = sp_posix_open(), *sim = NULL;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(sp_sim_open(bad[i], strlen(bad[i]), host, root, &sim, err, sizeof err), SP_ERR_BADDATA);
+        assert_non_null(strstr(err, "http"));
+    }
+    const char *good = "{\"os\":{\"major\":5,\"minor\":2},\"http\":{\"proxy\":\"px:8080\",\"urls\":"
+                       "{\"https://a.example/\":{\"status\":401,\"auth\":\"NTLM\"}}}}";
+    assert_int_equal(sp_sim_open(good, strlen(good), host, root, &sim, err, sizeof err), SP_OK);
+    sp_http_request req = {"https://A.example/", 1000, NULL, NULL};
+    sp_http_response r;
+    assert_int_equal(sim->ops->http_get(sim, &req, &r), SP_OK);
+    assert_int_equal(r.status, 401);
+    assert_string_equal(r.auth, "NTLM");
+    assert_string_equal(r.proxy, "px:8080");
+    req.url = "https://nowhere.example:443/x";
+    assert_int_equal(sim->ops->http_get(sim, &req, &r), SP_OK);
+    assert_int_equal(r.curl_code, 6);
+    assert_string_equal(r.curl_error, "Could not resolve host: nowhere.example");
+    sp_sys_close(sim);
+    assert_int_equal(host->ops->http_get(host, &req, &r), SP_ERR_UNSUPPORTED);
+    sp_sys_close(host);
+    testutil_remove_tree(root);
+    free(root);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(validports_should_parse_spaces_ranges_ipv6_and_trailing_semicolons),
+        cmocka_unit_test(validports_should_keep_malformed_entries_as_invalid),
+        cmocka_unit_test(validports_should_join_ranges_and_ignore_case),
+        cmocka_unit_test(validports_missing_should_list_what_each_name_lacks_once),
+        cmocka_unit_test(validports_append_should_keep_existing_entries_in_order),
+        cmocka_unit_test(validports_should_handle_a_very_long_value),
+        cmocka_unit_test(verdict_should_name_what_office_365_would_refuse),
+        cmocka_unit_test(email_should_inventory_exchange_and_wait_for_a_target_on_the_demo),
+        cmocka_unit_test(email_o365_should_find_missing_validports_and_a_self_signed_certificate),
+        cmocka_unit_test(email_apply_should_add_validports_entries_and_undo_should_restore_the_value),
+        cmocka_unit_test(email_plan_change_should_close_the_gate_and_survive_in_the_state),
+        cmocka_unit_test(sim_http_should_refuse_malformed_answers_and_not_resolve_unknown_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
