@@ -29,6 +29,16 @@ extern const sp_page_desc sp_page_welcome;
 extern const sp_page_desc sp_page_finish;
 extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
 
+/* The generic step page (pages/step_page.c). A page with its own template passes every
+ * message it does not handle to sp_step_page_proc; controls its template omits are skipped. */
+INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+/* Starts the step's check (apply 0) or apply on a worker, without asking. */
+void sp_step_page_start(HWND hwnd, int apply);
+/* True while this page's step runs. */
+BOOL sp_step_page_busy(HWND hwnd);
+/* The Backup page (pages/backup.c): restore folder, sample size, backup target. */
+INT_PTR CALLBACK sp_backup_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+
 /* Page helpers (pages/common.c). */
 sp_page *sp_page_init(HWND hwnd, LPARAM lparam); /* on WM_INITDIALOG */
 sp_page *sp_page_get(HWND hwnd);

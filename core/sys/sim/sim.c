@@ -8,6 +8,21 @@
 
 #include "core/sys/sim/sim_internal.h"
 
+#ifdef _WIN32
+#include <windows.h> /* Sleep: the only thing the sim needs from the OS it runs on */
+#endif
+
+/* Paces canned output, so that progress and Stop can be seen and tested. */
+static void sim_sleep_ms(unsigned ms)
+{
+#ifdef _WIN32
+    Sleep(ms);
+#else
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+#endif
+}
+
 typedef struct {
     sim_profile prof;
     sp_sys *host; /* not owned */
@@ -186,6 +201,29 @@ static sp_status sim_dir_enum(sp_sys *sys, const char *path, sp_dir_cb cb, void 
     return st;
 }
 
+static sp_status sim_file_read_at(sp_sys *sys, const char *path, uint64_t offset, void *buf,
+                                  size_t len, size_t *got)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_read_at(m->host, hp, offset, buf, len, got));
+    free(hp);
+    return st;
+}
+
+static sp_status sim_file_set_mtime(sp_sys *sys, const char *path, int64_t mtime)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_set_mtime(m->host, hp, mtime));
+    free(hp);
+    return st;
+}
+
 /* ---- Machine ------------------------------------------------------------------------ */
 
 sim_registry *sim_machine_view(sp_sys *sys, sp_reg_view view)
@@ -331,6 +369,52 @@ static sp_status sim_proc_run(sp_sys *sys, const char *const *argv, unsigned tim
     return sp_sys_fail(sys, SP_ERR_NOTFOUND, "no simulated process matches: %s", cmd);
 }
 
+/* The canned output of the matching process, handed over line by line (CR LF or LF ends a
+ * line), each after the entry's line_delay_ms, watching the cancel flag between lines. */
+static sp_status sim_proc_run_lines(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                                    sp_line_cb cb, void *user, volatile long *cancel,
+                                    int *exit_code)
+{
+    sim_machine *m = sys->impl;
+    char *out = NULL;
+    size_t len = 0;
+    int code = -1;
+    if (exit_code)
+        *exit_code = -1;
+    sp_status st = sim_proc_run(sys, argv, timeout_ms, &out, &len, &code);
+    if (st != SP_OK)
+        return st;
+    unsigned delay = 0;
+    size_t argc = 0;
+    while (argv[argc])
+        argc++;
+    for (size_t i = 0; i < m->prof.process_count; i++)
+        if (sim_argv_matches(&m->prof.processes[i], argv, argc)) {
+            delay = m->prof.processes[i].line_delay_ms;
+            break;
+        }
+    for (size_t i = 0; i < len && st == SP_OK;) {
+        size_t e = i;
+        while (e < len && out[e] != '\n')
+            e++;
+        size_t end = e;
+        if (end > i && out[end - 1] == '\r')
+            end--;
+        char saved = out[end];
+        out[end] = '\0';
+        if (delay)
+            sim_sleep_ms(delay);
+        if ((cancel && *cancel) || (cb && cb(user, out + i)))
+            st = sp_sys_fail(sys, SP_ERR_CANCELLED, "%s was stopped", argv[0]);
+        out[end] = saved;
+        i = e + 1;
+    }
+    free(out);
+    if (st == SP_OK && exit_code)
+        *exit_code = code;
+    return st;
+}
+
 /* ---- Services ----------------------------------------------------------------------- */
 
 static sp_status sim_find_service(sp_sys *sys, const char *name, sim_service **out)
@@ -424,6 +508,9 @@ static const sp_sys_ops sim_ops = {
     .svc_start = sim_svc_start,
     .svc_stop = sim_svc_stop,
     .close = sim_close,
+    .proc_run_lines = sim_proc_run_lines,
+    .file_read_at = sim_file_read_at,
+    .file_set_mtime = sim_file_set_mtime,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,
@@ -454,6 +541,8 @@ static sp_status sim_seed_file(sp_sys *sys, const sim_seedfile *f)
     }
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_write_atomic(m->host, hp, f->content, f->size));
+    if (st == SP_OK && f->mtime)
+        st = sim_from_host(sys, m->host->ops->file_set_mtime(m->host, hp, f->mtime));
     free(hp);
     return st;
 }

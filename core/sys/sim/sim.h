@@ -28,7 +28,12 @@
  * {"qword": n or "decimal" or "0x..."}, {"binary": "00ff10" or "00 ff,10"}; the name
  * "(Default)" is the key's unnamed value. "registry32" is the 32-bit view of a 64-bit
  * machine; without it both views read "registry". A service defaults to running/auto.
- * A process entry may say "timeout": true to make proc_run report SP_ERR_TIMEOUT.
+ * A process entry may say "timeout": true to make proc_run report SP_ERR_TIMEOUT, and
+ * "line_delay_ms": n to make proc_run_lines wait n ms before each line of its output (so
+ * progress and Stop can be watched). A file's content is a string, or an object
+ * {"text": "...", "utf16": true, "mtime": 1709420400}: "utf16" writes the text as UTF-16LE
+ * with a byte-order mark (Windows' "Unicode" logs), "mtime" sets its last-modified time
+ * (Unix seconds) when it is seeded.
  * With "admin": false, HKLM writes and service control fail with SP_ERR_ACCESS.
  *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is

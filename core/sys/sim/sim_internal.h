@@ -39,12 +39,14 @@ typedef struct {
     char *output;
     size_t output_len;
     int times_out; /* "timeout": true makes proc_run report SP_ERR_TIMEOUT */
+    unsigned line_delay_ms; /* proc_run_lines waits this long before each line */
 } sim_process;
 
 typedef struct {
     char *path; /* Windows path */
     char *content;
     size_t size;
+    int64_t mtime; /* 0: the time it is written */
 } sim_seedfile;
 
 #define SIM_FOLDER_COUNT 3

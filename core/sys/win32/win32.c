@@ -32,6 +32,9 @@ static const sp_sys_ops win32_ops = {
     .svc_start = w32_svc_start,
     .svc_stop = w32_svc_stop,
     .close = w32_close,
+    .proc_run_lines = w32_proc_run_lines,
+    .file_read_at = w32_file_read_at,
+    .file_set_mtime = w32_file_set_mtime,
 };
 
 sp_sys *sp_win32_open(void)
