@@ -85,7 +85,8 @@ sp_status sp_wbadmin_parse_versions(const char *text, size_t len, sp_wb_versions
             cur = &out->items[out->count++];
             memset(cur, 0, sizeof *cur);
             cur->time = -1;
-        } else if (cur && field(l, "Backup target:", value, sizeof value)) {
+        } else if (cur && (field(l, "Backup target:", value, sizeof value) ||
+                           field(l, "Backup location:", value, sizeof value))) {
             sp_strlcpy(cur->target, value, sizeof cur->target);
         } else if (cur && field(l, "Version identifier:", value, sizeof value)) {
             const char *end = NULL;
