@@ -311,6 +311,28 @@ static sp_status report_drill(sp_run_ctx *ctx, sp_findings *out, const last_back
     return st;
 }
 
+/* The verdict first, then what is wrong, then the notes, then every matching file: the list
+ * opens on what the user must read. Stable, so each group keeps the order it was found in. */
+static int rank(const sp_finding *x)
+{
+    if (strcmp(x->code, "backup.drill_passed") == 0 || strcmp(x->code, "backup.drill_failed") == 0)
+        return 0;
+    if (strcmp(x->code, "backup.file_match") == 0)
+        return 4;
+    return x->severity == SP_SEV_ERROR ? 1 : x->severity == SP_SEV_WARNING ? 2 : 3;
+}
+
+static void order_findings(sp_findings *f)
+{
+    for (size_t i = 1; i < f->count; i++) {
+        sp_finding x = f->items[i];
+        size_t j = i;
+        for (; j > 0 && rank(&f->items[j - 1]) > rank(&x); j--)
+            f->items[j] = f->items[j - 1];
+        f->items[j] = x;
+    }
+}
+
 static sp_status backup_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
 {
     last_backup b;
@@ -323,6 +345,7 @@ static sp_status backup_check(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
         st = report_drill(ctx, out, &b, &passed);
     if (st == SP_OK && ok && passed)
         *result = SP_RESULT_PASSED;
+    order_findings(out);
     return st;
 }
 
@@ -719,6 +742,7 @@ static sp_status backup_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     }
     if (st == SP_OK && ok && passed)
         *result = SP_RESULT_PASSED;
+    order_findings(out);
     return st;
 }
 

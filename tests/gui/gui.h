@@ -48,6 +48,8 @@ typedef struct {
     gui_page_fn walk;
 } gui_walker;
 extern const gui_walker gui_walkers[];
+/* Walkers of pages with their own UI (tests/gui/walk_<page>.c). */
+void gui_walk_backup(gui_walk *w);
 
 HWND gui_wait_for_sheet(DWORD pid, int ms);
 int gui_page_index(HWND sheet);

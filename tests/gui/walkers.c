@@ -5,5 +5,6 @@
 #include "tests/gui/gui.h"
 
 const gui_walker gui_walkers[] = {
+    {"backup", gui_walk_backup},
     {NULL, NULL},
 };

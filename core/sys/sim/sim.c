@@ -207,6 +207,8 @@ static sp_status sim_file_read_at(sp_sys *sys, const char *path, uint64_t offset
     sim_machine *m = sys->impl;
     char *hp = NULL;
     sp_status st = sim_resolve(sys, path, &hp);
+    if (m->prof.io_delay_ms)
+        sim_sleep_ms(m->prof.io_delay_ms);
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_read_at(m->host, hp, offset, buf, len, got));
     free(hp);

@@ -33,7 +33,8 @@
  * progress and Stop can be watched). A file's content is a string, or an object
  * {"text": "...", "utf16": true, "mtime": 1709420400}: "utf16" writes the text as UTF-16LE
  * with a byte-order mark (Windows' "Unicode" logs), "mtime" sets its last-modified time
- * (Unix seconds) when it is seeded.
+ * (Unix seconds) when it is seeded. "io_delay_ms": n makes every file_read_at wait n ms first,
+ * a slow disk (the demo's drill then runs long enough to be watched).
  * With "admin": false, HKLM writes and service control fail with SP_ERR_ACCESS.
  *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is

@@ -57,6 +57,7 @@ typedef struct {
     int admin;
     int has_now;
     int64_t now;
+    unsigned io_delay_ms; /* file_read_at waits this long per call: a slow disk */
     char *folders[SIM_FOLDER_COUNT]; /* indexed by sp_folder */
     sim_registry reg;   /* "registry": the default and 64-bit views */
     sim_registry reg32; /* "registry32", when has_reg32 */

@@ -641,6 +641,13 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
         p->has_now = 1;
         p->now = (int64_t)d;
     }
+    item = cJSON_GetObjectItemCaseSensitive(root, "io_delay_ms");
+    if (item) {
+        double d = 0;
+        if (prof_number(c, item, "io_delay_ms", 0.0, 10001.0, "0 to 10000", &d) != SP_OK)
+            return SP_ERR_BADDATA;
+        p->io_delay_ms = (unsigned)d;
+    }
     item = cJSON_GetObjectItemCaseSensitive(root, "admin");
     if (item && !cJSON_IsBool(item))
         return prof_fail(c, SP_ERR_BADDATA, "admin must be true or false");
