@@ -136,6 +136,13 @@ INT_PTR CALLBACK sp_backup_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
             ShowWindow(GetDlgItem(hwnd, IDC_BK_TARGET_LABEL), SW_HIDE);
             ShowWindow(GetDlgItem(hwnd, IDC_BK_TARGET), SW_HIDE);
         }
+        {
+            /* Paths are the point of this page's findings: give their column most of the width. */
+            HWND lv = GetDlgItem(hwnd, IDC_STEP_FINDINGS);
+            RECT rc;
+            GetClientRect(lv, &rc);
+            ListView_SetColumnWidth(lv, 0, (rc.right - rc.left) * 4 / 5);
+        }
         load_inputs(p);
         enable_inputs(p);
         break;
