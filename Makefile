@@ -91,7 +91,12 @@ $(BUILD)/x64/bench/startbench.exe: tests/bench/startbench.c
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $< -lpsapi -luser32
 
-benchtools: $(BUILD)/x64/bench/bare_sheet.exe $(BUILD)/x64/bench/startbench.exe all
+# The drill's native benchmark: optimised, without sanitizers, on the posix host through the sim.
+$(BUILD)/bench/drillbench: tests/bench/drillbench.c $(NATIVE_LIB_SRC) $(HEADERS)
+	@mkdir -p $(@D)
+	gcc -std=c11 -O2 $(WARN) -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -o $@ $< $(NATIVE_LIB_SRC) -lcjson
+
+benchtools: $(BUILD)/bench/drillbench $(BUILD)/x64/bench/bare_sheet.exe $(BUILD)/x64/bench/startbench.exe all
 
 wintests: $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/guitest.exe all
 

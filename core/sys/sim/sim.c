@@ -172,6 +172,15 @@ static sp_status sim_file_stat(sp_sys *sys, const char *path, sp_filestat *out)
 {
     sim_machine *m = sys->impl;
     char *hp = NULL;
+    /* The path as written usually exists: one host stat answers, without resolving case
+     * (the drill's sampler stats every file of the tree). */
+    if (out && sim_map_path(m->root, m->sep, path, &hp) == SP_OK &&
+        m->host->ops->file_stat(m->host, hp, out) == SP_OK && out->exists) {
+        free(hp);
+        return SP_OK;
+    }
+    free(hp);
+    hp = NULL;
     sp_status st = sim_resolve(sys, path, &hp);
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_stat(m->host, hp, out));
