@@ -79,6 +79,11 @@ $(BUILD)/x64/tests/child.exe: tests/win32/child/child.c
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $<
 
+# A stand-in wbadmin.exe beside the tests: CreateProcess finds it first, before any real one.
+$(BUILD)/x64/tests/wbadmin.exe: tests/win32/fakewbadmin/wbadmin.c
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $<
+
 $(BUILD)/x64/tests/guitest.exe: $(wildcard tests/gui/*.c tests/gui/*.h) wizard/messages.h resources/resource.h core/msgids.h
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $(wildcard tests/gui/*.c) -lcomctl32 -lgdi32 -luser32
@@ -98,7 +103,7 @@ $(BUILD)/bench/drillbench: tests/bench/drillbench.c $(NATIVE_LIB_SRC) $(HEADERS)
 
 benchtools: $(BUILD)/bench/drillbench $(BUILD)/x64/bench/bare_sheet.exe $(BUILD)/x64/bench/startbench.exe all
 
-wintests: $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/guitest.exe all
+wintests: $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/wbadmin.exe $(BUILD)/x64/tests/guitest.exe all
 
 # ---- Native unit tests (cmocka, ASan + UBSan) ----------------------------------------
 NATIVE := $(BUILD)/native
