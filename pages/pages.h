@@ -36,7 +36,7 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 void sp_step_page_start(HWND hwnd, int apply);
 /* True while this page's step runs. */
 BOOL sp_step_page_busy(HWND hwnd);
-/* The Backup page (pages/backup.c): restore folder, sample size, backup target. */
+/* The Backup page (pages/backup_page.c): restore folder, sample size, backup target. */
 INT_PTR CALLBACK sp_backup_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 
 /* Page helpers (pages/common.c). */

@@ -1,4 +1,4 @@
-/* The Backup page: the generic step page plus the drill's inputs (restore folder, sample size, target). */
+/* The Backup page: the generic step page plus the restore drill's inputs (folder, sample size, target). */
 #include <windows.h>
 #include <commctrl.h>
 #include <prsht.h>
