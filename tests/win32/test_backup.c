@@ -12,6 +12,7 @@
 #include "core/state.h"
 #include "core/step.h"
 #include "core/sys/win32/win32.h"
+#include "core/sys/win32/win32_util.h"
 #include "core/sysinfo.h"
 #include "tests/win32/wtest.h"
 
@@ -99,6 +100,68 @@ WTEST(file_read_at_should_read_from_an_offset_of_a_file_with_a_non_ascii_name)
     snprintf(path, sizeof path, "%s\\missing", dir);
     WCHECK_EQ_INT(sys->ops->file_read_at(sys, path, 0, buf, sizeof buf, &got), SP_ERR_NOTFOUND);
     sp_sys_close(sys);
+}
+
+typedef struct {
+    int files, dirs;
+} counted;
+
+static int count_entry(void *user, const char *name, int is_dir)
+{
+    counted *c = user;
+    (void)name;
+    if (is_dir)
+        c->dirs++;
+    else
+        c->files++;
+    return 0;
+}
+
+WTEST(long_paths_should_work_for_every_primitive_the_drill_uses)
+{
+    sp_sys *sys = sp_win32_open();
+    char dir[400], deep[1200], path[1300];
+    unsigned char buf[8];
+    size_t got = 0;
+    sp_filestat fs;
+    counted c = {0, 0};
+    temp_dir(sys, dir, sizeof dir);
+    /* Beyond MAX_PATH: 6 folders of 50 characters. */
+    snprintf(deep, sizeof deep, "%s", dir);
+    for (int i = 0; i < 6; i++)
+        snprintf(deep + strlen(deep), sizeof deep - strlen(deep), "\\%02d-folder-with-a-rather-long-name-for-the-drill-test", i);
+    WCHECK_MSG(strlen(deep) > 300, "only %u characters", (unsigned)strlen(deep));
+    WCHECK_MSG(sys->ops->dir_create(sys, deep) == SP_OK, "%s", sys->last_error);
+    snprintf(path, sizeof path, "%s\\Données.txt", deep);
+    WCHECK_EQ_INT(sys->ops->file_write_atomic(sys, path, "abcdef", 6), SP_OK);
+    WCHECK_EQ_INT(sys->ops->file_set_mtime(sys, path, BEFORE_BACKUP), SP_OK);
+    WCHECK_EQ_INT(sys->ops->file_stat(sys, path, &fs), SP_OK);
+    WCHECK(fs.exists && fs.size == 6 && fs.mtime == BEFORE_BACKUP);
+    WCHECK_EQ_INT(sys->ops->file_read_at(sys, path, 2, buf, 3, &got), SP_OK);
+    WCHECK(got == 3 && memcmp(buf, "cde", 3) == 0);
+    WCHECK_EQ_INT(sys->ops->dir_enum(sys, deep, count_entry, &c), SP_OK);
+    WCHECK_EQ_INT(c.files, 1);
+    sp_sys_close(sys);
+}
+
+/* Wine does not enforce MAX_PATH, so the long form itself is checked here: Windows does. */
+WTEST(w32_path_should_give_long_paths_their_long_form)
+{
+    char longp[400], unc[400];
+    wchar_t *w;
+    memset(longp, 'a', sizeof longp);
+    memcpy(longp, "C:\\", 3);
+    longp[299] = '\0';
+    snprintf(unc, sizeof unc, "\\\\srv\\share\\%s", longp + 3);
+    WCHECK((w = w32_path(longp)) != NULL);
+    WCHECK(wcsncmp(w, L"\\\\?\\C:\\aaa", 10) == 0);
+    free(w);
+    WCHECK((w = w32_path(unc)) != NULL);
+    WCHECK(wcsncmp(w, L"\\\\?\\UNC\\srv\\share\\aa", 20) == 0);
+    free(w);
+    WCHECK((w = w32_path("C:/short/path")) != NULL);
+    WCHECK(wcscmp(w, L"C:\\short\\path") == 0);
+    free(w);
 }
 
 /* A 2008 R2-like context on the real machine: the step uses wbadmin (the stand-in). */
