@@ -354,14 +354,32 @@ static sp_status backup_check(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
 typedef struct {
     sp_run_ctx *ctx;
     char last_error_line[200];
+    unsigned volumes, volume, last_pct, shown;
 } wb_progress;
 
+/* wbadmin counts each volume from 0% to 100%: the bar shows the whole backup, volumes
+ * counted from its "This will back up (C:),Local Disk(D:) to E:." line. */
 static int on_backup_line(void *user, const char *line)
 {
     wb_progress *w = user;
     int pct = sp_wbadmin_progress(line);
-    if (pct >= 0)
-        sp_progress(w->ctx, (unsigned)pct * 10, line);
+    if (strncmp(line, "This will back up ", 18) == 0) {
+        const char *to = strstr(line, " to ");
+        w->volumes = 0;
+        for (const char *p = line; (p = strstr(p, ":)")) && (!to || p < to); p += 2)
+            w->volumes++;
+    }
+    if (pct >= 0) {
+        if ((unsigned)pct < w->last_pct)
+            w->volume++; /* the next volume started */
+        w->last_pct = (unsigned)pct;
+        unsigned n = w->volumes > w->volume ? w->volumes : w->volume + 1;
+        unsigned permille = (w->volume * 1000 + (unsigned)pct * 10) / n;
+        if (permille < w->shown)
+            permille = w->shown; /* never backwards, even when the count was wrong */
+        w->shown = permille;
+        sp_progress(w->ctx, permille, line);
+    }
     if (strncmp(line, "ERROR - ", 8) == 0 || strstr(line, "did not complete") || strstr(line, "stopped before"))
         sp_strlcpy(w->last_error_line, line, sizeof w->last_error_line);
     return sp_cancelled(w->ctx);

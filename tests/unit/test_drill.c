@@ -420,6 +420,39 @@ static void backup_should_restore_with_wbadmin_on_2008_and_later(void **s)
     close_world(&w);
 }
 
+static void backup_should_read_the_last_full_backup_of_the_2011_profile_from_wbadmin(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    size_t n;
+    char *json = (char *)testutil_read_file("tests/profiles/sbs2011std.json", &n);
+    open_machine(&w.m, json);
+    free(json);
+    assert_int_equal(sp_session_open(&w.session, w.m.sim), SP_OK);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_string_equal(find(&f, "backup.last_full")->arg, "2011-03-15 04:00 UTC");
+    assert_non_null(find(&f, "backup.drill_not_run"));
+    assert_non_null(find(&f, "backup.tool"));
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+typedef struct {
+    unsigned last, calls, backwards;
+    int saw_wbadmin_line;
+} progress_log;
+
+static void on_progress(void *user, unsigned permille, const char *what)
+{
+    progress_log *p = user;
+    if (p->calls++ && permille < p->last && permille != 0)
+        p->backwards++;
+    p->last = permille;
+    if (what && strstr(what, "copied (57%)"))
+        p->saw_wbadmin_line = 1;
+}
+
 static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(void **s)
 {
     (void)s;
@@ -440,7 +473,15 @@ static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(vo
     assert_non_null(find(&f, "backup.no_target"));
     sp_findings_free(&f);
     cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "E:");
-    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    progress_log pl = {0, 0, 0, 0};
+    sp_run_ctx ctx = sp_session_ctx(&w.session, NULL);
+    sp_result r = SP_RESULT_NOT_RUN;
+    ctx.progress = on_progress;
+    ctx.progress_user = &pl;
+    assert_int_equal(sp_step_run(sp_step_find("backup"), &ctx, 1, &f, &r), SP_OK);
+    assert_int_equal(r, SP_RESULT_FAILED);
+    assert_true(pl.saw_wbadmin_line); /* wbadmin's own progress line reached the page */
+    assert_int_equal(pl.backwards, 0);
     assert_non_null(find(&f, "backup.backup_done"));
     assert_non_null(find(&f, "backup.none")); /* the canned list still has none: said, not hidden */
     sp_findings_free(&f);
@@ -466,6 +507,7 @@ int main(void)
         cmocka_unit_test(sim_should_stream_canned_output_line_by_line_and_stop),
         cmocka_unit_test(backup_should_pass_only_after_a_drill_that_matched_every_file),
         cmocka_unit_test(backup_should_restore_with_wbadmin_on_2008_and_later),
+        cmocka_unit_test(backup_should_read_the_last_full_backup_of_the_2011_profile_from_wbadmin),
         cmocka_unit_test(backup_should_start_wbadmin_with_progress_when_there_is_no_backup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
