@@ -405,7 +405,10 @@ static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, int *done)
     if (!target)
         return sp_findings_add(out, SP_SEV_ERROR, "backup.no_target", IDS_F_BK_NO_TARGET,
                                IDS_F_BK_NO_TARGET_ADVICE, NULL, NULL);
-    if (!valid_target(target))
+    char win[260] = "C:\\WINDOWS";
+    sys->ops->folder(sys, SP_FOLDER_WINDOWS, win, sizeof win);
+    /* wbadmin refuses a target on a volume it backs up; the system volume always is one. */
+    if (!valid_target(target) || (target[1] == ':' && (target[0] | 0x20) == (win[0] | 0x20)))
         return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_target", IDS_F_BK_BAD_TARGET,
                                IDS_F_BK_BAD_TARGET_ADVICE, target, NULL);
     snprintf(arg, sizeof arg, "-backupTarget:%s", target);

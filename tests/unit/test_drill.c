@@ -490,6 +490,11 @@ static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(vo
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
     assert_non_null(find(&f, "backup.bad_target"));
     sp_findings_free(&f);
+    cJSON_DeleteItemFromObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET);
+    cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "c:");
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(find(&f, "backup.bad_target")); /* the system volume */
+    sp_findings_free(&f);
     close_world(&w);
     free(json);
     free(out);
