@@ -636,7 +636,7 @@ static sp_status compare_all(sp_run_ctx *ctx, const char *folder, cJSON *files)
         sp_progress(ctx, 600 + 400 * i / (n + 1), path);
         sp_status st = sp_drill_restored_path(ctx->sys, folder, path, i, restored, sizeof restored);
         if (st == SP_OK)
-            st = sp_drill_compare(ctx->sys, path, restored, buf, COMPARE_BUF, 1, &r);
+            st = sp_drill_compare(ctx->sys, path, restored, buf, COMPARE_BUF, 1, ctx->cancel, &r);
         if (st != SP_OK) {
             free(buf);
             return st;

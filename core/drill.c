@@ -232,7 +232,8 @@ static uint64_t first_difference(const unsigned char *a, const unsigned char *b,
 }
 
 sp_status sp_drill_compare(sp_sys *sys, const char *original, const char *restored,
-                           unsigned char *buf, size_t bufsize, int want_hash, sp_cmp_result *out)
+                           unsigned char *buf, size_t bufsize, int want_hash,
+                           volatile long *cancel, sp_cmp_result *out)
 {
     size_t half = bufsize / 2, got_a = 0, got_b = 0;
     unsigned char *a = buf, *b = buf + half;
@@ -262,6 +263,8 @@ sp_status sp_drill_compare(sp_sys *sys, const char *original, const char *restor
     }
     sp_sha256_init(&h);
     for (;;) {
+        if (cancel && *cancel)
+            return SP_ERR_CANCELLED;
         if (sys->ops->file_read_at(sys, original, at, a, half, &got_a) != SP_OK) {
             out->outcome = SP_CMP_UNREADABLE;
             return SP_OK;

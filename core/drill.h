@@ -67,9 +67,11 @@ typedef struct {
 const char *sp_cmp_outcome_name(sp_cmp_outcome o);
 
 /* Compares original with restored in chunks of bufsize / 2 (buf is the caller's, so one
- * allocation serves a whole drill); with want_hash also hashes the whole original. */
+ * allocation serves a whole drill); with want_hash also hashes the whole original.
+ * SP_ERR_CANCELLED between two chunks when *cancel (optional) turns nonzero. */
 sp_status sp_drill_compare(sp_sys *sys, const char *original, const char *restored,
-                           unsigned char *buf, size_t bufsize, int want_hash, sp_cmp_result *out);
+                           unsigned char *buf, size_t bufsize, int want_hash,
+                           volatile long *cancel, sp_cmp_result *out);
 
 /* Where a file restored into folder is: folder\NN\name (wbadmin, one folder per file),
  * folder\C\path or folder\path (a tool that keeps the tree); the first that exists, or the

@@ -88,7 +88,7 @@ static double time_drill(sp_sys *sim, int pairs, unsigned char *buf, size_t bufs
         sp_cmp_result r;
         snprintf(a, sizeof a, "C:\\orig\\f%02d", i);
         snprintf(b, sizeof b, "C:\\copy\\f%02d", i);
-        if (sp_drill_compare(sim, a, b, buf, bufsize, 0, &r) != SP_OK || r.outcome != SP_CMP_MATCH) {
+        if (sp_drill_compare(sim, a, b, buf, bufsize, 0, NULL, &r) != SP_OK || r.outcome != SP_CMP_MATCH) {
             fprintf(stderr, "drillbench: compare failed on pair %d: %s\n", i, sp_cmp_outcome_name(r.outcome));
             exit(2);
         }

@@ -162,9 +162,11 @@ static void compare_should_find_a_flipped_byte_a_truncation_and_a_missing_file(v
         data[i] = (unsigned char)(i * 31 + (i >> 8));
     write_bytes(&m, "C:\\d\\orig", data, SIZE);
     write_bytes(&m, "C:\\d\\same", data, SIZE);
-    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\same", buf, sizeof buf, 1, &r), SP_OK);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\same", buf, sizeof buf, 1, NULL, &r), SP_OK);
     assert_int_equal(r.outcome, SP_CMP_MATCH);
     assert_int_equal(r.size, SIZE);
+    volatile long stop = 1;
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\same", buf, sizeof buf, 1, &stop, &r), SP_ERR_CANCELLED);
     char whole[65];
     {
         /* The hash of the streamed original is the hash of its bytes. */
@@ -179,22 +181,22 @@ static void compare_should_find_a_flipped_byte_a_truncation_and_a_missing_file(v
     assert_string_equal(r.sha256, whole);
     data[123457] ^= 0x10;
     write_bytes(&m, "C:\\d\\flipped", data, SIZE);
-    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\flipped", buf, sizeof buf, 1, &r), SP_OK);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\flipped", buf, sizeof buf, 1, NULL, &r), SP_OK);
     assert_int_equal(r.outcome, SP_CMP_DIFFERS);
     assert_int_equal(r.offset, 123457);
     assert_string_equal(r.sha256, whole); /* the original's hash, read to its end anyway */
     data[123457] ^= 0x10;
     write_bytes(&m, "C:\\d\\short", data, 200000);
-    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\short", buf, sizeof buf, 0, &r), SP_OK);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\short", buf, sizeof buf, 0, NULL, &r), SP_OK);
     assert_int_equal(r.outcome, SP_CMP_DIFFERS);
     assert_int_equal(r.offset, 200000);
-    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\nothere", buf, sizeof buf, 0, &r), SP_OK);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\nothere", buf, sizeof buf, 0, NULL, &r), SP_OK);
     assert_int_equal(r.outcome, SP_CMP_MISSING);
-    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\gone", "C:\\d\\same", buf, sizeof buf, 0, &r), SP_OK);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\gone", "C:\\d\\same", buf, sizeof buf, 0, NULL, &r), SP_OK);
     assert_int_equal(r.outcome, SP_CMP_SOURCE_GONE);
     write_bytes(&m, "C:\\d\\empty1", (const unsigned char *)"", 0);
     write_bytes(&m, "C:\\d\\empty2", (const unsigned char *)"", 0);
-    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\empty1", "C:\\d\\empty2", buf, sizeof buf, 1, &r), SP_OK);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\empty1", "C:\\d\\empty2", buf, sizeof buf, 1, NULL, &r), SP_OK);
     assert_int_equal(r.outcome, SP_CMP_MATCH);
     assert_string_equal(r.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     free(data);
