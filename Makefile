@@ -79,6 +79,11 @@ $(BUILD)/x64/tests/child.exe: tests/win32/child/child.c
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $<
 
+# A stand-in wbadmin.exe beside the tests: CreateProcess finds it first, before any real one.
+$(BUILD)/x64/tests/wbadmin.exe: tests/win32/fakewbadmin/wbadmin.c
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $<
+
 $(BUILD)/x64/tests/guitest.exe: $(wildcard tests/gui/*.c tests/gui/*.h) wizard/messages.h resources/resource.h core/msgids.h
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $(wildcard tests/gui/*.c) -lcomctl32 -lgdi32 -luser32
@@ -91,7 +96,12 @@ $(BUILD)/x64/bench/startbench.exe: tests/bench/startbench.c
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $< -lpsapi -luser32
 
-benchtools: $(BUILD)/x64/bench/bare_sheet.exe $(BUILD)/x64/bench/startbench.exe all
+# The drill's native benchmark: optimised, without sanitizers, on the posix host through the sim.
+$(BUILD)/bench/drillbench: tests/bench/drillbench.c $(NATIVE_LIB_SRC) $(HEADERS)
+	@mkdir -p $(@D)
+	gcc -std=c11 -O2 $(WARN) -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -o $@ $< $(NATIVE_LIB_SRC) -lcjson
+
+benchtools: $(BUILD)/bench/drillbench $(BUILD)/x64/bench/bare_sheet.exe $(BUILD)/x64/bench/startbench.exe all
 
 # Time sync under Wine: run by tests/env/timesync-wine.sh beside its SNTP server, not by test-win32.sh.
 TS_DIR := tests/win32/timesync
@@ -110,7 +120,7 @@ $(BUILD)/x64/tests/fake/w32time-svc.exe: $(TS_DIR)/fake_w32time.c
 
 timesync-wine: $(BUILD)/x64/tests/ts_wine.exe $(BUILD)/x64/tests/fake/w32tm.exe $(BUILD)/x64/tests/fake/w32time-svc.exe
 
-wintests: timesync-wine $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/guitest.exe all
+wintests: timesync-wine $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/wbadmin.exe $(BUILD)/x64/tests/guitest.exe all
 
 # ---- Native unit tests (cmocka, ASan + UBSan) ----------------------------------------
 NATIVE := $(BUILD)/native

@@ -34,7 +34,12 @@ extern const sp_page_desc sp_step_pages[]; /* one per step, in sp_steps order */
  * changing the step's state it calls sp_step_page_render (status line, buttons, Next). */
 INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 void sp_step_page_render(sp_page *p);
+/* Starts the step's check (apply 0) or apply on a worker, without asking. */
+void sp_step_page_start(HWND hwnd, int apply);
+/* True while this page's step runs. */
+BOOL sp_step_page_busy(HWND hwnd);
 /* Step pages of their own. */
+INT_PTR CALLBACK sp_backup_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_policy_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);

@@ -229,6 +229,19 @@ static void start_check(sp_page *p)
     start_run(p, 0);
 }
 
+void sp_step_page_start(HWND hwnd, int apply)
+{
+    sp_page *p = sp_page_get(hwnd);
+    if (p)
+        start_run(p, apply);
+}
+
+BOOL sp_step_page_busy(HWND hwnd)
+{
+    sp_page *p = sp_page_get(hwnd);
+    return p && running_here(p);
+}
+
 static void start_apply(sp_page *p)
 {
     wchar_t *title = sp_load(p->app->hinst, IDS_STEP_TITLE(p->desc->step_index));
@@ -451,7 +464,8 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 
 #define STEP_PAGE(i, name) {name, IDD_STEP, 0, i, sp_step_page_proc}
 const sp_page_desc sp_step_pages[] = {
-    STEP_PAGE(0, "backup"), STEP_PAGE(1, "updates"), {"policy", IDD_POLICY, 0, 2, sp_policy_page_proc},
-    STEP_PAGE(3, "health"), {"timesync", IDD_TIMESYNC, 0, 4, sp_timesync_page_proc},
-    {"lob", IDD_LOB, 0, 5, sp_lob_page_proc}, {"email", IDD_EMAIL, 0, 6, sp_email_page_proc},
+    {"backup", IDD_BACKUP, 0, 0, sp_backup_page_proc}, STEP_PAGE(1, "updates"),
+    {"policy", IDD_POLICY, 0, 2, sp_policy_page_proc}, STEP_PAGE(3, "health"),
+    {"timesync", IDD_TIMESYNC, 0, 4, sp_timesync_page_proc}, {"lob", IDD_LOB, 0, 5, sp_lob_page_proc},
+    {"email", IDD_EMAIL, 0, 6, sp_email_page_proc},
 };

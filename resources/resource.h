@@ -198,6 +198,17 @@
 #define IDC_EMAIL_CONFIRM3      2812
 #define SP_EMAIL_PAGE_CONFIRMS  3
 
+/* Backup page: 2200-2249 controls, 2250-2299 strings */
+#define IDD_BACKUP              2200
+#define IDC_BK_FOLDER_LABEL     2201
+#define IDC_BK_FOLDER           2202
+#define IDC_BK_COUNT_LABEL      2203
+#define IDC_BK_COUNT            2204
+#define IDC_BK_TARGET_LABEL     2205
+#define IDC_BK_TARGET           2206
+#define IDS_BK_RUN_CONFIRM      2250
+#define IDS_BK_RUN_BACKUP_CONFIRM 2251
+
 /* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
 #define IDS_STEP_BASE           3000
 #define IDS_STEP_STRIDE         20

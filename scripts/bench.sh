@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench: the DESIGN.md budgets that can be measured today, as ratios against a reference
 # run in the same run (never as a timed test): start-up against a bare property sheet, the
-# working set after the first page, and the size of each exe.
+# working set after the first page, and the size of each exe; natively, the restore drill's
+# comparison against cmp on the same files, and its sampler against find on a tree of
+# SP_BENCH_FILES files (default 1,000,000, made once under build/bench-tree) with its peak memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make -s -j2 benchtools
@@ -22,3 +24,30 @@ for arch in x64 x86; do
   size=$(stat -c %s "build/$arch/sourceprep.exe")
   awk -v a="$arch" -v s="$size" 'BEGIN { printf "exe size %s: %.2f MB (budget 1.50 MB): %s\n", a, s / 1048576, s <= 1572864 ? "within" : "OVER" }'
 done
+
+# ---- The restore drill (native) ----------------------------------------------------------
+cmpdir=$(mktemp -d /tmp/sourceprep-drillbench.XXXXXX)
+trap 'sp_xvfb_stop; rm -rf "$cmpdir"' EXIT
+build/bench/drillbench compare "$cmpdir" "${SP_BENCH_MIB:-1024}"
+rm -rf "$cmpdir"
+
+files=${SP_BENCH_FILES:-1000000}
+big=build/bench-tree/$files small=build/bench-tree/10000
+mkdir -p "$big" "$small"
+build/bench/drillbench tree "$small" 10000
+echo "drill sample: making a tree of $files files in $big (once)..."
+build/bench/drillbench tree "$big" "$files"
+sync
+find "$big/C/tree" -type f | wc -l >/dev/null # warm the cache for both
+t0=$(date +%s.%N); n=$(find "$big/C/tree" -type f | wc -l); t1=$(date +%s.%N)
+# The sampler must read each file's time (to skip files newer than the backup): find that
+# reads it too is the fair second reference.
+find "$big/C/tree" -type f -printf '%T@\n' | wc -l >/dev/null
+t2=$(date +%s.%N); find "$big/C/tree" -type f -printf '%T@\n' | wc -l >/dev/null; t3=$(date +%s.%N)
+read -r ts nb rss_big < <(build/bench/drillbench sample "$big")
+read -r _ _ rss_small < <(build/bench/drillbench sample "$small")
+awk -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" -v s="$ts" -v n="$n" -v nb="$nb" -v rb="$rss_big" -v rs="$rss_small" 'BEGIN {
+  f = t1 - t0; ft = t3 - t2
+  printf "drill sample: 20 of %d files (find saw %d): %.2f s; find %.2f s: ratio %.1f; find -printf %%T@ (reads the times too) %.2f s: ratio %.2f\n", nb, n, s, f, s / f, ft, s / ft
+  printf "drill sample: peak memory %d KiB on %d files, %d KiB on 10000 files: %s\n", rb, nb, rs, (rb - rs < 2048) ? "independent of the tree (O(k))" : "GROWS with the tree"
+}'

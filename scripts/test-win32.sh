@@ -35,6 +35,10 @@ if ! make --no-print-directory "$OUT_DIR/child.exe"; then
   problems+=("child.exe did not build")
   failed=$((failed + 1))
 fi
+if ! make --no-print-directory "$OUT_DIR/wbadmin.exe"; then
+  problems+=("wbadmin.exe (the Backup tests' stand-in) did not build")
+  failed=$((failed + 1))
+fi
 runnable=()
 for exe in "${programs[@]+"${programs[@]}"}"; do
   if make --no-print-directory "$exe"; then

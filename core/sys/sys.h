@@ -91,6 +91,9 @@ typedef enum {
 typedef int (*sp_dir_cb)(void *user, const char *name, int is_dir);
 /* Receives one registry subkey or value name; return nonzero to stop. */
 typedef int (*sp_name_cb)(void *user, const char *name);
+/* Receives one line of a running program's output (UTF-8, line end removed); return nonzero to
+ * stop the program. */
+typedef int (*sp_line_cb)(void *user, const char *line);
 
 /* One installed service as svc_enum reports it; the strings live only during the callback. */
 typedef struct {
@@ -226,6 +229,19 @@ typedef struct {
     /* HTTP(S) GET with libcurl, honouring the system's proxy settings. SP_OK whenever a
      * request was made, even if it failed: out->curl_code and curl_error say how. */
     sp_status (*http_get)(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
+    /* Backup step (issue 3). */
+    /* Runs argv like proc_run but hands each output line to cb as the program writes it.
+     * The program is stopped, and SP_ERR_CANCELLED returned, when *cancel (optional) turns
+     * nonzero or cb returns nonzero. */
+    sp_status (*proc_run_lines)(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                                sp_line_cb cb, void *user, volatile long *cancel,
+                                int *exit_code);
+    /* Reads up to len bytes of a file from offset; *got is less than len only at its end.
+     * Opens the file sharing read, write and delete, so a file in use can still be read. */
+    sp_status (*file_read_at)(sp_sys *sys, const char *path, uint64_t offset, void *buf,
+                              size_t len, size_t *got);
+    /* Sets a file's last-modified time (Unix seconds, UTC). */
+    sp_status (*file_set_mtime)(sp_sys *sys, const char *path, int64_t mtime);
 } sp_sys_ops;
 
 struct sp_sys {

@@ -38,7 +38,7 @@ expect "a step without /check or /apply exits 2" 2 "needs either /check or /appl
 
 r=$(wroot "$work/demo")
 run /demo "/root:$r" /step:backup /check
-expect "a manual step on the demo server is not ready (exit 1)" 1 "backup: Not done"
+expect "the demo's backup is not proven by a drill yet (exit 1)" 1 "backup: Needs attention"
 expect "the backup check names NTBackup on SBS 2003" 1 "NTBackup"
 run /demo "/root:$r" /step:policy /check
 expect "policy cleanup finds the right on SBS 2003" 1 "policy: Needs attention"
@@ -47,7 +47,7 @@ expect "updates reports the service pack of the demo server" 1 "Latest service p
 
 state="$work/demo/C/Documents and Settings/All Users/Application Data/SourcePrep/state.json"
 [ -f "$state" ] && ok "the state file is written under the simulated ProgramData" || bad "no state file at $state"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["steps"]["backup"]["result"]=="manual_needed"' "$state" \
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["steps"]["backup"]["result"]=="failed"' "$state" \
   && ok "the state records the backup result" || bad "the state does not record the backup result"
 
 run "/profile:$(wroot tests/profiles/sbs2008.json)" "/root:$(wroot "$work/p2008")" /step:policy /check

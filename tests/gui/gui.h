@@ -51,6 +51,8 @@ typedef struct {
 extern const gui_walker gui_walkers[];
 /* Runs of other instances after the main walk (another profile, another page), NULL-ended. */
 extern const gui_page_fn gui_extra_runs[];
+/* Walkers of pages with their own UI (tests/gui/walk_<page>.c). */
+void gui_walk_backup(gui_walk *w);
 
 HWND gui_wait_for_sheet(DWORD pid, int ms);
 int gui_page_index(HWND sheet);

@@ -9,6 +9,7 @@ const gui_walker gui_walkers[] = {
     {"timesync", gui_walk_timesync},
     {"lob", gui_walk_lob},
     {"email", gui_walk_email},
+    {"backup", gui_walk_backup},
     {NULL, NULL},
 };
 

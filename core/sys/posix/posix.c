@@ -578,6 +578,55 @@ static sp_status posix_svc_enum(sp_sys *sys, sp_svc_cb cb, void *user)
     return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows services to list");
 }
 
+static sp_status posix_proc_run_lines(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                                      sp_line_cb cb, void *user, volatile long *cancel,
+                                      int *exit_code)
+{
+    (void)argv, (void)timeout_ms, (void)cb, (void)user, (void)cancel;
+    if (exit_code)
+        *exit_code = -1;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows processes");
+}
+
+/* pread in a loop: a short read before the end (a signal) must not look like the end. */
+static sp_status posix_file_read_at(sp_sys *sys, const char *path, uint64_t offset, void *buf,
+                                    size_t len, size_t *got)
+{
+    if (!path || (!buf && len) || !got)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "file_read_at: missing argument");
+    *got = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return posix_fail(sys, "cannot open", path);
+    while (*got < len) {
+        ssize_t n = pread(fd, (char *)buf + *got, len - *got, (off_t)(offset + *got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            sp_status st = posix_fail(sys, "cannot read", path);
+            close(fd);
+            return st;
+        }
+        if (n == 0)
+            break;
+        *got += (size_t)n;
+    }
+    close(fd);
+    return SP_OK;
+}
+
+static sp_status posix_file_set_mtime(sp_sys *sys, const char *path, int64_t mtime)
+{
+    struct timespec ts[2];
+    if (!path)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "file_set_mtime: missing path");
+    ts[0].tv_sec = ts[1].tv_sec = (time_t)mtime;
+    ts[0].tv_nsec = ts[1].tv_nsec = 0;
+    if (utimensat(AT_FDCWD, path, ts, 0) != 0)
+        return posix_fail(sys, "cannot set the time of", path);
+    return SP_OK;
+}
+
 static const sp_sys_ops posix_ops = {
     .name = "posix",
     .os_info = posix_os_info,
@@ -611,6 +660,9 @@ static const sp_sys_ops posix_ops = {
     .ldap_close = posix_ldap_close,
     .sid_lookup = posix_sid_lookup,
     .http_get = posix_http_get,
+    .proc_run_lines = posix_proc_run_lines,
+    .file_read_at = posix_file_read_at,
+    .file_set_mtime = posix_file_set_mtime,
 };
 
 sp_sys *sp_posix_open(void)

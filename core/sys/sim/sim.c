@@ -171,6 +171,15 @@ static sp_status sim_file_stat(sp_sys *sys, const char *path, sp_filestat *out)
 {
     sim_machine *m = sys->impl;
     char *hp = NULL;
+    /* The path as written usually exists: one host stat answers, without resolving case
+     * (the drill's sampler stats every file of the tree). */
+    if (out && sim_map_path(m->root, m->sep, path, &hp) == SP_OK &&
+        m->host->ops->file_stat(m->host, hp, out) == SP_OK && out->exists) {
+        free(hp);
+        return SP_OK;
+    }
+    free(hp);
+    hp = NULL;
     sp_status st = sim_resolve(sys, path, &hp);
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_stat(m->host, hp, out));
@@ -196,6 +205,31 @@ static sp_status sim_dir_enum(sp_sys *sys, const char *path, sp_dir_cb cb, void 
     sp_status st = sim_resolve(sys, path, &hp);
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->dir_enum(m->host, hp, cb, user));
+    free(hp);
+    return st;
+}
+
+static sp_status sim_file_read_at(sp_sys *sys, const char *path, uint64_t offset, void *buf,
+                                  size_t len, size_t *got)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (m->prof.io_delay_ms)
+        sim_sleep_ms(m->prof.io_delay_ms);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_read_at(m->host, hp, offset, buf, len, got));
+    free(hp);
+    return st;
+}
+
+static sp_status sim_file_set_mtime(sp_sys *sys, const char *path, int64_t mtime)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->file_set_mtime(m->host, hp, mtime));
     free(hp);
     return st;
 }
@@ -348,6 +382,52 @@ static sp_status sim_proc_run(sp_sys *sys, const char *const *argv, unsigned tim
         n += (size_t)w;
     }
     return sp_sys_fail(sys, SP_ERR_NOTFOUND, "no simulated process matches: %s", cmd);
+}
+
+/* The canned output of the matching process, handed over line by line (CR LF or LF ends a
+ * line), each after the entry's line_delay_ms, watching the cancel flag between lines. */
+static sp_status sim_proc_run_lines(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                                    sp_line_cb cb, void *user, volatile long *cancel,
+                                    int *exit_code)
+{
+    sim_machine *m = sys->impl;
+    char *out = NULL;
+    size_t len = 0;
+    int code = -1;
+    if (exit_code)
+        *exit_code = -1;
+    sp_status st = sim_proc_run(sys, argv, timeout_ms, &out, &len, &code);
+    if (st != SP_OK)
+        return st;
+    unsigned delay = 0;
+    size_t argc = 0;
+    while (argv[argc])
+        argc++;
+    for (size_t i = 0; i < m->prof.process_count; i++)
+        if (sim_argv_matches(&m->prof.processes[i], argv, argc)) {
+            delay = m->prof.processes[i].line_delay_ms;
+            break;
+        }
+    for (size_t i = 0; i < len && st == SP_OK;) {
+        size_t e = i;
+        while (e < len && out[e] != '\n')
+            e++;
+        size_t end = e;
+        if (end > i && out[end - 1] == '\r')
+            end--;
+        char saved = out[end];
+        out[end] = '\0';
+        if (delay)
+            sim_sleep_ms(delay);
+        if ((cancel && *cancel) || (cb && cb(user, out + i)))
+            st = sp_sys_fail(sys, SP_ERR_CANCELLED, "%s was stopped", argv[0]);
+        out[end] = saved;
+        i = e + 1;
+    }
+    free(out);
+    if (st == SP_OK && exit_code)
+        *exit_code = code;
+    return st;
 }
 
 /* ---- Services ----------------------------------------------------------------------- */
@@ -570,6 +650,9 @@ static const sp_sys_ops sim_ops = {
     .ldap_close = sim_ldap_close,
     .sid_lookup = sim_sid_lookup,
     .http_get = sim_http_get,
+    .proc_run_lines = sim_proc_run_lines,
+    .file_read_at = sim_file_read_at,
+    .file_set_mtime = sim_file_set_mtime,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,
@@ -600,6 +683,8 @@ static sp_status sim_seed_file(sp_sys *sys, const sim_seedfile *f)
     }
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_write_atomic(m->host, hp, f->content, f->size));
+    if (st == SP_OK && f->mtime)
+        st = sim_from_host(sys, m->host->ops->file_set_mtime(m->host, hp, f->mtime));
     free(hp);
     return st;
 }

@@ -31,6 +31,14 @@
  * its optional "image" (ImagePath as configured) and "display" (display name) strings are
  * what svc_enum reports ("" when absent).
  * A process entry may say "timeout": true to make proc_run report SP_ERR_TIMEOUT.
+ * machine; without it both views read "registry". A service defaults to running/auto.
+ * A process entry may say "timeout": true to make proc_run report SP_ERR_TIMEOUT, and
+ * "line_delay_ms": n to make proc_run_lines wait n ms before each line of its output (so
+ * progress and Stop can be watched). A file's content is a string, or an object
+ * {"text": "...", "utf16": true, "mtime": 1709420400}: "utf16" writes the text as UTF-16LE
+ * with a byte-order mark (Windows' "Unicode" logs), "mtime" sets its last-modified time
+ * (Unix seconds) when it is seeded. "io_delay_ms": n makes every file_read_at wait n ms first,
+ * a slow disk (the demo's drill then runs long enough to be watched).
  * With "admin": false, HKLM writes and service control fail with SP_ERR_ACCESS.
  * A service may say "stop_ms"/"start_ms" (0-60000): stopping or starting it takes that long.
  *

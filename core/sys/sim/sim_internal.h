@@ -55,12 +55,14 @@ typedef struct {
     char *output;
     size_t output_len;
     int times_out; /* "timeout": true makes proc_run report SP_ERR_TIMEOUT */
+    unsigned line_delay_ms; /* proc_run_lines waits this long before each line */
 } sim_process;
 
 typedef struct {
     char *path; /* Windows path */
     char *content;
     size_t size;
+    int64_t mtime; /* 0: the time it is written */
 } sim_seedfile;
 
 /* An HTTP answer the sim gives for one URL (profile key "http"). */
@@ -79,6 +81,7 @@ typedef struct {
     int admin;
     int has_now;
     int64_t now;
+    unsigned io_delay_ms; /* file_read_at waits this long per call: a slow disk */
     char *folders[SIM_FOLDER_COUNT]; /* indexed by sp_folder */
     sim_registry reg;   /* "registry": the default and 64-bit views */
     sim_registry reg32; /* "registry32", when has_reg32 */

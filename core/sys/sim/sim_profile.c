@@ -501,6 +501,14 @@ static sp_status prof_process(prof_ctx *c, size_t idx, const cJSON *obj, sim_pro
         return prof_fail(c, SP_ERR_BADDATA, "processes[%lu].timeout must be true or false",
                          (unsigned long)idx);
     proc->times_out = cJSON_IsTrue(item);
+    item = cJSON_GetObjectItemCaseSensitive(obj, "line_delay_ms");
+    if (item) {
+        double d = 0;
+        snprintf(what, sizeof what, "processes[%lu].line_delay_ms", (unsigned long)idx);
+        if (prof_number(c, item, what, 0.0, 10001.0, "0 to 10000", &d) != SP_OK)
+            return SP_ERR_BADDATA;
+        proc->line_delay_ms = (unsigned)d;
+    }
     return SP_OK;
 }
 
@@ -525,6 +533,63 @@ static sp_status prof_processes(prof_ctx *c, const cJSON *arr, sim_profile *p)
     return SP_OK;
 }
 
+/* UTF-8 to UTF-16LE with a byte-order mark, as Windows' "Unicode" text files are written. */
+static char *prof_utf16le(const char *s, size_t *size)
+{
+    size_t n = strlen(s);
+    unsigned char *out = malloc(2 + 4 * n), *o = out;
+    if (!out)
+        return NULL;
+    *o++ = 0xFF;
+    *o++ = 0xFE;
+    for (const unsigned char *u = (const unsigned char *)s; *u;) {
+        uint32_t cp = *u++;
+        int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+        if (more)
+            cp &= 0x3Fu >> more;
+        for (; more > 0 && (*u & 0xC0) == 0x80; more--)
+            cp = (cp << 6) | (*u++ & 0x3Fu);
+        if (cp >= 0x10000) {
+            uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+            *o++ = (unsigned char)hi, *o++ = (unsigned char)(hi >> 8);
+            *o++ = (unsigned char)lo, *o++ = (unsigned char)(lo >> 8);
+        } else {
+            *o++ = (unsigned char)cp, *o++ = (unsigned char)(cp >> 8);
+        }
+    }
+    *size = (size_t)(o - out);
+    return (char *)out;
+}
+
+/* {"text": "...", "utf16": true, "mtime": 1709420400}: a file in another encoding or with a
+ * last-modified time of its own (a data file older than the last backup). */
+static sp_status prof_file_object(prof_ctx *c, const char *path, const cJSON *f, sim_seedfile *sf)
+{
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(f, "text");
+    const cJSON *utf16 = cJSON_GetObjectItemCaseSensitive(f, "utf16");
+    const cJSON *mtime = cJSON_GetObjectItemCaseSensitive(f, "mtime");
+    if (!cJSON_IsString(text) || !text->valuestring)
+        return prof_fail(c, SP_ERR_BADDATA, "files: \"%s\".text must be a string", path);
+    if (utf16 && !cJSON_IsBool(utf16))
+        return prof_fail(c, SP_ERR_BADDATA, "files: \"%s\".utf16 must be true or false", path);
+    if (mtime) {
+        double d = 0;
+        char what[80];
+        snprintf(what, sizeof what, "files: \"%.40s\".mtime", path);
+        if (prof_number(c, mtime, what, 0.0, 32503680000.0, "0 to 32503680000 (Unix seconds)",
+                        &d) != SP_OK)
+            return SP_ERR_BADDATA;
+        sf->mtime = (int64_t)d;
+    }
+    if (cJSON_IsTrue(utf16)) {
+        sf->content = prof_utf16le(text->valuestring, &sf->size);
+    } else {
+        sf->content = sim_strdup(text->valuestring);
+        sf->size = sf->content ? strlen(sf->content) : 0;
+    }
+    return sf->content ? SP_OK : PROF_NOMEM(c);
+}
+
 static sp_status prof_files(prof_ctx *c, const cJSON *obj, sim_profile *p)
 {
     if (!cJSON_IsObject(obj))
@@ -544,13 +609,20 @@ static sp_status prof_files(prof_ctx *c, const cJSON *obj, sim_profile *p)
                              "files: \"%s\" must be an absolute Windows path without \"..\"",
                              path);
         free(mapped);
-        if (!cJSON_IsString(f) || !f->valuestring)
-            return prof_fail(c, SP_ERR_BADDATA, "files: \"%s\" must have a string as content",
-                             path);
         sim_seedfile *sf = &p->files[p->file_count++];
-        sf->path = sim_strdup(path);
+        if (!(sf->path = sim_strdup(path)))
+            return PROF_NOMEM(c);
+        if (cJSON_IsObject(f)) {
+            sp_status st = prof_file_object(c, path, f, sf);
+            if (st != SP_OK)
+                return st;
+            continue;
+        }
+        if (!cJSON_IsString(f) || !f->valuestring)
+            return prof_fail(c, SP_ERR_BADDATA,
+                             "files: \"%s\" must have a string or an object as content", path);
         sf->content = sim_strdup(f->valuestring);
-        if (!sf->path || !sf->content)
+        if (!sf->content)
             return PROF_NOMEM(c);
         sf->size = strlen(sf->content);
     }
@@ -669,6 +741,13 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
             return st;
         p->has_now = 1;
         p->now = (int64_t)d;
+    }
+    item = cJSON_GetObjectItemCaseSensitive(root, "io_delay_ms");
+    if (item) {
+        double d = 0;
+        if (prof_number(c, item, "io_delay_ms", 0.0, 10001.0, "0 to 10000", &d) != SP_OK)
+            return SP_ERR_BADDATA;
+        p->io_delay_ms = (unsigned)d;
     }
     item = cJSON_GetObjectItemCaseSensitive(root, "admin");
     if (item && !cJSON_IsBool(item))

@@ -42,6 +42,9 @@ static const sp_sys_ops win32_ops = {
     .ldap_close = w32_ldap_close,
     .sid_lookup = w32_sid_lookup,
     .http_get = w32_http_get,
+    .proc_run_lines = w32_proc_run_lines,
+    .file_read_at = w32_file_read_at,
+    .file_set_mtime = w32_file_set_mtime,
 };
 
 sp_sys *sp_win32_open(void)

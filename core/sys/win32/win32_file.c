@@ -211,8 +211,11 @@ done:
 /* Where the first component that may need creating starts: after "C:\" or "\\server\share\". */
 static size_t creatable_start(const wchar_t *p)
 {
+    /* The long forms (w32_path): \\?\C:\ like C:\, \\?\UNC\srv\share\ like \\srv\share\. */
+    if (wcsncmp(p, L"\\\\?\\", 4) == 0 && p[4] && p[5] == L':')
+        return 4 + creatable_start(p + 4);
     if (p[0] == L'\\' && p[1] == L'\\') {
-        size_t i = 2, seps = 0;
+        size_t i = wcsncmp(p, L"\\\\?\\UNC\\", 8) == 0 ? 8 : 2, seps = 0;
         while (p[i] && seps < 2) {
             if (p[i] == L'\\')
                 seps++;

@@ -36,6 +36,14 @@ sp_status w32_dir_enum(sp_sys *sys, const char *path, sp_dir_cb cb, void *user);
 sp_status w32_proc_run(sp_sys *sys, const char *const *argv, unsigned timeout_ms, char **output,
                        size_t *output_len, int *exit_code);
 
+sp_status w32_proc_run_lines(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                             sp_line_cb cb, void *user, volatile long *cancel, int *exit_code);
+
+/* win32_chunk.c */
+sp_status w32_file_read_at(sp_sys *sys, const char *path, uint64_t offset, void *buf, size_t len,
+                           size_t *got);
+sp_status w32_file_set_mtime(sp_sys *sys, const char *path, int64_t mtime);
+
 /* win32_svc.c */
 sp_status w32_svc_query(sp_sys *sys, const char *name, sp_svcinfo *out);
 sp_status w32_svc_start(sp_sys *sys, const char *name, unsigned timeout_ms);

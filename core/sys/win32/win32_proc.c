@@ -256,3 +256,142 @@ done:
     free(line);
     return st;
 }
+
+/* ---- Streaming: each line to a callback as it arrives ----------------------------------- */
+
+typedef struct {
+    sp_sys *sys;
+    sp_line_cb cb;
+    void *user;
+    byte_buf pending; /* the start of a line whose end has not come yet */
+    int stop;
+} line_feed;
+
+/* Hands over every complete line in feed->pending (all of it when final). */
+static sp_status feed_lines(line_feed *f, int final)
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= f->pending.len && !f->stop; i++) {
+        int at_end = i == f->pending.len;
+        if (!(at_end ? final && i > start : f->pending.data[i] == '\n'))
+            continue;
+        size_t end = i;
+        if (end > start && f->pending.data[end - 1] == '\r')
+            end--;
+        size_t ulen = 0;
+        char *u = w32_cp_to_utf8(CP_OEMCP, f->pending.data + start, end - start, &ulen);
+        if (!u)
+            return w32_nomem(f->sys, "convert the output of a program");
+        if (f->cb && f->cb(f->user, u))
+            f->stop = 1;
+        free(u);
+        start = i + 1;
+    }
+    if (start > f->pending.len)
+        start = f->pending.len;
+    memmove(f->pending.data, f->pending.data + start, f->pending.len - start);
+    f->pending.len -= start;
+    return SP_OK;
+}
+
+/* The pipe loop of collect, handing lines over as they come and watching cancel. */
+static sp_status stream(sp_sys *sys, const char *program, HANDLE rd, HANDLE process,
+                        unsigned timeout_ms, volatile long *cancel, line_feed *f)
+{
+    DWORD start = GetTickCount();
+    int pipe_closed = 0;
+    sp_status st;
+    for (;;) {
+        DWORD avail = 0;
+        if (!pipe_closed && !PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL)) {
+            DWORD err = GetLastError();
+            if (err != ERROR_BROKEN_PIPE)
+                return w32_fail(sys, err, "Could not read the output of %s", program);
+            pipe_closed = 1;
+        }
+        if (avail > 0) {
+            if (!read_available(rd, avail, &f->pending))
+                return w32_fail(sys, GetLastError(), "Could not read the output of %s", program);
+            if ((st = feed_lines(f, 0)) != SP_OK)
+                return st;
+        }
+        if (f->stop || (cancel && *cancel))
+            return sp_sys_fail(sys, SP_ERR_CANCELLED, "%s was stopped.", program);
+        DWORD wait = POLL_MS;
+        if (timeout_ms) {
+            DWORD elapsed = GetTickCount() - start;
+            if (elapsed >= timeout_ms)
+                return sp_sys_fail(sys, SP_ERR_TIMEOUT,
+                                   "%s did not finish within %u ms and was stopped.", program,
+                                   timeout_ms);
+        }
+        if (avail > 0)
+            wait = 0;
+        DWORD w = WaitForSingleObject(process, wait);
+        if (w == WAIT_OBJECT_0) {
+            if ((st = final_drain(sys, program, rd, &f->pending)) != SP_OK)
+                return st;
+            return feed_lines(f, 1);
+        }
+        if (w == WAIT_FAILED)
+            return w32_fail(sys, GetLastError(), "Could not wait for %s", program);
+    }
+}
+
+sp_status w32_proc_run_lines(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                             sp_line_cb cb, void *user, volatile long *cancel, int *exit_code)
+{
+    char *line = NULL;
+    wchar_t *wline = NULL;
+    HANDLE rd = NULL;
+    PROCESS_INFORMATION pi;
+    line_feed feed = {sys, cb, user, {0}, 0};
+    sp_status st = SP_OK;
+    size_t wlen = 0;
+    memset(&pi, 0, sizeof pi);
+    if (exit_code)
+        *exit_code = -1;
+    if (!argv || !argv[0] || !argv[0][0])
+        return sp_sys_fail(sys, SP_ERR_INVALID, "Could not run a program: none was named.");
+    const char *program = argv[0];
+    if (!(line = sp_win32_cmdline_build(argv))) {
+        st = strchr(program, '"')
+                 ? sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: a program name cannot contain a quote.", program)
+                 : w32_nomem(sys, "build a command line");
+        goto done;
+    }
+    if (!(wline = w32_wide_n(line, strlen(line), &wlen))) {
+        st = w32_nomem(sys, "build a command line");
+        goto done;
+    }
+    if (wlen >= CMDLINE_MAX) {
+        st = sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: the command line is too long.",
+                         program);
+        goto done;
+    }
+    if ((st = spawn(sys, program, wline, &rd, &pi)) != SP_OK)
+        goto done;
+    st = stream(sys, program, rd, pi.hProcess, timeout_ms, cancel, &feed);
+    if (st != SP_OK) {
+        /* Stopped, timed out or unreadable: never leave it running behind the caller's back. */
+        TerminateProcess(pi.hProcess, 1);
+        WaitForSingleObject(pi.hProcess, 5000);
+        goto done;
+    }
+    DWORD code = 0;
+    if (!GetExitCodeProcess(pi.hProcess, &code)) {
+        st = w32_fail(sys, GetLastError(), "Could not read the exit code of %s", program);
+        goto done;
+    }
+    if (exit_code)
+        *exit_code = (int)code;
+done:
+    if (pi.hProcess)
+        CloseHandle(pi.hProcess);
+    if (rd)
+        CloseHandle(rd);
+    free(feed.pending.data);
+    free(wline);
+    free(line);
+    return st;
+}

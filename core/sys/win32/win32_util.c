@@ -127,6 +127,9 @@ char *w32_cp_to_utf8(UINT cp, const char *bytes, size_t n, size_t *outlen)
     return u;
 }
 
+/* Paths this long need the \\?\ form: the plain W functions stop at MAX_PATH (folders at 248). */
+#define LONG_PATH_FROM 248
+
 wchar_t *w32_path(const char *utf8)
 {
     wchar_t *w = w32_wide(utf8);
@@ -135,6 +138,23 @@ wchar_t *w32_path(const char *utf8)
     for (wchar_t *p = w; *p; p++)
         if (*p == L'/')
             *p = L'\\';
+    size_t n = wcslen(w);
+    int drive = n >= 3 && w[1] == L':' && w[2] == L'\\';
+    int unc = n >= 3 && w[0] == L'\\' && w[1] == L'\\' && w[2] != L'?' && w[2] != L'.';
+    if (n >= LONG_PATH_FROM && (drive || unc)) {
+        /* C:\x becomes \\?\C:\x and \\srv\share\x becomes \\?\UNC\srv\share\x. */
+        const wchar_t *prefix = drive ? L"\\\\?\\" : L"\\\\?\\UNC";
+        size_t skip = drive ? 0 : 1, plen = wcslen(prefix);
+        wchar_t *longer = malloc((plen + n - skip + 1) * sizeof *longer);
+        if (!longer) {
+            free(w);
+            return NULL;
+        }
+        memcpy(longer, prefix, plen * sizeof *longer);
+        memcpy(longer + plen, w + skip, (n - skip + 1) * sizeof *longer);
+        free(w);
+        w = longer;
+    }
     return w;
 }
 

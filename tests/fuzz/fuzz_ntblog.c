@@ -1,0 +1,23 @@
+/* libFuzzer harness: NTBackup logs in any encoding and state, no crash or leak, sane answers. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ntblog.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    sp_ntb_summary s;
+    char err[200];
+    for (int day_first = 0; day_first < 2; day_first++) {
+        sp_status st = sp_ntblog_parse(data, size, day_first, &s, err, sizeof err);
+        if (st == SP_OK && s.found && (s.completed < 0 || s.normal_sets == 0 || s.normal_sets > s.sets + 1000000))
+            abort();
+        if (!memchr(s.what, '\0', sizeof s.what))
+            abort();
+    }
+    char *text = sp_ntblog_text(data, size);
+    free(text);
+    return 0;
+}

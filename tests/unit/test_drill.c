@@ -1,0 +1,521 @@
+/* The restore drill and the Backup step: sampling, comparison, the sim's new primitives, the gate. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "core/backup.h"
+#include "core/drill.h"
+#include "core/journal.h"
+#include "core/session.h"
+#include "core/state.h"
+#include "core/sys/posix/posix.h"
+#include "core/sys/sim/sim.h"
+#include "tests/unit/testutil.h"
+
+#define OLD 1700000000LL  /* files written before the backup */
+#define BACKUP 1700100000LL
+
+typedef struct {
+    char *root;
+    sp_sys *host, *sim;
+} machine;
+
+static void open_machine(machine *m, const char *json)
+{
+    char err[300];
+    m->root = testutil_make_temp_dir();
+    m->host = sp_posix_open();
+    if (sp_sim_open(json, strlen(json), m->host, m->root, &m->sim, err, sizeof err) != SP_OK)
+        fail_msg("%s", err);
+}
+
+static void close_machine(machine *m)
+{
+    sp_sys_close(m->sim);
+    sp_sys_close(m->host);
+    testutil_remove_tree(m->root);
+    free(m->root);
+}
+
+static const char *const BARE =
+    "{\"os\": {\"major\": 5, \"minor\": 2, \"build\": 3790, \"product_type\": 3}}";
+
+static void put(machine *m, const char *path, const char *text, int64_t mtime)
+{
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s", path);
+    *strrchr(dir, '\\') = '\0';
+    assert_int_equal(m->sim->ops->dir_create(m->sim, dir), SP_OK);
+    assert_int_equal(m->sim->ops->file_write_atomic(m->sim, path, text, strlen(text)), SP_OK);
+    assert_int_equal(m->sim->ops->file_set_mtime(m->sim, path, mtime), SP_OK);
+}
+
+static void sample_should_be_uniform_over_many_runs(void **s)
+{
+    (void)s;
+    machine m;
+    enum { FILES = 10, K = 3, RUNS = 3000 };
+    unsigned hits[FILES] = {0};
+    char path[100];
+    open_machine(&m, BARE);
+    for (int i = 0; i < FILES; i++) {
+        snprintf(path, sizeof path, "C:\\data\\%s\\f%d.txt", i % 2 ? "odd" : "even", i);
+        put(&m, path, "x", OLD);
+    }
+    const char *roots[] = {"C:\\data"};
+    for (int r = 0; r < RUNS; r++) {
+        sp_drill_sample smp;
+        assert_int_equal(sp_drill_sample_tree(m.sim, roots, 1, K, BACKUP, 1234 + (uint64_t)r * 7919, NULL, NULL, NULL, &smp), SP_OK);
+        assert_int_equal(smp.count, K);
+        assert_int_equal(smp.eligible, FILES);
+        for (size_t j = 0; j < smp.count; j++) {
+            int idx = atoi(strrchr(smp.picks[j].path, 'f') + 1);
+            hits[idx]++;
+        }
+        sp_drill_sample_free(&smp);
+    }
+    /* Chi-square with 9 degrees of freedom: 27.88 is the 0.1% critical value. */
+    double expected = (double)RUNS * K / FILES, chi = 0;
+    for (int i = 0; i < FILES; i++)
+        chi += (hits[i] - expected) * (hits[i] - expected) / expected;
+    if (chi >= 27.88)
+        fail_msg("not uniform: chi-square %.2f", chi);
+    close_machine(&m);
+}
+
+static void sample_should_skip_newer_files_and_leave_out_databases(void **s)
+{
+    (void)s;
+    machine m;
+    sp_drill_sample smp;
+    open_machine(&m, BARE);
+    put(&m, "C:\\data\\old.txt", "old", OLD);
+    put(&m, "C:\\data\\new.txt", "new", BACKUP + 60);
+    put(&m, "C:\\Program Files\\Exchsrvr\\MDBDATA\\priv1.edb", "db", OLD);
+    put(&m, "C:\\Program Files\\Exchsrvr\\MDBDATA\\E00.log", "log", OLD);
+    put(&m, "C:\\data\\logs\\app.log", "an ordinary log", OLD);
+    put(&m, "C:\\SQL\\WSS_Content.mdf", "sharepoint", OLD);
+    put(&m, "C:\\RECYCLER\\S-1-5-21\\Dc1.txt", "deleted", OLD);
+    const char *roots[] = {"C:\\"};
+    assert_int_equal(sp_drill_sample_tree(m.sim, roots, 1, 20, BACKUP, 1, NULL, NULL, NULL, &smp), SP_OK);
+    assert_int_equal(smp.count, 2); /* old.txt and app.log */
+    assert_int_equal(smp.newer, 1);
+    assert_string_equal(smp.example_newer, "C:\\data\\new.txt");
+    assert_int_equal(smp.excluded, 4);
+    for (size_t i = 0; i < smp.count; i++)
+        assert_null(strstr(smp.picks[i].path, "new.txt"));
+    sp_drill_sample_free(&smp);
+    assert_int_equal(sp_drill_excluded("C:\\x\\a.STM", 0), SP_DRILL_EXCHANGE);
+    assert_int_equal(sp_drill_excluded("C:\\x\\a.ldf", 0), SP_DRILL_DATABASE);
+    assert_int_equal(sp_drill_excluded("C:\\pagefile.sys", 0), SP_DRILL_SYSTEM);
+    assert_int_equal(sp_drill_excluded("C:\\System Volume Information", 1), SP_DRILL_SYSTEM);
+    assert_int_equal(sp_drill_excluded("C:\\Docs\\report.doc", 0), SP_DRILL_KEEP);
+    close_machine(&m);
+}
+
+/* O(k): the sample holds k paths whatever the tree's size; a smaller tree fills fewer. */
+static void sample_should_hold_k_files_however_large_the_tree(void **s)
+{
+    (void)s;
+    machine m;
+    sp_drill_sample smp;
+    char path[100];
+    open_machine(&m, BARE);
+    for (int i = 0; i < 600; i++) {
+        snprintf(path, sizeof path, "C:\\t\\d%d\\f%d", i % 17, i);
+        put(&m, path, "x", OLD);
+    }
+    const char *roots[] = {"C:\\t"};
+    assert_int_equal(sp_drill_sample_tree(m.sim, roots, 1, 5, BACKUP, 9, NULL, NULL, NULL, &smp), SP_OK);
+    assert_int_equal(smp.k, 5);
+    assert_int_equal(smp.count, 5);
+    assert_int_equal(smp.eligible, 600);
+    sp_drill_sample_free(&smp);
+    volatile long cancel = 1;
+    assert_int_equal(sp_drill_sample_tree(m.sim, roots, 1, 5, BACKUP, 9, &cancel, NULL, NULL, &smp), SP_ERR_CANCELLED);
+    assert_int_equal(sp_drill_sample_tree(m.sim, roots, 1, 0, BACKUP, 9, NULL, NULL, NULL, &smp), SP_ERR_INVALID);
+    close_machine(&m);
+}
+
+static void write_bytes(machine *m, const char *path, const unsigned char *data, size_t n)
+{
+    assert_int_equal(m->sim->ops->file_write_atomic(m->sim, path, data, n), SP_OK);
+}
+
+static void compare_should_find_a_flipped_byte_a_truncation_and_a_missing_file(void **s)
+{
+    (void)s;
+    machine m;
+    enum { SIZE = 300001 };
+    unsigned char *data = malloc(SIZE), buf[4096];
+    sp_cmp_result r;
+    open_machine(&m, BARE);
+    m.sim->ops->dir_create(m.sim, "C:\\d");
+    for (size_t i = 0; i < SIZE; i++)
+        data[i] = (unsigned char)(i * 31 + (i >> 8));
+    write_bytes(&m, "C:\\d\\orig", data, SIZE);
+    write_bytes(&m, "C:\\d\\same", data, SIZE);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\same", buf, sizeof buf, 1, NULL, &r), SP_OK);
+    assert_int_equal(r.outcome, SP_CMP_MATCH);
+    assert_int_equal(r.size, SIZE);
+    char whole[65];
+    {
+        /* The hash of the streamed original is the hash of its bytes. */
+        #include "core/sha256.h"
+        sp_sha256 c;
+        unsigned char d[32];
+        sp_sha256_init(&c);
+        sp_sha256_update(&c, data, SIZE);
+        sp_sha256_final(&c, d);
+        sp_sha256_hex(d, whole);
+    }
+    assert_string_equal(r.sha256, whole);
+    volatile long stop = 1;
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\same", buf, sizeof buf, 1, &stop, &r), SP_ERR_CANCELLED);
+    data[123457] ^= 0x10;
+    write_bytes(&m, "C:\\d\\flipped", data, SIZE);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\flipped", buf, sizeof buf, 1, NULL, &r), SP_OK);
+    assert_int_equal(r.outcome, SP_CMP_DIFFERS);
+    assert_int_equal(r.offset, 123457);
+    assert_string_equal(r.sha256, whole); /* the original's hash, read to its end anyway */
+    data[123457] ^= 0x10;
+    write_bytes(&m, "C:\\d\\short", data, 200000);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\short", buf, sizeof buf, 0, NULL, &r), SP_OK);
+    assert_int_equal(r.outcome, SP_CMP_DIFFERS);
+    assert_int_equal(r.offset, 200000);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\orig", "C:\\d\\nothere", buf, sizeof buf, 0, NULL, &r), SP_OK);
+    assert_int_equal(r.outcome, SP_CMP_MISSING);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\gone", "C:\\d\\same", buf, sizeof buf, 0, NULL, &r), SP_OK);
+    assert_int_equal(r.outcome, SP_CMP_SOURCE_GONE);
+    write_bytes(&m, "C:\\d\\empty1", (const unsigned char *)"", 0);
+    write_bytes(&m, "C:\\d\\empty2", (const unsigned char *)"", 0);
+    assert_int_equal(sp_drill_compare(m.sim, "C:\\d\\empty1", "C:\\d\\empty2", buf, sizeof buf, 1, NULL, &r), SP_OK);
+    assert_int_equal(r.outcome, SP_CMP_MATCH);
+    assert_string_equal(r.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    free(data);
+    close_machine(&m);
+}
+
+static void restored_path_should_find_the_tree_or_the_numbered_folder(void **s)
+{
+    (void)s;
+    machine m;
+    char out[400];
+    open_machine(&m, BARE);
+    assert_int_equal(sp_drill_restored_path(m.sim, "D:\\R", "C:\\a\\b.txt", 3, out, sizeof out), SP_OK);
+    assert_string_equal(out, "D:\\R\\C\\a\\b.txt"); /* nothing there: the tree form, to report */
+    put(&m, "D:\\R\\a\\b.txt", "x", OLD);
+    assert_int_equal(sp_drill_restored_path(m.sim, "D:\\R\\", "C:\\a\\b.txt", 3, out, sizeof out), SP_OK);
+    assert_string_equal(out, "D:\\R\\a\\b.txt");
+    put(&m, "D:\\R\\03\\b.txt", "x", OLD);
+    assert_int_equal(sp_drill_restored_path(m.sim, "D:\\R", "C:\\a\\b.txt", 3, out, sizeof out), SP_OK);
+    assert_string_equal(out, "D:\\R\\03\\b.txt");
+    close_machine(&m);
+}
+
+typedef struct {
+    char lines[8][100];
+    int n, stop_at;
+} line_log;
+
+static int log_line(void *user, const char *line)
+{
+    line_log *l = user;
+    if (l->n < 8)
+        snprintf(l->lines[l->n], sizeof l->lines[0], "%s", line);
+    return ++l->n == l->stop_at;
+}
+
+static void sim_should_stream_canned_output_line_by_line_and_stop(void **s)
+{
+    (void)s;
+    machine m;
+    line_log l;
+    int code = 0;
+    open_machine(&m, "{\"os\": {\"major\": 6, \"minor\": 1, \"build\": 7601, \"product_type\": 2},"
+                     " \"processes\": [{\"argv\": [\"wbadmin\", \"x\"], \"exit\": 3, \"line_delay_ms\": 1,"
+                     " \"output\": \"one\\r\\ntwo (50%)\\nthree\"}],"
+                     " \"files\": {\"C:\\\\u.log\": {\"text\": \"Aé\", \"utf16\": true, \"mtime\": 1000}}}");
+    const char *argv[] = {"wbadmin", "x", NULL};
+    memset(&l, 0, sizeof l);
+    assert_int_equal(m.sim->ops->proc_run_lines(m.sim, argv, 0, log_line, &l, NULL, &code), SP_OK);
+    assert_int_equal(l.n, 3);
+    assert_string_equal(l.lines[1], "two (50%)");
+    assert_string_equal(l.lines[2], "three");
+    assert_int_equal(code, 3);
+    memset(&l, 0, sizeof l);
+    l.stop_at = 2;
+    assert_int_equal(m.sim->ops->proc_run_lines(m.sim, argv, 0, log_line, &l, NULL, &code), SP_ERR_CANCELLED);
+    assert_int_equal(l.n, 2);
+    volatile long cancel = 1;
+    assert_int_equal(m.sim->ops->proc_run_lines(m.sim, argv, 0, NULL, NULL, &cancel, &code), SP_ERR_CANCELLED);
+    unsigned char got[16];
+    size_t n = 0;
+    assert_int_equal(m.sim->ops->file_read_at(m.sim, "C:\\u.log", 0, got, sizeof got, &n), SP_OK);
+    assert_int_equal(n, 6);
+    assert_memory_equal(got, "\xff\xfe" "A\0\xe9\0", 6);
+    assert_int_equal(m.sim->ops->file_read_at(m.sim, "C:\\u.log", 4, got, 1, &n), SP_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0], 0xe9);
+    sp_filestat fs;
+    assert_int_equal(m.sim->ops->file_stat(m.sim, "C:\\u.log", &fs), SP_OK);
+    assert_int_equal(fs.mtime, 1000);
+    assert_int_equal(m.sim->ops->file_read_at(m.sim, "C:\\none", 0, got, 1, &n), SP_ERR_NOTFOUND);
+    close_machine(&m);
+    /* A bad file object names itself. */
+    char err[300];
+    sp_sys *host = sp_posix_open(), *sim = NULL;
+    char *root = testutil_make_temp_dir();
+    const char *bad = "{\"os\": {\"major\": 5}, \"files\": {\"C:\\\\a\": {\"text\": 1}}}";
+    assert_int_equal(sp_sim_open(bad, strlen(bad), host, root, &sim, err, sizeof err), SP_ERR_BADDATA);
+    assert_non_null(strstr(err, "text must be a string"));
+    testutil_remove_tree(root);
+    free(root);
+    sp_sys_close(host);
+}
+
+/* ---- The step on the demo server ---------------------------------------------------- */
+
+typedef struct {
+    machine m;
+    sp_session session;
+} world;
+
+static void open_demo(world *w)
+{
+    size_t n;
+    char *json = (char *)testutil_read_file("resources/demo-sbs2003.json", &n);
+    assert_non_null(json);
+    open_machine(&w->m, json);
+    free(json);
+    assert_int_equal(sp_session_open(&w->session, w->m.sim), SP_OK);
+}
+
+static void close_world(world *w)
+{
+    sp_session_close(&w->session);
+    close_machine(&w->m);
+}
+
+static sp_result run(world *w, int apply, sp_findings *f)
+{
+    sp_result r = SP_RESULT_NOT_RUN;
+    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
+    assert_int_equal(sp_step_run(sp_step_find("backup"), &ctx, apply, f, &r), SP_OK);
+    return r;
+}
+
+static const sp_finding *find(const sp_findings *f, const char *code)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->items[i].code, code) == 0)
+            return &f->items[i];
+    return NULL;
+}
+
+static void set_folder(world *w, const char *folder)
+{
+    sp_step_state *s = sp_state_step(w->session.state, "backup");
+    if (!s->data)
+        s->data = cJSON_CreateObject();
+    cJSON_DeleteItemFromObject(s->data, SP_BACKUP_KEY_FOLDER);
+    cJSON_AddStringToObject(s->data, SP_BACKUP_KEY_FOLDER, folder);
+}
+
+static void backup_should_pass_only_after_a_drill_that_matched_every_file(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    int64_t now;
+    open_demo(&w);
+    now = w.m.sim->ops->time_now(w.m.sim);
+    /* The check finds NTBackup's last normal backup (local 3/2/2024 11:48 PM, Pacific). */
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_string_equal(find(&f, "backup.tool")->arg, "NTBackup");
+    assert_non_null(x = find(&f, "backup.last_full"));
+    assert_string_equal(x->arg, "2024-03-03 07:48 UTC");
+    assert_non_null(find(&f, "backup.drill_not_run"));
+    assert_false(sp_state_gate_open(w.session.state, "backup", now));
+    sp_findings_free(&f);
+
+    /* Nothing restored yet: the list is written for the technician, and kept. */
+    set_folder(&w, "D:\\Nowhere");
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(x = find(&f, "backup.restore_needed"));
+    assert_string_equal(x->arg, "D:\\Nowhere");
+    assert_non_null(strstr(x->evidence, "drill-files.txt"));
+    assert_non_null(x = find(&f, "backup.excluded"));
+    assert_string_equal(x->arg, "3"); /* priv1.edb, priv1.stm, E00.log */
+    assert_non_null(find(&f, "backup.newer_skipped"));
+    sp_findings_free(&f);
+
+    /* A damaged restore: the drill fails and names the file and the offset. */
+    set_folder(&w, "D:\\Restore-March");
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(find(&f, "backup.drill_failed"));
+    assert_non_null(x = find(&f, "backup.file_differs"));
+    assert_string_equal(x->arg, "C:\\Company Shared Folders\\Accounting\\Budget 2024.csv");
+    assert_non_null(strstr(x->evidence, "offset=59 "));
+    assert_false(sp_state_gate_open(w.session.state, "backup", now));
+    sp_findings_free(&f);
+
+    /* The good restore: every file matches, with its SHA-256; the gate opens. */
+    set_folder(&w, "D:\\Restore");
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
+    assert_non_null(x = find(&f, "backup.drill_passed"));
+    assert_string_equal(x->arg, "6");
+    assert_non_null(x = find(&f, "backup.file_match"));
+    assert_non_null(strstr(x->evidence, "sha256="));
+    assert_null(find(&f, "backup.file_differs"));
+    assert_true(sp_state_gate_open(w.session.state, "backup", now));
+    sp_findings_free(&f);
+    /* A later check sees the same record. */
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+    sp_findings_free(&f);
+
+    /* A change made after the backup makes it too old. */
+    assert_int_equal(sp_journal_file_write(w.session.journal, "policy", "C:\\x.txt", "x", 1), SP_OK);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(find(&f, "backup.older_than_changes"));
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static const char *const WB2011 =
+    "{\"os\": {\"major\": 6, \"minor\": 1, \"build\": 7601, \"sp_major\": 1, \"product_type\": 2,"
+    " \"suite_mask\": 16416, \"product_info\": 30, \"product_name\": \"Windows Small Business Server 2011 Standard\"},"
+    " \"now\": 1300300000,"
+    " \"processes\": ["
+    "  {\"argv\": [\"wbadmin\", \"get\", \"versions\"], \"exit\": 0, \"output\": \"wbadmin 1.0 - Backup command-line tool\\r\\n\\r\\n"
+    "Backup time: 3/14/2011 9:00 PM\\r\\nBackup target: 1394/USB Disk labeled Disk_01(E:)\\r\\nVersion identifier: 03/15/2011-04:00\\r\\n"
+    "Can recover: Volume(s), File(s), Application(s), Bare Metal Recovery, System State\\r\\n\"},"
+    "  {\"argv\": [\"wbadmin\", \"start\", \"recovery\", \"-version:03/15/2011-04:00\", \"-itemType:File\", \"-items:C:\\\\Data\\\\only.txt\","
+    "   \"-recoveryTarget:D:\\\\R\\\\01\", \"-overwrite:Overwrite\", \"-quiet\"], \"exit\": 0, \"output\": \"Successfully recovered.\\r\\n\"}"
+    " ],"
+    " \"files\": {\"C:\\\\Data\\\\only.txt\": {\"text\": \"the only file\", \"mtime\": 1300000000},"
+    "  \"D:\\\\R\\\\01\\\\only.txt\": \"the only file\"}}";
+
+static void backup_should_restore_with_wbadmin_on_2008_and_later(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    cJSON *roots;
+    open_machine(&w.m, WB2011);
+    assert_int_equal(sp_session_open(&w.session, w.m.sim), SP_OK);
+    set_folder(&w, "D:\\R");
+    roots = cJSON_AddArrayToObject(sp_state_step(w.session.state, "backup")->data, "roots");
+    cJSON_AddItemToArray(roots, cJSON_CreateString("C:\\Data"));
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
+    assert_non_null(find(&f, "backup.drill_passed"));
+    assert_string_equal(find(&f, "backup.last_full")->evidence, "1394/USB Disk labeled Disk_01(E:)");
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void backup_should_read_the_last_full_backup_of_the_2011_profile_from_wbadmin(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    size_t n;
+    char *json = (char *)testutil_read_file("tests/profiles/sbs2011std.json", &n);
+    open_machine(&w.m, json);
+    free(json);
+    assert_int_equal(sp_session_open(&w.session, w.m.sim), SP_OK);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_string_equal(find(&f, "backup.last_full")->arg, "2011-03-15 04:00 UTC");
+    assert_non_null(find(&f, "backup.drill_not_run"));
+    assert_non_null(find(&f, "backup.tool"));
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+typedef struct {
+    unsigned last, calls, backwards;
+    int saw_wbadmin_line;
+} progress_log;
+
+static void on_progress(void *user, unsigned permille, const char *what)
+{
+    progress_log *p = user;
+    if (p->calls++ && permille < p->last && permille != 0)
+        p->backwards++;
+    p->last = permille;
+    if (what && strstr(what, "copied (57%)"))
+        p->saw_wbadmin_line = 1;
+}
+
+static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    size_t n;
+    char *out = (char *)testutil_read_file("tests/fixtures/wbadmin/backup-progress.txt", &n);
+    cJSON *prof = cJSON_Parse(
+        "{\"os\": {\"major\": 6, \"minor\": 0, \"build\": 6002, \"product_type\": 2}, \"processes\": ["
+        " {\"argv\": [\"wbadmin\", \"get\", \"versions\"], \"output\": \"wbadmin 1.0\\r\\nNo backups were found.\\r\\n\"},"
+        " {\"argv\": [\"wbadmin\", \"start\", \"backup\", \"-backupTarget:E:\", \"-allCritical\", \"-quiet\"], \"exit\": 0}]}");
+    cJSON_AddStringToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(prof, "processes"), 1), "output", out);
+    char *json = cJSON_PrintUnformatted(prof);
+    open_machine(&w.m, json);
+    assert_int_equal(sp_session_open(&w.session, w.m.sim), SP_OK);
+    /* Without a target it says so. */
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(find(&f, "backup.no_target"));
+    sp_findings_free(&f);
+    cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "E:");
+    progress_log pl = {0, 0, 0, 0};
+    sp_run_ctx ctx = sp_session_ctx(&w.session, NULL);
+    sp_result r = SP_RESULT_NOT_RUN;
+    ctx.progress = on_progress;
+    ctx.progress_user = &pl;
+    assert_int_equal(sp_step_run(sp_step_find("backup"), &ctx, 1, &f, &r), SP_OK);
+    assert_int_equal(r, SP_RESULT_FAILED);
+    assert_true(pl.saw_wbadmin_line); /* wbadmin's own progress line reached the page */
+    assert_int_equal(pl.backwards, 0);
+    assert_non_null(find(&f, "backup.backup_done"));
+    assert_non_null(find(&f, "backup.none")); /* the canned list still has none: said, not hidden */
+    sp_findings_free(&f);
+    cJSON_DeleteItemFromObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET);
+    cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "E: -quiet");
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(find(&f, "backup.bad_target"));
+    sp_findings_free(&f);
+    cJSON_DeleteItemFromObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET);
+    cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "c:");
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(find(&f, "backup.bad_target")); /* the system volume */
+    sp_findings_free(&f);
+    close_world(&w);
+    free(json);
+    free(out);
+    cJSON_Delete(prof);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sample_should_be_uniform_over_many_runs),
+        cmocka_unit_test(sample_should_skip_newer_files_and_leave_out_databases),
+        cmocka_unit_test(sample_should_hold_k_files_however_large_the_tree),
+        cmocka_unit_test(compare_should_find_a_flipped_byte_a_truncation_and_a_missing_file),
+        cmocka_unit_test(restored_path_should_find_the_tree_or_the_numbered_folder),
+        cmocka_unit_test(sim_should_stream_canned_output_line_by_line_and_stop),
+        cmocka_unit_test(backup_should_pass_only_after_a_drill_that_matched_every_file),
+        cmocka_unit_test(backup_should_restore_with_wbadmin_on_2008_and_later),
+        cmocka_unit_test(backup_should_read_the_last_full_backup_of_the_2011_profile_from_wbadmin),
+        cmocka_unit_test(backup_should_start_wbadmin_with_progress_when_there_is_no_backup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

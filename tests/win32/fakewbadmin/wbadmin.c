@@ -1,0 +1,91 @@
+/* A stand-in for wbadmin.exe in the Wine tests: lists one full backup, "backs up" with progress
+ * lines, and restores a file by copying it (SP_FAKE_WBADMIN_CORRUPT=1 flips one byte of the copy;
+ * SP_FAKE_WBADMIN_DELAY=ms paces the progress lines). */
+#include <windows.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static const wchar_t *option(int argc, wchar_t **argv, const wchar_t *name)
+{
+    size_t n = wcslen(name);
+    for (int i = 1; i < argc; i++)
+        if (_wcsnicmp(argv[i], name, n) == 0)
+            return argv[i] + n;
+    return NULL;
+}
+
+static int recover(int argc, wchar_t **argv)
+{
+    const wchar_t *item = option(argc, argv, L"-items:"), *target = option(argc, argv, L"-recoveryTarget:");
+    const wchar_t *base;
+    wchar_t dest[1024];
+    if (!item || !target || !option(argc, argv, L"-version:") || !option(argc, argv, L"-quiet")) {
+        printf("ERROR - The syntax of the command is incorrect.\r\n");
+        return 1;
+    }
+    base = wcsrchr(item, L'\\') ? wcsrchr(item, L'\\') + 1 : item;
+    _snwprintf(dest, 1024, L"%ls\\%ls", target, base);
+    dest[1023] = 0;
+    printf("Retrieving volume information...\r\nRunning a recovery operation for 1 items.\r\n");
+    if (!CopyFileW(item, dest, FALSE)) {
+        printf("ERROR - The file could not be recovered (%lu).\r\n", (unsigned long)GetLastError());
+        return 1;
+    }
+    if (GetEnvironmentVariableW(L"SP_FAKE_WBADMIN_CORRUPT", NULL, 0) > 0) {
+        HANDLE h = CreateFileW(dest, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        DWORD size = GetFileSize(h, NULL), n = 0;
+        unsigned char b = 0;
+        if (h != INVALID_HANDLE_VALUE && size > 0) {
+            SetFilePointer(h, (LONG)(size / 2), NULL, FILE_BEGIN);
+            ReadFile(h, &b, 1, &n, NULL);
+            b ^= 0x01;
+            SetFilePointer(h, (LONG)(size / 2), NULL, FILE_BEGIN);
+            WriteFile(h, &b, 1, &n, NULL);
+        }
+        if (h != INVALID_HANDLE_VALUE)
+            CloseHandle(h);
+    }
+    printf("Successfully recovered %ls to %ls.\r\nThe recovery operation completed.\r\n", item, target);
+    return 0;
+}
+
+static int backup(int argc, wchar_t **argv)
+{
+    wchar_t delay[16];
+    DWORD ms = GetEnvironmentVariableW(L"SP_FAKE_WBADMIN_DELAY", delay, 16) ? (DWORD)_wtoi(delay) : 20;
+    const wchar_t *target = option(argc, argv, L"-backupTarget:");
+    if (!target || !option(argc, argv, L"-allCritical")) {
+        printf("ERROR - The syntax of the command is incorrect.\r\n");
+        return 1;
+    }
+    setvbuf(stdout, NULL, _IONBF, 0); /* each line reaches the pipe when it is written */
+    printf("wbadmin 1.0 - Backup command-line tool\r\n(C) Copyright 2004 Microsoft Corp.\r\n\r\n");
+    printf("The backup operation to %ls is starting.\r\n", target);
+    printf("Creating a shadow copy of the volumes specified for backup...\r\n");
+    for (int pct = 0; pct <= 100; pct += 20) {
+        Sleep(ms);
+        printf("Creating a backup of volume (C:), copied (%d%%).\r\n", pct);
+    }
+    printf("The backup operation successfully completed.\r\n");
+    return 0;
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+    if (argc >= 3 && _wcsicmp(argv[1], L"get") == 0 && _wcsicmp(argv[2], L"versions") == 0) {
+        printf("wbadmin 1.0 - Backup command-line tool\r\n(C) Copyright 2004 Microsoft Corp.\r\n\r\n"
+               "Backup time: 3/14/2011 9:00 PM\r\nBackup target: Fixed Disk labeled Backup(E:)\r\n"
+               "Version identifier: 03/15/2011-04:00\r\n"
+               "Can recover: Volume(s), File(s), Application(s), Bare Metal Recovery, System State\r\n");
+        return 0;
+    }
+    if (argc >= 3 && _wcsicmp(argv[1], L"start") == 0 && _wcsicmp(argv[2], L"recovery") == 0)
+        return recover(argc, argv);
+    if (argc >= 3 && _wcsicmp(argv[1], L"start") == 0 && _wcsicmp(argv[2], L"backup") == 0)
+        return backup(argc, argv);
+    printf("ERROR - Unknown command.\r\n");
+    return 1;
+}

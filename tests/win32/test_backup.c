@@ -1,0 +1,253 @@
+/* The Backup step on the real win32 backend under Wine: streamed output and Stop, reads at an
+ * offset, and the restore drill end to end on real files with a stand-in wbadmin.exe that
+ * restores by copying (one variant corrupts a byte: the gate must stay closed). */
+#include <windows.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "core/backup.h"
+#include "core/state.h"
+#include "core/step.h"
+#include "core/sys/win32/win32.h"
+#include "core/sys/win32/win32_util.h"
+#include "core/sysinfo.h"
+#include "tests/win32/wtest.h"
+
+#define BEFORE_BACKUP 1290000000LL /* 2010-11: older than the stand-in's 03/15/2011 backup */
+
+static void temp_dir(sp_sys *sys, char *out, size_t n)
+{
+    char tmp[300];
+    static int serial;
+    sys->ops->folder(sys, SP_FOLDER_TEMP, tmp, sizeof tmp);
+    snprintf(out, n, "%s\\sp-backup-%lu-%lu-%d", tmp, (unsigned long)GetCurrentProcessId(),
+             (unsigned long)GetTickCount(), ++serial);
+    sys->ops->dir_create(sys, out);
+}
+
+typedef struct {
+    int lines, last_pct, ordered, stop_at_progress;
+} line_seen;
+
+static int on_line(void *user, const char *line)
+{
+    line_seen *s = user;
+    const char *p = strstr(line, "copied (");
+    s->lines++;
+    if (p) {
+        int pct = atoi(p + 8);
+        if (pct < s->last_pct)
+            s->ordered = 0;
+        s->last_pct = pct;
+        if (s->stop_at_progress)
+            return 1;
+    }
+    return 0;
+}
+
+WTEST(proc_run_lines_should_hand_over_each_line_of_a_real_program)
+{
+    sp_sys *sys = sp_win32_open();
+    const char *argv[] = {"wbadmin", "start", "backup", "-backupTarget:E:", "-allCritical", "-quiet", NULL};
+    line_seen seen = {0, -1, 1, 0};
+    int code = -1;
+    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, argv, 60000, on_line, &seen, NULL, &code), SP_OK);
+    WCHECK_EQ_INT(code, 0);
+    WCHECK_MSG(seen.lines >= 10, "only %d lines", seen.lines);
+    WCHECK(seen.ordered);
+    WCHECK_EQ_INT(seen.last_pct, 100);
+    sp_sys_close(sys);
+}
+
+WTEST(proc_run_lines_should_stop_the_program_when_asked)
+{
+    sp_sys *sys = sp_win32_open();
+    const char *argv[] = {"wbadmin", "start", "backup", "-backupTarget:E:", "-allCritical", "-quiet", NULL};
+    line_seen seen = {0, -1, 1, 1};
+    volatile long cancel = 1;
+    int code = -1;
+    DWORD t0;
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_DELAY", L"400"); /* 2.4 s if it ran to its end */
+    t0 = GetTickCount();
+    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, argv, 60000, on_line, &seen, NULL, &code), SP_ERR_CANCELLED);
+    WCHECK_MSG(GetTickCount() - t0 < 2000, "took %lu ms", (unsigned long)(GetTickCount() - t0));
+    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, argv, 60000, NULL, NULL, &cancel, &code), SP_ERR_CANCELLED);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_DELAY", NULL);
+    sp_sys_close(sys);
+}
+
+WTEST(file_read_at_should_read_from_an_offset_of_a_file_with_a_non_ascii_name)
+{
+    sp_sys *sys = sp_win32_open();
+    char dir[400], path[500];
+    unsigned char buf[8];
+    size_t got = 0;
+    sp_filestat fs;
+    temp_dir(sys, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s\\Kundenübersicht.txt", dir);
+    WCHECK_EQ_INT(sys->ops->file_write_atomic(sys, path, "0123456789", 10), SP_OK);
+    WCHECK_EQ_INT(sys->ops->file_read_at(sys, path, 6, buf, sizeof buf, &got), SP_OK);
+    WCHECK_EQ_INT(got, 4);
+    WCHECK(memcmp(buf, "6789", 4) == 0);
+    WCHECK_EQ_INT(sys->ops->file_read_at(sys, path, 20, buf, sizeof buf, &got), SP_OK);
+    WCHECK_EQ_INT(got, 0);
+    WCHECK_EQ_INT(sys->ops->file_set_mtime(sys, path, BEFORE_BACKUP), SP_OK);
+    WCHECK_EQ_INT(sys->ops->file_stat(sys, path, &fs), SP_OK);
+    WCHECK_EQ_INT(fs.mtime, BEFORE_BACKUP);
+    snprintf(path, sizeof path, "%s\\missing", dir);
+    WCHECK_EQ_INT(sys->ops->file_read_at(sys, path, 0, buf, sizeof buf, &got), SP_ERR_NOTFOUND);
+    sp_sys_close(sys);
+}
+
+typedef struct {
+    int files, dirs;
+} counted;
+
+static int count_entry(void *user, const char *name, int is_dir)
+{
+    counted *c = user;
+    (void)name;
+    if (is_dir)
+        c->dirs++;
+    else
+        c->files++;
+    return 0;
+}
+
+WTEST(long_paths_should_work_for_every_primitive_the_drill_uses)
+{
+    sp_sys *sys = sp_win32_open();
+    char dir[400], deep[1200], path[1300];
+    unsigned char buf[8];
+    size_t got = 0;
+    sp_filestat fs;
+    counted c = {0, 0};
+    temp_dir(sys, dir, sizeof dir);
+    /* Beyond MAX_PATH: 6 folders of 50 characters. */
+    snprintf(deep, sizeof deep, "%s", dir);
+    for (int i = 0; i < 6; i++)
+        snprintf(deep + strlen(deep), sizeof deep - strlen(deep), "\\%02d-folder-with-a-rather-long-name-for-the-drill-test", i);
+    WCHECK_MSG(strlen(deep) > 300, "only %u characters", (unsigned)strlen(deep));
+    WCHECK_MSG(sys->ops->dir_create(sys, deep) == SP_OK, "%s", sys->last_error);
+    snprintf(path, sizeof path, "%s\\Données.txt", deep);
+    WCHECK_EQ_INT(sys->ops->file_write_atomic(sys, path, "abcdef", 6), SP_OK);
+    WCHECK_EQ_INT(sys->ops->file_set_mtime(sys, path, BEFORE_BACKUP), SP_OK);
+    WCHECK_EQ_INT(sys->ops->file_stat(sys, path, &fs), SP_OK);
+    WCHECK(fs.exists && fs.size == 6 && fs.mtime == BEFORE_BACKUP);
+    WCHECK_EQ_INT(sys->ops->file_read_at(sys, path, 2, buf, 3, &got), SP_OK);
+    WCHECK(got == 3 && memcmp(buf, "cde", 3) == 0);
+    WCHECK_EQ_INT(sys->ops->dir_enum(sys, deep, count_entry, &c), SP_OK);
+    WCHECK_EQ_INT(c.files, 1);
+    sp_sys_close(sys);
+}
+
+/* Wine does not enforce MAX_PATH, so the long form itself is checked here: Windows does. */
+WTEST(w32_path_should_give_long_paths_their_long_form)
+{
+    char longp[400], unc[400];
+    wchar_t *w;
+    memset(longp, 'a', sizeof longp);
+    memcpy(longp, "C:\\", 3);
+    longp[299] = '\0';
+    snprintf(unc, sizeof unc, "\\\\srv\\share\\%s", longp + 3);
+    WCHECK((w = w32_path(longp)) != NULL);
+    WCHECK(wcsncmp(w, L"\\\\?\\C:\\aaa", 10) == 0);
+    free(w);
+    WCHECK((w = w32_path(unc)) != NULL);
+    WCHECK(wcsncmp(w, L"\\\\?\\UNC\\srv\\share\\aa", 20) == 0);
+    free(w);
+    WCHECK((w = w32_path("C:/short/path")) != NULL);
+    WCHECK(wcscmp(w, L"C:\\short\\path") == 0);
+    free(w);
+}
+
+/* A 2008 R2-like context on the real machine: the step uses wbadmin (the stand-in). */
+static sp_result drill(sp_sys *sys, const char *dir, sp_findings *f, sp_state **out_state)
+{
+    sp_sysinfo info;
+    sp_state *st = sp_state_new(sys->ops->time_now(sys));
+    sp_step_state *s = sp_state_step(st, "backup");
+    char folder[500], data[500], path[600];
+    sp_result r = SP_RESULT_NOT_RUN;
+    static const char *const names[] = {"Invoices 2010.csv", "Notizen für Müller.txt", "big.bin",
+                                        "sub\\deeper\\Report.doc", "empty.txt"};
+    memset(&info, 0, sizeof info);
+    info.os.major = 6, info.os.minor = 1, info.product = SP_PRODUCT_SBS2011_STANDARD;
+    snprintf(data, sizeof data, "%s\\data", dir);
+    snprintf(folder, sizeof folder, "%s\\restore", dir);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *content;
+        size_t size = i == 2 ? 3u * 1024 * 1024 + 17 : i == 4 ? 0 : 100 + i;
+        snprintf(path, sizeof path, "%s\\%s", data, names[i]);
+        *strrchr(path, '\\') = '\0';
+        sys->ops->dir_create(sys, path);
+        snprintf(path, sizeof path, "%s\\%s", data, names[i]);
+        content = malloc(size + 1);
+        for (size_t k = 0; k < size; k++)
+            content[k] = (char)(k * 13 + i);
+        sys->ops->file_write_atomic(sys, path, content, size);
+        sys->ops->file_set_mtime(sys, path, BEFORE_BACKUP);
+        free(content);
+    }
+    s->data = cJSON_CreateObject();
+    cJSON_AddStringToObject(s->data, SP_BACKUP_KEY_FOLDER, folder);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(s->data, "roots"), cJSON_CreateString(data));
+    sp_run_ctx ctx = {sys, st, NULL, &info, NULL, NULL, NULL};
+    if (sp_step_run(sp_step_find("backup"), &ctx, 1, f, &r) != SP_OK)
+        r = SP_RESULT_ERROR;
+    *out_state = st;
+    return r;
+}
+
+static const sp_finding *find(const sp_findings *f, const char *code)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->items[i].code, code) == 0)
+            return &f->items[i];
+    return NULL;
+}
+
+WTEST(drill_should_pass_when_wbadmin_restores_every_file_intact)
+{
+    sp_sys *sys = sp_win32_open();
+    char dir[400];
+    sp_findings f = {0};
+    sp_state *st = NULL;
+    const sp_finding *x;
+    temp_dir(sys, dir, sizeof dir);
+    sp_result r = drill(sys, dir, &f, &st);
+    for (size_t i = 0; r != SP_RESULT_PASSED && i < f.count; i++)
+        wtest_note("%s: %s | %s", f.items[i].code, wtest_str_or_null(f.items[i].arg), wtest_str_or_null(f.items[i].evidence));
+    WCHECK_EQ_INT(r, SP_RESULT_PASSED);
+    WCHECK((x = find(&f, "backup.drill_passed")) != NULL);
+    WCHECK_EQ_STR(x->arg, "5");
+    WCHECK(sp_state_gate_open(st, "backup", sys->ops->time_now(sys)));
+    sp_findings_free(&f);
+    sp_state_free(st);
+    sp_sys_close(sys);
+}
+
+WTEST(drill_should_keep_the_gate_closed_when_a_restored_byte_differs)
+{
+    sp_sys *sys = sp_win32_open();
+    char dir[400];
+    sp_findings f = {0};
+    sp_state *st = NULL;
+    temp_dir(sys, dir, sizeof dir);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_CORRUPT", L"1");
+    sp_result r = drill(sys, dir, &f, &st);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_CORRUPT", NULL);
+    WCHECK_EQ_INT(r, SP_RESULT_FAILED);
+    WCHECK(find(&f, "backup.drill_failed") != NULL);
+    WCHECK(find(&f, "backup.file_differs") != NULL);
+    WCHECK(strstr(find(&f, "backup.file_differs")->evidence, "offset=") != NULL);
+    WCHECK(!sp_state_gate_open(st, "backup", sys->ops->time_now(sys)));
+    sp_findings_free(&f);
+    sp_state_free(st);
+    sp_sys_close(sys);
+}
+
+WTEST_MAIN()
