@@ -354,7 +354,7 @@ static void backup_should_pass_only_after_a_drill_that_matched_every_file(void *
     assert_string_equal(x->arg, "D:\\Nowhere");
     assert_non_null(strstr(x->evidence, "drill-files.txt"));
     assert_non_null(x = find(&f, "backup.excluded"));
-    assert_string_equal(x->arg, "3"); /* priv1.edb, priv1.stm, E00.log */
+    assert_string_equal(x->arg, "4"); /* priv1.edb, priv1.stm, pub1.edb, E00.log */
     assert_non_null(find(&f, "backup.newer_skipped"));
     sp_findings_free(&f);
 
