@@ -569,6 +569,10 @@ static const sp_sys_ops sim_ops = {
     .ldap_replace = sim_ldap_replace,
     .ldap_close = sim_ldap_close,
     .sid_lookup = sim_sid_lookup,
+    .wua_search = sim_wua_search,
+    .wua_install = sim_wua_install,
+    .restart = sim_restart,
+    .program_path = sim_program_path,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

@@ -699,6 +699,9 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
     if (st == SP_OK)
         st = sim_ldap_parse(cJSON_GetObjectItemCaseSensitive(root, "ldap"),
                             cJSON_GetObjectItemCaseSensitive(root, "sids"), p, c->err, c->errlen);
+    if (st == SP_OK)
+        st = sim_updates_parse(cJSON_GetObjectItemCaseSensitive(root, "updates"),
+                               cJSON_GetObjectItemCaseSensitive(root, "wua"), p, c->err, c->errlen);
     return st;
 }
 
@@ -771,5 +774,6 @@ void sim_profile_free(sim_profile *p)
     free(p->ntp);
     cJSON_Delete(p->ldap);
     cJSON_Delete(p->sids);
+    sim_updates_free(p);
     memset(p, 0, sizeof *p);
 }

@@ -41,6 +41,10 @@ static const sp_sys_ops win32_ops = {
     .ldap_replace = w32_ldap_replace,
     .ldap_close = w32_ldap_close,
     .sid_lookup = w32_sid_lookup,
+    .wua_search = w32_wua_search,
+    .wua_install = w32_wua_install,
+    .restart = w32_restart,
+    .program_path = w32_program_path,
 };
 
 sp_sys *sp_win32_open(void)
