@@ -36,6 +36,8 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 void sp_step_page_render(sp_page *p);
 /* Step pages of their own. */
 INT_PTR CALLBACK sp_policy_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+/* pages/updates_page.c: Apply says what it will do (install the updates, or restart). */
+INT_PTR CALLBACK sp_updates_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 
