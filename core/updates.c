@@ -165,6 +165,15 @@ static sp_status pending_reboot(sp_run_ctx *ctx, char *why, size_t whylen, int *
     return SP_OK;
 }
 
+/* "Title (KB123)", unless the title names its KB already, as Microsoft's titles do. */
+static void update_name(const char *title, const char *kb, char *out, size_t outlen)
+{
+    if (kb && kb[0] && !strstr(title, kb))
+        snprintf(out, outlen, "%s (%s)", title, kb);
+    else
+        snprintf(out, outlen, "%s", title);
+}
+
 typedef struct {
     sp_findings *out;
     sp_status st;
@@ -188,10 +197,7 @@ static int upd_found(void *user, const sp_update *u)
     }
     if (s->critical >= UPD_MAX)
         return 1;
-    if (u->kb && u->kb[0])
-        snprintf(arg, sizeof arg, "%s (%s)", u->title, u->kb);
-    else
-        snprintf(arg, sizeof arg, "%s", u->title);
+    update_name(u->title, u->kb, arg, sizeof arg);
     snprintf(evidence, sizeof evidence, "%s, %s update, %llu KB%s, id %s", u->kb && u->kb[0] ? u->kb : "no KB",
              upd_class_name(u->cls), (unsigned long long)((u->size + 1023) / 1024),
              u->may_reboot ? ", may need a restart" : "", u->id);
@@ -321,10 +327,7 @@ static void upd_result(void *user, const sp_update_result *r)
     int ok = sp_wua_result_ok(r->result);
     if (in->st != SP_OK)
         return;
-    if (r->kb && r->kb[0])
-        snprintf(arg, sizeof arg, "%s (%s)", r->title, r->kb);
-    else
-        snprintf(arg, sizeof arg, "%s", r->title);
+    update_name(r->title, r->kb, arg, sizeof arg);
     if (r->hresult)
         sp_wua_describe_hresult(r->hresult, hr, sizeof hr);
     snprintf(evidence, sizeof evidence, "result code %d (%s)%s%s%s", r->result,

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "core/state.h"
 #include "pages/pages.h"
@@ -31,8 +32,13 @@ static void label_apply(sp_page *p)
     else if (has_finding(s, "updates.reboot_pending"))
         id = IDS_UPDATES_RESTART;
     text = sp_load(p->app->hinst, id);
-    if (text)
-        SetDlgItemTextW(p->hwnd, IDC_STEP_APPLY, text);
+    /* Only a change: setting a button's text repaints it, and painting sends WM_NOTIFY. */
+    if (text) {
+        wchar_t now[64] = L"";
+        GetDlgItemTextW(p->hwnd, IDC_STEP_APPLY, now, 64);
+        if (wcscmp(now, text) != 0)
+            SetDlgItemTextW(p->hwnd, IDC_STEP_APPLY, text);
+    }
     free(text);
 }
 
@@ -41,7 +47,8 @@ INT_PTR CALLBACK sp_updates_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     INT_PTR r = sp_step_page_proc(hwnd, msg, wp, lp);
     sp_page *p = sp_page_get(hwnd);
     /* After the generic page has drawn itself: start, end of a run, activation, undo. */
-    if (p && (msg == WM_INITDIALOG || msg == WM_SP_DONE || msg == WM_NOTIFY || msg == WM_COMMAND))
+    if (p && (msg == WM_INITDIALOG || msg == WM_SP_DONE || msg == WM_COMMAND ||
+              (msg == WM_NOTIFY && ((NMHDR *)lp)->code == PSN_SETACTIVE)))
         label_apply(p);
     return r;
 }

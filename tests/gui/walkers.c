@@ -8,10 +8,12 @@ const gui_walker gui_walkers[] = {
     {"policy", gui_walk_policy},
     {"timesync", gui_walk_timesync},
     {"lob", gui_walk_lob},
+    {"updates", gui_walk_updates},
     {NULL, NULL},
 };
 
 const gui_page_fn gui_extra_runs[] = {
     gui_run_policy_not_applicable,
+    gui_run_updates_sp_missing,
     NULL,
 };
