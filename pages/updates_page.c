@@ -31,6 +31,8 @@ static void label_apply(sp_page *p)
         id = IDS_UPDATES_INSTALL;
     else if (has_finding(s, "updates.reboot_pending"))
         id = IDS_UPDATES_RESTART;
+    else /* a service pack alone: Windows Update offers it as an update once it can be searched */
+        EnableWindow(GetDlgItem(p->hwnd, IDC_STEP_APPLY), FALSE);
     text = sp_load(p->app->hinst, id);
     /* Only a change: setting a button's text repaints it, and painting sends WM_NOTIFY. */
     if (text) {

@@ -82,6 +82,8 @@ void gui_run_updates_sp_missing(gui_walk *w)
         CHECK(!gui_button_enabled(sheet, ID_NEXT), "SBS 2003 SP1 updates: Next enabled without the service packs");
         CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 2,
               "SBS 2003 SP1 updates: both service packs are not listed");
+        CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)),
+              "SBS 2003 SP1 updates: Apply offered with nothing for it to install");
         gui_screenshot_window(w, sheet, "updates-sp-missing");
         SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_CANCEL, 0);
         PostMessageW(sheet, WM_NULL, 0, 0);
