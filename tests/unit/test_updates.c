@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/journal.h"
+#include "core/report.h"
 #include "core/session.h"
 #include "core/state.h"
 #include "core/sys/posix/posix.h"
@@ -268,6 +269,37 @@ static void updates_should_install_then_restart_then_pass(void **s)
     close_world(&w);
 }
 
+static char *plain_text(void *user, unsigned id, const char *arg)
+{
+    char *s = malloc(64);
+    (void)user;
+    snprintf(s, 64, "%u %s", id, arg ? "with arg" : "");
+    return s;
+}
+
+static void report_should_show_the_updates_step_after_install_and_restart(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    char *html, *json;
+    open_world(&w, "sbs2011std", "{" MISSING_TWO "}");
+    run(&w, 1, &f);
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
+    html = sp_report_html(w.session.state, &w.session.info, w.session.journal, plain_text, NULL,
+                          w.sim->ops->time_now(w.sim));
+    json = sp_report_json(w.session.state, &w.session.info, w.session.journal, plain_text, NULL,
+                          w.sim->ops->time_now(w.sim));
+    assert_non_null(html);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "updates.restarting"));
+    assert_non_null(strstr(json, "RunOnce"));
+    free(html);
+    free(json);
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
 static void updates_should_report_a_failed_installation_with_its_code(void **s)
 {
     (void)s;
@@ -401,6 +433,7 @@ int main(void)
         cmocka_unit_test(updates_should_list_missing_critical_and_security_updates_only),
         cmocka_unit_test(updates_should_install_then_restart_then_pass),
         cmocka_unit_test(updates_should_report_a_failed_installation_with_its_code),
+        cmocka_unit_test(report_should_show_the_updates_step_after_install_and_restart),
         cmocka_unit_test(updates_should_fail_for_a_pending_reboot_of_any_kind),
         cmocka_unit_test(updates_should_say_why_the_agent_cannot_be_used_and_offer_the_manual_path),
         cmocka_unit_test(updates_should_refuse_to_restart_without_the_right),
