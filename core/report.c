@@ -114,7 +114,7 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
     }
     changes = cJSON_AddArrayToObject(doc, "changes");
     for (size_t i = 0; journal && changes && i < sp_journal_count(journal); i++) {
-        static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete"};
+        static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete", "ldap_set"};
         sp_change c;
         cJSON *o;
         if (sp_journal_get(journal, i, &c) != SP_OK || !(o = cJSON_CreateObject()))

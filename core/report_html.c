@@ -252,7 +252,7 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
 
 static void changes(html *h, const sp_journal *j)
 {
-    static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete"};
+    static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete", "ldap_set"};
     size_t n = j ? sp_journal_count(j) : 0;
     sp_strbuf_add(&h->b, "<h2>");
     add_id(h, IDS_R_CHANGES, NULL);
