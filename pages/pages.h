@@ -41,6 +41,8 @@ BOOL sp_step_page_busy(HWND hwnd);
 /* Step pages of their own. */
 INT_PTR CALLBACK sp_backup_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_policy_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+/* pages/updates_page.c: Apply says what it will do (install the updates, or restart). */
+INT_PTR CALLBACK sp_updates_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_email_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);

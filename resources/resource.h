@@ -208,6 +208,11 @@
 #define IDC_BK_TARGET           2206
 #define IDS_BK_RUN_CONFIRM      2250
 #define IDS_BK_RUN_BACKUP_CONFIRM 2251
+/* Updates page: 2300-2349 dialog and controls (2350-2399 for its strings) */
+#define IDD_UPDATES             2300
+#define IDS_UPDATES_INSTALL     2350
+#define IDS_UPDATES_RESTART     2351
+#define IDS_UPDATES_APPLY       2352
 
 /* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
 #define IDS_STEP_BASE           3000

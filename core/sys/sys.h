@@ -155,6 +155,38 @@ typedef struct {
     char proxy[256];           /* the proxy used, "" direct */
 } sp_http_response;
 
+/* How Windows Update classifies an update (from its categories). */
+typedef enum {
+    SP_UPDATE_OTHER = 0,    /* optional, feature pack, driver, ... */
+    SP_UPDATE_SECURITY = 1, /* "Security Updates" */
+    SP_UPDATE_CRITICAL = 2  /* "Critical Updates" (and service packs) */
+} sp_update_class;
+
+/* One update the Windows Update Agent reports as not installed; the strings live only
+ * during the callback. */
+typedef struct {
+    const char *id;    /* the agent's UpdateID, what wua_install takes */
+    const char *title;
+    const char *kb;    /* "KB123456", "" when it names none */
+    sp_update_class cls;
+    uint64_t size;     /* bytes to download, 0 when unknown */
+    int may_reboot;    /* its installation may need a restart */
+} sp_update;
+
+/* The outcome of installing one update: result is the agent's OperationResultCode
+ * (2 succeeded, 3 succeeded with errors, 4 failed, 5 aborted) and hresult its error. */
+typedef struct {
+    const char *id, *title, *kb;
+    int result;
+    uint32_t hresult;
+    int reboot_required;
+} sp_update_result;
+
+typedef int (*sp_update_cb)(void *user, const sp_update *u);
+typedef void (*sp_update_result_cb)(void *user, const sp_update_result *r);
+/* permille of the whole download and installation; what is the update in hand. */
+typedef void (*sp_update_progress_cb)(void *user, unsigned permille, const char *what);
+
 typedef struct {
     const char *name; /* "win32", "sim", "posix" */
     sp_status (*os_info)(sp_sys *sys, sp_osinfo *out);
@@ -242,6 +274,22 @@ typedef struct {
                               size_t len, size_t *got);
     /* Sets a file's last-modified time (Unix seconds, UTC). */
     sp_status (*file_set_mtime)(sp_sys *sys, const char *path, int64_t mtime);
+    /* Windows Update Agent (updates): searches with criteria ("IsInstalled=0 and
+     * Type='Software'"), one callback per update. On failure *hresult is the agent's error
+     * (0 when the failure was not the agent's) and last_error says which call failed. */
+    sp_status (*wua_search)(sp_sys *sys, const char *criteria, sp_update_cb cb, void *user,
+                            uint32_t *hresult);
+    /* Downloads and installs the updates with these ids (from wua_search), reporting progress
+     * and each update's outcome; polls cancel (nonzero: stop as soon as the agent can, giving
+     * SP_ERR_CANCELLED). *hresult as for wua_search. */
+    sp_status (*wua_install)(sp_sys *sys, const char *const *ids, size_t count,
+                             sp_update_progress_cb progress, sp_update_result_cb result,
+                             void *user, volatile long *cancel, uint32_t *hresult);
+    /* Restarts the machine (needs the shutdown privilege, which it enables). The sim records
+     * the restart and clears what a restart clears. */
+    sp_status (*restart)(sp_sys *sys, const char *reason);
+    /* The full path of the running program (what RunOnce starts again after a restart). */
+    sp_status (*program_path)(sp_sys *sys, char *out, size_t outlen);
 } sp_sys_ops;
 
 struct sp_sys {

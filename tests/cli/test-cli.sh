@@ -44,6 +44,7 @@ run /demo "/root:$r" /step:policy /check
 expect "policy cleanup finds the right on SBS 2003" 1 "policy: Needs attention"
 run /demo "/root:$r" /step:updates /check
 expect "updates reports the service pack of the demo server" 1 "Latest service pack installed \(Service Pack 2\)"
+expect "updates lists the demo server's missing security updates" 1 "Missing update: Security Update for Windows Server 2003 \(KB2509553\)"
 
 state="$work/demo/C/Documents and Settings/All Users/Application Data/SourcePrep/state.json"
 [ -f "$state" ] && ok "the state file is written under the simulated ProgramData" || bad "no state file at $state"
@@ -55,7 +56,7 @@ expect "policy cleanup does not apply to SBS 2008 (exit 0)" 0 "policy: Not appli
 run "/profile:$(wroot tests/profiles/ess2012.json)" "/root:$(wroot "$work/p2012")" /step:email /check
 expect "email migration does not apply without Exchange (exit 0)" 0 "email: Not applicable"
 run "/profile:$(wroot tests/profiles/sbs2011std.json)" "/root:$(wroot "$work/p2011")" /step:updates /check
-expect "SBS 2011 at SP1 has the latest service pack" 1 "Latest service pack"
+expect "SBS 2011 at SP1, fully updated, passes the updates step (exit 0)" 0 "Latest service pack"
 
 run /demo "/root:$r" /check:all "/report:$(wroot "$work/report.json")"
 expect "/check:all on the demo server exits 1 (steps open) and says where the report went" 1 "Report written to"

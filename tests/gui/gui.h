@@ -82,5 +82,7 @@ void gui_walk_timesync(gui_walk *w);
 void gui_walk_lob(gui_walk *w);
 void gui_walk_policy(gui_walk *w);
 void gui_run_policy_not_applicable(gui_walk *w);
+void gui_walk_updates(gui_walk *w);
+void gui_run_updates_sp_missing(gui_walk *w);
 
 #endif

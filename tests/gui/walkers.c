@@ -10,10 +10,12 @@ const gui_walker gui_walkers[] = {
     {"lob", gui_walk_lob},
     {"email", gui_walk_email},
     {"backup", gui_walk_backup},
+    {"updates", gui_walk_updates},
     {NULL, NULL},
 };
 
 const gui_page_fn gui_extra_runs[] = {
     gui_run_policy_not_applicable,
+    gui_run_updates_sp_missing,
     NULL,
 };

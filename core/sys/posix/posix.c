@@ -566,6 +566,38 @@ static sp_status posix_http_get(sp_sys *sys, const sp_http_request *req, sp_http
                        "posix backend: no HTTP; run on Windows or use a profile with \"http\"");
 }
 
+static sp_status posix_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, void *user,
+                                  uint32_t *hresult)
+{
+    (void)criteria, (void)cb, (void)user;
+    if (hresult)
+        *hresult = 0;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows Update Agent");
+}
+
+static sp_status posix_wua_install(sp_sys *sys, const char *const *ids, size_t count,
+                                   sp_update_progress_cb progress, sp_update_result_cb result,
+                                   void *user, volatile long *cancel, uint32_t *hresult)
+{
+    (void)ids, (void)count, (void)progress, (void)result, (void)user, (void)cancel;
+    if (hresult)
+        *hresult = 0;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows Update Agent");
+}
+
+static sp_status posix_restart(sp_sys *sys, const char *reason)
+{
+    (void)reason;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: will not restart this machine");
+}
+
+static sp_status posix_program_path(sp_sys *sys, char *out, size_t outlen)
+{
+    if (out && outlen)
+        out[0] = '\0';
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows program to restart");
+}
+
 static void posix_close(sp_sys *sys)
 {
     free(sys);
@@ -663,6 +695,10 @@ static const sp_sys_ops posix_ops = {
     .proc_run_lines = posix_proc_run_lines,
     .file_read_at = posix_file_read_at,
     .file_set_mtime = posix_file_set_mtime,
+    .wua_search = posix_wua_search,
+    .wua_install = posix_wua_install,
+    .restart = posix_restart,
+    .program_path = posix_program_path,
 };
 
 sp_sys *sp_posix_open(void)

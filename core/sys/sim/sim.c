@@ -653,6 +653,10 @@ static const sp_sys_ops sim_ops = {
     .proc_run_lines = sim_proc_run_lines,
     .file_read_at = sim_file_read_at,
     .file_set_mtime = sim_file_set_mtime,
+    .wua_search = sim_wua_search,
+    .wua_install = sim_wua_install,
+    .restart = sim_restart,
+    .program_path = sim_program_path,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

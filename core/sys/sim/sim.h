@@ -65,6 +65,19 @@
  * "names": "DNS:x", "expires": Unix seconds, "trusted": bool, "chain_ok": bool (defaults to
  * trusted)}}, every member optional. Any other URL answers curl_code 6, "Could not resolve host".
  *
+ * "updates" are what the Windows Update Agent finds missing: [{"title": "...", "kb":
+ * "KB958644", "category": "critical" | "security" | "other" (default), "size": bytes,
+ * "install_result": "succeeded" (default) | "succeeded_with_errors" | "failed" | "aborted",
+ * "hresult": "0x80240022" (a failure's error), "reboot": true}], given the ids sim-update-1,
+ * -2, ... in order. Only the criteria "IsInstalled=0 and Type='Software'" is understood. An
+ * update that installs is no longer found; one with "reboot" creates the key
+ * WindowsUpdate\Auto Update\RebootRequired. "wua": {"search_hresult": h, "install_hresult": h} makes
+ * wua_search or wua_install fail with that HRESULT (SP_ERR_IO), "install_ms": n makes each
+ * update take n ms to install (0-60000). restart fails with SP_ERR_ACCESS without "admin";
+ * otherwise it counts the restart and clears what a restart clears: the RebootRequired and
+ * Component Based Servicing\RebootPending keys and Session Manager's
+ * PendingFileRenameOperations. program_path is C:\Program Files\SourcePrep\sourceprep.exe.
+ *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
  * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files
  * cannot be created. Use from one thread at a time. Close with sp_sys_close. */
@@ -73,6 +86,9 @@ sp_status sp_sim_open(const char *json, size_t len, sp_sys *host, const char *ro
 
 /* The profile's "name" ("" when it has none), e.g. for the demo's title. */
 const char *sp_sim_profile_name(const sp_sys *sim);
+
+/* How many times restart was called on this machine. */
+unsigned sp_sim_restarts(const sp_sys *sim);
 
 /* The host path a Windows path maps to (without case resolution); SP_ERR_INVALID for a
  * relative path, a ".." component or a buffer that is too small. */

@@ -70,6 +70,16 @@ typedef struct {
     char *url;
     sp_http_response answer;
 } sim_http_peer;
+/* An update the sim's agent knows (the profile's "updates"). */
+typedef struct {
+    char *id, *title, *kb;
+    sp_update_class cls;
+    uint64_t size;
+    int result;       /* OperationResultCode its installation gives (2 succeeded) */
+    uint32_t hresult; /* its error when it fails */
+    int reboot;       /* installing it needs a restart */
+    int installed;
+} sim_update;
 
 #define SIM_FOLDER_COUNT 3
 
@@ -100,6 +110,11 @@ typedef struct {
     sim_http_peer *http;
     size_t http_count;
     char *http_proxy; /* "" direct */
+    sim_update *updates; /* "updates" */
+    size_t update_count;
+    uint32_t wua_search_hr, wua_install_hr; /* "wua": the agent's failures */
+    unsigned wua_install_ms;                /* "wua": how long one update takes to install */
+    unsigned restarts;                      /* how often restart was called */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -164,5 +179,17 @@ sp_status sim_ldap_replace(sp_sys *sys, sp_ldap_conn *conn, const char *dn, cons
                            const char *value);
 void sim_ldap_close(sp_sys *sys, sp_ldap_conn *conn);
 sp_status sim_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen);
+
+/* Windows Update Agent and restart (sim_updates.c): the profile's "updates" and "wua". */
+sp_status sim_updates_parse(const struct cJSON *updates, const struct cJSON *wua, sim_profile *p,
+                            char *err, size_t errlen);
+void sim_updates_free(sim_profile *p);
+sp_status sim_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, void *user,
+                         uint32_t *hresult);
+sp_status sim_wua_install(sp_sys *sys, const char *const *ids, size_t count,
+                          sp_update_progress_cb progress, sp_update_result_cb result, void *user,
+                          volatile long *cancel, uint32_t *hresult);
+sp_status sim_restart(sp_sys *sys, const char *reason);
+sp_status sim_program_path(sp_sys *sys, char *out, size_t outlen);
 
 #endif

@@ -780,6 +780,9 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
                             cJSON_GetObjectItemCaseSensitive(root, "sids"), p, c->err, c->errlen);
     if (st == SP_OK && (item = cJSON_GetObjectItemCaseSensitive(root, "http")))
         st = sim_http_parse(item, p, c->err, c->errlen);
+    if (st == SP_OK)
+        st = sim_updates_parse(cJSON_GetObjectItemCaseSensitive(root, "updates"),
+                               cJSON_GetObjectItemCaseSensitive(root, "wua"), p, c->err, c->errlen);
     return st;
 }
 
@@ -853,5 +856,6 @@ void sim_profile_free(sim_profile *p)
     cJSON_Delete(p->ldap);
     cJSON_Delete(p->sids);
     sim_http_free(p);
+    sim_updates_free(p);
     memset(p, 0, sizeof *p);
 }

@@ -45,6 +45,10 @@ static const sp_sys_ops win32_ops = {
     .proc_run_lines = w32_proc_run_lines,
     .file_read_at = w32_file_read_at,
     .file_set_mtime = w32_file_set_mtime,
+    .wua_search = w32_wua_search,
+    .wua_install = w32_wua_install,
+    .restart = w32_restart,
+    .program_path = w32_program_path,
 };
 
 sp_sys *sp_win32_open(void)

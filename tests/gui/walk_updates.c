@@ -1,0 +1,92 @@
+/* Updates on the demo: three updates are missing; Install downloads and installs them with
+ * progress, one asks for a restart, Restart now (simulated) clears it and the gate opens. Then
+ * a second instance on SBS 2003 without its service packs. */
+#include "tests/gui/gui.h"
+
+#include <string.h>
+#include <wchar.h>
+
+#include "resources/resource.h"
+
+static void click_apply(gui_walk *w, const char *what)
+{
+    HWND apply = GetDlgItem(w->page, IDC_STEP_APPLY);
+    char text[256];
+    gui_text_of(w->page, IDC_STEP_APPLY, text, sizeof text);
+    CHECK(strcmp(text, what) == 0, "updates: Apply reads \"%s\", not \"%s\"", text, what);
+    CHECK(IsWindowVisible(apply) && IsWindowEnabled(apply), "updates: %s is not offered", what);
+    PostMessageW(w->page, WM_COMMAND, MAKEWPARAM(IDC_STEP_APPLY, BN_CLICKED), (LPARAM)apply);
+    CHECK(gui_answer_yes(w, 5000), "updates: %s asked no confirmation", what);
+}
+
+void gui_walk_updates(gui_walk *w)
+{
+    HWND sheet = w->sheet, page = w->page;
+    char text[1024];
+    int pos = 0;
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "blocks the migration") != NULL, "updates: unexpected status: %s", text);
+    gui_check_gate_holds(w);
+    /* Service pack, SBS service pack, Exchange, no restart, 3 missing, 1 optional. */
+    CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 7,
+          "updates: the missing updates are not all listed");
+    gui_screenshot(w, "updates-listed");
+
+    click_apply(w, "&Install updates");
+    /* Each update takes 1.2 s in the demo: catch the bar half way. */
+    for (int t = 0; t < 4000 && pos < 300; t += 50) {
+        Sleep(50);
+        pos = (int)SendDlgItemMessageW(page, IDC_STEP_PROGRESS, PBM_GETPOS, 0, 0);
+    }
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "Applying") != NULL && strstr(text, "KB") != NULL,
+          "updates: status while installing: %s", text);
+    CHECK(pos > 0, "updates: the progress bar did not move");
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "updates: Next enabled while installing");
+    gui_screenshot(w, "updates-installing");
+    CHECK(gui_wait_idle(page, 30000), "updates: the installation did not finish");
+    Sleep(150);
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "blocks the migration") != NULL, "updates: after installing: %s", text);
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "updates: Next enabled before the restart");
+    gui_screenshot(w, "updates-restart-required");
+
+    click_apply(w, "&Restart now");
+    Sleep(300);
+    CHECK(gui_wait_idle(page, 20000), "updates: the restart did not finish");
+    Sleep(150);
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "Verified by the wizard") != NULL, "updates: after the restart: %s", text);
+    CHECK(gui_button_enabled(sheet, ID_NEXT), "updates: Next still disabled after the restart");
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_UNDO)), "updates: Undo (the RunOnce entry) not offered");
+    gui_screenshot(w, "updates-all-good");
+}
+
+void gui_run_updates_sp_missing(gui_walk *w)
+{
+    PROCESS_INFORMATION pi;
+    wchar_t args[1024];
+    char text[1024];
+    HWND sheet, page;
+    _snwprintf(args, 1024, L"/profile:tests\\profiles\\sbs2003-sp1.json /page:updates /style:wizard97 \"/root:%ls\\sbs2003-sp1\"",
+               w->root);
+    CHECK(gui_launch(w->exe, args, &pi), "could not start %ls on SBS 2003 SP1", w->exe);
+    sheet = gui_wait_for_sheet(pi.dwProcessId, 30000);
+    CHECK(sheet && gui_page_index(sheet) == 2, "SBS 2003 SP1 did not open on the updates page");
+    if (sheet) {
+        page = gui_current_page(sheet);
+        CHECK(gui_wait_idle(page, 20000), "SBS 2003 SP1 updates: the check did not finish");
+        Sleep(100);
+        gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+        CHECK(strstr(text, "blocks the migration") != NULL, "SBS 2003 SP1 updates: status %s", text);
+        CHECK(!gui_button_enabled(sheet, ID_NEXT), "SBS 2003 SP1 updates: Next enabled without the service packs");
+        CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 2,
+              "SBS 2003 SP1 updates: both service packs are not listed");
+        CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)),
+              "SBS 2003 SP1 updates: Apply offered with nothing for it to install");
+        gui_screenshot_window(w, sheet, "updates-sp-missing");
+        SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_CANCEL, 0);
+        PostMessageW(sheet, WM_NULL, 0, 0);
+    }
+    gui_finish_process(&pi, 10000);
+}
