@@ -569,6 +569,8 @@ static const sp_sys_ops sim_ops = {
     .ldap_replace = sim_ldap_replace,
     .ldap_close = sim_ldap_close,
     .sid_lookup = sim_sid_lookup,
+    .event_query = sim_event_query,
+    .disk_space = sim_disk_space,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

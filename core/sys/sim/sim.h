@@ -52,6 +52,11 @@
  * access rights). Without "ldap" there is no LDAP server (SP_ERR_IO). "sids" maps SIDs to
  * account names for sid_lookup: {"S-1-5-20": "NT AUTHORITY\\NETWORK SERVICE"}.
  *
+ * "events" are the event logs event_query reads: {"System": [{"source": "NtFrs", "id": 13568,
+ * "type": "error"|"warning"|"information" (default error), "age_hours": n (default 0)}]}; a log
+ * the profile does not name is SP_ERR_NOTFOUND. "disks" are the volumes disk_space reports:
+ * {"C:": {"free_mb": n, "total_mb": n}}; another drive or a UNC path is SP_ERR_NOTFOUND.
+ *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
  * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files
  * cannot be created. Use from one thread at a time. Close with sp_sys_close. */

@@ -699,6 +699,9 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
     if (st == SP_OK)
         st = sim_ldap_parse(cJSON_GetObjectItemCaseSensitive(root, "ldap"),
                             cJSON_GetObjectItemCaseSensitive(root, "sids"), p, c->err, c->errlen);
+    if (st == SP_OK)
+        st = sim_health_parse(cJSON_GetObjectItemCaseSensitive(root, "events"),
+                              cJSON_GetObjectItemCaseSensitive(root, "disks"), p, c->err, c->errlen);
     return st;
 }
 
@@ -771,5 +774,7 @@ void sim_profile_free(sim_profile *p)
     free(p->ntp);
     cJSON_Delete(p->ldap);
     cJSON_Delete(p->sids);
+    cJSON_Delete(p->events);
+    cJSON_Delete(p->disks);
     memset(p, 0, sizeof *p);
 }

@@ -41,6 +41,8 @@ static const sp_sys_ops win32_ops = {
     .ldap_replace = w32_ldap_replace,
     .ldap_close = w32_ldap_close,
     .sid_lookup = w32_sid_lookup,
+    .event_query = w32_event_query,
+    .disk_space = w32_disk_space,
 };
 
 sp_sys *sp_win32_open(void)

@@ -62,5 +62,9 @@ void w32_ldap_close(sp_sys *sys, sp_ldap_conn *conn);
 
 /* win32_sid.c */
 sp_status w32_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen);
+sp_status w32_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_cb cb,
+                          void *user);
+sp_status w32_disk_space(sp_sys *sys, const char *path, uint64_t *free_bytes,
+                         uint64_t *total_bytes);
 
 #endif
