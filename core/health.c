@@ -84,6 +84,12 @@ int sp_health_acknowledge(sp_state *st, const char *code, int on)
     return 1;
 }
 
+unsigned sp_health_category_of(const char *code)
+{
+    const sp_rule *rule = sp_rule_for_code(code);
+    return rule ? (unsigned)rule->category : (unsigned)SP_HC_EVENTS;
+}
+
 static sp_status health_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
 {
     sp_health_scan scan;

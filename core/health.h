@@ -20,4 +20,8 @@ int sp_health_acknowledged(const sp_state *st, const char *code);
  * findings; returns 1 when something changed. */
 int sp_health_acknowledge(sp_state *st, const char *code, int on);
 
+/* The report tree's category of a finding code (a rule's; the scan's own read failures go
+ * under Event Log); an index below SP_HC_COUNT of core/rules/rules.h. */
+unsigned sp_health_category_of(const char *code);
+
 #endif

@@ -38,6 +38,7 @@ void sp_step_page_render(sp_page *p);
 INT_PTR CALLBACK sp_policy_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+INT_PTR CALLBACK sp_health_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 
 /* Page helpers (pages/common.c). */
 sp_page *sp_page_init(HWND hwnd, LPARAM lparam); /* on WM_INITDIALOG */

@@ -212,5 +212,7 @@
 #define IDS_HEALTH_CAT_UPDATES   2560
 #define IDS_HEALTH_ACKED         2561
 #define IDS_HEALTH_SCANNING      2562
+#define IDS_HEALTH_DETAIL        2563
+#define IDS_HEALTH_NO_ISSUES     2564
 
 #endif

@@ -77,6 +77,7 @@ void gui_walk_manual(gui_walk *w);
 void gui_walk_timesync(gui_walk *w);
 void gui_walk_lob(gui_walk *w);
 void gui_walk_policy(gui_walk *w);
+void gui_walk_health(gui_walk *w);
 void gui_run_policy_not_applicable(gui_walk *w);
 
 #endif

@@ -8,6 +8,7 @@ const gui_walker gui_walkers[] = {
     {"policy", gui_walk_policy},
     {"timesync", gui_walk_timesync},
     {"lob", gui_walk_lob},
+    {"health", gui_walk_health},
     {NULL, NULL},
 };
 

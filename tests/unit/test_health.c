@@ -368,6 +368,7 @@ static void bad_events_or_disks_in_a_profile_should_be_named(void **state)
         "{\"os\":{\"major\":5},\"events\":{\"System\":[{\"source\":\"x\",\"id\":1,\"type\":\"bad\"}]}}",
         "{\"os\":{\"major\":5},\"disks\":{\"C\":{\"free_mb\":1,\"total_mb\":2}}}",
         "{\"os\":{\"major\":5},\"disks\":{\"C:\":{\"free_mb\":3,\"total_mb\":2}}}",
+        "{\"os\":{\"major\":5},\"event_read_ms\":-1}",
     };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -376,7 +377,7 @@ static void bad_events_or_disks_in_a_profile_should_be_named(void **state)
         sp_sys *host = sp_posix_open(), *sim = NULL;
         assert_int_equal(sp_sim_open(bad[i], strlen(bad[i]), host, root, &sim, err, sizeof err),
                          SP_ERR_BADDATA);
-        assert_true(strstr(err, "events") || strstr(err, "disks"));
+        assert_true(strstr(err, "events") || strstr(err, "disks") || strstr(err, "event_read_ms"));
         sp_sys_close(host);
         testutil_remove_tree(root);
         free(root);

@@ -34,10 +34,15 @@ static int event_type_of(const cJSON *t, unsigned *out)
     return 0;
 }
 
-sp_status sim_health_parse(const cJSON *events, const cJSON *disks, sim_profile *p, char *err,
-                           size_t errlen)
+sp_status sim_health_parse(const cJSON *events, const cJSON *disks, const cJSON *read_ms,
+                           sim_profile *p, char *err, size_t errlen)
 {
     const cJSON *log, *ev, *d;
+    if (read_ms) {
+        if (!cJSON_IsNumber(read_ms) || read_ms->valuedouble < 0 || read_ms->valuedouble > 60000)
+            return health_fail(err, errlen, "event_read_ms must be a number from 0 to 60000%s", "");
+        p->event_read_ms = (unsigned)read_ms->valuedouble;
+    }
     if (events) {
         if (!cJSON_IsObject(events))
             return health_fail(err, errlen, "events must be an object of log names%s", "");
@@ -100,6 +105,8 @@ sp_status sim_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_
         cJSON_ArrayForEach(ev, p->events) if (sim_ascii_casecmp(ev->string, log) == 0) list = ev;
     if (!list)
         return sp_sys_fail(sys, SP_ERR_NOTFOUND, "This server has no %s event log.", log);
+    if (p->event_read_ms)
+        sim_sleep_ms(p->event_read_ms); /* an old server's log takes time to read */
     n = (size_t)cJSON_GetArraySize(list);
     if (n && !(sorted = calloc(n, sizeof *sorted)))
         return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory reading the %s log", log);

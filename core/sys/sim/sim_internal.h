@@ -88,6 +88,7 @@ typedef struct {
     struct cJSON *sids; /* "sids": SID to account name */
     struct cJSON *events; /* "events": event logs by name (sim_health.c) */
     struct cJSON *disks;  /* "disks": volumes by drive (sim_health.c) */
+    unsigned event_read_ms; /* "event_read_ms": how long reading one event log takes */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -149,8 +150,8 @@ void sim_ldap_close(sp_sys *sys, sp_ldap_conn *conn);
 sp_status sim_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen);
 
 /* Event logs and volumes (sim_health.c): the profile's "events" and "disks". */
-sp_status sim_health_parse(const struct cJSON *events, const struct cJSON *disks, sim_profile *p,
-                           char *err, size_t errlen);
+sp_status sim_health_parse(const struct cJSON *events, const struct cJSON *disks,
+                           const struct cJSON *read_ms, sim_profile *p, char *err, size_t errlen);
 sp_status sim_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_cb cb,
                           void *user);
 sp_status sim_disk_space(sp_sys *sys, const char *path, uint64_t *free_bytes,

@@ -701,7 +701,9 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
                             cJSON_GetObjectItemCaseSensitive(root, "sids"), p, c->err, c->errlen);
     if (st == SP_OK)
         st = sim_health_parse(cJSON_GetObjectItemCaseSensitive(root, "events"),
-                              cJSON_GetObjectItemCaseSensitive(root, "disks"), p, c->err, c->errlen);
+                              cJSON_GetObjectItemCaseSensitive(root, "disks"),
+                              cJSON_GetObjectItemCaseSensitive(root, "event_read_ms"), p, c->err,
+                              c->errlen);
     return st;
 }
 

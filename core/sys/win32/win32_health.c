@@ -2,6 +2,7 @@
 #include "core/sys/win32/win32_ops.h"
 #include "core/sys/win32/win32_util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
