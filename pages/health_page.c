@@ -85,6 +85,7 @@ static void fill_tree(sp_page *p)
         }
         TreeView_Expand(tree, branch, TVE_EXPAND);
     }
+    TreeView_EnsureVisible(tree, TreeView_GetRoot(tree));
 }
 
 /* The selected issue's evidence and recommendation, and its acknowledgement when a warning. */
@@ -144,10 +145,18 @@ static void ack_clicked(sp_page *p)
     select_row(p, row);
 }
 
-/* The list shares the page with the tree: columns that fit its width. */
+/* The BPA's two reports in one place: the list or the tree, as the user chose. */
+static void show_view(sp_page *p)
+{
+    BOOL tree = SendDlgItemMessageW(p->hwnd, IDC_HEALTH_VIEW_TREE, BM_GETCHECK, 0, 0) == BST_CHECKED;
+    ShowWindow(GetDlgItem(p->hwnd, IDC_HEALTH_TREE), tree ? SW_SHOW : SW_HIDE);
+    ShowWindow(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), tree ? SW_HIDE : SW_SHOW);
+}
+
+/* Columns that fit the list's width without scrolling sideways. */
 static void fit_columns(sp_page *p)
 {
-    static const int percent[] = {55, 30, 15};
+    static const int percent[] = {50, 32, 18};
     HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
     RECT r;
     int width;
@@ -165,6 +174,12 @@ INT_PTR CALLBACK sp_health_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     if (msg == WM_COMMAND && LOWORD(wp) == IDC_HEALTH_ACK) {
         if (HIWORD(wp) == BN_CLICKED && (p = sp_page_get(hwnd)) != NULL)
             ack_clicked(p);
+        return TRUE;
+    }
+    if (msg == WM_COMMAND &&
+        (LOWORD(wp) == IDC_HEALTH_VIEW_LIST || LOWORD(wp) == IDC_HEALTH_VIEW_TREE)) {
+        if (HIWORD(wp) == BN_CLICKED && (p = sp_page_get(hwnd)) != NULL)
+            show_view(p);
         return TRUE;
     }
     if (msg == WM_NOTIFY && ((const NMHDR *)lp)->idFrom == IDC_HEALTH_TREE) {
@@ -187,6 +202,8 @@ INT_PTR CALLBACK sp_health_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         fit_columns(p);
         TreeView_SetImageList(GetDlgItem(hwnd, IDC_HEALTH_TREE), sp_severity_images(p->app),
                               TVSIL_NORMAL);
+        CheckRadioButton(hwnd, IDC_HEALTH_VIEW_LIST, IDC_HEALTH_VIEW_TREE, IDC_HEALTH_VIEW_LIST);
+        show_view(p);
         refill = 1;
     }
     if (msg == WM_SP_DONE || (msg == WM_NOTIFY && ((const NMHDR *)lp)->code == PSN_SETACTIVE) ||

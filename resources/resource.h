@@ -199,6 +199,8 @@
 #define IDC_HEALTH_TREE         2501
 #define IDC_HEALTH_ACK          2502
 #define IDC_HEALTH_DETAIL       2503
+#define IDC_HEALTH_VIEW_LIST    2504
+#define IDC_HEALTH_VIEW_TREE    2505
 #define IDS_HEALTH_CAT_AD        2550
 #define IDS_HEALTH_CAT_DNS       2551
 #define IDS_HEALTH_CAT_FRS       2552

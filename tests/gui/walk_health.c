@@ -48,7 +48,13 @@ void gui_walk_health(gui_walk *w)
     CHECK(!IsWindowEnabled(ack), "health: an error can be acknowledged");
     gui_screenshot(w, "health-list");
 
-    /* The tree: the first branch is DNS, its issue the public DNS server (a warning). */
+    /* The tree report: the first branch is DNS, its issue the public DNS server (a warning). */
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_FINDINGS)) && !IsWindowVisible(tree),
+          "health: the list report is not the one shown first");
+    SendDlgItemMessageW(page, IDC_HEALTH_VIEW_TREE, BM_CLICK, 0, 0);
+    Sleep(100);
+    CHECK(IsWindowVisible(tree) && !IsWindowVisible(GetDlgItem(page, IDC_STEP_FINDINGS)),
+          "health: the tree report is not shown");
     first_branch = (HTREEITEM)SendMessageW(tree, TVM_GETNEXTITEM, TVGN_ROOT, 0);
     first_issue = (HTREEITEM)SendMessageW(tree, TVM_GETNEXTITEM, TVGN_CHILD, (LPARAM)first_branch);
     CHECK(first_issue != NULL, "health: the first branch has no issue");
@@ -69,6 +75,9 @@ void gui_walk_health(gui_walk *w)
     CHECK(selected_finding(page) == 1, "health: the selection was lost after acknowledging");
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "health: Next enabled although an error remains");
     gui_screenshot(w, "health-detail-acknowledged");
+    SendDlgItemMessageW(page, IDC_HEALTH_VIEW_LIST, BM_CLICK, 0, 0);
+    Sleep(100);
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_FINDINGS)), "health: back to the list report failed");
 
     /* A scan again: its progress shows while the event logs are read. */
     SendDlgItemMessageW(page, IDC_STEP_CHECK, BM_CLICK, 0, 0);
