@@ -108,8 +108,9 @@ static void rule_journal_wrap(sp_health_scan *scan, const sp_rule *rule)
     if (count_events(scan, rule, "File Replication Service", scan->now - 7 * DAY, &c)) {
         char arg[16];
         snprintf(arg, sizeof arg, "%u", c.count);
-        sp_rule_fire(scan, rule, arg, "File Replication Service log: NtFrs 13568 x%u, newest at %lld",
-                     c.count, (long long)c.newest);
+        sp_rule_fire(scan, rule, arg,
+                     "File Replication Service log: NtFrs 13568 x%u, the newest %lld hours ago",
+                     c.count, (long long)((scan->now - c.newest) / 3600));
     }
 }
 
@@ -145,8 +146,8 @@ static void errors_in_log(sp_health_scan *scan, const sp_rule *rule, const char 
     if (count_events(scan, rule, log, scan->now - DAY, &c)) {
         char arg[16];
         snprintf(arg, sizeof arg, "%u", c.count);
-        sp_rule_fire(scan, rule, arg, "%s log: %u error events since %lld, the newest with ID %u",
-                     log, c.count, (long long)(scan->now - DAY), c.first_id);
+        sp_rule_fire(scan, rule, arg, "%s log: %u error events in 24 hours, the newest with ID %u",
+                     log, c.count, c.first_id);
     }
 }
 

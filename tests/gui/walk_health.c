@@ -89,7 +89,10 @@ void gui_walk_health(gui_walk *w)
     }
     CHECK(strstr(text, "Checking") != NULL, "health: no progress while scanning: %s", text);
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "health: Next enabled while scanning");
+    Sleep(150); /* the demo reads each event log in 250 ms: the page has repainted, the scan goes on */
     gui_screenshot(w, "health-scanning");
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "Checking") != NULL, "health: the scanning screenshot came too late: %s", text);
     CHECK(gui_wait_idle(page, 20000), "health: the scan did not finish");
     Sleep(100);
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) == 5,
