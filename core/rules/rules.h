@@ -54,6 +54,10 @@ struct sp_health_scan {
     int domain_level, forest_level; /* -1 unknown */
 };
 
+/* A rule table's row: its title and advice are IDS_F_HEALTH_<name> and IDS_F_HEALTH_<name>_ADVICE. */
+#define SP_RULE(id, cat, os, sev, name, src, fn)                                                 \
+    {id, cat, os, sev, IDS_F_HEALTH_##name, IDS_F_HEALTH_##name##_ADVICE, src, fn}
+
 /* Every rule, in report order: index 0 .. sp_rule_total() - 1. */
 size_t sp_rule_total(void);
 const sp_rule *sp_rule_at(size_t i);

@@ -190,30 +190,27 @@ static void rule_exchange_mixed(sp_health_scan *scan, const sp_rule *rule)
         sp_rule_fire(scan, rule, NULL, "msExchMixedMode = TRUE on %s", m.dn);
 }
 
-#define RULE(id, cat, os, sev, name, src, fn)                                                    \
-    {id, cat, os, sev, IDS_F_HEALTH_##name, IDS_F_HEALTH_##name##_ADVICE, src, fn}
-
 const sp_rule sp_rules_ad[] = {
-    RULE("ad.not_dc", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, NOT_DC, SRC_STEP1, rule_not_dc),
-    RULE("ad.unreachable", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, LDAP_UNREACHABLE, SRC_BPA,
+    SP_RULE("ad.not_dc", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, NOT_DC, SRC_STEP1, rule_not_dc),
+    SP_RULE("ad.unreachable", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, LDAP_UNREACHABLE, SRC_BPA,
          rule_ldap_unreachable),
-    RULE("ad.domain_level", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, DOMAIN_LEVEL, SRC_MPT,
+    SP_RULE("ad.domain_level", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, DOMAIN_LEVEL, SRC_MPT,
          rule_domain_level),
-    RULE("ad.forest_level", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, FOREST_LEVEL, SRC_MPT,
+    SP_RULE("ad.forest_level", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, FOREST_LEVEL, SRC_MPT,
          rule_forest_level),
-    RULE("ad.pdc_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, PDC_ELSEWHERE, SRC_BPA, rule_pdc),
-    RULE("ad.rid_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, RID_ELSEWHERE, SRC_BPA, rule_rid),
-    RULE("ad.infra_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, INFRA_ELSEWHERE, SRC_BPA,
+    SP_RULE("ad.pdc_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, PDC_ELSEWHERE, SRC_BPA, rule_pdc),
+    SP_RULE("ad.rid_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, RID_ELSEWHERE, SRC_BPA, rule_rid),
+    SP_RULE("ad.infra_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, INFRA_ELSEWHERE, SRC_BPA,
          rule_infra),
-    RULE("ad.schema_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, SCHEMA_ELSEWHERE, SRC_BPA,
+    SP_RULE("ad.schema_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, SCHEMA_ELSEWHERE, SRC_BPA,
          rule_schema),
-    RULE("ad.naming_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, NAMING_ELSEWHERE, SRC_BPA,
+    SP_RULE("ad.naming_role", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, NAMING_ELSEWHERE, SRC_BPA,
          rule_naming),
-    RULE("ad.other_dcs", SP_HC_AD, SP_HOS_ALL, SP_SEV_WARNING, OTHER_DCS,
+    SP_RULE("ad.other_dcs", SP_HC_AD, SP_HOS_ALL, SP_SEV_WARNING, OTHER_DCS,
          "Windows Server Solutions BPA", rule_other_dcs),
-    RULE("ad.single_label", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, SINGLE_LABEL, SRC_MPT,
+    SP_RULE("ad.single_label", SP_HC_AD, SP_HOS_ALL, SP_SEV_ERROR, SINGLE_LABEL, SRC_MPT,
          rule_single_label),
-    RULE("exchange.mixed_mode", SP_HC_EXCHANGE, SP_HOS_2003, SP_SEV_ERROR, EXCHANGE_MIXED,
+    SP_RULE("exchange.mixed_mode", SP_HC_EXCHANGE, SP_HOS_2003, SP_SEV_ERROR, EXCHANGE_MIXED,
          "SBS 2003 BPA", rule_exchange_mixed),
 };
 const size_t sp_rules_ad_count = sizeof sp_rules_ad / sizeof sp_rules_ad[0];

@@ -138,19 +138,16 @@ static void rule_ipv6(sp_health_scan *scan, const sp_rule *rule)
     }
 }
 
-#define RULE(id, cat, os, sev, name, src, fn)                                                    \
-    {id, cat, os, sev, IDS_F_HEALTH_##name, IDS_F_HEALTH_##name##_ADVICE, src, fn}
-
 const sp_rule sp_rules_net[] = {
-    RULE("dns.public_server", SP_HC_DNS, SP_HOS_ALL, SP_SEV_WARNING, DNS_PUBLIC, SRC_BPA,
+    SP_RULE("dns.public_server", SP_HC_DNS, SP_HOS_ALL, SP_SEV_WARNING, DNS_PUBLIC, SRC_BPA,
          rule_dns_public),
-    RULE("dns.not_self", SP_HC_DNS, SP_HOS_ALL, SP_SEV_WARNING, DNS_NOT_SELF, SRC_BPA,
+    SP_RULE("dns.not_self", SP_HC_DNS, SP_HOS_ALL, SP_SEV_WARNING, DNS_NOT_SELF, SRC_BPA,
          rule_dns_self),
-    RULE("dns.no_server", SP_HC_DNS, SP_HOS_ALL, SP_SEV_WARNING, DNS_NO_SERVER, SRC_BPA,
+    SP_RULE("dns.no_server", SP_HC_DNS, SP_HOS_ALL, SP_SEV_WARNING, DNS_NO_SERVER, SRC_BPA,
          rule_dns_none),
-    RULE("net.multiple_adapters", SP_HC_NET, SP_HOS_ALL, SP_SEV_WARNING, MULTI_NIC,
+    SP_RULE("net.multiple_adapters", SP_HC_NET, SP_HOS_ALL, SP_SEV_WARNING, MULTI_NIC,
          "SBS 2011 Migration Preparation Tool", rule_multi_nic),
-    RULE("net.ipv6_disabled", SP_HC_NET, SP_HOS_2008, SP_SEV_WARNING, IPV6_DISABLED,
+    SP_RULE("net.ipv6_disabled", SP_HC_NET, SP_HOS_2008, SP_SEV_WARNING, IPV6_DISABLED,
          "SBS 2008 BPA", rule_ipv6),
 };
 const size_t sp_rules_net_count = sizeof sp_rules_net / sizeof sp_rules_net[0];

@@ -95,25 +95,22 @@ static void rule_dfsr_service(sp_health_scan *scan, const sp_rule *rule)
         rule_dfsr(scan, rule);
 }
 
-#define RULE(id, cat, os, sev, name, src, fn)                                                    \
-    {id, cat, os, sev, IDS_F_HEALTH_##name, IDS_F_HEALTH_##name##_ADVICE, src, fn}
-
 const sp_rule sp_rules_svc[] = {
-    RULE("svc.netlogon", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_NETLOGON, SRC_BPA, rule_netlogon),
-    RULE("svc.ntds", SP_HC_SVC, SP_HOS_2008, SP_SEV_ERROR, SVC_NTDS, "SBS 2008/2011 BPA", rule_ntds),
-    RULE("svc.dns", SP_HC_DNS, SP_HOS_ALL, SP_SEV_ERROR, SVC_DNS, SRC_BPA, rule_dns),
-    RULE("svc.kdc", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_KDC, SRC_BPA, rule_kdc),
-    RULE("svc.w32time", SP_HC_TIME, SP_HOS_ALL, SP_SEV_WARNING, SVC_W32TIME, SRC_BPA, rule_w32time),
-    RULE("svc.rpcss", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_RPCSS, SRC_BPA, rule_rpcss),
-    RULE("svc.ntfrs", SP_HC_FRS, SP_HOS_ALL, SP_SEV_ERROR, SVC_NTFRS, "SBS 2003 BPA",
+    SP_RULE("svc.netlogon", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_NETLOGON, SRC_BPA, rule_netlogon),
+    SP_RULE("svc.ntds", SP_HC_SVC, SP_HOS_2008, SP_SEV_ERROR, SVC_NTDS, "SBS 2008/2011 BPA", rule_ntds),
+    SP_RULE("svc.dns", SP_HC_DNS, SP_HOS_ALL, SP_SEV_ERROR, SVC_DNS, SRC_BPA, rule_dns),
+    SP_RULE("svc.kdc", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_KDC, SRC_BPA, rule_kdc),
+    SP_RULE("svc.w32time", SP_HC_TIME, SP_HOS_ALL, SP_SEV_WARNING, SVC_W32TIME, SRC_BPA, rule_w32time),
+    SP_RULE("svc.rpcss", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_RPCSS, SRC_BPA, rule_rpcss),
+    SP_RULE("svc.ntfrs", SP_HC_FRS, SP_HOS_ALL, SP_SEV_ERROR, SVC_NTFRS, "SBS 2003 BPA",
          rule_frs_service),
-    RULE("svc.dfsr", SP_HC_FRS, SP_HOS_2008, SP_SEV_ERROR, SVC_DFSR, "SBS 2011 BPA",
+    SP_RULE("svc.dfsr", SP_HC_FRS, SP_HOS_2008, SP_SEV_ERROR, SVC_DFSR, "SBS 2011 BPA",
          rule_dfsr_service),
-    RULE("svc.exchange_is", SP_HC_EXCHANGE, SP_HOS_ALL, SP_SEV_ERROR, SVC_EXCHANGE_IS,
+    SP_RULE("svc.exchange_is", SP_HC_EXCHANGE, SP_HOS_ALL, SP_SEV_ERROR, SVC_EXCHANGE_IS,
          "Exchange Best Practices Analyzer", rule_exch_is),
-    RULE("svc.exchange_sa", SP_HC_EXCHANGE, SP_HOS_ALL, SP_SEV_ERROR, SVC_EXCHANGE_SA,
+    SP_RULE("svc.exchange_sa", SP_HC_EXCHANGE, SP_HOS_ALL, SP_SEV_ERROR, SVC_EXCHANGE_SA,
          "Exchange Best Practices Analyzer", rule_exch_sa),
-    RULE("svc.smtp", SP_HC_EXCHANGE, SP_HOS_2003, SP_SEV_ERROR, SVC_SMTP, "SBS 2003 BPA", rule_smtp),
-    RULE("svc.iis", SP_HC_IIS, SP_HOS_ALL, SP_SEV_ERROR, SVC_IIS, SRC_BPA, rule_iis),
+    SP_RULE("svc.smtp", SP_HC_EXCHANGE, SP_HOS_2003, SP_SEV_ERROR, SVC_SMTP, "SBS 2003 BPA", rule_smtp),
+    SP_RULE("svc.iis", SP_HC_IIS, SP_HOS_ALL, SP_SEV_ERROR, SVC_IIS, SRC_BPA, rule_iis),
 };
 const size_t sp_rules_svc_count = sizeof sp_rules_svc / sizeof sp_rules_svc[0];

@@ -73,6 +73,8 @@ BOOL gui_answer_yes(gui_walk *w, int ms);
 void gui_check_gate_holds(gui_walk *w);
 /* Asserts the gate is closed and holds, ticks the checklist, gives a reason, marks done. */
 void gui_walk_manual(gui_walk *w);
+/* Ticks the checklist, types reason, marks the step done and asserts the gate opens. */
+void gui_mark_done(gui_walk *w, const wchar_t *reason);
 
 void gui_walk_timesync(gui_walk *w);
 void gui_walk_lob(gui_walk *w);
