@@ -104,7 +104,8 @@ int sp_rule_ldap(sp_health_scan *scan)
     scan->ldap_tried = 1;
     scan->domain_level = scan->forest_level = -1;
     /* Only a domain controller has a directory on localhost; another server needs /ldap:HOST. */
-    if (!scan->ctx->info->is_dc && !(scan->ctx->ldap && scan->ctx->ldap->host && *scan->ctx->ldap->host)) {
+    if (!scan->ctx->info->is_dc &&
+        !(scan->ctx->ldap && scan->ctx->ldap->host && *scan->ctx->ldap->host)) {
         snprintf(scan->ldap_error, sizeof scan->ldap_error,
                  "This server is not a domain controller and no /ldap:HOST was given.");
         return 0;
