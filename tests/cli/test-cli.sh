@@ -95,6 +95,8 @@ assert sorted(p.codes) == sorted(want), (p.codes, want)
 assert not p.external, p.external
 PY
 
+run /demo "/root:$r" /step:health /check
+expect "the health scan of the demo finds the FRS journal wrap and exits 1" 1 "FRS journal wrap: event 13568"
 run /demo "/root:$r" /apply:backup
 expect "a step with nothing to apply says so and exits 2" 2 "backup has nothing to apply"
 run /demo "/root:$r" /mark:backup
