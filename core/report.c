@@ -114,7 +114,8 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
     }
     changes = cJSON_AddArrayToObject(doc, "changes");
     for (size_t i = 0; journal && changes && i < sp_journal_count(journal); i++) {
-        static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete"};
+        static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete",
+                                            "ldap_set"};
         sp_change c;
         cJSON *o;
         if (sp_journal_get(journal, i, &c) != SP_OK || !(o = cJSON_CreateObject()))
@@ -122,7 +123,8 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
         cJSON_AddItemToArray(changes, o);
         cJSON_AddNumberToObject(o, "seq", c.seq);
         cJSON_AddStringToObject(o, "step", c.step);
-        cJSON_AddStringToObject(o, "kind", kinds[c.kind]);
+        cJSON_AddStringToObject(o, "kind", (size_t)c.kind < sizeof kinds / sizeof kinds[0]
+                                               ? kinds[c.kind] : "unknown");
         cJSON_AddStringToObject(o, "target", c.target);
         cJSON_AddNumberToObject(o, "time", (double)c.time);
         cJSON_AddBoolToObject(o, "undone", c.undone);

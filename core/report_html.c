@@ -252,7 +252,8 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
 
 static void changes(html *h, const sp_journal *j)
 {
-    static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete"};
+    static const char *const kinds[] = {"file_write", "file_remove", "reg_set", "reg_delete",
+                                        "ldap_set"};
     size_t n = j ? sp_journal_count(j) : 0;
     sp_strbuf_add(&h->b, "<h2>");
     add_id(h, IDS_R_CHANGES, NULL);
@@ -276,7 +277,7 @@ static void changes(html *h, const sp_journal *j)
             continue;
         sp_strbuf_addf(&h->b, "<tr class=\"change\"><td>%u</td>", c.seq);
         cell_text(h, c.step);
-        cell_text(h, kinds[c.kind]);
+        cell_text(h, (size_t)c.kind < sizeof kinds / sizeof kinds[0] ? kinds[c.kind] : "unknown");
         cell_text(h, c.target);
         cell_time(h, c.time);
         cell_id(h, "td", c.undone ? IDS_YES : IDS_NO, NULL);
