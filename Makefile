@@ -16,12 +16,12 @@ WINLIBS := -lcurl -lcjson -lcomctl32 -lcomdlg32 -lshell32 -lole32 -loleaut32 -lu
            -luser32 -ladvapi32 -lws2_32 -lcrypt32 -lsecur32 -lnetapi32 -lversion -lwldap32
 WINLDFLAGS := -municode -static -s -Wl,--dynamicbase,--nxcompat
 
-CORE_SRC := $(wildcard core/*.c core/sys/*.c)
+CORE_SRC := $(wildcard core/*.c core/rules/*.c core/sys/*.c)
 SIM_SRC := $(wildcard core/sys/sim/*.c)
 WIN32_SRC := $(wildcard core/sys/win32/*.c)
 POSIX_SRC := $(wildcard core/sys/posix/*.c)
 APP_SRC := $(wildcard wizard/*.c pages/*.c)
-HEADERS := $(wildcard core/*.h core/sys/*.h core/sys/*/*.h wizard/*.h pages/*.h resources/*.h)
+HEADERS := $(wildcard core/*.h core/rules/*.h core/sys/*.h core/sys/*/*.h wizard/*.h pages/*.h resources/*.h)
 RES_DEPS := $(wildcard resources/*.rc resources/lang/*.rc resources/*.manifest resources/*.ico \
             resources/*.json resources/*.h) core/msgids.h
 

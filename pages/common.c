@@ -36,6 +36,16 @@ void sp_page_buttons(sp_page *p, DWORD buttons)
         PropSheet_SetWizButtons(GetParent(p->hwnd), buttons);
 }
 
+void sp_listview_fit(HWND lv, const int *percent, int n)
+{
+    RECT r;
+    int width;
+    GetClientRect(lv, &r);
+    width = r.right - GetSystemMetrics(SM_CXVSCROLL);
+    for (int c = 0; c < n; c++)
+        ListView_SetColumnWidth(lv, c, width * percent[c] / 100);
+}
+
 void sp_listview_columns(HWND lv, HINSTANCE hinst, const UINT *ids, const int *percent, int n)
 {
     RECT rc;

@@ -46,6 +46,7 @@ INT_PTR CALLBACK sp_updates_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 INT_PTR CALLBACK sp_email_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
+INT_PTR CALLBACK sp_health_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 
 /* Page helpers (pages/common.c). */
 sp_page *sp_page_init(HWND hwnd, LPARAM lparam); /* on WM_INITDIALOG */
@@ -53,6 +54,8 @@ sp_page *sp_page_get(HWND hwnd);
 void sp_page_buttons(sp_page *p, DWORD buttons);   /* only while active */
 /* Sets up a report list view with columns from string IDs and widths in percent. */
 void sp_listview_columns(HWND lv, HINSTANCE hinst, const UINT *ids, const int *percent, int n);
+/* Sets the columns' widths in percent of the list's width, room kept for its scroll bar. */
+void sp_listview_fit(HWND lv, const int *percent, int n);
 /* Adds a row; image is an index in the list's small image list, or -1. */
 int sp_listview_add(HWND lv, int row, int image, const wchar_t *const *cells, int n);
 /* Information, warning and error icons, indexed by sp_severity; owned by the app. */

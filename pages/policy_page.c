@@ -42,13 +42,7 @@ static void render_accounts(sp_page *p)
 static void fit_columns(sp_page *p)
 {
     static const int percent[] = {56, 26, 18};
-    HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
-    RECT r;
-    int width;
-    GetClientRect(lv, &r);
-    width = r.right - GetSystemMetrics(SM_CXVSCROLL);
-    for (int c = 0; c < 3; c++)
-        ListView_SetColumnWidth(lv, c, width * percent[c] / 100);
+    sp_listview_fit(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), percent, 3);
 }
 
 static void render_choice(sp_page *p)

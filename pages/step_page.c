@@ -465,7 +465,7 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 #define STEP_PAGE(i, name) {name, IDD_STEP, 0, i, sp_step_page_proc}
 const sp_page_desc sp_step_pages[] = {
     {"backup", IDD_BACKUP, 0, 0, sp_backup_page_proc}, {"updates", IDD_UPDATES, 0, 1, sp_updates_page_proc},
-    {"policy", IDD_POLICY, 0, 2, sp_policy_page_proc}, STEP_PAGE(3, "health"),
+    {"policy", IDD_POLICY, 0, 2, sp_policy_page_proc}, {"health", IDD_HEALTH, 0, 3, sp_health_page_proc},
     {"timesync", IDD_TIMESYNC, 0, 4, sp_timesync_page_proc}, {"lob", IDD_LOB, 0, 5, sp_lob_page_proc},
     {"email", IDD_EMAIL, 0, 6, sp_email_page_proc},
 };

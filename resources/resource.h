@@ -222,4 +222,26 @@
 #define IDS_STEP_ITEM(i, k)     (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 2 + (k))
 #define IDS_STEP_NAME(i)        (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 6)
 
+
+/* Health page (issue 6): 2500-2549 controls, 2550-2599 strings. */
+#define IDD_HEALTH              2500
+#define IDC_HEALTH_TREE         2501
+#define IDC_HEALTH_ACK          2502
+#define IDC_HEALTH_DETAIL       2503
+#define IDC_HEALTH_VIEW_LIST    2504
+#define IDC_HEALTH_VIEW_TREE    2505
+#define IDS_HEALTH_CAT_AD        2550
+#define IDS_HEALTH_CAT_DNS       2551
+#define IDS_HEALTH_CAT_FRS       2552
+#define IDS_HEALTH_CAT_NET       2553
+#define IDS_HEALTH_CAT_SVC       2554
+#define IDS_HEALTH_CAT_STORAGE   2555
+#define IDS_HEALTH_CAT_EVENTS    2556
+#define IDS_HEALTH_CAT_IIS       2557
+#define IDS_HEALTH_CAT_EXCHANGE  2558
+#define IDS_HEALTH_CAT_TIME      2559
+#define IDS_HEALTH_CAT_UPDATES   2560
+#define IDS_HEALTH_DETAIL        2563
+#define IDS_HEALTH_NO_ISSUES     2564
+
 #endif

@@ -107,6 +107,17 @@ typedef struct {
 /* Receives one service; return nonzero to stop the enumeration. */
 typedef int (*sp_svc_cb)(void *user, const sp_svc_entry *svc);
 
+/* One event log record as event_query reports it; source lives only during the callback. */
+typedef struct {
+    const char *source; /* the event source, "NtFrs" */
+    unsigned id;        /* the event ID without its severity and facility bits (13568) */
+    unsigned type;      /* EVENTLOG_* value: 1 error, 2 warning, 4 information, 8/16 audit */
+    int64_t time;       /* when it was generated, Unix seconds UTC */
+} sp_event;
+
+/* Receives one event record; return nonzero to stop. */
+typedef int (*sp_event_cb)(void *user, const sp_event *ev);
+
 typedef struct sp_sys sp_sys;
 
 /* Where LDAP is: host NULL or "" means this domain controller (localhost, port 389) with
@@ -290,6 +301,15 @@ typedef struct {
     sp_status (*restart)(sp_sys *sys, const char *reason);
     /* The full path of the running program (what RunOnce starts again after a restart). */
     sp_status (*program_path)(sp_sys *sys, char *out, size_t outlen);
+    /* Health: the records of an event log ("System", "Directory Service", "File Replication
+     * Service", "DFS Replication") generated at or after since, newest first;
+     * SP_ERR_NOTFOUND when this server has no such log. */
+    sp_status (*event_query)(sp_sys *sys, const char *log, int64_t since, sp_event_cb cb,
+                             void *user);
+    /* Health: the bytes this account may use and the size of the volume holding path
+     * ("C:\\"); SP_ERR_NOTFOUND when there is no such volume. */
+    sp_status (*disk_space)(sp_sys *sys, const char *path, uint64_t *free_bytes,
+                            uint64_t *total_bytes);
 } sp_sys_ops;
 
 struct sp_sys {

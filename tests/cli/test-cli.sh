@@ -60,7 +60,7 @@ expect "SBS 2011 at SP1, fully updated, passes the updates step (exit 0)" 0 "Lat
 
 run /demo "/root:$r" /check:all "/report:$(wroot "$work/report.json")"
 expect "/check:all on the demo server exits 1 (steps open) and says where the report went" 1 "Report written to"
-expect "/check:all prints a line per step a tool can split" 1 "STEP health result=manual_needed manual=no gate=closed"
+expect "/check:all prints a line per step a tool can split" 1 "STEP health result=failed manual=no gate=closed"
 expect "/check:all ends with the verdict" 1 "Not ready: 7 of 7 steps"
 /usr/bin/python3 - "$work/report.json" core/report.schema.json <<'PY' && ok "the JSON report validates against core/report.schema.json" || bad "the JSON report does not validate"
 import json, sys, jsonschema
@@ -96,6 +96,8 @@ assert sorted(p.codes) == sorted(want), (p.codes, want)
 assert not p.external, p.external
 PY
 
+run /demo "/root:$r" /step:health /check
+expect "the health scan of the demo finds the FRS journal wrap and exits 1" 1 "FRS journal wrap: event 13568"
 run /demo "/root:$r" /apply:lob
 expect "a step with nothing to apply says so and exits 2" 2 "lob has nothing to apply"
 run /demo "/root:$r" /mark:backup
@@ -109,7 +111,7 @@ expect "with every step done the report exits 0 and says ready" 0 "Every step is
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ready"] and all(s["manual_reason"] for s in d["steps"])' "$work/ready.json" \
   && ok "the ready report records every manual reason" || bad "the ready report lost the manual reasons"
 log="$(dirname "$state")/sourceprep.log"
-if grep -q 'mark step=email reason="Done by the technician on site"' "$log" && grep -q 'check step=health result=manual_needed' "$log"; then
+if grep -q 'mark step=email reason="Done by the technician on site"' "$log" && grep -q 'check step=health result=failed' "$log"; then
   ok "the log has one line per action"
 else bad "the log misses actions: $(tail -n 3 "$log" 2>/dev/null)"; fi
 

@@ -216,10 +216,9 @@ void gui_check_gate_holds(gui_walk *w)
 
 void gui_walk_manual(gui_walk *w)
 {
-    HWND sheet = w->sheet, page = w->page;
+    HWND page = w->page;
     const char *name = w->name;
     char text[1024];
-    int boxes = 0;
 
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "cannot verify") != NULL, "%s: unexpected status: %s", name, text);
@@ -227,6 +226,16 @@ void gui_walk_manual(gui_walk *w)
           "%s: no findings shown", name);
     gui_check_gate_holds(w);
     gui_screenshot(w, name);
+
+    gui_mark_done(w, L"Done by the technician (GUI test)");
+}
+
+void gui_mark_done(gui_walk *w, const wchar_t *reason)
+{
+    HWND sheet = w->sheet, page = w->page;
+    const char *name = w->name;
+    char text[1024];
+    int boxes = 0;
 
     CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_STEP_MARK)), "%s: Mark enabled before the checklist", name);
     for (int id = IDC_STEP_ITEM1; id <= IDC_STEP_ITEM4; id++) {
@@ -238,7 +247,7 @@ void gui_walk_manual(gui_walk *w)
     }
     CHECK(boxes >= 3, "%s: only %d checklist items", name, boxes);
     CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_STEP_MARK)), "%s: Mark enabled without a reason", name);
-    gui_type(page, IDC_STEP_REASON, L"Done by the technician (GUI test)");
+    gui_type(page, IDC_STEP_REASON, reason);
     CHECK(IsWindowEnabled(GetDlgItem(page, IDC_STEP_MARK)), "%s: Mark still disabled", name);
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "%s: Next enabled before the mark", name);
     SendDlgItemMessageW(page, IDC_STEP_MARK, BM_CLICK, 0, 0);

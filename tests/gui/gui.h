@@ -77,10 +77,13 @@ void gui_check_gate_holds(gui_walk *w);
 void gui_walk_email(gui_walk *w);
 /* Asserts the gate is closed and holds, ticks the checklist, gives a reason, marks done. */
 void gui_walk_manual(gui_walk *w);
+/* Ticks the checklist, types reason, marks the step done and asserts the gate opens. */
+void gui_mark_done(gui_walk *w, const wchar_t *reason);
 
 void gui_walk_timesync(gui_walk *w);
 void gui_walk_lob(gui_walk *w);
 void gui_walk_policy(gui_walk *w);
+void gui_walk_health(gui_walk *w);
 void gui_run_policy_not_applicable(gui_walk *w);
 void gui_walk_updates(gui_walk *w);
 void gui_run_updates_sp_missing(gui_walk *w);

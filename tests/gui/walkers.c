@@ -11,6 +11,7 @@ const gui_walker gui_walkers[] = {
     {"email", gui_walk_email},
     {"backup", gui_walk_backup},
     {"updates", gui_walk_updates},
+    {"health", gui_walk_health},
     {NULL, NULL},
 };
 

@@ -659,6 +659,25 @@ static sp_status posix_file_set_mtime(sp_sys *sys, const char *path, int64_t mti
     return SP_OK;
 }
 
+static sp_status posix_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_cb cb,
+                                   void *user)
+{
+    (void)since;
+    (void)cb;
+    (void)user;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows event log (%s)",
+                       log ? log : "");
+}
+
+static sp_status posix_disk_space(sp_sys *sys, const char *path, uint64_t *free_bytes,
+                                  uint64_t *total_bytes)
+{
+    (void)free_bytes;
+    (void)total_bytes;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows volume %s",
+                       path ? path : "");
+}
+
 static const sp_sys_ops posix_ops = {
     .name = "posix",
     .os_info = posix_os_info,
@@ -699,6 +718,8 @@ static const sp_sys_ops posix_ops = {
     .wua_install = posix_wua_install,
     .restart = posix_restart,
     .program_path = posix_program_path,
+    .event_query = posix_event_query,
+    .disk_space = posix_disk_space,
 };
 
 sp_sys *sp_posix_open(void)

@@ -657,6 +657,8 @@ static const sp_sys_ops sim_ops = {
     .wua_install = sim_wua_install,
     .restart = sim_restart,
     .program_path = sim_program_path,
+    .event_query = sim_event_query,
+    .disk_space = sim_disk_space,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

@@ -78,6 +78,12 @@
  * Component Based Servicing\RebootPending keys and Session Manager's
  * PendingFileRenameOperations. program_path is C:\Program Files\SourcePrep\sourceprep.exe.
  *
+ * "events" are the event logs event_query reads: {"System": [{"source": "NtFrs", "id": 13568,
+ * "type": "error"|"warning"|"information" (default error), "age_hours": n (default 0)}]}; a log
+ * the profile does not name is SP_ERR_NOTFOUND. "disks" are the volumes disk_space reports:
+ * {"C:": {"free_mb": n, "total_mb": n}}; another drive or a UNC path is SP_ERR_NOTFOUND.
+ * "event_read_ms" (0-60000): reading one event log takes that long, so a page shows its scan.
+ *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
  * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files
  * cannot be created. Use from one thread at a time. Close with sp_sys_close. */

@@ -115,6 +115,9 @@ typedef struct {
     uint32_t wua_search_hr, wua_install_hr; /* "wua": the agent's failures */
     unsigned wua_install_ms;                /* "wua": how long one update takes to install */
     unsigned restarts;                      /* how often restart was called */
+    struct cJSON *events; /* "events": event logs by name (sim_health.c) */
+    struct cJSON *disks;  /* "disks": volumes by drive (sim_health.c) */
+    unsigned event_read_ms; /* "event_read_ms": how long reading one event log takes */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -191,5 +194,12 @@ sp_status sim_wua_install(sp_sys *sys, const char *const *ids, size_t count,
                           volatile long *cancel, uint32_t *hresult);
 sp_status sim_restart(sp_sys *sys, const char *reason);
 sp_status sim_program_path(sp_sys *sys, char *out, size_t outlen);
+/* Event logs and volumes (sim_health.c): the profile's "events" and "disks". */
+sp_status sim_health_parse(const struct cJSON *events, const struct cJSON *disks,
+                           const struct cJSON *read_ms, sim_profile *p, char *err, size_t errlen);
+sp_status sim_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_cb cb,
+                          void *user);
+sp_status sim_disk_space(sp_sys *sys, const char *path, uint64_t *free_bytes,
+                         uint64_t *total_bytes);
 
 #endif

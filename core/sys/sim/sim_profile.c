@@ -783,6 +783,11 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
     if (st == SP_OK)
         st = sim_updates_parse(cJSON_GetObjectItemCaseSensitive(root, "updates"),
                                cJSON_GetObjectItemCaseSensitive(root, "wua"), p, c->err, c->errlen);
+    if (st == SP_OK)
+        st = sim_health_parse(cJSON_GetObjectItemCaseSensitive(root, "events"),
+                              cJSON_GetObjectItemCaseSensitive(root, "disks"),
+                              cJSON_GetObjectItemCaseSensitive(root, "event_read_ms"), p, c->err,
+                              c->errlen);
     return st;
 }
 
@@ -857,5 +862,7 @@ void sim_profile_free(sim_profile *p)
     cJSON_Delete(p->sids);
     sim_http_free(p);
     sim_updates_free(p);
+    cJSON_Delete(p->events);
+    cJSON_Delete(p->disks);
     memset(p, 0, sizeof *p);
 }

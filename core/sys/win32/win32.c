@@ -49,6 +49,8 @@ static const sp_sys_ops win32_ops = {
     .wua_install = w32_wua_install,
     .restart = w32_restart,
     .program_path = w32_program_path,
+    .event_query = w32_event_query,
+    .disk_space = w32_disk_space,
 };
 
 sp_sys *sp_win32_open(void)

@@ -81,5 +81,9 @@ sp_status w32_wua_install(sp_sys *sys, const char *const *ids, size_t count,
                           volatile long *cancel, uint32_t *hresult);
 sp_status w32_restart(sp_sys *sys, const char *reason);
 sp_status w32_program_path(sp_sys *sys, char *out, size_t outlen);
+sp_status w32_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_cb cb,
+                          void *user);
+sp_status w32_disk_space(sp_sys *sys, const char *path, uint64_t *free_bytes,
+                         uint64_t *total_bytes);
 
 #endif

@@ -1,0 +1,213 @@
+/* The Health scan page: the generic step page plus the findings as a tree by category, the
+ * selected issue's evidence and recommendation, and the acknowledgement of a warning. */
+#include <windows.h>
+#include <commctrl.h>
+#include <prsht.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/health.h"
+#include "core/rules/rules.h"
+#include "core/state.h"
+#include "pages/pages.h"
+#include "resources/resource.h"
+#include "wizard/messages.h"
+#include "wizard/text.h"
+
+static const UINT category_ids[SP_HC_COUNT] = {
+    IDS_HEALTH_CAT_AD,      IDS_HEALTH_CAT_DNS,     IDS_HEALTH_CAT_FRS,    IDS_HEALTH_CAT_NET,
+    IDS_HEALTH_CAT_SVC,     IDS_HEALTH_CAT_STORAGE, IDS_HEALTH_CAT_EVENTS, IDS_HEALTH_CAT_IIS,
+    IDS_HEALTH_CAT_EXCHANGE, IDS_HEALTH_CAT_TIME,   IDS_HEALTH_CAT_UPDATES,
+};
+
+static const sp_findings *findings(sp_page *p)
+{
+    const sp_step_state *s = sp_state_step_const(p->app->session.state, p->step->id);
+    return s ? &s->findings : NULL;
+}
+
+static int selected_row(sp_page *p)
+{
+    return ListView_GetNextItem(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), -1, LVNI_SELECTED);
+}
+
+static HTREEITEM tree_add(HWND tree, HTREEITEM parent, const wchar_t *text, int image, LPARAM data)
+{
+    TVINSERTSTRUCTW ins;
+    memset(&ins, 0, sizeof ins);
+    ins.hParent = parent;
+    ins.hInsertAfter = TVI_LAST;
+    ins.item.mask = TVIF_TEXT | TVIF_PARAM | TVIF_IMAGE | TVIF_SELECTEDIMAGE;
+    ins.item.pszText = (wchar_t *)text;
+    ins.item.iImage = ins.item.iSelectedImage = image;
+    ins.item.lParam = data;
+    return (HTREEITEM)SendMessageW(tree, TVM_INSERTITEMW, 0, (LPARAM)&ins);
+}
+
+/* The BPA's tree report: a branch per category that has issues, its worst severity as icon. */
+static void fill_tree(sp_page *p)
+{
+    HWND tree = GetDlgItem(p->hwnd, IDC_HEALTH_TREE);
+    const sp_findings *f = findings(p);
+    HINSTANCE h = p->app->hinst;
+    TreeView_DeleteAllItems(tree);
+    if (!f || !f->count) {
+        wchar_t *none = sp_load(h, IDS_HEALTH_NO_ISSUES);
+        if (f && none)
+            tree_add(tree, TVI_ROOT, none, SP_SEV_INFO, 0);
+        free(none);
+        return;
+    }
+    for (unsigned c = 0; c < SP_HC_COUNT; c++) {
+        HTREEITEM branch = NULL;
+        int worst = -1;
+        for (size_t i = 0; i < f->count; i++)
+            if (sp_health_category_of(f->items[i].code) == c && (int)f->items[i].severity > worst)
+                worst = (int)f->items[i].severity;
+        if (worst < 0)
+            continue;
+        {
+            wchar_t *name = sp_load(h, category_ids[c]);
+            branch = tree_add(tree, TVI_ROOT, name ? name : L"", worst, 0);
+            free(name);
+        }
+        for (size_t i = 0; i < f->count; i++) {
+            const sp_finding *x = &f->items[i];
+            wchar_t *arg, *title;
+            if (sp_health_category_of(x->code) != c)
+                continue;
+            arg = sp_wide(x->arg);
+            title = sp_format1(h, x->title_id, arg);
+            tree_add(tree, branch, title ? title : L"", (int)x->severity, (LPARAM)(i + 1));
+            free(title);
+            free(arg);
+        }
+        TreeView_Expand(tree, branch, TVE_EXPAND);
+    }
+    TreeView_EnsureVisible(tree, TreeView_GetRoot(tree));
+}
+
+/* The selected issue's evidence and recommendation, and its acknowledgement when a warning. */
+static void show_selection(sp_page *p)
+{
+    const sp_findings *f = findings(p);
+    int row = selected_row(p);
+    HWND ack = GetDlgItem(p->hwnd, IDC_HEALTH_ACK);
+    BOOL busy = sp_worker_busy(&p->app->worker);
+    const sp_finding *x = f && row >= 0 && (size_t)row < f->count ? &f->items[row] : NULL;
+    wchar_t *text = NULL;
+    if (x) {
+        HINSTANCE h = p->app->hinst;
+        wchar_t *arg = sp_wide(x->arg), *args[2];
+        args[0] = x->evidence ? sp_wide(x->evidence) : sp_load(h, IDS_NONE);
+        args[1] = x->advice_id ? sp_format1(h, x->advice_id, arg) : sp_load(h, IDS_NONE);
+        text = sp_format(h, IDS_HEALTH_DETAIL, 2, (const wchar_t *const *)args);
+        free(args[0]);
+        free(args[1]);
+        free(arg);
+    }
+    SetDlgItemTextW(p->hwnd, IDC_HEALTH_DETAIL, text ? text : L"");
+    free(text);
+    SendMessageW(ack, BM_SETCHECK,
+                 x && sp_health_acknowledged(p->app->session.state, x->code) ? BST_CHECKED
+                                                                             : BST_UNCHECKED,
+                 0);
+    EnableWindow(ack, x && x->severity == SP_SEV_WARNING && !busy);
+}
+
+static void select_row(sp_page *p, int row)
+{
+    HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
+    if (row < 0)
+        return;
+    ListView_SetItemState(lv, row, LVIS_SELECTED | LVIS_FOCUSED, LVIS_SELECTED | LVIS_FOCUSED);
+    ListView_EnsureVisible(lv, row, FALSE);
+    show_selection(p);
+}
+
+static void tree_selected(sp_page *p, const NMTREEVIEWW *nm)
+{
+    if (nm->itemNew.lParam > 0)
+        select_row(p, (int)nm->itemNew.lParam - 1);
+}
+
+static void ack_clicked(sp_page *p)
+{
+    const sp_findings *f = findings(p);
+    int row = selected_row(p);
+    BOOL on = SendDlgItemMessageW(p->hwnd, IDC_HEALTH_ACK, BM_GETCHECK, 0, 0) == BST_CHECKED;
+    if (!f || row < 0 || (size_t)row >= f->count)
+        return;
+    if (sp_health_acknowledge(p->app->session.state, f->items[row].code, on))
+        sp_app_save(p->app, GetParent(p->hwnd));
+    sp_step_page_render(p); /* the gate may open or close; the list is filled again */
+    select_row(p, row);
+}
+
+/* The BPA's two reports in one place: the list or the tree, as the user chose. */
+static void show_view(sp_page *p)
+{
+    BOOL tree = SendDlgItemMessageW(p->hwnd, IDC_HEALTH_VIEW_TREE, BM_GETCHECK, 0, 0) == BST_CHECKED;
+    ShowWindow(GetDlgItem(p->hwnd, IDC_HEALTH_TREE), tree ? SW_SHOW : SW_HIDE);
+    ShowWindow(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), tree ? SW_HIDE : SW_SHOW);
+}
+
+/* Columns that fit the list's width without scrolling sideways. */
+static void fit_columns(sp_page *p)
+{
+    static const int percent[] = {50, 32, 18};
+    sp_listview_fit(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), percent, 3);
+}
+
+INT_PTR CALLBACK sp_health_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    INT_PTR r;
+    sp_page *p;
+    int refill = 0;
+    if (msg == WM_COMMAND && LOWORD(wp) == IDC_HEALTH_ACK) {
+        if (HIWORD(wp) == BN_CLICKED && (p = sp_page_get(hwnd)) != NULL)
+            ack_clicked(p);
+        return TRUE;
+    }
+    if (msg == WM_COMMAND &&
+        (LOWORD(wp) == IDC_HEALTH_VIEW_LIST || LOWORD(wp) == IDC_HEALTH_VIEW_TREE)) {
+        if (HIWORD(wp) == BN_CLICKED && (p = sp_page_get(hwnd)) != NULL)
+            show_view(p);
+        return TRUE;
+    }
+    if (msg == WM_NOTIFY && ((const NMHDR *)lp)->idFrom == IDC_HEALTH_TREE) {
+        if (((const NMHDR *)lp)->code == TVN_SELCHANGEDW && (p = sp_page_get(hwnd)) != NULL)
+            tree_selected(p, (const NMTREEVIEWW *)lp);
+        return TRUE;
+    }
+    if (msg == WM_NOTIFY && ((const NMHDR *)lp)->idFrom == IDC_STEP_FINDINGS &&
+        ((const NMHDR *)lp)->code == LVN_ITEMCHANGED) {
+        const NMLISTVIEW *nm = (const NMLISTVIEW *)lp;
+        if ((nm->uNewState ^ nm->uOldState) & LVIS_SELECTED && (p = sp_page_get(hwnd)) != NULL)
+            show_selection(p);
+        return TRUE;
+    }
+    r = sp_step_page_proc(hwnd, msg, wp, lp);
+    p = sp_page_get(hwnd);
+    if (!p)
+        return r;
+    if (msg == WM_INITDIALOG) {
+        fit_columns(p);
+        TreeView_SetImageList(GetDlgItem(hwnd, IDC_HEALTH_TREE), sp_severity_images(p->app),
+                              TVSIL_NORMAL);
+        CheckRadioButton(hwnd, IDC_HEALTH_VIEW_LIST, IDC_HEALTH_VIEW_TREE, IDC_HEALTH_VIEW_LIST);
+        show_view(p);
+        refill = 1;
+    }
+    if (msg == WM_SP_DONE || (msg == WM_NOTIFY && ((const NMHDR *)lp)->code == PSN_SETACTIVE) ||
+        (msg == WM_COMMAND && LOWORD(wp) == IDC_STEP_MARK))
+        refill = 1;
+    if (refill) {
+        fill_tree(p);
+        show_selection(p);
+    }
+    if (msg == WM_COMMAND && (LOWORD(wp) == IDC_STEP_CHECK || LOWORD(wp) == IDC_STEP_CANCEL))
+        show_selection(p);
+    return r;
+}

@@ -1,0 +1,102 @@
+/* Health scan on the demo: an FRS journal wrap (error) and four warnings in the list and the
+ * category tree; selecting shows the evidence and what to do; a warning is acknowledged; a scan
+ * again shows its progress; the error keeps the gate closed, so the step is marked by hand. */
+#include "tests/gui/gui.h"
+
+#include <string.h>
+
+#include "resources/resource.h"
+
+static HWND tree_of(HWND page)
+{
+    return GetDlgItem(page, IDC_HEALTH_TREE);
+}
+
+static int selected_finding(HWND page)
+{
+    return (int)SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETNEXTITEM, (WPARAM)-1, LVNI_SELECTED);
+}
+
+void gui_walk_health(gui_walk *w)
+{
+    HWND sheet = w->sheet, page = w->page, tree = tree_of(page);
+    HWND ack = GetDlgItem(page, IDC_HEALTH_ACK);
+    HTREEITEM first_branch, first_issue;
+    char text[2048];
+
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "blocks") != NULL, "health: the demo scan did not fail: %s", text);
+    gui_check_gate_holds(w);
+    CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) == 5,
+          "health: the demo should list 1 error and 4 warnings");
+    /* Five issues in five categories: five branches and five leaves. */
+    CHECK(SendMessageW(tree, TVM_GETCOUNT, 0, 0) == 10, "health: the tree has %d items",
+          (int)SendMessageW(tree, TVM_GETCOUNT, 0, 0));
+
+    /* The list, errors first: the journal wrap is selected and explained. */
+    /* The second branch is File Replication: its issue is the first row. */
+    SendMessageW(tree, TVM_SELECTITEM, TVGN_CARET,
+                 SendMessageW(tree, TVM_GETNEXTITEM, TVGN_CHILD,
+                              SendMessageW(tree, TVM_GETNEXTITEM, TVGN_NEXT,
+                                           SendMessageW(tree, TVM_GETNEXTITEM, TVGN_ROOT, 0))));
+    Sleep(100);
+    CHECK(selected_finding(page) == 0, "health: the FRS error is not the first row (%d)", selected_finding(page));
+    gui_text_of(page, IDC_HEALTH_DETAIL, text, sizeof text);
+    CHECK(strstr(text, "13568") != NULL && strstr(text, "KB 290762") != NULL,
+          "health: the journal wrap's details: %s", text);
+    CHECK(!IsWindowEnabled(ack), "health: an error can be acknowledged");
+    gui_screenshot(w, "health-list");
+
+    /* The tree report: the first branch is DNS, its issue the public DNS server (a warning). */
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_FINDINGS)) && !IsWindowVisible(tree),
+          "health: the list report is not the one shown first");
+    SendDlgItemMessageW(page, IDC_HEALTH_VIEW_TREE, BM_CLICK, 0, 0);
+    Sleep(100);
+    CHECK(IsWindowVisible(tree) && !IsWindowVisible(GetDlgItem(page, IDC_STEP_FINDINGS)),
+          "health: the tree report is not shown");
+    first_branch = (HTREEITEM)SendMessageW(tree, TVM_GETNEXTITEM, TVGN_ROOT, 0);
+    first_issue = (HTREEITEM)SendMessageW(tree, TVM_GETNEXTITEM, TVGN_CHILD, (LPARAM)first_branch);
+    CHECK(first_issue != NULL, "health: the first branch has no issue");
+    SendMessageW(tree, TVM_SELECTITEM, TVGN_CARET, (LPARAM)first_issue);
+    Sleep(100);
+    CHECK(selected_finding(page) == 1, "health: selecting in the tree did not select row 1 (%d)",
+          selected_finding(page));
+    gui_text_of(page, IDC_HEALTH_DETAIL, text, sizeof text);
+    CHECK(strstr(text, "8.8.8.8") != NULL, "health: the public DNS details: %s", text);
+    CHECK(IsWindowEnabled(ack) && SendMessageW(ack, BM_GETCHECK, 0, 0) == BST_UNCHECKED,
+          "health: a warning cannot be acknowledged");
+    SetFocus(tree);
+    gui_screenshot(w, "health-tree");
+
+    SendMessageW(ack, BM_CLICK, 0, 0);
+    Sleep(100);
+    CHECK(SendMessageW(ack, BM_GETCHECK, 0, 0) == BST_CHECKED, "health: the acknowledgement did not stick");
+    CHECK(selected_finding(page) == 1, "health: the selection was lost after acknowledging");
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "health: Next enabled although an error remains");
+    gui_screenshot(w, "health-detail-acknowledged");
+    SendDlgItemMessageW(page, IDC_HEALTH_VIEW_LIST, BM_CLICK, 0, 0);
+    Sleep(100);
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_FINDINGS)), "health: back to the list report failed");
+
+    /* A scan again: its progress shows while the event logs are read. */
+    SendDlgItemMessageW(page, IDC_STEP_CHECK, BM_CLICK, 0, 0);
+    for (int t = 0; t < 2000; t += 20) {
+        gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+        if (strstr(text, "Checking"))
+            break;
+        Sleep(20);
+    }
+    CHECK(strstr(text, "Checking") != NULL, "health: no progress while scanning: %s", text);
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "health: Next enabled while scanning");
+    Sleep(150); /* the demo reads each event log in 250 ms: the page has repainted, the scan goes on */
+    gui_screenshot(w, "health-scanning");
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "Checking") != NULL, "health: the scanning screenshot came too late: %s", text);
+    CHECK(gui_wait_idle(page, 20000), "health: the scan did not finish");
+    Sleep(100);
+    CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) == 5,
+          "health: the second scan lists another number of issues");
+
+    /* The error is the FRS journal: the technician follows KB 290762 by hand and marks it. */
+    gui_mark_done(w, L"FRS restored per KB 290762 (GUI test)");
+}

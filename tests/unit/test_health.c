@@ -1,0 +1,466 @@
+/* The health scan on simulated servers: each rule fires on its failure cause and stays quiet on a
+ * healthy server; the gate, acknowledgements, sorting, progress and cancel; the sim's event logs
+ * and volumes; the IPv4 helpers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/health.h"
+#include "core/msgids.h"
+#include "core/rules/netaddr.h"
+#include "core/rules/rules.h"
+#include "core/session.h"
+#include "core/sys/posix/posix.h"
+#include "core/sys/sim/sim.h"
+#include "tests/unit/testutil.h"
+
+#define BASE "tests/profiles/sbs2003.json"
+#define HEALTHY "tests/profiles/health/healthy-sbs2003.patch.json"
+#define CASES "tests/profiles/health/cases.json"
+
+typedef struct {
+    char *root;
+    sp_sys *host, *sim;
+    sp_session session;
+} world;
+
+static cJSON *read_json(const char *path)
+{
+    size_t n;
+    unsigned char *text = testutil_read_file(path, &n);
+    cJSON *j;
+    assert_non_null(text);
+    j = cJSON_ParseWithLength((const char *)text, n);
+    free(text);
+    if (!j)
+        fail_msg("%s is not JSON", path);
+    return j;
+}
+
+/* RFC 7386 merge patch: objects merge, null removes, anything else replaces. */
+static void merge_patch(cJSON *target, const cJSON *patch)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, patch)
+    {
+        cJSON *t = cJSON_GetObjectItemCaseSensitive(target, p->string);
+        if (cJSON_IsNull(p)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
+        } else if (cJSON_IsObject(p) && cJSON_IsObject(t)) {
+            merge_patch(t, p);
+        } else {
+            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
+            cJSON_AddItemToObject(target, p->string, cJSON_Duplicate(p, 1));
+        }
+    }
+}
+
+static void open_world_json(world *w, const cJSON *profile)
+{
+    char err[300];
+    char *json = cJSON_PrintUnformatted(profile);
+    assert_non_null(json);
+    w->root = testutil_make_temp_dir();
+    w->host = sp_posix_open();
+    if (sp_sim_open(json, strlen(json), w->host, w->root, &w->sim, err, sizeof err) != SP_OK)
+        fail_msg("profile: %s", err);
+    free(json);
+    assert_int_equal(sp_session_open(&w->session, w->sim), SP_OK);
+}
+
+/* The healthy SBS 2003 with patch (may be NULL) on top. */
+static void open_healthy(world *w, const cJSON *patch)
+{
+    cJSON *profile = read_json(BASE), *healthy = read_json(HEALTHY);
+    merge_patch(profile, healthy);
+    if (patch)
+        merge_patch(profile, patch);
+    open_world_json(w, profile);
+    cJSON_Delete(profile);
+    cJSON_Delete(healthy);
+}
+
+static void close_world(world *w)
+{
+    sp_session_close(&w->session);
+    sp_sys_close(w->sim);
+    sp_sys_close(w->host);
+    testutil_remove_tree(w->root);
+    free(w->root);
+}
+
+typedef struct {
+    unsigned calls, last;
+} progress_log;
+
+static void on_progress(void *user, unsigned permille, const char *what)
+{
+    progress_log *l = user;
+    (void)what;
+    l->calls++;
+    l->last = permille;
+}
+
+static sp_status scan(world *w, sp_findings *f, sp_result *r, volatile long *cancel,
+                      progress_log *log)
+{
+    sp_run_ctx ctx = sp_session_ctx(&w->session, cancel);
+    if (log) {
+        ctx.progress = on_progress;
+        ctx.progress_user = log;
+    }
+    sp_findings_free(f);
+    return sp_step_run(sp_step_find("health"), &ctx, 0, f, r);
+}
+
+static const sp_finding *find(const sp_findings *f, const char *code)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->items[i].code, code) == 0)
+            return &f->items[i];
+    return NULL;
+}
+
+/* ---- One test per case of cases.json ---------------------------------------------------- */
+
+static cJSON *all_cases;
+
+static void case_should_fire_exactly_its_rules(void **state)
+{
+    const cJSON *c = *state;
+    const cJSON *expect = cJSON_GetObjectItemCaseSensitive(c, "expect"), *e;
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    int errors = 0;
+    open_healthy(&w, cJSON_GetObjectItemCaseSensitive(c, "patch"));
+    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    cJSON_ArrayForEach(e, expect)
+    {
+        const sp_finding *x = find(&f, e->valuestring);
+        const sp_rule *rule = sp_rule_for_code(e->valuestring);
+        if (!x)
+            fail_msg("%s did not fire", e->valuestring);
+        assert_non_null(rule);
+        assert_int_equal(x->severity, rule->severity);
+        assert_int_equal(x->title_id, rule->title_id);
+        assert_non_null(x->evidence);
+        errors |= x->severity == SP_SEV_ERROR;
+    }
+    for (size_t i = 0; i < f.count; i++) {
+        int expected = 0;
+        cJSON_ArrayForEach(e, expect) expected |= strcmp(e->valuestring, f.items[i].code) == 0;
+        if (!expected)
+            fail_msg("%s fired too (%s)", f.items[i].code,
+                     f.items[i].evidence ? f.items[i].evidence : "");
+    }
+    assert_int_equal(r, f.count ? SP_RESULT_FAILED : SP_RESULT_PASSED);
+    (void)errors;
+    sp_findings_free(&f);
+    close_world(&w);
+}
+
+static void every_rule_should_have_a_case_that_fires_it(void **state)
+{
+    (void)state;
+    assert_true(sp_rule_total() >= 40);
+    for (size_t i = 0; i < sp_rule_total(); i++) {
+        const sp_rule *rule = sp_rule_at(i);
+        char code[64];
+        const cJSON *c, *e;
+        int covered = 0;
+        snprintf(code, sizeof code, "health.%s", rule->id);
+        assert_ptr_equal(sp_rule_for_code(code), rule);
+        assert_non_null(rule->source);
+        assert_true(rule->category < SP_HC_COUNT);
+        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(all_cases, "cases"))
+            cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(c, "expect"))
+                covered |= strcmp(e->valuestring, code) == 0;
+        if (!covered)
+            fail_msg("no case makes %s fire", code);
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(sp_rule_at(j)->id, rule->id);
+    }
+    assert_null(sp_rule_for_code("health.nope"));
+    assert_null(sp_rule_for_code("policy.ad.pdc_role"));
+}
+
+/* ---- Gate and acknowledgements ------------------------------------------------------------ */
+
+static void warnings_should_close_the_gate_until_each_is_acknowledged(void **state)
+{
+    cJSON *patch = cJSON_Parse(
+        "{\"registry\":{\"HKLM\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\W32Time\\\\Parameters\":"
+        "{\"Type\":{\"sz\":\"NT5DS\"}}},\"disks\":{\"C:\":{\"free_mb\":1000,\"total_mb\":61440}}}");
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    int64_t now;
+    (void)state;
+    open_healthy(&w, patch);
+    now = w.sim->ops->time_now(w.sim);
+    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    assert_int_equal(f.count, 2);
+    assert_int_equal(r, SP_RESULT_FAILED);
+    assert_false(sp_state_gate_open(w.session.state, "health", now));
+    assert_true(sp_health_acknowledge(w.session.state, "health.time.local_clock", 1));
+    assert_false(sp_health_acknowledge(w.session.state, "health.time.local_clock", 1));
+    assert_false(sp_state_gate_open(w.session.state, "health", now));
+    assert_true(sp_health_acknowledge(w.session.state, "health.storage.system", 1));
+    assert_true(sp_state_gate_open(w.session.state, "health", now));
+    /* A new scan keeps the acknowledgements; withdrawing one closes the gate again. */
+    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    assert_int_equal(r, SP_RESULT_PASSED);
+    assert_true(sp_health_acknowledge(w.session.state, "health.storage.system", 0));
+    assert_false(sp_state_gate_open(w.session.state, "health", now));
+    /* They survive a save and a load. */
+    {
+        char *text = sp_state_serialise(w.session.state);
+        sp_state *back = NULL;
+        assert_int_equal(sp_state_parse(text, strlen(text), now, &back), SP_OK);
+        assert_true(sp_health_acknowledged(back, "health.time.local_clock"));
+        assert_false(sp_health_acknowledged(back, "health.storage.system"));
+        sp_state_free(back);
+        free(text);
+    }
+    sp_findings_free(&f);
+    close_world(&w);
+    cJSON_Delete(patch);
+}
+
+static void an_error_should_keep_the_gate_closed_whatever_is_acknowledged(void **state)
+{
+    cJSON *patch = cJSON_Parse("{\"services\":{\"DNS\":{\"state\":\"stopped\"}}}");
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    (void)state;
+    open_healthy(&w, patch);
+    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    assert_int_equal(r, SP_RESULT_FAILED);
+    sp_health_acknowledge(w.session.state, "health.svc.dns", 1);
+    assert_false(sp_state_gate_open(w.session.state, "health", w.sim->ops->time_now(w.sim)));
+    sp_findings_free(&f);
+    close_world(&w);
+    cJSON_Delete(patch);
+}
+
+static void the_demo_should_show_errors_first_then_warnings(void **state)
+{
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    progress_log log = {0, 0};
+    cJSON *demo = read_json("resources/demo-sbs2003.json");
+    struct timespec t0, t1;
+    double ms;
+    (void)state;
+    open_world_json(&w, demo);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(scan(&w, &f, &r, NULL, &log), SP_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (double)(t1.tv_sec - t0.tv_sec) * 1000.0 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    printf("health: %zu rules on the demo in %.1f ms (goal 2000 ms)\n", sp_rule_total(), ms);
+    for (size_t i = 0; i < f.count; i++)
+        printf("health: demo %s %s (%s)\n", sp_severity_name(f.items[i].severity), f.items[i].code,
+               f.items[i].arg ? f.items[i].arg : "");
+    assert_int_equal(r, SP_RESULT_FAILED);
+    assert_non_null(find(&f, "health.frs.journal_wrap"));
+    assert_non_null(find(&f, "health.dns.public_server"));
+    assert_non_null(find(&f, "health.storage.system"));
+    for (size_t i = 1; i < f.count; i++)
+        assert_true(f.items[i - 1].severity >= f.items[i].severity);
+    assert_true(log.calls >= sp_rule_total());
+    assert_int_equal(log.last, 1000);
+    sp_findings_free(&f);
+    close_world(&w);
+    cJSON_Delete(demo);
+}
+
+static void a_cancelled_scan_should_stop_and_record_nothing(void **state)
+{
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    volatile long cancel = 1;
+    (void)state;
+    open_healthy(&w, NULL);
+    assert_int_equal(scan(&w, &f, &r, &cancel, NULL), SP_ERR_CANCELLED);
+    assert_int_equal(f.count, 0);
+    assert_int_equal(sp_state_step_const(w.session.state, "health")->result, SP_RESULT_NOT_RUN);
+    close_world(&w);
+}
+
+static void a_workstation_should_be_not_applicable(void **state)
+{
+    cJSON *patch = cJSON_Parse("{\"os\":{\"product_type\":1}}");
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    (void)state;
+    open_healthy(&w, patch);
+    scan(&w, &f, &r, NULL, NULL);
+    assert_int_not_equal(r, SP_RESULT_PASSED);
+    sp_findings_free(&f);
+    close_world(&w);
+    cJSON_Delete(patch);
+}
+
+/* ---- Sim event logs and volumes ---------------------------------------------------------- */
+
+typedef struct {
+    unsigned n;
+    int64_t last;
+    int ordered;
+} ev_seen;
+
+static int see_event(void *user, const sp_event *ev)
+{
+    ev_seen *s = user;
+    if (s->n && ev->time > s->last)
+        s->ordered = 0;
+    s->last = ev->time;
+    s->n++;
+    return 0;
+}
+
+static void sim_events_should_come_newest_first_within_the_window(void **state)
+{
+    cJSON *patch = cJSON_Parse(
+        "{\"events\":{\"System\":[{\"source\":\"a\",\"id\":1,\"age_hours\":30},"
+        "{\"source\":\"b\",\"id\":2,\"age_hours\":1},{\"source\":\"c\",\"id\":3,\"age_hours\":5}]}}");
+    world w;
+    ev_seen s = {0, 0, 1};
+    uint64_t fr = 0, tot = 0;
+    int64_t now;
+    (void)state;
+    open_healthy(&w, patch);
+    now = w.sim->ops->time_now(w.sim);
+    assert_int_equal(w.sim->ops->event_query(w.sim, "system", now - 24 * 3600, see_event, &s), SP_OK);
+    assert_int_equal(s.n, 2);
+    assert_true(s.ordered);
+    assert_int_equal(w.sim->ops->event_query(w.sim, "Application", 0, see_event, &s),
+                     SP_ERR_NOTFOUND);
+    assert_int_equal(w.sim->ops->disk_space(w.sim, "c:\\", &fr, &tot), SP_OK);
+    assert_true(fr == 20480ull * 1048576 && tot == 61440ull * 1048576);
+    assert_int_equal(w.sim->ops->disk_space(w.sim, "Q:\\", &fr, &tot), SP_ERR_NOTFOUND);
+    assert_int_equal(w.sim->ops->disk_space(w.sim, "\\\\srv\\share", &fr, &tot), SP_ERR_NOTFOUND);
+    close_world(&w);
+    cJSON_Delete(patch);
+}
+
+static void bad_events_or_disks_in_a_profile_should_be_named(void **state)
+{
+    static const char *const bad[] = {
+        "{\"os\":{\"major\":5},\"events\":[]}",
+        "{\"os\":{\"major\":5},\"events\":{\"System\":{}}}",
+        "{\"os\":{\"major\":5},\"events\":{\"System\":[{\"id\":1}]}}",
+        "{\"os\":{\"major\":5},\"events\":{\"System\":[{\"source\":\"x\",\"id\":70000}]}}",
+        "{\"os\":{\"major\":5},\"events\":{\"System\":[{\"source\":\"x\",\"id\":1,\"type\":\"bad\"}]}}",
+        "{\"os\":{\"major\":5},\"disks\":{\"C\":{\"free_mb\":1,\"total_mb\":2}}}",
+        "{\"os\":{\"major\":5},\"disks\":{\"C:\":{\"free_mb\":3,\"total_mb\":2}}}",
+        "{\"os\":{\"major\":5},\"event_read_ms\":-1}",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char err[300] = "";
+        char *root = testutil_make_temp_dir();
+        sp_sys *host = sp_posix_open(), *sim = NULL;
+        assert_int_equal(sp_sim_open(bad[i], strlen(bad[i]), host, root, &sim, err, sizeof err),
+                         SP_ERR_BADDATA);
+        assert_true(strstr(err, "events") || strstr(err, "disks") || strstr(err, "event_read_ms"));
+        sp_sys_close(host);
+        testutil_remove_tree(root);
+        free(root);
+    }
+}
+
+static void posix_should_say_it_has_no_event_log_nor_volumes(void **state)
+{
+    sp_sys *p = sp_posix_open();
+    ev_seen s = {0, 0, 1};
+    uint64_t a, b;
+    (void)state;
+    assert_int_equal(p->ops->event_query(p, "System", 0, see_event, &s), SP_ERR_UNSUPPORTED);
+    assert_non_null(strstr(p->last_error, "event log"));
+    assert_int_equal(p->ops->disk_space(p, "C:\\", &a, &b), SP_ERR_UNSUPPORTED);
+    sp_sys_close(p);
+}
+
+/* ---- IPv4 helpers ------------------------------------------------------------------------ */
+
+static void ipv4_lists_should_parse_and_classify(void **state)
+{
+    uint32_t a;
+    char pub[32];
+    sp_net_adapters l = {0};
+    (void)state;
+    assert_true(sp_net_parse_ipv4("192.168.1.2", 11, &a) && a == 0xC0A80102u);
+    assert_false(sp_net_parse_ipv4("192.168.1", 9, &a));
+    assert_false(sp_net_parse_ipv4("256.1.1.1", 9, &a));
+    assert_false(sp_net_parse_ipv4("1.2.3.4.5", 9, &a));
+    assert_false(sp_net_parse_ipv4("1..3.4", 6, &a));
+    assert_false(sp_net_parse_ipv4("0001.2.3.4", 10, &a));
+    assert_false(sp_net_is_public(0x0A000001u));
+    assert_false(sp_net_is_public(0xAC1F0001u)); /* 172.31.0.1 */
+    assert_true(sp_net_is_public(0xAC200001u));  /* 172.32.0.1 */
+    assert_false(sp_net_is_public(0x64400001u)); /* 100.64.0.1 */
+    assert_true(sp_net_is_public(0x08080808u));
+    assert_true(sp_net_first_public("10.0.0.1, 192.168.1.1;4.2.2.2 8.8.8.8", pub, sizeof pub));
+    assert_string_equal(pub, "4.2.2.2");
+    assert_false(sp_net_first_public("10.0.0.1 fe80::1 garbage", pub, sizeof pub));
+    assert_true(sp_net_list_points_to("10.0.0.9,127.0.0.1", "10.0.0.2"));
+    assert_true(sp_net_list_points_to("10.0.0.2", "10.0.0.3 10.0.0.2"));
+    assert_false(sp_net_list_points_to("10.0.0.9", "10.0.0.2"));
+    assert_false(sp_net_adapter_add(&l, "x", "0.0.0.0", "1.1.1.1"));
+    assert_false(sp_net_adapter_add(&l, "x", "", ""));
+    for (int i = 0; i < 9; i++)
+        assert_true(sp_net_adapter_add(&l, "nic", "10.0.0.1", ""));
+    assert_int_equal(l.count, 9);
+    sp_net_adapters_free(&l);
+}
+
+int main(void)
+{
+    static const struct CMUnitTest fixed[] = {
+        cmocka_unit_test(every_rule_should_have_a_case_that_fires_it),
+        cmocka_unit_test(warnings_should_close_the_gate_until_each_is_acknowledged),
+        cmocka_unit_test(an_error_should_keep_the_gate_closed_whatever_is_acknowledged),
+        cmocka_unit_test(the_demo_should_show_errors_first_then_warnings),
+        cmocka_unit_test(a_cancelled_scan_should_stop_and_record_nothing),
+        cmocka_unit_test(a_workstation_should_be_not_applicable),
+        cmocka_unit_test(sim_events_should_come_newest_first_within_the_window),
+        cmocka_unit_test(bad_events_or_disks_in_a_profile_should_be_named),
+        cmocka_unit_test(posix_should_say_it_has_no_event_log_nor_volumes),
+        cmocka_unit_test(ipv4_lists_should_parse_and_classify),
+    };
+    struct CMUnitTest *tests;
+    const cJSON *c;
+    size_t n = sizeof fixed / sizeof fixed[0], ncases;
+    int rc;
+    all_cases = read_json(CASES);
+    ncases = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(all_cases, "cases"));
+    tests = calloc(n + ncases, sizeof *tests);
+    assert_non_null(tests);
+    memcpy(tests, fixed, sizeof fixed);
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(all_cases, "cases"))
+    {
+        struct CMUnitTest *t = &tests[n++];
+        t->name = cJSON_GetObjectItemCaseSensitive(c, "name")->valuestring;
+        t->test_func = case_should_fire_exactly_its_rules;
+        t->initial_state = (void *)c;
+    }
+    rc = _cmocka_run_group_tests("health", tests, n, NULL, NULL);
+    free(tests);
+    cJSON_Delete(all_cases);
+    return rc;
+}
