@@ -73,8 +73,6 @@ static void walk(gui_walk *w)
         Sleep(100);
         walker_for(w->name)(w);
         CHECK(gui_button_enabled(w->sheet, ID_NEXT), "%s: Next closed at the end of its walk", w->name);
-        if (i == 1)
-            gui_screenshot(w, "backup-marked"); /* what a step done by hand looks like */
         SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
     }
     CHECK(gui_wait_page(w->sheet, PAGES - 1, 5000), "did not reach Finish (at %d)", gui_page_index(w->sheet));
