@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* "0x80004001 (E_NOTIMPL: the operation is not implemented)": the code, its name and what it
+/* "0x80004001 (E_NOTIMPL: ...)", the shape of the text: the code, its name and what it
  * means, for any HRESULT (unknown ones are named by their facility). */
 void sp_wua_describe_hresult(uint32_t hr, char *out, size_t outlen);
 /* "succeeded", "failed", ... for an OperationResultCode. */
