@@ -202,4 +202,25 @@ sp_status sim_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_
 sp_status sim_disk_space(sp_sys *sys, const char *path, uint64_t *free_bytes,
                          uint64_t *total_bytes);
 
+/* One simulated machine: sys->impl of the sim backend. */
+typedef struct {
+    sim_profile prof; /* first: sim_http.c reads the profile through sys->impl */
+    sp_sys *host; /* not owned */
+    char *root;
+    char sep;
+    /* On a case-sensitive host, look up existing names whatever their case, as Windows does. */
+    int fold_case;
+    /* How far W32Time has stepped this server's clock: every NTP peer is that much nearer. */
+    int64_t clock_step_us;
+} sim_machine;
+
+/* The simulated clock (the profile's "now", or the host's). */
+int64_t sim_time_now(sp_sys *sys);
+/* sim_net.c: NTP peers from the profile's "ntp", the zone from its registry. */
+sp_status sim_udp_exchange(sp_sys *sys, const char *host, unsigned port, const void *req,
+                           size_t reqlen, unsigned timeout_ms, unsigned char *reply,
+                           size_t replycap, size_t *replylen, int64_t *sent_us,
+                           int64_t *received_us);
+sp_status sim_time_zone(sp_sys *sys, sp_timezone *out);
+
 #endif
