@@ -56,7 +56,8 @@ $(DEPS_ROOT)/%/.complete:
 	bash scripts/build-deps.sh
 
 .PHONY: all deps run screenshots test test-unit test-win32 test-gui test-imports test-project \
-        test-fuzz fuzz bench dist clean httptests
+        test-fuzz fuzz bench dist clean httptests \
+        wintests wintests-x64 wintests-x86
 
 all: $(BUILD)/x64/sourceprep.exe $(BUILD)/x86/sourceprep.exe
 
@@ -64,29 +65,39 @@ deps:
 	bash scripts/install-deps.sh
 	bash scripts/build-deps.sh
 
-# ---- Wine test programs (x64 only: 32-bit Wine cannot be installed here) ------------
+# ---- Wine test programs, for both architectures ---------------------------------------
+# x64 runs under the host's 64-bit Wine, x86 under 32-bit Wine in the i386 root (scripts/i386-root.sh).
 WINTEST_SRC := $(wildcard tests/win32/test_*.c)
-WINTEST_EXE := $(patsubst tests/win32/%.c,$(BUILD)/x64/tests/%.exe,$(WINTEST_SRC))
 WINTEST_HELPERS := $(filter-out $(WINTEST_SRC),$(wildcard tests/win32/*.c))
+GUITEST_SRC := $(wildcard tests/gui/*.c)
 
-$(BUILD)/x64/tests/test_%.exe: tests/win32/test_%.c $(WINTEST_HELPERS) $(BUILD)/x64/libsourceprep.a \
+define wintests
+$(1)_WINTEST_EXE := $$(patsubst tests/win32/%.c,$(BUILD)/$(1)/tests/%.exe,$(WINTEST_SRC))
+
+$(BUILD)/$(1)/tests/test_%.exe: tests/win32/test_%.c $(WINTEST_HELPERS) $(BUILD)/$(1)/libsourceprep.a \
                                $(wildcard tests/win32/*.h)
-	@mkdir -p $(@D)
-	$(x64_CC) $(WINCFLAGS) -I$(x64_DEPS)/include -mconsole -static -o $@ $< $(WINTEST_HELPERS) \
-	    $(BUILD)/x64/libsourceprep.a -L$(x64_DEPS)/lib $(WINLIBS)
+	@mkdir -p $$(@D)
+	$$($(1)_CC) $$(WINCFLAGS) -I$$($(1)_DEPS)/include -mconsole -static -o $$@ $$< $(WINTEST_HELPERS) \
+	    $(BUILD)/$(1)/libsourceprep.a -L$$($(1)_DEPS)/lib $$(WINLIBS)
 
-$(BUILD)/x64/tests/child.exe: tests/win32/child/child.c
-	@mkdir -p $(@D)
-	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $<
+$(BUILD)/$(1)/tests/child.exe: tests/win32/child/child.c
+	@mkdir -p $$(@D)
+	$$($(1)_CC) $$(WINCFLAGS) -mconsole -static -o $$@ $$<
 
 # A stand-in wbadmin.exe beside the tests: CreateProcess finds it first, before any real one.
-$(BUILD)/x64/tests/wbadmin.exe: tests/win32/fakewbadmin/wbadmin.c
-	@mkdir -p $(@D)
-	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $<
+$(BUILD)/$(1)/tests/wbadmin.exe: tests/win32/fakewbadmin/wbadmin.c
+	@mkdir -p $$(@D)
+	$$($(1)_CC) $$(WINCFLAGS) -mconsole -static -o $$@ $$<
 
-$(BUILD)/x64/tests/guitest.exe: $(wildcard tests/gui/*.c tests/gui/*.h) wizard/messages.h resources/resource.h core/msgids.h
-	@mkdir -p $(@D)
-	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $(wildcard tests/gui/*.c) -lcomctl32 -lgdi32 -luser32
+$(BUILD)/$(1)/tests/guitest.exe: $(GUITEST_SRC) $(wildcard tests/gui/*.h) wizard/messages.h resources/resource.h core/msgids.h
+	@mkdir -p $$(@D)
+	$$($(1)_CC) $$(WINCFLAGS) -mconsole -static -o $$@ $(GUITEST_SRC) -lcomctl32 -lgdi32 -luser32
+
+wintests-$(1): $$($(1)_WINTEST_EXE) $(BUILD)/$(1)/tests/child.exe $(BUILD)/$(1)/tests/wbadmin.exe \
+               $(BUILD)/$(1)/tests/guitest.exe $(BUILD)/$(1)/sourceprep.exe
+endef
+$(eval $(call wintests,x64))
+$(eval $(call wintests,x86))
 
 $(BUILD)/x64/bench/bare_sheet.exe: tests/bench/bare_sheet.c
 	@mkdir -p $(@D)
@@ -120,7 +131,7 @@ $(BUILD)/x64/tests/fake/w32time-svc.exe: $(TS_DIR)/fake_w32time.c
 
 timesync-wine: $(BUILD)/x64/tests/ts_wine.exe $(BUILD)/x64/tests/fake/w32tm.exe $(BUILD)/x64/tests/fake/w32time-svc.exe
 
-wintests: timesync-wine $(WINTEST_EXE) $(BUILD)/x64/tests/child.exe $(BUILD)/x64/tests/wbadmin.exe $(BUILD)/x64/tests/guitest.exe all
+wintests: timesync-wine wintests-x64 wintests-x86 all
 
 # ---- Native unit tests (cmocka, ASan + UBSan) ----------------------------------------
 NATIVE := $(BUILD)/native

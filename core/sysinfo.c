@@ -152,6 +152,26 @@ unsigned sp_sysinfo_applicable(const sp_sysinfo *info)
     return bits;
 }
 
+sp_exe_fit sp_exe_fit_for(const char *exe_arch, const char *native_arch, int simulated)
+{
+    if (simulated || !exe_arch || strcmp(exe_arch, "x86") != 0 || !native_arch)
+        return SP_EXE_FITS;
+    /* A 64-bit Windows of any kind: x64, Itanium, ARM64 (x86 emulation there is WOW64 too). */
+    if (strcmp(native_arch, "x64") == 0 || strcmp(native_arch, "ia64") == 0 || strcmp(native_arch, "arm64") == 0)
+        return SP_EXE_NEEDS_X64;
+    return SP_EXE_FITS;
+}
+
+int sp_exe_bits(void)
+{
+    return (int)(sizeof(void *) * 8);
+}
+
+const char *sp_exe_arch(void)
+{
+    return sp_exe_bits() == 64 ? "x64" : "x86";
+}
+
 void sp_sysinfo_describe(const sp_sysinfo *info, char *out, size_t outlen)
 {
     char sp[16] = "", role[300], exch[64] = "";

@@ -64,4 +64,18 @@ unsigned sp_sysinfo_applicable(const sp_sysinfo *info);
  * and reports; the UI composes its own from the fields. */
 void sp_sysinfo_describe(const sp_sysinfo *info, char *out, size_t outlen);
 
+/* Which exe may work on which Windows. A 32-bit exe on 64-bit Windows runs under WOW64: it
+ * would read HKLM\SOFTWARE through Wow6432Node and could not start System32's programs
+ * (wbadmin.exe, w32tm.exe), so on a real server it must not run: SP_EXE_NEEDS_X64. On a
+ * simulated server (/demo, /profile) nothing of this machine is read, and either exe serves. */
+typedef enum {
+    SP_EXE_FITS = 0,
+    SP_EXE_NEEDS_X64
+} sp_exe_fit;
+sp_exe_fit sp_exe_fit_for(const char *exe_arch, const char *native_arch, int simulated);
+/* The architecture this program was built for: "x64" or "x86". */
+const char *sp_exe_arch(void);
+/* 64 or 32. */
+int sp_exe_bits(void);
+
 #endif

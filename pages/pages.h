@@ -23,6 +23,7 @@ typedef struct sp_page {
     HWND hwnd;
     int active;
     int applying;        /* the running worker applies rather than checks */
+    unsigned runs;       /* runs finished and shown (WM_SP_QUERY_RUNS) */
 } sp_page;
 
 extern const sp_page_desc sp_page_welcome;

@@ -303,6 +303,7 @@ static void on_done(sp_page *p, sp_work_result *r)
     }
     sp_work_result_free(r);
     SetFocus(GetDlgItem(p->hwnd, IDC_STEP_CHECK));
+    p->runs++;
 }
 
 static void on_progress(sp_page *p, unsigned permille, wchar_t *what)
@@ -448,8 +449,16 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     case WM_SP_DONE:
         on_done(p, (sp_work_result *)lp);
         return TRUE;
-    case WM_SP_QUERY_BUSY:
-        SetWindowLongPtrW(hwnd, DWLP_MSGRESULT, running_here(p) ? 1 : 0);
+    case WM_SP_QUERY_BUSY: {
+        /* PropSheet_SetWizButtons posts: until the sheet has taken that message, Back and
+         * Next do not show the gate yet, and the page is not done. */
+        MSG m;
+        BOOL buttons_queued = PeekMessageW(&m, GetParent(hwnd), PSM_SETWIZBUTTONS, PSM_SETWIZBUTTONS, PM_NOREMOVE);
+        SetWindowLongPtrW(hwnd, DWLP_MSGRESULT, running_here(p) || buttons_queued ? 1 : 0);
+        return TRUE;
+    }
+    case WM_SP_QUERY_RUNS:
+        SetWindowLongPtrW(hwnd, DWLP_MSGRESULT, (LONG_PTR)p->runs);
         return TRUE;
     case WM_DESTROY:
         if (running_here(p)) {

@@ -41,6 +41,7 @@ static void fill_server(sp_page *p)
     free(args[1]);
     _snwprintf(num, 96, L"%d", info->bits);
     add_row(lv, h, row++, IDS_WELCOME_PROP_ARCH, sp_format1(h, IDS_WELCOME_BITS, num));
+    add_row(lv, h, row++, IDS_WELCOME_PROP_EXE, sp_exe_description(h));
     if (info->is_dc)
         add_row(lv, h, row++, IDS_WELCOME_PROP_ROLE, sp_format_u8(h, IDS_WELCOME_ROLE_DC, info->os.domain, NULL));
     else if (info->os.domain[0])

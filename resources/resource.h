@@ -24,6 +24,9 @@
 #define IDS_ERR_SAVE_STATE      1012
 #define IDS_ERR_FOLDER          1013
 #define IDS_CLOSE_RUNNING       1014
+#define IDS_ERR_NEEDS_X64       1015
+#define IDS_EXE_DESCRIPTION     1016
+#define IDS_CLI_EXE_LINE        1017
 #define IDS_COL_SEVERITY        1023
 #define IDS_COL_FINDING         1024
 #define IDS_COL_ADVICE          1025
@@ -68,6 +71,7 @@
 #define IDS_WELCOME_NOT_SERVER    1128
 #define IDS_WELCOME_SUMMARY_FMT   1129
 #define IDS_WELCOME_SP_NONE       1130
+#define IDS_WELCOME_PROP_EXE      1131
 
 /* Finish: 1200-1299 */
 #define IDD_FINISH              1200

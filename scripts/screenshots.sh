@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # make screenshots: drives the wizard on the demo server in Xvfb and saves a PNG of every page
 # to build/screenshots/ (the GUI test takes them while it walks the pages).
+#
+# Usage: scripts/screenshots.sh [x64|x86]
+#   x64 (the default): the x64 exe under 64-bit Wine, into build/screenshots/, with the report.
+#   x86: the i686 exe under the 32-bit Wine of the i386 root (scripts/i386-root.sh), as SBS 2003
+#        needs it, into build/screenshots-x86/.
+# With SP_SHOW_ONLY=1 (make run without a display) a failed assertion of the walk is reported
+# but does not fail the script: it exists to show the wizard. It still fails when the wizard
+# could not start or no screenshot was written.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-out=build/screenshots
-make -s -j2 all build/x64/tests/guitest.exe
+arch=${1:-x64}
+if [ "$arch" = x64 ]; then out=build/screenshots; else out=build/screenshots-$arch; fi
+make -s -j2 "build/$arch/sourceprep.exe" "build/$arch/tests/guitest.exe"
 
 # shellcheck source=scripts/wine-env.sh
-source scripts/wine-env.sh
+source scripts/wine-env.sh "$arch"
 export SP_FORCE_XVFB=1 # the same clean 1024x768 screen every time
 sp_wine_prefix
 sp_xvfb_start
@@ -19,11 +28,12 @@ root=$(mktemp -d /tmp/sourceprep-shots.XXXXXX)
 rm -rf "$out"
 mkdir -p "$out"
 rc=0
-timeout 900 wine build/x64/tests/guitest.exe build/x64/sourceprep.exe "$(winepath -w "$root")" \
+timeout 1200 wine "build/$arch/tests/guitest.exe" "build/$arch/sourceprep.exe" "$(winepath -w "$root")" \
   "$(winepath -w "$out")" </dev/null || rc=$?
+walk_rc=$rc
 # The printed report of the same walk: HTML from the wizard, PDF from headless Chromium, PNG pages.
 report="$out/report.html"
-timeout 120 wine build/x64/sourceprep.exe /demo "/root:$(winepath -w "$root")" \
+timeout 120 wine "build/$arch/sourceprep.exe" /demo "/root:$(winepath -w "$root")" \
   "/report:$(winepath -w "$report")" </dev/null >"$out/report.log" 2>&1 || true
 [ -n "${SP_KEEP_ROOT:-}" ] && echo "screenshots: the walked demo server is kept in $root" || rm -rf "$root"
 if [ -s "$report" ]; then
@@ -45,4 +55,12 @@ done
 pngs=("$out"/*.png)
 n=${#pngs[@]}
 echo "screenshots: $n pages in $out"
+if [ "${SP_SHOW_ONLY:-0}" = 1 ]; then
+  # guitest exits 1 when an assertion failed and 3 when the wizard's window never appeared.
+  if [ "$walk_rc" = 1 ] && [ "$n" -gt 0 ]; then
+    echo "screenshots: the walk reported failed assertions (above); make test checks them. The screenshots are written."
+    rc=0
+  fi
+  [ "$n" -gt 0 ] || { echo "screenshots: no screenshot was written"; rc=1; }
+fi
 exit "$rc"

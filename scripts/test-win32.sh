@@ -4,20 +4,25 @@
 # Prints every program's output, then one final line "N passed, M failed" over all runs.
 # Exits non-zero when a test failed, a program crashed (no summary line of its own), a program
 # could not be built, or the exit code disagrees with the summary.
+# Usage: scripts/test-win32.sh [x64|x86]: x64 (the default) under the host's 64-bit Wine; x86,
+# the i686 programs, under 32-bit Wine in the i386 root (scripts/i386-root.sh), as Server 2003.
 # Environment: SP_WIN_VERSIONS="win2003 win2008 win2008r2" (which versions), SP_TEST_TIMEOUT
 # (seconds per program run, default 600).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+ARCH="${1:-x64}"
 # Its own prefix: this script switches the Windows version, which must not surprise a
 # screenshot or GUI run that shares the default prefix.
 # shellcheck source=scripts/wine-env.sh
-source scripts/wine-env.sh x64 win32tests
+source scripts/wine-env.sh "$ARCH" win32tests
 sp_wine_check
 
-read -r -a VERSIONS <<<"${SP_WIN_VERSIONS:-win2003 win2008 win2008r2 win7}"
+# SBS 2003, the one 32-bit source, is what the i686 exe is for.
+if [ "$ARCH" = x86 ]; then default_versions="win2003"; else default_versions="win2003 win2008 win2008r2 win7"; fi
+read -r -a VERSIONS <<<"${SP_WIN_VERSIONS:-$default_versions}"
 RUN_TIMEOUT="${SP_TEST_TIMEOUT:-600}"
-OUT_DIR="build/x64/tests"
+OUT_DIR="build/$ARCH/tests"
 
 passed=0
 failed=0
@@ -59,7 +64,7 @@ for ver in "${VERSIONS[@]}"; do
   sp_wine_version "$ver"
   for exe in "${runnable[@]+"${runnable[@]}"}"; do
     name="$(basename "$exe")"
-    echo "== $name as $ver"
+    echo "== $name ($ARCH) as $ver"
     rc=0
     SP_EXPECT_VERSION="$ver" SP_WINE_TIMEOUT="$RUN_TIMEOUT" sp_wine_run "$exe" >"$log" 2>&1 || rc=$?
     cat "$log"
@@ -71,10 +76,10 @@ for ver in "${VERSIONS[@]}"; do
       passed=$((passed + ok))
       failed=$((failed + (notok > 0 ? notok : 1)))
       if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-        problems+=("$name as $ver timed out after ${RUN_TIMEOUT}s")
+        problems+=("$name ($ARCH) as $ver timed out after ${RUN_TIMEOUT}s")
         sp_wine_stop # what it left running would hold the next wineserver -w for ever
       else
-        problems+=("$name as $ver crashed (exit code $rc, no summary line)")
+        problems+=("$name ($ARCH) as $ver crashed (exit code $rc, no summary line)")
       fi
       continue
     fi
@@ -85,7 +90,7 @@ for ver in "${VERSIONS[@]}"; do
     failed=$((failed + f))
     if [ "$f" = 0 ] && [ "$rc" != 0 ]; then
       failed=$((failed + 1))
-      problems+=("$name as $ver reported no failure but exited with $rc")
+      problems+=("$name ($ARCH) as $ver reported no failure but exited with $rc")
     fi
   done
 done

@@ -2,7 +2,9 @@
 # make test: installs what is missing, builds, runs every suite and ends with one summary line.
 # Suites: native unit tests (cmocka, ASan+UBSan), fuzz smoke runs, import tables, project files,
 # the win32 backend under Wine, the command line under Wine, the policy step against a Samba AD DC
-# under Wine, and the GUI walk with screenshots.
+# under Wine, and the GUI walk with screenshots. The suites that start an exe run twice: the x64
+# builds under the host's 64-bit Wine, the x86 (i686) builds under 32-bit Wine in an i386 root
+# (scripts/i386-root.sh makes it once, cached in /var/cache/sourceprep/i386), as Server 2003.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -20,7 +22,8 @@ summary=()
 # A suite that exits non-zero without failing a test counts as one failure (a crash, a build error).
 suite() {
   local name=$1; shift
-  local log="$logs/$name.log" rc=0 line p f
+  local log="$logs/$name.log" rc=0 line p f t0
+  t0=$(date +%s)
   echo "=== $name"
   # No suite may hang CI: a stuck one is killed and counted as failed.
   timeout --kill-after=30 "${SP_SUITE_TIMEOUT:-1500}" bash -c '"$@"' suite "$@" >"$log" 2>&1 || rc=$?
@@ -32,7 +35,7 @@ suite() {
   if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
   total_pass=$((total_pass + p))
   total_fail=$((total_fail + f))
-  summary+=("$(printf '%-10s %4d passed, %d failed' "$name" "$p" "$f")")
+  summary+=("$(printf '%-11s %4d passed, %d failed  (%d s)' "$name" "$p" "$f" "$(( $(date +%s) - t0 ))")")
 }
 
 build() {
@@ -79,12 +82,16 @@ suite unit unit
 suite fuzz fuzz
 suite imports bash tests/imports/check-imports.sh
 suite project bash tests/project/check-project.sh
-suite win32 bash scripts/test-win32.sh
+suite win32 bash scripts/test-win32.sh x64
+suite win32-x86 bash scripts/test-win32.sh x86
 suite timesync bash tests/env/timesync-wine.sh
 suite https bash tests/env/https-suite.sh
-suite cli bash tests/cli/test-cli.sh
-suite samba bash tests/samba/test-policy-samba.sh
-suite gui bash scripts/screenshots.sh
+suite cli bash tests/cli/test-cli.sh x64
+suite cli-x86 bash tests/cli/test-cli.sh x86
+suite samba bash tests/samba/test-policy-samba.sh x64
+suite samba-x86 bash tests/samba/test-policy-samba.sh x86
+suite gui bash scripts/screenshots.sh x64
+suite gui-x86 bash scripts/screenshots.sh x86
 
 echo "=== summary"
 printf '%s\n' "${summary[@]}"

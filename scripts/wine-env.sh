@@ -1,16 +1,40 @@
 # Sourced by the test scripts: one cached Wine prefix, an Xvfb display, and helpers to run programs under Wine.
 # shellcheck shell=bash
 #
-# Usage:  source scripts/wine-env.sh [ARCH [PURPOSE]]   (ARCH: x64, the default; 64-bit Wine only)
+# Usage:  source scripts/wine-env.sh [ARCH [PURPOSE]]   (ARCH: x64, the default, or x86)
 #         sp_xvfb_start; sp_wine_version win2003; sp_wine_run build/x64/tests/test_x.exe; sp_xvfb_stop
 #
+# x64 runs the host's 64-bit Wine. x86 runs 32-bit Wine in the i386 root that
+# scripts/i386-root.sh makes (once, cached): its wine, wineserver, wineboot and winepath
+# come first on PATH, and see the same paths as the host (/tmp, the project, the prefixes).
 # The prefix is cache, not source: it lives outside the tree and is rebuilt when missing.
 
 SP_WINE_ARCH="${1:-${SP_WINE_ARCH:-x64}}"
+case "$SP_WINE_ARCH" in
+x64) ;;
+x86)
+  if ! bash "$(dirname "${BASH_SOURCE[0]}")/i386-root.sh" </dev/null | { grep -vx 'i386-root: ok' || true; }; then
+    echo "wine-env: the i386 root for 32-bit Wine could not be made (scripts/i386-root.sh)" >&2
+    return 1
+  fi
+  case ":$PATH:" in
+  *":${SOURCEPREP_CACHE:-/var/cache/sourceprep}/i386/bin:"*) ;;
+  *) export PATH="${SOURCEPREP_CACHE:-/var/cache/sourceprep}/i386/bin:$PATH" ;;
+  esac
+  ;;
+*) echo "wine-env: unknown architecture $SP_WINE_ARCH (x64 or x86)" >&2; return 1 ;;
+esac
+export SP_WINE_ARCH
 # An optional purpose gives a script its own prefix (wineprefix-x64-PURPOSE): the Windows
 # version and `wineserver -k` are prefix-wide, so scripts that may run side by side keep apart.
 SP_WINE_PURPOSE="${2:-${SP_WINE_PURPOSE:-}}"
-export WINEPREFIX="${WINEPREFIX:-${SOURCEPREP_CACHE:-/var/cache/sourceprep}/wineprefix-${SP_WINE_ARCH}${SP_WINE_PURPOSE:+-$SP_WINE_PURPOSE}}"
+if [ "$SP_WINE_ARCH" = x86 ]; then
+  # Under the folder the i386 root's wrappers bind at the same path inside it.
+  export WINEPREFIX="${SOURCEPREP_CACHE:-/var/cache/sourceprep}/i386/prefixes/wineprefix-x86${SP_WINE_PURPOSE:+-$SP_WINE_PURPOSE}"
+else
+  case "${WINEPREFIX:-}" in */i386/prefixes/*) unset WINEPREFIX ;; esac # an x86 run's, inherited
+  export WINEPREFIX="${WINEPREFIX:-${SOURCEPREP_CACHE:-/var/cache/sourceprep}/wineprefix-${SP_WINE_ARCH}${SP_WINE_PURPOSE:+-$SP_WINE_PURPOSE}}"
+fi
 # Wine stores Windows file names in the Unix locale's charset: under the C locale (CI may have
 # no LANG at all) a name such as "Übersicht.txt" cannot be created. Any UTF-8 locale will do.
 if [ "$(locale charmap 2>/dev/null)" != "UTF-8" ]; then
@@ -19,8 +43,8 @@ fi
 export WINEDEBUG="${WINEDEBUG:--all}"
 # No Mono or Gecko install prompts: nobody is there to answer them.
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
-# Only 64-bit Wine can be installed here; a 64-bit prefix runs the x64 test programs.
-export WINEARCH=win64
+# The host's 64-bit prefixes run the x64 programs; the i386 root's 32-bit ones the x86 programs.
+if [ "$SP_WINE_ARCH" = x86 ]; then export WINEARCH=win32; else export WINEARCH=win64; fi
 
 sp_wine_log() { echo "wine-env: $*" >&2; }
 
@@ -80,6 +104,18 @@ sp_wine_run() {
   return "$rc"
 }
 
+# Whether Wine leaves its top-level windows to the X window manager (Y, Wine's default) or
+# draws their frames itself (N). Xvfb has no window manager: there Wine waits 2 s each time a
+# managed window is hidden (winex11's wait_for_withdrawn_state times out), so every closed
+# confirmation box froze the wizard's UI thread for 2 s and the GUI walks saw a hung page.
+sp_wine_managed() {
+  wine reg add 'HKCU\Software\Wine\X11 Driver' /v Managed /d "$1" /f </dev/null >/dev/null 2>&1 || {
+    sp_wine_log "could not set the X11 driver's Managed to $1"
+    return 1
+  }
+  wineserver -w
+}
+
 SP_XVFB_PID=""
 SP_XVFB_STARTED_DISPLAY=""
 
@@ -103,6 +139,7 @@ sp_xvfb_start() {
       if DISPLAY=":$n" xdpyinfo >/dev/null 2>&1; then
         export DISPLAY=":$n"
         SP_XVFB_STARTED_DISPLAY=":$n"
+        sp_wine_managed N || return 1
         return 0
       fi
       kill -0 "$SP_XVFB_PID" 2>/dev/null || break

@@ -203,6 +203,18 @@ static int parse_command_line(sp_app *app)
     return rc;
 }
 
+/* The x86 exe on 64-bit Windows (WOW64) refuses to work on the real server, naming the x64 exe. */
+static BOOL exe_fits(sp_app *app)
+{
+    sp_osinfo native;
+    if (app->host->ops->os_info(app->host, &native) != SP_OK)
+        return TRUE; /* the session's detection says what went wrong */
+    if (sp_exe_fit_for(sp_exe_arch(), native.arch, app->simulated) == SP_EXE_FITS)
+        return TRUE;
+    fail_u8(app, IDS_ERR_NEEDS_X64, native.arch, NULL);
+    return FALSE;
+}
+
 int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
 {
     INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_WIN95_CLASSES | ICC_PROGRESS_CLASS | ICC_LISTVIEW_CLASSES};
@@ -225,6 +237,8 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
     InitCommonControlsEx(&icc);
     rc = SP_EXIT_CANNOT_RUN;
     if (!open_backend(&app))
+        goto done;
+    if (!exe_fits(&app))
         goto done;
     if (!app.simulated && !app.host->ops->is_admin(app.host)) {
         wchar_t *msg = sp_load(hinst, IDS_ERR_NOT_ADMIN);

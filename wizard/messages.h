@@ -15,7 +15,13 @@
 #define WM_SP_DONE (WM_APP + 2)
 
 /* Sent by tests and by the frame to ask a step page whether a run is going on.
- * wParam, lParam: 0. Result (DWLP_MSGRESULT): 1 while a worker runs, else 0. */
+ * wParam, lParam: 0. Result (DWLP_MSGRESULT): 1 from the start of a run until the page has
+ * taken its result and updated its status, gate and buttons (then 0). */
 #define WM_SP_QUERY_BUSY (WM_APP + 3)
+
+/* Sent by tests to learn how many runs (checks and applies, cancelled ones too) a step page
+ * has finished and shown. wParam, lParam: 0. Result (DWLP_MSGRESULT): that count. A test
+ * reads it before it starts a run and waits until it grows: no fixed wait. */
+#define WM_SP_QUERY_RUNS (WM_APP + 4)
 
 #endif

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sysinfo.h"
+#include "core/version.h"
+#include "resources/resource.h"
+
 wchar_t *sp_wide(const char *s)
 {
     int n;
@@ -122,4 +126,15 @@ char *sp_text_for_core(void *hinst, unsigned id, const char *arg)
     char *s = sp_utf8(w);
     free(w);
     return s;
+}
+
+wchar_t *sp_exe_description(HINSTANCE hinst)
+{
+    wchar_t version[32], bits[8], arch[8];
+    const wchar_t *args[3] = {version, bits, arch};
+    _snwprintf(version, 32, L"%hs", SP_VERSION);
+    _snwprintf(bits, 8, L"%d", sp_exe_bits());
+    _snwprintf(arch, 8, L"%hs", sp_exe_arch());
+    version[31] = bits[7] = arch[7] = 0;
+    return sp_format(hinst, IDS_EXE_DESCRIPTION, 3, args);
 }

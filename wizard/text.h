@@ -20,5 +20,7 @@ void sp_format_time(int64_t t, wchar_t *out, int outlen);
 void sp_set_text(HWND dlg, int ctrl, HINSTANCE hinst, UINT id);
 /* The core's text callback (sp_text_fn): UTF-8 text of an ID with one argument. */
 char *sp_text_for_core(void *hinst, unsigned id, const char *arg);
+/* Which SourcePrep this is: "0.1.0, 32-bit exe (x86)" (heap). */
+wchar_t *sp_exe_description(HINSTANCE hinst);
 
 #endif

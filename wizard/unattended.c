@@ -173,6 +173,18 @@ int sp_unattended_run(sp_app *app)
         sp_log_write(&s->log, "mark step=%s reason=\"%s\"", cl->step, cl->reason);
         print_step(app, sp_step_find(cl->step), NULL);
     } else if (cl->check_all) {
+        char server[400];
+        wchar_t *exe = sp_exe_description(app->hinst), *wserver, *line;
+        const wchar_t *args[2];
+        sp_sysinfo_describe(&s->info, server, sizeof server);
+        wserver = sp_wide(server);
+        args[0] = exe;
+        args[1] = wserver;
+        line = sp_format(app->hinst, IDS_CLI_EXE_LINE, 2, args);
+        say(line);
+        free(line);
+        free(wserver);
+        free(exe);
         for (size_t i = 0; i < sp_step_count && st == SP_OK; i++)
             st = run_step(app, sp_steps[i], 0);
     } else if (cl->step[0]) {

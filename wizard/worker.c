@@ -18,9 +18,7 @@ static void on_progress(void *user, unsigned permille, const char *what)
 static unsigned __stdcall worker_main(void *arg)
 {
     sp_worker *w = arg;
-    sp_work_result *r = calloc(1, sizeof *r);
-    if (!r)
-        return 1;
+    sp_work_result *r = w->result;
     r->step = w->step;
     r->apply = w->apply;
     r->status = sp_step_execute(w->step, &w->ctx, w->apply, &r->findings, &r->result);
@@ -34,6 +32,9 @@ BOOL sp_worker_start(sp_worker *w, sp_session *s, HWND notify, const sp_step *st
     if (sp_worker_busy(w))
         return FALSE;
     sp_worker_join(w);
+    /* Made here, so that a started run always ends in a WM_SP_DONE (or a join). */
+    if (!(w->result = calloc(1, sizeof *w->result)))
+        return FALSE;
     w->cancel = 0;
     w->notify = notify;
     w->step = step;
@@ -42,7 +43,13 @@ BOOL sp_worker_start(sp_worker *w, sp_session *s, HWND notify, const sp_step *st
     w->ctx.progress = on_progress;
     w->ctx.progress_user = w;
     w->thread = (HANDLE)_beginthreadex(NULL, 0, worker_main, w, 0, NULL);
-    return w->thread != NULL;
+    if (!w->thread) {
+        free(w->result);
+        w->result = NULL;
+        return FALSE;
+    }
+    w->pending = 1;
+    return TRUE;
 }
 
 void sp_worker_cancel(sp_worker *w)
@@ -52,11 +59,13 @@ void sp_worker_cancel(sp_worker *w)
 
 BOOL sp_worker_busy(const sp_worker *w)
 {
-    return w->thread && WaitForSingleObject(w->thread, 0) == WAIT_TIMEOUT;
+    return w->pending;
 }
 
 void sp_worker_join(sp_worker *w)
 {
+    w->pending = 0;
+    w->result = NULL; /* posted to the page, or freed by the worker when the page was gone */
     if (!w->thread)
         return;
     WaitForSingleObject(w->thread, INFINITE);

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # The command line of sourceprep.exe under Wine: help, bad input, exit codes, checks, the report,
 # a damaged state file kept aside, unreadable profiles.
+# Usage: tests/cli/test-cli.sh [x64|x86]: the x64 exe under 64-bit Wine (the default), or the
+# x86 exe under the 32-bit Wine of the i386 root (scripts/i386-root.sh), both as Server 2003.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+arch=${1:-x64}
 # shellcheck source=scripts/wine-env.sh
-source scripts/wine-env.sh
+source scripts/wine-env.sh "$arch" || { echo "not ok - Wine ($arch) is not usable"; echo "0 passed, 1 failed"; exit 1; }
 sp_wine_prefix || exit 1
 sp_wine_version win2003 || exit 1
 
-exe=build/x64/sourceprep.exe
+exe=build/$arch/sourceprep.exe
+bits=$([ "$arch" = x64 ] && echo 64 || echo 32)
 work=$(mktemp -d /tmp/sourceprep-cli.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 passed=0
@@ -59,6 +63,7 @@ run "/profile:$(wroot tests/profiles/sbs2011std.json)" "/root:$(wroot "$work/p20
 expect "SBS 2011 at SP1, fully updated, passes the updates step (exit 0)" 0 "Latest service pack"
 
 run /demo "/root:$r" /check:all "/report:$(wroot "$work/report.json")"
+expect "/check:all says which exe runs ($bits-bit, $arch)" 1 "^SourcePrep [0-9.]+, $bits-bit exe \($arch\) on Windows Small Business Server 2003"
 expect "/check:all on the demo server exits 1 (steps open) and says where the report went" 1 "Report written to"
 expect "/check:all prints a line per step a tool can split" 1 "STEP health result=failed manual=no gate=closed"
 expect "/check:all ends with the verdict" 1 "Not ready: 7 of 7 steps"

@@ -65,28 +65,122 @@ void gui_text_of(HWND dlg, int id, char *out, int n)
     WideCharToMultiByte(CP_UTF8, 0, w, -1, out, n, NULL, NULL);
 }
 
-/* Waits until the page's worker has finished (the page answers WM_SP_QUERY_BUSY). */
+/* The longest a page took to answer a query, and where: a stalled UI thread shows here. */
+static DWORD worst_reply_ms;
+static char worst_reply_where[64];
+
+/* Asks the page; FALSE (with what happened in *why) when it did not answer within 10 s. */
+static BOOL query_page(HWND page, UINT msg, DWORD_PTR *out, const char **why)
+{
+    DWORD t0 = GetTickCount(), took;
+    *out = 0;
+    if (!IsWindow(page)) {
+        *why = "the page window is gone";
+        return FALSE;
+    }
+    if (!SendMessageTimeoutW(page, msg, 0, 0, SMTO_NORMAL, 10000, out)) {
+        *why = GetLastError() == ERROR_TIMEOUT || GetLastError() == 0 ? "the page did not answer for 10 s (its UI thread is blocked)"
+                                                                      : "the page could not be asked";
+        return FALSE;
+    }
+    took = GetTickCount() - t0;
+    if (took > 100) {
+        char status[256];
+        gui_text_of(page, IDC_STEP_STATUS, status, sizeof status);
+        printf("# a page took %lu ms to answer message 0x%x; its status now: %s\n", (unsigned long)took, msg, status);
+    }
+    if (took > worst_reply_ms) {
+        worst_reply_ms = took;
+        gui_page_name_of(page, worst_reply_where, sizeof worst_reply_where);
+    }
+    return TRUE;
+}
+
+void gui_page_name_of(HWND page, char *out, int n)
+{
+    HWND sheet = GetParent(page);
+    int index = sheet ? (int)SendMessageW(sheet, PSM_HWNDTOINDEX, (WPARAM)page, 0) : -1;
+    snprintf(out, (size_t)n, "page %d", index);
+}
+
+void gui_report_replies(void)
+{
+    printf("# the slowest answer of a page's UI thread: %lu ms (%s)\n", (unsigned long)worst_reply_ms,
+           worst_reply_where[0] ? worst_reply_where : "none");
+}
+
+unsigned gui_runs(HWND page)
+{
+    DWORD_PTR n = 0;
+    const char *why = "";
+    return query_page(page, WM_SP_QUERY_RUNS, &n, &why) ? (unsigned)n : 0;
+}
+
+/* Waits until the page is idle: no run going on, the last one's result shown. */
 BOOL gui_wait_idle(HWND page, int ms)
 {
-    for (int t = 0; t < ms; t += 50) {
-        DWORD_PTR busy = 1;
-        if (!SendMessageTimeoutW(page, WM_SP_QUERY_BUSY, 0, 0, SMTO_ABORTIFHUNG, 2000, &busy))
-            return FALSE;
-        if (!busy)
-            return TRUE;
-        Sleep(50);
+    return gui_wait_run(page, 0, ms);
+}
+
+/* Waits until the page has finished more than `before` runs and is idle. The deadline only
+ * ends a wait that would never succeed; what was seen is printed when it passes. */
+BOOL gui_wait_run(HWND page, unsigned before, int ms)
+{
+    DWORD start = GetTickCount();
+    DWORD_PTR busy = 1, runs = 0;
+    const char *why = "it stayed busy";
+    for (;;) {
+        if (!query_page(page, WM_SP_QUERY_BUSY, &busy, &why))
+            break;
+        if (!busy) {
+            if (!query_page(page, WM_SP_QUERY_RUNS, &runs, &why))
+                break;
+            if (runs > before || before == 0)
+                return TRUE;
+            why = "no run started";
+        } else {
+            why = "it stayed busy";
+        }
+        if ((int)(GetTickCount() - start) >= ms)
+            break;
+        Sleep(20);
     }
+    printf("# waited %lu ms for the page to finish run %u: %s (busy %lu, %lu runs)\n",
+           (unsigned long)(GetTickCount() - start), before + 1, why, (unsigned long)busy, (unsigned long)runs);
     return FALSE;
 }
 
 BOOL gui_wait_page(HWND sheet, int want, int ms)
 {
-    for (int t = 0; t < ms; t += 50) {
-        if (gui_page_index(sheet) == want)
-            return TRUE;
-        Sleep(50);
+    DWORD start = GetTickCount();
+    while (gui_page_index(sheet) != want) {
+        if ((int)(GetTickCount() - start) >= ms) {
+            printf("# waited %d ms for page %d: still on page %d\n", ms, want, gui_page_index(sheet));
+            return FALSE;
+        }
+        Sleep(20);
     }
-    return FALSE;
+    return TRUE;
+}
+
+/* Returns once the window's thread has handled everything sent to it before (a sent message
+ * is answered in order): what a click that was sent, not posted, changed is then visible. */
+BOOL gui_sync(HWND wnd)
+{
+    DWORD_PTR r;
+    const char *why = "";
+    return query_page(wnd, WM_NULL, &r, &why);
+}
+
+BOOL gui_wait_button(HWND sheet, int id, BOOL enabled, int ms)
+{
+    DWORD start = GetTickCount();
+    while (gui_button_enabled(sheet, id) != enabled) {
+        if ((int)(GetTickCount() - start) >= ms)
+            return FALSE;
+        Sleep(20);
+    }
+    return TRUE;
 }
 
 /* Copies the sheet's pixels from the screen into a 24-bit BMP. */
@@ -210,7 +304,7 @@ void gui_check_gate_holds(gui_walk *w)
     CHECK(!gui_button_enabled(w->sheet, ID_NEXT), "%s: Next enabled before the step is done", w->name);
     CHECK(gui_button_enabled(w->sheet, ID_BACK), "%s: Back disabled", w->name);
     SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
-    Sleep(200);
+    gui_sync(w->sheet);
     CHECK(gui_page_index(w->sheet) == w->index, "%s: Next let the user past a closed gate", w->name);
 }
 
@@ -251,7 +345,7 @@ void gui_mark_done(gui_walk *w, const wchar_t *reason)
     CHECK(IsWindowEnabled(GetDlgItem(page, IDC_STEP_MARK)), "%s: Mark still disabled", name);
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "%s: Next enabled before the mark", name);
     SendDlgItemMessageW(page, IDC_STEP_MARK, BM_CLICK, 0, 0);
-    Sleep(100);
+    gui_sync(page);
     CHECK(gui_button_enabled(sheet, ID_NEXT), "%s: Next still disabled after the mark", name);
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "not verified") != NULL, "%s: status does not say the step was not verified: %s",

@@ -59,8 +59,20 @@ int gui_page_index(HWND sheet);
 HWND gui_current_page(HWND sheet);
 BOOL gui_button_enabled(HWND sheet, int id);
 void gui_text_of(HWND dlg, int id, char *out, int n);
+/* Waits, up to ms, until the page is idle (no run, the last result shown). */
 BOOL gui_wait_idle(HWND page, int ms);
+/* How many runs the page has finished and shown (WM_SP_QUERY_RUNS). Read it before starting
+ * a run, then gui_wait_run(page, before, ms) waits until that run has finished and shown. */
+unsigned gui_runs(HWND page);
+BOOL gui_wait_run(HWND page, unsigned before, int ms);
 BOOL gui_wait_page(HWND sheet, int want, int ms);
+BOOL gui_wait_button(HWND sheet, int id, BOOL enabled, int ms);
+/* Returns once the window's thread has handled what was sent to it before. */
+BOOL gui_sync(HWND wnd);
+/* "page N", for messages. */
+void gui_page_name_of(HWND page, char *out, int n);
+/* Prints the slowest answer of a page seen by the waits (a blocked UI thread shows here). */
+void gui_report_replies(void);
 /* Saves the sheet as <shots>/<NN>-<name>.bmp when screenshots were asked for. */
 void gui_screenshot(gui_walk *w, const char *name);
 /* The same for another window of the wizard (a dialog it opened). */

@@ -23,7 +23,8 @@ static void walk_welcome(gui_walk *w)
 {
     char text[1024];
     CHECK(gui_page_index(w->sheet) == 0, "starts on page %d, not Welcome", gui_page_index(w->sheet));
-    CHECK(gui_button_enabled(w->sheet, ID_NEXT), "Next is disabled on Welcome");
+    /* The page sets its buttons with a posted message: wait for it, not for a time. */
+    CHECK(gui_wait_button(w->sheet, ID_NEXT, TRUE, 30000), "Next is disabled on Welcome");
     w->page = gui_current_page(w->sheet);
     gui_text_of(w->page, IDC_WELCOME_STEPS, text, sizeof text);
     CHECK(strstr(text, "Backup") && strstr(text, "Policy cleanup") && strstr(text, "Email migration"),
@@ -41,11 +42,12 @@ static void walk_finish(gui_walk *w)
     CHECK(strstr(text, "prepared") != NULL, "Finish title: %s", text);
     CHECK(SendDlgItemMessageW(w->page, IDC_FINISH_STEPS, LVM_GETITEMCOUNT, 0, 0) == 7,
           "Finish does not list the seven steps");
-    CHECK(gui_button_enabled(w->sheet, ID_FINISH), "Finish button disabled");
+    CHECK(gui_wait_button(w->sheet, ID_FINISH, TRUE, 30000), "Finish button disabled");
     gui_screenshot(w, "finish");
 }
 
-static void walk(gui_walk *w)
+/* FALSE when the wizard's window never appeared (nothing to walk). */
+static BOOL walk(gui_walk *w)
 {
     PROCESS_INFORMATION pi;
     wchar_t args[1024];
@@ -59,23 +61,22 @@ static void walk(gui_walk *w)
     CHECK(w->sheet != NULL, "the wizard window did not appear");
     if (!w->sheet) {
         gui_finish_process(&pi, 0);
-        return;
+        return FALSE;
     }
     walk_welcome(w);
     SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
     for (int i = 1; i < PAGES - 1; i++) {
         w->index = i;
         w->name = page_names[i];
-        CHECK(gui_wait_page(w->sheet, i, 5000), "did not reach page %s (at %d)", w->name,
+        CHECK(gui_wait_page(w->sheet, i, 30000), "did not reach page %s (at %d)", w->name,
               gui_page_index(w->sheet));
         w->page = gui_current_page(w->sheet);
-        CHECK(gui_wait_idle(w->page, 20000), "%s: the check did not finish", w->name);
-        Sleep(100);
+        CHECK(gui_wait_idle(w->page, 60000), "%s: the check did not finish", w->name);
         walker_for(w->name)(w);
         CHECK(gui_button_enabled(w->sheet, ID_NEXT), "%s: Next closed at the end of its walk", w->name);
         SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
     }
-    CHECK(gui_wait_page(w->sheet, PAGES - 1, 5000), "did not reach Finish (at %d)", gui_page_index(w->sheet));
+    CHECK(gui_wait_page(w->sheet, PAGES - 1, 30000), "did not reach Finish (at %d)", gui_page_index(w->sheet));
     walk_finish(w);
     SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_FINISH, 0);
     /* The sheet's loop notices the end only when a posted message wakes its GetMessage. */
@@ -90,8 +91,9 @@ static void walk(gui_walk *w)
           w->sheet ? gui_page_index(w->sheet) : -1);
     if (w->sheet) {
         SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_BACK, 0);
-        CHECK(gui_wait_page(w->sheet, PAGES - 2, 5000), "Back from Finish did not reach Email");
+        CHECK(gui_wait_page(w->sheet, PAGES - 2, 30000), "Back from Finish did not reach Email");
         w->page = gui_current_page(w->sheet);
+        CHECK(gui_wait_idle(w->page, 60000), "Email: the page did not settle after Back");
         /* A step done before stays done after a restart. */
         CHECK(gui_button_enabled(w->sheet, ID_NEXT), "Email: Next closed after restart");
         gui_text_of(w->page, IDC_STEP_STATUS, text, sizeof text);
@@ -101,6 +103,7 @@ static void walk(gui_walk *w)
     }
     code = gui_finish_process(&pi, 10000);
     CHECK(code == 0, "exit code after Cancel with every gate open is %lu", (unsigned long)code);
+    return TRUE;
 }
 
 int wmain(int argc, wchar_t **argv)
@@ -115,9 +118,13 @@ int wmain(int argc, wchar_t **argv)
     w.root = argv[2];
     w.shots = argc > 3 && argv[3][0] ? argv[3] : NULL;
     w.style = argc > 4 ? argv[4] : L"wizard97";
-    walk(&w);
+    if (!walk(&w)) {
+        printf("%d passed, %d failed\n", gui_passed, gui_failed);
+        return 3; /* the wizard did not start: make run fails too */
+    }
     for (const gui_page_fn *run = gui_extra_runs; *run; run++)
         (*run)(&w);
+    gui_report_replies();
     printf("%d passed, %d failed\n", gui_passed, gui_failed);
     return gui_failed ? 1 : 0;
 }

@@ -43,23 +43,22 @@ static void set_folder(HWND page, const wchar_t *folder)
 static void run_drill(gui_walk *w, const char *running_shot)
 {
     HWND run = GetDlgItem(w->page, IDC_STEP_APPLY);
+    unsigned runs = gui_runs(w->page);
     CHECK(IsWindowVisible(run) && IsWindowEnabled(run), "backup: Run drill is not available");
     SendMessageW(run, BM_CLICK, 0, 0);
     if (running_shot) {
-        DWORD_PTR busy = 0;
         int pos = 0;
-        for (int t = 0; t < 3000 && pos == 0; t += 50) {
-            Sleep(50);
+        for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 30000 && pos == 0 && gui_runs(w->page) == runs;) {
             pos = (int)SendDlgItemMessageW(w->page, IDC_STEP_PROGRESS, PBM_GETPOS, 0, 0);
+            if (!pos)
+                Sleep(20);
         }
-        SendMessageTimeoutW(w->page, WM_SP_QUERY_BUSY, 0, 0, SMTO_ABORTIFHUNG, 2000, &busy);
-        CHECK(busy, "backup: the drill was not seen running");
+        CHECK(pos > 0 && gui_runs(w->page) == runs, "backup: the drill was not seen running");
         CHECK(!IsWindowEnabled(GetDlgItem(w->page, IDC_BK_FOLDER)), "backup: folder editable during the drill");
         CHECK(!gui_button_enabled(w->sheet, ID_NEXT), "backup: Next enabled during the drill");
         gui_screenshot(w, running_shot);
     }
-    CHECK(gui_wait_idle(w->page, 30000), "backup: the drill did not finish");
-    Sleep(150);
+    CHECK(gui_wait_run(w->page, runs, 120000), "backup: the drill did not finish");
 }
 
 void gui_walk_backup(gui_walk *w)

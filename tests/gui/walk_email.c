@@ -41,25 +41,23 @@ static void show_row(HWND page, int row)
 
 static void change_and_wait(gui_walk *w, int id, int code, const char *what)
 {
+    unsigned runs = gui_runs(w->page);
     SendMessageW(w->page, WM_COMMAND, MAKEWPARAM(id, code), (LPARAM)GetDlgItem(w->page, id));
-    Sleep(100);
-    CHECK(gui_wait_idle(w->page, 20000), "email: the check after %s did not finish", what);
-    Sleep(100);
+    CHECK(gui_wait_run(w->page, runs, 60000), "email: the check after %s did not finish", what);
 }
 
 void gui_walk_email(gui_walk *w)
 {
     HWND sheet = w->sheet, page = w->page;
     char text[1024];
+    unsigned runs;
 
     /* 1. Exchange found, the POP3 connector warned about, no target yet: the gate is closed. */
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "blocks the migration") != NULL, "email: status before a target: %s", text);
     CHECK(rows(page) == 6, "email: %d findings before a target (Exchange, 2 stores, POP3, no target, name)", rows(page));
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "email: Next enabled before a target is chosen");
-    SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
-    Sleep(200);
-    CHECK(gui_page_index(sheet) == w->index, "email: Next let the user past a closed gate");
+    gui_check_gate_holds(w);
     gui_text_of(page, IDC_EMAIL_FQDN, text, sizeof text);
     CHECK(strcmp(text, "remote.contoso.com") == 0, "email: external name shown: %s", text);
     show_row(page, 3);
@@ -89,18 +87,16 @@ void gui_walk_email(gui_walk *w)
     SetDlgItemTextW(page, IDC_EMAIL_FQDN, L"mail.contoso.com");
     change_and_wait(w, IDC_EMAIL_FQDN, EN_KILLFOCUS, "the new external name");
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "email: Next enabled before Apply");
+    runs = gui_runs(page);
     PostMessageW(GetDlgItem(page, IDC_STEP_APPLY), BM_CLICK, 0, 0);
-    CHECK(answer_yes(sheet, 5000), "email: no confirmation before Apply");
-    Sleep(200);
-    CHECK(gui_wait_idle(page, 20000), "email: Apply did not finish");
-    Sleep(100);
+    CHECK(answer_yes(sheet, 30000), "email: no confirmation before Apply");
+    CHECK(gui_wait_run(page, runs, 60000), "email: Apply did not finish");
     CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_UNDO)), "email: Undo not offered after Apply");
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "email: Next enabled before the confirmations");
     for (int id = IDC_EMAIL_CONFIRM1; id <= IDC_EMAIL_CONFIRM3; id++) {
+        runs = gui_runs(page);
         SendDlgItemMessageW(page, id, BM_CLICK, 0, 0);
-        Sleep(100);
-        CHECK(gui_wait_idle(page, 20000), "email: the check after a confirmation did not finish");
-        Sleep(100);
+        CHECK(gui_wait_run(page, runs, 60000), "email: the check after a confirmation did not finish");
     }
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "Verified") != NULL, "email: status after every prerequisite: %s", text);

@@ -27,10 +27,10 @@ static BOOL CALLBACK find_editor(HWND hwnd, LPARAM lp)
 static HWND wait_for_editor(DWORD pid, int ms)
 {
     find_editor_ctx f = {pid, NULL};
-    for (int t = 0; t < ms && !f.found; t += 50) {
+    for (DWORD t0 = GetTickCount(); (int)(GetTickCount() - t0) < ms && !f.found;) {
         EnumWindows(find_editor, (LPARAM)&f);
         if (!f.found)
-            Sleep(50);
+            Sleep(20);
     }
     return f.found;
 }
@@ -45,11 +45,12 @@ static void lob_counts(HWND page, int *marked, int *complete)
         printf("# LOB summary: %s\n", text);
 }
 
+/* A key press, sent: the list and the page have handled it when this returns. */
 static void key(HWND wnd, UINT vk)
 {
-    PostMessageW(wnd, WM_KEYDOWN, vk, 1);
-    PostMessageW(wnd, WM_KEYUP, vk, 0xC0000001);
-    Sleep(150);
+    SendMessageW(wnd, WM_KEYDOWN, vk, 1);
+    SendMessageW(wnd, WM_KEYUP, vk, 0xC0000001);
+    gui_sync(GetParent(wnd));
 }
 
 static void set_text(HWND dlg, int id, const wchar_t *text)
@@ -65,7 +66,7 @@ static BOOL lob_fill_plan(gui_walk *w, HWND page, BOOL take_shot)
     char info[512];
     HWND ed;
     PostMessageW(GetDlgItem(page, IDC_LOB_EDIT), BM_CLICK, 0, 0);
-    ed = wait_for_editor(w->pid, 5000);
+    ed = wait_for_editor(w->pid, 30000);
     CHECK(ed != NULL, "lob: the plan editor did not open");
     if (!ed)
         return FALSE;
@@ -96,9 +97,11 @@ static BOOL lob_fill_plan(gui_walk *w, HWND page, BOOL take_shot)
     if (take_shot && wcsstr(caption, L"QuickBooks Premier")) /* the one with media to show */
         gui_screenshot_window(w, ed, "lob-editor");
     SendMessageW(ed, WM_COMMAND, IDOK, 0);
-    for (int t = 0; t < 3000 && IsWindow(ed); t += 50)
-        Sleep(50);
+    for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 30000 && IsWindow(ed);)
+        Sleep(20);
     CHECK(!IsWindow(ed), "lob: the plan editor did not close");
+    /* The page finishes the edit (counts, status, gate) before it answers this. */
+    gui_sync(page);
     return TRUE;
 }
 
@@ -116,9 +119,7 @@ void gui_walk_lob(gui_walk *w)
     lob_counts(page, &marked, &complete);
     CHECK(marked >= 5 && complete == 0, "lob: %d suggested, %d complete", marked, complete);
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "lob: Next enabled before the plan is complete");
-    SendMessageW(sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
-    Sleep(200);
-    CHECK(gui_page_index(sheet) == w->index, "lob: Next let the user past a closed gate");
+    gui_check_gate_holds(w);
     gui_screenshot(w, "lob");
     /* Untick the first entry and tick it again, with the keyboard. */
     key(lv, VK_HOME);

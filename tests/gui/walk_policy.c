@@ -13,6 +13,7 @@ void gui_walk_policy(gui_walk *w)
     HWND sheet = w->sheet, page = w->page;
     char text[1024];
     HWND box = GetDlgItem(page, IDC_POLICY_CLEAR_USERS);
+    unsigned runs;
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "blocks the migration") != NULL, "policy: unexpected status: %s", text);
     gui_check_gate_holds(w);
@@ -23,11 +24,10 @@ void gui_walk_policy(gui_walk *w)
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 3,
           "policy: the right, the script and the users are not all listed");
     gui_screenshot(w, "policy");
+    runs = gui_runs(page);
     PostMessageW(page, WM_COMMAND, MAKEWPARAM(IDC_STEP_APPLY, BN_CLICKED), (LPARAM)GetDlgItem(page, IDC_STEP_APPLY));
-    CHECK(gui_answer_yes(w, 5000), "policy: Apply asked no confirmation");
-    Sleep(300);
-    CHECK(gui_wait_idle(page, 20000), "policy: Apply did not finish");
-    Sleep(200);
+    CHECK(gui_answer_yes(w, 30000), "policy: Apply asked no confirmation");
+    CHECK(gui_wait_run(page, runs, 60000), "policy: Apply did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "Verified by the wizard") != NULL, "policy: after Apply: %s", text);
     CHECK(gui_button_enabled(sheet, ID_NEXT), "policy: Next still disabled after Apply");
@@ -48,8 +48,7 @@ void gui_run_policy_not_applicable(gui_walk *w)
     CHECK(sheet && gui_page_index(sheet) == 3, "SBS 2008 did not open on the policy page");
     if (sheet) {
         page = gui_current_page(sheet);
-        CHECK(gui_wait_idle(page, 20000), "SBS 2008 policy: the check did not finish");
-        Sleep(100);
+        CHECK(gui_wait_run(page, 0, 60000), "SBS 2008 policy: the check did not finish");
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
         CHECK(strstr(text, "Does not apply") != NULL, "SBS 2008 policy: status %s", text);
         CHECK(gui_button_enabled(sheet, ID_NEXT), "SBS 2008 policy: Next disabled although the step does not apply");

@@ -10,6 +10,7 @@ void gui_walk_timesync(gui_walk *w)
 {
     HWND page = w->page, sheet = w->sheet;
     char text[1024];
+    unsigned runs;
     gui_check_gate_holds(w);
     CHECK(IsWindowVisible(GetDlgItem(page, IDC_TS_DEST)), "timesync: no destination field");
     gui_text_of(page, IDC_TS_NTP, text, sizeof text);
@@ -19,10 +20,9 @@ void gui_walk_timesync(gui_walk *w)
     SetDlgItemTextW(page, IDC_TS_DEST, L"ESS01");
     CHECK(SendDlgItemMessageW(page, IDC_TS_TZ, CB_SELECTSTRING, (WPARAM)-1, (LPARAM)L"Pacific Standard Time") >= 0,
           "timesync: Pacific Standard Time is not in the zone list");
+    runs = gui_runs(page);
     SendDlgItemMessageW(page, IDC_STEP_CHECK, BM_CLICK, 0, 0);
-    Sleep(200);
-    CHECK(gui_wait_idle(page, 20000), "timesync: the check with the destination did not finish");
-    Sleep(100);
+    CHECK(gui_wait_run(page, runs, 60000), "timesync: the check with the destination did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "blocks") != NULL, "timesync: the 7-minute offset did not fail: %s", text);
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 4,
@@ -30,21 +30,21 @@ void gui_walk_timesync(gui_walk *w)
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "timesync: Next enabled with a 7-minute offset");
     CHECK(IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)), "timesync: Apply not offered");
     gui_screenshot(w, "timesync-offset-too-large");
+    runs = gui_runs(page);
     PostMessageW(GetDlgItem(page, IDC_STEP_APPLY), BM_CLICK, 0, 0);
-    CHECK(gui_answer_yes(w, 5000), "timesync: no confirmation before Apply");
-    /* W32Time takes 1.5 s to stop and 1.5 s to start in the demo. */
-    for (int t = 0; t < 2000; t += 50) {
+    CHECK(gui_answer_yes(w, 30000), "timesync: no confirmation before Apply");
+    /* W32Time takes 1.5 s to stop and 1.5 s to start in the demo: the status says so meanwhile. */
+    for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 30000 && gui_runs(page) == runs;) {
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
         if (strstr(text, "Applying"))
             break;
-        Sleep(50);
+        Sleep(20);
     }
     CHECK(strstr(text, "Applying") != NULL, "timesync: status while applying: %s", text);
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "timesync: Next enabled while applying");
     CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_TS_DEST)), "timesync: inputs editable while applying");
     gui_screenshot(w, "timesync-applying");
-    CHECK(gui_wait_idle(page, 30000), "timesync: apply did not finish");
-    Sleep(100);
+    CHECK(gui_wait_run(page, runs, 60000), "timesync: apply did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "Verified") != NULL, "timesync: not verified after apply: %s", text);
     CHECK(gui_button_enabled(sheet, ID_NEXT), "timesync: Next disabled once synchronised");

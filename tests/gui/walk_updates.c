@@ -16,7 +16,7 @@ static void click_apply(gui_walk *w, const char *what)
     CHECK(strcmp(text, what) == 0, "updates: Apply reads \"%s\", not \"%s\"", text, what);
     CHECK(IsWindowVisible(apply) && IsWindowEnabled(apply), "updates: %s is not offered", what);
     PostMessageW(w->page, WM_COMMAND, MAKEWPARAM(IDC_STEP_APPLY, BN_CLICKED), (LPARAM)apply);
-    CHECK(gui_answer_yes(w, 5000), "updates: %s asked no confirmation", what);
+    CHECK(gui_answer_yes(w, 30000), "updates: %s asked no confirmation", what);
 }
 
 void gui_walk_updates(gui_walk *w)
@@ -24,6 +24,7 @@ void gui_walk_updates(gui_walk *w)
     HWND sheet = w->sheet, page = w->page;
     char text[1024];
     int pos = 0;
+    unsigned runs;
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "blocks the migration") != NULL, "updates: unexpected status: %s", text);
     gui_check_gate_holds(w);
@@ -32,29 +33,30 @@ void gui_walk_updates(gui_walk *w)
           "updates: the missing updates are not all listed");
     gui_screenshot(w, "updates-listed");
 
+    runs = gui_runs(page);
     click_apply(w, "&Install updates");
-    /* Each update takes 1.2 s in the demo: catch the bar half way. */
-    for (int t = 0; t < 4000 && pos < 300; t += 50) {
-        Sleep(50);
+    /* Each update takes 1.2 s in the demo: catch the bar on its way, before the run ends. */
+    for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 30000 && gui_runs(page) == runs;) {
         pos = (int)SendDlgItemMessageW(page, IDC_STEP_PROGRESS, PBM_GETPOS, 0, 0);
+        gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+        if (pos > 0 && strstr(text, "KB"))
+            break;
+        Sleep(20);
     }
-    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "Applying") != NULL && strstr(text, "KB") != NULL,
           "updates: status while installing: %s", text);
     CHECK(pos > 0, "updates: the progress bar did not move");
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "updates: Next enabled while installing");
     gui_screenshot(w, "updates-installing");
-    CHECK(gui_wait_idle(page, 30000), "updates: the installation did not finish");
-    Sleep(150);
+    CHECK(gui_wait_run(page, runs, 120000), "updates: the installation did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "blocks the migration") != NULL, "updates: after installing: %s", text);
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "updates: Next enabled before the restart");
     gui_screenshot(w, "updates-restart-required");
 
+    runs = gui_runs(page);
     click_apply(w, "&Restart now");
-    Sleep(300);
-    CHECK(gui_wait_idle(page, 20000), "updates: the restart did not finish");
-    Sleep(150);
+    CHECK(gui_wait_run(page, runs, 60000), "updates: the restart did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "Verified by the wizard") != NULL, "updates: after the restart: %s", text);
     CHECK(gui_button_enabled(sheet, ID_NEXT), "updates: Next still disabled after the restart");
@@ -75,8 +77,7 @@ void gui_run_updates_sp_missing(gui_walk *w)
     CHECK(sheet && gui_page_index(sheet) == 2, "SBS 2003 SP1 did not open on the updates page");
     if (sheet) {
         page = gui_current_page(sheet);
-        CHECK(gui_wait_idle(page, 20000), "SBS 2003 SP1 updates: the check did not finish");
-        Sleep(100);
+        CHECK(gui_wait_run(page, 0, 60000), "SBS 2003 SP1 updates: the check did not finish");
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
         CHECK(strstr(text, "blocks the migration") != NULL, "SBS 2003 SP1 updates: status %s", text);
         CHECK(!gui_button_enabled(sheet, ID_NEXT), "SBS 2003 SP1 updates: Next enabled without the service packs");

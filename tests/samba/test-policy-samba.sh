@@ -25,10 +25,11 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # shellcheck source=scripts/wine-env.sh
-source scripts/wine-env.sh x64 samba || { bad "Wine is not usable"; finish; }
+arch=${1:-x64}
+source scripts/wine-env.sh "$arch" samba || { bad "Wine ($arch) is not usable"; finish; }
 sp_wine_version win2003 || { bad "could not set the Wine version"; finish; }
 
-exe=build/x64/sourceprep.exe
+exe=build/$arch/sourceprep.exe
 [ -x "$exe" ] || make -s "$exe" || { bad "$exe did not build"; finish; }
 
 REALM=SAMDOM.TEST

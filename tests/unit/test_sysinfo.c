@@ -130,6 +130,29 @@ static void describe_should_say_when_the_server_is_not_in_a_domain(void **s)
     assert_string_equal(line, "Windows Server 2008 R2 SP1, 64-bit, not in a domain");
 }
 
+/* The x86 exe on 64-bit Windows (WOW64) must refuse on a real server, and only there. */
+static void exe_fit_should_refuse_the_32_bit_exe_on_64_bit_windows_only_for_real(void **s)
+{
+    (void)s;
+    assert_int_equal(sp_exe_fit_for("x86", "x64", 0), SP_EXE_NEEDS_X64);
+    assert_int_equal(sp_exe_fit_for("x86", "ia64", 0), SP_EXE_NEEDS_X64);
+    assert_int_equal(sp_exe_fit_for("x86", "arm64", 0), SP_EXE_NEEDS_X64);
+    assert_int_equal(sp_exe_fit_for("x86", "x86", 0), SP_EXE_FITS);
+    assert_int_equal(sp_exe_fit_for("x64", "x64", 0), SP_EXE_FITS);
+    /* A simulated server reads nothing of this machine: either exe serves the demo. */
+    assert_int_equal(sp_exe_fit_for("x86", "x64", 1), SP_EXE_FITS);
+    /* Unknown values never refuse a start by themselves. */
+    assert_int_equal(sp_exe_fit_for("x86", "unknown", 0), SP_EXE_FITS);
+    assert_int_equal(sp_exe_fit_for(NULL, NULL, 0), SP_EXE_FITS);
+}
+
+static void exe_arch_should_follow_the_pointer_size(void **s)
+{
+    (void)s;
+    assert_int_equal(sp_exe_bits(), (int)sizeof(void *) * 8);
+    assert_string_equal(sp_exe_arch(), sizeof(void *) == 8 ? "x64" : "x86");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +161,8 @@ int main(void)
         cmocka_unit_test(classify_should_tell_essentials_2011_from_sbs_2011_standard),
         cmocka_unit_test(classify_should_use_the_suite_mask_on_2003),
         cmocka_unit_test(describe_should_say_when_the_server_is_not_in_a_domain),
+        cmocka_unit_test(exe_fit_should_refuse_the_32_bit_exe_on_64_bit_windows_only_for_real),
+        cmocka_unit_test(exe_arch_should_follow_the_pointer_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
