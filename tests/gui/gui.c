@@ -33,10 +33,10 @@ static BOOL CALLBACK find_sheet(HWND hwnd, LPARAM lp)
 HWND gui_wait_for_sheet(DWORD pid, int ms)
 {
     find_ctx f = {pid, NULL};
-    for (int t = 0; t < ms && !f.found; t += 100) {
+    for (DWORD t0 = GetTickCount(); (int)(GetTickCount() - t0) < ms && !f.found;) {
         EnumWindows(find_sheet, (LPARAM)&f);
         if (!f.found)
-            Sleep(100);
+            Sleep(20);
     }
     return f.found;
 }
@@ -79,8 +79,7 @@ static BOOL query_page(HWND page, UINT msg, DWORD_PTR *out, const char **why)
         return FALSE;
     }
     if (!SendMessageTimeoutW(page, msg, 0, 0, SMTO_NORMAL, 10000, out)) {
-        *why = GetLastError() == ERROR_TIMEOUT || GetLastError() == 0 ? "the page did not answer for 10 s (its UI thread is blocked)"
-                                                                      : "the page could not be asked";
+        *why = "the page did not answer within 10 s (its UI thread is blocked)";
         return FALSE;
     }
     took = GetTickCount() - t0;
@@ -289,10 +288,10 @@ static BOOL CALLBACK find_box(HWND hwnd, LPARAM lp)
 BOOL gui_answer_yes(gui_walk *w, int ms)
 {
     box_ctx b = {w->pid, w->sheet, NULL};
-    for (int t = 0; t < ms && !b.found; t += 100) {
+    for (DWORD t0 = GetTickCount(); (int)(GetTickCount() - t0) < ms && !b.found;) {
         EnumWindows(find_box, (LPARAM)&b);
         if (!b.found)
-            Sleep(100);
+            Sleep(20);
     }
     if (b.found)
         PostMessageW(b.found, WM_COMMAND, MAKEWPARAM(IDYES, BN_CLICKED), (LPARAM)GetDlgItem(b.found, IDYES));

@@ -11,7 +11,7 @@ static BOOL answer_yes(HWND sheet, int ms)
 {
     DWORD pid = 0;
     GetWindowThreadProcessId(sheet, &pid);
-    for (int t = 0; t < ms; t += 50) {
+    for (DWORD t0 = GetTickCount(); (int)(GetTickCount() - t0) < ms;) {
         HWND box = NULL;
         while ((box = FindWindowExW(NULL, box, L"#32770", NULL)) != NULL) {
             DWORD owner_pid = 0;
