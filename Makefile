@@ -16,12 +16,13 @@ WINLIBS := -lcurl -lcjson -lcomctl32 -lcomdlg32 -lshell32 -lole32 -loleaut32 -lu
            -luser32 -ladvapi32 -lws2_32 -lcrypt32 -lsecur32 -lnetapi32 -lversion -lwldap32
 WINLDFLAGS := -municode -static -s -Wl,--dynamicbase,--nxcompat
 
-CORE_SRC := $(wildcard core/*.c core/rules/*.c core/sys/*.c)
+# core/*.c is the framework, core/<folder>/ a step or core/base; core/sys/*/ are the backends.
+CORE_SRC := $(filter-out core/sys/%,$(wildcard core/*.c core/*/*.c)) $(wildcard core/sys/*.c)
 SIM_SRC := $(wildcard core/sys/sim/*.c)
 WIN32_SRC := $(wildcard core/sys/win32/*.c)
 POSIX_SRC := $(wildcard core/sys/posix/*.c)
-APP_SRC := $(wildcard wizard/*.c pages/*.c)
-HEADERS := $(wildcard core/*.h core/rules/*.h core/sys/*.h core/sys/*/*.h wizard/*.h pages/*.h resources/*.h)
+APP_SRC := $(wildcard wizard/*.c pages/*.c pages/*/*.c)
+HEADERS := $(wildcard core/*.h core/*/*.h core/sys/*/*.h wizard/*.h pages/*.h pages/*/*.h resources/*.h)
 RES_DEPS := $(wildcard resources/*.rc resources/lang/*.rc resources/*.manifest resources/*.ico \
             resources/*.json resources/*.h) core/msgids.h
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/step.h"
-#include "core/strutil.h"
+#include "core/base/strutil.h"
 
 static int take_value(const char *arg, const char *name, char *out, size_t outlen,
                       sp_cmdline *cl, int *matched)

@@ -2,7 +2,7 @@
 #ifndef SP_CMDLINE_H
 #define SP_CMDLINE_H
 
-#include "core/status.h"
+#include "core/base/status.h"
 
 /* Documented exit codes (README, /?). */
 enum {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strutil.h"
+#include "core/base/strutil.h"
 
 struct sp_journal {
     sp_sys *sys;

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/status.h"
+#include "core/base/status.h"
 #include "core/sys/sys.h"
 
 typedef struct sp_journal sp_journal;

@@ -8,7 +8,7 @@
 #include "core/log.h"
 #include "core/msgids.h"
 #include "core/report.h"
-#include "core/strbuf.h"
+#include "core/base/strbuf.h"
 #include "core/version.h"
 
 typedef struct {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/strutil.h"
+#include "core/base/strutil.h"
 
 sp_status sp_session_open(sp_session *s, sp_sys *sys)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strutil.h"
+#include "core/base/strutil.h"
 
 sp_state *sp_state_new(int64_t now)
 {

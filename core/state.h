@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "core/status.h"
+#include "core/base/status.h"
 #include "core/step.h"
 #include "core/sys/sys.h"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/strutil.h"
+#include "core/base/strutil.h"
 
 /* Values of GetProductInfo and VER_SUITE_* that name the SBS family. */
 #define PRODUCT_SMALLBUSINESS_SERVER 0x09

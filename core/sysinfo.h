@@ -2,7 +2,7 @@
 #ifndef SP_SYSINFO_H
 #define SP_SYSINFO_H
 
-#include "core/status.h"
+#include "core/base/status.h"
 #include "core/sys/sys.h"
 
 typedef enum {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "core/backup.h"
+#include "core/backup/backup.h"
 #include "core/state.h"
 #include "pages/pages.h"
 #include "resources/resource.h"

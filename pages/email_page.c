@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/email.h"
+#include "core/email/email.h"
 #include "core/state.h"
 #include "pages/pages.h"
 #include "resources/resource.h"

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/health.h"
-#include "core/rules/rules.h"
+#include "core/health/health.h"
+#include "core/health/rules.h"
 #include "core/state.h"
 #include "pages/pages.h"
 #include "resources/resource.h"

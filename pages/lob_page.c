@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "core/lob.h"
+#include "core/lob/lob.h"
 #include "pages/pages.h"
 #include "resources/resource.h"
 #include "wizard/messages.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/policy.h"
+#include "core/policy/policy.h"
 #include "core/state.h"
 #include "pages/pages.h"
 #include "resources/resource.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "core/state.h"
-#include "core/timesync.h"
+#include "core/timesync/timesync.h"
 #include "pages/pages.h"
 #include "resources/resource.h"
 #include "wizard/messages.h"

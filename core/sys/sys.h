@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/status.h"
+#include "core/base/status.h"
 
 /* Registry views: the native view and, on 64-bit Windows, the other one. */
 typedef enum {

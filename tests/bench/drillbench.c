@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/drill.h"
+#include "core/backup/drill.h"
 #include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"
 

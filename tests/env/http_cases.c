@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/email.h"
+#include "core/email/email.h"
 #include "core/sys/win32/win32_http.h"
 #ifdef _WIN32
 #include "core/sys/win32/win32.h"

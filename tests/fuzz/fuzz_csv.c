@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/csv.h"
-#include "core/lob.h"
+#include "core/base/csv.h"
+#include "core/lob/lob.h"
 
 static int count_task(void *user, const sp_lob_task *task)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/gptinf.h"
+#include "core/policy/gptinf.h"
 
 static void check_inf(const uint8_t *data, size_t size)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ntblog.h"
+#include "core/backup/ntblog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

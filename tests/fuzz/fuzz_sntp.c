@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/sntp.h"
+#include "core/timesync/sntp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

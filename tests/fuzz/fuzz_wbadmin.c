@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/wbadmin.h"
+#include "core/backup/wbadmin.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/civil.h"
-#include "core/ntblog.h"
-#include "core/sha256.h"
-#include "core/wbadmin.h"
+#include "core/base/civil.h"
+#include "core/backup/ntblog.h"
+#include "core/base/sha256.h"
+#include "core/backup/wbadmin.h"
 #include "tests/unit/testutil.h"
 
 static void hex_of(const void *data, size_t len, char out[65])

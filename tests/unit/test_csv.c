@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/csv.h"
+#include "core/base/csv.h"
 
 static void writer_should_quote_only_fields_that_need_it(void **s)
 {

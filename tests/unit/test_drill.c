@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "core/backup.h"
-#include "core/drill.h"
+#include "core/backup/backup.h"
+#include "core/backup/drill.h"
 #include "core/journal.h"
 #include "core/session.h"
 #include "core/state.h"
@@ -168,7 +168,7 @@ static void compare_should_find_a_flipped_byte_a_truncation_and_a_missing_file(v
     char whole[65];
     {
         /* The hash of the streamed original is the hash of its bytes. */
-        #include "core/sha256.h"
+        #include "core/base/sha256.h"
         sp_sha256 c;
         unsigned char d[32];
         sp_sha256_init(&c);

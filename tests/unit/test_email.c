@@ -12,13 +12,13 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/email.h"
+#include "core/email/email.h"
 #include "core/msgids.h"
 #include "core/report.h"
 #include "core/session.h"
 #include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"
-#include "core/validports.h"
+#include "core/email/validports.h"
 #include "tests/unit/testutil.h"
 
 #define RPC "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy"

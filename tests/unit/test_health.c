@@ -14,10 +14,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/health.h"
+#include "core/health/health.h"
 #include "core/msgids.h"
-#include "core/rules/netaddr.h"
-#include "core/rules/rules.h"
+#include "core/base/netaddr.h"
+#include "core/health/rules.h"
 #include "core/session.h"
 #include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"

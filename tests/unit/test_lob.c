@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "core/csv.h"
-#include "core/lob.h"
+#include "core/base/csv.h"
+#include "core/lob/lob.h"
 #include "core/msgids.h"
 #include "core/session.h"
 #include "core/sys/posix/posix.h"

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "core/cmdline.h"
-#include "core/policy.h"
-#include "core/policy_ad.h"
+#include "core/policy/policy.h"
+#include "core/policy/policy_ad.h"
 #include "core/session.h"
 #include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"

@@ -13,7 +13,7 @@
 #include "core/log.h"
 #include "core/msgids.h"
 #include "core/report.h"
-#include "core/strbuf.h"
+#include "core/base/strbuf.h"
 #include "core/sys/posix/posix.h"
 #include "tests/unit/testutil.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/sntp.h"
+#include "core/timesync/sntp.h"
 
 #define S 1000000LL
 

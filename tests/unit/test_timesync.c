@@ -13,7 +13,7 @@
 #include "core/session.h"
 #include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"
-#include "core/timesync.h"
+#include "core/timesync/timesync.h"
 #include "tests/unit/testutil.h"
 
 typedef struct {

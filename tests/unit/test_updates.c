@@ -16,8 +16,8 @@
 #include "core/state.h"
 #include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"
-#include "core/updates.h"
-#include "core/wua.h"
+#include "core/updates/updates.h"
+#include "core/updates/wua.h"
 #include "tests/unit/testutil.h"
 
 typedef struct {

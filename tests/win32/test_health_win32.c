@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/health.h"
-#include "core/rules/rules.h"
+#include "core/health/health.h"
+#include "core/health/rules.h"
 #include "core/session.h"
 #include "core/sys/win32/win32.h"
 #include "tests/win32/wtest.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "core/lob.h"
+#include "core/lob/lob.h"
 #include "core/state.h"
 #include "core/sys/win32/win32.h"
 #include "core/sysinfo.h"

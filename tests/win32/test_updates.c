@@ -10,7 +10,7 @@
 #include "core/session.h"
 #include "core/state.h"
 #include "core/sys/win32/win32.h"
-#include "core/updates.h"
+#include "core/updates/updates.h"
 #include "tests/win32/wtest.h"
 
 static int count_update(void *user, const sp_update *u)

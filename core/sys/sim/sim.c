@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/sntp.h"
 #include "core/sys/sim/sim_internal.h"
 
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "core/status.h"
+#include "core/base/status.h"
 #include "core/sys/sys.h"
 
 /* Opens a simulated machine from the profile json (len bytes, no NUL needed).

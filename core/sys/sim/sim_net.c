@@ -2,14 +2,26 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/sntp.h"
 #include "core/sys/sim/sim_internal.h"
 
-static void sim_put_ts(unsigned char *p, sp_ntp_ts ts)
+/* An NTP packet is 48 bytes (RFC 4330). The sim writes its own timestamps, not with the
+ * client's core/timesync/sntp.c: that is the code the replies are there to test. */
+#define SIM_NTP_PACKET 48
+#define SIM_NTP_UNIX_EPOCH 2208988800u /* seconds from 1900-01-01 to 1970-01-01 */
+
+/* Seconds since 1900 (era 0 wraps in 2036, as on the wire) and a 32-bit binary fraction. */
+static void sim_put_ts(unsigned char *p, int64_t unix_us)
 {
+    int64_t s = unix_us / 1000000, rem = unix_us % 1000000;
+    if (rem < 0) {
+        s--;
+        rem += 1000000;
+    }
+    uint32_t sec = (uint32_t)((uint64_t)(s + SIM_NTP_UNIX_EPOCH) & 0xffffffffu);
+    uint32_t frac = (uint32_t)(((uint64_t)rem << 32) / 1000000u);
     for (int i = 0; i < 4; i++) {
-        p[i] = (unsigned char)(ts.sec >> (24 - 8 * i));
-        p[4 + i] = (unsigned char)(ts.frac >> (24 - 8 * i));
+        p[i] = (unsigned char)(sec >> (24 - 8 * i));
+        p[4 + i] = (unsigned char)(frac >> (24 - 8 * i));
     }
 }
 
@@ -22,7 +34,7 @@ sp_status sim_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
 {
     sim_machine *m = sys->impl;
     const sim_ntp_peer *peer = NULL;
-    unsigned char pkt[SP_NTP_PACKET_SIZE];
+    unsigned char pkt[SIM_NTP_PACKET];
     *replylen = 0;
     if (!host || !req || !reply)
         return sp_sys_fail(sys, SP_ERR_INVALID, "udp_exchange: bad arguments");
@@ -37,7 +49,7 @@ sp_status sim_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
     *sent_us = t1;
     *received_us = t1 + peer->delay_us;
     /* A real server drops what is not a client request, and a silent one drops everything. */
-    if (peer->reply == SIM_NTP_REPLY_NONE || reqlen < SP_NTP_PACKET_SIZE ||
+    if (peer->reply == SIM_NTP_REPLY_NONE || reqlen < SIM_NTP_PACKET ||
         (((const unsigned char *)req)[0] & 7u) != 3)
         return sp_sys_fail(sys, SP_ERR_TIMEOUT, "No reply from %s:%u within %u ms.", host, port,
                            timeout_ms);
@@ -60,10 +72,10 @@ sp_status sim_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
         memcpy(pkt + 12, "RATE", 4);
     else
         memcpy(pkt + 12, "\x0a\x00\x00\x01", 4);
-    sim_put_ts(pkt + 16, sp_ntp_from_unix_us(t2 - 64000000));
+    sim_put_ts(pkt + 16, t2 - 64000000);
     memcpy(pkt + 24, (const unsigned char *)req + 40, 8);
-    sim_put_ts(pkt + 32, sp_ntp_from_unix_us(t2));
-    sim_put_ts(pkt + 40, sp_ntp_from_unix_us(t2));
+    sim_put_ts(pkt + 32, t2);
+    sim_put_ts(pkt + 40, t2);
     *replylen = replycap < sizeof pkt ? replycap : sizeof pkt;
     memcpy(reply, pkt, *replylen);
     return SP_OK;

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "core/session.h"
-#include "core/sntp.h"
+#include "core/timesync/sntp.h"
 #include "core/sys/win32/win32.h"
-#include "core/timesync.h"
+#include "core/timesync/timesync.h"
 #include "tests/win32/wtest.h"
 
 #define TS_PARAMS "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters"

@@ -1,0 +1,770 @@
+/* Backup step: finds the last full backup, starts one with wbadmin, and proves it with a restore drill. */
+#include "core/backup/backup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "core/base/civil.h"
+#include "core/backup/drill.h"
+#include "core/journal.h"
+#include "core/msgids.h"
+#include "core/backup/ntblog.h"
+#include "core/state.h"
+#include "core/step_table.h"
+#include "core/base/strutil.h"
+#include "core/backup/wbadmin.h"
+
+#define WBADMIN_LIST_MS (2u * 60u * 1000u)
+#define WBADMIN_BACKUP_MS 0u              /* a full backup takes as long as it takes */
+#define WBADMIN_RESTORE_MS (30u * 60u * 1000u)
+#define COMPARE_BUF (8u * 1024u * 1024u)  /* two 4 MiB halves */
+#define NTB_LOGS "Local Settings\\Application Data\\Microsoft\\Windows NT\\NTBackup\\data"
+
+typedef struct {
+    int found;
+    int64_t time;       /* UTC */
+    char where[300];    /* the log file, or wbadmin's target */
+    char id[24];        /* wbadmin's version identifier */
+    int wbadmin;        /* found by wbadmin: files can be restored with it */
+} last_backup;
+
+static int uses_wbadmin(const sp_run_ctx *ctx)
+{
+    return ctx->info && ctx->info->os.major >= 6;
+}
+
+static cJSON *step_data(sp_run_ctx *ctx)
+{
+    sp_step_state *s = ctx->state ? sp_state_step(ctx->state, "backup") : NULL;
+    if (!s)
+        return NULL;
+    if (!s->data)
+        s->data = cJSON_CreateObject();
+    return s->data;
+}
+
+static const char *data_string(const cJSON *data, const char *key, const char *fallback)
+{
+    const cJSON *v = data ? cJSON_GetObjectItemCaseSensitive(data, key) : NULL;
+    return cJSON_IsString(v) && v->valuestring && v->valuestring[0] ? v->valuestring : fallback;
+}
+
+static void when_text(int64_t utc, char *out, size_t outlen)
+{
+    sp_civil_format(utc, out, (unsigned)outlen);
+    size_t n = strlen(out);
+    snprintf(out + n, outlen - n, " UTC");
+}
+
+/* ---- The tool and its guidance (the document's table) ------------------------------- */
+
+static sp_status add_guidance(sp_run_ctx *ctx, sp_findings *out)
+{
+    unsigned advice = IDS_F_BK_GUIDE_OTHER;
+    switch (ctx->info ? ctx->info->product : SP_PRODUCT_UNKNOWN) {
+    case SP_PRODUCT_SBS2003:
+    case SP_PRODUCT_SERVER2003: advice = IDS_F_BK_GUIDE_SBS2003; break;
+    case SP_PRODUCT_SBS2008: advice = IDS_F_BK_GUIDE_SBS2008; break;
+    case SP_PRODUCT_FOUNDATION2008: advice = IDS_F_BK_GUIDE_FOUNDATION; break;
+    case SP_PRODUCT_SBS2011_ESSENTIALS: advice = IDS_F_BK_GUIDE_SBS2011ESS; break;
+    case SP_PRODUCT_SBS2011_STANDARD: advice = IDS_F_BK_GUIDE_SBS2011STD; break;
+    case SP_PRODUCT_ESSENTIALS2012:
+    case SP_PRODUCT_ESSENTIALS2012R2:
+    case SP_PRODUCT_ESSENTIALS2016: advice = IDS_F_BK_GUIDE_ESSENTIALS; break;
+    default: break;
+    }
+    return sp_findings_add(out, SP_SEV_INFO, "backup.tool", IDS_F_BK_TOOL, advice,
+                           uses_wbadmin(ctx) ? "Windows Server Backup (wbadmin)" : "NTBackup",
+                           NULL);
+}
+
+/* ---- NTBackup (Server 2003): its logs in every profile ------------------------------ */
+
+typedef struct {
+    sp_run_ctx *ctx;
+    sp_findings *out;
+    char dir[600];
+    last_backup *best;
+    int day_first;
+    int64_t bias; /* seconds: UTC = local + bias */
+    sp_status st;
+} ntb_scan;
+
+static int on_log(void *user, const char *name, int is_dir)
+{
+    ntb_scan *s = user;
+    sp_sys *sys = s->ctx->sys;
+    char path[900], err[160];
+    unsigned char *data = NULL;
+    size_t size = 0;
+    sp_ntb_summary sum;
+    size_t n = strlen(name);
+    if (is_dir || sp_strnicmp(name, "backup", 6) != 0 || n < 4 || sp_stricmp(name + n - 4, ".log") != 0)
+        return 0;
+    snprintf(path, sizeof path, "%s\\%s", s->dir, name);
+    if (sys->ops->file_read(sys, path, &data, &size) != SP_OK) {
+        s->st = sp_findings_add(s->out, SP_SEV_WARNING, "backup.log_unreadable", IDS_F_BK_LOG_BAD,
+                                IDS_F_BK_LOG_BAD_ADVICE, path, sys->last_error);
+        return s->st != SP_OK;
+    }
+    sp_status st = sp_ntblog_parse(data, size, s->day_first, &sum, err, sizeof err);
+    free(data);
+    if (st == SP_ERR_NOMEM) {
+        s->st = st;
+        return 1;
+    }
+    if (st != SP_OK) {
+        s->st = sp_findings_add(s->out, SP_SEV_WARNING, "backup.log_bad", IDS_F_BK_LOG_BAD,
+                                IDS_F_BK_LOG_BAD_ADVICE, path, err);
+        return s->st != SP_OK;
+    }
+    if (sum.found && (!s->best->found || sum.completed + s->bias > s->best->time)) {
+        s->best->found = 1;
+        s->best->time = sum.completed + s->bias;
+        snprintf(s->best->where, sizeof s->best->where, "%.200s (%.90s)", path, sum.what);
+    }
+    return 0;
+}
+
+static int on_profile(void *user, const char *name, int is_dir)
+{
+    ntb_scan *s = user;
+    char parent[600];
+    if (!is_dir)
+        return 0;
+    sp_strlcpy(parent, s->dir, sizeof parent);
+    snprintf(s->dir, sizeof s->dir, "%.260s\\%.100s\\" NTB_LOGS, parent, name);
+    s->ctx->sys->ops->dir_enum(s->ctx->sys, s->dir, on_log, s); /* no logs: nothing to say */
+    sp_strlcpy(s->dir, parent, sizeof s->dir);
+    return s->st != SP_OK;
+}
+
+static sp_status find_ntbackup(sp_run_ctx *ctx, sp_findings *out, last_backup *best)
+{
+    sp_sys *sys = ctx->sys;
+    ntb_scan s;
+    char pd[520], idate[8];
+    uint32_t bias = 0;
+    memset(&s, 0, sizeof s);
+    s.ctx = ctx, s.out = out, s.best = best;
+    /* Profiles live beside All Users: C:\Documents and Settings\<name>. */
+    sp_status st = sys->ops->folder(sys, SP_FOLDER_PROGRAMDATA, pd, sizeof pd);
+    if (st != SP_OK)
+        return st;
+    for (int up = 0; up < 2; up++) {
+        char *sep = strrchr(pd, '\\');
+        if (sep)
+            *sep = '\0';
+    }
+    sp_strlcpy(s.dir, pd, sizeof s.dir);
+    /* NTBackup writes dates in the short date order of the account; read as the server's. */
+    if (sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, "HKCU\\Control Panel\\International", "iDate",
+                          idate, sizeof idate) == SP_OK)
+        s.day_first = idate[0] == '1';
+    if (sp_reg_get_dword(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SYSTEM\\CurrentControlSet\\Control\\TimeZoneInformation",
+                         "ActiveTimeBias", &bias) != SP_OK)
+        sp_reg_get_dword(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SYSTEM\\CurrentControlSet\\Control\\TimeZoneInformation",
+                         "Bias", &bias);
+    s.bias = (int64_t)(int32_t)bias * 60;
+    st = sys->ops->dir_enum(sys, s.dir, on_profile, &s);
+    if (st != SP_OK)
+        return sp_findings_add(out, SP_SEV_WARNING, "backup.profiles_unlisted", IDS_F_BK_LOG_BAD,
+                               IDS_F_BK_LOG_BAD_ADVICE, s.dir, sys->last_error);
+    return s.st;
+}
+
+/* ---- Windows Server Backup (2008 and later) ----------------------------------------- */
+
+static sp_status find_wbadmin(sp_run_ctx *ctx, sp_findings *out, last_backup *best)
+{
+    static const char *const argv[] = {"wbadmin", "get", "versions", NULL};
+    sp_sys *sys = ctx->sys;
+    char *text = NULL, err[200];
+    size_t len = 0;
+    int code = 0;
+    sp_wb_versions v;
+    sp_status st = sys->ops->proc_run(sys, argv, WBADMIN_LIST_MS, &text, &len, &code);
+    if (st != SP_OK)
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.wbadmin_failed", IDS_F_BK_WBADMIN_BAD,
+                               IDS_F_BK_WBADMIN_BAD_ADVICE, sp_status_name(st), sys->last_error);
+    st = sp_wbadmin_parse_versions(text, len, &v, err, sizeof err);
+    if (st == SP_ERR_BADDATA) {
+        st = sp_findings_add(out, SP_SEV_ERROR, "backup.wbadmin_bad", IDS_F_BK_WBADMIN_BAD,
+                             IDS_F_BK_WBADMIN_BAD_ADVICE, err, text);
+    } else if (st == SP_OK) {
+        const sp_wb_version *f = sp_wb_latest_full(&v);
+        if (f) {
+            best->found = 1;
+            best->time = f->time;
+            best->wbadmin = 1;
+            sp_strlcpy(best->id, f->id, sizeof best->id);
+            sp_strlcpy(best->where, f->target, sizeof best->where);
+        }
+        sp_wb_versions_free(&v);
+    }
+    free(text);
+    return st;
+}
+
+/* Finds the last full backup and says what it found; *ok when it is new enough. */
+static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b, int *ok)
+{
+    char when[64];
+    sp_status st;
+    memset(b, 0, sizeof *b);
+    *ok = 0;
+    st = uses_wbadmin(ctx) ? find_wbadmin(ctx, out, b) : find_ntbackup(ctx, out, b);
+    if (st != SP_OK)
+        return st;
+    if (!b->found)
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.none", IDS_F_BK_NONE,
+                               uses_wbadmin(ctx) ? IDS_F_BK_NONE_WBADMIN : IDS_F_BK_NONE_NTBACKUP,
+                               NULL, NULL);
+    when_text(b->time, when, sizeof when);
+    st = sp_findings_add(out, SP_SEV_INFO, "backup.last_full", IDS_F_BK_LAST_FULL, 0, when, b->where);
+    int64_t changed = ctx->journal ? sp_journal_last_change(ctx->journal) : 0;
+    if (st == SP_OK && changed > b->time) {
+        char ch[64];
+        when_text(changed, ch, sizeof ch);
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.older_than_changes", IDS_F_BK_OLDER,
+                               IDS_F_BK_OLDER_ADVICE, when, ch);
+    }
+    *ok = st == SP_OK;
+    return st;
+}
+
+/* ---- The drill's record ------------------------------------------------------------- */
+
+static sp_status add_file_finding(sp_findings *out, const cJSON *f)
+{
+    static const struct {
+        const char *name, *code;
+        sp_severity sev;
+        unsigned title, advice;
+    } kinds[] = {
+        {"match", "backup.file_match", SP_SEV_INFO, IDS_F_BK_FILE_MATCH, 0},
+        {"differs", "backup.file_differs", SP_SEV_ERROR, IDS_F_BK_FILE_DIFFERS, IDS_F_BK_FILE_DIFFERS_ADVICE},
+        {"missing", "backup.file_missing", SP_SEV_ERROR, IDS_F_BK_FILE_MISSING, IDS_F_BK_FILE_MISSING_ADVICE},
+        {"unreadable", "backup.file_unreadable", SP_SEV_ERROR, IDS_F_BK_FILE_UNREADABLE, IDS_F_BK_FILE_UNREADABLE_ADVICE},
+        {"source_gone", "backup.file_gone", SP_SEV_WARNING, IDS_F_BK_FILE_GONE, IDS_F_BK_FILE_GONE_ADVICE},
+    };
+    const char *path = data_string(f, "path", "?");
+    const char *outcome = data_string(f, "outcome", "?");
+    const char *sha = data_string(f, "sha256", "");
+    const cJSON *off = cJSON_GetObjectItemCaseSensitive(f, "offset");
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(f, "size");
+    char evidence[700];
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(kinds[i].name, outcome) != 0)
+            continue;
+        int n = snprintf(evidence, sizeof evidence, "outcome=%s size=%.0f", outcome,
+                         cJSON_IsNumber(size) ? size->valuedouble : 0.0);
+        if (cJSON_IsNumber(off) && n > 0 && (size_t)n < sizeof evidence)
+            n += snprintf(evidence + n, sizeof evidence - (size_t)n, " offset=%.0f", off->valuedouble);
+        if (n > 0 && (size_t)n < sizeof evidence)
+            snprintf(evidence + n, sizeof evidence - (size_t)n, " sha256=%s restored=%.400s",
+                     sha[0] ? sha : "-", data_string(f, "restored", "-"));
+        return sp_findings_add(out, kinds[i].sev, kinds[i].code, kinds[i].title, kinds[i].advice,
+                               path, evidence);
+    }
+    return SP_OK;
+}
+
+/* What the recorded drill says for this backup: 1 passed, 0 not run or failed. */
+static sp_status report_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup *b, int *passed)
+{
+    cJSON *data = step_data(ctx);
+    const cJSON *drill = data ? cJSON_GetObjectItemCaseSensitive(data, "drill") : NULL;
+    const cJSON *bt = drill ? cJSON_GetObjectItemCaseSensitive(drill, "backup_time") : NULL;
+    const cJSON *files = drill ? cJSON_GetObjectItemCaseSensitive(drill, "files") : NULL;
+    const cJSON *f;
+    char num[32];
+    size_t bad = 0, n = 0;
+    sp_status st = SP_OK;
+    *passed = 0;
+    if (!drill || !cJSON_IsNumber(bt) || (int64_t)bt->valuedouble != b->time || !cJSON_IsArray(files))
+        return sp_findings_add(out, SP_SEV_WARNING, "backup.drill_not_run", IDS_F_BK_DRILL_NOT_RUN,
+                               IDS_F_BK_DRILL_NOT_RUN_ADVICE, NULL, NULL);
+    cJSON_ArrayForEach(f, files) {
+        n++;
+        bad += strcmp(data_string(f, "outcome", ""), "match") != 0;
+    }
+    if (n && !bad) {
+        snprintf(num, sizeof num, "%lu", (unsigned long)n);
+        st = sp_findings_add(out, SP_SEV_INFO, "backup.drill_passed", IDS_F_BK_DRILL_PASSED, 0, num,
+                             data_string(drill, "folder", NULL));
+        *passed = 1;
+    } else {
+        snprintf(num, sizeof num, "%lu", (unsigned long)(n ? bad : 0));
+        st = sp_findings_add(out, SP_SEV_ERROR, "backup.drill_failed", IDS_F_BK_DRILL_FAILED,
+                             IDS_F_BK_DRILL_FAILED_ADVICE, num, data_string(drill, "folder", NULL));
+    }
+    /* Problems first, so the list opens on what to fix; then every file with its SHA-256. */
+    for (int pass = 0; pass < 2 && st == SP_OK; pass++)
+        cJSON_ArrayForEach(f, files) {
+            int ok = strcmp(data_string(f, "outcome", ""), "match") == 0;
+            if (ok == pass && (st = add_file_finding(out, f)) != SP_OK)
+                break;
+        }
+    return st;
+}
+
+/* The verdict first, then what is wrong, then the notes, then every matching file: the list
+ * opens on what the user must read. Stable, so each group keeps the order it was found in. */
+static int rank(const sp_finding *x)
+{
+    if (strcmp(x->code, "backup.drill_passed") == 0 || strcmp(x->code, "backup.drill_failed") == 0)
+        return 0;
+    if (strcmp(x->code, "backup.file_match") == 0)
+        return 4;
+    return x->severity == SP_SEV_ERROR ? 1 : x->severity == SP_SEV_WARNING ? 2 : 3;
+}
+
+static void order_findings(sp_findings *f)
+{
+    for (size_t i = 1; i < f->count; i++) {
+        sp_finding x = f->items[i];
+        size_t j = i;
+        for (; j > 0 && rank(&f->items[j - 1]) > rank(&x); j--)
+            f->items[j] = f->items[j - 1];
+        f->items[j] = x;
+    }
+}
+
+static sp_status backup_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
+{
+    last_backup b;
+    int ok = 0, passed = 0;
+    sp_status st = add_guidance(ctx, out);
+    *result = SP_RESULT_FAILED;
+    if (st == SP_OK)
+        st = assess_backup(ctx, out, &b, &ok);
+    if (st == SP_OK && ok)
+        st = report_drill(ctx, out, &b, &passed);
+    if (st == SP_OK && ok && passed)
+        *result = SP_RESULT_PASSED;
+    order_findings(out);
+    return st;
+}
+
+/* ---- Starting a backup (wbadmin) ------------------------------------------------------ */
+
+typedef struct {
+    sp_run_ctx *ctx;
+    char last_error_line[200];
+    unsigned volumes, volume, last_pct, shown;
+} wb_progress;
+
+/* wbadmin counts each volume from 0% to 100%: the bar shows the whole backup, volumes
+ * counted from its "This will back up (C:),Local Disk(D:) to E:." line. */
+static int on_backup_line(void *user, const char *line)
+{
+    wb_progress *w = user;
+    int pct = sp_wbadmin_progress(line);
+    if (strncmp(line, "This will back up ", 18) == 0) {
+        const char *to = strstr(line, " to ");
+        w->volumes = 0;
+        for (const char *p = line; (p = strstr(p, ":)")) && (!to || p < to); p += 2)
+            w->volumes++;
+    }
+    if (pct >= 0) {
+        if ((unsigned)pct < w->last_pct)
+            w->volume++; /* the next volume started */
+        w->last_pct = (unsigned)pct;
+        unsigned n = w->volumes > w->volume ? w->volumes : w->volume + 1;
+        unsigned permille = (w->volume * 1000 + (unsigned)pct * 10) / n;
+        if (permille < w->shown)
+            permille = w->shown; /* never backwards, even when the count was wrong */
+        w->shown = permille;
+        sp_progress(w->ctx, permille, line);
+    }
+    if (strncmp(line, "ERROR - ", 8) == 0 || strstr(line, "did not complete") || strstr(line, "stopped before"))
+        sp_strlcpy(w->last_error_line, line, sizeof w->last_error_line);
+    return sp_cancelled(w->ctx);
+}
+
+/* A target wbadmin accepts: a drive letter ("E:") or a share ("\\server\share"). */
+static int valid_target(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 2 && ((t[0] >= 'A' && t[0] <= 'Z') || (t[0] >= 'a' && t[0] <= 'z')) && t[1] == ':')
+        return 1;
+    return n > 4 && t[0] == '\\' && t[1] == '\\' && strchr(t + 2, '\\') && !strchr(t, '"');
+}
+
+static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, int *done)
+{
+    sp_sys *sys = ctx->sys;
+    const char *target = data_string(step_data(ctx), SP_BACKUP_KEY_TARGET, NULL);
+    char arg[300];
+    int code = -1;
+    wb_progress w;
+    *done = 0;
+    if (!target)
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.no_target", IDS_F_BK_NO_TARGET,
+                               IDS_F_BK_NO_TARGET_ADVICE, NULL, NULL);
+    char win[260] = "C:\\WINDOWS";
+    sys->ops->folder(sys, SP_FOLDER_WINDOWS, win, sizeof win);
+    /* wbadmin refuses a target on a volume it backs up; the system volume always is one. */
+    if (!valid_target(target) || (target[1] == ':' && (target[0] | 0x20) == (win[0] | 0x20)))
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_target", IDS_F_BK_BAD_TARGET,
+                               IDS_F_BK_BAD_TARGET_ADVICE, target, NULL);
+    snprintf(arg, sizeof arg, "-backupTarget:%s", target);
+    const char *argv[] = {"wbadmin", "start", "backup", arg, "-allCritical", "-quiet", NULL};
+    memset(&w, 0, sizeof w);
+    w.ctx = ctx;
+    sp_status st = sys->ops->proc_run_lines(sys, argv, WBADMIN_BACKUP_MS, on_backup_line, &w,
+                                            ctx->cancel, &code);
+    if (st == SP_ERR_CANCELLED)
+        return st;
+    if (st != SP_OK || code != 0) {
+        char why[300];
+        snprintf(why, sizeof why, "%s", st != SP_OK ? sys->last_error : w.last_error_line[0] ? w.last_error_line : "exit code");
+        if (st == SP_OK && !w.last_error_line[0])
+            snprintf(why, sizeof why, "wbadmin exit code %d", code);
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.backup_failed", IDS_F_BK_BACKUP_FAILED,
+                               IDS_F_BK_BACKUP_FAILED_ADVICE, target, why);
+    }
+    *done = 1;
+    return sp_findings_add(out, SP_SEV_INFO, "backup.backup_done", IDS_F_BK_BACKUP_DONE, 0, target, NULL);
+}
+
+/* ---- The drill ---------------------------------------------------------------------- */
+
+typedef struct {
+    sp_run_ctx *ctx;
+    const char *root;
+} sample_progress;
+
+static void on_sampled(void *user, uint64_t seen)
+{
+    sample_progress *p = user;
+    /* The tree's size is unknown until the end: creep towards a quarter of the bar. */
+    unsigned permille = (unsigned)(250 - 250 * 4096 / (4096 + seen));
+    sp_progress(p->ctx, permille, p->root);
+}
+
+/* The roots to sample: the step data's "roots", else the system volume. */
+static size_t sample_roots(sp_run_ctx *ctx, cJSON *data, const char **roots, size_t max, char *sysvol)
+{
+    const cJSON *arr = data ? cJSON_GetObjectItemCaseSensitive(data, "roots") : NULL, *r;
+    size_t n = 0;
+    cJSON_ArrayForEach(r, arr) {
+        if (n < max && cJSON_IsString(r) && r->valuestring && r->valuestring[0])
+            roots[n++] = r->valuestring;
+    }
+    if (n)
+        return n;
+    char win[260] = "C:\\WINDOWS";
+    ctx->sys->ops->folder(ctx->sys, SP_FOLDER_WINDOWS, win, sizeof win);
+    snprintf(sysvol, 4, "%c:\\", win[0]);
+    roots[0] = sysvol;
+    return 1;
+}
+
+/* The files to restore: the pending sample of this backup, or a fresh one. */
+static sp_status choose_files(sp_run_ctx *ctx, sp_findings *out, const last_backup *b, cJSON **files)
+{
+    cJSON *data = step_data(ctx);
+    cJSON *pending = data ? cJSON_GetObjectItemCaseSensitive(data, "pending") : NULL;
+    const cJSON *bt = pending ? cJSON_GetObjectItemCaseSensitive(pending, "backup_time") : NULL;
+    const cJSON *k_item = data ? cJSON_GetObjectItemCaseSensitive(data, SP_BACKUP_KEY_K) : NULL;
+    const char *roots[16];
+    char sysvol[4], num[32];
+    sp_drill_sample s;
+    *files = NULL;
+    if (cJSON_IsNumber(bt) && (int64_t)bt->valuedouble == b->time) {
+        *files = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pending, "files"), 1);
+        if (cJSON_GetArraySize(*files) > 0)
+            return SP_OK;
+        cJSON_Delete(*files);
+        *files = NULL;
+    }
+    size_t k = cJSON_IsNumber(k_item) && k_item->valuedouble >= 1 && k_item->valuedouble <= SP_DRILL_MAX_K
+                   ? (size_t)k_item->valuedouble
+                   : SP_DRILL_DEFAULT_K;
+    size_t nroots = sample_roots(ctx, data, roots, 16, sysvol);
+    sample_progress sp = {ctx, roots[0]};
+    uint64_t seed = (uint64_t)ctx->sys->ops->time_now(ctx->sys) * 0x9E3779B97F4A7C15ULL + (uintptr_t)&s;
+    sp_status st = sp_drill_sample_tree(ctx->sys, roots, nroots, k, b->time, seed, ctx->cancel,
+                                        on_sampled, &sp, &s);
+    if (st != SP_OK)
+        return st;
+    if (s.newer) {
+        snprintf(num, sizeof num, "%llu", (unsigned long long)s.newer);
+        st = sp_findings_add(out, SP_SEV_INFO, "backup.newer_skipped", IDS_F_BK_NEWER, IDS_F_BK_NEWER_ADVICE,
+                             num, s.example_newer);
+    }
+    if (st == SP_OK && s.excluded) {
+        snprintf(num, sizeof num, "%llu", (unsigned long long)s.excluded);
+        st = sp_findings_add(out, SP_SEV_INFO, "backup.excluded", IDS_F_BK_EXCLUDED, IDS_F_BK_EXCLUDED_ADVICE,
+                             num, s.example_excluded);
+    }
+    if (st == SP_OK && s.unlisted_dirs) {
+        snprintf(num, sizeof num, "%llu", (unsigned long long)s.unlisted_dirs);
+        st = sp_findings_add(out, SP_SEV_WARNING, "backup.unlisted", IDS_F_BK_UNLISTED, IDS_F_BK_UNLISTED_ADVICE,
+                             num, s.example_unlisted);
+    }
+    if (st == SP_OK && s.count == 0)
+        st = sp_findings_add(out, SP_SEV_ERROR, "backup.no_files", IDS_F_BK_NO_FILES, IDS_F_BK_NO_FILES_ADVICE,
+                             roots[0], NULL);
+    if (st == SP_OK && s.count) {
+        *files = cJSON_CreateArray();
+        for (size_t i = 0; *files && i < s.count; i++) {
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "path", s.picks[i].path);
+            cJSON_AddNumberToObject(f, "size", (double)s.picks[i].size);
+            cJSON_AddItemToArray(*files, f);
+        }
+        if (!*files)
+            st = SP_ERR_NOMEM;
+    }
+    sp_drill_sample_free(&s);
+    return st;
+}
+
+/* wbadmin restores each file into folder\NN, so that equal names never collide. */
+static sp_status restore_with_wbadmin(sp_run_ctx *ctx, sp_findings *out, const last_backup *b,
+                                      const char *folder, cJSON *files, int *ok)
+{
+    sp_sys *sys = ctx->sys;
+    const cJSON *f;
+    unsigned i = 0, n = (unsigned)cJSON_GetArraySize(files);
+    *ok = 1;
+    cJSON_ArrayForEach(f, files) {
+        char dir[600], version[48], items[1100], target[640];
+        const char *path = data_string(f, "path", "");
+        int code = -1;
+        i++;
+        if (sp_cancelled(ctx))
+            return SP_ERR_CANCELLED;
+        sp_progress(ctx, 250 + 350 * i / (n + 1), path);
+        snprintf(dir, sizeof dir, "%s\\%02u", folder, i);
+        if (sys->ops->dir_create(sys, dir) != SP_OK)
+            return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_folder", IDS_F_BK_BAD_FOLDER,
+                                   IDS_F_BK_BAD_FOLDER_ADVICE, folder, sys->last_error);
+        snprintf(version, sizeof version, "-version:%s", b->id);
+        snprintf(items, sizeof items, "-items:%s", path);
+        snprintf(target, sizeof target, "-recoveryTarget:%s", dir);
+        const char *argv[] = {"wbadmin", "start", "recovery", version, "-itemType:File", items,
+                              target, "-overwrite:Overwrite", "-quiet", NULL};
+        sp_status st = sys->ops->proc_run_lines(sys, argv, WBADMIN_RESTORE_MS, NULL, NULL, ctx->cancel, &code);
+        if (st == SP_ERR_CANCELLED)
+            return st;
+        if (st != SP_OK || code != 0) {
+            char why[300];
+            snprintf(why, sizeof why, "%s", st != SP_OK ? sys->last_error : "");
+            if (st == SP_OK)
+                snprintf(why, sizeof why, "wbadmin exit code %d", code);
+            *ok = 0;
+            if ((st = sp_findings_add(out, SP_SEV_ERROR, "backup.restore_failed", IDS_F_BK_RESTORE_FAILED,
+                                      IDS_F_BK_RESTORE_FAILED_ADVICE, path, why)) != SP_OK)
+                return st;
+        }
+    }
+    return SP_OK;
+}
+
+/* The list for a technician who restores with NTBackup (or any tool), one path a line. */
+static sp_status write_list(sp_run_ctx *ctx, sp_findings *out, const char *folder, cJSON *files)
+{
+    sp_sys *sys = ctx->sys;
+    char state[600], list[640];
+    size_t cap = 256, len = 0;
+    const cJSON *f;
+    sp_status st = sp_state_path(sys, state, sizeof state);
+    if (st != SP_OK)
+        return st;
+    char *sep = strrchr(state, '\\');
+    if (sep)
+        *sep = '\0';
+    snprintf(list, sizeof list, "%s\\drill-files.txt", state);
+    cJSON_ArrayForEach(f, files) cap += strlen(data_string(f, "path", "")) + 2;
+    char *text = malloc(cap);
+    if (!text)
+        return SP_ERR_NOMEM;
+    cJSON_ArrayForEach(f, files) {
+        const char *p = data_string(f, "path", "");
+        size_t n = strlen(p);
+        memcpy(text + len, p, n);
+        memcpy(text + len + n, "\r\n", 2);
+        len += n + 2;
+    }
+    /* The wizard's own output, like state.json: not a change to the server, not journaled. */
+    st = sys->ops->file_write_atomic(sys, list, text, len);
+    free(text);
+    if (st != SP_OK)
+        return st;
+    return sp_findings_add(out, SP_SEV_WARNING, "backup.restore_needed", IDS_F_BK_LIST_WRITTEN,
+                           IDS_F_BK_LIST_WRITTEN_ADVICE, folder, list);
+}
+
+static int any_restored(sp_run_ctx *ctx, const char *folder, cJSON *files)
+{
+    const cJSON *f;
+    unsigned i = 0;
+    cJSON_ArrayForEach(f, files) {
+        char restored[1024];
+        sp_filestat fs;
+        if (sp_drill_restored_path(ctx->sys, folder, data_string(f, "path", ""), ++i,
+                                   restored, sizeof restored) == SP_OK &&
+            ctx->sys->ops->file_stat(ctx->sys, restored, &fs) == SP_OK && fs.exists)
+            return 1;
+    }
+    return 0;
+}
+
+/* Compares every file and records the outcome (and the original's SHA-256) in it. */
+static sp_status compare_all(sp_run_ctx *ctx, const char *folder, cJSON *files)
+{
+    unsigned char *buf = malloc(COMPARE_BUF);
+    unsigned i = 0, n = (unsigned)cJSON_GetArraySize(files);
+    cJSON *f;
+    if (!buf)
+        return SP_ERR_NOMEM;
+    cJSON_ArrayForEach(f, files) {
+        char restored[1024];
+        sp_cmp_result r;
+        const char *path = data_string(f, "path", "");
+        i++;
+        if (sp_cancelled(ctx)) {
+            free(buf);
+            return SP_ERR_CANCELLED;
+        }
+        sp_progress(ctx, 600 + 400 * i / (n + 1), path);
+        sp_status st = sp_drill_restored_path(ctx->sys, folder, path, i, restored, sizeof restored);
+        if (st == SP_OK)
+            st = sp_drill_compare(ctx->sys, path, restored, buf, COMPARE_BUF, 1, ctx->cancel, &r);
+        if (st != SP_OK) {
+            free(buf);
+            return st;
+        }
+        cJSON_DeleteItemFromObject(f, "outcome");
+        cJSON_DeleteItemFromObject(f, "offset");
+        cJSON_DeleteItemFromObject(f, "sha256");
+        cJSON_DeleteItemFromObject(f, "restored");
+        cJSON_AddStringToObject(f, "outcome", sp_cmp_outcome_name(r.outcome));
+        if (r.outcome == SP_CMP_DIFFERS)
+            cJSON_AddNumberToObject(f, "offset", (double)r.offset);
+        if (r.sha256[0])
+            cJSON_AddStringToObject(f, "sha256", r.sha256);
+        cJSON_AddStringToObject(f, "restored", restored);
+    }
+    free(buf);
+    return SP_OK;
+}
+
+static void record_drill(sp_run_ctx *ctx, const last_backup *b, const char *folder, cJSON *files)
+{
+    cJSON *data = step_data(ctx), *drill;
+    if (!data)
+        return;
+    cJSON_DeleteItemFromObject(data, "drill");
+    drill = cJSON_AddObjectToObject(data, "drill");
+    if (!drill)
+        return;
+    cJSON_AddNumberToObject(drill, "backup_time", (double)b->time);
+    cJSON_AddNumberToObject(drill, "ran_at", (double)ctx->sys->ops->time_now(ctx->sys));
+    cJSON_AddStringToObject(drill, "folder", folder);
+    cJSON_AddItemToObject(drill, "files", cJSON_Duplicate(files, 1));
+}
+
+static void keep_pending(sp_run_ctx *ctx, const last_backup *b, cJSON *files)
+{
+    cJSON *data = step_data(ctx), *pending;
+    if (!data)
+        return;
+    cJSON_DeleteItemFromObject(data, "pending");
+    if (!files)
+        return;
+    if ((pending = cJSON_AddObjectToObject(data, "pending"))) {
+        cJSON_AddNumberToObject(pending, "backup_time", (double)b->time);
+        cJSON_AddItemToObject(pending, "files", cJSON_Duplicate(files, 1));
+    }
+}
+
+static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup *b)
+{
+    const char *folder = data_string(step_data(ctx), SP_BACKUP_KEY_FOLDER, SP_BACKUP_DEFAULT_FOLDER);
+    char folder_copy[520];
+    cJSON *files = NULL;
+    int restored = 1;
+    sp_strlcpy(folder_copy, folder, sizeof folder_copy); /* step data changes below */
+    folder = folder_copy;
+    if (!(folder[0] && folder[1] == ':' && folder[2] == '\\') && !(folder[0] == '\\' && folder[1] == '\\'))
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_folder", IDS_F_BK_BAD_FOLDER,
+                               IDS_F_BK_BAD_FOLDER_ADVICE, folder, NULL);
+    sp_status st = choose_files(ctx, out, b, &files);
+    if (st != SP_OK || !files)
+        return st;
+    if (b->wbadmin)
+        st = restore_with_wbadmin(ctx, out, b, folder, files, &restored);
+    else if (!any_restored(ctx, folder, files)) {
+        /* Nothing restored yet: the technician restores the list, then runs the drill again. */
+        keep_pending(ctx, b, files);
+        st = write_list(ctx, out, folder, files);
+        cJSON_Delete(files);
+        return st;
+    }
+    if (st == SP_OK)
+        st = compare_all(ctx, folder, files);
+    if (st == SP_OK) {
+        record_drill(ctx, b, folder, files);
+        /* A failed drill keeps its sample, so the same files can be restored again and
+         * compared; a passed one, or one whose originals are gone, starts afresh next time. */
+        const cJSON *f;
+        int keep = 0, gone = 0;
+        cJSON_ArrayForEach(f, files) {
+            const char *o = data_string(f, "outcome", "");
+            keep |= strcmp(o, "match") != 0;
+            gone |= strcmp(o, "source_gone") == 0;
+        }
+        keep_pending(ctx, b, keep && !gone ? files : NULL);
+    }
+    cJSON_Delete(files);
+    return st;
+}
+
+static sp_status backup_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
+{
+    last_backup b;
+    int ok = 0, passed = 0, started = 0;
+    sp_findings scratch = {0};
+    sp_status st = add_guidance(ctx, out);
+    *result = SP_RESULT_FAILED;
+    if (st == SP_OK)
+        st = assess_backup(ctx, &scratch, &b, &ok);
+    if (st == SP_OK && !ok && uses_wbadmin(ctx)) {
+        /* No usable backup: take one where the OS lets us, then look again. */
+        st = start_backup(ctx, out, &started);
+        if (st == SP_OK && started) {
+            sp_findings_free(&scratch);
+            st = assess_backup(ctx, &scratch, &b, &ok);
+        }
+    }
+    for (size_t i = 0; st == SP_OK && i < scratch.count; i++) {
+        const sp_finding *x = &scratch.items[i];
+        st = sp_findings_add(out, x->severity, x->code, x->title_id, x->advice_id, x->arg, x->evidence);
+    }
+    sp_findings_free(&scratch);
+    if (st == SP_OK && ok)
+        st = run_drill(ctx, out, &b);
+    if (st == SP_OK && ok) {
+        /* The verdict comes from the record, exactly as a later check will see it. */
+        sp_findings verdict = {0};
+        st = report_drill(ctx, &verdict, &b, &passed);
+        for (size_t i = 0; st == SP_OK && i < verdict.count; i++) {
+            const sp_finding *x = &verdict.items[i];
+            st = sp_findings_add(out, x->severity, x->code, x->title_id, x->advice_id, x->arg, x->evidence);
+        }
+        sp_findings_free(&verdict);
+    }
+    if (st == SP_OK && ok && passed)
+        *result = SP_RESULT_PASSED;
+    order_findings(out);
+    return st;
+}
+
+const sp_step sp_step_backup = {"backup", backup_check, backup_apply};

@@ -1,0 +1,491 @@
+/* Email migration step: inventories Exchange, checks the prerequisites of the chosen target
+ * (RPC over HTTP, ValidPorts, the external HTTPS endpoints) and adds missing ValidPorts entries. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/email/email.h"
+#include "core/journal.h"
+#include "core/msgids.h"
+#include "core/step_table.h"
+#include "core/base/strutil.h"
+#include "core/email/validports.h"
+
+#define RPCPROXY_KEY "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy"
+/* SBS 2003 keeps the POP3 connector's settings here; each mailbox is a subkey of Mailboxes. */
+#define POP3_KEY "HKLM\\SOFTWARE\\Microsoft\\SmallBusinessServer\\Network\\POP3 Connector"
+#define SBS_NET_KEY "HKLM\\SOFTWARE\\Microsoft\\SmallBusinessServer\\Network"
+#define HTTP_TIMEOUT_MS 15000
+
+typedef struct {
+    sp_run_ctx *ctx;
+    sp_findings *out;
+    int errors;
+} email_run;
+
+static sp_status add(email_run *r, sp_severity sev, const char *code, unsigned title, unsigned advice,
+                     const char *arg, const char *evidence)
+{
+    if (sev == SP_SEV_ERROR)
+        r->errors++;
+    return sp_findings_add(r->out, sev, code, title, advice, arg, evidence);
+}
+
+static void human_size(uint64_t n, char *out, size_t len)
+{
+    static const char *const units[] = {"bytes", "KB", "MB", "GB", "TB"};
+    double v = (double)n;
+    int u = 0;
+    while (v >= 1024 && u < 4)
+        v /= 1024, u++;
+    if (u == 0)
+        snprintf(out, len, "%llu bytes", (unsigned long long)n);
+    else
+        snprintf(out, len, "%.1f %s", v, units[u]);
+}
+
+/* ---- Exchange inventory ------------------------------------------------------------- */
+
+static const char *const services_2003[] = {"MSExchangeIS", "MSExchangeSA", "MSExchangeMTA", "SMTPSVC", NULL};
+static const char *const services_2007[] = {"MSExchangeIS", "MSExchangeSA", "MSExchangeTransport",
+                                            "MSExchangeADTopology", NULL};
+
+static sp_status check_services(email_run *r)
+{
+    const char *const *names = r->ctx->info->exchange == SP_EXCHANGE_2003 ? services_2003 : services_2007;
+    sp_sys *sys = r->ctx->sys;
+    char list[512] = "";
+    sp_status st = SP_OK;
+    for (int i = 0; names[i] && st == SP_OK; i++) {
+        sp_svcinfo si;
+        sp_status q = sys->ops->svc_query(sys, names[i], &si);
+        const char *what = q != SP_OK ? "not installed" : si.state == SP_SVC_RUNNING ? "running" : "stopped";
+        size_t n = strlen(list);
+        snprintf(list + n, sizeof list - n, "%s%s %s", n ? ", " : "", names[i], what);
+        /* The information store is what a migration reads; the others are reported only. */
+        if (i == 0 && (q != SP_OK || si.state != SP_SVC_RUNNING))
+            st = add(r, SP_SEV_WARNING, "email.store_service", IDS_F_EMAIL_SERVICE_STOPPED,
+                     IDS_F_EMAIL_SERVICE_ADVICE, names[i], q != SP_OK ? sys->last_error : what);
+    }
+    if (st == SP_OK) {
+        char name[80];
+        if (r->ctx->info->exchange_sp)
+            snprintf(name, sizeof name, "%s SP%u", r->ctx->info->exchange_name, r->ctx->info->exchange_sp);
+        else
+            snprintf(name, sizeof name, "%s", r->ctx->info->exchange_name);
+        st = add(r, SP_SEV_INFO, "email.exchange", IDS_F_EMAIL_DETECTED, IDS_F_EMAIL_DETECTED_ADVICE,
+                 name, list);
+    }
+    return st;
+}
+
+typedef struct {
+    char dir[600];
+    char names[32][128];
+    int is_dir[32];
+    int count;
+} dir_list;
+
+static int collect(void *user, const char *name, int is_dir)
+{
+    dir_list *d = user;
+    if (d->count >= 32)
+        return 1;
+    sp_strlcpy(d->names[d->count], name, sizeof d->names[0]);
+    d->is_dir[d->count++] = is_dir;
+    return 0;
+}
+
+static int ends_with_nocase(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    if (a < b)
+        return 0;
+    for (size_t i = 0; i < b; i++) {
+        char x = s[a - b + i], y = suffix[i];
+        if ((x | 32) != (y | 32))
+            return 0;
+    }
+    return 1;
+}
+
+/* Lists the .edb files (with their .stm streaming files on 2003) up to two folders deep. */
+static sp_status scan_stores(email_run *r, const char *dir, int depth, int *found)
+{
+    sp_sys *sys = r->ctx->sys;
+    dir_list *d = calloc(1, sizeof *d);
+    sp_status st = SP_OK;
+    if (!d)
+        return SP_ERR_NOMEM;
+    if (sys->ops->dir_enum(sys, dir, collect, d) != SP_OK) {
+        free(d);
+        return SP_OK; /* the caller reports a missing folder */
+    }
+    for (int i = 0; i < d->count && st == SP_OK; i++) {
+        char path[800], stm[800], size[32], arg[200];
+        snprintf(path, sizeof path, "%s\\%s", dir, d->names[i]);
+        if (d->is_dir[i]) {
+            if (depth < 2)
+                st = scan_stores(r, path, depth + 1, found);
+            continue;
+        }
+        if (!ends_with_nocase(d->names[i], ".edb"))
+            continue;
+        sp_filestat fs, fs2;
+        if (sys->ops->file_stat(sys, path, &fs) != SP_OK || !fs.exists)
+            continue;
+        uint64_t total = fs.size;
+        snprintf(stm, sizeof stm, "%.*s.stm", (int)(strlen(path) - 4), path);
+        if (sys->ops->file_stat(sys, stm, &fs2) == SP_OK && fs2.exists)
+            total += fs2.size;
+        human_size(total, size, sizeof size);
+        snprintf(arg, sizeof arg, "%s, %s", d->names[i], size);
+        int pub = strncmp(d->names[i], "pub", 3) == 0 || strstr(d->names[i], "Public") != NULL;
+        ++*found;
+        st = add(r, pub ? SP_SEV_WARNING : SP_SEV_INFO, pub ? "email.public_folders" : "email.store",
+                 pub ? IDS_F_EMAIL_PUBLIC : IDS_F_EMAIL_STORE,
+                 pub ? IDS_F_EMAIL_PUBLIC_ADVICE : IDS_F_EMAIL_STORE_ADVICE, arg, path);
+    }
+    free(d);
+    return st;
+}
+
+static sp_status check_stores(email_run *r)
+{
+    sp_sys *sys = r->ctx->sys;
+    char base[520] = "", dir[600];
+    int found = 0;
+    switch (r->ctx->info->exchange) {
+    case SP_EXCHANGE_2003:
+        sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup",
+                          "Services", base, sizeof base);
+        snprintf(dir, sizeof dir, "%s\\mdbdata", base);
+        break;
+    case SP_EXCHANGE_2007:
+        sp_reg_get_string(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup",
+                          "MsiInstallPath", base, sizeof base);
+        snprintf(dir, sizeof dir, "%s%sMailbox", base, ends_with_nocase(base, "\\") ? "" : "\\");
+        break;
+    default:
+        sp_reg_get_string(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v14\\Setup",
+                          "MsiInstallPath", base, sizeof base);
+        snprintf(dir, sizeof dir, "%s%sMailbox", base, ends_with_nocase(base, "\\") ? "" : "\\");
+        break;
+    }
+    sp_status st = base[0] ? scan_stores(r, dir, 0, &found) : SP_OK;
+    if (st == SP_OK && !found)
+        st = add(r, SP_SEV_WARNING, "email.no_stores", IDS_F_EMAIL_NO_STORES, IDS_F_EMAIL_NO_STORES_ADVICE,
+                 base[0] ? dir : "(Exchange setup path not in the registry)", NULL);
+    return st;
+}
+
+typedef struct {
+    char names[16][64];
+    int count;
+    int more;
+} key_list;
+
+static int collect_key(void *user, const char *name)
+{
+    key_list *k = user;
+    if (k->count < 16)
+        sp_strlcpy(k->names[k->count++], name, sizeof k->names[0]);
+    else
+        k->more++;
+    return 0;
+}
+
+static sp_status check_pop3(email_run *r)
+{
+    sp_sys *sys = r->ctx->sys;
+    key_list k;
+    char mbkey[300], evidence[2048] = "", num[16];
+    memset(&k, 0, sizeof k);
+    if (sys->ops->reg_enum_keys(sys, SP_REG_VIEW_DEFAULT, POP3_KEY "\\Mailboxes", collect_key, &k) != SP_OK ||
+        k.count == 0)
+        return add(r, SP_SEV_INFO, "email.pop3_none", IDS_F_EMAIL_POP3_NONE, 0, NULL, NULL);
+    for (int i = 0; i < k.count; i++) {
+        char user[128] = "", server[128] = "", to[128] = "";
+        size_t n = strlen(evidence);
+        snprintf(mbkey, sizeof mbkey, "%s\\Mailboxes\\%s", POP3_KEY, k.names[i]);
+        sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, mbkey, "UserName", user, sizeof user);
+        sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, mbkey, "Server", server, sizeof server);
+        sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, mbkey, "Mailbox", to, sizeof to);
+        snprintf(evidence + n, sizeof evidence - n, "%s%s on %s to %s", n ? "; " : "", user, server,
+                 to[0] ? to : "(global mailbox)");
+    }
+    sp_svcinfo si;
+    size_t n = strlen(evidence);
+    if (sys->ops->svc_query(sys, "POP3Connector", &si) == SP_OK)
+        snprintf(evidence + n, sizeof evidence - n, "; service %s",
+                 si.state == SP_SVC_RUNNING ? "running (in use)" : "stopped");
+    snprintf(num, sizeof num, "%d", k.count + k.more);
+    return add(r, SP_SEV_WARNING, "email.pop3", IDS_F_EMAIL_POP3, IDS_F_EMAIL_POP3_ADVICE, num, evidence);
+}
+
+/* The external name: what the user typed, else what SBS was configured with. */
+static void external_name(email_run *r, char *out, size_t len)
+{
+    sp_strlcpy(out, sp_email_fqdn_get(r->ctx->state), len);
+    if (!out[0])
+        sp_reg_get_string(r->ctx->sys, SP_REG_VIEW_DEFAULT, SBS_NET_KEY, "PublicFQDN", out, len);
+}
+
+/* ---- Office 365 prerequisites ------------------------------------------------------ */
+
+/* The NetBIOS name, the internal FQDN and the external name, each needing 6001-6002 and 6004. */
+static void validports_hosts(email_run *r, const char *fqdn, char internal[320], const char *hosts[3])
+{
+    const sp_osinfo *os = &r->ctx->info->os;
+    internal[0] = '\0';
+    if (os->computer[0] && os->domain[0])
+        snprintf(internal, 320, "%s.%s", os->computer, os->domain);
+    for (char *p = internal; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p + 32);
+    hosts[0] = os->computer;
+    hosts[1] = internal;
+    hosts[2] = fqdn;
+}
+
+static sp_status check_rpc(email_run *r, const char *fqdn)
+{
+    sp_sys *sys = r->ctx->sys;
+    uint32_t enabled = 0;
+    char value[4096] = "", internal[320];
+    const char *hosts[3];
+    sp_status st = sp_reg_get_dword(sys, SP_REG_VIEW_DEFAULT, RPCPROXY_KEY, "Enabled", &enabled);
+    if (st == SP_ERR_NOTFOUND)
+        return add(r, SP_SEV_ERROR, "email.rpcproxy_missing", IDS_F_EMAIL_RPCPROXY_MISSING,
+                   IDS_F_EMAIL_RPCPROXY_MISSING_ADVICE, NULL, RPCPROXY_KEY " has no Enabled value");
+    if (st != SP_OK || enabled != 1) {
+        char ev[200];
+        snprintf(ev, sizeof ev, RPCPROXY_KEY "\\Enabled = %u", (unsigned)enabled);
+        st = add(r, SP_SEV_ERROR, "email.rpcproxy_off", IDS_F_EMAIL_RPCPROXY_OFF,
+                 IDS_F_EMAIL_RPCPROXY_OFF_ADVICE, NULL, st == SP_OK ? ev : sys->last_error);
+    } else {
+        st = add(r, SP_SEV_INFO, "email.rpcproxy", IDS_F_EMAIL_RPCPROXY_OK, 0, NULL, RPCPROXY_KEY "\\Enabled = 1");
+    }
+    if (st != SP_OK)
+        return st;
+    sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, RPCPROXY_KEY, "ValidPorts", value, sizeof value);
+    validports_hosts(r, fqdn, internal, hosts);
+    char *missing = sp_validports_missing(value, hosts, 3);
+    sp_validports vp;
+    if (!missing || sp_validports_parse(value, &vp) != SP_OK) {
+        free(missing);
+        return SP_ERR_NOMEM;
+    }
+    char ev[4200];
+    snprintf(ev, sizeof ev, "ValidPorts = \"%s\"", value);
+    if (missing[0])
+        st = add(r, SP_SEV_ERROR, "email.validports_missing", IDS_F_EMAIL_VALIDPORTS_MISSING,
+                 IDS_F_EMAIL_VALIDPORTS_MISSING_ADVICE, missing, ev);
+    else
+        st = add(r, SP_SEV_INFO, "email.validports", IDS_F_EMAIL_VALIDPORTS_OK, 0, NULL, ev);
+    for (size_t i = 0; st == SP_OK && i < vp.count; i++)
+        if (!vp.items[i].host)
+            st = add(r, SP_SEV_WARNING, "email.validports_bad", IDS_F_EMAIL_VALIDPORTS_BAD, 0,
+                     vp.items[i].raw, ev);
+    sp_validports_free(&vp);
+    free(missing);
+    return st;
+}
+
+static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
+{
+    sp_sys *sys = r->ctx->sys;
+    sp_http_request req = {url, HTTP_TIMEOUT_MS, NULL, r->ctx->cancel};
+    sp_http_response resp;
+    char ev[2000];
+    unsigned title, advice;
+    sp_status st = sys->ops->http_get(sys, &req, &resp);
+    if (sp_cancelled(r->ctx))
+        return SP_ERR_CANCELLED;
+    if (st != SP_OK)
+        return add(r, SP_SEV_ERROR, "email.http_unavailable", IDS_F_COULD_NOT_RUN,
+                   IDS_F_COULD_NOT_RUN_ADVICE, url, sys->last_error);
+    /* The title names the host (short enough for the list); the evidence has the whole URL. */
+    char host[256];
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    snprintf(host, sizeof host, "%.*s", (int)strcspn(h, "/:"), h);
+    int at = snprintf(ev, sizeof ev, "%s: ", url);
+    sp_conn_verdict v = sp_email_conn_verdict(&resp, sys->ops->time_now(sys), ev + at, sizeof ev - (size_t)at);
+    sp_email_conn_text(v, &title, &advice);
+    /* Exchange 2003 has no Autodiscover: the migration then takes the server's settings by hand. */
+    int soft = autodiscover && r->ctx->info->exchange == SP_EXCHANGE_2003;
+    char code[48];
+    snprintf(code, sizeof code, "email.%s_%s", autodiscover ? "autodiscover" : "rpc",
+             v == SP_CONN_OK ? "ok" : "failed");
+    st = add(r, v == SP_CONN_OK ? SP_SEV_INFO : soft ? SP_SEV_WARNING : SP_SEV_ERROR, code, title,
+             advice, host, ev);
+    if (st == SP_OK && soft && v != SP_CONN_OK)
+        st = add(r, SP_SEV_INFO, "email.autodiscover_2003", IDS_F_EMAIL_AUTODISCOVER_2003, 0, NULL, NULL);
+    return st;
+}
+
+static sp_status check_um(email_run *r)
+{
+    sp_svcinfo si;
+    if (r->ctx->info->exchange == SP_EXCHANGE_2003)
+        return add(r, SP_SEV_INFO, "email.um", IDS_F_EMAIL_UM_ABSENT, 0, NULL, NULL);
+    if (r->ctx->sys->ops->svc_query(r->ctx->sys, "MSExchangeUM", &si) == SP_OK &&
+        si.state == SP_SVC_RUNNING)
+        return add(r, SP_SEV_ERROR, "email.um_on", IDS_F_EMAIL_UM_ON, IDS_F_EMAIL_UM_ON_ADVICE, NULL,
+                   "service MSExchangeUM running");
+    return add(r, SP_SEV_INFO, "email.um", IDS_F_EMAIL_UM_OFF, 0, NULL, NULL);
+}
+
+static sp_status check_o365(email_run *r, const char *fqdn)
+{
+    char url[400];
+    sp_status st;
+    sp_progress(r->ctx, 500, "RPC over HTTP");
+    if ((st = check_rpc(r, fqdn)) != SP_OK || (st = check_um(r)) != SP_OK || !fqdn[0])
+        return st;
+    sp_progress(r->ctx, 600, fqdn);
+    snprintf(url, sizeof url, "https://%s/rpc/rpcproxy.dll", fqdn);
+    if ((st = check_endpoint(r, url, 0)) != SP_OK)
+        return st;
+    const char *dot = strchr(fqdn, '.');
+    snprintf(url, sizeof url, "https://autodiscover.%s/autodiscover/autodiscover.xml", dot ? dot + 1 : fqdn);
+    sp_progress(r->ctx, 800, url + 8);
+    return check_endpoint(r, url, 1);
+}
+
+static sp_status check_confirmations(email_run *r, sp_email_target t)
+{
+    const sp_email_confirm_item *items;
+    size_t n = sp_email_confirm_items(t, &items);
+    sp_status st = SP_OK;
+    for (size_t i = 0; i < n && st == SP_OK; i++) {
+        int ok = sp_email_confirmed(r->ctx->state, items[i].code);
+        char code[48];
+        snprintf(code, sizeof code, "email.confirm.%s", items[i].code);
+        st = add(r, ok ? SP_SEV_INFO : SP_SEV_ERROR, code, items[i].text_id,
+                 ok ? IDS_F_EMAIL_CONFIRMED : IDS_F_EMAIL_CONFIRM_ADVICE, NULL, NULL);
+    }
+    return st;
+}
+
+static sp_status email_assess(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
+{
+    email_run r = {ctx, out, 0};
+    static const unsigned target_titles[] = {0, IDS_F_EMAIL_TARGET_O365, IDS_F_EMAIL_TARGET_ONPREM,
+                                             IDS_F_EMAIL_TARGET_HOSTED, IDS_F_EMAIL_TARGET_NONE};
+    char fqdn[256];
+    sp_status st;
+    if (sp_step_not_for_this_server(ctx, "email") || !ctx->info || ctx->info->exchange == SP_EXCHANGE_NONE) {
+        *result = SP_RESULT_NOT_APPLICABLE;
+        return sp_findings_add(out, SP_SEV_INFO, "email.no_exchange", IDS_F_EMAIL_NO_EXCHANGE, 0, NULL, NULL);
+    }
+    sp_email_target t = sp_email_target_get(ctx->state);
+    const char *reason = sp_email_reason_get(ctx->state);
+    sp_progress(ctx, 100, "Exchange");
+    if ((st = check_services(&r)) != SP_OK)
+        return st;
+    sp_progress(ctx, 200, "mailbox stores");
+    if ((st = check_stores(&r)) != SP_OK)
+        return st;
+    sp_progress(ctx, 300, "POP3 connector");
+    if ((st = check_pop3(&r)) != SP_OK)
+        return st;
+    external_name(&r, fqdn, sizeof fqdn);
+    if (t == SP_EMAIL_TARGET_UNSET) {
+        st = add(&r, SP_SEV_ERROR, "email.no_target", IDS_F_EMAIL_NO_TARGET, IDS_F_EMAIL_NO_TARGET_ADVICE,
+                 NULL, NULL);
+    } else {
+        st = add(&r, SP_SEV_INFO, "email.target", target_titles[t], 0, reason[0] ? reason : "-",
+                 sp_email_target_id(t));
+        if (st == SP_OK && !reason[0])
+            st = add(&r, SP_SEV_ERROR, "email.no_reason", IDS_F_EMAIL_NO_REASON, IDS_F_EMAIL_NO_TARGET_ADVICE,
+                     NULL, NULL);
+    }
+    /* The external name matters to Office 365 only; shown whenever known (the page offers it). */
+    if (st == SP_OK && fqdn[0])
+        st = add(&r, SP_SEV_INFO, "email.fqdn", IDS_F_EMAIL_FQDN, 0, fqdn,
+                 sp_email_fqdn_get(ctx->state)[0] ? "typed on this page" : SBS_NET_KEY "\\PublicFQDN");
+    else if (st == SP_OK && t == SP_EMAIL_TARGET_O365)
+        st = add(&r, SP_SEV_ERROR, "email.fqdn_unknown", IDS_F_EMAIL_FQDN_UNKNOWN, IDS_F_EMAIL_FQDN_ADVICE,
+                 NULL, NULL);
+    if (st == SP_OK && t == SP_EMAIL_TARGET_O365)
+        st = check_o365(&r, fqdn);
+    if (st == SP_OK && t != SP_EMAIL_TARGET_UNSET)
+        st = check_confirmations(&r, t);
+    if (st != SP_OK)
+        return st;
+    sp_progress(ctx, 1000, "");
+    *result = r.errors ? SP_RESULT_FAILED : SP_RESULT_PASSED;
+    return SP_OK;
+}
+
+static sp_status email_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
+{
+    return email_assess(ctx, out, result);
+}
+
+/* Adds the missing ValidPorts entries (journaled: undo restores the old value exactly), then
+ * checks again so that the result says where the step stands. */
+static sp_status email_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
+{
+    email_run r = {ctx, out, 0};
+    sp_sys *sys = ctx->sys;
+    sp_regval old = {0}, val = {0};
+    char fqdn[256], internal[320];
+    const char *hosts[3];
+    sp_status st;
+    if (!ctx->info || ctx->info->exchange == SP_EXCHANGE_NONE ||
+        sp_email_target_get(ctx->state) != SP_EMAIL_TARGET_O365) {
+        st = add(&r, SP_SEV_INFO, "email.apply_not_o365", IDS_F_EMAIL_APPLY_NOT_O365, 0, NULL, NULL);
+        return st == SP_OK ? email_assess(ctx, out, result) : st;
+    }
+    external_name(&r, fqdn, sizeof fqdn);
+    validports_hosts(&r, fqdn, internal, hosts);
+    st = sys->ops->reg_get(sys, SP_REG_VIEW_DEFAULT, RPCPROXY_KEY, "ValidPorts", &old);
+    if (st == SP_ERR_NOTFOUND) {
+        st = SP_OK;
+        old.type = SP_REG_SZ;
+    } else if (st == SP_OK && old.type != SP_REG_SZ && old.type != SP_REG_EXPAND_SZ) {
+        st = sp_sys_fail(sys, SP_ERR_BADDATA, "%s\\ValidPorts is not a string value (type %d)",
+                         RPCPROXY_KEY, (int)old.type);
+    }
+    if (st != SP_OK) {
+        sp_regval_free(&old);
+        *result = SP_RESULT_ERROR;
+        return add(&r, SP_SEV_ERROR, "email.apply_failed", IDS_F_COULD_NOT_RUN, IDS_F_COULD_NOT_RUN_ADVICE,
+                   "ValidPorts", sys->last_error);
+    }
+    const char *text = old.data ? (const char *)old.data : "";
+    char *missing = sp_validports_missing(text, hosts, 3);
+    char *next = missing ? sp_validports_append(text, missing) : NULL;
+    if (!missing || !next) {
+        st = SP_ERR_NOMEM;
+    } else if (!missing[0]) {
+        st = add(&r, SP_SEV_INFO, "email.apply_nothing", IDS_F_EMAIL_APPLY_NOTHING, 0, NULL, NULL);
+    } else {
+        sp_progress(ctx, 100, "ValidPorts");
+        if ((st = sp_regval_set_sz(&val, next)) == SP_OK) {
+            val.type = old.type; /* keep EXPAND_SZ if that is what it was */
+            st = sp_journal_reg_set(ctx->journal, "email", SP_REG_VIEW_DEFAULT, RPCPROXY_KEY, "ValidPorts", &val);
+        }
+        if (st == SP_OK)
+            st = add(&r, SP_SEV_INFO, "email.validports_added", IDS_F_EMAIL_VALIDPORTS_ADDED, 0, missing, next);
+        else if (st != SP_ERR_NOMEM) {
+            *result = SP_RESULT_ERROR;
+            st = add(&r, SP_SEV_ERROR, "email.apply_failed", IDS_F_COULD_NOT_RUN, IDS_F_COULD_NOT_RUN_ADVICE,
+                     "ValidPorts", sys->last_error);
+            goto done;
+        }
+    }
+    if (st == SP_OK)
+        st = email_assess(ctx, out, result);
+done:
+    sp_regval_free(&old);
+    sp_regval_free(&val);
+    free(missing);
+    free(next);
+    return st;
+}
+
+const sp_step sp_step_email = {"email", email_check, email_apply};

@@ -1,0 +1,116 @@
+/* Health rules on services: the domain controller's, replication's, Exchange's and IIS's services run. */
+#include "core/health/rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/msgids.h"
+
+#define SRC_BPA "SBS Best Practices Analyzer"
+
+static const char *state_name(sp_svc_state s)
+{
+    switch (s) {
+    case SP_SVC_STOPPED: return "stopped";
+    case SP_SVC_START_PENDING: return "starting";
+    case SP_SVC_STOP_PENDING: return "stopping";
+    case SP_SVC_PAUSED: return "paused";
+    case SP_SVC_RUNNING: return "running";
+    default: return "in an unknown state";
+    }
+}
+
+static const char *start_name(sp_svc_start s)
+{
+    static const char *const names[] = {"boot", "system", "automatic", "manual", "disabled"};
+    return (unsigned)s < 5 ? names[s] : "unknown";
+}
+
+/* required: a missing service fires too (a DC without Netlogon); otherwise it is quiet. */
+static void check_service(sp_health_scan *scan, const sp_rule *rule, const char *name,
+                          int required)
+{
+    sp_sys *sys = scan->ctx->sys;
+    sp_svcinfo si;
+    sp_status st = sys->ops->svc_query(sys, name, &si);
+    if (st == SP_ERR_NOTFOUND) {
+        if (required)
+            sp_rule_fire(scan, rule, "missing", "service %s is not installed", name);
+        return;
+    }
+    if (st != SP_OK) {
+        sp_rule_fire(scan, rule, "unreadable", "service %s: %s", name, sys->last_error);
+        return;
+    }
+    if (si.state != SP_SVC_RUNNING)
+        sp_rule_fire(scan, rule, si.start_type == SP_SVC_START_DISABLED ? "disabled"
+                                                                        : state_name(si.state),
+                     "service %s: %s, start type %s", name, state_name(si.state),
+                     start_name(si.start_type));
+}
+
+static int dc(sp_health_scan *s) { return s->ctx->info->is_dc; }
+static int exchange(sp_health_scan *s) { return s->ctx->info->exchange != SP_EXCHANGE_NONE; }
+
+#define SVC_RULE(fn, svc, required, cond)                                                       \
+    static void fn(sp_health_scan *scan, const sp_rule *rule)                                   \
+    {                                                                                           \
+        if (cond)                                                                               \
+            check_service(scan, rule, svc, required);                                           \
+    }
+
+SVC_RULE(rule_netlogon, "Netlogon", 1, dc(scan))
+SVC_RULE(rule_ntds, "NTDS", 1, dc(scan))
+SVC_RULE(rule_dns, "DNS", 1, dc(scan))
+SVC_RULE(rule_kdc, "kdc", 1, dc(scan))
+SVC_RULE(rule_w32time, "W32Time", 1, 1)
+SVC_RULE(rule_rpcss, "RpcSs", 1, 1)
+SVC_RULE(rule_ntfrs, "NtFrs", 0, dc(scan))
+SVC_RULE(rule_dfsr, "DFSR", 0, dc(scan))
+SVC_RULE(rule_exch_is, "MSExchangeIS", 1, exchange(scan))
+SVC_RULE(rule_exch_sa, "MSExchangeSA", 1, exchange(scan))
+SVC_RULE(rule_smtp, "SMTPSVC", 1, scan->ctx->info->exchange == SP_EXCHANGE_2003)
+SVC_RULE(rule_iis, "W3SVC", 1, scan->ctx->info->is_sbs)
+
+/* DFSR is only expected when SYSVOL was migrated to it; NtFrs is quiet then. */
+static int sysvol_on_dfsr(sp_health_scan *scan)
+{
+    uint32_t state = 0;
+    return sp_reg_get_dword(scan->ctx->sys, SP_REG_VIEW_DEFAULT,
+                            "HKLM\\SYSTEM\\CurrentControlSet\\Services\\DFSR\\Parameters\\"
+                            "SysVols\\Migrating SysVols",
+                            "Local State", &state) == SP_OK &&
+           state == 3;
+}
+
+static void rule_frs_service(sp_health_scan *scan, const sp_rule *rule)
+{
+    if (!sysvol_on_dfsr(scan))
+        rule_ntfrs(scan, rule);
+}
+
+static void rule_dfsr_service(sp_health_scan *scan, const sp_rule *rule)
+{
+    if (sysvol_on_dfsr(scan))
+        rule_dfsr(scan, rule);
+}
+
+const sp_rule sp_rules_svc[] = {
+    SP_RULE("svc.netlogon", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_NETLOGON, SRC_BPA, rule_netlogon),
+    SP_RULE("svc.ntds", SP_HC_SVC, SP_HOS_2008, SP_SEV_ERROR, SVC_NTDS, "SBS 2008/2011 BPA", rule_ntds),
+    SP_RULE("svc.dns", SP_HC_DNS, SP_HOS_ALL, SP_SEV_ERROR, SVC_DNS, SRC_BPA, rule_dns),
+    SP_RULE("svc.kdc", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_KDC, SRC_BPA, rule_kdc),
+    SP_RULE("svc.w32time", SP_HC_TIME, SP_HOS_ALL, SP_SEV_WARNING, SVC_W32TIME, SRC_BPA, rule_w32time),
+    SP_RULE("svc.rpcss", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_RPCSS, SRC_BPA, rule_rpcss),
+    SP_RULE("svc.ntfrs", SP_HC_FRS, SP_HOS_ALL, SP_SEV_ERROR, SVC_NTFRS, "SBS 2003 BPA",
+         rule_frs_service),
+    SP_RULE("svc.dfsr", SP_HC_FRS, SP_HOS_2008, SP_SEV_ERROR, SVC_DFSR, "SBS 2011 BPA",
+         rule_dfsr_service),
+    SP_RULE("svc.exchange_is", SP_HC_EXCHANGE, SP_HOS_ALL, SP_SEV_ERROR, SVC_EXCHANGE_IS,
+         "Exchange Best Practices Analyzer", rule_exch_is),
+    SP_RULE("svc.exchange_sa", SP_HC_EXCHANGE, SP_HOS_ALL, SP_SEV_ERROR, SVC_EXCHANGE_SA,
+         "Exchange Best Practices Analyzer", rule_exch_sa),
+    SP_RULE("svc.smtp", SP_HC_EXCHANGE, SP_HOS_2003, SP_SEV_ERROR, SVC_SMTP, "SBS 2003 BPA", rule_smtp),
+    SP_RULE("svc.iis", SP_HC_IIS, SP_HOS_ALL, SP_SEV_ERROR, SVC_IIS, SRC_BPA, rule_iis),
+};
+const size_t sp_rules_svc_count = sizeof sp_rules_svc / sizeof sp_rules_svc[0];
