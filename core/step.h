@@ -63,7 +63,7 @@ typedef struct sp_step {
     sp_status (*apply)(sp_run_ctx *ctx, sp_findings *out, sp_result *result);
 } sp_step;
 
-/* The seven steps in wizard order. */
+/* The steps in wizard order (core/step_list.h, built in core/step_table.c). */
 extern const sp_step *const sp_steps[];
 extern const size_t sp_step_count;
 const sp_step *sp_step_find(const char *id);

@@ -1,24 +1,21 @@
-/* The table of the seven steps in wizard order, and the check every step starts with. */
+/* The table of the steps (from core/step_list.h), and the check every step starts with. */
 #include "core/step_table.h"
 
 #include <stdio.h>
 
 #include "core/msgids.h"
 
-extern const sp_step sp_step_backup, sp_step_updates, sp_step_policy, sp_step_health,
-    sp_step_timesync, sp_step_lob, sp_step_email;
-
-const sp_step *const sp_steps[] = {
-    &sp_step_backup, &sp_step_updates, &sp_step_policy, &sp_step_health,
-    &sp_step_timesync, &sp_step_lob, &sp_step_email,
-};
+#define STEP_DECL(id) extern const sp_step sp_step_##id;
+SP_STEP_LIST(STEP_DECL)
+#define STEP_REF(id) &sp_step_##id,
+const sp_step *const sp_steps[] = {SP_STEP_LIST(STEP_REF)};
 const size_t sp_step_count = sizeof sp_steps / sizeof sp_steps[0];
 
 unsigned sp_step_applies_bit(const char *id)
 {
     for (size_t i = 0; i < sp_step_count; i++)
         if (sp_steps[i] == sp_step_find(id))
-            return 1u << i;
+            return 1u << i; /* SP_APPLIES(id): the list's order is the table's */
     return 0;
 }
 

@@ -1,10 +1,11 @@
-/* Helpers shared by the step modules. */
-#ifndef SP_STEPS_H
-#define SP_STEPS_H
+/* The step table (sp_steps, from core/step_list.h) and helpers shared by the step modules. */
+#ifndef SP_STEP_TABLE_H
+#define SP_STEP_TABLE_H
 
 #include "core/step.h"
+#include "core/step_list.h"
 
-/* The SP_APPLIES_* bit of a step id. */
+/* The SP_APPLIES(id) bit of a step id. */
 unsigned sp_step_applies_bit(const char *id);
 /* Records that the wizard cannot verify this step itself: the user follows the
  * document's checklist and marks it done by hand. */

@@ -142,13 +142,13 @@ sp_status sp_sysinfo_detect(sp_sys *sys, sp_sysinfo *out)
 
 unsigned sp_sysinfo_applicable(const sp_sysinfo *info)
 {
-    unsigned bits = SP_APPLIES_BACKUP | SP_APPLIES_UPDATES | SP_APPLIES_HEALTH |
-                    SP_APPLIES_TIMESYNC | SP_APPLIES_LOB;
+    unsigned bits = SP_APPLIES(backup) | SP_APPLIES(updates) | SP_APPLIES(health) |
+                    SP_APPLIES(timesync) | SP_APPLIES(lob);
     /* The document asks for the policy cleanup on 2003-era sources only. */
     if (info->os.major == 5)
-        bits |= SP_APPLIES_POLICY;
+        bits |= SP_APPLIES(policy);
     if (info->exchange != SP_EXCHANGE_NONE)
-        bits |= SP_APPLIES_EMAIL;
+        bits |= SP_APPLIES(email);
     return bits;
 }
 

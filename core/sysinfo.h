@@ -3,6 +3,7 @@
 #define SP_SYSINFO_H
 
 #include "core/base/status.h"
+#include "core/step_list.h"
 #include "core/sys/sys.h"
 
 typedef enum {
@@ -41,23 +42,13 @@ typedef struct {
     char exchange_name[48]; /* "Exchange Server 2003" or "" */
 } sp_sysinfo;
 
-/* Step applicability bits, in the order of sp_steps. */
-enum {
-    SP_APPLIES_BACKUP = 1u << 0,
-    SP_APPLIES_UPDATES = 1u << 1,
-    SP_APPLIES_POLICY = 1u << 2,
-    SP_APPLIES_HEALTH = 1u << 3,
-    SP_APPLIES_TIMESYNC = 1u << 4,
-    SP_APPLIES_LOB = 1u << 5,
-    SP_APPLIES_EMAIL = 1u << 6
-};
 
 sp_status sp_sysinfo_detect(sp_sys *sys, sp_sysinfo *out);
 /* Pure: the product from the version numbers, suite mask, product info and name. */
 sp_product sp_sysinfo_classify(const sp_osinfo *os);
 const char *sp_product_name(sp_product p);
 const char *sp_product_id(sp_product p); /* "sbs2003", ... for reports */
-/* Which steps apply to this server (SP_APPLIES_* bits). */
+/* Which steps apply to this server (SP_APPLIES(id) bits, core/step_list.h). */
 unsigned sp_sysinfo_applicable(const sp_sysinfo *info);
 /* "Windows Small Business Server 2003 SP2, 32-bit, domain controller of contoso.local,
  * Exchange Server 2003 SP2": the one line that names the server, in English, for logs

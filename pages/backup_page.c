@@ -11,15 +11,15 @@
 #include "core/backup/backup.h"
 #include "core/state.h"
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/messages.h"
-#include "wizard/text.h"
 
 static const int input_ids[] = {IDC_BK_FOLDER, IDC_BK_COUNT, IDC_BK_TARGET};
 
 static cJSON *backup_data(sp_page *p)
 {
-    sp_step_state *s = sp_state_step(p->app->session.state, "backup");
+    sp_step_state *s = sp_page_state(p);
     if (!s)
         return NULL;
     if (!s->data)
@@ -30,7 +30,7 @@ static cJSON *backup_data(sp_page *p)
 /* wbadmin can start a backup from the command line on 2008 and later; NTBackup cannot. */
 static BOOL has_wbadmin(sp_page *p)
 {
-    return p->app->session.info.os.major >= 6;
+    return p->host->session->info.os.major >= 6;
 }
 
 static void load_inputs(sp_page *p)
@@ -66,7 +66,7 @@ static void save_inputs(sp_page *p)
     cJSON *data = backup_data(p);
     BOOL ok = FALSE;
     UINT k = GetDlgItemInt(p->hwnd, IDC_BK_COUNT, &ok, FALSE);
-    if (!data || sp_step_page_busy(p->hwnd))
+    if (!data || sp_step_page_busy(p))
         return;
     put_string(data, SP_BACKUP_KEY_FOLDER, p->hwnd, IDC_BK_FOLDER);
     if (has_wbadmin(p))
@@ -77,7 +77,7 @@ static void save_inputs(sp_page *p)
 
 static void enable_inputs(sp_page *p)
 {
-    BOOL busy = sp_step_page_busy(p->hwnd);
+    BOOL busy = sp_step_page_busy(p);
     for (size_t i = 0; i < sizeof input_ids / sizeof input_ids[0]; i++)
         EnableWindow(GetDlgItem(p->hwnd, input_ids[i]), !busy);
 }
@@ -86,11 +86,10 @@ static void enable_inputs(sp_page *p)
  * restore folder the user typed, so it starts at once. */
 static BOOL confirm_backup(sp_page *p)
 {
-    const sp_findings *f = &sp_state_step(p->app->session.state, "backup")->findings;
-    BOOL needs_backup = FALSE;
-    wchar_t target[64], count[16], *text, *caption;
+    const sp_findings *f = &sp_page_state(p)->findings;
+    BOOL needs_backup = FALSE, yes;
+    wchar_t target[64], count[16], *text;
     const wchar_t *args[2] = {target, count};
-    int answer;
     for (size_t i = 0; i < f->count; i++)
         if (strcmp(f->items[i].code, "backup.none") == 0 ||
             strcmp(f->items[i].code, "backup.older_than_changes") == 0)
@@ -99,62 +98,53 @@ static BOOL confirm_backup(sp_page *p)
         return TRUE;
     GetDlgItemTextW(p->hwnd, IDC_BK_TARGET, target, 64);
     GetDlgItemTextW(p->hwnd, IDC_BK_COUNT, count, 16);
-    text = sp_format(p->app->hinst, IDS_BK_RUN_BACKUP_CONFIRM, 2, args);
-    caption = sp_load(p->app->hinst, IDS_APP_TITLE);
-    answer = MessageBoxW(GetParent(p->hwnd), text, caption, MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2);
+    text = sp_format(p->host->hinst, IDS_BK_RUN_BACKUP_CONFIRM, 2, args);
+    yes = sp_confirm(sp_page_owner(p), p->host->hinst, text);
     free(text);
-    free(caption);
-    return answer == IDYES;
+    return yes;
 }
 
-INT_PTR CALLBACK sp_backup_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+static BOOL on_command(sp_page *p, int id, int code)
 {
-    INT_PTR r;
-    sp_page *p;
-    if (msg == WM_COMMAND && LOWORD(wp) == IDC_STEP_APPLY && (p = sp_page_get(hwnd))) {
-        if (!sp_step_page_busy(hwnd) && confirm_backup(p)) {
+    if (id == IDC_STEP_APPLY) {
+        if (!sp_step_page_busy(p) && confirm_backup(p)) {
             save_inputs(p);
-            sp_step_page_start(hwnd, 1);
+            sp_step_page_start(p, 1);
         }
         enable_inputs(p);
         return TRUE;
     }
-    if (msg == WM_COMMAND && HIWORD(wp) == EN_KILLFOCUS && (p = sp_page_get(hwnd)) &&
-        (LOWORD(wp) == IDC_BK_FOLDER || LOWORD(wp) == IDC_BK_COUNT || LOWORD(wp) == IDC_BK_TARGET)) {
+    if (code == EN_KILLFOCUS && (id == IDC_BK_FOLDER || id == IDC_BK_COUNT || id == IDC_BK_TARGET)) {
         save_inputs(p);
         return TRUE;
     }
-    r = sp_step_page_proc(hwnd, msg, wp, lp);
-    if (!(p = sp_page_get(hwnd)))
-        return r;
-    switch (msg) {
-    case WM_INITDIALOG:
-        SendDlgItemMessageW(hwnd, IDC_BK_FOLDER, EM_LIMITTEXT, 500, 0);
-        SendDlgItemMessageW(hwnd, IDC_BK_COUNT, EM_LIMITTEXT, 3, 0);
-        SendDlgItemMessageW(hwnd, IDC_BK_TARGET, EM_LIMITTEXT, 60, 0);
-        if (!has_wbadmin(p)) {
-            ShowWindow(GetDlgItem(hwnd, IDC_BK_TARGET_LABEL), SW_HIDE);
-            ShowWindow(GetDlgItem(hwnd, IDC_BK_TARGET), SW_HIDE);
-        }
-        {
-            /* Paths are the point of this page's findings: give their column most of the width. */
-            HWND lv = GetDlgItem(hwnd, IDC_STEP_FINDINGS);
-            RECT rc;
-            GetClientRect(lv, &rc);
-            ListView_SetColumnWidth(lv, 0, (rc.right - rc.left) * 4 / 5);
-        }
-        load_inputs(p);
-        enable_inputs(p);
-        break;
-    case WM_NOTIFY:
-        if (((const NMHDR *)lp)->code == PSN_KILLACTIVE)
-            save_inputs(p);
-        enable_inputs(p);
-        break;
-    case WM_COMMAND:
-    case WM_SP_DONE:
-        enable_inputs(p);
-        break;
-    }
-    return r;
+    return FALSE;
 }
+
+static void on_init(sp_page *p)
+{
+    HWND hwnd = p->hwnd, lv = GetDlgItem(hwnd, IDC_STEP_FINDINGS);
+    RECT rc;
+    SendDlgItemMessageW(hwnd, IDC_BK_FOLDER, EM_LIMITTEXT, 500, 0);
+    SendDlgItemMessageW(hwnd, IDC_BK_COUNT, EM_LIMITTEXT, 3, 0);
+    SendDlgItemMessageW(hwnd, IDC_BK_TARGET, EM_LIMITTEXT, 60, 0);
+    if (!has_wbadmin(p)) {
+        ShowWindow(GetDlgItem(hwnd, IDC_BK_TARGET_LABEL), SW_HIDE);
+        ShowWindow(GetDlgItem(hwnd, IDC_BK_TARGET), SW_HIDE);
+    }
+    /* Paths are the point of this page's findings: give their column most of the width. */
+    GetClientRect(lv, &rc);
+    ListView_SetColumnWidth(lv, 0, (rc.right - rc.left) * 4 / 5);
+    load_inputs(p);
+}
+
+static void on_render(sp_page *p, sp_render_why why)
+{
+    (void)why;
+    enable_inputs(p);
+}
+
+const sp_page_desc sp_page_backup = {
+    .id = "backup", .template_id = IDD_BACKUP, .init = on_init, .command = on_command,
+    .render = on_render, .leave = save_inputs,
+};

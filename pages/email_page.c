@@ -10,34 +10,27 @@
 #include "core/email/email.h"
 #include "core/state.h"
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/messages.h"
-#include "wizard/text.h"
 
 static const int confirm_ids[SP_EMAIL_PAGE_CONFIRMS] = {IDC_EMAIL_CONFIRM1, IDC_EMAIL_CONFIRM2,
                                                         IDC_EMAIL_CONFIRM3};
 
 static sp_state *state_of(sp_page *p)
 {
-    return p->app->session.state;
+    return p->host->session->state;
 }
 
 static BOOL busy(sp_page *p)
 {
-    return sp_worker_busy(&p->app->worker) && p->app->worker.notify == p->hwnd;
+    return sp_step_page_busy(p);
 }
 
 /* A control's text as heap UTF-8, spaces trimmed at both ends. */
 static char *text_of(HWND hwnd, int id)
 {
-    int len = GetWindowTextLengthW(GetDlgItem(hwnd, id));
-    wchar_t *w = calloc((size_t)len + 1, sizeof *w);
-    char *s, *a, *e;
-    if (!w)
-        return NULL;
-    GetDlgItemTextW(hwnd, id, w, len + 1);
-    s = sp_utf8(w);
-    free(w);
+    char *s = sp_get_text_u8(hwnd, id), *a, *e;
     if (!s)
         return NULL;
     for (a = s; *a == ' ' || *a == '\t'; a++)
@@ -49,13 +42,6 @@ static char *text_of(HWND hwnd, int id)
     return s;
 }
 
-static void set_text_u8(HWND hwnd, int id, const char *s)
-{
-    wchar_t *w = sp_wide(s ? s : "");
-    SetDlgItemTextW(hwnd, id, w ? w : L"");
-    free(w);
-}
-
 /* The confirmation boxes of the chosen target, ticked as the state says. */
 static void show_confirmations(sp_page *p)
 {
@@ -65,7 +51,7 @@ static void show_confirmations(sp_page *p)
     for (int k = 0; k < SP_EMAIL_PAGE_CONFIRMS; k++) {
         HWND box = GetDlgItem(p->hwnd, confirm_ids[k]);
         if ((size_t)k < n) {
-            wchar_t *label = sp_load(p->app->hinst, items[k].text_id);
+            wchar_t *label = sp_load(p->host->hinst, items[k].text_id);
             SetWindowTextW(box, label ? label : L"");
             free(label);
             SendMessageW(box, BM_SETCHECK, sp_email_confirmed(state_of(p), items[k].code) ? BST_CHECKED : BST_UNCHECKED, 0);
@@ -92,7 +78,7 @@ static void show_fqdn(sp_page *p)
         for (size_t i = 0; i < s->findings.count; i++)
             if (strcmp(s->findings.items[i].code, "email.fqdn") == 0 && s->findings.items[i].arg)
                 fqdn = s->findings.items[i].arg;
-    set_text_u8(p->hwnd, IDC_EMAIL_FQDN, fqdn);
+    sp_set_text_u8(p->hwnd, IDC_EMAIL_FQDN, fqdn);
 }
 
 /* Inputs are read by the worker: they stay still while it runs. */
@@ -110,7 +96,7 @@ static void on_init(sp_page *p)
 {
     HWND combo = GetDlgItem(p->hwnd, IDC_EMAIL_TARGET);
     for (int t = 0; t < SP_EMAIL_TARGET_COUNT; t++) {
-        wchar_t *name = sp_load(p->app->hinst, sp_email_target_text_id((sp_email_target)t));
+        wchar_t *name = sp_load(p->host->hinst, sp_email_target_text_id((sp_email_target)t));
         SendMessageW(combo, CB_ADDSTRING, 0, (LPARAM)(name ? name : L""));
         free(name);
     }
@@ -127,7 +113,7 @@ static void on_init(sp_page *p)
     SendDlgItemMessageW(p->hwnd, IDC_STEP_FINDINGS, LVM_SETCOLUMNWIDTH, 2, 0);
     SendDlgItemMessageW(p->hwnd, IDC_EMAIL_REASON, EM_LIMITTEXT, 300, 0);
     SendDlgItemMessageW(p->hwnd, IDC_EMAIL_FQDN, EM_LIMITTEXT, 253, 0);
-    set_text_u8(p->hwnd, IDC_EMAIL_REASON, sp_email_reason_get(state_of(p)));
+    sp_set_text_u8(p->hwnd, IDC_EMAIL_REASON, sp_email_reason_get(state_of(p)));
     show_fqdn(p);
     show_confirmations(p);
 }
@@ -135,7 +121,7 @@ static void on_init(sp_page *p)
 /* The plan changed: save it and check again (the change closed the gate). */
 static void replan(sp_page *p)
 {
-    sp_app_save(p->app, GetParent(p->hwnd));
+    sp_host_save(p->host, sp_page_owner(p));
     SendMessageW(p->hwnd, WM_COMMAND, MAKEWPARAM(IDC_STEP_CHECK, BN_CLICKED),
                  (LPARAM)GetDlgItem(p->hwnd, IDC_STEP_CHECK));
 }
@@ -184,39 +170,36 @@ static void on_confirm(sp_page *p, int k)
     replan(p);
 }
 
-INT_PTR CALLBACK sp_email_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+static BOOL on_command(sp_page *p, int id, int code)
 {
-    INT_PTR r;
-    sp_page *p;
-    if (msg == WM_COMMAND && (p = sp_page_get(hwnd)) != NULL) {
-        int id = LOWORD(wp), code = HIWORD(wp);
-        if (id == IDC_EMAIL_TARGET && code == CBN_SELCHANGE) {
-            on_target_or_reason(p);
-            return TRUE;
-        }
-        if (id == IDC_EMAIL_REASON && code == EN_KILLFOCUS && !busy(p)) {
-            on_target_or_reason(p);
-            return TRUE;
-        }
-        if (id == IDC_EMAIL_FQDN && code == EN_KILLFOCUS && !busy(p)) {
-            on_fqdn(p);
-            return TRUE;
-        }
-        for (int k = 0; k < SP_EMAIL_PAGE_CONFIRMS; k++)
-            if (id == confirm_ids[k] && code == BN_CLICKED) {
-                on_confirm(p, k);
-                return TRUE;
-            }
+    if (id == IDC_EMAIL_TARGET && code == CBN_SELCHANGE) {
+        on_target_or_reason(p);
+        return TRUE;
     }
-    r = sp_step_page_proc(hwnd, msg, wp, lp);
-    p = sp_page_get(hwnd);
-    if (!p)
-        return r;
-    if (msg == WM_INITDIALOG)
-        on_init(p);
-    if (msg == WM_SP_DONE)
-        show_fqdn(p);
-    if (msg == WM_INITDIALOG || msg == WM_SP_DONE || msg == WM_NOTIFY || msg == WM_COMMAND)
-        sync_inputs(p);
-    return r;
+    if (id == IDC_EMAIL_REASON && code == EN_KILLFOCUS && !busy(p)) {
+        on_target_or_reason(p);
+        return TRUE;
+    }
+    if (id == IDC_EMAIL_FQDN && code == EN_KILLFOCUS && !busy(p)) {
+        on_fqdn(p);
+        return TRUE;
+    }
+    for (int k = 0; k < SP_EMAIL_PAGE_CONFIRMS; k++)
+        if (id == confirm_ids[k] && code == BN_CLICKED) {
+            on_confirm(p, k);
+            return TRUE;
+        }
+    return FALSE;
 }
+
+static void on_render(sp_page *p, sp_render_why why)
+{
+    if (why == SP_RENDER_DONE) /* the run may have detected the external name */
+        show_fqdn(p);
+    sync_inputs(p);
+}
+
+const sp_page_desc sp_page_email = {
+    .id = "email", .template_id = IDD_EMAIL, .init = on_init, .command = on_command,
+    .render = on_render,
+};

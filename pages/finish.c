@@ -9,24 +9,26 @@
 
 #include "core/report.h"
 #include "core/state.h"
+#include "core/step_table.h"
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/text.h"
 
 static void fill(sp_page *p)
 {
-    sp_app *app = p->app;
-    HINSTANCE h = app->hinst;
+    sp_session *session = p->host->session;
+    HINSTANCE h = p->host->hinst;
     HWND lv = GetDlgItem(p->hwnd, IDC_FINISH_STEPS);
-    int64_t now = app->sys->ops->time_now(app->sys);
+    int64_t now = sp_host_now(p->host);
     BOOL ready = TRUE;
 
     ListView_DeleteAllItems(lv);
     for (size_t i = 0; i < sp_step_count; i++) {
-        const sp_step_state *s = sp_state_step_const(app->session.state, sp_steps[i]->id);
+        const sp_step_state *s = sp_state_step_const(session->state, sp_steps[i]->id);
         wchar_t when[80];
         wchar_t *cells[4];
-        if (!sp_state_gate_open(app->session.state, s->id, now))
+        if (!sp_state_gate_open(session->state, s->id, now))
             ready = FALSE;
         if (s->checked_at)
             sp_format_time(s->checked_at, when, 80);
@@ -46,7 +48,7 @@ static void fill(sp_page *p)
     sp_set_text(p->hwnd, IDC_FINISH_TITLE, h, ready ? IDS_FINISH_TITLE_READY : IDS_FINISH_TITLE_OPEN);
     {
         /* The document's last word: a fresh backup of the updated server, checked here. */
-        wchar_t *state = sp_load(h, sp_report_backup_fresh(app->session.state, app->session.journal)
+        wchar_t *state = sp_load(h, sp_report_backup_fresh(session->state, session->journal)
                                         ? IDS_R_BACKUP_FRESH
                                         : IDS_R_BACKUP_STALE);
         wchar_t *reminder = sp_load(h, IDS_FINISH_BACKUP), text[1024];
@@ -60,28 +62,22 @@ static void fill(sp_page *p)
 
 static void export_report(sp_page *p)
 {
-    sp_app *app = p->app;
-    char *path = sp_ask_save_path(p, IDS_FINISH_FILTER, L"sourceprep-report.html", L"html");
+    sp_page_host *h = p->host;
+    char *path = sp_ask_save_path(sp_page_owner(p), h->hinst, IDS_FINISH_FILTER,
+                                  L"sourceprep-report.html", L"html");
+    char why[512] = "";
+    wchar_t *msg;
     sp_status st;
 
     if (!path)
         return;
-    st = sp_app_write_report(app, path);
-    {
-        HWND keep = app->sheet;
-        wchar_t *msg;
-        app->sheet = GetParent(p->hwnd);
-        if (st == SP_OK) {
-            msg = sp_format_u8(app->hinst, IDS_FINISH_EXPORTED, path, NULL);
-            sp_app_message(app, MB_ICONINFORMATION | MB_OK, msg);
-        } else {
-            msg = sp_format_u8(app->hinst, IDS_ERR_REPORT, path,
-                               app->host->last_error[0] ? app->host->last_error : sp_status_name(st));
-            sp_app_message(app, MB_ICONERROR | MB_OK, msg);
-        }
-        free(msg);
-        app->sheet = keep;
-    }
+    st = h->ops->write_report(h, path, why, sizeof why);
+    if (st == SP_OK)
+        msg = sp_format_u8(h->hinst, IDS_FINISH_EXPORTED, path, NULL);
+    else
+        msg = sp_format_u8(h->hinst, IDS_ERR_REPORT, path, why[0] ? why : sp_status_name(st));
+    h->ops->message(h, sp_page_owner(p), (st == SP_OK ? MB_ICONINFORMATION : MB_ICONERROR) | MB_OK, msg);
+    free(msg);
     free(path);
 }
 
@@ -90,9 +86,9 @@ static void on_init(sp_page *p)
     static const UINT cols[] = {IDS_FINISH_COL_STEP, IDS_FINISH_COL_STATUS, IDS_FINISH_COL_CHECKED,
                                 IDS_R_NOTES};
     static const int widths[] = {22, 20, 27, 31};
-    HINSTANCE h = p->app->hinst;
+    HINSTANCE h = p->host->hinst;
     SendDlgItemMessageW(p->hwnd, IDC_FINISH_TITLE, WM_SETFONT,
-                        (WPARAM)sp_title_font(p->app, p->hwnd), FALSE);
+                        (WPARAM)sp_title_font(p->host, p->hwnd), FALSE);
     sp_listview_columns(GetDlgItem(p->hwnd, IDC_FINISH_STEPS), h, cols, widths, 4);
     sp_set_text(p->hwnd, IDC_FINISH_NEXT, h, IDS_FINISH_NEXT);
 }
@@ -110,15 +106,15 @@ static INT_PTR CALLBACK finish_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         if (LOWORD(wp) == IDC_FINISH_EXPORT) {
             export_report(p);
         } else if (LOWORD(wp) == IDC_FINISH_STEP2) {
-            wchar_t *url = sp_load(p->app->hinst, IDS_FINISH_STEP2_URL);
-            sp_app_open_url(p->app, GetParent(hwnd), url);
+            wchar_t *url = sp_load(p->host->hinst, IDS_FINISH_STEP2_URL);
+            p->host->ops->open_url(p->host, sp_page_owner(p), url);
             free(url);
         }
         return TRUE;
     case WM_NOTIFY:
         if (((NMHDR *)lp)->code == PSN_SETACTIVE) {
             p->active = 1;
-            snprintf(p->app->session.state->page, sizeof p->app->session.state->page, "finish");
+            snprintf(p->host->session->state->page, sizeof p->host->session->state->page, "finish");
             fill(p);
             sp_page_buttons(p, PSWIZB_BACK | PSWIZB_FINISH);
             SetWindowLongPtrW(hwnd, DWLP_MSGRESULT, 0);
@@ -127,10 +123,10 @@ static INT_PTR CALLBACK finish_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         if (((NMHDR *)lp)->code == PSN_KILLACTIVE)
             p->active = 0;
         if (((NMHDR *)lp)->code == PSN_WIZFINISH)
-            sp_app_save(p->app, GetParent(hwnd));
+            sp_host_save(p->host, sp_page_owner(p));
         return FALSE;
     }
     return FALSE;
 }
 
-const sp_page_desc sp_page_finish = {"finish", IDD_FINISH, 1, -1, finish_proc};
+const sp_page_desc sp_page_finish = {.id = "finish", .template_id = IDD_FINISH, .exterior = 1, .proc = finish_proc};

@@ -11,9 +11,9 @@
 #include "core/health/rules.h"
 #include "core/state.h"
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/messages.h"
-#include "wizard/text.h"
 
 static const UINT category_ids[SP_HC_COUNT] = {
     IDS_HEALTH_CAT_AD,      IDS_HEALTH_CAT_DNS,     IDS_HEALTH_CAT_FRS,    IDS_HEALTH_CAT_NET,
@@ -23,7 +23,7 @@ static const UINT category_ids[SP_HC_COUNT] = {
 
 static const sp_findings *findings(sp_page *p)
 {
-    const sp_step_state *s = sp_state_step_const(p->app->session.state, p->step->id);
+    const sp_step_state *s = sp_state_step_const(p->host->session->state, p->step->id);
     return s ? &s->findings : NULL;
 }
 
@@ -50,7 +50,7 @@ static void fill_tree(sp_page *p)
 {
     HWND tree = GetDlgItem(p->hwnd, IDC_HEALTH_TREE);
     const sp_findings *f = findings(p);
-    HINSTANCE h = p->app->hinst;
+    HINSTANCE h = p->host->hinst;
     TreeView_DeleteAllItems(tree);
     if (!f || !f->count) {
         wchar_t *none = sp_load(h, IDS_HEALTH_NO_ISSUES);
@@ -94,11 +94,11 @@ static void show_selection(sp_page *p)
     const sp_findings *f = findings(p);
     int row = selected_row(p);
     HWND ack = GetDlgItem(p->hwnd, IDC_HEALTH_ACK);
-    BOOL busy = sp_worker_busy(&p->app->worker);
+    BOOL busy = sp_host_busy(p->host, NULL);
     const sp_finding *x = f && row >= 0 && (size_t)row < f->count ? &f->items[row] : NULL;
     wchar_t *text = NULL;
     if (x) {
-        HINSTANCE h = p->app->hinst;
+        HINSTANCE h = p->host->hinst;
         wchar_t *arg = sp_wide(x->arg), *args[2];
         args[0] = x->evidence ? sp_wide(x->evidence) : sp_load(h, IDS_NONE);
         args[1] = x->advice_id ? sp_format1(h, x->advice_id, arg) : sp_load(h, IDS_NONE);
@@ -110,7 +110,7 @@ static void show_selection(sp_page *p)
     SetDlgItemTextW(p->hwnd, IDC_HEALTH_DETAIL, text ? text : L"");
     free(text);
     SendMessageW(ack, BM_SETCHECK,
-                 x && sp_health_acknowledged(p->app->session.state, x->code) ? BST_CHECKED
+                 x && sp_health_acknowledged(p->host->session->state, x->code) ? BST_CHECKED
                                                                              : BST_UNCHECKED,
                  0);
     EnableWindow(ack, x && x->severity == SP_SEV_WARNING && !busy);
@@ -139,8 +139,8 @@ static void ack_clicked(sp_page *p)
     BOOL on = SendDlgItemMessageW(p->hwnd, IDC_HEALTH_ACK, BM_GETCHECK, 0, 0) == BST_CHECKED;
     if (!f || row < 0 || (size_t)row >= f->count)
         return;
-    if (sp_health_acknowledge(p->app->session.state, f->items[row].code, on))
-        sp_app_save(p->app, GetParent(p->hwnd));
+    if (sp_health_acknowledge(p->host->session->state, f->items[row].code, on))
+        sp_host_save(p->host, sp_page_owner(p));
     sp_step_page_render(p); /* the gate may open or close; the list is filled again */
     select_row(p, row);
 }
@@ -160,54 +160,60 @@ static void fit_columns(sp_page *p)
     sp_listview_fit(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), percent, 3);
 }
 
-INT_PTR CALLBACK sp_health_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+static BOOL on_command(sp_page *p, int id, int code)
 {
-    INT_PTR r;
-    sp_page *p;
-    int refill = 0;
-    if (msg == WM_COMMAND && LOWORD(wp) == IDC_HEALTH_ACK) {
-        if (HIWORD(wp) == BN_CLICKED && (p = sp_page_get(hwnd)) != NULL)
+    if (id == IDC_HEALTH_ACK) {
+        if (code == BN_CLICKED)
             ack_clicked(p);
         return TRUE;
     }
-    if (msg == WM_COMMAND &&
-        (LOWORD(wp) == IDC_HEALTH_VIEW_LIST || LOWORD(wp) == IDC_HEALTH_VIEW_TREE)) {
-        if (HIWORD(wp) == BN_CLICKED && (p = sp_page_get(hwnd)) != NULL)
+    if (id == IDC_HEALTH_VIEW_LIST || id == IDC_HEALTH_VIEW_TREE) {
+        if (code == BN_CLICKED)
             show_view(p);
         return TRUE;
     }
-    if (msg == WM_NOTIFY && ((const NMHDR *)lp)->idFrom == IDC_HEALTH_TREE) {
-        if (((const NMHDR *)lp)->code == TVN_SELCHANGEDW && (p = sp_page_get(hwnd)) != NULL)
-            tree_selected(p, (const NMTREEVIEWW *)lp);
+    return FALSE;
+}
+
+static BOOL on_notify(sp_page *p, const NMHDR *nm)
+{
+    if (nm->idFrom == IDC_HEALTH_TREE) {
+        if (nm->code == TVN_SELCHANGEDW)
+            tree_selected(p, (const NMTREEVIEWW *)nm);
         return TRUE;
     }
-    if (msg == WM_NOTIFY && ((const NMHDR *)lp)->idFrom == IDC_STEP_FINDINGS &&
-        ((const NMHDR *)lp)->code == LVN_ITEMCHANGED) {
-        const NMLISTVIEW *nm = (const NMLISTVIEW *)lp;
-        if ((nm->uNewState ^ nm->uOldState) & LVIS_SELECTED && (p = sp_page_get(hwnd)) != NULL)
+    if (nm->idFrom == IDC_STEP_FINDINGS && nm->code == LVN_ITEMCHANGED) {
+        const NMLISTVIEW *lv = (const NMLISTVIEW *)nm;
+        if ((lv->uNewState ^ lv->uOldState) & LVIS_SELECTED)
             show_selection(p);
         return TRUE;
     }
-    r = sp_step_page_proc(hwnd, msg, wp, lp);
-    p = sp_page_get(hwnd);
-    if (!p)
-        return r;
-    if (msg == WM_INITDIALOG) {
-        fit_columns(p);
-        TreeView_SetImageList(GetDlgItem(hwnd, IDC_HEALTH_TREE), sp_severity_images(p->app),
-                              TVSIL_NORMAL);
-        CheckRadioButton(hwnd, IDC_HEALTH_VIEW_LIST, IDC_HEALTH_VIEW_TREE, IDC_HEALTH_VIEW_LIST);
-        show_view(p);
-        refill = 1;
-    }
-    if (msg == WM_SP_DONE || (msg == WM_NOTIFY && ((const NMHDR *)lp)->code == PSN_SETACTIVE) ||
-        (msg == WM_COMMAND && LOWORD(wp) == IDC_STEP_MARK))
-        refill = 1;
-    if (refill) {
-        fill_tree(p);
-        show_selection(p);
-    }
-    if (msg == WM_COMMAND && (LOWORD(wp) == IDC_STEP_CHECK || LOWORD(wp) == IDC_STEP_CANCEL))
-        show_selection(p);
-    return r;
+    return FALSE;
 }
+
+static void on_init(sp_page *p)
+{
+    fit_columns(p);
+    TreeView_SetImageList(GetDlgItem(p->hwnd, IDC_HEALTH_TREE), sp_severity_images(p->host),
+                          TVSIL_NORMAL);
+    CheckRadioButton(p->hwnd, IDC_HEALTH_VIEW_LIST, IDC_HEALTH_VIEW_TREE, IDC_HEALTH_VIEW_LIST);
+    show_view(p);
+}
+
+/* The tree follows the findings whenever they may have changed; the details the selection. */
+static void on_render(sp_page *p, sp_render_why why)
+{
+    if (why == SP_RENDER_NOTIFY)
+        return;
+    if (why == SP_RENDER_INPUT) {
+        show_selection(p);
+        return;
+    }
+    fill_tree(p);
+    show_selection(p);
+}
+
+const sp_page_desc sp_page_health = {
+    .id = "health", .template_id = IDD_HEALTH, .init = on_init, .command = on_command,
+    .notify = on_notify, .render = on_render,
+};

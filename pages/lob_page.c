@@ -10,37 +10,48 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
+#include "core/base/strutil.h"
 #include "core/lob/lob.h"
+#include "pages/messages.h"
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/messages.h"
-#include "wizard/text.h"
 
-#define LOB_PROP L"SourcePrep.lob"
-
-/* The page's own view state, kept as a window property (one LOB page per sheet). */
+/* The page's own view state (p->view). */
 typedef struct {
     int filling; /* the list is being filled: its notifications are ours, not the user's */
 } lob_view;
 
+/* The plan editor: a modal box; its media probe runs on the worker and reports to the box. */
 typedef struct {
-    sp_app *app;
+    sp_page_host *host;
     cJSON *entry;
+    HWND dlg;
+    int probing;      /* a probe job started from the box is running */
+    int save_pending; /* OK was clicked: save when the probe is back */
+    sp_lob_plan *plan;
 } plan_editor;
 
-static lob_view *view_of(HWND hwnd)
+/* A probe job's argument and result. */
+typedef struct {
+    char *path;
+    sp_lob_media m;
+} media_probe;
+
+static lob_view *view_of(sp_page *p)
 {
-    return (lob_view *)GetPropW(hwnd, LOB_PROP);
+    return p->view;
 }
 
 static BOOL busy(sp_page *p)
 {
-    return sp_worker_busy(&p->app->worker);
+    return sp_host_busy(p->host, NULL);
 }
 
 static int64_t now_of(sp_page *p)
 {
-    return p->app->sys->ops->time_now(p->app->sys);
+    return sp_host_now(p->host);
 }
 
 /* "1.5 MB": sizes as people read them. */
@@ -91,50 +102,94 @@ static wchar_t *media_text(HINSTANCE h, const sp_lob_media *m, sp_status st, con
 
 /* ---- The plan editor -------------------------------------------------------------------------- */
 
-static void set_text_u8(HWND dlg, int id, const char *s)
+static void free_probe(void *arg)
 {
-    wchar_t *w = sp_wide(s ? s : "");
-    SetDlgItemTextW(dlg, id, w ? w : L"");
-    free(w);
+    media_probe *mp = arg;
+    if (mp)
+        free(mp->path);
+    free(mp);
 }
 
-static char *get_text_u8(HWND dlg, int id)
+/* Up to 20,000 file_stat calls, maybe on a share: never on the UI thread. */
+static sp_status probe_task(sp_run_ctx *ctx, void *arg)
 {
-    int n = GetWindowTextLengthW(GetDlgItem(dlg, id));
-    wchar_t *w = calloc((size_t)n + 1, sizeof *w);
-    char *s;
-    if (!w)
-        return NULL;
-    GetDlgItemTextW(dlg, id, w, n + 1);
-    s = sp_utf8(w);
-    free(w);
-    return s;
+    media_probe *mp = arg;
+    ctx->sys->last_error[0] = '\0';
+    return sp_lob_media_probe_run(ctx, mp->path, &mp->m);
 }
 
-static void probe_media(plan_editor *ed, HWND dlg, sp_lob_plan *plan)
+static void editor_buttons(plan_editor *ed)
 {
-    char *path = get_text_u8(dlg, IDC_LOBP_MEDIA);
-    sp_lob_media m;
-    sp_status st;
+    EnableWindow(GetDlgItem(ed->dlg, IDC_LOBP_MEDIA_CHECK), !ed->probing);
+    EnableWindow(GetDlgItem(ed->dlg, IDOK), !ed->save_pending);
+}
+
+/* Starts looking at the media the box names; TRUE when a job started. */
+static BOOL start_probe(plan_editor *ed)
+{
+    media_probe *mp;
+    sp_job *job;
     wchar_t *text;
-    if (!path)
-        return;
-    ed->app->sys->last_error[0] = '\0';
-    st = sp_lob_media_probe(ed->app->sys, path, &m);
-    text = path[0] ? media_text(ed->app->hinst, &m, st, ed->app->sys->last_error) : NULL;
-    SetDlgItemTextW(dlg, IDC_LOBP_MEDIA_INFO, text ? text : L"");
-    if (plan) {
-        plan->media_checked = path[0] && st == SP_OK && !m.is_url;
-        plan->media_found = m.exists;
-        plan->media_size = m.size;
+    if (ed->probing)
+        return FALSE;
+    mp = calloc(1, sizeof *mp);
+    job = calloc(1, sizeof *job);
+    if (!mp || !job || !(mp->path = sp_get_text_u8(ed->dlg, IDC_LOBP_MEDIA))) {
+        free_probe(mp);
+        free(job);
+        return FALSE;
     }
+    if (!*sp_skip_space(mp->path)) { /* nothing to look at: nothing to say */
+        SetDlgItemTextW(ed->dlg, IDC_LOBP_MEDIA_INFO, L"");
+        free_probe(mp);
+        free(job);
+        return FALSE;
+    }
+    job->task = probe_task;
+    job->arg = mp;
+    job->free_arg = free_probe;
+    if (!ed->host->ops->start(ed->host, ed->dlg, job))
+        return FALSE;
+    ed->probing = 1;
+    text = sp_format1(ed->host->hinst, IDS_LOB_MEDIA_PROBING, L"0");
+    SetDlgItemTextW(ed->dlg, IDC_LOBP_MEDIA_INFO, text);
     free(text);
-    free(path);
+    editor_buttons(ed);
+    return TRUE;
+}
+
+static void probe_done(plan_editor *ed, sp_job *job)
+{
+    const media_probe *mp = job->arg;
+    wchar_t *text = NULL;
+    ed->host->ops->join(ed->host);
+    ed->probing = 0;
+    if (job->status != SP_ERR_CANCELLED)
+        text = media_text(ed->host->hinst, &mp->m, job->status, job->error);
+    SetDlgItemTextW(ed->dlg, IDC_LOBP_MEDIA_INFO, text ? text : L"");
+    free(text);
+    if (ed->plan) {
+        ed->plan->media_checked = job->status == SP_OK && !mp->m.is_url;
+        ed->plan->media_found = mp->m.exists;
+        ed->plan->media_size = mp->m.size;
+    }
+    sp_job_free(job);
+    editor_buttons(ed);
+}
+
+static void stop_probe(plan_editor *ed)
+{
+    if (!ed->probing)
+        return;
+    ed->host->ops->cancel(ed->host);
+    ed->host->ops->join(ed->host);
+    ed->probing = 0;
+    sp_job_drain(ed->dlg);
 }
 
 static void editor_init(plan_editor *ed, HWND dlg)
 {
-    HINSTANCE h = ed->app->hinst;
+    HINSTANCE h = ed->host->hinst;
     const char *name = sp_lob_text(ed->entry, "name");
     sp_lob_plan plan;
     wchar_t *caption, *details;
@@ -142,6 +197,7 @@ static void editor_init(plan_editor *ed, HWND dlg)
         {IDC_LOBP_CONTACT, 200}, {IDC_LOBP_PHONE, 60}, {IDC_LOBP_EMAIL, 200}, {IDC_LOBP_MEDIA, 400},
         {IDC_LOBP_LICENCE, 400}, {IDC_LOBP_DATA, 400}, {IDC_LOBP_NOTES, 4000}};
 
+    ed->dlg = dlg;
     sp_lob_get_plan(ed->entry, &plan);
     caption = sp_format_u8(h, IDS_LOB_PLAN_CAPTION, name, NULL);
     SetWindowTextW(dlg, caption);
@@ -158,13 +214,13 @@ static void editor_init(plan_editor *ed, HWND dlg)
     free(details);
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
         SendDlgItemMessageW(dlg, limits[i].id, EM_LIMITTEXT, (WPARAM)limits[i].limit, 0);
-    set_text_u8(dlg, IDC_LOBP_CONTACT, plan.contact);
-    set_text_u8(dlg, IDC_LOBP_PHONE, plan.phone);
-    set_text_u8(dlg, IDC_LOBP_EMAIL, plan.email);
-    set_text_u8(dlg, IDC_LOBP_MEDIA, plan.media);
-    set_text_u8(dlg, IDC_LOBP_LICENCE, plan.licence);
-    set_text_u8(dlg, IDC_LOBP_DATA, plan.data);
-    set_text_u8(dlg, IDC_LOBP_NOTES, plan.notes);
+    sp_set_text_u8(dlg, IDC_LOBP_CONTACT, plan.contact);
+    sp_set_text_u8(dlg, IDC_LOBP_PHONE, plan.phone);
+    sp_set_text_u8(dlg, IDC_LOBP_EMAIL, plan.email);
+    sp_set_text_u8(dlg, IDC_LOBP_MEDIA, plan.media);
+    sp_set_text_u8(dlg, IDC_LOBP_LICENCE, plan.licence);
+    sp_set_text_u8(dlg, IDC_LOBP_DATA, plan.data);
+    sp_set_text_u8(dlg, IDC_LOBP_NOTES, plan.notes);
     for (int m = 0; m < SP_LOB_METHOD_COUNT; m++) {
         wchar_t *t = sp_load(h, IDS_LOB_METHOD_FIRST + m);
         SendDlgItemMessageW(dlg, IDC_LOBP_METHOD, CB_ADDSTRING, 0, (LPARAM)(t ? t : L""));
@@ -172,19 +228,20 @@ static void editor_init(plan_editor *ed, HWND dlg)
     }
     SendDlgItemMessageW(dlg, IDC_LOBP_METHOD, CB_SETCURSEL, (WPARAM)plan.method, 0);
     if (plan.media[0])
-        probe_media(ed, dlg, NULL);
+        start_probe(ed);
 }
 
-static BOOL editor_save(plan_editor *ed, HWND dlg)
+/* Saves the plan with what the probe found (ed->plan, filled by probe_done). */
+static BOOL editor_save(plan_editor *ed, sp_lob_plan *probed)
 {
     static const int ids[] = {IDC_LOBP_CONTACT, IDC_LOBP_PHONE, IDC_LOBP_EMAIL, IDC_LOBP_MEDIA,
                               IDC_LOBP_LICENCE, IDC_LOBP_DATA, IDC_LOBP_NOTES};
     char *t[7] = {0};
     sp_lob_plan plan = {0};
-    LRESULT sel = SendDlgItemMessageW(dlg, IDC_LOBP_METHOD, CB_GETCURSEL, 0, 0);
+    LRESULT sel = SendDlgItemMessageW(ed->dlg, IDC_LOBP_METHOD, CB_GETCURSEL, 0, 0);
     sp_status st = SP_OK;
     for (int i = 0; i < 7; i++)
-        if (!(t[i] = get_text_u8(dlg, ids[i])))
+        if (!(t[i] = sp_get_text_u8(ed->dlg, ids[i])))
             st = SP_ERR_NOMEM;
     if (st == SP_OK) {
         plan.contact = t[0];
@@ -195,12 +252,36 @@ static BOOL editor_save(plan_editor *ed, HWND dlg)
         plan.data = t[5];
         plan.notes = t[6];
         plan.method = sel > 0 && sel < SP_LOB_METHOD_COUNT ? (sp_lob_method)sel : SP_LOB_METHOD_NONE;
-        probe_media(ed, dlg, &plan);
+        plan.media_checked = probed->media_checked;
+        plan.media_found = probed->media_found;
+        plan.media_size = probed->media_size;
         st = sp_lob_set_plan(ed->entry, &plan);
     }
     for (int i = 0; i < 7; i++)
         free(t[i]);
     return st == SP_OK;
+}
+
+/* OK: the media is looked at again as typed now, then the plan is saved with what was found. */
+static void editor_ok(plan_editor *ed)
+{
+    static sp_lob_plan none;
+    if (ed->save_pending)
+        return;
+    stop_probe(ed); /* it may have looked at what the box said before */
+    ed->plan = calloc(1, sizeof *ed->plan);
+    if (!ed->plan)
+        return;
+    ed->save_pending = 1;
+    if (!start_probe(ed)) {
+        *ed->plan = none;
+        ed->save_pending = 0;
+        if (editor_save(ed, ed->plan))
+            EndDialog(ed->dlg, IDOK);
+        free(ed->plan);
+        ed->plan = NULL;
+    }
+    editor_buttons(ed);
 }
 
 static INT_PTR CALLBACK editor_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
@@ -211,19 +292,49 @@ static INT_PTR CALLBACK editor_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         SetWindowLongPtrW(dlg, DWLP_USER, lp);
         editor_init((plan_editor *)lp, dlg);
         return TRUE;
+    case WM_SP_PROGRESS: {
+        wchar_t *what = (wchar_t *)lp;
+        wchar_t *text = sp_format1(ed->host->hinst, IDS_LOB_MEDIA_PROBING, what ? what : L"0");
+        SetDlgItemTextW(dlg, IDC_LOBP_MEDIA_INFO, text);
+        free(text);
+        free(what);
+        return TRUE;
+    }
+    case WM_SP_QUERY_BUSY: /* tests: the probe and a pending save are over at 0 */
+        SetWindowLongPtrW(dlg, DWLP_MSGRESULT, ed && (ed->probing || ed->save_pending));
+        return TRUE;
+    case WM_SP_DONE:
+        probe_done(ed, (sp_job *)lp);
+        if (ed->save_pending) {
+            BOOL saved = editor_save(ed, ed->plan);
+            ed->save_pending = 0;
+            free(ed->plan);
+            ed->plan = NULL;
+            if (saved)
+                EndDialog(dlg, IDOK);
+            editor_buttons(ed);
+        }
+        return TRUE;
     case WM_COMMAND:
         switch (LOWORD(wp)) {
         case IDC_LOBP_MEDIA_CHECK:
-            probe_media(ed, dlg, NULL);
+            start_probe(ed);
             return TRUE;
         case IDOK:
-            if (editor_save(ed, dlg))
-                EndDialog(dlg, IDOK);
+            editor_ok(ed);
             return TRUE;
         case IDCANCEL:
+            stop_probe(ed);
+            free(ed->plan);
+            ed->plan = NULL;
+            ed->save_pending = 0;
             EndDialog(dlg, IDCANCEL);
             return TRUE;
         }
+        break;
+    case WM_DESTROY:
+        if (ed)
+            stop_probe(ed);
         break;
     }
     return FALSE;
@@ -233,7 +344,7 @@ static INT_PTR CALLBACK editor_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
 
 static cJSON *entry_at(sp_page *p, int index)
 {
-    return cJSON_GetArrayItem(sp_lob_entries(p->app->session.state), index);
+    return cJSON_GetArrayItem(sp_lob_entries(p->host->session->state), index);
 }
 
 static int selected_index(sp_page *p)
@@ -254,12 +365,12 @@ static void update_controls(sp_page *p)
     EnableWindow(GetDlgItem(p->hwnd, IDC_LOB_LIST), idle);
     EnableWindow(GetDlgItem(p->hwnd, IDC_LOB_SHOWALL), idle);
     EnableWindow(GetDlgItem(p->hwnd, IDC_LOB_EDIT), idle && selected_index(p) >= 0);
-    EnableWindow(GetDlgItem(p->hwnd, IDC_LOB_EXPORT), idle && sp_lob_count(p->app->session.state) > 0);
+    EnableWindow(GetDlgItem(p->hwnd, IDC_LOB_EXPORT), idle && sp_lob_count(p->host->session->state) > 0);
 }
 
 static void set_row_plan(sp_page *p, int row, const cJSON *e)
 {
-    wchar_t *plan = sp_load(p->app->hinst, IDS_LOB_PLAN_FIRST + sp_lob_entry_status(e));
+    wchar_t *plan = sp_load(p->host->hinst, IDS_LOB_PLAN_FIRST + sp_lob_entry_status(e));
     LVITEMW sub = {0};
     sub.iSubItem = 3;
     sub.pszText = plan ? plan : (LPWSTR)L"";
@@ -269,16 +380,16 @@ static void set_row_plan(sp_page *p, int row, const cJSON *e)
 
 static void fill_summary(sp_page *p)
 {
-    HINSTANCE h = p->app->hinst;
+    HINSTANCE h = p->host->hinst;
     unsigned marked = 0, complete = 0, hidden = 0;
     wchar_t n[4][16], *text;
     const wchar_t *args[4] = {n[0], n[1], n[2], n[3]};
     cJSON *e;
-    if (sp_lob_count(p->app->session.state) == 0) {
+    if (sp_lob_count(p->host->session->state) == 0) {
         sp_set_text(p->hwnd, IDC_LOB_SUMMARY, h, IDS_LOB_SUMMARY_EMPTY);
         return;
     }
-    cJSON_ArrayForEach(e, sp_lob_entries(p->app->session.state)) {
+    cJSON_ArrayForEach(e, sp_lob_entries(p->host->session->state)) {
         if (sp_lob_marked(e)) {
             marked++;
             complete += sp_lob_entry_status(e) == SP_LOB_PLAN_COMPLETE;
@@ -297,18 +408,18 @@ static void fill_summary(sp_page *p)
 
 static void fill_list(sp_page *p, int select_index)
 {
-    HINSTANCE h = p->app->hinst;
+    HINSTANCE h = p->host->hinst;
     HWND lv = GetDlgItem(p->hwnd, IDC_LOB_LIST);
-    lob_view *v = view_of(p->hwnd);
+    lob_view *v = view_of(p);
     BOOL all = IsDlgButtonChecked(p->hwnd, IDC_LOB_SHOWALL) == BST_CHECKED;
     int index = 0, row = 0;
     cJSON *e;
-    if (busy(p)) /* the worker is rewriting the inventory: wait for WM_SP_DONE */
+    if (!v || busy(p)) /* the worker is rewriting the inventory: wait for WM_SP_DONE */
         return;
     v->filling = 1;
     SendMessageW(lv, WM_SETREDRAW, FALSE, 0);
     ListView_DeleteAllItems(lv);
-    cJSON_ArrayForEach(e, sp_lob_entries(p->app->session.state)) {
+    cJSON_ArrayForEach(e, sp_lob_entries(p->host->session->state)) {
         sp_lob_category cat = sp_lob_entry_category(e);
         if (all || sp_lob_marked(e) || !sp_lob_category_hidden(cat)) {
             wchar_t *name = sp_wide(sp_lob_text(e, "name"));
@@ -349,19 +460,19 @@ static void fill_list(sp_page *p, int select_index)
 /* The generic status line speaks of findings this page does not list: say what is left to do. */
 static void lob_status(sp_page *p)
 {
-    const sp_step_state *s = sp_state_step_const(p->app->session.state, "lob");
+    const sp_step_state *s = sp_state_step_const(p->host->session->state, "lob");
     unsigned open = 0;
     wchar_t when[80], n[16], *text;
     const wchar_t *args[2] = {when, n};
     cJSON *e;
     if (busy(p) || !s || s->manual || s->result != SP_RESULT_FAILED || sp_state_is_stale(s, now_of(p)))
         return;
-    cJSON_ArrayForEach(e, sp_lob_entries(p->app->session.state))
+    cJSON_ArrayForEach(e, sp_lob_entries(p->host->session->state))
         open += sp_lob_marked(e) && sp_lob_entry_status(e) != SP_LOB_PLAN_COMPLETE;
     sp_format_time(s->checked_at, when, 80);
     _snwprintf(n, 16, L"%u", open);
     n[15] = 0;
-    text = sp_format(p->app->hinst, IDS_LOB_STATUS_OPEN, 2, args);
+    text = sp_format(p->host->hinst, IDS_LOB_STATUS_OPEN, 2, args);
     SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, text);
     free(text);
 }
@@ -369,8 +480,8 @@ static void lob_status(sp_page *p)
 /* After a mark or a plan changed: the plan is assessed again, saved, and the page redrawn. */
 static void plan_changed(sp_page *p)
 {
-    sp_lob_reassess(p->app->session.state, now_of(p));
-    sp_app_save(p->app, GetParent(p->hwnd));
+    sp_lob_reassess(p->host->session->state, now_of(p));
+    sp_host_save(p->host, sp_page_owner(p));
     fill_summary(p);
     sp_step_page_render(p);
     lob_status(p);
@@ -379,7 +490,7 @@ static void plan_changed(sp_page *p)
 
 static void on_item_changed(sp_page *p, const NMLISTVIEW *nm)
 {
-    lob_view *v = view_of(p->hwnd);
+    lob_view *v = view_of(p);
     cJSON *e;
     if (!v || v->filling || nm->iItem < 0)
         return;
@@ -398,10 +509,10 @@ static void on_item_changed(sp_page *p, const NMLISTVIEW *nm)
 static void edit_selected(sp_page *p)
 {
     int index = selected_index(p);
-    plan_editor ed = {p->app, index >= 0 ? entry_at(p, index) : NULL};
+    plan_editor ed = {p->host, index >= 0 ? entry_at(p, index) : NULL};
     if (!ed.entry || busy(p))
         return;
-    if (DialogBoxParamW(p->app->hinst, MAKEINTRESOURCEW(IDD_LOB_PLAN), GetParent(p->hwnd), editor_proc,
+    if (DialogBoxParamW(p->host->hinst, MAKEINTRESOURCEW(IDD_LOB_PLAN), sp_page_owner(p), editor_proc,
                         (LPARAM)&ed) != IDOK)
         return;
     /* Editing a plan says the entry matters: it counts as line-of-business from now on. */
@@ -414,27 +525,22 @@ static void edit_selected(sp_page *p)
 /* The plan goes to this computer's disk, also in demo mode: it is for the technician. */
 static void export_csv(sp_page *p)
 {
-    sp_app *app = p->app;
-    wchar_t *name = sp_load(app->hinst, IDS_LOB_EXPORT_NAME), *msg;
-    char *path = sp_ask_save_path(p, IDS_LOB_EXPORT_FILTER, name, L"csv"), *csv;
+    sp_page_host *h = p->host;
+    wchar_t *name = sp_load(h->hinst, IDS_LOB_EXPORT_NAME), *msg;
+    char *path = sp_ask_save_path(sp_page_owner(p), h->hinst, IDS_LOB_EXPORT_FILTER, name, L"csv"), *csv;
+    char why[512] = "";
     sp_status st;
 
     free(name);
     if (!path)
         return;
-    csv = sp_lob_export_csv(app->session.state, sp_text_for_core, app->hinst);
-    app->host->last_error[0] = '\0';
-    st = csv ? app->host->ops->file_write_atomic(app->host, path, csv, strlen(csv)) : SP_ERR_NOMEM;
+    csv = sp_lob_export_csv(h->session->state, sp_text_for_core, h->hinst);
+    st = csv ? h->ops->write_file(h, path, csv, strlen(csv), why, sizeof why) : SP_ERR_NOMEM;
     if (st == SP_OK)
-        msg = sp_format_u8(app->hinst, IDS_LOB_EXPORTED, path, NULL);
+        msg = sp_format_u8(h->hinst, IDS_LOB_EXPORTED, path, NULL);
     else
-        msg = sp_format_u8(app->hinst, IDS_LOB_EXPORT_FAILED, path,
-                           app->host->last_error[0] ? app->host->last_error : sp_status_name(st));
-    {
-        wchar_t *caption = sp_load(app->hinst, IDS_APP_TITLE);
-        MessageBoxW(GetParent(p->hwnd), msg, caption, MB_OK | (st == SP_OK ? MB_ICONINFORMATION : MB_ICONERROR));
-        free(caption);
-    }
+        msg = sp_format_u8(h->hinst, IDS_LOB_EXPORT_FAILED, path, why[0] ? why : sp_status_name(st));
+    sp_tell(sp_page_owner(p), h->hinst, st == SP_OK ? MB_ICONINFORMATION : MB_ICONERROR, msg);
     free(msg);
     free(csv);
     free(path);
@@ -445,61 +551,55 @@ static void on_init(sp_page *p)
     static const UINT cols[] = {IDS_LOB_COL_NAME, IDS_LOB_COL_PUBLISHER, IDS_LOB_COL_TYPE, IDS_LOB_COL_PLAN};
     static const int widths[] = {36, 20, 24, 20};
     HWND lv = GetDlgItem(p->hwnd, IDC_LOB_LIST);
-    lob_view *v = calloc(1, sizeof *v);
-    if (v)
-        SetPropW(p->hwnd, LOB_PROP, v);
-    sp_listview_columns(lv, p->app->hinst, cols, widths, 4);
+    p->view = calloc(1, sizeof(lob_view));
+    sp_listview_columns(lv, p->host->hinst, cols, widths, 4);
     ListView_SetExtendedListViewStyleEx(lv, LVS_EX_CHECKBOXES, LVS_EX_CHECKBOXES);
 }
 
-INT_PTR CALLBACK sp_lob_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+static BOOL on_notify(sp_page *p, const NMHDR *nm)
 {
-    INT_PTR r;
-    sp_page *p;
-    if (msg == WM_INITDIALOG) {
-        r = sp_step_page_proc(hwnd, msg, wp, lp);
-        if ((p = sp_page_get(hwnd)) != NULL)
-            on_init(p);
-        return r;
+    if (nm->idFrom != IDC_LOB_LIST)
+        return FALSE;
+    if (nm->code == LVN_ITEMCHANGED)
+        on_item_changed(p, (const NMLISTVIEW *)nm);
+    else if (nm->code == LVN_ITEMACTIVATE)
+        edit_selected(p);
+    return TRUE;
+}
+
+static BOOL on_command(sp_page *p, int id, int code)
+{
+    (void)code;
+    switch (id) {
+    case IDC_LOB_EDIT: edit_selected(p); return TRUE;
+    case IDC_LOB_EXPORT: export_csv(p); return TRUE;
+    case IDC_LOB_SHOWALL: fill_list(p, selected_index(p)); return TRUE;
     }
-    p = sp_page_get(hwnd);
-    if (!p || (msg != WM_DESTROY && !view_of(hwnd)))
-        return sp_step_page_proc(hwnd, msg, wp, lp);
-    switch (msg) {
-    case WM_NOTIFY: {
-        const NMHDR *nm = (const NMHDR *)lp;
-        if (nm->idFrom == IDC_LOB_LIST) {
-            if (nm->code == LVN_ITEMCHANGED)
-                on_item_changed(p, (const NMLISTVIEW *)lp);
-            else if (nm->code == LVN_ITEMACTIVATE)
-                edit_selected(p);
-            return TRUE;
-        }
-        r = sp_step_page_proc(hwnd, msg, wp, lp);
-        if (nm->code == PSN_SETACTIVE) {
-            fill_list(p, -1);
-            lob_status(p);
-            update_controls(p);
-        }
-        return r;
-    }
-    case WM_COMMAND:
-        switch (LOWORD(wp)) {
-        case IDC_LOB_EDIT: edit_selected(p); return TRUE;
-        case IDC_LOB_EXPORT: export_csv(p); return TRUE;
-        case IDC_LOB_SHOWALL: fill_list(p, selected_index(p)); return TRUE;
-        }
-        r = sp_step_page_proc(hwnd, msg, wp, lp);
-        update_controls(p);
-        return r;
-    case WM_SP_DONE:
-        r = sp_step_page_proc(hwnd, msg, wp, lp);
+    return FALSE;
+}
+
+static void on_render(sp_page *p, sp_render_why why)
+{
+    switch (why) {
+    case SP_RENDER_SHOW:
         fill_list(p, -1);
         lob_status(p);
-        return r;
-    case WM_DESTROY:
-        free(RemovePropW(hwnd, LOB_PROP));
-        return sp_step_page_proc(hwnd, msg, wp, lp);
+        update_controls(p);
+        break;
+    case SP_RENDER_DONE:
+        fill_list(p, -1);
+        lob_status(p);
+        break;
+    case SP_RENDER_INPUT:
+    case SP_RENDER_MARK:
+        update_controls(p);
+        break;
+    default:
+        break;
     }
-    return sp_step_page_proc(hwnd, msg, wp, lp);
 }
+
+const sp_page_desc sp_page_lob = {
+    .id = "lob", .template_id = IDD_LOB, .init = on_init, .command = on_command,
+    .notify = on_notify, .render = on_render,
+};

@@ -9,13 +9,13 @@
 #include "core/policy/policy.h"
 #include "core/state.h"
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/messages.h"
-#include "wizard/text.h"
 
 static const sp_finding *finding(sp_page *p, const char *code)
 {
-    const sp_step_state *s = sp_state_step_const(p->app->session.state, "policy");
+    const sp_step_state *s = sp_state_step_const(p->host->session->state, "policy");
     for (size_t i = 0; s && i < s->findings.count; i++)
         if (strcmp(s->findings.items[i].code, code) == 0)
             return &s->findings.items[i];
@@ -29,10 +29,10 @@ static void render_accounts(sp_page *p)
     wchar_t *text = NULL;
     if (right) {
         wchar_t *arg = sp_wide(right->arg ? right->arg : "");
-        text = sp_format1(p->app->hinst, IDS_POLICY_ACCOUNTS, arg);
+        text = sp_format1(p->host->hinst, IDS_POLICY_ACCOUNTS, arg);
         free(arg);
     } else if (finding(p, "policy.right_absent")) {
-        text = sp_load(p->app->hinst, IDS_POLICY_NO_RIGHT);
+        text = sp_load(p->host->hinst, IDS_POLICY_NO_RIGHT);
     }
     SetDlgItemTextW(p->hwnd, IDC_POLICY_ACCOUNTS, text ? text : L"");
     free(text);
@@ -48,9 +48,9 @@ static void fit_columns(sp_page *p)
 static void render_choice(sp_page *p)
 {
     HWND box = GetDlgItem(p->hwnd, IDC_POLICY_CLEAR_USERS);
-    BOOL busy = sp_worker_busy(&p->app->worker);
+    BOOL busy = sp_host_busy(p->host, NULL);
     SendMessageW(box, BM_SETCHECK,
-                 sp_policy_clear_script_paths(p->app->session.state) ? BST_CHECKED : BST_UNCHECKED, 0);
+                 sp_policy_clear_script_paths(p->host->session->state) ? BST_CHECKED : BST_UNCHECKED, 0);
     ShowWindow(box, finding(p, "policy.script_users") ? SW_SHOW : SW_HIDE);
     EnableWindow(box, !busy);
     render_accounts(p);
@@ -59,27 +59,27 @@ static void render_choice(sp_page *p)
 static void choice_changed(sp_page *p)
 {
     BOOL on = SendDlgItemMessageW(p->hwnd, IDC_POLICY_CLEAR_USERS, BM_GETCHECK, 0, 0) == BST_CHECKED;
-    sp_policy_set_clear_script_paths(p->app->session.state, on);
-    sp_app_save(p->app, GetParent(p->hwnd));
+    sp_policy_set_clear_script_paths(p->host->session->state, on);
+    sp_host_save(p->host, sp_page_owner(p));
 }
 
-INT_PTR CALLBACK sp_policy_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+static BOOL on_command(sp_page *p, int id, int code)
 {
-    INT_PTR r;
-    sp_page *p;
-    if (msg == WM_COMMAND && LOWORD(wp) == IDC_POLICY_CLEAR_USERS) {
-        if (HIWORD(wp) == BN_CLICKED && (p = sp_page_get(hwnd)) != NULL)
-            choice_changed(p);
-        return TRUE;
-    }
-    r = sp_step_page_proc(hwnd, msg, wp, lp);
-    p = sp_page_get(hwnd);
-    if (!p)
-        return r;
-    /* After the generic page has drawn itself: start, end of a run, activation, undo. */
-    if (msg == WM_INITDIALOG)
-        fit_columns(p);
-    if (msg == WM_INITDIALOG || msg == WM_SP_DONE || msg == WM_NOTIFY || msg == WM_COMMAND)
-        render_choice(p);
-    return r;
+    if (id != IDC_POLICY_CLEAR_USERS)
+        return FALSE;
+    if (code == BN_CLICKED)
+        choice_changed(p);
+    return TRUE;
 }
+
+/* After the generic page has drawn itself: start, end of a run, activation, undo. */
+static void on_render(sp_page *p, sp_render_why why)
+{
+    (void)why;
+    render_choice(p);
+}
+
+const sp_page_desc sp_page_policy = {
+    .id = "policy", .template_id = IDD_POLICY, .init = fit_columns, .command = on_command,
+    .render = on_render,
+};

@@ -9,33 +9,39 @@
 
 #include "core/journal.h"
 #include "core/state.h"
+#include "pages/messages.h"
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/messages.h"
-#include "wizard/text.h"
 
 static const int item_ids[SP_STEP_MAX_ITEMS] = {IDC_STEP_ITEM1, IDC_STEP_ITEM2, IDC_STEP_ITEM3,
                                                 IDC_STEP_ITEM4};
 
 static int64_t now_of(sp_page *p)
 {
-    return p->app->sys->ops->time_now(p->app->sys);
+    return sp_host_now(p->host);
 }
 
 static sp_step_state *step_state(sp_page *p)
 {
-    return sp_state_step(p->app->session.state, p->step->id);
+    return sp_state_step(p->host->session->state, p->step->id);
+}
+
+sp_step_state *sp_page_state(sp_page *p)
+{
+    return step_state(p);
 }
 
 static BOOL running_here(sp_page *p)
 {
-    return sp_worker_busy(&p->app->worker) && p->app->worker.notify == p->hwnd;
+    return sp_host_busy(p->host, p->hwnd);
 }
 
 /* Changes of this step still in force (recorded in the journal and not undone). */
 static size_t changes_in_force(sp_page *p)
 {
-    sp_journal *j = p->app->session.journal;
+    sp_journal *j = p->host->session->journal;
     size_t n = 0;
     sp_change c;
     for (size_t i = 0; j && i < sp_journal_count(j); i++)
@@ -77,7 +83,7 @@ static BOOL reason_given(sp_page *p)
 static void update_gate(sp_page *p)
 {
     BOOL busy = running_here(p);
-    BOOL open = !busy && sp_state_gate_open(p->app->session.state, p->step->id, now_of(p));
+    BOOL open = !busy && sp_state_gate_open(p->host->session->state, p->step->id, now_of(p));
     sp_page_buttons(p, (busy ? 0 : PSWIZB_BACK) | (open ? PSWIZB_NEXT : 0));
 }
 
@@ -92,7 +98,7 @@ static void update_mark_button(sp_page *p)
 static void fill_findings(sp_page *p, const sp_findings *f)
 {
     HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
-    HINSTANCE h = p->app->hinst;
+    HINSTANCE h = p->host->hinst;
     ListView_DeleteAllItems(lv);
     for (size_t i = 0; i < f->count; i++) {
         const sp_finding *x = &f->items[i];
@@ -113,7 +119,7 @@ static void show_finding(sp_page *p, int row)
     static const UINT sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
     static const UINT icons[] = {MB_ICONINFORMATION, MB_ICONWARNING, MB_ICONERROR};
     const sp_findings *f = &step_state(p)->findings;
-    HINSTANCE h = p->app->hinst;
+    HINSTANCE h = p->host->hinst;
     const sp_finding *x;
     wchar_t *arg, *args[3], *text, *caption;
     if (row < 0 || (size_t)row >= f->count)
@@ -125,7 +131,7 @@ static void show_finding(sp_page *p, int row)
     args[2] = x->evidence ? sp_wide(x->evidence) : sp_load(h, IDS_NONE);
     text = sp_format(h, IDS_FINDING_DETAILS, 3, (const wchar_t *const *)args);
     caption = sp_load(h, sev_ids[x->severity]);
-    MessageBoxW(GetParent(p->hwnd), text, caption, MB_OK | icons[x->severity]);
+    MessageBoxW(sp_page_owner(p), text, caption, MB_OK | icons[x->severity]);
     for (int i = 0; i < 3; i++)
         free(args[i]);
     free(arg);
@@ -135,7 +141,7 @@ static void show_finding(sp_page *p, int row)
 
 static void render_status(sp_page *p, const sp_step_state *s)
 {
-    HINSTANCE h = p->app->hinst;
+    HINSTANCE h = p->host->hinst;
     wchar_t when[80] = L"", *text = NULL;
     int64_t now = now_of(p);
 
@@ -176,7 +182,7 @@ static void render(sp_page *p)
 {
     const sp_step_state *s = step_state(p);
     BOOL busy = running_here(p);
-    wchar_t *mark = sp_load(p->app->hinst, s->manual ? IDS_CLEAR_MARK : IDS_MARK_DONE);
+    wchar_t *mark = sp_load(p->host->hinst, s->manual ? IDS_CLEAR_MARK : IDS_MARK_DONE);
 
     render_status(p, s);
     fill_findings(p, &s->findings);
@@ -213,15 +219,27 @@ void sp_step_page_render(sp_page *p)
     render(p);
 }
 
-static void start_run(sp_page *p, int apply)
+/* Hands the job to the worker; the page shows it running until WM_SP_DONE. */
+static BOOL start_job(sp_page *p, sp_run_kind kind, sp_job *job)
 {
-    if (!sp_worker_start(&p->app->worker, &p->app->session, p->hwnd, p->step, apply))
-        return;
-    p->applying = apply;
+    if (!job || !p->host->ops->start(p->host, p->hwnd, job))
+        return FALSE;
+    p->running = kind;
     SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETPOS, 0, 0);
     SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, L"");
     render(p);
     SetFocus(GetDlgItem(p->hwnd, IDC_STEP_CANCEL));
+    return TRUE;
+}
+
+static void start_run(sp_page *p, int apply)
+{
+    sp_job *job;
+    if (running_here(p) || !(job = calloc(1, sizeof *job)))
+        return;
+    job->step = p->step;
+    job->apply = apply;
+    start_job(p, apply ? SP_RUN_APPLY : SP_RUN_CHECK, job);
 }
 
 static void start_check(sp_page *p)
@@ -229,116 +247,148 @@ static void start_check(sp_page *p)
     start_run(p, 0);
 }
 
-void sp_step_page_start(HWND hwnd, int apply)
+void sp_step_page_start(sp_page *p, int apply)
 {
-    sp_page *p = sp_page_get(hwnd);
-    if (p)
-        start_run(p, apply);
+    start_run(p, apply);
 }
 
-BOOL sp_step_page_busy(HWND hwnd)
+BOOL sp_step_page_busy(sp_page *p)
 {
-    sp_page *p = sp_page_get(hwnd);
-    return p && running_here(p);
+    return running_here(p);
 }
 
 static void start_apply(sp_page *p)
 {
-    wchar_t *title = sp_load(p->app->hinst, IDS_STEP_TITLE(p->desc->step_index));
-    wchar_t *ask = sp_format1(p->app->hinst, IDS_APPLY_CONFIRM, title);
-    wchar_t *caption = sp_load(p->app->hinst, IDS_APP_TITLE);
-    int answer = MessageBoxW(GetParent(p->hwnd), ask, caption, MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2);
+    wchar_t *title = sp_load(p->host->hinst, IDS_STEP_TITLE(p->index));
+    wchar_t *ask = sp_format1(p->host->hinst, IDS_APPLY_CONFIRM, title);
+    BOOL yes = sp_confirm(sp_page_owner(p), p->host->hinst, ask);
     free(title);
     free(ask);
-    free(caption);
-    if (answer == IDYES)
+    if (yes)
         start_run(p, 1);
+}
+
+/* ---- Undo: on the worker (a journal may restore large files, maybe on a share) ------------- */
+
+typedef struct {
+    sp_journal *journal;
+    const char *step;
+    size_t undone;
+} undo_arg;
+
+static sp_status undo_task(sp_run_ctx *ctx, void *arg)
+{
+    undo_arg *u = arg;
+    (void)ctx;
+    return sp_journal_undo(u->journal, u->step, &u->undone);
 }
 
 static void undo_changes(sp_page *p)
 {
-    sp_app *app = p->app;
-    wchar_t num[16], *text, *caption = sp_load(app->hinst, IDS_APP_TITLE);
-    size_t undone = 0;
-    sp_status st;
-    int answer;
-    _snwprintf(num, 16, L"%u", (unsigned)changes_in_force(p));
+    wchar_t num[16], *text;
+    size_t n = changes_in_force(p);
+    undo_arg *u;
+    sp_job *job;
+    BOOL yes;
+    _snwprintf(num, 16, L"%u", (unsigned)n);
     num[15] = 0;
-    text = sp_format1(app->hinst, IDS_UNDO_CONFIRM, num);
-    answer = MessageBoxW(GetParent(p->hwnd), text, caption, MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2);
+    text = sp_format1(p->host->hinst, IDS_UNDO_CONFIRM, num);
+    yes = sp_confirm(sp_page_owner(p), p->host->hinst, text);
     free(text);
-    if (answer == IDYES) {
-        st = sp_journal_undo(app->session.journal, p->step->id, &undone);
-        sp_log_write(&app->session.log, "undo step=%s changes=%u status=%s", p->step->id,
-                     (unsigned)undone, sp_status_name(st));
-        if (st == SP_OK) {
-            _snwprintf(num, 16, L"%u", (unsigned)undone);
-            text = sp_format1(app->hinst, IDS_UNDO_DONE, num);
-        } else {
-            wchar_t *why = sp_wide(app->sys->last_error[0] ? app->sys->last_error : sp_status_name(st));
-            text = sp_format1(app->hinst, IDS_ERR_UNDO, why);
-            free(why);
-        }
-        MessageBoxW(GetParent(p->hwnd), text, caption, MB_OK | (st == SP_OK ? MB_ICONINFORMATION : MB_ICONERROR));
-        free(text);
-        /* What was verified before the undo no longer holds. */
-        sp_state_record(app->session.state, p->step->id, SP_RESULT_NOT_RUN, NULL, 0);
-        sp_app_save(app, GetParent(p->hwnd));
-        render(p);
+    if (!yes || running_here(p))
+        return;
+    u = calloc(1, sizeof *u);
+    job = calloc(1, sizeof *job);
+    if (!u || !job) {
+        free(u);
+        free(job);
+        return;
     }
-    free(caption);
+    u->journal = p->host->session->journal;
+    u->step = p->step->id;
+    job->task = undo_task;
+    job->arg = u;
+    job->free_arg = free;
+    if (start_job(p, SP_RUN_UNDO, job)) {
+        text = sp_format1(p->host->hinst, IDS_STATUS_UNDOING, num);
+        SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, text);
+        free(text);
+    }
 }
 
-static void on_done(sp_page *p, sp_work_result *r)
+static void undo_done(sp_page *p, const sp_job *job)
 {
-    sp_app *app = p->app;
-    sp_worker_join(&app->worker);
-    if (r->status == SP_ERR_CANCELLED) {
-        render(p);
-        sp_set_text(p->hwnd, IDC_STEP_STATUS, app->hinst, IDS_STATUS_CANCELLED);
+    sp_session *s = p->host->session;
+    const undo_arg *u = job->arg;
+    wchar_t num[16], *text;
+    sp_log_write(&s->log, "undo step=%s changes=%u status=%s", p->step->id, (unsigned)u->undone,
+                 sp_status_name(job->status));
+    if (job->status == SP_OK) {
+        _snwprintf(num, 16, L"%u", (unsigned)u->undone);
+        num[15] = 0;
+        text = sp_format1(p->host->hinst, IDS_UNDO_DONE, num);
     } else {
-        sp_session_record(&app->session, r->step->id, r->apply, r->status, r->result, &r->findings);
-        sp_app_save(app, GetParent(p->hwnd));
+        wchar_t *why = sp_wide(job->error[0] ? job->error : sp_status_name(job->status));
+        text = sp_format1(p->host->hinst, IDS_ERR_UNDO, why);
+        free(why);
+    }
+    /* What was verified before the undo no longer holds, also after a partial undo. */
+    sp_state_record(s->state, p->step->id, SP_RESULT_NOT_RUN, NULL, 0);
+    sp_host_save(p->host, sp_page_owner(p));
+    render(p);
+    sp_tell(sp_page_owner(p), p->host->hinst, job->status == SP_OK ? MB_ICONINFORMATION : MB_ICONERROR,
+            text);
+    free(text);
+}
+
+static void on_done(sp_page *p, sp_job *job)
+{
+    sp_session *s = p->host->session;
+    p->host->ops->join(p->host);
+    if (job->task == undo_task) {
+        undo_done(p, job);
+    } else if (job->status == SP_ERR_CANCELLED) {
+        render(p);
+        sp_set_text(p->hwnd, IDC_STEP_STATUS, p->host->hinst, IDS_STATUS_CANCELLED);
+    } else {
+        sp_session_record(s, job->step->id, job->apply, job->status, job->result, &job->findings);
+        sp_host_save(p->host, sp_page_owner(p));
         render(p);
     }
-    sp_work_result_free(r);
+    sp_job_free(job);
     SetFocus(GetDlgItem(p->hwnd, IDC_STEP_CHECK));
     p->runs++;
 }
 
 static void on_progress(sp_page *p, unsigned permille, wchar_t *what)
 {
-    wchar_t *text = sp_format1(p->app->hinst, p->applying ? IDS_STATUS_APPLYING : IDS_STATUS_RUNNING,
-                               what ? what : L"");
+    if (p->running != SP_RUN_UNDO) {
+        wchar_t *text = sp_format1(p->host->hinst,
+                                   p->running == SP_RUN_APPLY ? IDS_STATUS_APPLYING : IDS_STATUS_RUNNING,
+                                   what ? what : L"");
+        SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, text);
+        free(text);
+    }
     SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETPOS, permille, 0);
-    SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, text);
-    free(text);
     free(what);
 }
 
 static void toggle_mark(sp_page *p)
 {
-    sp_app *app = p->app;
-    const sp_step_state *s = step_state(p);
-    if (s->manual) {
-        sp_state_clear_manual(app->session.state, p->step->id);
-        sp_log_write(&app->session.log, "unmark step=%s", p->step->id);
+    sp_session *s = p->host->session;
+    const sp_step_state *st = step_state(p);
+    if (st->manual) {
+        sp_state_clear_manual(s->state, p->step->id);
+        sp_log_write(&s->log, "unmark step=%s", p->step->id);
         for (int k = 0; k < SP_STEP_MAX_ITEMS; k++)
             SendDlgItemMessageW(p->hwnd, item_ids[k], BM_SETCHECK, BST_UNCHECKED, 0);
     } else {
-        int len = GetWindowTextLengthW(GetDlgItem(p->hwnd, IDC_STEP_REASON));
-        wchar_t *w = calloc((size_t)len + 1, sizeof *w);
-        char *reason;
-        if (!w)
-            return;
-        GetDlgItemTextW(p->hwnd, IDC_STEP_REASON, w, len + 1);
-        reason = sp_utf8(w);
-        free(w);
-        if (reason && sp_state_mark_manual(app->session.state, p->step->id, reason, now_of(p)) == SP_OK)
-            sp_log_write(&app->session.log, "mark step=%s reason=\"%s\"", p->step->id, reason);
+        char *reason = sp_get_text_u8(p->hwnd, IDC_STEP_REASON);
+        if (reason && sp_state_mark_manual(s->state, p->step->id, reason, now_of(p)) == SP_OK)
+            sp_log_write(&s->log, "mark step=%s reason=\"%s\"", p->step->id, reason);
         free(reason);
     }
-    sp_app_save(app, GetParent(p->hwnd));
+    sp_host_save(p->host, sp_page_owner(p));
     render(p);
 }
 
@@ -346,38 +396,33 @@ static void on_init(sp_page *p)
 {
     static const UINT cols[] = {IDS_COL_FINDING, IDS_COL_ADVICE, IDS_COL_EVIDENCE};
     static const int widths[] = {52, 48, 60};
-    int index = p->desc->step_index;
     HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
-    p->step = sp_steps[index];
     if (lv) { /* a step's own page may leave the findings list out */
-        sp_listview_columns(lv, p->app->hinst, cols, widths, 3);
-        ListView_SetImageList(lv, sp_severity_images(p->app), LVSIL_SMALL);
+        sp_listview_columns(lv, p->host->hinst, cols, widths, 3);
+        ListView_SetImageList(lv, sp_severity_images(p->host), LVSIL_SMALL);
     }
     SendDlgItemMessageW(p->hwnd, IDC_STEP_PROGRESS, PBM_SETRANGE32, 0, 1000);
     SendDlgItemMessageW(p->hwnd, IDC_STEP_REASON, EM_LIMITTEXT, 500, 0);
     for (int k = 0; k < SP_STEP_MAX_ITEMS; k++) {
-        wchar_t *item = sp_load(p->app->hinst, IDS_STEP_ITEM(index, k));
+        wchar_t *item = sp_load(p->host->hinst, IDS_STEP_ITEM(p->index, k));
         SetDlgItemTextW(p->hwnd, item_ids[k], item);
         ShowWindow(GetDlgItem(p->hwnd, item_ids[k]), item && item[0] ? SW_SHOW : SW_HIDE);
         free(item);
     }
 }
 
-/* Messages a finished worker may still have queued for a page being destroyed. */
-static void drain_worker_messages(HWND hwnd)
+static void stop_and_wait(sp_page *p)
 {
-    MSG m;
-    while (PeekMessageW(&m, hwnd, WM_SP_PROGRESS, WM_SP_DONE, PM_REMOVE)) {
-        if (m.message == WM_SP_DONE)
-            sp_work_result_free((sp_work_result *)m.lParam);
-        else
-            free((void *)m.lParam);
+    if (running_here(p)) {
+        p->host->ops->cancel(p->host);
+        p->host->ops->join(p->host);
     }
 }
 
-static INT_PTR on_notify(sp_page *p, const NMHDR *nm)
+static INT_PTR on_notify(sp_page *p, const NMHDR *nm, sp_render_why *why)
 {
     const sp_step_state *s;
+    sp_state *state = p->host->session->state;
     if (nm->idFrom == IDC_STEP_FINDINGS && nm->code == LVN_ITEMACTIVATE) {
         show_finding(p, ((const NMITEMACTIVATE *)nm)->iItem);
         return TRUE;
@@ -385,7 +430,8 @@ static INT_PTR on_notify(sp_page *p, const NMHDR *nm)
     switch (nm->code) {
     case PSN_SETACTIVE:
         p->active = 1;
-        snprintf(p->app->session.state->page, sizeof p->app->session.state->page, "%s", p->step->id);
+        *why = SP_RENDER_SHOW;
+        snprintf(state->page, sizeof state->page, "%s", p->step->id);
         render(p);
         s = step_state(p);
         /* A page opens with a fresh assessment unless one is recorded and still valid. */
@@ -394,61 +440,87 @@ static INT_PTR on_notify(sp_page *p, const NMHDR *nm)
         SetWindowLongPtrW(p->hwnd, DWLP_MSGRESULT, 0);
         return TRUE;
     case PSN_KILLACTIVE:
+        if (p->desc->leave)
+            p->desc->leave(p);
         p->active = 0;
         SetWindowLongPtrW(p->hwnd, DWLP_MSGRESULT, FALSE);
         return TRUE;
     case PSN_WIZNEXT:
         /* Checked again here: a stale button state must never let the user past. */
-        if (running_here(p) || !sp_state_gate_open(p->app->session.state, p->step->id, now_of(p))) {
+        if (running_here(p) || !sp_state_gate_open(state, p->step->id, now_of(p))) {
             SetWindowLongPtrW(p->hwnd, DWLP_MSGRESULT, -1);
             return TRUE;
         }
-        sp_app_save(p->app, GetParent(p->hwnd));
+        sp_host_save(p->host, sp_page_owner(p));
         return FALSE;
     case PSN_QUERYCANCEL:
-        if (running_here(p)) {
-            sp_worker_cancel(&p->app->worker);
-            sp_worker_join(&p->app->worker);
-        }
-        sp_app_save(p->app, GetParent(p->hwnd));
+        stop_and_wait(p);
+        sp_host_save(p->host, sp_page_owner(p));
         return FALSE;
     }
     return FALSE;
 }
 
+static INT_PTR on_command(sp_page *p, int id, int code, sp_render_why *why)
+{
+    switch (id) {
+    case IDC_STEP_CHECK: start_check(p); return TRUE;
+    case IDC_STEP_APPLY: start_apply(p); return TRUE;
+    case IDC_STEP_UNDO: undo_changes(p); return TRUE;
+    case IDC_STEP_CANCEL: p->host->ops->cancel(p->host); return TRUE;
+    case IDC_STEP_MARK:
+        toggle_mark(p);
+        *why = SP_RENDER_MARK;
+        return TRUE;
+    case IDC_STEP_REASON:
+        if (code == EN_CHANGE)
+            update_mark_button(p);
+        return TRUE;
+    default:
+        if (id >= IDC_STEP_ITEM1 && id <= IDC_STEP_ITEM4 && code == BN_CLICKED)
+            update_mark_button(p);
+        return TRUE;
+    }
+}
+
+/* The dialog procedure of every step page: the page's hooks first (commands, notifications),
+ * then the generic page, then the page's render hook. */
 INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
     sp_page *p = msg == WM_INITDIALOG ? sp_page_init(hwnd, lp) : sp_page_get(hwnd);
+    const sp_page_desc *d;
+    sp_render_why why = SP_RENDER_INPUT;
+    INT_PTR r = FALSE;
     if (!p)
         return FALSE;
+    d = p->desc;
     switch (msg) {
     case WM_INITDIALOG:
         on_init(p);
-        return TRUE;
+        if (d->init)
+            d->init(p);
+        why = SP_RENDER_INIT;
+        r = TRUE;
+        break;
     case WM_NOTIFY:
-        return on_notify(p, (const NMHDR *)lp);
+        if (d->notify && d->notify(p, (const NMHDR *)lp))
+            return TRUE;
+        why = SP_RENDER_NOTIFY;
+        r = on_notify(p, (const NMHDR *)lp, &why);
+        break;
     case WM_COMMAND:
-        switch (LOWORD(wp)) {
-        case IDC_STEP_CHECK: start_check(p); return TRUE;
-        case IDC_STEP_APPLY: start_apply(p); return TRUE;
-        case IDC_STEP_UNDO: undo_changes(p); return TRUE;
-        case IDC_STEP_CANCEL: sp_worker_cancel(&p->app->worker); return TRUE;
-        case IDC_STEP_MARK: toggle_mark(p); return TRUE;
-        case IDC_STEP_REASON:
-            if (HIWORD(wp) == EN_CHANGE)
-                update_mark_button(p);
+        if (d->command && d->command(p, LOWORD(wp), HIWORD(wp)))
             return TRUE;
-        default:
-            if (LOWORD(wp) >= IDC_STEP_ITEM1 && LOWORD(wp) <= IDC_STEP_ITEM4 && HIWORD(wp) == BN_CLICKED)
-                update_mark_button(p);
-            return TRUE;
-        }
+        r = on_command(p, LOWORD(wp), HIWORD(wp), &why);
+        break;
     case WM_SP_PROGRESS:
         on_progress(p, (unsigned)wp, (wchar_t *)lp);
         return TRUE;
     case WM_SP_DONE:
-        on_done(p, (sp_work_result *)lp);
-        return TRUE;
+        on_done(p, (sp_job *)lp);
+        why = SP_RENDER_DONE;
+        r = TRUE;
+        break;
     case WM_SP_QUERY_BUSY: {
         /* PropSheet_SetWizButtons posts: until the sheet has taken that message, Back and
          * Next do not show the gate yet, and the page is not done. */
@@ -461,20 +533,15 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         SetWindowLongPtrW(hwnd, DWLP_MSGRESULT, (LONG_PTR)p->runs);
         return TRUE;
     case WM_DESTROY:
-        if (running_here(p)) {
-            sp_worker_cancel(&p->app->worker);
-            sp_worker_join(&p->app->worker);
-        }
-        drain_worker_messages(hwnd);
+        stop_and_wait(p);
+        sp_job_drain(hwnd);
+        free(p->view);
+        p->view = NULL;
+        return FALSE;
+    default:
         return FALSE;
     }
-    return FALSE;
+    if (d->render)
+        d->render(p, why);
+    return r;
 }
-
-#define STEP_PAGE(i, name) {name, IDD_STEP, 0, i, sp_step_page_proc}
-const sp_page_desc sp_step_pages[] = {
-    {"backup", IDD_BACKUP, 0, 0, sp_backup_page_proc}, {"updates", IDD_UPDATES, 0, 1, sp_updates_page_proc},
-    {"policy", IDD_POLICY, 0, 2, sp_policy_page_proc}, {"health", IDD_HEALTH, 0, 3, sp_health_page_proc},
-    {"timesync", IDD_TIMESYNC, 0, 4, sp_timesync_page_proc}, {"lob", IDD_LOB, 0, 5, sp_lob_page_proc},
-    {"email", IDD_EMAIL, 0, 6, sp_email_page_proc},
-};

@@ -9,9 +9,9 @@
 #include "core/state.h"
 #include "core/timesync/timesync.h"
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/messages.h"
-#include "wizard/text.h"
 
 static const struct {
     int ctrl;
@@ -35,7 +35,7 @@ static void fill_inputs(sp_page *p)
     GetClientRect(lv, &rc);
     for (int c = 0; c < 3; c++)
         ListView_SetColumnWidth(lv, c, (rc.right - rc.left) * percent[c] / 100);
-    wchar_t *zones = sp_load(p->app->hinst, IDS_TS_ZONES);
+    wchar_t *zones = sp_load(p->host->hinst, IDS_TS_ZONES);
     HWND combo = GetDlgItem(p->hwnd, IDC_TS_TZ);
     /* The list is one string, names separated by '|', so that a translation can change it. */
     for (wchar_t *z = zones, *bar; z && *z; z = bar ? bar + 1 : NULL) {
@@ -48,7 +48,7 @@ static void fill_inputs(sp_page *p)
     }
     free(zones);
     for (size_t i = 0; i < TS_INPUT_COUNT; i++) {
-        wchar_t *w = sp_wide(sp_timesync_input(p->app->session.state, ts_inputs[i].key));
+        wchar_t *w = sp_wide(sp_timesync_input(p->host->session->state, ts_inputs[i].key));
         SendDlgItemMessageW(p->hwnd, ts_inputs[i].ctrl,
                             ts_inputs[i].ctrl == IDC_TS_TZ ? CB_LIMITTEXT : EM_LIMITTEXT,
                             TS_INPUT_MAX, 0);
@@ -67,50 +67,45 @@ static void store_inputs(sp_page *p)
         char *u;
         GetDlgItemTextW(p->hwnd, ts_inputs[i].ctrl, w, TS_INPUT_MAX + 1);
         u = sp_utf8(w);
-        if (u && sp_timesync_set_input(p->app->session.state, ts_inputs[i].key, u))
+        if (u && sp_timesync_set_input(p->host->session->state, ts_inputs[i].key, u))
             changed = 1;
         free(u);
     }
     if (!changed)
         return;
-    sp_state_record(p->app->session.state, p->step->id, SP_RESULT_NOT_RUN, NULL, 0);
-    sp_app_save(p->app, GetParent(p->hwnd));
+    sp_state_record(p->host->session->state, p->step->id, SP_RESULT_NOT_RUN, NULL, 0);
+    sp_host_save(p->host, sp_page_owner(p));
     sp_step_page_render(p);
 }
 
 /* The worker reads the inputs from the state: they stay as they are while it runs. */
 static void enable_inputs(sp_page *p)
 {
-    BOOL busy = sp_worker_busy(&p->app->worker);
+    BOOL busy = sp_host_busy(p->host, NULL);
     for (size_t i = 0; i < TS_INPUT_COUNT; i++)
         EnableWindow(GetDlgItem(p->hwnd, ts_inputs[i].ctrl), !busy);
 }
 
-INT_PTR CALLBACK sp_timesync_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+static BOOL on_command(sp_page *p, int id, int code)
 {
-    sp_page *p = msg == WM_INITDIALOG ? NULL : sp_page_get(hwnd);
-    INT_PTR r;
-    if (p && msg == WM_COMMAND) {
-        int id = LOWORD(wp), code = HIWORD(wp);
-        if ((id == IDC_TS_DEST || id == IDC_TS_NTP) && code == EN_KILLFOCUS)
-            store_inputs(p);
-        else if (id == IDC_TS_TZ && (code == CBN_KILLFOCUS || code == CBN_SELCHANGE))
-            PostMessageW(hwnd, WM_COMMAND, MAKEWPARAM(IDC_TS_TZ, TS_ZONE_PICKED), 0);
-        else if (id == IDC_TS_TZ && code == TS_ZONE_PICKED)
-            store_inputs(p);
-        else if ((id == IDC_STEP_CHECK || id == IDC_STEP_APPLY) && code == BN_CLICKED)
-            store_inputs(p); /* a click need not move the focus out of a field first */
-        if (id == IDC_TS_DEST || id == IDC_TS_TZ || id == IDC_TS_NTP)
-            return TRUE;
-    }
-    r = sp_step_page_proc(hwnd, msg, wp, lp);
-    if (!p)
-        p = sp_page_get(hwnd);
-    if (!p)
-        return r;
-    if (msg == WM_INITDIALOG)
-        fill_inputs(p);
-    if (msg == WM_INITDIALOG || msg == WM_COMMAND || msg == WM_NOTIFY || msg == WM_SP_DONE)
-        enable_inputs(p);
-    return r;
+    if ((id == IDC_TS_DEST || id == IDC_TS_NTP) && code == EN_KILLFOCUS)
+        store_inputs(p);
+    else if (id == IDC_TS_TZ && (code == CBN_KILLFOCUS || code == CBN_SELCHANGE))
+        PostMessageW(p->hwnd, WM_COMMAND, MAKEWPARAM(IDC_TS_TZ, TS_ZONE_PICKED), 0);
+    else if (id == IDC_TS_TZ && code == TS_ZONE_PICKED)
+        store_inputs(p);
+    else if ((id == IDC_STEP_CHECK || id == IDC_STEP_APPLY) && code == BN_CLICKED)
+        store_inputs(p); /* a click need not move the focus out of a field first */
+    return id == IDC_TS_DEST || id == IDC_TS_TZ || id == IDC_TS_NTP;
 }
+
+static void on_render(sp_page *p, sp_render_why why)
+{
+    (void)why;
+    enable_inputs(p);
+}
+
+const sp_page_desc sp_page_timesync = {
+    .id = "timesync", .template_id = IDD_TIMESYNC, .init = fill_inputs, .command = on_command,
+    .render = on_render,
+};

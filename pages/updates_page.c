@@ -9,9 +9,9 @@
 
 #include "core/state.h"
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/messages.h"
-#include "wizard/text.h"
 
 static int has_finding(const sp_step_state *s, const char *code)
 {
@@ -24,7 +24,7 @@ static int has_finding(const sp_step_state *s, const char *code)
 /* Apply installs what is missing first; once only a restart is left, it restarts. */
 static void label_apply(sp_page *p)
 {
-    const sp_step_state *s = sp_state_step_const(p->app->session.state, "updates");
+    const sp_step_state *s = sp_state_step_const(p->host->session->state, "updates");
     UINT id = IDS_UPDATES_APPLY;
     wchar_t *text;
     if (has_finding(s, "updates.missing"))
@@ -33,7 +33,7 @@ static void label_apply(sp_page *p)
         id = IDS_UPDATES_RESTART;
     else /* a service pack alone: Windows Update offers it as an update once it can be searched */
         EnableWindow(GetDlgItem(p->hwnd, IDC_STEP_APPLY), FALSE);
-    text = sp_load(p->app->hinst, id);
+    text = sp_load(p->host->hinst, id);
     /* Only a change: setting a button's text repaints it, and painting sends WM_NOTIFY. */
     if (text) {
         wchar_t now[64] = L"";
@@ -44,13 +44,13 @@ static void label_apply(sp_page *p)
     free(text);
 }
 
-INT_PTR CALLBACK sp_updates_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+/* After the generic page has drawn itself: start, end of a run, activation, undo. */
+static void on_render(sp_page *p, sp_render_why why)
 {
-    INT_PTR r = sp_step_page_proc(hwnd, msg, wp, lp);
-    sp_page *p = sp_page_get(hwnd);
-    /* After the generic page has drawn itself: start, end of a run, activation, undo. */
-    if (p && (msg == WM_INITDIALOG || msg == WM_SP_DONE || msg == WM_COMMAND ||
-              (msg == WM_NOTIFY && ((NMHDR *)lp)->code == PSN_SETACTIVE)))
-        label_apply(p);
-    return r;
+    (void)why;
+    label_apply(p);
 }
+
+const sp_page_desc sp_page_updates = {
+    .id = "updates", .template_id = IDD_UPDATES, .render = on_render,
+};

@@ -7,8 +7,9 @@
 #include <stdlib.h>
 
 #include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/text.h"
 
 static void add_row(HWND lv, HINSTANCE h, int row, UINT label, wchar_t *value)
 {
@@ -23,8 +24,8 @@ static void fill_server(sp_page *p)
 {
     static const UINT cols[] = {IDS_WELCOME_COL_PROP, IDS_WELCOME_COL_VALUE};
     static const int widths[] = {30, 70};
-    const sp_sysinfo *info = &p->app->session.info;
-    HINSTANCE h = p->app->hinst;
+    const sp_sysinfo *info = &p->host->session->info;
+    HINSTANCE h = p->host->hinst;
     HWND lv = GetDlgItem(p->hwnd, IDC_WELCOME_SERVER);
     wchar_t num[96], *args[2];
     int row = 0;
@@ -63,8 +64,8 @@ static void fill_server(sp_page *p)
 /* "Steps for this server: Backup, Updates, ... Does not apply here: Policy cleanup." */
 static void fill_steps(sp_page *p)
 {
-    HINSTANCE h = p->app->hinst;
-    unsigned applies = sp_sysinfo_applicable(&p->app->session.info);
+    HINSTANCE h = p->host->hinst;
+    unsigned applies = sp_sysinfo_applicable(&p->host->session->info);
     wchar_t yes[400] = L"", no[400] = L"", *a, *b, text[900];
     for (size_t i = 0; i < sp_step_count; i++) {
         wchar_t *name = sp_load(h, IDS_STEP_NAME((int)i));
@@ -85,15 +86,15 @@ static void fill_steps(sp_page *p)
 
 static void on_init(sp_page *p)
 {
-    HINSTANCE h = p->app->hinst;
+    HINSTANCE h = p->host->hinst;
     SendDlgItemMessageW(p->hwnd, IDC_WELCOME_TITLE, WM_SETFONT,
-                        (WPARAM)sp_title_font(p->app, p->hwnd), FALSE);
+                        (WPARAM)sp_title_font(p->host, p->hwnd), FALSE);
     sp_set_text(p->hwnd, IDC_WELCOME_TITLE, h, IDS_WELCOME_TITLE);
-    if (p->app->session.info.product == SP_PRODUCT_CLIENT)
+    if (p->host->session->info.product == SP_PRODUCT_CLIENT)
         sp_set_text(p->hwnd, IDC_WELCOME_INTRO, h, IDS_WELCOME_NOT_SERVER);
     else
         sp_set_text(p->hwnd, IDC_WELCOME_INTRO, h, IDS_WELCOME_INTRO);
-    if (p->app->simulated)
+    if (p->host->simulated)
         sp_set_text(p->hwnd, IDC_WELCOME_DEMO, h, IDS_WELCOME_DEMO);
     fill_server(p);
     fill_steps(p);
@@ -112,9 +113,9 @@ static INT_PTR CALLBACK welcome_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     case WM_NOTIFY:
         if (((NMHDR *)lp)->code == PSN_SETACTIVE) {
             p->active = 1;
-            snprintf(p->app->session.state->page, sizeof p->app->session.state->page, "welcome");
+            snprintf(p->host->session->state->page, sizeof p->host->session->state->page, "welcome");
             /* On a workstation the steps make no sense: stop here with the reason shown. */
-            sp_page_buttons(p, p->app->session.info.product == SP_PRODUCT_CLIENT ? 0 : PSWIZB_NEXT);
+            sp_page_buttons(p, p->host->session->info.product == SP_PRODUCT_CLIENT ? 0 : PSWIZB_NEXT);
             SetWindowLongPtrW(hwnd, DWLP_MSGRESULT, 0);
             return TRUE;
         }
@@ -125,4 +126,4 @@ static INT_PTR CALLBACK welcome_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return FALSE;
 }
 
-const sp_page_desc sp_page_welcome = {"welcome", IDD_WELCOME, 1, -1, welcome_proc};
+const sp_page_desc sp_page_welcome = {.id = "welcome", .template_id = IDD_WELCOME, .exterior = 1, .proc = welcome_proc};

@@ -127,6 +127,7 @@
 #define IDS_UNDO_CONFIRM        2113
 #define IDS_UNDO_DONE           2114
 #define IDS_STATUS_APPLYING     2115
+#define IDS_STATUS_UNDOING      2116
 
 /* Time sync page: 2600-2649 dialog and controls, 2650-2699 strings */
 #define IDD_TIMESYNC            2600
@@ -181,6 +182,7 @@
 #define IDS_LOB_SIZE_BYTES      2771
 #define IDS_LOB_EXPORT_NAME     2772
 #define IDS_LOB_STATUS_OPEN     2773
+#define IDS_LOB_MEDIA_PROBING   2774
 
 /* Policy cleanup page: 2400-2449 dialog and controls (2450-2499 for its strings) */
 #define IDD_POLICY              2400
@@ -218,13 +220,7 @@
 #define IDS_UPDATES_RESTART     2351
 #define IDS_UPDATES_APPLY       2352
 
-/* Per step: base + 0 title, +1 subtitle, +2..+5 checklist, +6 short name. */
-#define IDS_STEP_BASE           3000
-#define IDS_STEP_STRIDE         20
-#define IDS_STEP_TITLE(i)       (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 0)
-#define IDS_STEP_SUBTITLE(i)    (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 1)
-#define IDS_STEP_ITEM(i, k)     (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 2 + (k))
-#define IDS_STEP_NAME(i)        (IDS_STEP_BASE + (i) * IDS_STEP_STRIDE + 6)
+/* Per step: IDS_STEP_*(index) in core/msgids.h (3000 + 20 a step). */
 
 
 /* Health page (issue 6): 2500-2549 controls, 2550-2599 strings. */

@@ -7,22 +7,21 @@
 
 #include "core/cmdline.h"
 #include "core/session.h"
+#include "pages/host.h"
 #include "wizard/worker.h"
 
 typedef struct sp_app {
     HINSTANCE hinst;
     sp_cmdline cl;
-    sp_sys *host;      /* the real machine (win32 backend) */
+    sp_sys *local;     /* this computer, the real one (win32 backend) */
     sp_sys *sim;       /* the simulated server in /demo and /profile, else NULL */
     sp_sys *sys;       /* what the steps work on: sim or host */
     sp_session session;
     int simulated;
     int aero;          /* Aero wizard chosen at run time */
-    HFONT title_font;
-    HICON icon;
-    HIMAGELIST severity_images; /* the findings lists' icons */
-    HWND sheet;
-    sp_worker worker;  /* one step runs at a time */
+    HWND owner;        /* of sp_app_message's box: none outside the wizard */
+    sp_worker worker;  /* one job runs at a time */
+    sp_page_host pages; /* what the pages see of all this (wizard/host.c) */
 } sp_app;
 
 /* Shows a message box (GUI) or prints (unattended) with a string-table text. */
@@ -31,8 +30,10 @@ void sp_app_message(sp_app *app, UINT type, const wchar_t *text);
 BOOL sp_app_save(sp_app *app, HWND owner);
 /* Opens a web address in the user's browser. */
 void sp_app_open_url(sp_app *app, HWND owner, const wchar_t *url);
-/* Writes the JSON report to a file of the real machine. */
+/* Writes the JSON report (HTML for .html and .htm) to a file of this computer. */
 sp_status sp_app_write_report(sp_app *app, const char *path);
+/* Fills app->pages: the page host, implemented on this app (wizard/host.c). */
+void sp_app_host_init(sp_app *app);
 
 /* The property sheet (wizard/sheet.c). Returns the exit code. */
 int sp_sheet_run(sp_app *app);

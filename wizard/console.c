@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "wizard/app.h"
-#include "wizard/text.h"
+#include "pages/ui/text.h"
 
 static HANDLE out_handle = NULL;
 static BOOL out_is_console = FALSE;

@@ -12,7 +12,7 @@
 #include "core/sys/win32/win32.h"
 #include "resources/resource.h"
 #include "wizard/app.h"
-#include "wizard/text.h"
+#include "pages/ui/text.h"
 
 static BOOL unattended(const sp_app *app)
 {
@@ -30,7 +30,7 @@ void sp_app_message(sp_app *app, UINT type, const wchar_t *text)
     }
     wchar_t *title = sp_load(app->hinst, IDS_ERR_TITLE);
     /* Without a desktop (a service, a remote shell) the message still reaches someone. */
-    if (!MessageBoxW(app->sheet, text, title, type) && sp_console_attach()) {
+    if (!MessageBoxW(app->owner, text, title, type) && sp_console_attach()) {
         sp_console_write(text);
         sp_console_write(L"\n");
     }
@@ -49,11 +49,11 @@ BOOL sp_app_save(sp_app *app, HWND owner)
     sp_status st = sp_session_save(&app->session);
     if (st == SP_OK)
         return TRUE;
-    HWND keep = app->sheet;
-    app->sheet = owner;
+    HWND keep = app->owner;
+    app->owner = owner;
     fail_u8(app, IDS_ERR_SAVE_STATE, app->session.state_path,
             app->sys->last_error[0] ? app->sys->last_error : sp_status_name(st));
-    app->sheet = keep;
+    app->owner = keep;
     return FALSE;
 }
 
@@ -75,7 +75,7 @@ sp_status sp_app_write_report(sp_app *app, const char *path)
     if (!text)
         return SP_ERR_NOMEM;
     /* The report is for the technician: it goes to this computer's disk, also in demo mode. */
-    st = app->host->ops->file_write_atomic(app->host, path, text, strlen(text));
+    st = app->local->ops->file_write_atomic(app->local, path, text, strlen(text));
     sp_log_write(&app->session.log, "report %s file=\"%s\" status=%s", html ? "html" : "json", path,
                  sp_status_name(st));
     free(text);
@@ -102,30 +102,30 @@ static BOOL open_backend(sp_app *app)
     size_t len = 0;
     sp_status st;
 
-    app->host = sp_win32_open();
-    if (!app->host)
+    app->local = sp_win32_open();
+    if (!app->local)
         return FALSE;
-    app->sys = app->host;
+    app->sys = app->local;
     if (!app->cl.demo && !app->cl.profile[0])
         return TRUE;
     app->simulated = 1;
     if (app->cl.demo) {
         st = load_demo_profile(app, &json, &len);
     } else {
-        st = app->host->ops->file_read(app->host, app->cl.profile, &file, &len);
+        st = app->local->ops->file_read(app->local, app->cl.profile, &file, &len);
         json = (const char *)file;
         if (st != SP_OK)
-            snprintf(err, sizeof err, "%s", app->host->last_error);
+            snprintf(err, sizeof err, "%s", app->local->last_error);
     }
     if (st == SP_OK) {
         if (app->cl.root[0]) {
             snprintf(root, sizeof root, "%s", app->cl.root);
         } else {
             char temp[400];
-            app->host->ops->folder(app->host, SP_FOLDER_TEMP, temp, sizeof temp);
+            app->local->ops->folder(app->local, SP_FOLDER_TEMP, temp, sizeof temp);
             snprintf(root, sizeof root, "%s\\SourcePrep-%s", temp, app->cl.demo ? "demo" : "profile");
         }
-        st = sp_sim_open(json, len, app->host, root, &app->sim, err, sizeof err);
+        st = sp_sim_open(json, len, app->local, root, &app->sim, err, sizeof err);
     }
     free(file);
     if (st != SP_OK) {
@@ -207,7 +207,7 @@ static int parse_command_line(sp_app *app)
 static BOOL exe_fits(sp_app *app)
 {
     sp_osinfo native;
-    if (app->host->ops->os_info(app->host, &native) != SP_OK)
+    if (app->local->ops->os_info(app->local, &native) != SP_OK)
         return TRUE; /* the session's detection says what went wrong */
     if (sp_exe_fit_for(sp_exe_arch(), native.arch, app->simulated) == SP_EXE_FITS)
         return TRUE;
@@ -240,7 +240,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
         goto done;
     if (!exe_fits(&app))
         goto done;
-    if (!app.simulated && !app.host->ops->is_admin(app.host)) {
+    if (!app.simulated && !app.local->ops->is_admin(app.local)) {
         wchar_t *msg = sp_load(hinst, IDS_ERR_NOT_ADMIN);
         sp_app_message(&app, MB_ICONERROR | MB_OK, msg);
         free(msg);
@@ -254,10 +254,10 @@ done:
     sp_worker_join(&app.worker);
     sp_session_close(&app.session);
     sp_sys_close(app.sim);
-    sp_sys_close(app.host);
-    if (app.title_font)
-        DeleteObject(app.title_font);
-    if (app.severity_images)
-        ImageList_Destroy(app.severity_images);
+    sp_sys_close(app.local);
+    if (app.pages.title_font)
+        DeleteObject(app.pages.title_font);
+    if (app.pages.severity_images)
+        ImageList_Destroy(app.pages.severity_images);
     return rc;
 }

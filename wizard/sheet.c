@@ -7,24 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/step_table.h"
 #include "pages/pages.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/text.h"
+#include "wizard/app.h"
 
 #ifndef PSH_AEROWIZARD
 #define PSH_AEROWIZARD 0x00004000
 #endif
-
-#define SP_PAGE_COUNT 9
-
-static const sp_page_desc *page_at(size_t i)
-{
-    if (i == 0)
-        return &sp_page_welcome;
-    if (i == SP_PAGE_COUNT - 1)
-        return &sp_page_finish;
-    return &sp_step_pages[i - 1];
-}
 
 /* comctl32 6 on Vista or later: the only combination that draws an Aero wizard. */
 static int want_aero(const sp_app *app)
@@ -49,7 +40,7 @@ static int start_page(const sp_app *app)
 {
     const char *want = app->cl.page[0] ? app->cl.page : app->session.state->page;
     for (size_t i = 0; i < SP_PAGE_COUNT; i++)
-        if (_stricmp(page_at(i)->id, want) == 0)
+        if (_stricmp(sp_page_at(i)->id, want) == 0)
             return (int)i;
     return 0;
 }
@@ -64,23 +55,28 @@ int sp_sheet_run(sp_app *app)
 
     memset(pages, 0, sizeof pages);
     app->aero = want_aero(app);
-    app->icon = LoadIconW(app->hinst, MAKEINTRESOURCEW(IDI_APP));
+    sp_app_host_init(app);
     for (size_t i = 0; i < SP_PAGE_COUNT; i++) {
-        const sp_page_desc *d = page_at(i);
+        const sp_page_desc *d = sp_page_at(i);
+        int step = i >= 1 && i <= SP_STEP_COUNT ? (int)i - 1 : -1;
         PROPSHEETPAGEW psp = {0};
-        pages[i].app = app;
+        pages[i].host = &app->pages;
         pages[i].desc = d;
+        pages[i].index = step;
+        pages[i].step = step >= 0 ? sp_steps[step] : NULL;
+        if (!d || (step >= 0 && strcmp(d->id, sp_steps[step]->id) != 0))
+            return SP_EXIT_CANNOT_RUN; /* the page table and the step table disagree */
         psp.dwSize = sizeof psp;
         psp.hInstance = app->hinst;
         psp.pszTemplate = MAKEINTRESOURCEW(d->template_id);
-        psp.pfnDlgProc = d->proc;
+        psp.pfnDlgProc = d->proc ? d->proc : sp_step_page_proc;
         psp.lParam = (LPARAM)&pages[i];
         if (d->exterior) {
             psp.dwFlags = PSP_HIDEHEADER;
         } else {
             psp.dwFlags = PSP_USEHEADERTITLE | PSP_USEHEADERSUBTITLE;
-            psp.pszHeaderTitle = MAKEINTRESOURCEW(IDS_STEP_TITLE(d->step_index));
-            psp.pszHeaderSubTitle = MAKEINTRESOURCEW(IDS_STEP_SUBTITLE(d->step_index));
+            psp.pszHeaderTitle = MAKEINTRESOURCEW(IDS_STEP_TITLE(step));
+            psp.pszHeaderSubTitle = MAKEINTRESOURCEW(IDS_STEP_SUBTITLE(step));
         }
         handles[i] = CreatePropertySheetPageW(&psp);
         if (!handles[i])
@@ -92,13 +88,12 @@ int sp_sheet_run(sp_app *app)
     if (app->aero)
         psh.dwFlags = (psh.dwFlags & ~PSH_WIZARD97) | PSH_AEROWIZARD;
     psh.hInstance = app->hinst;
-    psh.hIcon = app->icon;
+    psh.hIcon = app->pages.icon;
     psh.pszCaption = caption;
     psh.nPages = SP_PAGE_COUNT;
     psh.nStartPage = (UINT)start_page(app);
     psh.phpage = handles;
     rc = PropertySheetW(&psh);
-    app->sheet = NULL;
     free(caption);
     sp_worker_cancel(&app->worker);
     sp_worker_join(&app->worker);

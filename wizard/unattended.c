@@ -9,7 +9,7 @@
 #include "core/report.h"
 #include "resources/resource.h"
 #include "wizard/app.h"
-#include "wizard/text.h"
+#include "pages/ui/text.h"
 
 UINT sp_result_text_id(sp_result r, int manual)
 {
@@ -146,7 +146,7 @@ static int write_report(sp_app *app)
         say(msg);
         free(msg);
     } else {
-        wchar_t *why = sp_wide(app->host->last_error[0] ? app->host->last_error : sp_status_name(st));
+        wchar_t *why = sp_wide(app->local->last_error[0] ? app->local->last_error : sp_status_name(st));
         const wchar_t *args[2] = {path, why};
         wchar_t *msg = sp_format(app->hinst, IDS_ERR_REPORT, 2, args);
         sp_app_message(app, MB_ICONERROR | MB_OK, msg);

@@ -1,11 +1,12 @@
-/* Runs a step's check or apply on a worker thread; results reach the page as messages. */
+/* Runs one job at a time on a worker thread (a step's check or apply, or a page's task); results reach the page as messages. */
 #include "wizard/worker.h"
 
 #include <process.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-#include "wizard/messages.h"
-#include "wizard/text.h"
+#include "pages/messages.h"
+#include "pages/ui/text.h"
 
 static void on_progress(void *user, unsigned permille, const char *what)
 {
@@ -18,34 +19,36 @@ static void on_progress(void *user, unsigned permille, const char *what)
 static unsigned __stdcall worker_main(void *arg)
 {
     sp_worker *w = arg;
-    sp_work_result *r = w->result;
-    r->step = w->step;
-    r->apply = w->apply;
-    r->status = sp_step_execute(w->step, &w->ctx, w->apply, &r->findings, &r->result);
-    if (!PostMessageW(w->notify, WM_SP_DONE, 0, (LPARAM)r))
-        sp_work_result_free(r);
+    sp_job *job = w->job;
+    w->ctx.sys->last_error[0] = '\0';
+    if (job->step)
+        job->status = sp_step_execute(job->step, &w->ctx, job->apply, &job->findings, &job->result);
+    else
+        job->status = job->task(&w->ctx, job->arg);
+    if (job->status != SP_OK)
+        snprintf(job->error, sizeof job->error, "%s", w->ctx.sys->last_error);
+    if (!PostMessageW(w->notify, WM_SP_DONE, 0, (LPARAM)job))
+        sp_job_free(job);
     return 0;
 }
 
-BOOL sp_worker_start(sp_worker *w, sp_session *s, HWND notify, const sp_step *step, int apply)
+BOOL sp_worker_start(sp_worker *w, sp_session *s, HWND notify, sp_job *job)
 {
-    if (sp_worker_busy(w))
+    if (sp_worker_busy(w, NULL) || (!job->step && !job->task)) {
+        sp_job_free(job);
         return FALSE;
+    }
     sp_worker_join(w);
-    /* Made here, so that a started run always ends in a WM_SP_DONE (or a join). */
-    if (!(w->result = calloc(1, sizeof *w->result)))
-        return FALSE;
+    w->job = job;
     w->cancel = 0;
     w->notify = notify;
-    w->step = step;
-    w->apply = apply;
     w->ctx = sp_session_ctx(s, &w->cancel);
     w->ctx.progress = on_progress;
     w->ctx.progress_user = w;
     w->thread = (HANDLE)_beginthreadex(NULL, 0, worker_main, w, 0, NULL);
     if (!w->thread) {
-        free(w->result);
-        w->result = NULL;
+        sp_job_free(job);
+        w->job = NULL;
         return FALSE;
     }
     w->pending = 1;
@@ -57,26 +60,18 @@ void sp_worker_cancel(sp_worker *w)
     InterlockedExchange(&w->cancel, 1);
 }
 
-BOOL sp_worker_busy(const sp_worker *w)
+BOOL sp_worker_busy(const sp_worker *w, HWND notify)
 {
-    return w->pending;
+    return w->pending && (!notify || w->notify == notify);
 }
 
 void sp_worker_join(sp_worker *w)
 {
     w->pending = 0;
-    w->result = NULL; /* posted to the page, or freed by the worker when the page was gone */
+    w->job = NULL; /* posted to the page, or freed by the worker when the page was gone */
     if (!w->thread)
         return;
     WaitForSingleObject(w->thread, INFINITE);
     CloseHandle(w->thread);
     w->thread = NULL;
-}
-
-void sp_work_result_free(sp_work_result *r)
-{
-    if (!r)
-        return;
-    sp_findings_free(&r->findings);
-    free(r);
 }

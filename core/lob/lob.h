@@ -132,6 +132,9 @@ typedef struct {
  * SP_LOB_MEDIA_MAX_FILES files). A missing path is SP_OK with exists = 0. */
 #define SP_LOB_MEDIA_MAX_FILES 20000
 sp_status sp_lob_media_probe(sp_sys *sys, const char *path, sp_lob_media *out);
+/* The same on a worker: polls ctx's cancel (SP_ERR_CANCELLED) and reports progress as the
+ * count of files looked at, in permille of the budget. */
+sp_status sp_lob_media_probe_run(sp_run_ctx *ctx, const char *path, sp_lob_media *out);
 
 /* Merges a fresh inventory (an array of entries, consumed) into the state data: marks and
  * plans carry over by entry id; a marked entry no longer found is kept with present = false. */

@@ -394,11 +394,13 @@ sp_status sp_lob_merge(sp_state *st, cJSON *fresh, int64_t now)
 
 typedef struct {
     sp_sys *sys;
+    sp_run_ctx *ctx;
     const char *dir;
     sp_lob_media *m;
     char (*subdirs)[520];
     size_t nsub, capsub;
     int nomem;
+    int cancelled;
 } media_walk;
 
 static int media_entry(void *user, const char *name, int is_dir)
@@ -408,6 +410,10 @@ static int media_entry(void *user, const char *name, int is_dir)
     sp_filestat fs;
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return 0;
+    if (sp_cancelled(w->ctx)) {
+        w->cancelled = 1;
+        return 1;
+    }
     if (w->m->files >= SP_LOB_MEDIA_MAX_FILES) {
         w->m->partial = 1;
         return 1;
@@ -445,6 +451,15 @@ static int is_url(const char *s)
 
 sp_status sp_lob_media_probe(sp_sys *sys, const char *path, sp_lob_media *out)
 {
+    sp_run_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.sys = sys;
+    return sp_lob_media_probe_run(&ctx, path, out);
+}
+
+sp_status sp_lob_media_probe_run(sp_run_ctx *ctx, const char *path, sp_lob_media *out)
+{
+    sp_sys *sys = ctx->sys;
     media_walk w = {0};
     sp_filestat fs;
     sp_status st;
@@ -469,6 +484,7 @@ sp_status sp_lob_media_probe(sp_sys *sys, const char *path, sp_lob_media *out)
     }
     /* A folder: walk it breadth first, counting file sizes, within the budget. */
     w.sys = sys;
+    w.ctx = ctx;
     w.m = out;
     if (strlen(path) >= sizeof dir)
         return sp_sys_fail(sys, SP_ERR_INVALID, "The install media path is too long.");
@@ -476,7 +492,12 @@ sp_status sp_lob_media_probe(sp_sys *sys, const char *path, sp_lob_media *out)
         return SP_ERR_NOMEM;
     w.capsub = 16;
     snprintf(w.subdirs[w.nsub++], sizeof w.subdirs[0], "%s", path);
-    for (size_t i = 0; i < w.nsub && !w.nomem && !out->partial; i++) {
+    for (size_t i = 0; i < w.nsub && !w.nomem && !out->partial && !w.cancelled; i++) {
+        if (i % 16 == 0) { /* a share may hold thousands of folders: not a message each */
+            char what[32];
+            snprintf(what, sizeof what, "%u", out->files);
+            sp_progress(ctx, (unsigned)((uint64_t)out->files * 1000u / SP_LOB_MEDIA_MAX_FILES), what);
+        }
         snprintf(dir, sizeof dir, "%s", w.subdirs[i]);
         w.dir = dir;
         if (sys->ops->dir_enum(sys, dir, media_entry, &w) != SP_OK && i == 0) {
@@ -485,5 +506,7 @@ sp_status sp_lob_media_probe(sp_sys *sys, const char *path, sp_lob_media *out)
         }
     }
     free(w.subdirs);
+    if (w.cancelled || sp_cancelled(ctx))
+        return SP_ERR_CANCELLED;
     return w.nomem ? SP_ERR_NOMEM : SP_OK;
 }

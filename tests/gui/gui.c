@@ -6,7 +6,7 @@
 #include <wchar.h>
 
 #include "resources/resource.h"
-#include "wizard/messages.h"
+#include "pages/messages.h"
 
 int gui_passed, gui_failed;
 

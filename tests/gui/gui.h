@@ -8,10 +8,12 @@
 
 #include <stdio.h>
 
+#include "core/step_list.h"
+
 #define ID_BACK 0x3023
 #define ID_NEXT 0x3024
 #define ID_FINISH 0x3025
-#define PAGES 9
+#define PAGES SP_PAGE_COUNT
 
 extern int gui_passed, gui_failed;
 

@@ -7,7 +7,7 @@
 #include <wchar.h>
 
 #include "resources/resource.h"
-#include "wizard/messages.h"
+#include "pages/messages.h"
 
 /* The demo's state file under the simulated ProgramData, read as text. */
 static char *read_state(gui_walk *w)

@@ -81,6 +81,8 @@ static BOOL lob_fill_plan(gui_walk *w, HWND page, BOOL take_shot)
         set_text(ed, IDC_LOBP_DATA, L"D:\\Data\\Contoso.QBW");
         set_text(ed, IDC_LOBP_NOTES, L"Intuit: move the company file with File > Utilities > Move, then reinstall.");
         SendDlgItemMessageW(ed, IDC_LOBP_MEDIA_CHECK, BM_CLICK, 0, 0);
+        /* The media is looked at on the worker: the box says when it is back. */
+        CHECK(gui_wait_idle(ed, 30000), "lob: the media check did not end");
         gui_text_of(ed, IDC_LOBP_MEDIA_INFO, info, sizeof info);
         CHECK(strstr(info, "Found: a folder") && strstr(info, "2 files"), "lob: media check says: %s", info);
     } else if (wcsstr(caption, L"Sage 50")) {

@@ -81,9 +81,9 @@ static void each_product_profile_should_be_classified(void **s)
             fail_msg("%s: detected %s", cases[i].profile, sp_product_id(info.product));
         assert_int_equal(info.exchange, cases[i].exchange);
         bits = sp_sysinfo_applicable(&info);
-        assert_int_equal(!!(bits & SP_APPLIES_POLICY), cases[i].policy);
-        assert_int_equal(!!(bits & SP_APPLIES_EMAIL), cases[i].email);
-        assert_true(bits & SP_APPLIES_BACKUP);
+        assert_int_equal(!!(bits & SP_APPLIES(policy)), cases[i].policy);
+        assert_int_equal(!!(bits & SP_APPLIES(email)), cases[i].email);
+        assert_true(bits & SP_APPLIES(backup));
     }
 }
 

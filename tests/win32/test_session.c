@@ -52,10 +52,10 @@ WTEST(sysinfo_should_name_the_windows_version_wine_reports)
     if (want && strcmp(want, "win2003") == 0) {
         WCHECK_EQ_INT(info.product, SP_PRODUCT_SERVER2003);
         WCHECK(strstr(line, sizeof(void *) == 8 ? "Windows Server 2003 SP2, 64-bit" : "Windows Server 2003 SP2, 32-bit") == line);
-        WCHECK(sp_sysinfo_applicable(&info) & SP_APPLIES_POLICY);
+        WCHECK(sp_sysinfo_applicable(&info) & SP_APPLIES(policy));
     } else if (want && strcmp(want, "win2008") == 0) {
         WCHECK_EQ_INT(info.product, SP_PRODUCT_SERVER2008);
-        WCHECK(!(sp_sysinfo_applicable(&info) & SP_APPLIES_POLICY));
+        WCHECK(!(sp_sysinfo_applicable(&info) & SP_APPLIES(policy)));
     } else if (want && strcmp(want, "win2008r2") == 0) {
         /* Wine 8 swaps the product types of win7 and win2008r2: it reports a workstation,
          * and a workstation is what the wizard must then refuse to prepare. */

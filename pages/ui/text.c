@@ -1,5 +1,5 @@
 /* Text at the UI edge: UTF-8 <-> UTF-16, string-table loading and %1 formatting. */
-#include "wizard/text.h"
+#include "pages/ui/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Private window messages: the only way a worker thread talks to a page. */
+/* Private window messages: the only way the worker thread talks to a page, and tests ask one. */
 #ifndef SP_MESSAGES_H
 #define SP_MESSAGES_H
 
@@ -9,12 +9,12 @@
  * lParam: wchar_t * heap text of what is being done, or NULL; the page frees it with free(). */
 #define WM_SP_PROGRESS (WM_APP + 1)
 
-/* The step finished (or failed, or was cancelled).
+/* The job (a step's run or a task) finished, failed or was cancelled.
  * wParam: 0.
- * lParam: sp_work_result * (wizard/worker.h); the page frees it with sp_work_result_free(). */
+ * lParam: sp_job * (pages/host.h); the page joins the worker and frees it with sp_job_free(). */
 #define WM_SP_DONE (WM_APP + 2)
 
-/* Sent by tests and by the frame to ask a step page whether a run is going on.
+/* Sent by tests to ask a step page (or the LOB plan editor) whether a job is going on.
  * wParam, lParam: 0. Result (DWLP_MSGRESULT): 1 from the start of a run until the page has
  * taken its result and updated its status, gate and buttons (then 0). */
 #define WM_SP_QUERY_BUSY (WM_APP + 3)

@@ -1,4 +1,4 @@
-/* What every page shares: its context, the wizard buttons, list views, title font. */
+/* Control helpers every page shares: list views, boxes, the save dialog, UTF-8 edit text, fonts. */
 #include <windows.h>
 #include <commctrl.h>
 #include <commdlg.h>
@@ -6,35 +6,9 @@
 
 #include <stdlib.h>
 
-#include "pages/pages.h"
+#include "pages/ui/controls.h"
+#include "pages/ui/text.h"
 #include "resources/resource.h"
-#include "wizard/text.h"
-
-sp_page *sp_page_init(HWND hwnd, LPARAM lparam)
-{
-    const PROPSHEETPAGEW *psp = (const PROPSHEETPAGEW *)lparam;
-    sp_page *p = (sp_page *)psp->lParam;
-    p->hwnd = hwnd;
-    SetWindowLongPtrW(hwnd, DWLP_USER, (LONG_PTR)p);
-    if (!p->app->sheet) {
-        /* The first page made knows the frame: the sheet's callback has no context pointer. */
-        p->app->sheet = GetParent(hwnd);
-        SendMessageW(p->app->sheet, WM_SETICON, ICON_BIG, (LPARAM)p->app->icon);
-        SendMessageW(p->app->sheet, WM_SETICON, ICON_SMALL, (LPARAM)p->app->icon);
-    }
-    return p;
-}
-
-sp_page *sp_page_get(HWND hwnd)
-{
-    return (sp_page *)GetWindowLongPtrW(hwnd, DWLP_USER);
-}
-
-void sp_page_buttons(sp_page *p, DWORD buttons)
-{
-    if (p->active)
-        PropSheet_SetWizButtons(GetParent(p->hwnd), buttons);
-}
 
 void sp_listview_fit(HWND lv, const int *percent, int n)
 {
@@ -82,7 +56,7 @@ int sp_listview_add(HWND lv, int row, int image, const wchar_t *const *cells, in
     return row;
 }
 
-HFONT sp_title_font(sp_app *app, HWND like)
+HFONT sp_title_font(sp_page_host *app, HWND like)
 {
     if (!app->title_font) {
         LOGFONTW lf;
@@ -98,7 +72,7 @@ HFONT sp_title_font(sp_app *app, HWND like)
     return app->title_font;
 }
 
-HIMAGELIST sp_severity_images(sp_app *app)
+HIMAGELIST sp_severity_images(sp_page_host *app)
 {
     /* In the order of sp_severity: the system's own information, warning and error icons. */
     static const LPCWSTR icons[] = {IDI_INFORMATION, IDI_WARNING, IDI_ERROR};
@@ -113,10 +87,11 @@ HIMAGELIST sp_severity_images(sp_app *app)
     return app->severity_images;
 }
 
-char *sp_ask_save_path(sp_page *p, UINT filter_id, const wchar_t *name, const wchar_t *ext)
+char *sp_ask_save_path(HWND owner, HINSTANCE hinst, UINT filter_id, const wchar_t *name,
+                       const wchar_t *ext)
 {
     wchar_t file[MAX_PATH] = L"";
-    wchar_t *filter = sp_load(p->app->hinst, filter_id);
+    wchar_t *filter = sp_load(hinst, filter_id);
     OPENFILENAMEW ofn = {0};
     BOOL ok;
     if (name)
@@ -125,7 +100,7 @@ char *sp_ask_save_path(sp_page *p, UINT filter_id, const wchar_t *name, const wc
         if (*c == L'|')
             *c = 0; /* string tables cannot hold the NULs a filter needs */
     ofn.lStructSize = sizeof ofn;
-    ofn.hwndOwner = GetParent(p->hwnd);
+    ofn.hwndOwner = owner;
     ofn.lpstrFilter = filter;
     ofn.lpstrFile = file;
     ofn.nMaxFile = MAX_PATH;
@@ -134,4 +109,39 @@ char *sp_ask_save_path(sp_page *p, UINT filter_id, const wchar_t *name, const wc
     ok = GetSaveFileNameW(&ofn);
     free(filter);
     return ok ? sp_utf8(file) : NULL;
+}
+
+BOOL sp_confirm(HWND owner, HINSTANCE hinst, const wchar_t *text)
+{
+    wchar_t *caption = sp_load(hinst, IDS_APP_TITLE);
+    int answer = MessageBoxW(owner, text, caption, MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2);
+    free(caption);
+    return answer == IDYES;
+}
+
+void sp_tell(HWND owner, HINSTANCE hinst, UINT type, const wchar_t *text)
+{
+    wchar_t *caption = sp_load(hinst, IDS_APP_TITLE);
+    MessageBoxW(owner, text, caption, MB_OK | type);
+    free(caption);
+}
+
+char *sp_get_text_u8(HWND dlg, int id)
+{
+    int n = GetWindowTextLengthW(GetDlgItem(dlg, id));
+    wchar_t *w = calloc((size_t)n + 1, sizeof *w);
+    char *s;
+    if (!w)
+        return NULL;
+    GetDlgItemTextW(dlg, id, w, n + 1);
+    s = sp_utf8(w);
+    free(w);
+    return s;
+}
+
+void sp_set_text_u8(HWND dlg, int id, const char *text)
+{
+    wchar_t *w = sp_wide(text ? text : "");
+    SetDlgItemTextW(dlg, id, w ? w : L"");
+    free(w);
 }
