@@ -38,8 +38,6 @@ sp_status sp_app_write_report(sp_app *app, const char *path);
 int sp_sheet_run(sp_app *app);
 /* Unattended modes (wizard/unattended.c): /step, /report, /undo. */
 int sp_unattended_run(sp_app *app);
-/* The string ID naming a step's outcome ("Verified", "Done manually", ...). */
-UINT sp_result_text_id(sp_result r, int manual);
 /* Console output for unattended mode and /? (wizard/console.c). */
 void sp_console_write(const wchar_t *text);
 BOOL sp_console_attach(void);
