@@ -53,21 +53,6 @@ static void cell_time(html *h, long long t)
     cell_text(h, when);
 }
 
-static unsigned result_id(const sp_step_state *s)
-{
-    if (s->manual)
-        return IDS_RESULT_MANUAL_DONE;
-    switch (s->result) {
-    case SP_RESULT_PASSED: return IDS_RESULT_PASSED;
-    case SP_RESULT_FAILED: return IDS_RESULT_FAILED;
-    case SP_RESULT_NOT_APPLICABLE: return IDS_RESULT_NA;
-    case SP_RESULT_MANUAL_NEEDED: return IDS_RESULT_MANUAL_NEEDED;
-    case SP_RESULT_ERROR: return IDS_RESULT_ERROR;
-    case SP_RESULT_NOT_RUN: break;
-    }
-    return IDS_RESULT_NOT_RUN;
-}
-
 static void head(html *h, const sp_sysinfo *info)
 {
     sp_strbuf_add(&h->b,
@@ -145,7 +130,7 @@ static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned a
             closed++;
         sp_strbuf_addf(&h->b, "<tr id=\"summary-%s\">", s->id);
         cell_id(h, "td", IDS_STEP_NAME((unsigned)i), NULL);
-        cell_id(h, "td", result_id(s), NULL);
+        cell_id(h, "td", sp_result_text_id(s->result, s->manual), NULL);
         if (sp_state_is_stale(s, now)) {
             char when[32];
             sp_format_utc(s->checked_at, when, sizeof when);
@@ -203,7 +188,7 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
     sp_strbuf_addf(&h->b, "<section class=\"step\" id=\"step-%s\">\n<h2>", s->id);
     add_id(h, IDS_STEP_TITLE((unsigned)i), NULL);
     sp_strbuf_add(&h->b, ": ");
-    add_id(h, result_id(s), NULL);
+    add_id(h, sp_result_text_id(s->result, s->manual), NULL);
     sp_strbuf_add(&h->b, "</h2>\n");
     if (s->manual) {
         sp_strbuf_add(&h->b, "<p>");

@@ -1,4 +1,4 @@
-/* Findings, result names and the common way a step is run and recorded. */
+/* Findings and their order, result names and texts, and the common way a step is run and recorded. */
 #include "core/step.h"
 
 #include <stdio.h>
@@ -68,6 +68,20 @@ sp_severity sp_findings_worst(const sp_findings *f)
     return worst;
 }
 
+void sp_findings_sort_worst_first(sp_findings *f)
+{
+    /* A stable insertion sort: a few dozen findings at most. */
+    for (size_t i = 1; i < f->count; i++) {
+        sp_finding x = f->items[i];
+        size_t j = i;
+        while (j > 0 && f->items[j - 1].severity < x.severity) {
+            f->items[j] = f->items[j - 1];
+            j--;
+        }
+        f->items[j] = x;
+    }
+}
+
 const char *sp_severity_name(sp_severity s)
 {
     switch (s) {
@@ -103,6 +117,21 @@ int sp_result_from_name(const char *name, sp_result *out)
         }
     }
     return 0;
+}
+
+unsigned sp_result_text_id(sp_result r, int manual)
+{
+    if (manual)
+        return IDS_RESULT_MANUAL_DONE;
+    switch (r) {
+    case SP_RESULT_PASSED: return IDS_RESULT_PASSED;
+    case SP_RESULT_FAILED: return IDS_RESULT_FAILED;
+    case SP_RESULT_NOT_APPLICABLE: return IDS_RESULT_NA;
+    case SP_RESULT_MANUAL_NEEDED: return IDS_RESULT_MANUAL_NEEDED;
+    case SP_RESULT_ERROR: return IDS_RESULT_ERROR;
+    case SP_RESULT_NOT_RUN: break;
+    }
+    return IDS_RESULT_NOT_RUN;
 }
 
 const sp_step *sp_step_find(const char *id)

@@ -73,9 +73,14 @@ sp_status sp_findings_add(sp_findings *f, sp_severity sev, const char *code, uns
                           unsigned advice_id, const char *arg, const char *evidence);
 void sp_findings_free(sp_findings *f);
 sp_severity sp_findings_worst(const sp_findings *f);
+/* Orders the findings errors first, then warnings, then information, keeping their order
+ * within a severity: a list shows only a few rows, and what blocks the migration must be seen. */
+void sp_findings_sort_worst_first(sp_findings *f);
 const char *sp_severity_name(sp_severity s);
 const char *sp_result_name(sp_result r);
 int sp_result_from_name(const char *name, sp_result *out);
+/* The string ID (core/msgids.h) naming an outcome for people: "Verified", "Done manually", ... */
+unsigned sp_result_text_id(sp_result r, int manual);
 
 /* Runs check (or apply) without touching the state (what a worker thread does). */
 sp_status sp_step_execute(const sp_step *step, sp_run_ctx *ctx, int apply, sp_findings *out,

@@ -39,8 +39,6 @@ void sp_app_host_init(sp_app *app);
 int sp_sheet_run(sp_app *app);
 /* Unattended modes (wizard/unattended.c): /step, /report, /undo. */
 int sp_unattended_run(sp_app *app);
-/* The string ID naming a step's outcome ("Verified", "Done manually", ...). */
-UINT sp_result_text_id(sp_result r, int manual);
 /* Console output for unattended mode and /? (wizard/console.c). */
 void sp_console_write(const wchar_t *text);
 BOOL sp_console_attach(void);

@@ -7,24 +7,10 @@
 #include <string.h>
 
 #include "core/report.h"
+#include "core/step.h"
 #include "resources/resource.h"
 #include "wizard/app.h"
 #include "pages/ui/text.h"
-
-UINT sp_result_text_id(sp_result r, int manual)
-{
-    if (manual)
-        return IDS_RESULT_MANUAL_DONE;
-    switch (r) {
-    case SP_RESULT_PASSED: return IDS_RESULT_PASSED;
-    case SP_RESULT_FAILED: return IDS_RESULT_FAILED;
-    case SP_RESULT_NOT_APPLICABLE: return IDS_RESULT_NA;
-    case SP_RESULT_MANUAL_NEEDED: return IDS_RESULT_MANUAL_NEEDED;
-    case SP_RESULT_ERROR: return IDS_RESULT_ERROR;
-    case SP_RESULT_NOT_RUN: break;
-    }
-    return IDS_RESULT_NOT_RUN;
-}
 
 static void say(const wchar_t *line)
 {

@@ -12,20 +12,6 @@
 #define HEALTH_ID "health"
 #define ACK_KEY "acknowledged"
 
-void sp_health_sort(sp_findings *f)
-{
-    /* A stable insertion sort: a few dozen findings at most. */
-    for (size_t i = 1; i < f->count; i++) {
-        sp_finding x = f->items[i];
-        size_t j = i;
-        while (j > 0 && f->items[j - 1].severity < x.severity) {
-            f->items[j] = f->items[j - 1];
-            j--;
-        }
-        f->items[j] = x;
-    }
-}
-
 static const cJSON *ack_list(const sp_state *st)
 {
     const sp_step_state *s = st ? sp_state_step_const(st, HEALTH_ID) : NULL;
@@ -110,7 +96,7 @@ static sp_status health_check(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     sp_rules_scan_close(&scan);
     if (st != SP_OK)
         return st;
-    sp_health_sort(out);
+    sp_findings_sort_worst_first(out);
     *result = sp_health_verdict(out, ctx->state);
     return SP_OK;
 }

@@ -7,9 +7,6 @@
 
 extern const sp_step sp_step_health;
 
-/* Orders findings by severity, errors first, keeping the rules' order within a severity. */
-void sp_health_sort(sp_findings *f);
-
 /* The gate's verdict on findings: FAILED when an error is there or a warning is not
  * acknowledged in st, PASSED otherwise. */
 sp_result sp_health_verdict(const sp_findings *f, const sp_state *st);

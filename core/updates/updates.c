@@ -266,20 +266,6 @@ static sp_status check_reboot(sp_run_ctx *ctx, sp_findings *out, int *failed, in
     return sp_findings_add(out, SP_SEV_INFO, "updates.no_reboot", IDS_F_UPDATES_NO_REBOOT, 0, NULL, NULL);
 }
 
-/* Errors first: the list shows only a few rows, and what blocks the migration must be seen. */
-static void worst_first(sp_findings *f)
-{
-    for (size_t i = 1; i < f->count; i++) {
-        sp_finding x = f->items[i];
-        size_t j = i;
-        while (j > 0 && f->items[j - 1].severity < x.severity) {
-            f->items[j] = f->items[j - 1];
-            j--;
-        }
-        f->items[j] = x;
-    }
-}
-
 /* The whole assessment; ids (may be NULL) receives the missing updates' ids. */
 static sp_status assess(sp_run_ctx *ctx, sp_findings *out, sp_result *result, upd_search *s,
                         int *reboot)
@@ -307,7 +293,7 @@ static sp_status assess(sp_run_ctx *ctx, sp_findings *out, sp_result *result, up
     if (s->critical)
         failed = 1;
     sp_progress(ctx, 1000, "");
-    worst_first(out);
+    sp_findings_sort_worst_first(out);
     /* What the wizard cannot see it cannot pass: the agent's failure leaves the checklist. */
     *result = failed ? SP_RESULT_FAILED : usable ? SP_RESULT_PASSED : SP_RESULT_MANUAL_NEEDED;
     return SP_OK;

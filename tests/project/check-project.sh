@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Checks the Visual Studio build (wizard.sln, wizard/sourceprep.vcxproj and its .filters, build.bat)
-# against the tree; none of it can run here. The project must list exactly the product sources:
-# every .c and .h under core/, wizard/ and pages/ except core/sys/posix/ (native tests only), the
-# headers in resources/, and resources/sourceprep.rc. When a list is off, scripts/update-vcxproj.sh
-# regenerates it. Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
+# against the tree, and the include rules of the layers. None of the build can run here. The project
+# must list exactly the product sources: every .c and .h under core/, wizard/ and pages/ except
+# core/sys/posix/ (native tests only), the headers in resources/, and resources/sourceprep.rc. When a
+# list is off, scripts/update-vcxproj.sh regenerates it. The include rules (DESIGN.md, Layers) are
+# checked on every #include of every .c and .h under core/ and pages/; a broken one is named by
+# file:line with the rule. Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -210,6 +212,86 @@ if [ -f "$bat" ]; then
   [ -z "$lacking" ] && ok "$bat builds wizard.sln with the MSBuild vswhere finds, after checking VCPKG_ROOT" \
     || bad "$bat builds wizard.sln (vswhere, VCPKG_ROOT, /p:Configuration, /p:Platform); lacking:$lacking"
 fi
+
+# ---- Include rules ---------------------------------------------------------------------------
+# Core knows no window and no Windows header (only its win32 backend does) and reaches the OS
+# through core/sys/sys.h alone; pages see the frame only through their own headers; a backend
+# builds on core/sys/ and core/base/ alone. An include is the project's when it names one of the
+# project's folders or, in quotes, a file beside the includer. One "ok" per rule that holds, one
+# "not ok" per #include that breaks one.
+while IFS= read -r line; do
+  case $line in
+    "ok - "*) ok "${line#ok - }" ;;
+    "not ok - "*) bad "${line#not ok - }" ;;
+    *) bad "include rules: $line" ;;
+  esac
+done < <(python3 - <<'PY' 2>&1
+import os, posixpath, re
+
+TOP = ("core", "pages", "wizard", "resources", "tests")   # the project's own folders
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+# The Windows SDK's headers (and MSVC's own CRT ones) that core/sys/win32/ or the UI use, or might.
+WINDOWS = re.compile(
+    r"(win[a-z0-9_]*|ws2[a-z0-9_]*|wspiapi|mswsock|iphlpapi|iptypes|icmpapi|lm[a-z0-9_]*|dsgetdc"
+    r"|dsrole|ntdsapi|activeds|iads|sddl|aclapi|accctrl|ntsecapi|security|sspi|schannel"
+    r"|shlobj|shellapi|shlwapi|knownfolders|commctrl|commdlg|prsht|richedit|uxtheme|dwmapi|ole2"
+    r"|oleauto|olectl|objbase|objidl|oaidl|ocidl|unknwn|initguid|comdef|comutil|propidl|wuapi"
+    r"|wbemidl|wbemcli|taskschd|psapi|tlhelp32|userenv|wtsapi32|dbghelp|versionhelpers|tchar|io"
+    r"|direct|process|conio|crtdbg|mmsystem|ntstatus|rpc|rpcdce|rpcndr)\.h", re.I)
+
+def under(path, *places):
+    return any(path == p or path.startswith(p + "/") for p in places)
+
+core_not_win32 = lambda f: under(f, "core") and not under(f, "core/sys/win32")
+RULES = [  # (the rule, the files it is about, what it forbids of an include)
+    ('core/ (outside core/sys/win32/) never includes "pages/...", "wizard/..." or "resources/..."',
+     core_not_win32, lambda i: i["project"] and under(i["path"], "pages", "wizard", "resources")),
+    ("core/ (outside core/sys/win32/) never includes a Windows header (<windows.h>, <winsock2.h>,"
+     " <wincrypt.h>, ...)",
+     core_not_win32, lambda i: not i["project"] and WINDOWS.fullmatch(i["target"])),
+    ('core/ outside core/sys/ includes of core/sys/ only "core/sys/sys.h" (the seam, never a backend)',
+     lambda f: under(f, "core") and not under(f, "core/sys"),
+     lambda i: i["project"] and under(i["path"], "core/sys") and i["path"] != "core/sys/sys.h"),
+    ('pages/ never includes "wizard/..."',
+     lambda f: under(f, "pages"), lambda i: i["project"] and under(i["path"], "wizard")),
+    ('a backend and the seam (core/sys/: sim/, win32/, posix/, sys.c, sys.h) include of the project'
+     ' only "core/sys/..." and "core/base/..."',
+     lambda f: under(f, "core/sys"), lambda i: i["project"] and not under(i["path"], "core/sys", "core/base")),
+]
+
+def includes(path):
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for n, text in enumerate(fh, 1):
+            m = INCLUDE.match(text)
+            if not m:
+                continue
+            delim, target = m.group(1), m.group(2).strip()
+            inc = {"line": n, "spelled": delim + target + (">" if delim == "<" else '"'),
+                   "target": target, "project": False, "path": target}
+            if under(posixpath.normpath(target), *TOP):
+                inc.update(project=True, path=posixpath.normpath(target))
+            elif delim == '"':   # relative to the including file, as the compiler looks first
+                rel = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+                if os.path.isfile(rel) and under(rel, *TOP):
+                    inc.update(project=True, path=rel)
+            yield inc
+
+files = []
+for top in ("core", "pages"):
+    for root, dirs, names in os.walk(top):
+        dirs.sort()
+        files += [posixpath.join(root, n) for n in sorted(names) if n.endswith((".c", ".h"))]
+
+for rule, about, forbids in RULES:
+    concerned = [f for f in files if about(f)]
+    broken = [(f, i) for f in concerned for i in includes(f) if forbids(i)]
+    for f, i in broken:
+        seen = "" if i["path"] == i["target"] or not i["project"] else f" (that is {i['path']})"
+        print(f"not ok - {f}:{i['line']}: #include {i['spelled']}{seen} breaks the include rule: {rule}")
+    if not broken:
+        print(f"ok - include rule: {rule} ({len(concerned)} files)")
+PY
+)
 
 # ---- Line endings ---------------------------------------------------------------------------
 lf=""

@@ -15,34 +15,13 @@
 #include "core/journal.h"
 #include "core/session.h"
 #include "core/state.h"
-#include "core/sys/posix/posix.h"
-#include "core/sys/sim/sim.h"
 #include "tests/unit/testutil.h"
 
 #define OLD 1700000000LL  /* files written before the backup */
 #define BACKUP 1700100000LL
 
-typedef struct {
-    char *root;
-    sp_sys *host, *sim;
-} machine;
-
-static void open_machine(machine *m, const char *json)
-{
-    char err[300];
-    m->root = testutil_make_temp_dir();
-    m->host = sp_posix_open();
-    if (sp_sim_open(json, strlen(json), m->host, m->root, &m->sim, err, sizeof err) != SP_OK)
-        fail_msg("%s", err);
-}
-
-static void close_machine(machine *m)
-{
-    sp_sys_close(m->sim);
-    sp_sys_close(m->host);
-    testutil_remove_tree(m->root);
-    free(m->root);
-}
+/* The sim alone: the drill's primitives need no session. */
+typedef testutil_world machine;
 
 static const char *const BARE =
     "{\"os\": {\"major\": 5, \"minor\": 2, \"build\": 3790, \"product_type\": 3}}";
@@ -64,7 +43,7 @@ static void sample_should_be_uniform_over_many_runs(void **s)
     enum { FILES = 10, K = 3, RUNS = 3000 };
     unsigned hits[FILES] = {0};
     char path[100];
-    open_machine(&m, BARE);
+    testutil_world_open_sim(&m, BARE);
     for (int i = 0; i < FILES; i++) {
         snprintf(path, sizeof path, "C:\\data\\%s\\f%d.txt", i % 2 ? "odd" : "even", i);
         put(&m, path, "x", OLD);
@@ -87,7 +66,7 @@ static void sample_should_be_uniform_over_many_runs(void **s)
         chi += (hits[i] - expected) * (hits[i] - expected) / expected;
     if (chi >= 27.88)
         fail_msg("not uniform: chi-square %.2f", chi);
-    close_machine(&m);
+    testutil_world_close(&m);
 }
 
 static void sample_should_skip_newer_files_and_leave_out_databases(void **s)
@@ -95,7 +74,7 @@ static void sample_should_skip_newer_files_and_leave_out_databases(void **s)
     (void)s;
     machine m;
     sp_drill_sample smp;
-    open_machine(&m, BARE);
+    testutil_world_open_sim(&m, BARE);
     put(&m, "C:\\data\\old.txt", "old", OLD);
     put(&m, "C:\\data\\new.txt", "new", BACKUP + 60);
     put(&m, "C:\\Program Files\\Exchsrvr\\MDBDATA\\priv1.edb", "db", OLD);
@@ -117,7 +96,7 @@ static void sample_should_skip_newer_files_and_leave_out_databases(void **s)
     assert_int_equal(sp_drill_excluded("C:\\pagefile.sys", 0), SP_DRILL_SYSTEM);
     assert_int_equal(sp_drill_excluded("C:\\System Volume Information", 1), SP_DRILL_SYSTEM);
     assert_int_equal(sp_drill_excluded("C:\\Docs\\report.doc", 0), SP_DRILL_KEEP);
-    close_machine(&m);
+    testutil_world_close(&m);
 }
 
 /* O(k): the sample holds k paths whatever the tree's size; a smaller tree fills fewer. */
@@ -127,7 +106,7 @@ static void sample_should_hold_k_files_however_large_the_tree(void **s)
     machine m;
     sp_drill_sample smp;
     char path[100];
-    open_machine(&m, BARE);
+    testutil_world_open_sim(&m, BARE);
     for (int i = 0; i < 600; i++) {
         snprintf(path, sizeof path, "C:\\t\\d%d\\f%d", i % 17, i);
         put(&m, path, "x", OLD);
@@ -141,7 +120,7 @@ static void sample_should_hold_k_files_however_large_the_tree(void **s)
     volatile long cancel = 1;
     assert_int_equal(sp_drill_sample_tree(m.sim, roots, 1, 5, BACKUP, 9, &cancel, NULL, NULL, &smp), SP_ERR_CANCELLED);
     assert_int_equal(sp_drill_sample_tree(m.sim, roots, 1, 0, BACKUP, 9, NULL, NULL, NULL, &smp), SP_ERR_INVALID);
-    close_machine(&m);
+    testutil_world_close(&m);
 }
 
 static void write_bytes(machine *m, const char *path, const unsigned char *data, size_t n)
@@ -156,7 +135,7 @@ static void compare_should_find_a_flipped_byte_a_truncation_and_a_missing_file(v
     enum { SIZE = 300001 };
     unsigned char *data = malloc(SIZE), buf[4096];
     sp_cmp_result r;
-    open_machine(&m, BARE);
+    testutil_world_open_sim(&m, BARE);
     m.sim->ops->dir_create(m.sim, "C:\\d");
     for (size_t i = 0; i < SIZE; i++)
         data[i] = (unsigned char)(i * 31 + (i >> 8));
@@ -200,7 +179,7 @@ static void compare_should_find_a_flipped_byte_a_truncation_and_a_missing_file(v
     assert_int_equal(r.outcome, SP_CMP_MATCH);
     assert_string_equal(r.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     free(data);
-    close_machine(&m);
+    testutil_world_close(&m);
 }
 
 static void restored_path_should_find_the_tree_or_the_numbered_folder(void **s)
@@ -208,7 +187,7 @@ static void restored_path_should_find_the_tree_or_the_numbered_folder(void **s)
     (void)s;
     machine m;
     char out[400];
-    open_machine(&m, BARE);
+    testutil_world_open_sim(&m, BARE);
     assert_int_equal(sp_drill_restored_path(m.sim, "D:\\R", "C:\\a\\b.txt", 3, out, sizeof out), SP_OK);
     assert_string_equal(out, "D:\\R\\C\\a\\b.txt"); /* nothing there: the tree form, to report */
     put(&m, "D:\\R\\a\\b.txt", "x", OLD);
@@ -217,7 +196,7 @@ static void restored_path_should_find_the_tree_or_the_numbered_folder(void **s)
     put(&m, "D:\\R\\03\\b.txt", "x", OLD);
     assert_int_equal(sp_drill_restored_path(m.sim, "D:\\R", "C:\\a\\b.txt", 3, out, sizeof out), SP_OK);
     assert_string_equal(out, "D:\\R\\03\\b.txt");
-    close_machine(&m);
+    testutil_world_close(&m);
 }
 
 typedef struct {
@@ -239,10 +218,10 @@ static void sim_should_stream_canned_output_line_by_line_and_stop(void **s)
     machine m;
     line_log l;
     int code = 0;
-    open_machine(&m, "{\"os\": {\"major\": 6, \"minor\": 1, \"build\": 7601, \"product_type\": 2},"
-                     " \"processes\": [{\"argv\": [\"wbadmin\", \"x\"], \"exit\": 3, \"line_delay_ms\": 1,"
-                     " \"output\": \"one\\r\\ntwo (50%)\\nthree\"}],"
-                     " \"files\": {\"C:\\\\u.log\": {\"text\": \"Aé\", \"utf16\": true, \"mtime\": 1000}}}");
+    testutil_world_open_sim(&m, "{\"os\": {\"major\": 6, \"minor\": 1, \"build\": 7601, \"product_type\": 2},"
+                                " \"processes\": [{\"argv\": [\"wbadmin\", \"x\"], \"exit\": 3, \"line_delay_ms\": 1,"
+                                " \"output\": \"one\\r\\ntwo (50%)\\nthree\"}],"
+                                " \"files\": {\"C:\\\\u.log\": {\"text\": \"Aé\", \"utf16\": true, \"mtime\": 1000}}}");
     const char *argv[] = {"wbadmin", "x", NULL};
     memset(&l, 0, sizeof l);
     assert_int_equal(m.sim->ops->proc_run_lines(m.sim, argv, 0, log_line, &l, NULL, &code), SP_OK);
@@ -268,56 +247,26 @@ static void sim_should_stream_canned_output_line_by_line_and_stop(void **s)
     assert_int_equal(m.sim->ops->file_stat(m.sim, "C:\\u.log", &fs), SP_OK);
     assert_int_equal(fs.mtime, 1000);
     assert_int_equal(m.sim->ops->file_read_at(m.sim, "C:\\none", 0, got, 1, &n), SP_ERR_NOTFOUND);
-    close_machine(&m);
+    testutil_world_close(&m);
     /* A bad file object names itself. */
     char err[300];
-    sp_sys *host = sp_posix_open(), *sim = NULL;
-    char *root = testutil_make_temp_dir();
     const char *bad = "{\"os\": {\"major\": 5}, \"files\": {\"C:\\\\a\": {\"text\": 1}}}";
-    assert_int_equal(sp_sim_open(bad, strlen(bad), host, root, &sim, err, sizeof err), SP_ERR_BADDATA);
+    assert_int_equal(testutil_sim_open_status(bad, err, sizeof err), SP_ERR_BADDATA);
     assert_non_null(strstr(err, "text must be a string"));
-    testutil_remove_tree(root);
-    free(root);
-    sp_sys_close(host);
 }
 
 /* ---- The step on the demo server ---------------------------------------------------- */
 
-typedef struct {
-    machine m;
-    sp_session session;
-} world;
+typedef testutil_world world;
 
 static void open_demo(world *w)
 {
-    size_t n;
-    char *json = (char *)testutil_read_file("resources/demo-sbs2003.json", &n);
-    assert_non_null(json);
-    open_machine(&w->m, json);
-    free(json);
-    assert_int_equal(sp_session_open(&w->session, w->m.sim), SP_OK);
-}
-
-static void close_world(world *w)
-{
-    sp_session_close(&w->session);
-    close_machine(&w->m);
+    testutil_world_open(w, "resources/demo-sbs2003.json");
 }
 
 static sp_result run(world *w, int apply, sp_findings *f)
 {
-    sp_result r = SP_RESULT_NOT_RUN;
-    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
-    assert_int_equal(sp_step_run(sp_step_find("backup"), &ctx, apply, f, &r), SP_OK);
-    return r;
-}
-
-static const sp_finding *find(const sp_findings *f, const char *code)
-{
-    for (size_t i = 0; i < f->count; i++)
-        if (strcmp(f->items[i].code, code) == 0)
-            return &f->items[i];
-    return NULL;
+    return testutil_world_run(w, "backup", apply, f);
 }
 
 static void set_folder(world *w, const char *folder)
@@ -337,32 +286,32 @@ static void backup_should_pass_only_after_a_drill_that_matched_every_file(void *
     const sp_finding *x;
     int64_t now;
     open_demo(&w);
-    now = w.m.sim->ops->time_now(w.m.sim);
+    now = w.sim->ops->time_now(w.sim);
     /* The check finds NTBackup's last normal backup (local 3/2/2024 11:48 PM, Pacific). */
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    assert_string_equal(find(&f, "backup.tool")->arg, "NTBackup");
-    assert_non_null(x = find(&f, "backup.last_full"));
+    assert_string_equal(testutil_find(&f, "backup.tool")->arg, "NTBackup");
+    assert_non_null(x = testutil_find(&f, "backup.last_full"));
     assert_string_equal(x->arg, "2024-03-03 07:48 UTC");
-    assert_non_null(find(&f, "backup.drill_not_run"));
+    assert_non_null(testutil_find(&f, "backup.drill_not_run"));
     assert_false(sp_state_gate_open(w.session.state, "backup", now));
     sp_findings_free(&f);
 
     /* Nothing restored yet: the list is written for the technician, and kept. */
     set_folder(&w, "D:\\Nowhere");
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(x = find(&f, "backup.restore_needed"));
+    assert_non_null(x = testutil_find(&f, "backup.restore_needed"));
     assert_string_equal(x->arg, "D:\\Nowhere");
     assert_non_null(strstr(x->evidence, "drill-files.txt"));
-    assert_non_null(x = find(&f, "backup.excluded"));
+    assert_non_null(x = testutil_find(&f, "backup.excluded"));
     assert_string_equal(x->arg, "4"); /* priv1.edb, priv1.stm, pub1.edb, E00.log */
-    assert_non_null(find(&f, "backup.newer_skipped"));
+    assert_non_null(testutil_find(&f, "backup.newer_skipped"));
     sp_findings_free(&f);
 
     /* A damaged restore: the drill fails and names the file and the offset. */
     set_folder(&w, "D:\\Restore-March");
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(find(&f, "backup.drill_failed"));
-    assert_non_null(x = find(&f, "backup.file_differs"));
+    assert_non_null(testutil_find(&f, "backup.drill_failed"));
+    assert_non_null(x = testutil_find(&f, "backup.file_differs"));
     assert_string_equal(x->arg, "C:\\Company Shared Folders\\Accounting\\Budget 2024.csv");
     assert_non_null(strstr(x->evidence, "offset=59 "));
     assert_false(sp_state_gate_open(w.session.state, "backup", now));
@@ -371,11 +320,11 @@ static void backup_should_pass_only_after_a_drill_that_matched_every_file(void *
     /* The good restore: every file matches, with its SHA-256; the gate opens. */
     set_folder(&w, "D:\\Restore");
     assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
-    assert_non_null(x = find(&f, "backup.drill_passed"));
+    assert_non_null(x = testutil_find(&f, "backup.drill_passed"));
     assert_string_equal(x->arg, "6");
-    assert_non_null(x = find(&f, "backup.file_match"));
+    assert_non_null(x = testutil_find(&f, "backup.file_match"));
     assert_non_null(strstr(x->evidence, "sha256="));
-    assert_null(find(&f, "backup.file_differs"));
+    assert_null(testutil_find(&f, "backup.file_differs"));
     assert_true(sp_state_gate_open(w.session.state, "backup", now));
     sp_findings_free(&f);
     /* A later check sees the same record. */
@@ -385,9 +334,9 @@ static void backup_should_pass_only_after_a_drill_that_matched_every_file(void *
     /* A change made after the backup makes it too old. */
     assert_int_equal(sp_journal_file_write(w.session.journal, "policy", "C:\\x.txt", "x", 1), SP_OK);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    assert_non_null(find(&f, "backup.older_than_changes"));
+    assert_non_null(testutil_find(&f, "backup.older_than_changes"));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static const char *const WB2011 =
@@ -410,16 +359,15 @@ static void backup_should_restore_with_wbadmin_on_2008_and_later(void **s)
     world w;
     sp_findings f = {0};
     cJSON *roots;
-    open_machine(&w.m, WB2011);
-    assert_int_equal(sp_session_open(&w.session, w.m.sim), SP_OK);
+    testutil_world_open_json(&w, WB2011);
     set_folder(&w, "D:\\R");
     roots = cJSON_AddArrayToObject(sp_state_step(w.session.state, "backup")->data, "roots");
     cJSON_AddItemToArray(roots, cJSON_CreateString("C:\\Data"));
     assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
-    assert_non_null(find(&f, "backup.drill_passed"));
-    assert_string_equal(find(&f, "backup.last_full")->evidence, "1394/USB Disk labeled Disk_01(E:)");
+    assert_non_null(testutil_find(&f, "backup.drill_passed"));
+    assert_string_equal(testutil_find(&f, "backup.last_full")->evidence, "1394/USB Disk labeled Disk_01(E:)");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void backup_should_read_the_last_full_backup_of_the_2011_profile_from_wbadmin(void **s)
@@ -427,17 +375,13 @@ static void backup_should_read_the_last_full_backup_of_the_2011_profile_from_wba
     (void)s;
     world w;
     sp_findings f = {0};
-    size_t n;
-    char *json = (char *)testutil_read_file("tests/profiles/sbs2011std.json", &n);
-    open_machine(&w.m, json);
-    free(json);
-    assert_int_equal(sp_session_open(&w.session, w.m.sim), SP_OK);
+    testutil_world_open(&w, "tests/profiles/sbs2011std.json");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    assert_string_equal(find(&f, "backup.last_full")->arg, "2011-03-15 04:00 UTC");
-    assert_non_null(find(&f, "backup.drill_not_run"));
-    assert_non_null(find(&f, "backup.tool"));
+    assert_string_equal(testutil_find(&f, "backup.last_full")->arg, "2011-03-15 04:00 UTC");
+    assert_non_null(testutil_find(&f, "backup.drill_not_run"));
+    assert_non_null(testutil_find(&f, "backup.tool"));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 typedef struct {
@@ -468,11 +412,10 @@ static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(vo
         " {\"argv\": [\"wbadmin\", \"start\", \"backup\", \"-backupTarget:E:\", \"-allCritical\", \"-quiet\"], \"exit\": 0}]}");
     cJSON_AddStringToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(prof, "processes"), 1), "output", out);
     char *json = cJSON_PrintUnformatted(prof);
-    open_machine(&w.m, json);
-    assert_int_equal(sp_session_open(&w.session, w.m.sim), SP_OK);
+    testutil_world_open_json(&w, json);
     /* Without a target it says so. */
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(find(&f, "backup.no_target"));
+    assert_non_null(testutil_find(&f, "backup.no_target"));
     sp_findings_free(&f);
     cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "E:");
     progress_log pl = {0, 0, 0, 0};
@@ -484,20 +427,20 @@ static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(vo
     assert_int_equal(r, SP_RESULT_FAILED);
     assert_true(pl.saw_wbadmin_line); /* wbadmin's own progress line reached the page */
     assert_int_equal(pl.backwards, 0);
-    assert_non_null(find(&f, "backup.backup_done"));
-    assert_non_null(find(&f, "backup.none")); /* the canned list still has none: said, not hidden */
+    assert_non_null(testutil_find(&f, "backup.backup_done"));
+    assert_non_null(testutil_find(&f, "backup.none")); /* the canned list still has none: said, not hidden */
     sp_findings_free(&f);
     cJSON_DeleteItemFromObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET);
     cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "E: -quiet");
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(find(&f, "backup.bad_target"));
+    assert_non_null(testutil_find(&f, "backup.bad_target"));
     sp_findings_free(&f);
     cJSON_DeleteItemFromObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET);
     cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "c:");
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(find(&f, "backup.bad_target")); /* the system volume */
+    assert_non_null(testutil_find(&f, "backup.bad_target")); /* the system volume */
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     free(json);
     free(out);
     cJSON_Delete(prof);

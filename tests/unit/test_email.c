@@ -16,8 +16,6 @@
 #include "core/msgids.h"
 #include "core/report.h"
 #include "core/session.h"
-#include "core/sys/posix/posix.h"
-#include "core/sys/sim/sim.h"
 #include "core/email/validports.h"
 #include "tests/unit/testutil.h"
 
@@ -195,26 +193,13 @@ typedef testutil_world world;
 
 static void open_demo(world *w)
 {
-    char err[300];
-    if (testutil_world_open(w, "resources/demo-sbs2003.json", err, sizeof err) != 0)
-        fail_msg("demo: %s", err);
+    testutil_world_open(w, "resources/demo-sbs2003.json");
 }
 
 static sp_result run(world *w, int apply, sp_findings *f)
 {
-    sp_result r = SP_RESULT_NOT_RUN;
-    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
     sp_findings_free(f);
-    assert_int_equal(sp_step_run(sp_step_find("email"), &ctx, apply, f, &r), SP_OK);
-    return r;
-}
-
-static const sp_finding *find(const sp_findings *f, const char *code)
-{
-    for (size_t i = 0; i < f->count; i++)
-        if (strcmp(f->items[i].code, code) == 0)
-            return &f->items[i];
-    return NULL;
+    return testutil_world_run(w, "email", apply, f);
 }
 
 static char *validports(world *w)
@@ -231,17 +216,17 @@ static void email_should_inventory_exchange_and_wait_for_a_target_on_the_demo(vo
     sp_findings f = {0};
     open_demo(&w);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    assert_string_equal(find(&f, "email.exchange")->arg, "Exchange Server 2003 SP2");
-    assert_non_null(strstr(find(&f, "email.exchange")->evidence, "MSExchangeIS running"));
-    const sp_finding *pop3 = find(&f, "email.pop3");
+    assert_string_equal(testutil_find(&f, "email.exchange")->arg, "Exchange Server 2003 SP2");
+    assert_non_null(strstr(testutil_find(&f, "email.exchange")->evidence, "MSExchangeIS running"));
+    const sp_finding *pop3 = testutil_find(&f, "email.pop3");
     assert_non_null(pop3);
     assert_int_equal(pop3->severity, SP_SEV_WARNING);
     assert_string_equal(pop3->arg, "3");
     assert_non_null(strstr(pop3->evidence, "jane@contoso.com on pop.isp-mail.net to Jane Doe"));
     assert_non_null(strstr(pop3->evidence, "running (in use)"));
-    assert_non_null(strstr(find(&f, "email.store")->arg, "priv1.edb, "));
-    assert_non_null(strstr(find(&f, "email.public_folders")->arg, "pub1.edb"));
-    assert_non_null(find(&f, "email.no_target"));
+    assert_non_null(strstr(testutil_find(&f, "email.store")->arg, "priv1.edb, "));
+    assert_non_null(strstr(testutil_find(&f, "email.public_folders")->arg, "pub1.edb"));
+    assert_non_null(testutil_find(&f, "email.no_target"));
     assert_false(sp_state_gate_open(w.session.state, "email", w.sim->ops->time_now(w.sim)));
     sp_findings_free(&f);
     testutil_world_close(&w);
@@ -255,18 +240,18 @@ static void email_o365_should_find_missing_validports_and_a_self_signed_certific
     open_demo(&w);
     assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "Microsoft 365 already licensed"), SP_OK);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    assert_string_equal(find(&f, "email.fqdn")->arg, "remote.contoso.com");
-    assert_string_equal(find(&f, "email.validports_missing")->arg,
+    assert_string_equal(testutil_find(&f, "email.fqdn")->arg, "remote.contoso.com");
+    assert_string_equal(testutil_find(&f, "email.validports_missing")->arg,
                         "sbs01.contoso.local:6001-6002;sbs01.contoso.local:6004;"
                         "remote.contoso.com:6001-6002;remote.contoso.com:6004");
-    const sp_finding *rpc = find(&f, "email.rpc_failed");
+    const sp_finding *rpc = testutil_find(&f, "email.rpc_failed");
     assert_non_null(rpc);
     assert_int_equal(rpc->title_id, IDS_F_EMAIL_CONN_SELF_SIGNED);
     assert_non_null(strstr(rpc->evidence, "curl error 35"));
     /* Exchange 2003 has no Autodiscover: its failure warns, it does not block. */
-    assert_int_equal(find(&f, "email.autodiscover_failed")->severity, SP_SEV_WARNING);
-    assert_int_equal(find(&f, "email.autodiscover_failed")->title_id, IDS_F_EMAIL_CONN_DNS);
-    assert_int_equal(find(&f, "email.confirm.o365.accepted_domain")->severity, SP_SEV_ERROR);
+    assert_int_equal(testutil_find(&f, "email.autodiscover_failed")->severity, SP_SEV_WARNING);
+    assert_int_equal(testutil_find(&f, "email.autodiscover_failed")->title_id, IDS_F_EMAIL_CONN_DNS);
+    assert_int_equal(testutil_find(&f, "email.confirm.o365.accepted_domain")->severity, SP_SEV_ERROR);
     sp_findings_free(&f);
     testutil_world_close(&w);
 }
@@ -284,9 +269,9 @@ static void email_apply_should_add_validports_entries_and_undo_should_restore_th
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED); /* confirmations still open */
     assert_string_equal(validports(&w), "SBS01:6001-6002;SBS01:6004;sbs01.contoso.local:6001-6002;"
                                         "sbs01.contoso.local:6004;mail.contoso.com:6001-6002;mail.contoso.com:6004");
-    assert_non_null(find(&f, "email.validports_added"));
-    assert_non_null(find(&f, "email.validports"));
-    assert_non_null(find(&f, "email.rpc_ok"));
+    assert_non_null(testutil_find(&f, "email.validports_added"));
+    assert_non_null(testutil_find(&f, "email.validports"));
+    assert_non_null(testutil_find(&f, "email.rpc_ok"));
     const sp_email_confirm_item *items;
     size_t n = sp_email_confirm_items(SP_EMAIL_TARGET_O365, &items);
     for (size_t i = 0; i < n; i++)
@@ -295,7 +280,7 @@ static void email_apply_should_add_validports_entries_and_undo_should_restore_th
     assert_true(sp_state_gate_open(w.session.state, "email", w.sim->ops->time_now(w.sim)));
     /* A second apply finds nothing to add. */
     assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
-    assert_non_null(find(&f, "email.apply_nothing"));
+    assert_non_null(testutil_find(&f, "email.apply_nothing"));
     assert_int_equal(sp_journal_undo(w.session.journal, "email", &undone), SP_OK);
     assert_int_equal(undone, 1);
     assert_string_equal(validports(&w), "SBS01:6001-6002;SBS01:6004");
@@ -315,8 +300,8 @@ static void email_plan_change_should_close_the_gate_and_survive_in_the_state(voi
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_int_equal(sp_email_confirm_set(w.session.state, "none.unused", 1), SP_OK);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
-    assert_string_equal(find(&f, "email.target")->arg, "mail moved to Gmail in 2019");
-    assert_null(find(&f, "email.validports_missing")); /* not an Office 365 migration */
+    assert_string_equal(testutil_find(&f, "email.target")->arg, "mail moved to Gmail in 2019");
+    assert_null(testutil_find(&f, "email.validports_missing")); /* not an Office 365 migration */
     int64_t now = w.sim->ops->time_now(w.sim);
     assert_true(sp_state_gate_open(w.session.state, "email", now));
     assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_ONPREM, "Exchange 2016 bought"), SP_OK);
@@ -342,7 +327,7 @@ static void email_plan_change_should_close_the_gate_and_survive_in_the_state(voi
     free(json);
     /* Apply does nothing outside Office 365. */
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(find(&f, "email.apply_not_o365"));
+    assert_non_null(testutil_find(&f, "email.apply_not_o365"));
     sp_findings_free(&f);
     testutil_world_close(&w);
 }
@@ -356,30 +341,27 @@ static void sim_http_should_refuse_malformed_answers_and_not_resolve_unknown_nam
         "{\"os\":{\"major\":5,\"minor\":2},\"http\":{\"urls\":{\"https://x/\":{\"cert\":{\"trusted\":1}}}}}",
         "{\"os\":{\"major\":5,\"minor\":2},\"http\":{\"proxy\":5}}",
     };
-    char *root = testutil_make_temp_dir(), err[300];
-    sp_sys *host = sp_posix_open(), *sim = NULL;
+    char err[300];
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        assert_int_equal(sp_sim_open(bad[i], strlen(bad[i]), host, root, &sim, err, sizeof err), SP_ERR_BADDATA);
+        assert_int_equal(testutil_sim_open_status(bad[i], err, sizeof err), SP_ERR_BADDATA);
         assert_non_null(strstr(err, "http"));
     }
     const char *good = "{\"os\":{\"major\":5,\"minor\":2},\"http\":{\"proxy\":\"px:8080\",\"urls\":"
                        "{\"https://a.example/\":{\"status\":401,\"auth\":\"NTLM\"}}}}";
-    assert_int_equal(sp_sim_open(good, strlen(good), host, root, &sim, err, sizeof err), SP_OK);
+    testutil_world m;
+    testutil_world_open_sim(&m, good);
     sp_http_request req = {"https://A.example/", 1000, NULL, NULL};
     sp_http_response r;
-    assert_int_equal(sim->ops->http_get(sim, &req, &r), SP_OK);
+    assert_int_equal(m.sim->ops->http_get(m.sim, &req, &r), SP_OK);
     assert_int_equal(r.status, 401);
     assert_string_equal(r.auth, "NTLM");
     assert_string_equal(r.proxy, "px:8080");
     req.url = "https://nowhere.example:443/x";
-    assert_int_equal(sim->ops->http_get(sim, &req, &r), SP_OK);
+    assert_int_equal(m.sim->ops->http_get(m.sim, &req, &r), SP_OK);
     assert_int_equal(r.curl_code, 6);
     assert_string_equal(r.curl_error, "Could not resolve host: nowhere.example");
-    sp_sys_close(sim);
-    assert_int_equal(host->ops->http_get(host, &req, &r), SP_ERR_UNSUPPORTED);
-    sp_sys_close(host);
-    testutil_remove_tree(root);
-    free(root);
+    assert_int_equal(m.host->ops->http_get(m.host, &req, &r), SP_ERR_UNSUPPORTED);
+    testutil_world_close(&m);
 }
 
 int main(void)

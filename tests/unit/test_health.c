@@ -20,31 +20,13 @@
 #include "core/health/rules.h"
 #include "core/session.h"
 #include "core/sys/posix/posix.h"
-#include "core/sys/sim/sim.h"
 #include "tests/unit/testutil.h"
 
 #define BASE "tests/profiles/sbs2003.json"
 #define HEALTHY "tests/profiles/health/healthy-sbs2003.patch.json"
 #define CASES "tests/profiles/health/cases.json"
 
-typedef struct {
-    char *root;
-    sp_sys *host, *sim;
-    sp_session session;
-} world;
-
-static cJSON *read_json(const char *path)
-{
-    size_t n;
-    unsigned char *text = testutil_read_file(path, &n);
-    cJSON *j;
-    assert_non_null(text);
-    j = cJSON_ParseWithLength((const char *)text, n);
-    free(text);
-    if (!j)
-        fail_msg("%s is not JSON", path);
-    return j;
-}
+typedef testutil_world world;
 
 /* RFC 7386 merge patch: objects merge, null removes, anything else replaces. */
 static void merge_patch(cJSON *target, const cJSON *patch)
@@ -64,38 +46,16 @@ static void merge_patch(cJSON *target, const cJSON *patch)
     }
 }
 
-static void open_world_json(world *w, const cJSON *profile)
-{
-    char err[300];
-    char *json = cJSON_PrintUnformatted(profile);
-    assert_non_null(json);
-    w->root = testutil_make_temp_dir();
-    w->host = sp_posix_open();
-    if (sp_sim_open(json, strlen(json), w->host, w->root, &w->sim, err, sizeof err) != SP_OK)
-        fail_msg("profile: %s", err);
-    free(json);
-    assert_int_equal(sp_session_open(&w->session, w->sim), SP_OK);
-}
-
 /* The healthy SBS 2003 with patch (may be NULL) on top. */
 static void open_healthy(world *w, const cJSON *patch)
 {
-    cJSON *profile = read_json(BASE), *healthy = read_json(HEALTHY);
+    cJSON *profile = testutil_read_json(BASE), *healthy = testutil_read_json(HEALTHY);
     merge_patch(profile, healthy);
     if (patch)
         merge_patch(profile, patch);
-    open_world_json(w, profile);
+    testutil_world_open_profile(w, profile);
     cJSON_Delete(profile);
     cJSON_Delete(healthy);
-}
-
-static void close_world(world *w)
-{
-    sp_session_close(&w->session);
-    sp_sys_close(w->sim);
-    sp_sys_close(w->host);
-    testutil_remove_tree(w->root);
-    free(w->root);
 }
 
 typedef struct {
@@ -122,14 +82,6 @@ static sp_status scan(world *w, sp_findings *f, sp_result *r, volatile long *can
     return sp_step_run(sp_step_find("health"), &ctx, 0, f, r);
 }
 
-static const sp_finding *find(const sp_findings *f, const char *code)
-{
-    for (size_t i = 0; i < f->count; i++)
-        if (strcmp(f->items[i].code, code) == 0)
-            return &f->items[i];
-    return NULL;
-}
-
 /* ---- One test per case of cases.json ---------------------------------------------------- */
 
 static cJSON *all_cases;
@@ -146,7 +98,7 @@ static void case_should_fire_exactly_its_rules(void **state)
     assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
     cJSON_ArrayForEach(e, expect)
     {
-        const sp_finding *x = find(&f, e->valuestring);
+        const sp_finding *x = testutil_find(&f, e->valuestring);
         const sp_rule *rule = sp_rule_for_code(e->valuestring);
         if (!x)
             fail_msg("%s did not fire", e->valuestring);
@@ -166,7 +118,7 @@ static void case_should_fire_exactly_its_rules(void **state)
     assert_int_equal(r, f.count ? SP_RESULT_FAILED : SP_RESULT_PASSED);
     (void)errors;
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void every_rule_should_have_a_case_that_fires_it(void **state)
@@ -233,7 +185,7 @@ static void warnings_should_close_the_gate_until_each_is_acknowledged(void **sta
         free(text);
     }
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     cJSON_Delete(patch);
 }
 
@@ -250,7 +202,7 @@ static void an_error_should_keep_the_gate_closed_whatever_is_acknowledged(void *
     sp_health_acknowledge(w.session.state, "health.svc.dns", 1);
     assert_false(sp_state_gate_open(w.session.state, "health", w.sim->ops->time_now(w.sim)));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     cJSON_Delete(patch);
 }
 
@@ -260,11 +212,11 @@ static void the_demo_should_show_errors_first_then_warnings(void **state)
     sp_findings f = {0};
     sp_result r;
     progress_log log = {0, 0};
-    cJSON *demo = read_json("resources/demo-sbs2003.json");
+    cJSON *demo = testutil_read_json("resources/demo-sbs2003.json");
     struct timespec t0, t1;
     double ms;
     (void)state;
-    open_world_json(&w, demo);
+    testutil_world_open_profile(&w, demo);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     assert_int_equal(scan(&w, &f, &r, NULL, &log), SP_OK);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -274,15 +226,15 @@ static void the_demo_should_show_errors_first_then_warnings(void **state)
         printf("health: demo %s %s (%s)\n", sp_severity_name(f.items[i].severity), f.items[i].code,
                f.items[i].arg ? f.items[i].arg : "");
     assert_int_equal(r, SP_RESULT_FAILED);
-    assert_non_null(find(&f, "health.frs.journal_wrap"));
-    assert_non_null(find(&f, "health.dns.public_server"));
-    assert_non_null(find(&f, "health.storage.system"));
+    assert_non_null(testutil_find(&f, "health.frs.journal_wrap"));
+    assert_non_null(testutil_find(&f, "health.dns.public_server"));
+    assert_non_null(testutil_find(&f, "health.storage.system"));
     for (size_t i = 1; i < f.count; i++)
         assert_true(f.items[i - 1].severity >= f.items[i].severity);
     assert_true(log.calls >= sp_rule_total());
     assert_int_equal(log.last, 1000);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     cJSON_Delete(demo);
 }
 
@@ -297,7 +249,7 @@ static void a_cancelled_scan_should_stop_and_record_nothing(void **state)
     assert_int_equal(scan(&w, &f, &r, &cancel, NULL), SP_ERR_CANCELLED);
     assert_int_equal(f.count, 0);
     assert_int_equal(sp_state_step_const(w.session.state, "health")->result, SP_RESULT_NOT_RUN);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void a_workstation_should_be_not_applicable(void **state)
@@ -311,7 +263,7 @@ static void a_workstation_should_be_not_applicable(void **state)
     scan(&w, &f, &r, NULL, NULL);
     assert_int_not_equal(r, SP_RESULT_PASSED);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     cJSON_Delete(patch);
 }
 
@@ -354,7 +306,7 @@ static void sim_events_should_come_newest_first_within_the_window(void **state)
     assert_true(fr == 20480ull * 1048576 && tot == 61440ull * 1048576);
     assert_int_equal(w.sim->ops->disk_space(w.sim, "Q:\\", &fr, &tot), SP_ERR_NOTFOUND);
     assert_int_equal(w.sim->ops->disk_space(w.sim, "\\\\srv\\share", &fr, &tot), SP_ERR_NOTFOUND);
-    close_world(&w);
+    testutil_world_close(&w);
     cJSON_Delete(patch);
 }
 
@@ -373,14 +325,8 @@ static void bad_events_or_disks_in_a_profile_should_be_named(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char err[300] = "";
-        char *root = testutil_make_temp_dir();
-        sp_sys *host = sp_posix_open(), *sim = NULL;
-        assert_int_equal(sp_sim_open(bad[i], strlen(bad[i]), host, root, &sim, err, sizeof err),
-                         SP_ERR_BADDATA);
+        assert_int_equal(testutil_sim_open_status(bad[i], err, sizeof err), SP_ERR_BADDATA);
         assert_true(strstr(err, "events") || strstr(err, "disks") || strstr(err, "event_read_ms"));
-        sp_sys_close(host);
-        testutil_remove_tree(root);
-        free(root);
     }
 }
 
@@ -447,7 +393,7 @@ int main(void)
     const cJSON *c;
     size_t n = sizeof fixed / sizeof fixed[0], ncases;
     int rc;
-    all_cases = read_json(CASES);
+    all_cases = testutil_read_json(CASES);
     ncases = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(all_cases, "cases"));
     tests = calloc(n + ncases, sizeof *tests);
     assert_non_null(tests);

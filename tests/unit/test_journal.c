@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include "core/journal.h"
-#include "core/sys/posix/posix.h"
-#include "core/sys/sim/sim.h"
 #include "tests/unit/testutil.h"
 
 static const char profile[] =
@@ -25,23 +23,16 @@ static const char profile[] =
 #define RPC "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy"
 
 typedef struct {
-    char *root;
-    sp_sys *host, *sim;
+    testutil_world w; /* the sim alone: the journal needs no session */
     sp_journal *j;
 } fixture;
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char err[200];
-    f->root = testutil_make_temp_dir();
-    f->host = sp_posix_open();
-    if (sp_sim_open(profile, sizeof profile - 1, f->host, f->root, &f->sim, err, sizeof err) != SP_OK) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    f->sim->ops->dir_create(f->sim, DIR);
-    if (sp_journal_open(f->sim, DIR, &f->j) != SP_OK)
+    testutil_world_open_sim(&f->w, profile);
+    f->w.sim->ops->dir_create(f->w.sim, DIR);
+    if (sp_journal_open(f->w.sim, DIR, &f->j) != SP_OK)
         return -1;
     *state = f;
     return 0;
@@ -51,10 +42,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     sp_journal_close(f->j);
-    sp_sys_close(f->sim);
-    sp_sys_close(f->host);
-    testutil_remove_tree(f->root);
-    free(f->root);
+    testutil_world_close(&f->w);
     free(f);
     return 0;
 }
@@ -62,7 +50,7 @@ static int teardown(void **state)
 static char *read_sim(fixture *f, const char *path, size_t *n)
 {
     unsigned char *d = NULL;
-    if (f->sim->ops->file_read(f->sim, path, &d, n) != SP_OK)
+    if (f->w.sim->ops->file_read(f->w.sim, path, &d, n) != SP_OK)
         return NULL;
     return (char *)d;
 }
@@ -95,7 +83,7 @@ static void file_created_by_a_change_should_be_removed_by_undo(void **state)
     sp_filestat fs;
     assert_int_equal(sp_journal_file_write(f->j, "lob", "C:\\data\\new.csv", "a,b\n", 4), SP_OK);
     assert_int_equal(sp_journal_undo(f->j, NULL, &undone), SP_OK);
-    assert_int_equal(f->sim->ops->file_stat(f->sim, "C:\\data\\new.csv", &fs), SP_OK);
+    assert_int_equal(f->w.sim->ops->file_stat(f->w.sim, "C:\\data\\new.csv", &fs), SP_OK);
     assert_false(fs.exists);
 }
 
@@ -106,9 +94,9 @@ static void file_remove_should_move_the_file_into_backups_and_undo_should_bring_
     char *before = read_sim(f, INF, &n0), *after;
     sp_filestat fs;
     assert_int_equal(sp_journal_file_remove(f->j, "policy", INF), SP_OK);
-    assert_int_equal(f->sim->ops->file_stat(f->sim, INF, &fs), SP_OK);
+    assert_int_equal(f->w.sim->ops->file_stat(f->w.sim, INF, &fs), SP_OK);
     assert_false(fs.exists);
-    assert_int_equal(f->sim->ops->file_stat(f->sim, DIR "\\backups\\0001.bak", &fs), SP_OK);
+    assert_int_equal(f->w.sim->ops->file_stat(f->w.sim, DIR "\\backups\\0001.bak", &fs), SP_OK);
     assert_true(fs.exists);
     assert_int_equal(sp_journal_undo(f->j, "policy", &undone), SP_OK);
     after = read_sim(f, INF, &n1);
@@ -132,15 +120,15 @@ static void registry_changes_should_be_undone_to_the_exact_old_values(void **sta
     assert_int_equal(sp_journal_reg_set(f->j, "email", SP_REG_VIEW_DEFAULT, RPC, "NewValue", &v), SP_OK);
     assert_int_equal(sp_journal_reg_delete(f->j, "email", SP_REG_VIEW_DEFAULT, RPC, "Enabled"), SP_OK);
     sp_regval_free(&v);
-    assert_int_equal(sp_reg_get_dword(f->sim, SP_REG_VIEW_DEFAULT, RPC, "Enabled", &dw), SP_ERR_NOTFOUND);
+    assert_int_equal(sp_reg_get_dword(f->w.sim, SP_REG_VIEW_DEFAULT, RPC, "Enabled", &dw), SP_ERR_NOTFOUND);
 
     assert_int_equal(sp_journal_undo(f->j, NULL, &undone), SP_OK);
     assert_int_equal(undone, 3);
-    assert_int_equal(sp_reg_get_string(f->sim, SP_REG_VIEW_DEFAULT, RPC, "ValidPorts", s, sizeof s), SP_OK);
+    assert_int_equal(sp_reg_get_string(f->w.sim, SP_REG_VIEW_DEFAULT, RPC, "ValidPorts", s, sizeof s), SP_OK);
     assert_string_equal(s, "SBS01:6001-6002;SBS01:6004");
-    assert_int_equal(sp_reg_get_dword(f->sim, SP_REG_VIEW_DEFAULT, RPC, "Enabled", &dw), SP_OK);
+    assert_int_equal(sp_reg_get_dword(f->w.sim, SP_REG_VIEW_DEFAULT, RPC, "Enabled", &dw), SP_OK);
     assert_int_equal(dw, 1);
-    assert_int_equal(sp_reg_get_dword(f->sim, SP_REG_VIEW_DEFAULT, RPC, "NewValue", &dw), SP_ERR_NOTFOUND);
+    assert_int_equal(sp_reg_get_dword(f->w.sim, SP_REG_VIEW_DEFAULT, RPC, "NewValue", &dw), SP_ERR_NOTFOUND);
 }
 
 static void undo_should_run_newest_first_and_only_once(void **state)
@@ -182,7 +170,7 @@ static void journal_should_survive_a_reopen(void **state)
     sp_change c;
     size_t undone;
     sp_journal_file_write(f->j, "policy", INF, "x", 1);
-    assert_int_equal(sp_journal_open(f->sim, DIR, &again), SP_OK);
+    assert_int_equal(sp_journal_open(f->w.sim, DIR, &again), SP_OK);
     assert_int_equal(sp_journal_count(again), 1);
     assert_int_equal(sp_journal_get(again, 0, &c), SP_OK);
     assert_int_equal(c.kind, SP_CHANGE_FILE_WRITE);
@@ -193,7 +181,7 @@ static void journal_should_survive_a_reopen(void **state)
     assert_int_equal(sp_journal_undo(again, NULL, &undone), SP_OK);
     sp_journal_close(again);
     /* The undo was saved: a third look sees it done. */
-    assert_int_equal(sp_journal_open(f->sim, DIR, &again), SP_OK);
+    assert_int_equal(sp_journal_open(f->w.sim, DIR, &again), SP_OK);
     assert_int_equal(sp_journal_get(again, 0, &c), SP_OK);
     assert_true(c.undone);
     assert_int_equal(sp_journal_last_change(again), 0);
@@ -206,10 +194,10 @@ static void a_damaged_journal_should_be_refused_and_left_untouched(void **state)
     sp_journal *j = NULL;
     size_t n;
     char *text;
-    f->sim->ops->file_write_atomic(f->sim, DIR "\\journal.json", "[{\"seq\": 1,", 11);
-    assert_int_equal(sp_journal_open(f->sim, DIR, &j), SP_ERR_BADDATA);
+    f->w.sim->ops->file_write_atomic(f->w.sim, DIR "\\journal.json", "[{\"seq\": 1,", 11);
+    assert_int_equal(sp_journal_open(f->w.sim, DIR, &j), SP_ERR_BADDATA);
     assert_null(j);
-    assert_non_null(strstr(f->sim->last_error, "damaged"));
+    assert_non_null(strstr(f->w.sim->last_error, "damaged"));
     text = read_sim(f, DIR "\\journal.json", &n);
     assert_int_equal(n, 11);
     free(text);

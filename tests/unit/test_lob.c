@@ -16,61 +16,13 @@
 #include "core/msgids.h"
 #include "core/session.h"
 #include "core/sys/posix/posix.h"
-#include "core/sys/sim/sim.h"
 #include "tests/unit/testutil.h"
 
-typedef struct {
-    char *root;
-    sp_sys *host, *sim;
-    sp_session session;
-} world;
-
-static void open_json(world *w, const char *json)
-{
-    char err[300];
-    w->root = testutil_make_temp_dir();
-    w->host = sp_posix_open();
-    if (sp_sim_open(json, strlen(json), w->host, w->root, &w->sim, err, sizeof err) != SP_OK)
-        fail_msg("profile: %s", err);
-    assert_int_equal(sp_session_open(&w->session, w->sim), SP_OK);
-}
-
-/* tests/profiles/<name>.json, changed by edit (may be NULL) before it is opened. */
-static void open_world(world *w, const char *name, void (*edit)(cJSON *profile))
-{
-    char path[200];
-    unsigned char *text;
-    cJSON *doc;
-    char *json;
-    snprintf(path, sizeof path, "tests/profiles/%s.json", name);
-    text = testutil_read_file(path, NULL);
-    assert_non_null(text);
-    doc = cJSON_Parse((const char *)text);
-    assert_non_null(doc);
-    free(text);
-    if (edit)
-        edit(doc);
-    json = cJSON_PrintUnformatted(doc);
-    cJSON_Delete(doc);
-    open_json(w, json);
-    free(json);
-}
-
-static void close_world(world *w)
-{
-    sp_session_close(&w->session);
-    sp_sys_close(w->sim);
-    sp_sys_close(w->host);
-    testutil_remove_tree(w->root);
-    free(w->root);
-}
+typedef testutil_world world;
 
 static sp_result check(world *w, sp_findings *f)
 {
-    sp_result r = SP_RESULT_NOT_RUN;
-    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
-    assert_int_equal(sp_step_run(sp_step_find("lob"), &ctx, 0, f, &r), SP_OK);
-    return r;
+    return testutil_world_run(w, "lob", 0, f);
 }
 
 /* The inventory entry whose field has that value. */
@@ -214,7 +166,7 @@ static void check_should_suggest_lob_apps_and_group_microsoft_away(void **s)
     (void)s;
     world w;
     sp_findings f = {0};
-    open_world(&w, "sbs2003", NULL);
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     assert_int_equal(check(&w, &f), SP_RESULT_FAILED);
     assert_true(sp_lob_marked(entry_named(&w, "QuickBooks Pro 2009")));
     assert_true(sp_lob_marked(entry_named(&w, "Sage 50 Accounting 2012")));
@@ -242,7 +194,7 @@ static void check_should_suggest_lob_apps_and_group_microsoft_away(void **s)
     assert_true(has_code(&f, "lob.database", NULL));
     assert_false(sp_state_gate_open(w.session.state, "lob", now_of(&w)));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void plan(cJSON *e, sp_lob_method method, const char *media)
@@ -264,7 +216,7 @@ static void gate_should_open_when_every_marked_entry_has_a_method_and_media(void
     (void)s;
     world w;
     cJSON *e;
-    open_world(&w, "sbs2003", NULL);
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     check(&w, NULL);
     cJSON_ArrayForEach(e, sp_lob_entries(w.session.state))
         if (sp_lob_marked(e))
@@ -286,7 +238,7 @@ static void gate_should_open_when_every_marked_entry_has_a_method_and_media(void
     assert_int_equal(sp_lob_set_marked(entry_named(&w, "Symantec AntiVirus"), 1), SP_OK);
     assert_int_equal(sp_lob_reassess(w.session.state, now_of(&w)), SP_OK);
     assert_false(sp_state_gate_open(w.session.state, "lob", now_of(&w)));
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void a_new_inventory_should_keep_marks_plans_and_gone_entries(void **s)
@@ -296,7 +248,7 @@ static void a_new_inventory_should_keep_marks_plans_and_gone_entries(void **s)
     cJSON *gone;
     char *saved;
     sp_state *back = NULL;
-    open_world(&w, "sbs2003", NULL);
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     check(&w, NULL);
     assert_int_equal(sp_lob_set_marked(entry_named(&w, "Sage 50 Accounting 2012"), 0), SP_OK);
     plan(entry_named(&w, "QuickBooks Pro 2009"), SP_LOB_METHOD_VENDOR, "D:\\Installers\\QB");
@@ -321,7 +273,7 @@ static void a_new_inventory_should_keep_marks_plans_and_gone_entries(void **s)
     assert_non_null(gone);
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(gone, "present")));
     assert_true(has_code(&sp_state_step(w.session.state, "lob")->findings, "lob.gone", "Old Payroll"));
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static char *fake_text(void *user, unsigned id, const char *arg)
@@ -342,7 +294,7 @@ static void csv_export_should_round_trip_quotes_commas_and_non_ascii(void **s)
     sp_csv rows;
     char err[200];
     sp_lob_plan p = {0};
-    open_world(&w, "sbs2003", NULL);
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     check(&w, NULL);
     cJSON_ArrayForEach(e, sp_lob_entries(w.session.state))
         sp_lob_set_marked(e, 0);
@@ -387,7 +339,7 @@ static void csv_export_should_round_trip_quotes_commas_and_non_ascii(void **s)
         cJSON_Delete(doc);
         free(json);
     }
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void media_probe_should_size_a_folder_and_report_missing_paths(void **s)
@@ -395,7 +347,7 @@ static void media_probe_should_size_a_folder_and_report_missing_paths(void **s)
     (void)s;
     world w;
     sp_lob_media m;
-    open_world(&w, "sbs2003", NULL);
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     assert_int_equal(w.sim->ops->dir_create(w.sim, "D:\\Installers\\Sage\\Disk2"), SP_OK);
     assert_int_equal(w.sim->ops->file_write_atomic(w.sim, "D:\\Installers\\Sage\\Setup.exe", "0123456789", 10), SP_OK);
     assert_int_equal(w.sim->ops->file_write_atomic(w.sim, "D:\\Installers\\Sage\\Disk2\\data.cab", "abcde", 5), SP_OK);
@@ -427,7 +379,7 @@ static void media_probe_should_size_a_folder_and_report_missing_paths(void **s)
         assert_true(has_code(&f, "lob.media_missing", "Sage 50 Accounting 2012"));
         sp_findings_free(&f);
     }
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 /* ---- Both registry views, add-ins, failures ------------------------------------------------ */
@@ -458,7 +410,7 @@ static void check_should_read_both_views_once_and_list_dashboard_addins(void **s
     sp_findings f = {0};
     size_t shared = 0;
     cJSON *e;
-    open_world(&w, "sbs2011ess", add_two_views_and_an_addin);
+    testutil_world_open_edited(&w, "tests/profiles/sbs2011ess.json", add_two_views_and_an_addin);
     check(&w, &f);
     assert_non_null(entry_named(&w, "Acme Stock 64"));
     assert_non_null(entry_named(&w, "Acme Payroll 32"));
@@ -472,7 +424,7 @@ static void check_should_read_both_views_once_and_list_dashboard_addins(void **s
     /* No schtasks output in this profile: said, and the check still ran. */
     assert_true(has_code(&f, "lob.tasks_failed", NULL));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void a_cancelled_check_should_change_nothing(void **s)
@@ -482,12 +434,12 @@ static void a_cancelled_check_should_change_nothing(void **s)
     volatile long cancel = 1;
     sp_result r;
     sp_run_ctx ctx;
-    open_world(&w, "sbs2003", NULL);
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     ctx = sp_session_ctx(&w.session, &cancel);
     assert_int_equal(sp_step_run(sp_step_find("lob"), &ctx, 0, NULL, &r), SP_ERR_CANCELLED);
     assert_int_equal(sp_lob_count(w.session.state), 0);
     assert_int_equal(sp_state_step(w.session.state, "lob")->checked_at, 0);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void svc_enum_should_report_the_profile_image_and_fail_clearly_elsewhere(void **s)
@@ -495,21 +447,18 @@ static void svc_enum_should_report_the_profile_image_and_fail_clearly_elsewhere(
     (void)s;
     world w;
     char err[300];
-    sp_sys *host = sp_posix_open(), *sim = NULL;
+    sp_sys *host = sp_posix_open();
     const char *bad = "{\"os\":{\"major\":5,\"minor\":2},\"services\":{\"X\":{\"image\":5}}}";
-    char *root = testutil_make_temp_dir();
-    open_world(&w, "sbs2003", NULL);
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     check(&w, NULL);
     assert_string_equal(sp_lob_text(entry(&w, "svc:Symantec AntiVirus"), "detail"),
                         "\"C:\\Program Files\\Symantec AntiVirus\\Rtvscan.exe\"");
-    close_world(&w);
+    testutil_world_close(&w);
     assert_int_equal(host->ops->svc_enum(host, NULL, NULL), SP_ERR_UNSUPPORTED);
     assert_non_null(strstr(host->last_error, "services"));
-    assert_int_equal(sp_sim_open(bad, strlen(bad), host, root, &sim, err, sizeof err), SP_ERR_BADDATA);
+    assert_int_equal(testutil_sim_open_status(bad, err, sizeof err), SP_ERR_BADDATA);
     assert_non_null(strstr(err, "services.X.image"));
     sp_sys_close(host);
-    testutil_remove_tree(root);
-    free(root);
 }
 
 int main(void)

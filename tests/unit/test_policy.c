@@ -14,8 +14,6 @@
 #include "core/policy/policy.h"
 #include "core/policy/policy_ad.h"
 #include "core/session.h"
-#include "core/sys/posix/posix.h"
-#include "core/sys/sim/sim.h"
 #include "tests/unit/testutil.h"
 
 #define GPO "C:\\WINDOWS\\SYSVOL\\sysvol\\fabrikam.local\\Policies\\{6AC1786C-016F-11D2-945F-00C04fB984F9}"
@@ -25,58 +23,18 @@
 #define GPO_DN "CN={6AC1786C-016F-11D2-945F-00C04fB984F9},CN=Policies,CN=System,DC=fabrikam,DC=local"
 #define ANN_DN "CN=Ann Lee,OU=SBSUsers,OU=Users,OU=MyBusiness,DC=fabrikam,DC=local"
 
-typedef struct {
-    char *root;
-    sp_sys *host, *sim;
-    sp_session session;
-} world;
+typedef testutil_world world;
 
 /* tests/profiles/sbs2003.json, changed by edit (may be NULL), in a fresh folder. */
 static void open_world(world *w, void (*edit)(cJSON *))
 {
-    char err[300];
-    size_t n;
-    unsigned char *json = testutil_read_file("tests/profiles/sbs2003.json", &n);
-    cJSON *doc = cJSON_Parse((const char *)json);
-    char *text;
-    assert_non_null(doc);
-    if (edit)
-        edit(doc);
-    text = cJSON_PrintUnformatted(doc);
-    w->root = testutil_make_temp_dir();
-    w->host = sp_posix_open();
-    if (sp_sim_open(text, strlen(text), w->host, w->root, &w->sim, err, sizeof err) != SP_OK)
-        fail_msg("%s", err);
-    free(text);
-    free(json);
-    cJSON_Delete(doc);
-    assert_int_equal(sp_session_open(&w->session, w->sim), SP_OK);
-}
-
-static void close_world(world *w)
-{
-    sp_session_close(&w->session);
-    sp_sys_close(w->sim);
-    sp_sys_close(w->host);
-    testutil_remove_tree(w->root);
-    free(w->root);
+    testutil_world_open_edited(w, "tests/profiles/sbs2003.json", edit);
 }
 
 static sp_result run(world *w, int apply, sp_findings *f)
 {
-    sp_result r = SP_RESULT_NOT_RUN;
-    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
     sp_findings_free(f);
-    assert_int_equal(sp_step_run(sp_step_find("policy"), &ctx, apply, f, &r), SP_OK);
-    return r;
-}
-
-static const sp_finding *finding(const sp_findings *f, const char *code)
-{
-    for (size_t i = 0; i < f->count; i++)
-        if (strcmp(f->items[i].code, code) == 0)
-            return &f->items[i];
-    return NULL;
+    return testutil_world_run(w, "policy", apply, f);
 }
 
 static char *read_file(world *w, const char *path, size_t *n)
@@ -85,6 +43,16 @@ static char *read_file(world *w, const char *path, size_t *n)
     if (w->sim->ops->file_read(w->sim, path, &d, n) != SP_OK)
         return NULL;
     return (char *)d;
+}
+
+/* Asserts that the file at path holds the n bytes of expected, as it did before the run. */
+static void assert_file_is(world *w, const char *path, const char *expected, size_t n)
+{
+    size_t now_n;
+    char *now = read_file(w, path, &now_n);
+    assert_int_equal(now_n, n);
+    assert_memory_equal(now, expected, n);
+    free(now);
 }
 
 typedef struct {
@@ -125,17 +93,17 @@ static void policy_check_should_name_the_accounts_and_the_users_of_the_script(vo
     sp_findings f = {0};
     open_world(&w, NULL);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    const sp_finding *right = finding(&f, "policy.right_defined");
+    const sp_finding *right = testutil_find(&f, "policy.right_defined");
     assert_non_null(right);
     assert_string_equal(right->arg, "NT AUTHORITY\\NETWORK SERVICE, FABSBS\\SBSMonAcct");
-    assert_non_null(finding(&f, "policy.script_present"));
-    const sp_finding *users = finding(&f, "policy.script_users");
+    assert_non_null(testutil_find(&f, "policy.script_present"));
+    const sp_finding *users = testutil_find(&f, "policy.script_users");
     assert_non_null(users);
     assert_string_equal(users->arg, "1");
     assert_string_equal(users->evidence, "alee");
     assert_false(sp_state_gate_open(w.session.state, "policy", w.sim->ops->time_now(w.sim)));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void policy_apply_should_change_all_three_together_and_undo_byte_for_byte(void **s)
@@ -149,10 +117,10 @@ static void policy_apply_should_change_all_three_together_and_undo_byte_for_byte
     char *inf = read_file(&w, INF, &inf_n), *ini = read_file(&w, INI, &ini_n), *now;
     assert_non_null(inf);
     assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
-    assert_non_null(finding(&f, "policy.right_removed"));
-    assert_string_equal(finding(&f, "policy.version_raised")->arg, "65540");
-    assert_non_null(finding(&f, "policy.script_moved"));
-    assert_non_null(finding(&f, "policy.script_path_cleared"));
+    assert_non_null(testutil_find(&f, "policy.right_removed"));
+    assert_string_equal(testutil_find(&f, "policy.version_raised")->arg, "65540");
+    assert_non_null(testutil_find(&f, "policy.script_moved"));
+    assert_non_null(testutil_find(&f, "policy.script_path_cleared"));
     assert_true(sp_state_gate_open(w.session.state, "policy", w.sim->ops->time_now(w.sim)));
 
     now = read_file(&w, INF, &n);
@@ -169,14 +137,8 @@ static void policy_apply_should_change_all_three_together_and_undo_byte_for_byte
 
     assert_int_equal(sp_journal_undo(w.session.journal, "policy", &undone), SP_OK);
     assert_int_equal(undone, 5);
-    now = read_file(&w, INF, &n);
-    assert_int_equal(n, inf_n);
-    assert_memory_equal(now, inf, n);
-    free(now);
-    now = read_file(&w, INI, &n);
-    assert_int_equal(n, ini_n);
-    assert_memory_equal(now, ini, n);
-    free(now);
+    assert_file_is(&w, INF, inf, inf_n);
+    assert_file_is(&w, INI, ini, ini_n);
     assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65539");
     assert_string_equal(ldap_value(&w, ANN_DN, "scriptPath", &v), "\\\\FABSBS\\NETLOGON\\sbs_login_script.bat");
     now = read_file(&w, SCRIPT, &n);
@@ -185,7 +147,7 @@ static void policy_apply_should_change_all_three_together_and_undo_byte_for_byte
     free(inf);
     free(ini);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void policy_apply_should_keep_scriptpath_when_the_user_says_so(void **s)
@@ -199,11 +161,11 @@ static void policy_apply_should_keep_scriptpath_when_the_user_says_so(void **s)
     assert_int_equal(sp_policy_set_clear_script_paths(w.session.state, 0), SP_OK);
     assert_false(sp_policy_clear_script_paths(w.session.state));
     assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
-    assert_null(finding(&f, "policy.script_path_cleared"));
-    assert_non_null(finding(&f, "policy.script_users"));
+    assert_null(testutil_find(&f, "policy.script_path_cleared"));
+    assert_non_null(testutil_find(&f, "policy.script_users"));
     assert_string_equal(ldap_value(&w, ANN_DN, "scriptPath", &v), "\\\\FABSBS\\NETLOGON\\sbs_login_script.bat");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void make_ldap_read_only(cJSON *doc)
@@ -216,28 +178,22 @@ static void policy_apply_should_roll_the_files_back_when_ad_refuses_the_change(v
     (void)s;
     world w;
     sp_findings f = {0};
-    size_t inf_n, ini_n, n;
+    size_t inf_n, ini_n;
     one_value v;
     open_world(&w, make_ldap_read_only);
-    char *inf = read_file(&w, INF, &inf_n), *ini = read_file(&w, INI, &ini_n), *now;
+    char *inf = read_file(&w, INF, &inf_n), *ini = read_file(&w, INI, &ini_n);
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    const sp_finding *rb = finding(&f, "policy.rolled_back");
+    const sp_finding *rb = testutil_find(&f, "policy.rolled_back");
     assert_non_null(rb);
     assert_non_null(strstr(rb->evidence, "insufficient access"));
-    assert_non_null(finding(&f, "policy.right_defined")); /* still there, and said so */
-    now = read_file(&w, INF, &n);
-    assert_int_equal(n, inf_n);
-    assert_memory_equal(now, inf, n);
-    free(now);
-    now = read_file(&w, INI, &n);
-    assert_int_equal(n, ini_n);
-    assert_memory_equal(now, ini, n);
-    free(now);
+    assert_non_null(testutil_find(&f, "policy.right_defined")); /* still there, and said so */
+    assert_file_is(&w, INF, inf, inf_n);
+    assert_file_is(&w, INI, ini, ini_n);
     assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65539");
     free(inf);
     free(ini);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void make_bind_refused(cJSON *doc)
@@ -250,22 +206,19 @@ static void policy_should_say_why_when_the_ldap_server_refuses_the_bind(void **s
     (void)s;
     world w;
     sp_findings f = {0};
-    size_t inf_n, n;
+    size_t inf_n;
     open_world(&w, make_bind_refused);
-    char *inf = read_file(&w, INF, &inf_n), *now;
+    char *inf = read_file(&w, INF, &inf_n);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    const sp_finding *ad = finding(&f, "policy.ad_unreachable");
+    const sp_finding *ad = testutil_find(&f, "policy.ad_unreachable");
     assert_non_null(ad);
     assert_non_null(strstr(ad->evidence, "refused the bind"));
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(finding(&f, "policy.ad_needed"));
-    now = read_file(&w, INF, &n);
-    assert_int_equal(n, inf_n);
-    assert_memory_equal(now, inf, n);
-    free(now);
+    assert_non_null(testutil_find(&f, "policy.ad_needed"));
+    assert_file_is(&w, INF, inf, inf_n);
     free(inf);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void set_file(cJSON *doc, const char *path, const char *text)
@@ -285,18 +238,15 @@ static void policy_apply_should_change_nothing_when_the_version_is_not_a_number(
     (void)s;
     world w;
     sp_findings f = {0};
-    size_t inf_n, n;
+    size_t inf_n;
     open_world(&w, make_version_bad);
-    char *inf = read_file(&w, INF, &inf_n), *now;
+    char *inf = read_file(&w, INF, &inf_n);
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(finding(&f, "policy.bad_version"));
-    now = read_file(&w, INF, &n);
-    assert_int_equal(n, inf_n);
-    assert_memory_equal(now, inf, n);
-    free(now);
+    assert_non_null(testutil_find(&f, "policy.bad_version"));
+    assert_file_is(&w, INF, inf, inf_n);
     free(inf);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void make_inf_html(cJSON *doc)
@@ -311,11 +261,11 @@ static void policy_should_refuse_a_file_that_is_not_a_security_template(void **s
     sp_findings f = {0};
     open_world(&w, make_inf_html);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_ERROR);
-    assert_non_null(finding(&f, "policy.not_template"));
+    assert_non_null(testutil_find(&f, "policy.not_template"));
     assert_int_equal(run(&w, 1, &f), SP_RESULT_ERROR);
     assert_int_equal(sp_journal_count(w.session.journal), 0);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void journal_should_forget_changes_that_did_not_happen(void **s)
@@ -332,7 +282,7 @@ static void journal_should_forget_changes_that_did_not_happen(void **s)
     assert_int_equal(sp_journal_count(w.session.journal), 0);
     assert_int_equal(sp_journal_undo(w.session.journal, "policy", &undone), SP_OK);
     assert_int_equal(undone, 0);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void sim_ldap_should_search_filter_and_replace(void **s)
@@ -354,7 +304,7 @@ static void sim_ldap_should_search_filter_and_replace(void **s)
     assert_int_equal(w.sim->ops->sid_lookup(w.sim, "S-1-5-20", name, sizeof name), SP_OK);
     assert_string_equal(name, "NT AUTHORITY\\NETWORK SERVICE");
     assert_int_equal(w.sim->ops->sid_lookup(w.sim, "S-1-5-21-9", name, sizeof name), SP_ERR_NOTFOUND);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void sim_should_reject_a_malformed_ldap_section(void **s)
@@ -367,13 +317,9 @@ static void sim_should_reject_a_malformed_ldap_section(void **s)
         "{\"os\":{\"major\":5,\"minor\":2,\"build\":3790},\"sids\":{\"S-1-5-20\":7}}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char *root = testutil_make_temp_dir(), err[300];
-        sp_sys *host = sp_posix_open(), *sim = NULL;
-        assert_int_equal(sp_sim_open(bad[i], strlen(bad[i]), host, root, &sim, err, sizeof err), SP_ERR_BADDATA);
+        char err[300];
+        assert_int_equal(testutil_sim_open_status(bad[i], err, sizeof err), SP_ERR_BADDATA);
         assert_true(strstr(err, "ldap") || strstr(err, "sids"));
-        sp_sys_close(host);
-        testutil_remove_tree(root);
-        free(root);
     }
 }
 

@@ -82,23 +82,14 @@ typedef testutil_world world;
 
 static void open_world(world *w, const char *name)
 {
-    char path[200], err[300];
+    char path[200];
     snprintf(path, sizeof path, "tests/profiles/%s.json", name);
-    if (testutil_world_open(w, path, err, sizeof err) != 0)
-        fail_msg("%s: %s", name, err);
-}
-
-static void close_world(world *w)
-{
-    testutil_world_close(w);
+    testutil_world_open(w, path);
 }
 
 static sp_result check(world *w, const char *id, sp_findings *f)
 {
-    sp_result r = SP_RESULT_NOT_RUN;
-    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
-    assert_int_equal(sp_step_run(sp_step_find(id), &ctx, 0, f, &r), SP_OK);
-    return r;
+    return testutil_world_run(w, id, 0, f);
 }
 
 static int has_code(const sp_findings *f, const char *code)
@@ -119,7 +110,7 @@ static void policy_should_not_apply_after_2003(void **s)
     assert_true(has_code(&f, "policy.not_2003"));
     assert_true(sp_state_gate_open(w.session.state, "policy", w.sim->ops->time_now(w.sim)));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void policy_should_fail_on_sbs2003_while_the_right_is_defined(void **s)
@@ -132,7 +123,7 @@ static void policy_should_fail_on_sbs2003_while_the_right_is_defined(void **s)
     assert_true(has_code(&f, "policy.right_defined"));
     assert_false(sp_state_gate_open(w.session.state, "policy", w.sim->ops->time_now(w.sim)));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void email_should_not_apply_without_exchange_and_apply_with_it(void **s)
@@ -143,7 +134,7 @@ static void email_should_not_apply_without_exchange_and_apply_with_it(void **s)
     open_world(&w, "ess2016");
     assert_int_equal(check(&w, "email", &f), SP_RESULT_NOT_APPLICABLE);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     open_world(&w, "sbs2011std");
     /* Until a target is chosen the step is not done (tests/unit/test_email.c has the rest). */
     assert_int_equal(check(&w, "email", &f), SP_RESULT_FAILED);
@@ -153,7 +144,7 @@ static void email_should_not_apply_without_exchange_and_apply_with_it(void **s)
         if (strcmp(f.items[i].code, "email.exchange") == 0)
             assert_string_equal(f.items[i].arg, "Exchange Server 2010 SP3");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void updates_should_flag_an_old_service_pack(void **s)
@@ -172,7 +163,7 @@ static void updates_should_flag_an_old_service_pack(void **s)
     check(&w, "updates", &f);
     assert_true(has_code(&f, "updates.sp_current"));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static const char *arg_of(const sp_findings *f, const char *code)
@@ -192,12 +183,12 @@ static void backup_should_name_the_tool_of_the_os(void **s)
     check(&w, "backup", &f);
     assert_string_equal(arg_of(&f, "backup.tool"), "NTBackup");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     open_world(&w, "sbs2011std");
     check(&w, "backup", &f);
     assert_string_equal(arg_of(&f, "backup.tool"), "Windows Server Backup (wbadmin)");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static sp_status cancelling_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
@@ -226,7 +217,7 @@ static void a_cancelled_run_should_record_nothing(void **s)
     ctx = sp_session_ctx(&w.session, &cancel);
     assert_int_equal(sp_step_run(&step, &ctx, 0, NULL, &r), SP_ERR_CANCELLED);
     assert_int_equal(sp_state_step(w.session.state, "backup")->checked_at, 0);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void a_failing_check_should_record_an_error_with_the_reason(void **s)
@@ -247,7 +238,7 @@ static void a_failing_check_should_record_an_error_with_the_reason(void **s)
     assert_string_equal(st->findings.items[0].code, "backup.could_not_run");
     assert_string_equal(st->findings.items[0].evidence, "Access to HKLM\\X was denied.");
     assert_false(sp_state_gate_open(w.session.state, "backup", 0));
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static char *fake_text(void *user, unsigned id, const char *arg)
@@ -287,7 +278,7 @@ static void report_should_hold_the_server_every_step_and_the_changes(void **s)
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "changes")), 1);
     cJSON_Delete(doc);
     free(json);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 int main(void)

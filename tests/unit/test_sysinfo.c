@@ -9,30 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/sys/posix/posix.h"
-#include "core/sys/sim/sim.h"
 #include "core/sysinfo.h"
 #include "tests/unit/testutil.h"
 
 /* Loads tests/profiles/<name>.json (tests run from the repository root) and detects. */
 static void detect_profile(const char *name, sp_sysinfo *info)
 {
-    char path[256], err[300];
-    size_t n = 0;
+    char path[256];
     unsigned char *json;
-    char *root = testutil_make_temp_dir();
-    sp_sys *host = sp_posix_open(), *sim = NULL;
+    testutil_world m;
     snprintf(path, sizeof path, "tests/profiles/%s.json", name);
-    json = testutil_read_file(path, &n);
+    json = testutil_read_file(path, NULL);
     assert_non_null(json);
-    if (sp_sim_open((const char *)json, n, host, root, &sim, err, sizeof err) != SP_OK)
-        fail_msg("%s: %s", path, err);
-    assert_int_equal(sp_sysinfo_detect(sim, info), SP_OK);
-    sp_sys_close(sim);
-    sp_sys_close(host);
-    testutil_remove_tree(root);
-    free(root);
+    testutil_world_open_sim(&m, (const char *)json);
     free(json);
+    assert_int_equal(sp_sysinfo_detect(m.sim, info), SP_OK);
+    testutil_world_close(&m);
 }
 
 static void sbs2003_should_be_named_with_its_role_and_exchange(void **s)

@@ -11,55 +11,15 @@
 
 #include "core/msgids.h"
 #include "core/session.h"
-#include "core/sys/posix/posix.h"
-#include "core/sys/sim/sim.h"
 #include "core/timesync/timesync.h"
 #include "tests/unit/testutil.h"
 
-typedef struct {
-    char *root;
-    sp_sys *host, *sim;
-    sp_session session;
-} world;
-
-static void open_world(world *w, const char *path)
-{
-    char err[300];
-    size_t n;
-    unsigned char *json = testutil_read_file(path, &n);
-    assert_non_null(json);
-    w->root = testutil_make_temp_dir();
-    w->host = sp_posix_open();
-    if (sp_sim_open((const char *)json, n, w->host, w->root, &w->sim, err, sizeof err) != SP_OK)
-        fail_msg("%s: %s", path, err);
-    free(json);
-    assert_int_equal(sp_session_open(&w->session, w->sim), SP_OK);
-}
-
-static void close_world(world *w)
-{
-    sp_session_close(&w->session);
-    sp_sys_close(w->sim);
-    sp_sys_close(w->host);
-    testutil_remove_tree(w->root);
-    free(w->root);
-}
+typedef testutil_world world;
 
 static sp_result run(world *w, int apply, sp_findings *f)
 {
-    sp_result r = SP_RESULT_NOT_RUN;
-    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
     sp_findings_free(f);
-    assert_int_equal(sp_step_run(sp_step_find("timesync"), &ctx, apply, f, &r), SP_OK);
-    return r;
-}
-
-static const sp_finding *find(const sp_findings *f, const char *code)
-{
-    for (size_t i = 0; i < f->count; i++)
-        if (strcmp(f->items[i].code, code) == 0)
-            return &f->items[i];
-    return NULL;
+    return testutil_world_run(w, "timesync", apply, f);
 }
 
 static void set(world *w, const char *key, const char *value)
@@ -82,26 +42,26 @@ static void check_should_report_config_zone_vm_and_offset_on_sbs2003(void **s)
     world w;
     sp_findings f = {0};
     const sp_finding *x;
-    open_world(&w, "tests/profiles/sbs2003.json");
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    x = find(&f, "timesync.config");
+    x = testutil_find(&f, "timesync.config");
     assert_non_null(x);
     assert_int_equal(x->severity, SP_SEV_ERROR);
     assert_non_null(strstr(x->evidence, "AnnounceFlags=5"));
-    x = find(&f, "timesync.tz_ask");
+    x = testutil_find(&f, "timesync.tz_ask");
     assert_non_null(x);
     assert_string_equal(x->arg, "Eastern Standard Time");
-    x = find(&f, "timesync.vm");
+    x = testutil_find(&f, "timesync.vm");
     assert_non_null(x);
     assert_string_equal(x->arg, "Hyper-V");
-    x = find(&f, "timesync.internet");
+    x = testutil_find(&f, "timesync.internet");
     assert_non_null(x);
     assert_int_equal(x->title_id, IDS_F_TS_OFFSET_OK);
     assert_string_equal(x->arg, "time.windows.com (+3.000 s)");
-    assert_non_null(find(&f, "timesync.no_destination"));
+    assert_non_null(testutil_find(&f, "timesync.no_destination"));
     assert_false(sp_state_gate_open(w.session.state, "timesync", 0));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void apply_should_journal_run_w32tm_restart_and_pass_then_undo_should_restore(void **s)
@@ -112,16 +72,16 @@ static void apply_should_journal_run_w32tm_restart_and_pass_then_undo_should_res
     sp_svcinfo svc;
     size_t undone = 0;
     char type[32];
-    open_world(&w, "tests/profiles/sbs2003.json");
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     set(&w, SP_TS_DESTINATION, "FABESS");
     set(&w, SP_TS_DEST_TZ, "eastern standard time");
     assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
-    assert_non_null(find(&f, "timesync.w32tm"));
-    assert_non_null(find(&f, "timesync.restarted"));
-    assert_non_null(find(&f, "timesync.config_ok"));
-    assert_non_null(find(&f, "timesync.tz_same"));
+    assert_non_null(testutil_find(&f, "timesync.w32tm"));
+    assert_non_null(testutil_find(&f, "timesync.restarted"));
+    assert_non_null(testutil_find(&f, "timesync.config_ok"));
+    assert_non_null(testutil_find(&f, "timesync.tz_same"));
     /* FABESS was 4 min 59 s ahead; W32Time stepped the clock 2 s back... toward it. */
-    assert_string_equal(find(&f, "timesync.destination")->arg, "FABESS (-4 min 57.000 s)");
+    assert_string_equal(testutil_find(&f, "timesync.destination")->arg, "FABESS (-4 min 57.000 s)");
     assert_int_equal(announce_flags(&w), 10);
     assert_int_equal(sp_journal_count(w.session.journal), 2);
     assert_int_equal(w.sim->ops->svc_query(w.sim, "W32Time", &svc), SP_OK);
@@ -135,7 +95,7 @@ static void apply_should_journal_run_w32tm_restart_and_pass_then_undo_should_res
                                        "Type", type, sizeof type), SP_OK);
     assert_string_equal(type, "NT5DS");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void apply_should_fail_with_the_reason_when_w32tm_is_missing(void **s)
@@ -145,14 +105,14 @@ static void apply_should_fail_with_the_reason_when_w32tm_is_missing(void **s)
     sp_findings f = {0};
     sp_result r;
     sp_run_ctx ctx;
-    open_world(&w, "tests/profiles/server2003.json"); /* lists no w32tm process */
+    testutil_world_open(&w, "tests/profiles/server2003.json"); /* lists no w32tm process */
     ctx = sp_session_ctx(&w.session, NULL);
     assert_int_equal(sp_step_run(sp_step_find("timesync"), &ctx, 1, &f, &r), SP_ERR_NOTFOUND);
     assert_int_equal(r, SP_RESULT_ERROR);
     assert_non_null(strstr(sp_state_step(w.session.state, "timesync")->findings.items[0].evidence,
                            "w32tm"));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void measurement_failures_should_say_what_went_wrong(void **s)
@@ -170,19 +130,19 @@ static void measurement_failures_should_say_what_went_wrong(void **s)
     };
     world w;
     sp_findings f = {0};
-    open_world(&w, "tests/profiles/sbs2003.json");
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const sp_finding *x;
         set(&w, SP_TS_NTP_SERVER, cases[i].server);
         assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-        x = find(&f, "timesync.internet");
+        x = testutil_find(&f, "timesync.internet");
         assert_non_null(x);
         assert_int_equal(x->title_id, IDS_F_TS_UNREACHABLE);
         if (!strstr(x->evidence, cases[i].says))
             fail_msg("%s: \"%s\" does not say \"%s\"", cases[i].server, x->evidence, cases[i].says);
     }
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void large_offsets_and_other_zones_should_close_the_gate(void **s)
@@ -190,22 +150,22 @@ static void large_offsets_and_other_zones_should_close_the_gate(void **s)
     (void)s;
     world w;
     sp_findings f = {0};
-    open_world(&w, "tests/profiles/sbs2003.json");
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
     set(&w, SP_TS_NTP_SERVER, "far.example");
     set(&w, SP_TS_DEST_TZ, "Pacific Standard Time");
     run(&w, 0, &f);
-    assert_int_equal(find(&f, "timesync.internet")->title_id, IDS_F_TS_OFFSET_BAD);
-    assert_string_equal(find(&f, "timesync.internet")->arg, "far.example (+6 h 0 min 0.000 s)");
-    assert_string_equal(find(&f, "timesync.tz_differ")->arg,
+    assert_int_equal(testutil_find(&f, "timesync.internet")->title_id, IDS_F_TS_OFFSET_BAD);
+    assert_string_equal(testutil_find(&f, "timesync.internet")->arg, "far.example (+6 h 0 min 0.000 s)");
+    assert_string_equal(testutil_find(&f, "timesync.tz_differ")->arg,
                         "Eastern Standard Time here, Pacific Standard Time on the destination");
     /* The destination's offset decides once it answers: 7 minutes behind is too much. */
     set(&w, SP_TS_NTP_SERVER, "time.windows.com");
     set(&w, SP_TS_DESTINATION, "behind.example");
     run(&w, 0, &f);
-    assert_int_equal(find(&f, "timesync.destination")->title_id, IDS_F_TS_OFFSET_BAD);
-    assert_string_equal(find(&f, "timesync.destination")->arg, "behind.example (-7 min 0.000 s)");
+    assert_int_equal(testutil_find(&f, "timesync.destination")->title_id, IDS_F_TS_OFFSET_BAD);
+    assert_string_equal(testutil_find(&f, "timesync.destination")->arg, "behind.example (-7 min 0.000 s)");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void demo_should_pass_after_apply_with_the_destination_entered(void **s)
@@ -213,17 +173,17 @@ static void demo_should_pass_after_apply_with_the_destination_entered(void **s)
     (void)s;
     world w;
     sp_findings f = {0};
-    open_world(&w, "resources/demo-sbs2003.json");
+    testutil_world_open(&w, "resources/demo-sbs2003.json");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    assert_string_equal(find(&f, "timesync.internet")->arg, "time.windows.com (-7 min 3.214 s)");
+    assert_string_equal(testutil_find(&f, "timesync.internet")->arg, "time.windows.com (-7 min 3.214 s)");
     set(&w, SP_TS_DESTINATION, "ESS01");
     set(&w, SP_TS_DEST_TZ, "Pacific Standard Time");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    assert_string_equal(find(&f, "timesync.destination")->arg, "ESS01 (-7 min 1.870 s)");
+    assert_string_equal(testutil_find(&f, "timesync.destination")->arg, "ESS01 (-7 min 1.870 s)");
     assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
-    assert_string_equal(find(&f, "timesync.destination")->arg, "ESS01 (+1.344 s)");
+    assert_string_equal(testutil_find(&f, "timesync.destination")->arg, "ESS01 (+1.344 s)");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void inputs_should_be_trimmed_and_report_changes(void **s)
@@ -266,14 +226,8 @@ static void a_bad_ntp_entry_in_a_profile_should_be_named(void **s)
     (void)s;
     static const char json[] = "{\"os\": {\"major\": 5}, \"ntp\": {\"x\": {\"reply\": \"maybe\"}}}";
     char err[200];
-    sp_sys *host = sp_posix_open(), *sim = NULL;
-    char *root = testutil_make_temp_dir();
-    assert_int_equal(sp_sim_open(json, sizeof json - 1, host, root, &sim, err, sizeof err),
-                     SP_ERR_BADDATA);
+    assert_int_equal(testutil_sim_open_status(json, err, sizeof err), SP_ERR_BADDATA);
     assert_non_null(strstr(err, "ntp.x.reply"));
-    sp_sys_close(host);
-    testutil_remove_tree(root);
-    free(root);
 }
 
 int main(void)

@@ -14,33 +14,21 @@
 #include "core/report.h"
 #include "core/session.h"
 #include "core/state.h"
-#include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"
 #include "core/updates/updates.h"
 #include "core/updates/wua.h"
 #include "tests/unit/testutil.h"
 
-typedef struct {
-    char *root;
-    sp_sys *host, *sim;
-    sp_session session;
-} world;
+typedef testutil_world world;
 
 /* Opens tests/profiles/<name>.json with extra (a JSON object, may be NULL) merged over it:
  * its "registry" keys are added to the profile's, its other keys replace the profile's. */
 static void open_world(world *w, const char *name, const char *extra)
 {
-    char path[200], err[300];
-    size_t n;
-    unsigned char *json;
-    cJSON *prof, *add, *x;
-    char *text;
+    char path[200];
+    cJSON *prof, *add = NULL, *x;
     snprintf(path, sizeof path, "tests/profiles/%s.json", name);
-    json = testutil_read_file(path, &n);
-    assert_non_null(json);
-    prof = cJSON_Parse((const char *)json);
-    assert_non_null(prof);
-    free(json);
+    prof = testutil_read_json(path);
     if (extra) {
         add = cJSON_Parse(extra);
         assert_non_null(add);
@@ -59,45 +47,16 @@ static void open_world(world *w, const char *name, const char *extra)
                 cJSON_AddItemReferenceToObject(prof, x->string, x);
             }
         }
-        text = cJSON_PrintUnformatted(prof);
-        cJSON_Delete(prof);
-        cJSON_Delete(add);
-    } else {
-        text = cJSON_PrintUnformatted(prof);
-        cJSON_Delete(prof);
     }
-    w->root = testutil_make_temp_dir();
-    w->host = sp_posix_open();
-    if (sp_sim_open(text, strlen(text), w->host, w->root, &w->sim, err, sizeof err) != SP_OK)
-        fail_msg("%s: %s", name, err);
-    free(text);
-    assert_int_equal(sp_session_open(&w->session, w->sim), SP_OK);
-}
-
-static void close_world(world *w)
-{
-    sp_session_close(&w->session);
-    sp_sys_close(w->sim);
-    sp_sys_close(w->host);
-    testutil_remove_tree(w->root);
-    free(w->root);
+    testutil_world_open_profile(w, prof);
+    cJSON_Delete(prof);
+    cJSON_Delete(add);
 }
 
 static sp_result run(world *w, int apply, sp_findings *f)
 {
-    sp_result r = SP_RESULT_NOT_RUN;
-    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
     sp_findings_free(f);
-    assert_int_equal(sp_step_run(sp_step_find("updates"), &ctx, apply, f, &r), SP_OK);
-    return r;
-}
-
-static const sp_finding *find(const sp_findings *f, const char *code)
-{
-    for (size_t i = 0; i < f->count; i++)
-        if (strcmp(f->items[i].code, code) == 0)
-            return &f->items[i];
-    return NULL;
+    return testutil_world_run(w, "updates", apply, f);
 }
 
 static size_t count(const sp_findings *f, const char *code)
@@ -145,12 +104,12 @@ static void updates_should_pass_every_fully_updated_product(void **s)
         open_world(&w, names[i], NULL);
         if (run(&w, 0, &f) != SP_RESULT_PASSED)
             fail_msg("%s did not pass: %s", names[i], f.count ? f.items[0].code : "no findings");
-        assert_non_null(find(&f, "updates.none_missing"));
-        assert_non_null(find(&f, "updates.no_reboot"));
-        assert_true(find(&f, "updates.sp_current") || find(&f, "updates.sp_none"));
+        assert_non_null(testutil_find(&f, "updates.none_missing"));
+        assert_non_null(testutil_find(&f, "updates.no_reboot"));
+        assert_true(testutil_find(&f, "updates.sp_current") || testutil_find(&f, "updates.sp_none"));
         assert_true(gate(&w));
         sp_findings_free(&f);
-        close_world(&w);
+        testutil_world_close(&w);
     }
 }
 
@@ -164,10 +123,10 @@ static void updates_should_fail_on_an_old_windows_service_pack_for_each_product(
         sp_findings f = {0};
         open_world(&w, names[i], "{\"os_sp\": 0}");
         assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-        assert_non_null(find(&f, "updates.sp_missing"));
+        assert_non_null(testutil_find(&f, "updates.sp_missing"));
         assert_false(gate(&w));
         sp_findings_free(&f);
-        close_world(&w);
+        testutil_world_close(&w);
     }
 }
 
@@ -182,18 +141,18 @@ static void updates_should_tell_the_sbs_service_pack_from_the_windows_one(void *
                "{\"registry\": {\"HKLM\\\\SOFTWARE\\\\Microsoft\\\\SmallBusinessServer\": "
                "{\"ServicePackNumber\": {\"dword\": 0}}}}");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    assert_non_null(find(&f, "updates.sp_current"));
-    assert_non_null(x = find(&f, "updates.sbs_sp_missing"));
+    assert_non_null(testutil_find(&f, "updates.sp_current"));
+    assert_non_null(x = testutil_find(&f, "updates.sbs_sp_missing"));
     assert_string_equal(x->arg, "no SBS service pack");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     /* Server 2003 (not SBS) has no SBS service pack to check. */
     open_world(&w, "server2003", NULL);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
-    assert_null(find(&f, "updates.sbs_sp_missing"));
-    assert_null(find(&f, "updates.sbs_sp_current"));
+    assert_null(testutil_find(&f, "updates.sbs_sp_missing"));
+    assert_null(testutil_find(&f, "updates.sbs_sp_current"));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void updates_should_check_the_exchange_service_pack(void **s)
@@ -205,14 +164,14 @@ static void updates_should_check_the_exchange_service_pack(void **s)
                "{\"registry\": {\"HKLM\\\\SOFTWARE\\\\Microsoft\\\\Exchange\\\\Setup\": {\"Services\": "
                "{\"sz\": \"C:\\\\Program Files\\\\Exchsrvr\"}, \"ServicePackNumber\": {\"dword\": 1}}}}");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-    assert_string_equal(find(&f, "updates.exchange_sp_missing")->arg, "Exchange Server 2003 SP1");
+    assert_string_equal(testutil_find(&f, "updates.exchange_sp_missing")->arg, "Exchange Server 2003 SP1");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     open_world(&w, "sbs2011std", NULL);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
-    assert_string_equal(find(&f, "updates.exchange_sp_current")->arg, "Exchange Server 2010 SP3");
+    assert_string_equal(testutil_find(&f, "updates.exchange_sp_current")->arg, "Exchange Server 2010 SP3");
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void updates_should_list_missing_critical_and_security_updates_only(void **s)
@@ -223,13 +182,13 @@ static void updates_should_list_missing_critical_and_security_updates_only(void 
     open_world(&w, "sbs2008", "{" MISSING_TWO "}");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_int_equal(count(&f, "updates.missing"), 2);
-    assert_string_equal(find(&f, "updates.missing")->arg, "Security Update (KB1)");
-    assert_non_null(strstr(find(&f, "updates.missing")->evidence, "security update"));
+    assert_string_equal(testutil_find(&f, "updates.missing")->arg, "Security Update (KB1)");
+    assert_non_null(strstr(testutil_find(&f, "updates.missing")->evidence, "security update"));
     assert_string_equal(f.items[1].arg, "Update (KB2)");
-    assert_string_equal(find(&f, "updates.optional")->arg, "1");
+    assert_string_equal(testutil_find(&f, "updates.optional")->arg, "1");
     assert_false(gate(&w));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void updates_should_install_then_restart_then_pass(void **s)
@@ -243,16 +202,16 @@ static void updates_should_install_then_restart_then_pass(void **s)
     /* Apply installs both; KB1 needs a restart: the step now asks for one. */
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
     assert_int_equal(count(&f, "updates.installed"), 2);
-    assert_non_null(strstr(find(&f, "updates.installed")->evidence, "result code 2 (succeeded)"));
-    assert_null(find(&f, "updates.missing"));
-    assert_non_null(find(&f, "updates.reboot_pending"));
-    assert_non_null(strstr(find(&f, "updates.reboot_pending")->arg, "RebootRequired"));
+    assert_non_null(strstr(testutil_find(&f, "updates.installed")->evidence, "result code 2 (succeeded)"));
+    assert_null(testutil_find(&f, "updates.missing"));
+    assert_non_null(testutil_find(&f, "updates.reboot_pending"));
+    assert_non_null(strstr(testutil_find(&f, "updates.reboot_pending")->arg, "RebootRequired"));
     assert_int_equal(sp_sim_restarts(w.sim), 0);
     assert_false(gate(&w));
     /* Apply again restarts, with the wizard registered to come back to this page. */
     assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
     assert_int_equal(sp_sim_restarts(w.sim), 1);
-    assert_non_null(find(&f, "updates.restarting"));
+    assert_non_null(testutil_find(&f, "updates.restarting"));
     assert_int_equal(w.sim->ops->reg_get(w.sim, SP_REG_VIEW_64, SP_UPDATES_RUNONCE_KEY,
                                          SP_UPDATES_RUNONCE_VALUE, &v), SP_OK);
     assert_string_equal((const char *)v.data,
@@ -266,7 +225,7 @@ static void updates_should_install_then_restart_then_pass(void **s)
     assert_int_equal(w.sim->ops->reg_get(w.sim, SP_REG_VIEW_64, SP_UPDATES_RUNONCE_KEY,
                                          SP_UPDATES_RUNONCE_VALUE, &v), SP_ERR_NOTFOUND);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static char *plain_text(void *user, unsigned id, const char *arg)
@@ -297,7 +256,7 @@ static void report_should_show_the_updates_step_after_install_and_restart(void *
     free(html);
     free(json);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void updates_should_report_a_failed_installation_with_its_code(void **s)
@@ -309,12 +268,12 @@ static void updates_should_report_a_failed_installation_with_its_code(void **s)
                "{\"updates\": [{\"title\": \"Bad\", \"kb\": \"KB9\", \"category\": \"security\", "
                "\"install_result\": \"failed\", \"hresult\": \"0x80070643\"}]}");
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(find(&f, "updates.install_failed"));
-    assert_non_null(strstr(find(&f, "updates.install_failed")->evidence,
+    assert_non_null(testutil_find(&f, "updates.install_failed"));
+    assert_non_null(strstr(testutil_find(&f, "updates.install_failed")->evidence,
                            "result code 4 (failed), 0x80070643 (ERROR_INSTALL_FAILURE"));
-    assert_non_null(find(&f, "updates.missing"));
+    assert_non_null(testutil_find(&f, "updates.missing"));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void updates_should_fail_for_a_pending_reboot_of_any_kind(void **s)
@@ -335,12 +294,12 @@ static void updates_should_fail_for_a_pending_reboot_of_any_kind(void **s)
         sp_findings f = {0};
         open_world(&w, "sbs2008", extras[i]);
         assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
-        assert_non_null(strstr(find(&f, "updates.reboot_pending")->arg, why[i]));
+        assert_non_null(strstr(testutil_find(&f, "updates.reboot_pending")->arg, why[i]));
         /* The restart clears it, and the step passes. */
         assert_int_equal(run(&w, 1, &f), SP_RESULT_PASSED);
-        assert_non_null(find(&f, "updates.no_reboot"));
+        assert_non_null(testutil_find(&f, "updates.no_reboot"));
         sp_findings_free(&f);
-        close_world(&w);
+        testutil_world_close(&w);
     }
 }
 
@@ -352,17 +311,17 @@ static void updates_should_say_why_the_agent_cannot_be_used_and_offer_the_manual
     const sp_finding *x;
     open_world(&w, "ess2016", "{\"wua\": {\"search_hresult\": \"0x80004001\"}}");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_MANUAL_NEEDED);
-    assert_non_null(x = find(&f, "updates.wua_unavailable"));
+    assert_non_null(x = testutil_find(&f, "updates.wua_unavailable"));
     assert_string_equal(x->arg, "0x80004001 (E_NOTIMPL: the Windows Update Agent on this system "
                                 "does not implement this call)");
     assert_false(gate(&w));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
     open_world(&w, "sbs2008", "{\"wua\": {\"search_hresult\": \"0x8024402C\"}}");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_MANUAL_NEEDED);
-    assert_non_null(strstr(find(&f, "updates.wua_unavailable")->arg, "does not resolve"));
+    assert_non_null(strstr(testutil_find(&f, "updates.wua_unavailable")->arg, "does not resolve"));
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void updates_should_refuse_to_restart_without_the_right(void **s)
@@ -374,10 +333,10 @@ static void updates_should_refuse_to_restart_without_the_right(void **s)
                "{\"admin\": false, \"registry\": {\"HKLM\\\\SOFTWARE\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\"
                "Component Based Servicing\\\\RebootPending\": {}}}");
     assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
-    assert_non_null(find(&f, "updates.resume_failed"));
+    assert_non_null(testutil_find(&f, "updates.resume_failed"));
     assert_int_equal(sp_sim_restarts(w.sim), 0);
     sp_findings_free(&f);
-    close_world(&w);
+    testutil_world_close(&w);
 }
 
 static void wua_should_decode_known_and_unknown_hresults(void **s)
@@ -410,15 +369,9 @@ static void sim_should_refuse_malformed_updates(void **s)
     (void)s;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char json[400], err[300] = "";
-        sp_sys *host = sp_posix_open(), *sim = NULL;
-        char *root = testutil_make_temp_dir();
         snprintf(json, sizeof json, "{\"os\": {\"major\": 6, \"minor\": 0}, %s", bad[i] + 1);
-        assert_int_equal(sp_sim_open(json, strlen(json), host, root, &sim, err, sizeof err),
-                         SP_ERR_BADDATA);
+        assert_int_equal(testutil_sim_open_status(json, err, sizeof err), SP_ERR_BADDATA);
         assert_true(strstr(err, "updates") || strstr(err, "wua"));
-        sp_sys_close(host);
-        testutil_remove_tree(root);
-        free(root);
     }
 }
 

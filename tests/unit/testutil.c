@@ -1,5 +1,11 @@
-/* Helpers the native unit tests share: temporary folders, whole files, paths. */
+/* Helpers the native unit tests share: temporary folders, whole files, paths, simulated servers. */
 #include "tests/unit/testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
 
 #include <dirent.h>
 #include <stdio.h>
@@ -109,26 +115,59 @@ int testutil_exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
-int testutil_world_open(testutil_world *w, const char *profile_path, char *err, size_t errlen)
+/* Opens the sim of json (len bytes) into w, and a session on it when asked; what names the
+ * profile in a failure. */
+static void world_open(testutil_world *w, const char *json, size_t len, int session,
+                       const char *what)
 {
-    size_t n;
-    unsigned char *json = testutil_read_file(profile_path, &n);
+    char err[300] = "";
     memset(w, 0, sizeof *w);
-    if (!json) {
-        snprintf(err, errlen, "%s: cannot read it", profile_path);
-        return -1;
-    }
     w->root = testutil_make_temp_dir();
     w->host = sp_posix_open();
-    sp_status st = sp_sim_open((const char *)json, n, w->host, w->root, &w->sim, err, errlen);
-    free(json);
+    if (!w->root || !w->host)
+        fail_msg("%s: no folder or host for the sim", what);
+    sp_status st = sp_sim_open(json, len, w->host, w->root, &w->sim, err, sizeof err);
     if (st != SP_OK)
-        return -1;
-    if (sp_session_open(&w->session, w->sim) != SP_OK) {
-        snprintf(err, errlen, "%s: the session did not open (%s)", profile_path, w->sim->last_error);
-        return -1;
-    }
-    return 0;
+        fail_msg("%s: %s", what, err);
+    if (session && sp_session_open(&w->session, w->sim) != SP_OK)
+        fail_msg("%s: the session did not open (%s)", what, w->sim->last_error);
+}
+
+void testutil_world_open_sim(testutil_world *w, const char *json)
+{
+    world_open(w, json, strlen(json), 0, "profile");
+}
+
+void testutil_world_open_json(testutil_world *w, const char *json)
+{
+    world_open(w, json, strlen(json), 1, "profile");
+}
+
+void testutil_world_open_profile(testutil_world *w, const cJSON *profile)
+{
+    char *json = cJSON_PrintUnformatted(profile);
+    assert_non_null(json);
+    testutil_world_open_json(w, json);
+    free(json);
+}
+
+void testutil_world_open(testutil_world *w, const char *path)
+{
+    size_t n;
+    unsigned char *json = testutil_read_file(path, &n);
+    if (!json)
+        fail_msg("%s: cannot read it", path);
+    world_open(w, (const char *)json, n, 1, path);
+    free(json);
+}
+
+void testutil_world_open_edited(testutil_world *w, const char *path, void (*edit)(cJSON *profile))
+{
+    cJSON *profile = testutil_read_json(path);
+    if (edit)
+        edit(profile);
+    testutil_world_open_profile(w, profile);
+    cJSON_Delete(profile);
 }
 
 void testutil_world_close(testutil_world *w)
@@ -138,4 +177,46 @@ void testutil_world_close(testutil_world *w)
     sp_sys_close(w->host);
     testutil_remove_tree(w->root);
     free(w->root);
+}
+
+sp_result testutil_world_run(testutil_world *w, const char *step, int apply, sp_findings *f)
+{
+    sp_result r = SP_RESULT_NOT_RUN;
+    sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
+    assert_int_equal(sp_step_run(sp_step_find(step), &ctx, apply, f, &r), SP_OK);
+    return r;
+}
+
+const sp_finding *testutil_find(const sp_findings *f, const char *code)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->items[i].code, code) == 0)
+            return &f->items[i];
+    return NULL;
+}
+
+cJSON *testutil_read_json(const char *path)
+{
+    size_t n;
+    unsigned char *text = testutil_read_file(path, &n);
+    cJSON *j;
+    if (!text)
+        fail_msg("%s: cannot read it", path);
+    j = cJSON_ParseWithLength((const char *)text, n);
+    free(text);
+    if (!j)
+        fail_msg("%s is not JSON", path);
+    return j;
+}
+
+sp_status testutil_sim_open_status(const char *json, char *err, size_t errlen)
+{
+    sp_sys *host = sp_posix_open(), *sim = NULL;
+    char *root = testutil_make_temp_dir();
+    sp_status st = sp_sim_open(json, strlen(json), host, root, &sim, err, errlen);
+    sp_sys_close(sim);
+    sp_sys_close(host);
+    testutil_remove_tree(root);
+    free(root);
+    return st;
 }

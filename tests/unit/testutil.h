@@ -1,8 +1,10 @@
-/* Helpers the native unit tests share: temporary folders, whole files, paths. */
+/* Helpers the native unit tests share: temporary folders, whole files, paths, simulated servers. */
 #ifndef SP_TESTUTIL_H
 #define SP_TESTUTIL_H
 
 #include <stddef.h>
+
+#include <cjson/cJSON.h>
 
 #include "core/session.h"
 
@@ -25,16 +27,38 @@ char *testutil_join(const char *a, const char *b);
 /* True when path exists (file or folder). */
 int testutil_exists(const char *path);
 
-/* A session on the simulated server of a profile file, its files in a fresh folder. */
+/* ---- Worlds: a simulated server in a fresh folder, with a session on it ----------------------
+ * Each open fails the running test, saying why, when the world cannot be opened. */
 typedef struct {
     char *root;
     sp_sys *host, *sim;
-    sp_session session;
+    sp_session session; /* all zero when opened without one */
 } testutil_world;
 
-/* 0 on success; otherwise err says what failed (for the test's failure message). */
-int testutil_world_open(testutil_world *w, const char *profile_path, char *err, size_t errlen);
-/* Closes the session and the sim, and removes the folder. */
+/* The server of the profile text json, without a session (for the backend's own tests). */
+void testutil_world_open_sim(testutil_world *w, const char *json);
+/* The server of the profile text json, with a session. */
+void testutil_world_open_json(testutil_world *w, const char *json);
+/* The server of a profile given as a tree, with a session. */
+void testutil_world_open_profile(testutil_world *w, const cJSON *profile);
+/* The server of the profile file at path (e.g. "tests/profiles/sbs2003.json"), with a session. */
+void testutil_world_open(testutil_world *w, const char *path);
+/* The same, with the profile changed by edit before it is opened. */
+void testutil_world_open_edited(testutil_world *w, const char *path, void (*edit)(cJSON *profile));
+/* Closes the session (if any) and the sim, and removes the folder. */
 void testutil_world_close(testutil_world *w);
+/* Runs the step with that id (its check, or its apply) on the world's session, failing the test
+ * when it did not run, and gives its result; its findings are added to f (may be NULL). */
+sp_result testutil_world_run(testutil_world *w, const char *step, int apply, sp_findings *f);
+
+/* The first finding with that code, or NULL. */
+const sp_finding *testutil_find(const sp_findings *f, const char *code);
+
+/* The JSON file at path as a tree (the caller deletes it); fails the test when it cannot be read. */
+cJSON *testutil_read_json(const char *path);
+
+/* What sp_sim_open answers to the profile text json (a sim it opens is closed at once), with its
+ * message in err: for the tests of malformed profiles. */
+sp_status testutil_sim_open_status(const char *json, char *err, size_t errlen);
 
 #endif

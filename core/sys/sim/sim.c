@@ -272,8 +272,7 @@ static sp_status sim_folder(sp_sys *sys, sp_folder which, char *out, size_t outl
 }
 
 /* Registry writes under HKLM need an administrator, as on Windows. */
-static sp_status sim_reg_set_checked(sp_sys *sys, sp_reg_view view, const char *key,
-                                     const char *value, const sp_regval *val)
+static sp_status sim_reg_may_write(sp_sys *sys, const char *key)
 {
     sim_machine *m = sys->impl;
     char *norm = key ? sim_reg_normalize_key(key) : NULL;
@@ -281,19 +280,21 @@ static sp_status sim_reg_set_checked(sp_sys *sys, sp_reg_view view, const char *
     free(norm);
     if (hklm && !m->prof.admin)
         return sp_sys_fail(sys, SP_ERR_ACCESS, "writing %s needs administrator rights", key);
-    return sim_reg_set(sys, view, key, value, val);
+    return SP_OK;
+}
+
+static sp_status sim_reg_set_checked(sp_sys *sys, sp_reg_view view, const char *key,
+                                     const char *value, const sp_regval *val)
+{
+    sp_status st = sim_reg_may_write(sys, key);
+    return st != SP_OK ? st : sim_reg_set(sys, view, key, value, val);
 }
 
 static sp_status sim_reg_delete_checked(sp_sys *sys, sp_reg_view view, const char *key,
                                         const char *value)
 {
-    sim_machine *m = sys->impl;
-    char *norm = key ? sim_reg_normalize_key(key) : NULL;
-    int hklm = norm && strncmp(norm, "HKLM", 4) == 0;
-    free(norm);
-    if (hklm && !m->prof.admin)
-        return sp_sys_fail(sys, SP_ERR_ACCESS, "writing %s needs administrator rights", key);
-    return sim_reg_delete_value(sys, view, key, value);
+    sp_status st = sim_reg_may_write(sys, key);
+    return st != SP_OK ? st : sim_reg_delete_value(sys, view, key, value);
 }
 
 /* ---- Processes ---------------------------------------------------------------------- */
@@ -444,17 +445,29 @@ static sp_status sim_svc_query(sp_sys *sys, const char *name, sp_svcinfo *out)
     return st;
 }
 
+/* The service a start or stop acts on: installed, and the caller an administrator. doing
+ * ("starting", "stopping") names the act in the error. */
+static sp_status sim_service_to_control(sp_sys *sys, const char *name, const char *doing,
+                                        sim_service **out)
+{
+    sim_machine *m = sys->impl;
+    sp_status st = sim_find_service(sys, name, out);
+    if (st != SP_OK)
+        return st;
+    if (!m->prof.admin)
+        return sp_sys_fail(sys, SP_ERR_ACCESS, "%s service %s needs administrator rights", doing,
+                           name);
+    return SP_OK;
+}
+
 static sp_status sim_svc_start(sp_sys *sys, const char *name, unsigned timeout_ms)
 {
     sim_machine *m = sys->impl;
     sim_service *svc = NULL;
     (void)timeout_ms;
-    sp_status st = sim_find_service(sys, name, &svc);
+    sp_status st = sim_service_to_control(sys, name, "starting", &svc);
     if (st != SP_OK)
         return st;
-    if (!m->prof.admin)
-        return sp_sys_fail(sys, SP_ERR_ACCESS, "starting service %s needs administrator rights",
-                           name);
     if (svc->info.start_type == SP_SVC_START_DISABLED)
         return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "service %s is disabled", name);
     if (svc->start_ms)
@@ -477,15 +490,11 @@ static sp_status sim_svc_start(sp_sys *sys, const char *name, unsigned timeout_m
 
 static sp_status sim_svc_stop(sp_sys *sys, const char *name, unsigned timeout_ms)
 {
-    sim_machine *m = sys->impl;
     sim_service *svc = NULL;
     (void)timeout_ms;
-    sp_status st = sim_find_service(sys, name, &svc);
+    sp_status st = sim_service_to_control(sys, name, "stopping", &svc);
     if (st != SP_OK)
         return st;
-    if (!m->prof.admin)
-        return sp_sys_fail(sys, SP_ERR_ACCESS, "stopping service %s needs administrator rights",
-                           name);
     if (svc->stop_ms && svc->info.state != SP_SVC_STOPPED)
         sim_sleep_ms(svc->stop_ms);
     svc->info.state = SP_SVC_STOPPED;

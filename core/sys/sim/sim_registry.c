@@ -303,32 +303,48 @@ static sp_status reg_names_add(reg_names *ns, const char *s, size_t n)
     return SP_OK;
 }
 
-static void reg_names_deliver_and_free(reg_names *ns, sp_name_cb cb, void *user)
+/* Hands the names to cb until it asks to stop, and frees them; after a failed listing (st) only
+ * frees them. */
+static sp_status reg_names_deliver_and_free(sp_sys *sys, reg_names *ns, sp_status st,
+                                            sp_name_cb cb, void *user)
 {
-    int stop = 0;
+    int stop = st != SP_OK;
     for (size_t i = 0; i < ns->count; i++) {
         if (!stop && cb(user, ns->items[i]))
             stop = 1;
         free(ns->items[i]);
     }
     free(ns->items);
+    return st != SP_OK ? sp_sys_fail(sys, st, "out of memory") : SP_OK;
+}
+
+/* Opens the key an enumeration lists: *norm gets its normalised name (the caller frees it), *reg
+ * the registry of its view; op names the operation in the errors. */
+static sp_status reg_enum_open(sp_sys *sys, const char *op, sp_reg_view view, const char *key,
+                               sp_name_cb cb, sim_registry **reg, char **norm)
+{
+    if (!cb)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "%s: missing callback", op);
+    sp_status st = reg_prepare(sys, key, norm);
+    if (st != SP_OK)
+        return st;
+    *reg = sim_machine_view(sys, view);
+    if (!reg_key_exists(*reg, *norm)) {
+        st = sp_sys_fail(sys, SP_ERR_NOTFOUND, "registry key %s not found", *norm);
+        free(*norm);
+        *norm = NULL;
+    }
+    return st;
 }
 
 sp_status sim_reg_enum_keys(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
                             void *user)
 {
-    if (!cb)
-        return sp_sys_fail(sys, SP_ERR_INVALID, "reg_enum_keys: missing callback");
+    sim_registry *reg = NULL;
     char *norm = NULL;
-    sp_status st = reg_prepare(sys, key, &norm);
+    sp_status st = reg_enum_open(sys, "reg_enum_keys", view, key, cb, &reg, &norm);
     if (st != SP_OK)
         return st;
-    sim_registry *reg = sim_machine_view(sys, view);
-    if (!reg_key_exists(reg, norm)) {
-        st = sp_sys_fail(sys, SP_ERR_NOTFOUND, "registry key %s not found", norm);
-        free(norm);
-        return st;
-    }
     size_t n = strlen(norm);
     reg_names names = {0};
     for (size_t i = 0; i < reg->count && st == SP_OK; i++) {
@@ -341,42 +357,21 @@ sp_status sim_reg_enum_keys(sp_sys *sys, sp_reg_view view, const char *key, sp_n
             st = reg_names_add(&names, child, clen);
     }
     free(norm);
-    if (st != SP_OK) {
-        for (size_t i = 0; i < names.count; i++)
-            free(names.items[i]);
-        free(names.items);
-        return sp_sys_fail(sys, st, "out of memory");
-    }
-    reg_names_deliver_and_free(&names, cb, user);
-    return SP_OK;
+    return reg_names_deliver_and_free(sys, &names, st, cb, user);
 }
 
 sp_status sim_reg_enum_values(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
                               void *user)
 {
-    if (!cb)
-        return sp_sys_fail(sys, SP_ERR_INVALID, "reg_enum_values: missing callback");
+    sim_registry *reg = NULL;
     char *norm = NULL;
-    sp_status st = reg_prepare(sys, key, &norm);
+    sp_status st = reg_enum_open(sys, "reg_enum_values", view, key, cb, &reg, &norm);
     if (st != SP_OK)
         return st;
-    sim_registry *reg = sim_machine_view(sys, view);
-    if (!reg_key_exists(reg, norm)) {
-        st = sp_sys_fail(sys, SP_ERR_NOTFOUND, "registry key %s not found", norm);
-        free(norm);
-        return st;
-    }
     sim_regkey *k = sim_reg_find_key(reg, norm);
     free(norm);
     reg_names names = {0};
     for (size_t i = 0; k && i < k->count && st == SP_OK; i++)
         st = reg_names_add(&names, k->values[i].name, strlen(k->values[i].name));
-    if (st != SP_OK) {
-        for (size_t i = 0; i < names.count; i++)
-            free(names.items[i]);
-        free(names.items);
-        return sp_sys_fail(sys, st, "out of memory");
-    }
-    reg_names_deliver_and_free(&names, cb, user);
-    return SP_OK;
+    return reg_names_deliver_and_free(sys, &names, st, cb, user);
 }

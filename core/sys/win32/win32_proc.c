@@ -138,125 +138,6 @@ static sp_status final_drain(sp_sys *sys, const char *program, HANDLE rd, byte_b
     return SP_OK;
 }
 
-/* Reads the pipe on this thread until the child exits. PeekNamedPipe keeps the loop from ever
- * blocking in ReadFile, so a child that fills the pipe is drained as it writes, and the
- * timeout is checked however busy the pipe is. */
-static sp_status collect(sp_sys *sys, const char *program, HANDLE rd, HANDLE process,
-                         unsigned timeout_ms, byte_buf *buf)
-{
-    DWORD start = GetTickCount();
-    int pipe_closed = 0;
-    for (;;) {
-        DWORD avail = 0;
-        if (!pipe_closed && !PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL)) {
-            DWORD err = GetLastError();
-            if (err != ERROR_BROKEN_PIPE)
-                return w32_fail(sys, err, "Could not read the output of %s", program);
-            pipe_closed = 1; /* every writer is gone; only the exit is left to wait for */
-        }
-        if (avail > 0 && !read_available(rd, avail, buf))
-            return w32_fail(sys, GetLastError(), "Could not read the output of %s", program);
-        DWORD wait = INFINITE;
-        if (timeout_ms) {
-            DWORD elapsed = GetTickCount() - start; /* unsigned: right across the 49-day wrap */
-            if (elapsed >= timeout_ms)
-                return sp_sys_fail(sys, SP_ERR_TIMEOUT,
-                                   "%s did not finish within %u ms and was stopped.", program,
-                                   timeout_ms);
-            wait = timeout_ms - elapsed;
-        }
-        if (avail > 0)
-            wait = 0; /* more may be waiting: look again at once */
-        else if (!pipe_closed && wait > POLL_MS)
-            wait = POLL_MS;
-        DWORD w = WaitForSingleObject(process, wait);
-        if (w == WAIT_OBJECT_0)
-            return final_drain(sys, program, rd, buf);
-        if (w == WAIT_FAILED)
-            return w32_fail(sys, GetLastError(), "Could not wait for %s", program);
-    }
-}
-
-sp_status w32_proc_run(sp_sys *sys, const char *const *argv, unsigned timeout_ms, char **output,
-                       size_t *output_len, int *exit_code)
-{
-    char *line = NULL;
-    wchar_t *wline = NULL;
-    HANDLE rd = NULL;
-    PROCESS_INFORMATION pi;
-    byte_buf buf = {0};
-    sp_status st = SP_OK;
-    size_t wlen = 0;
-    memset(&pi, 0, sizeof pi);
-    if (output)
-        *output = NULL;
-    if (output_len)
-        *output_len = 0;
-    if (exit_code)
-        *exit_code = -1;
-    if (!argv || !argv[0] || !argv[0][0])
-        return sp_sys_fail(sys, SP_ERR_INVALID, "Could not run a program: none was named.");
-    const char *program = argv[0];
-    line = sp_win32_cmdline_build(argv);
-    if (!line) {
-        st = strchr(program, '"')
-                 ? sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: a program name cannot contain a quote.", program)
-                 : w32_nomem(sys, "build a command line");
-        goto done;
-    }
-    wline = w32_wide_n(line, strlen(line), &wlen);
-    if (!wline) {
-        st = w32_nomem(sys, "build a command line");
-        goto done;
-    }
-    if (wlen >= CMDLINE_MAX) {
-        st = sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: the command line is too long.",
-                         program);
-        goto done;
-    }
-    st = spawn(sys, program, wline, &rd, &pi);
-    if (st != SP_OK)
-        goto done;
-    st = collect(sys, program, rd, pi.hProcess, timeout_ms, &buf);
-    if (st != SP_OK) {
-        /* Timed out or could not be read: never leave it running behind the caller's back. */
-        TerminateProcess(pi.hProcess, 1);
-        WaitForSingleObject(pi.hProcess, 5000);
-        goto done;
-    }
-    DWORD code = 0;
-    if (!GetExitCodeProcess(pi.hProcess, &code)) {
-        st = w32_fail(sys, GetLastError(), "Could not read the exit code of %s", program);
-        goto done;
-    }
-    if (exit_code)
-        *exit_code = (int)code;
-    if (output || output_len) {
-        /* Console programs (w32tm, netsh, sc) write in the OEM code page, not in UTF-8. */
-        size_t ulen = 0;
-        char *u = w32_cp_to_utf8(CP_OEMCP, buf.data ? buf.data : "", buf.len, &ulen);
-        if (!u) {
-            st = w32_nomem(sys, "convert the output of a program");
-            goto done;
-        }
-        if (output)
-            *output = u;
-        else
-            free(u);
-        if (output_len)
-            *output_len = ulen;
-    }
-done:
-    if (pi.hProcess)
-        CloseHandle(pi.hProcess);
-    if (rd)
-        CloseHandle(rd);
-    free(buf.data);
-    free(wline);
-    free(line);
-    return st;
-}
-
 /* ---- Streaming: each line to a callback as it arrives ----------------------------------- */
 
 typedef struct {
@@ -294,84 +175,107 @@ static sp_status feed_lines(line_feed *f, int final)
     return SP_OK;
 }
 
-/* The pipe loop of collect, handing lines over as they come and watching cancel. */
-static sp_status stream(sp_sys *sys, const char *program, HANDLE rd, HANDLE process,
-                        unsigned timeout_ms, volatile long *cancel, line_feed *f)
+/* ---- One run: command line, child, pipe loop, exit code ---------------------------------- */
+
+/* Reads the pipe on this thread until the child exits. PeekNamedPipe keeps the loop from ever
+ * blocking in ReadFile, so a child that fills the pipe is drained as it writes, and the
+ * timeout is checked however busy the pipe is. Without a feed the output collects in buf; with
+ * one it collects in feed->pending, each line is handed over as it comes, and the loop keeps
+ * looking at cancel (and the feed's stop) while it waits. */
+static sp_status pump(sp_sys *sys, const char *program, HANDLE rd, HANDLE process,
+                      unsigned timeout_ms, volatile long *cancel, byte_buf *buf, line_feed *feed)
 {
     DWORD start = GetTickCount();
     int pipe_closed = 0;
     sp_status st;
+    if (feed)
+        buf = &feed->pending;
     for (;;) {
         DWORD avail = 0;
         if (!pipe_closed && !PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL)) {
             DWORD err = GetLastError();
             if (err != ERROR_BROKEN_PIPE)
                 return w32_fail(sys, err, "Could not read the output of %s", program);
-            pipe_closed = 1;
+            pipe_closed = 1; /* every writer is gone; only the exit is left to wait for */
         }
         if (avail > 0) {
-            if (!read_available(rd, avail, &f->pending))
+            if (!read_available(rd, avail, buf))
                 return w32_fail(sys, GetLastError(), "Could not read the output of %s", program);
-            if ((st = feed_lines(f, 0)) != SP_OK)
+            if (feed && (st = feed_lines(feed, 0)) != SP_OK)
                 return st;
         }
-        if (f->stop || (cancel && *cancel))
+        if ((feed && feed->stop) || (cancel && *cancel))
             return sp_sys_fail(sys, SP_ERR_CANCELLED, "%s was stopped.", program);
-        DWORD wait = POLL_MS;
+        DWORD wait = INFINITE;
         if (timeout_ms) {
-            DWORD elapsed = GetTickCount() - start;
+            DWORD elapsed = GetTickCount() - start; /* unsigned: right across the 49-day wrap */
             if (elapsed >= timeout_ms)
                 return sp_sys_fail(sys, SP_ERR_TIMEOUT,
                                    "%s did not finish within %u ms and was stopped.", program,
                                    timeout_ms);
+            wait = timeout_ms - elapsed;
         }
         if (avail > 0)
-            wait = 0;
+            wait = 0; /* more may be waiting: look again at once */
+        else if ((feed || cancel || !pipe_closed) && wait > POLL_MS)
+            wait = POLL_MS;
         DWORD w = WaitForSingleObject(process, wait);
         if (w == WAIT_OBJECT_0) {
-            if ((st = final_drain(sys, program, rd, &f->pending)) != SP_OK)
+            if ((st = final_drain(sys, program, rd, buf)) != SP_OK)
                 return st;
-            return feed_lines(f, 1);
+            return feed ? feed_lines(feed, 1) : SP_OK;
         }
         if (w == WAIT_FAILED)
             return w32_fail(sys, GetLastError(), "Could not wait for %s", program);
     }
 }
 
-sp_status w32_proc_run_lines(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
-                             sp_line_cb cb, void *user, volatile long *cancel, int *exit_code)
+/* argv as the UTF-16 command line CreateProcessW takes (heap), within its length limit. */
+static sp_status command_line(sp_sys *sys, const char *const *argv, wchar_t **out)
 {
-    char *line = NULL;
-    wchar_t *wline = NULL;
-    HANDLE rd = NULL;
-    PROCESS_INFORMATION pi;
-    line_feed feed = {sys, cb, user, {0}, 0};
-    sp_status st = SP_OK;
-    size_t wlen = 0;
-    memset(&pi, 0, sizeof pi);
-    if (exit_code)
-        *exit_code = -1;
-    if (!argv || !argv[0] || !argv[0][0])
-        return sp_sys_fail(sys, SP_ERR_INVALID, "Could not run a program: none was named.");
     const char *program = argv[0];
-    if (!(line = sp_win32_cmdline_build(argv))) {
-        st = strchr(program, '"')
-                 ? sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: a program name cannot contain a quote.", program)
-                 : w32_nomem(sys, "build a command line");
-        goto done;
-    }
-    if (!(wline = w32_wide_n(line, strlen(line), &wlen))) {
-        st = w32_nomem(sys, "build a command line");
-        goto done;
-    }
+    size_t wlen = 0;
+    sp_status st = SP_OK;
+    char *line = sp_win32_cmdline_build(argv);
+    *out = NULL;
+    if (!line)
+        return strchr(program, '"')
+                   ? sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: a program name cannot contain a quote.", program)
+                   : w32_nomem(sys, "build a command line");
+    *out = w32_wide_n(line, strlen(line), &wlen);
+    free(line);
+    if (!*out)
+        return w32_nomem(sys, "build a command line");
     if (wlen >= CMDLINE_MAX) {
         st = sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: the command line is too long.",
                          program);
-        goto done;
+        free(*out);
+        *out = NULL;
     }
-    if ((st = spawn(sys, program, wline, &rd, &pi)) != SP_OK)
+    return st;
+}
+
+/* Runs argv to its end, its output in buf or handed to feed line by line (see pump), and sets
+ * *exit_code (may be NULL) when it finished. */
+static sp_status run_child(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                           volatile long *cancel, byte_buf *buf, line_feed *feed, int *exit_code)
+{
+    const char *program;
+    wchar_t *wline = NULL;
+    HANDLE rd = NULL;
+    PROCESS_INFORMATION pi;
+    sp_status st;
+    memset(&pi, 0, sizeof pi);
+    if (!argv || !argv[0] || !argv[0][0])
+        return sp_sys_fail(sys, SP_ERR_INVALID, "Could not run a program: none was named.");
+    program = argv[0];
+    if ((st = command_line(sys, argv, &wline)) != SP_OK)
+        return st;
+    st = spawn(sys, program, wline, &rd, &pi);
+    free(wline);
+    if (st != SP_OK)
         goto done;
-    st = stream(sys, program, rd, pi.hProcess, timeout_ms, cancel, &feed);
+    st = pump(sys, program, rd, pi.hProcess, timeout_ms, cancel, buf, feed);
     if (st != SP_OK) {
         /* Stopped, timed out or unreadable: never leave it running behind the caller's back. */
         TerminateProcess(pi.hProcess, 1);
@@ -390,8 +294,46 @@ done:
         CloseHandle(pi.hProcess);
     if (rd)
         CloseHandle(rd);
+    return st;
+}
+
+sp_status w32_proc_run(sp_sys *sys, const char *const *argv, unsigned timeout_ms, char **output,
+                       size_t *output_len, int *exit_code)
+{
+    byte_buf buf = {0};
+    if (output)
+        *output = NULL;
+    if (output_len)
+        *output_len = 0;
+    if (exit_code)
+        *exit_code = -1;
+    sp_status st = run_child(sys, argv, timeout_ms, NULL, &buf, NULL, exit_code);
+    if (st == SP_OK && (output || output_len)) {
+        /* Console programs (w32tm, netsh, sc) write in the OEM code page, not in UTF-8. */
+        size_t ulen = 0;
+        char *u = w32_cp_to_utf8(CP_OEMCP, buf.data ? buf.data : "", buf.len, &ulen);
+        if (!u) {
+            st = w32_nomem(sys, "convert the output of a program");
+        } else {
+            if (output)
+                *output = u;
+            else
+                free(u);
+            if (output_len)
+                *output_len = ulen;
+        }
+    }
+    free(buf.data);
+    return st;
+}
+
+sp_status w32_proc_run_lines(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
+                             sp_line_cb cb, void *user, volatile long *cancel, int *exit_code)
+{
+    line_feed feed = {sys, cb, user, {0}, 0};
+    if (exit_code)
+        *exit_code = -1;
+    sp_status st = run_child(sys, argv, timeout_ms, cancel, NULL, &feed, exit_code);
     free(feed.pending.data);
-    free(wline);
-    free(line);
     return st;
 }
