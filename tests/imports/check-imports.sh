@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reads the import tables of both exes: only DLLs Server 2003 ships, none of the Vista-only functions.
+# Reads the import tables of both exes: only DLLs Server 2003 ships, none of the Vista-only functions,
+# and only the DLLs the first page needs loaded at start-up (the others are delay-loaded).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -26,15 +27,32 @@ bad() { failed=$((failed + 1)); echo "not ok - $*"; }
 
 for arch in x64 x86; do
   exe=build/$arch/sourceprep.exe
-  case $arch in x64) od=x86_64-w64-mingw32-objdump ;; x86) od=i686-w64-mingw32-objdump ;; esac
+  case $arch in x64) tc=x86_64-w64-mingw32 ;; x86) tc=i686-w64-mingw32 ;; esac
+  od=$tc-objdump
   if [ ! -f "$exe" ]; then
     bad "$exe exists (build it with make all)"
     continue
   fi
   dump=$($od -p "$exe")
-  dlls=$(printf '%s\n' "$dump" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
-  funcs=$(printf '%s\n' "$dump" | awk '/DLL Name:/{indll=1; next} indll && NF>=3 && $1 ~ /^[0-9a-f]+$/ {print $NF}' | sort -u)
-  [ -n "$dlls" ] && ok "$arch: import table read ($(echo $dlls | wc -w) DLLs)" || bad "$arch: no import table"
+  loaded=$(printf '%s\n' "$dump" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
+  # Delay-loaded DLLs (scripts/delaylib.sh) are not in the import directory that GNU ld writes,
+  # but their names and their functions' names are in the .idata section with the others.
+  idata=$(mktemp)
+  $tc-objcopy -O binary --only-section=.idata "$exe" "$idata"
+  names=$(strings -a -n 3 "$idata")
+  rm -f "$idata"
+  dlls=$( (echo "$loaded"; grep -i '\.dll$' <<<"$names" | tr 'A-Z' 'a-z') | sort -u)
+  funcs=$( (printf '%s\n' "$dump" | awk '/DLL Name:/{indll=1; next} indll && NF>=3 && $1 ~ /^[0-9a-f]+$/ {print $NF}'
+            grep -v '\.dll$' <<<"$names") | sort -u)
+  [ -n "$loaded" ] && ok "$arch: import table read ($(echo $loaded | wc -w) DLLs loaded at start, $(echo $dlls | wc -w) in all)" || bad "$arch: no import table"
+  # What the first page needs, and nothing more: the rest loads when a step first calls it.
+  late=""
+  for d in $loaded; do
+    case " kernel32.dll user32.dll gdi32.dll advapi32.dll comctl32.dll shell32.dll msvcrt.dll " in
+      *" $d "*) ;; *) late="$late $d" ;; esac
+  done
+  [ -z "$late" ] && ok "$arch: start-up loads only what the first page needs; delay-loaded: $(comm -13 <(echo "$loaded") <(echo "$dlls") | tr '\n' ' ')" \
+    || bad "$arch: loaded at start-up though no first page needs them (delay-load them, see DELAY_DLLS in the Makefile):$late"
   extra=""
   for d in $dlls; do
     case " $(echo $allowed) " in *" $d "*) ;; *) extra="$extra $d" ;; esac
