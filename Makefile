@@ -120,12 +120,17 @@ $(BUILD)/x64/bench/startbench.exe: tests/bench/startbench.c
 	@mkdir -p $(@D)
 	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $< -lpsapi -luser32
 
+$(BUILD)/x64/bench/uibench.exe: tests/bench/uibench.c core/step_list.h pages/messages.h resources/resource.h
+	@mkdir -p $(@D)
+	$(x64_CC) $(WINCFLAGS) -mconsole -static -o $@ $< -luser32
+
 # The drill's native benchmark: optimised, without sanitizers, on the posix host through the sim.
 $(BUILD)/bench/drillbench: tests/bench/drillbench.c $(NATIVE_LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	gcc -std=c11 -O2 $(WARN) -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -o $@ $< $(NATIVE_LIB_SRC) -lcjson
 
-benchtools: $(BUILD)/bench/drillbench $(BUILD)/x64/bench/bare_sheet.exe $(BUILD)/x64/bench/startbench.exe all
+benchtools: $(BUILD)/bench/drillbench $(BUILD)/x64/bench/bare_sheet.exe $(BUILD)/x64/bench/startbench.exe \
+            $(BUILD)/x64/bench/uibench.exe all
 
 # Time sync under Wine: run by tests/env/timesync-wine.sh beside its SNTP server, not by test-win32.sh.
 TS_DIR := tests/win32/timesync

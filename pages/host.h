@@ -14,16 +14,22 @@
 typedef sp_status (*sp_task_fn)(sp_run_ctx *ctx, void *arg);
 
 /* One run on the worker: a step's check or apply, or a task. It reaches the page that started
- * it in WM_SP_DONE (pages/messages.h); the page frees it with sp_job_free (pages/page.c). */
+ * it in WM_SP_DONE (pages/messages.h); the page frees it with sp_job_free (pages/page.c).
+ * The worker owns the session's state while a job runs (the pages keep their inputs still):
+ * it records a step's run in the state and saves the state itself, so that the UI thread never
+ * waits for the disk. */
 typedef struct sp_job {
     const sp_step *step; /* the step run, or NULL for a task */
     int apply;
     sp_task_fn task;
     void *arg;                /* the task's, freed with free_arg (may be NULL) */
     void (*free_arg)(void *arg);
+    int save_state;           /* a task's: the worker saves the state after it (steps: always) */
     sp_status status;
     sp_result result;         /* a step's */
-    sp_findings findings;     /* a step's */
+    sp_findings findings;     /* a step's, until the worker has recorded them in the state */
+    int recorded;             /* the worker recorded the run in the state (not when cancelled) */
+    sp_status saved;          /* the state's save after the job, when one was made */
     char error[512];          /* what the backend said when status is not SP_OK, or "" */
 } sp_job;
 

@@ -279,8 +279,10 @@ typedef struct {
 static sp_status undo_task(sp_run_ctx *ctx, void *arg)
 {
     undo_arg *u = arg;
-    (void)ctx;
-    return sp_journal_undo(u->journal, u->step, &u->undone);
+    sp_status st = sp_journal_undo(u->journal, u->step, &u->undone);
+    /* What was verified before the undo no longer holds, also after a partial undo. */
+    sp_state_record(ctx->state, u->step, SP_RESULT_NOT_RUN, NULL, 0);
+    return st;
 }
 
 static void undo_changes(sp_page *p)
@@ -309,6 +311,7 @@ static void undo_changes(sp_page *p)
     job->task = undo_task;
     job->arg = u;
     job->free_arg = free;
+    job->save_state = 1;
     if (start_job(p, SP_RUN_UNDO, job)) {
         text = sp_format1(p->host->hinst, IDS_STATUS_UNDOING, num);
         SetDlgItemTextW(p->hwnd, IDC_STEP_STATUS, text);
@@ -332,9 +335,8 @@ static void undo_done(sp_page *p, const sp_job *job)
         text = sp_format1(p->host->hinst, IDS_ERR_UNDO, why);
         free(why);
     }
-    /* What was verified before the undo no longer holds, also after a partial undo. */
-    sp_state_record(s->state, p->step->id, SP_RESULT_NOT_RUN, NULL, 0);
-    sp_host_save(p->host, sp_page_owner(p));
+    if (job->saved != SP_OK)
+        sp_host_save(p->host, sp_page_owner(p)); /* again, and says why when it fails */
     render(p);
     sp_tell(sp_page_owner(p), p->host->hinst, job->status == SP_OK ? MB_ICONINFORMATION : MB_ICONERROR,
             text);
@@ -343,7 +345,6 @@ static void undo_done(sp_page *p, const sp_job *job)
 
 static void on_done(sp_page *p, sp_job *job)
 {
-    sp_session *s = p->host->session;
     p->host->ops->join(p->host);
     if (job->task == undo_task) {
         undo_done(p, job);
@@ -351,8 +352,9 @@ static void on_done(sp_page *p, sp_job *job)
         render(p);
         sp_set_text(p->hwnd, IDC_STEP_STATUS, p->host->hinst, IDS_STATUS_CANCELLED);
     } else {
-        sp_session_record(s, job->step->id, job->apply, job->status, job->result, &job->findings);
-        sp_host_save(p->host, sp_page_owner(p));
+        /* The worker recorded the run and saved the state. */
+        if (job->saved != SP_OK)
+            sp_host_save(p->host, sp_page_owner(p)); /* again, and says why when it fails */
         render(p);
     }
     sp_job_free(job);

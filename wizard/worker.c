@@ -27,6 +27,14 @@ static unsigned __stdcall worker_main(void *arg)
         job->status = job->task(&w->ctx, job->arg);
     if (job->status != SP_OK)
         snprintf(job->error, sizeof job->error, "%s", w->ctx.sys->last_error);
+    /* Recorded and saved here, not on the UI thread: a save waits for the disk. */
+    if (job->step && job->status != SP_ERR_CANCELLED) {
+        sp_session_record(w->session, job->step->id, job->apply, job->status, job->result,
+                          &job->findings);
+        job->recorded = 1;
+    }
+    if (job->recorded || (job->task && job->save_state))
+        job->saved = sp_session_save(w->session);
     if (!PostMessageW(w->notify, WM_SP_DONE, 0, (LPARAM)job))
         sp_job_free(job);
     return 0;
@@ -42,6 +50,7 @@ BOOL sp_worker_start(sp_worker *w, sp_session *s, HWND notify, sp_job *job)
     w->job = job;
     w->cancel = 0;
     w->notify = notify;
+    w->session = s;
     w->ctx = sp_session_ctx(s, &w->cancel);
     w->ctx.progress = on_progress;
     w->ctx.progress_user = w;

@@ -13,6 +13,7 @@ typedef struct {
     int pending;   /* from start until the page has taken the result (sp_worker_join) */
     volatile long cancel;
     HWND notify;
+    sp_session *session;
     sp_run_ctx ctx;
 } sp_worker;
 
