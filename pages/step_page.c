@@ -99,6 +99,10 @@ static void fill_findings(sp_page *p, const sp_findings *f)
 {
     HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
     HINSTANCE h = p->host->hinst;
+    if (!lv)
+        return;
+    /* Drawn once when filled, not once a row. */
+    SendMessageW(lv, WM_SETREDRAW, FALSE, 0);
     ListView_DeleteAllItems(lv);
     for (size_t i = 0; i < f->count; i++) {
         const sp_finding *x = &f->items[i];
@@ -111,6 +115,8 @@ static void fill_findings(sp_page *p, const sp_findings *f)
             free(cells[c]);
         free(arg);
     }
+    SendMessageW(lv, WM_SETREDRAW, TRUE, 0);
+    InvalidateRect(lv, NULL, TRUE);
 }
 
 /* Double-click or Enter on a finding: the whole text, which the columns cut short. */
