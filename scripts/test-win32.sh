@@ -59,6 +59,11 @@ log="$(mktemp)"
 trap 'rm -f "$log"; sp_xvfb_stop' EXIT
 sp_xvfb_start
 sp_wine_prefix
+# The Backup tests' stand-in wbadmin.exe goes where the product runs it from, the system folder:
+# programs run by full path (issue 18). The copy built beside the tests stays as a planted one.
+sys32="$WINEPREFIX/drive_c/windows/system32"
+cp "$OUT_DIR/wbadmin.exe" "$sys32/wbadmin.exe"
+trap 'rm -f "$log" "$sys32/wbadmin.exe"; sp_xvfb_stop' EXIT
 
 for ver in "${VERSIONS[@]}"; do
   sp_wine_version "$ver"

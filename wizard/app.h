@@ -21,6 +21,8 @@ typedef struct sp_app {
     int aero;          /* Aero wizard chosen at run time */
     HWND owner;        /* of sp_app_message's box: none outside the wizard */
     sp_worker worker;  /* one job runs at a time */
+    char sim_root[600]; /* where the simulated server's files are, when simulated */
+    HANDLE instance;   /* the session's named mutex: one SourcePrep a server (wizard/main.c) */
     sp_page_host pages; /* what the pages see of all this (wizard/host.c) */
 } sp_app;
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/sha256.h"
 #include "core/report.h"
 #include "core/sys/sim/sim.h"
 #include "core/sys/win32/win32.h"
@@ -125,6 +126,7 @@ static BOOL open_backend(sp_app *app)
             app->local->ops->folder(app->local, SP_FOLDER_TEMP, temp, sizeof temp);
             snprintf(root, sizeof root, "%s\\SourcePrep-%s", temp, app->cl.demo ? "demo" : "profile");
         }
+        snprintf(app->sim_root, sizeof app->sim_root, "%s", root);
         st = sp_sim_open(json, len, app->local, root, &app->sim, err, sizeof err);
     }
     free(file);
@@ -203,6 +205,91 @@ static int parse_command_line(sp_app *app)
     return rc;
 }
 
+/* ---- One instance a server ------------------------------------------------------------ */
+
+/* Two SourcePreps on one server (the wizard and a /check, two administrators over RDP) would
+ * rewrite each other's journal from memory: the second says who holds the session and exits 2.
+ * The mutex is named after the data folder (and the simulated server's files), in Global\ so
+ * that other sessions of the server see it too. */
+static void instance_file(sp_app *app, char *out, size_t outlen)
+{
+    char dir[400] = "";
+    app->sys->ops->folder(app->sys, SP_FOLDER_PROGRAMDATA, dir, sizeof dir);
+    snprintf(out, outlen, "%s\\SourcePrep\\instance.txt", dir);
+}
+
+static BOOL take_instance(sp_app *app)
+{
+    char dir[400] = "", key[1100], hex[65], file[500], who[300] = "";
+    unsigned char digest[32];
+    wchar_t name[64];
+    sp_sha256 h;
+    DWORD w;
+    app->sys->ops->folder(app->sys, SP_FOLDER_PROGRAMDATA, dir, sizeof dir);
+    snprintf(key, sizeof key, "%s|%s", app->simulated ? app->sim_root : "", dir);
+    for (char *c = key; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    sp_sha256_init(&h);
+    sp_sha256_update(&h, key, strlen(key));
+    sp_sha256_final(&h, digest);
+    sp_sha256_hex(digest, hex);
+    hex[16] = '\0';
+    _snwprintf(name, 64, L"Global\\SourcePrep-%hs", hex);
+    name[63] = 0;
+    app->instance = CreateMutexW(NULL, FALSE, name);
+    if (!app->instance)
+        return TRUE; /* no mutex can be made: nothing to compare with, as before */
+    w = WaitForSingleObject(app->instance, 0);
+    if (w == WAIT_OBJECT_0 || w == WAIT_ABANDONED)
+        return TRUE;
+    CloseHandle(app->instance);
+    app->instance = NULL;
+    /* Who: what the holder wrote beside its state, when it could. */
+    instance_file(app, file, sizeof file);
+    {
+        unsigned char *text = NULL;
+        size_t len = 0;
+        if (app->sys->ops->file_read(app->sys, file, &text, &len) == SP_OK && text) {
+            snprintf(who, sizeof who, "%.*s", (int)(len < sizeof who - 1 ? len : sizeof who - 1), (const char *)text);
+            who[strcspn(who, "\r\n")] = '\0';
+        }
+        free(text);
+    }
+    fail_u8(app, IDS_ERR_RUNNING, who[0] ? who : "?", NULL);
+    return FALSE;
+}
+
+/* What a second instance says: this process, its user, since when. */
+static void record_instance(sp_app *app)
+{
+    char file[500], text[300], user[128] = "?";
+    wchar_t wuser[128];
+    DWORD n = 128;
+    SYSTEMTIME t;
+    if (!app->instance)
+        return;
+    if (GetUserNameW(wuser, &n))
+        WideCharToMultiByte(CP_UTF8, 0, wuser, -1, user, sizeof user, NULL, NULL);
+    GetLocalTime(&t);
+    snprintf(text, sizeof text, "process %lu of %s, since %04u-%02u-%02u %02u:%02u\r\n",
+             (unsigned long)GetCurrentProcessId(), user, t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute);
+    instance_file(app, file, sizeof file);
+    app->sys->ops->file_write_atomic(app->sys, file, text, strlen(text));
+}
+
+static void drop_instance(sp_app *app)
+{
+    char file[500];
+    if (!app->instance)
+        return;
+    instance_file(app, file, sizeof file);
+    app->sys->ops->file_delete(app->sys, file);
+    ReleaseMutex(app->instance);
+    CloseHandle(app->instance);
+    app->instance = NULL;
+}
+
 /* The x86 exe on 64-bit Windows (WOW64) refuses to work on the real server, naming the x64 exe. */
 static BOOL exe_fits(sp_app *app)
 {
@@ -224,6 +311,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
     (void)cmd;
     (void)show;
 
+    sp_win32_harden_dll_search(); /* before anything loads a DLL by name */
     memset(&app, 0, sizeof app);
     app.hinst = hinst;
     if ((rc = parse_command_line(&app)) != SP_EXIT_OK)
@@ -246,12 +334,16 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
         free(msg);
         goto done;
     }
+    if (!take_instance(&app))
+        goto done;
     if (!open_session(&app))
         goto done;
+    record_instance(&app);
     rc = unattended(&app) ? sp_unattended_run(&app) : sp_sheet_run(&app);
 done:
     sp_worker_cancel(&app.worker);
     sp_worker_join(&app.worker);
+    drop_instance(&app);
     sp_session_close(&app.session);
     sp_sys_close(app.sim);
     sp_sys_close(app.local);

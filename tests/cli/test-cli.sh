@@ -158,5 +158,32 @@ expect "a malformed profile exits 2 and names the key" 2 "os.major"
 run /demo "/root:$r" /undo /yes
 expect "undo with an empty journal exits 0" 0 "Undid 0 changes"
 
+# ---- one instance a server (issue 18) -------------------------------------------------------
+# The first holds the session through a slow health scan (each event log takes 8 s to read); a
+# second on the same server exits 2 and names the first; one on another server is not stopped.
+python3 - "$work/slow.json" <<'PY'
+import json, sys
+d = json.load(open("resources/demo-sbs2003.json", encoding="utf-8"))
+d["event_read_ms"] = 8000
+json.dump(d, open(sys.argv[1], "w", encoding="utf-8"))
+PY
+i=$(wroot "$work/inst")
+holder="$work/inst/C/Documents and Settings/All Users/Application Data/SourcePrep/instance.txt"
+wine "$exe" "/profile:$(wroot "$work/slow.json")" "/root:$i" /step:health /check </dev/null >"$work/first.out" 2>&1 &
+first=$!
+for _ in $(seq 1 600); do [ -s "$holder" ] && break; kill -0 "$first" 2>/dev/null || break; sleep 0.1; done
+if [ -s "$holder" ]; then
+  run "/profile:$(wroot "$work/slow.json")" "/root:$i" /step:backup /check
+  expect "a second SourcePrep on the same server exits 2 and names the first" 2 "Another SourcePrep is already working on this server \(process [0-9]+ of "
+  run /demo "/root:$(wroot "$work/other")" /step:backup /check
+  expect "one on another server is not stopped" 1 "backup: Needs attention"
+else
+  bad "the first SourcePrep never wrote who holds the session ($holder)"
+fi
+wait "$first"
+[ ! -e "$holder" ] && ok "the first removes its instance file when it ends" || bad "instance.txt left behind"
+run "/profile:$(wroot "$work/slow.json")" "/root:$i" /step:policy /check
+expect "after the first has ended, the next one runs" 1 "policy: Needs attention"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

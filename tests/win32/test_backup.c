@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <cjson/cJSON.h>
 
 #include "core/backup/backup.h"
@@ -59,6 +60,39 @@ WTEST(proc_run_lines_should_hand_over_each_line_of_a_real_program)
     WCHECK_MSG(seen.lines >= 10, "only %d lines", seen.lines);
     WCHECK(seen.ordered);
     WCHECK_EQ_INT(seen.last_pct, 100);
+    sp_sys_close(sys);
+}
+
+/* test-win32.sh puts the stand-in in the system folder; the copy built beside this test
+ * program is the planted one: CreateProcess would have found it first by the bare name. */
+WTEST(a_program_beside_the_exe_should_not_run_the_system_folders_should)
+{
+    sp_sys *sys = sp_win32_open();
+    const char *argv[] = {"wbadmin", "get", "versions", NULL};
+    wchar_t log[MAX_PATH], sysdir[MAX_PATH], ran[MAX_PATH] = L"", want[MAX_PATH];
+    char *out = NULL;
+    size_t len = 0;
+    int code = -1;
+    FILE *f;
+    GetTempPathW(MAX_PATH, log);
+    wcscat(log, L"sp-wbadmin-where.txt");
+    _wremove(log);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_WHERE", log);
+    WCHECK_EQ_INT(sys->ops->proc_run(sys, argv, 60000, &out, &len, &code), SP_OK);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_WHERE", NULL);
+    WCHECK_EQ_INT(code, 0);
+    if ((f = _wfopen(log, L"r")) != NULL) {
+        if (!fgetws(ran, MAX_PATH, f))
+            ran[0] = 0;
+        fclose(f);
+    }
+    ran[wcscspn(ran, L"\r\n")] = 0;
+    GetSystemDirectoryW(sysdir, MAX_PATH);
+    _snwprintf(want, MAX_PATH, L"%ls\\wbadmin.exe", sysdir);
+    want[MAX_PATH - 1] = 0;
+    WCHECK_MSG(_wcsicmp(ran, want) == 0, "ran %ls, not %ls", ran, want);
+    _wremove(log);
+    free(out);
     sp_sys_close(sys);
 }
 

@@ -3,6 +3,7 @@
 #include "core/sys/win32/win32_ops.h"
 #include "core/sys/win32/win32_util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,8 +67,8 @@ static BOOL read_available(HANDLE rd, DWORD avail, byte_buf *buf)
 
 /* Starts the child with the pipe's write end as stdout and stderr and NUL as stdin (so that
  * a program asking for input reads end-of-file instead of waiting for ever). */
-static sp_status spawn(sp_sys *sys, const char *program, wchar_t *cmdline, HANDLE *rd,
-                       PROCESS_INFORMATION *pi)
+static sp_status spawn(sp_sys *sys, const char *program, const wchar_t *app, wchar_t *cmdline,
+                       HANDLE *rd, PROCESS_INFORMATION *pi)
 {
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
     STARTUPINFOW si;
@@ -95,8 +96,8 @@ static sp_status spawn(sp_sys *sys, const char *program, wchar_t *cmdline, HANDL
     si.hStdInput = nul;
     si.hStdOutput = wr;
     si.hStdError = wr;
-    /* No application name: the program is looked up like the shell does, so "w32tm" works. */
-    if (!CreateProcessW(NULL, cmdline, NULL, NULL, TRUE, CREATE_NO_WINDOW, NULL, NULL, &si, pi)) {
+    /* The application by full path (program_path): never looked up beside the exe or on PATH. */
+    if (!CreateProcessW(app, cmdline, NULL, NULL, TRUE, CREATE_NO_WINDOW, NULL, NULL, &si, pi)) {
         memset(pi, 0, sizeof *pi);
         st = w32_fail(sys, GetLastError(), "Could not start %s", program);
     }
@@ -255,6 +256,37 @@ static sp_status command_line(sp_sys *sys, const char *const *argv, wchar_t **ou
     return st;
 }
 
+/* The program's full path in UTF-8 (heap): a bare name ("w32tm", "wbadmin.exe") is a program
+ * of the system folder, a path is taken as given. CreateProcess would look for a bare name in
+ * the exe's folder and the current folder first, where anybody may have put a w32tm.exe that
+ * would then run as the domain administrator. */
+static sp_status program_path(sp_sys *sys, const char *program, char **out)
+{
+    wchar_t *wname, full[MAX_PATH];
+    char name[300];
+    size_t n = strlen(program);
+    *out = NULL;
+    if (strpbrk(program, "\\/:")) {
+        if (!(*out = malloc(n + 1)))
+            return w32_nomem(sys, "name a program");
+        memcpy(*out, program, n + 1);
+        return SP_OK;
+    }
+    if (n + 5 > sizeof name)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "Could not run %s: the name is too long.", program);
+    snprintf(name, sizeof name, "%s%s", program, strchr(program, '.') ? "" : ".exe");
+    if (!(wname = w32_wide(name)))
+        return w32_nomem(sys, "name a program");
+    if (!w32_system_file(wname, full, MAX_PATH)) {
+        free(wname);
+        return sp_sys_fail(sys, SP_ERR_INVALID,
+                           "Could not run %s: the system folder's path is too long.", program);
+    }
+    free(wname);
+    *out = w32_utf8(full);
+    return *out ? SP_OK : w32_nomem(sys, "name a program");
+}
+
 /* Runs argv to its end, its output in buf or handed to feed line by line (see pump), and sets
  * *exit_code (may be NULL) when it finished. */
 static sp_status run_child(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
@@ -269,9 +301,35 @@ static sp_status run_child(sp_sys *sys, const char *const *argv, unsigned timeou
     if (!argv || !argv[0] || !argv[0][0])
         return sp_sys_fail(sys, SP_ERR_INVALID, "Could not run a program: none was named.");
     program = argv[0];
-    if ((st = command_line(sys, argv, &wline)) != SP_OK)
-        return st;
-    st = spawn(sys, program, wline, &rd, &pi);
+    {
+        /* argv[0] as the full path too: what the child sees as its name is what ran. */
+        size_t argc = 0;
+        const char **full_argv;
+        char *path = NULL;
+        wchar_t *wapp;
+        while (argv[argc])
+            argc++;
+        if ((st = program_path(sys, program, &path)) != SP_OK)
+            return st;
+        if (!(full_argv = malloc((argc + 1) * sizeof *full_argv))) {
+            free(path);
+            return w32_nomem(sys, "build a command line");
+        }
+        memcpy(full_argv, argv, (argc + 1) * sizeof *full_argv);
+        full_argv[0] = path;
+        st = command_line(sys, full_argv, &wline);
+        free(full_argv);
+        wapp = st == SP_OK ? w32_path(path) : NULL;
+        free(path);
+        if (st != SP_OK)
+            return st;
+        if (!wapp) {
+            free(wline);
+            return w32_nomem(sys, "build a command line");
+        }
+        st = spawn(sys, program, wapp, wline, &rd, &pi);
+        free(wapp);
+    }
     free(wline);
     if (st != SP_OK)
         goto done;

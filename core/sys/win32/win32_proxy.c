@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/sys/win32/win32_http.h"
+#include "core/sys/win32/win32_util.h"
 #include "core/sys/win32/win32_ops.h"
 #include "core/sys/win32/win32_util.h"
 
@@ -28,7 +29,7 @@ static void to_utf8(const wchar_t *w, char *out, size_t outlen)
 /* The user's IE settings: from WinHTTP when it is there, else from the registry it reads. */
 static void ie_proxy(char *proxy, size_t plen, char *bypass, size_t blen)
 {
-    HMODULE winhttp = LoadLibraryW(L"winhttp.dll");
+    HMODULE winhttp = w32_load_system_dll(L"winhttp.dll");
     get_ie_proxy_fn get = winhttp ? (get_ie_proxy_fn)(void (*)(void))GetProcAddress(
                                         winhttp, "WinHttpGetIEProxyConfigForCurrentUser")
                                   : NULL;

@@ -303,3 +303,22 @@ int64_t w32_filetime_to_unix(const FILETIME *ft)
     /* Floor division so that times before 1970 round down like time(). */
     return rel >= 0 ? rel / 10000000 : -((-rel + 9999999) / 10000000);
 }
+
+BOOL w32_system_file(const wchar_t *name, wchar_t *out, size_t cap)
+{
+    UINT n = GetSystemDirectoryW(out, (UINT)cap);
+    size_t len = wcslen(name);
+    if (n == 0 || n >= cap || n + 1 + len >= cap)
+        return FALSE;
+    if (out[n - 1] != L'\\')
+        out[n++] = L'\\';
+    memcpy(out + n, name, (len + 1) * sizeof *name);
+    return TRUE;
+}
+
+HMODULE w32_load_system_dll(const wchar_t *name)
+{
+    wchar_t path[MAX_PATH];
+    /* LOAD_WITH_ALTERED_SEARCH_PATH: its own imports are looked up in its folder first. */
+    return w32_system_file(name, path, MAX_PATH) ? LoadLibraryExW(path, NULL, 0x00000008) : NULL;
+}

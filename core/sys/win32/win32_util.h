@@ -25,6 +25,13 @@ wchar_t *w32_path(const char *utf8);
 sp_status w32_copy_out(sp_sys *sys, const wchar_t *wide, char *out, size_t outlen,
                        const char *what);
 
+/* A file of the system folder as a full path ("C:\\WINDOWS\\system32\\<name>"): programs and
+ * DLLs are never looked up by bare name, so that a planted copy beside the exe, in the current
+ * folder or on PATH is never run (issue 18). FALSE when it does not fit. */
+BOOL w32_system_file(const wchar_t *name, wchar_t *out, size_t cap);
+/* LoadLibrary of a DLL of the system folder, by full path. */
+HMODULE w32_load_system_dll(const wchar_t *name);
+
 /* The sp_status a Windows error code stands for. */
 sp_status w32_status(DWORD err);
 

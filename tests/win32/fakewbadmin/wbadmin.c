@@ -1,6 +1,7 @@
 /* A stand-in for wbadmin.exe in the Wine tests: lists one full backup, "backs up" with progress
  * lines, and restores a file by copying it (SP_FAKE_WBADMIN_CORRUPT=1 flips one byte of the copy;
- * SP_FAKE_WBADMIN_DELAY=ms paces the progress lines). */
+ * SP_FAKE_WBADMIN_DELAY=ms paces the progress lines; SP_FAKE_WBADMIN_WHERE=file: it appends the path
+ * it runs from there, so that a test can tell the system folder's copy from a planted one). */
 #include <windows.h>
 
 #include <stdio.h>
@@ -73,8 +74,20 @@ static int backup(int argc, wchar_t **argv)
     return 0;
 }
 
+static void say_where(void)
+{
+    wchar_t log[MAX_PATH], self[MAX_PATH];
+    FILE *f;
+    if (!GetEnvironmentVariableW(L"SP_FAKE_WBADMIN_WHERE", log, MAX_PATH) ||
+        !GetModuleFileNameW(NULL, self, MAX_PATH) || !(f = _wfopen(log, L"a")))
+        return;
+    fwprintf(f, L"%ls\n", self);
+    fclose(f);
+}
+
 int wmain(int argc, wchar_t **argv)
 {
+    say_where();
     if (argc >= 3 && _wcsicmp(argv[1], L"get") == 0 && _wcsicmp(argv[2], L"versions") == 0) {
         printf("wbadmin 1.0 - Backup command-line tool\r\n(C) Copyright 2004 Microsoft Corp.\r\n\r\n"
                "Backup time: 3/14/2011 9:00 PM\r\nBackup target: Fixed Disk labeled Backup(E:)\r\n"

@@ -116,8 +116,16 @@ WTEST(apply_should_run_w32tm_restart_w32time_pass_and_undo)
     WCHECK_EQ_INT(r, SP_RESULT_PASSED);
     args = read_all(L"C:\\sp-w32tm-args.txt");
     log = read_all(L"C:\\sp-w32time-log.txt");
-    WCHECK_MSG(strcmp(args, "w32tm /config /syncfromflags:domhier /reliable:no /update\n") == 0,
-               "w32tm ran as: %s", args);
+    {
+        /* By full path from the system folder, never by bare name (a planted w32tm.exe). */
+        wchar_t wsys[MAX_PATH];
+        char want[MAX_PATH * 3 + 80];
+        UINT n = GetSystemDirectoryW(wsys, MAX_PATH);
+        WCHECK(n > 0 && n < MAX_PATH);
+        WideCharToMultiByte(CP_UTF8, 0, wsys, -1, want, MAX_PATH * 3, NULL, NULL);
+        strcat(want, "\\w32tm.exe /config /syncfromflags:domhier /reliable:no /update\n");
+        WCHECK_MSG(strcmp(args, want) == 0, "w32tm ran as: %s (want %s)", args, want);
+    }
     WCHECK_MSG(strcmp(log, "stop\nstart\n") == 0 || strcmp(log, "start\nstop\nstart\n") == 0,
                "service log: %s", log);
     free(args);
