@@ -159,12 +159,12 @@ run /demo "/root:$r" /undo /yes
 expect "undo with an empty journal exits 0" 0 "Undid 0 changes"
 
 # ---- one instance a server (issue 18) -------------------------------------------------------
-# The first holds the session through a slow health scan (each event log takes 8 s to read); a
+# The first holds the session through a slow health scan (each event log takes 5 s to read); a
 # second on the same server exits 2 and names the first; one on another server is not stopped.
 python3 - "$work/slow.json" <<'PY'
 import json, sys
 d = json.load(open("resources/demo-sbs2003.json", encoding="utf-8"))
-d["event_read_ms"] = 8000
+d["event_read_ms"] = 5000
 json.dump(d, open(sys.argv[1], "w", encoding="utf-8"))
 PY
 i=$(wroot "$work/inst")
