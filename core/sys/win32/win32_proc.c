@@ -287,13 +287,43 @@ static sp_status program_path(sp_sys *sys, const char *program, char **out)
     return *out ? SP_OK : w32_nomem(sys, "name a program");
 }
 
+/* The application's full path and the command line, argv[0] the full path there too: what the
+ * child sees as its name is what ran. Both heap. */
+static sp_status prepare(sp_sys *sys, const char *const *argv, wchar_t **wapp, wchar_t **wline)
+{
+    size_t argc = 0;
+    const char **full_argv;
+    char *path = NULL;
+    sp_status st;
+    *wapp = *wline = NULL;
+    while (argv[argc])
+        argc++;
+    if ((st = program_path(sys, argv[0], &path)) != SP_OK)
+        return st;
+    if (!(full_argv = malloc((argc + 1) * sizeof *full_argv))) {
+        free(path);
+        return w32_nomem(sys, "build a command line");
+    }
+    memcpy(full_argv, argv, (argc + 1) * sizeof *full_argv);
+    full_argv[0] = path;
+    st = command_line(sys, full_argv, wline);
+    free(full_argv);
+    if (st == SP_OK && !(*wapp = w32_path(path))) {
+        free(*wline);
+        *wline = NULL;
+        st = w32_nomem(sys, "build a command line");
+    }
+    free(path);
+    return st;
+}
+
 /* Runs argv to its end, its output in buf or handed to feed line by line (see pump), and sets
  * *exit_code (may be NULL) when it finished. */
 static sp_status run_child(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
                            volatile long *cancel, byte_buf *buf, line_feed *feed, int *exit_code)
 {
     const char *program;
-    wchar_t *wline = NULL;
+    wchar_t *wline = NULL, *wapp = NULL;
     HANDLE rd = NULL;
     PROCESS_INFORMATION pi;
     sp_status st;
@@ -301,35 +331,10 @@ static sp_status run_child(sp_sys *sys, const char *const *argv, unsigned timeou
     if (!argv || !argv[0] || !argv[0][0])
         return sp_sys_fail(sys, SP_ERR_INVALID, "Could not run a program: none was named.");
     program = argv[0];
-    {
-        /* argv[0] as the full path too: what the child sees as its name is what ran. */
-        size_t argc = 0;
-        const char **full_argv;
-        char *path = NULL;
-        wchar_t *wapp;
-        while (argv[argc])
-            argc++;
-        if ((st = program_path(sys, program, &path)) != SP_OK)
-            return st;
-        if (!(full_argv = malloc((argc + 1) * sizeof *full_argv))) {
-            free(path);
-            return w32_nomem(sys, "build a command line");
-        }
-        memcpy(full_argv, argv, (argc + 1) * sizeof *full_argv);
-        full_argv[0] = path;
-        st = command_line(sys, full_argv, &wline);
-        free(full_argv);
-        wapp = st == SP_OK ? w32_path(path) : NULL;
-        free(path);
-        if (st != SP_OK)
-            return st;
-        if (!wapp) {
-            free(wline);
-            return w32_nomem(sys, "build a command line");
-        }
-        st = spawn(sys, program, wapp, wline, &rd, &pi);
-        free(wapp);
-    }
+    if ((st = prepare(sys, argv, &wapp, &wline)) != SP_OK)
+        return st;
+    st = spawn(sys, program, wapp, wline, &rd, &pi);
+    free(wapp);
     free(wline);
     if (st != SP_OK)
         goto done;
