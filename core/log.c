@@ -70,3 +70,34 @@ sp_status sp_log_write(sp_log *log, const char *fmt, ...)
     rotate_if_full(log, strlen(line));
     return log->sys->ops->file_append(log->sys, log->path, line, strlen(line));
 }
+
+void sp_log_escape(const char *in, char *out, size_t outlen)
+{
+    size_t o = 0;
+    if (!outlen)
+        return;
+    for (const unsigned char *c = (const unsigned char *)(in ? in : ""); *c; c++) {
+        char esc[5];
+        size_t n;
+        switch (*c) {
+        case '"': memcpy(esc, "\\\"", 3); n = 2; break;
+        case '\\': memcpy(esc, "\\\\", 3); n = 2; break;
+        case '\r': memcpy(esc, "\\r", 3); n = 2; break;
+        case '\n': memcpy(esc, "\\n", 3); n = 2; break;
+        case '\t': memcpy(esc, "\\t", 3); n = 2; break;
+        default:
+            if (*c < 0x20 || *c == 0x7f) {
+                snprintf(esc, sizeof esc, "\\x%02x", *c);
+                n = 4;
+            } else {
+                esc[0] = (char)*c;
+                n = 1;
+            }
+        }
+        if (o + n >= outlen)
+            break;
+        memcpy(out + o, esc, n);
+        o += n;
+    }
+    out[o] = '\0';
+}

@@ -22,6 +22,10 @@ sp_status sp_log_write(sp_log *log, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Text for a "..." field of a log line: quote, backslash and control characters escaped (\\",
+ * \\\\, \\r, \\n, \\t, \\xNN), so that what a user typed cannot end the field or the line. Cut
+ * to fit out (never in the middle of an escape). */
+void sp_log_escape(const char *in, char *out, size_t outlen);
 /* Formats Unix seconds as ISO 8601 UTC ("2026-11-26T14:55:00Z"); out needs 21 bytes. */
 void sp_format_utc(long long t, char *out, size_t outlen);
 

@@ -95,9 +95,6 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
             cJSON_AddNumberToObject(o, "manual_at", (double)s->manual_at);
             cJSON_AddStringToObject(o, "manual_reason", s->manual_reason ? s->manual_reason : "");
         }
-        /* What the user chose on the step's page (the email target and its reason, plans). */
-        if (s->data)
-            cJSON_AddItemToObject(o, "data", cJSON_Duplicate(s->data, 1));
         fa = cJSON_AddArrayToObject(o, "findings");
         for (size_t k = 0; fa && k < s->findings.count; k++) {
             const sp_finding *f = &s->findings.items[k];
@@ -112,7 +109,8 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
             if (f->evidence)
                 cJSON_AddStringToObject(fo, "evidence", f->evidence);
         }
-        /* The step's own record: the LOB plan, the email plan, the drill's evidence. */
+        /* The step's own record, once: what the user chose on its page (the email target and
+         * its reason, the LOB plans) and what it measured (the drill's evidence). */
         cJSON_AddItemToObject(o, "data", s->data ? cJSON_Duplicate(s->data, 1) : cJSON_CreateObject());
     }
     changes = cJSON_AddArrayToObject(doc, "changes");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/journal.h"
+#include "core/log.h"
 #include "core/state.h"
 #include "pages/messages.h"
 #include "pages/pages.h"
@@ -392,8 +393,11 @@ static void toggle_mark(sp_page *p)
             SendDlgItemMessageW(p->hwnd, item_ids[k], BM_SETCHECK, BST_UNCHECKED, 0);
     } else {
         char *reason = sp_get_text_u8(p->hwnd, IDC_STEP_REASON);
-        if (reason && sp_state_mark_manual(s->state, p->step->id, reason, now_of(p)) == SP_OK)
-            sp_log_write(&s->log, "mark step=%s reason=\"%s\"", p->step->id, reason);
+        if (reason && sp_state_mark_manual(s->state, p->step->id, reason, now_of(p)) == SP_OK) {
+            char quoted[1600];
+            sp_log_escape(reason, quoted, sizeof quoted);
+            sp_log_write(&s->log, "mark step=%s reason=\"%s\"", p->step->id, quoted);
+        }
         free(reason);
     }
     sp_host_save(p->host, sp_page_owner(p));

@@ -146,6 +146,8 @@ static BOOL use_ldap_options(sp_app *app)
     char *pass = NULL;
     sp_status st;
     DWORD n = GetEnvironmentVariableW(L"SOURCEPREP_LDAP_PASSWORD", wpass, 256);
+    /* Read once and gone: the programs SourcePrep starts (w32tm, wbadmin) must not inherit it. */
+    SetEnvironmentVariableW(L"SOURCEPREP_LDAP_PASSWORD", NULL);
     if (n >= 256)
         wpass[0] = 0;
     if (app->cl.ldap_user[0])

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/report.h"
 #include "core/step.h"
 #include "resources/resource.h"
@@ -156,7 +157,11 @@ int sp_unattended_run(sp_app *app)
         return run_undo(app);
     if (cl->mark) {
         st = sp_state_mark_manual(s->state, cl->step, cl->reason, app->sys->ops->time_now(app->sys));
-        sp_log_write(&s->log, "mark step=%s reason=\"%s\"", cl->step, cl->reason);
+        {
+            char quoted[1600];
+            sp_log_escape(cl->reason, quoted, sizeof quoted);
+            sp_log_write(&s->log, "mark step=%s reason=\"%s\"", cl->step, quoted);
+        }
         print_step(app, sp_step_find(cl->step), NULL);
     } else if (cl->check_all) {
         char server[400];

@@ -133,6 +133,43 @@ static void json_should_carry_step_data_and_the_verdicts(void **s)
     sp_state_free(st);
 }
 
+/* Every key of every object once: a reader that keeps the first or the last of two must get
+ * the same report (the steps' "data" was written twice). */
+static int count_keys(const cJSON *o)
+{
+    int dups = 0;
+    for (const cJSON *a = o ? o->child : NULL; a; a = a->next) {
+        if (cJSON_IsObject(o) && a->string)
+            for (const cJSON *b = a->next; b; b = b->next)
+                dups += b->string && strcmp(a->string, b->string) == 0;
+        dups += count_keys(a);
+    }
+    return dups;
+}
+
+static void json_should_write_each_key_of_an_object_once(void **s)
+{
+    (void)s;
+    sp_state *st = sample_state();
+    char *json = sp_report_json(st, NULL, NULL, fake_text, NULL, NOW);
+    cJSON *doc = cJSON_Parse(json);
+    assert_non_null(doc);
+    assert_int_equal(count_keys(doc), 0);
+    cJSON_Delete(doc);
+    free(json);
+    sp_state_free(st);
+}
+
+static void log_should_escape_what_the_user_typed(void **s)
+{
+    (void)s;
+    char out[64];
+    sp_log_escape("say \"hi\"\r\nback\\slash\x01", out, sizeof out);
+    assert_string_equal(out, "say \\\"hi\\\"\\r\\nback\\\\slash\\x01");
+    sp_log_escape("0123456789", out, 6); /* cut, never past the buffer */
+    assert_string_equal(out, "01234");
+}
+
 static void backup_should_be_fresh_only_when_newer_than_the_last_change(void **s)
 {
     (void)s;
@@ -221,6 +258,8 @@ int main(void)
         cmocka_unit_test(html_should_be_self_contained_and_printable),
         cmocka_unit_test(html_of_a_partial_state_should_say_what_is_missing),
         cmocka_unit_test(json_should_carry_step_data_and_the_verdicts),
+        cmocka_unit_test(json_should_write_each_key_of_an_object_once),
+        cmocka_unit_test(log_should_escape_what_the_user_typed),
         cmocka_unit_test(backup_should_be_fresh_only_when_newer_than_the_last_change),
         cmocka_unit_test(utc_dates_should_be_right_across_leap_years_and_2038),
         cmocka_unit_test(log_should_write_one_line_per_action_and_rotate_at_its_limit),
