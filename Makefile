@@ -19,8 +19,11 @@ WINLDFLAGS := -municode -static -s -Wl,--dynamicbase,--nxcompat
 # function of theirs is first called, not before the first page paints (make bench: each one loaded
 # at start-up cost time and working set). The normal import libraries stay after them for the
 # few data symbols a delay library cannot carry (in6addr_any and the like).
+# x64 only: the i686 delay libraries binutils' dlltool makes here jump to address 0 on the first
+# call (tried under 32-bit Wine), so the x86 exe keeps its normal imports.
 DELAY_DLLS := comdlg32 crypt32 ole32 oleaut32 wldap32 ws2_32
-EXE_LIBS = -lcurl -lcjson $(patsubst %,-l%_delay,$(DELAY_DLLS)) $(WINLIBS)
+x64_DELAY := $(DELAY_DLLS)
+x86_DELAY :=
 
 # core/*.c is the framework, core/<folder>/ a step or core/base; core/sys/*/ are the backends.
 CORE_SRC := $(filter-out core/sys/%,$(wildcard core/*.c core/*/*.c)) $(wildcard core/sys/*.c)
@@ -55,9 +58,10 @@ $(BUILD)/$(1)/delay/lib%_delay.a: scripts/delaylib.sh
 	bash scripts/delaylib.sh $(2) $$*.dll $$@
 
 $(BUILD)/$(1)/sourceprep.exe: $$($(1)_OBJ) $(BUILD)/$(1)/obj/resources.o \
-                             $(patsubst %,$(BUILD)/$(1)/delay/lib%_delay.a,$(DELAY_DLLS))
+                             $$(patsubst %,$(BUILD)/$(1)/delay/lib%_delay.a,$$($(1)_DELAY))
 	$$($(1)_CC) $$(WINLDFLAGS) -mwindows -o $$@ $$($(1)_OBJ) $(BUILD)/$(1)/obj/resources.o \
-	    -L$$($(1)_DEPS)/lib -L$(BUILD)/$(1)/delay $$(EXE_LIBS)
+	    -L$$($(1)_DEPS)/lib -L$(BUILD)/$(1)/delay -lcurl -lcjson \
+	    $$(patsubst %,-l%_delay,$$($(1)_DELAY)) $$(WINLIBS)
 
 $(BUILD)/$(1)/libsourceprep.a: $$($(1)_LIBOBJ)
 	rm -f $$@; $(2)-ar rcs $$@ $$^
