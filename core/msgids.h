@@ -438,5 +438,8 @@
 #define IDS_ANS_ERR_CSV_HEADER     6516
 #define IDS_ANS_ERR_CSV_FIELDS     6517
 #define IDS_ANS_ERR_NOT_DOC        6518
+/* The command line's own (core/cmdline.c). */
+#define IDS_CLI_TOO_MANY_SETS      6540
+#define IDS_CLI_UNDO_ALONE         6541
 
 #endif
