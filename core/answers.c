@@ -62,6 +62,15 @@ sp_status sp_answers_fail(sp_answers_error *err, unsigned id, const char *key, c
     return SP_ERR_BADDATA;
 }
 
+sp_status sp_answers_at(sp_answers_error *err, unsigned at_id, const char *column)
+{
+    if (err) {
+        err->at_id = at_id;
+        sp_answers_copy_text(err->column, sizeof err->column, column);
+    }
+    return SP_ERR_BADDATA;
+}
+
 /* What a JSON value looks like, for the message: strings as they are, the rest as JSON. */
 static sp_status fail_item(sp_answers_error *err, unsigned id, const char *key, const cJSON *item,
                            const char *allowed)
@@ -219,8 +228,9 @@ static sp_status check_value(const sp_answers_key *k, const cJSON *v, const char
         double lo = k->kind == SP_ANS_COUNT ? 1.0 : 0.0;
         if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi) ||
             (double)(int64_t)v->valuedouble != v->valuedouble) {
-            snprintf(allowed, sizeof allowed, "%.0f to %.0f", lo, hi);
-            return fail_item(err, IDS_ANS_ERR_WHOLE, where, v, allowed);
+            snprintf(allowed, sizeof allowed, "%.0f", hi);
+            return fail_item(err, k->kind == SP_ANS_COUNT ? IDS_ANS_ERR_WHOLE : IDS_ANS_ERR_SIZE, where, v,
+                             allowed);
         }
         return SP_OK;
     }
@@ -506,8 +516,9 @@ sp_status sp_answers_add_json(sp_answers *a, const char *json, size_t len, sp_an
         for (; k < sizeof near - 1 && at + k < len && json[at + k] && json[at + k] != '\n'; k++)
             near[k] = (unsigned char)json[at + k] < 0x20 ? ' ' : json[at + k];
         near[k] = '\0';
-        snprintf(where, sizeof where, "byte %lu", (unsigned long)at);
-        return sp_answers_fail(err, IDS_ANS_ERR_JSON, where, near, NULL);
+        snprintf(where, sizeof where, "%lu", (unsigned long)at);
+        sp_answers_fail(err, IDS_ANS_ERR_JSON, where, near, NULL);
+        return sp_answers_at(err, IDS_ANS_AT_BYTE, NULL);
     }
     if (!cJSON_IsObject(doc)) {
         st = fail_item(err, IDS_ANS_ERR_NOT_DOC, "", doc, SP_ANSWERS_SCHEMA);

@@ -12,11 +12,15 @@
 #define SP_ANSWERS_SCHEMA "sourceprep-answers/1"
 
 /* Why answers were refused: msg_id is an IDS_ANS_ERR_* of core/msgids.h, formatted with %1 the
- * key ("timesync.destination", "lob.entries[2].plan.method", "line 3"), %2 the value that was
- * given and %3 what is allowed there (all data, never words). */
+ * key ("timesync.destination", "lob.entries[2].plan.method"), %2 the value that was given and %3
+ * what is allowed there (all data, never words). When the place has no key (a byte of the file,
+ * a row of a CSV), at_id is the IDS_ANS_AT_* text that names it, with key (the number) as its %1
+ * and column as its %2; that text is then the message's %1. */
 typedef struct {
     unsigned msg_id;
+    unsigned at_id;
     char key[200];
+    char column[100];
     char value[200];
     char allowed[300];
 } sp_answers_error;

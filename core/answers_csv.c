@@ -51,9 +51,10 @@ static const char *column(const csv_words *w, unsigned c)
 static sp_status fail_cell(sp_answers_error *err, unsigned id, size_t row, const csv_words *w,
                            unsigned col, const char *value, const char *allowed)
 {
-    char key[200];
-    sp_answers_keyf(key, sizeof key, "row %lu, %s", (unsigned long)row + 1, column(w, col));
-    return sp_answers_fail(err, id, key, value, allowed);
+    char key[24];
+    sp_answers_keyf(key, sizeof key, "%lu", (unsigned long)row + 1);
+    sp_answers_fail(err, id, key, value, allowed);
+    return sp_answers_at(err, IDS_ANS_AT_CELL, column(w, col));
 }
 
 /* "Reinstall on the Destination Server, ..." for a message. */
@@ -78,11 +79,12 @@ static sp_status read_row(const csv_words *w, const sp_csv_row *row, size_t r, c
     memset(p, 0, sizeof *p);
     p->row = row;
     if (row->count != IDS_LOB_CSV_COL_COUNT) {
-        char key[32];
-        sp_answers_keyf(key, sizeof key, "row %lu", (unsigned long)r + 1);
+        char key[24];
+        sp_answers_keyf(key, sizeof key, "%lu", (unsigned long)r + 1);
         snprintf(count, sizeof count, "%lu", (unsigned long)row->count);
         snprintf(allowed, sizeof allowed, "%d", IDS_LOB_CSV_COL_COUNT);
-        return sp_answers_fail(err, IDS_ANS_ERR_CSV_FIELDS, key, count, allowed);
+        sp_answers_fail(err, IDS_ANS_ERR_CSV_FIELDS, key, count, allowed);
+        return sp_answers_at(err, IDS_ANS_AT_ROW, NULL);
     }
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
         size_t n = 0;
@@ -119,7 +121,7 @@ static sp_status read_row(const csv_words *w, const sp_csv_row *row, size_t r, c
     if (size[0]) {
         size_t n = strlen(size);
         if (n > 15 || strspn(size, "0123456789") != n)
-            return fail_cell(err, IDS_ANS_ERR_WHOLE, r, w, COL_SIZE, size, "0 to 999999999999999");
+            return fail_cell(err, IDS_ANS_ERR_SIZE, r, w, COL_SIZE, size, "999999999999999");
         p->has_size = 1;
         p->size = strtoull(size, NULL, 10);
     }
@@ -220,10 +222,12 @@ sp_status sp_answers_apply_lob_csv(sp_state *st, const char *csv, size_t len, sp
         w.words[i] = text ? text(user, IDS_LOB_CSV_COL_FIRST + i, NULL) : NULL;
     for (unsigned i = 0; c.count && i < IDS_LOB_CSV_COL_COUNT && s == SP_OK; i++)
         if (c.rows[0].count != IDS_LOB_CSV_COL_COUNT || strcmp(c.rows[0].fields[i], column(&w, i)) != 0)
-            s = sp_answers_fail(err, IDS_ANS_ERR_CSV_HEADER, "row 1",
+            s = sp_answers_fail(err, IDS_ANS_ERR_CSV_HEADER, "1",
                                 i < c.rows[0].count ? c.rows[0].fields[i] : "", column(&w, i));
     if (s == SP_OK && !c.count)
-        s = sp_answers_fail(err, IDS_ANS_ERR_CSV_HEADER, "row 1", "", column(&w, 0));
+        s = sp_answers_fail(err, IDS_ANS_ERR_CSV_HEADER, "1", "", column(&w, 0));
+    if (s != SP_OK)
+        sp_answers_at(err, IDS_ANS_AT_ROW, NULL);
     if (s == SP_OK && c.count > 1 && !(plans = calloc(c.count - 1, sizeof *plans)))
         s = SP_ERR_NOMEM;
     for (size_t r = 1; s == SP_OK && r < c.count; r++, n++) {

@@ -36,9 +36,11 @@ const struct cJSON *sp_answers_doc(const sp_answers *a);
  * "lob.<id>" (the /set form) instead of "lob.entries[i]". */
 sp_status sp_answers_add_doc(sp_answers *a, const struct cJSON *doc, int by_id, sp_answers_error *err);
 
-/* Fills err (any of key, value, allowed may be NULL) and returns SP_ERR_BADDATA. */
+/* Fills err (any of key, value, allowed may be NULL) and returns SP_ERR_BADDATA; sp_answers_at
+ * then makes the key a place (IDS_ANS_AT_*) with a column. */
 sp_status sp_answers_fail(sp_answers_error *err, unsigned id, const char *key, const char *value,
                           const char *allowed);
+sp_status sp_answers_at(sp_answers_error *err, unsigned at_id, const char *column);
 /* snprintf for the keys of messages (cut when too long). */
 void sp_answers_keyf(char *out, size_t n, const char *fmt, ...)
 #if defined(__GNUC__)

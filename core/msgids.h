@@ -438,6 +438,11 @@
 #define IDS_ANS_ERR_CSV_HEADER     6516
 #define IDS_ANS_ERR_CSV_FIELDS     6517
 #define IDS_ANS_ERR_NOT_DOC        6518
+#define IDS_ANS_ERR_SIZE           6519
+/* The places of sp_answers_error.at_id: %1 its number, %2 the column. */
+#define IDS_ANS_AT_BYTE            6530
+#define IDS_ANS_AT_ROW             6531
+#define IDS_ANS_AT_CELL            6532
 /* The command line's own (core/cmdline.c). */
 #define IDS_CLI_TOO_MANY_SETS      6540
 #define IDS_CLI_UNDO_ALONE         6541

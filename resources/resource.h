@@ -257,5 +257,6 @@
 #define IDS_EVT_REPORT          6557
 #define IDS_EVT_REPORT_STDOUT   6558
 #define IDS_EVT_NO_REPORT       6559
+#define IDS_ERR_STDOUT          6560
 
 #endif

@@ -30,11 +30,23 @@ static int read_input(sp_app *app, const char *path, unsigned char **data, size_
     return 0;
 }
 
-/* "timesync.destination: must be a string." in the words of the string table. */
+/* "timesync.destination: must be a string." in the words of the string table; a place without a
+ * key ("Row 3, Migration method") in them too. */
 static void refuse(sp_app *app, const char *what, const sp_answers_error *e)
 {
     wchar_t *args[3] = {sp_wide(e->key), sp_wide(e->value), sp_wide(e->allowed)};
-    wchar_t *why = sp_format(app->hinst, e->msg_id, 3, (const wchar_t *const *)args);
+    wchar_t *why;
+    if (e->at_id) {
+        wchar_t *column = sp_wide(e->column);
+        const wchar_t *at[2] = {args[0], column};
+        wchar_t *place = sp_format(app->hinst, e->at_id, 2, at);
+        free(column);
+        if (place) {
+            free(args[0]);
+            args[0] = place;
+        }
+    }
+    why = sp_format(app->hinst, e->msg_id, 3, (const wchar_t *const *)args);
     wchar_t *source = sp_wide(what), *msg;
     const wchar_t *margs[2] = {source, why};
     msg = sp_format(app->hinst, IDS_ANS_REFUSED, 2, margs);

@@ -78,9 +78,14 @@ sp_status sp_app_write_report(sp_app *app, const char *path)
         return SP_ERR_NOMEM;
     /* The report is for the technician: it goes to this computer's disk, also in demo mode;
      * "-" is standard output, for the tool that started the run. */
-    if (strcmp(path, "-") == 0)
-        st = sp_console_write_data(text) ? SP_OK : sp_sys_fail(app->local, SP_ERR_IO, "standard output cannot be written");
-    else
+    if (strcmp(path, "-") == 0) {
+        st = SP_OK;
+        if (!sp_console_write_data(text)) {
+            char *why = sp_text_for_core(app->hinst, IDS_ERR_STDOUT, NULL);
+            st = sp_sys_fail(app->local, SP_ERR_IO, "%s", why ? why : "");
+            free(why);
+        }
+    } else
         st = app->local->ops->file_write_atomic(app->local, path, text, strlen(text));
     sp_log_write(&app->session.log, "report %s file=\"%s\" status=%s", html ? "html" : "json", path,
                  sp_status_name(st));

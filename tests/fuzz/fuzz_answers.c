@@ -28,7 +28,8 @@ static void check_error(sp_status st, const sp_answers_error *err)
     if (st == SP_OK || st == SP_ERR_NOMEM)
         return;
     if (st != SP_ERR_BADDATA || !err->msg_id || !memchr(err->key, 0, sizeof err->key) ||
-        !memchr(err->value, 0, sizeof err->value) || !memchr(err->allowed, 0, sizeof err->allowed))
+        !memchr(err->value, 0, sizeof err->value) || !memchr(err->allowed, 0, sizeof err->allowed) ||
+        !memchr(err->column, 0, sizeof err->column))
         abort();
 }
 
