@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/msgids.h"
 #include "core/step.h"
 #include "core/base/strutil.h"
 
@@ -25,6 +26,12 @@ static int take_value(const char *arg, const char *name, char *out, size_t outle
     }
     sp_strlcpy(out, arg + n + 1, outlen);
     return 1;
+}
+
+int sp_cmdline_unattended(const sp_cmdline *cl)
+{
+    return cl->step[0] || cl->check_all || cl->report[0] || cl->undo || cl->answers[0] ||
+           cl->set_count || cl->lob_plans[0] || cl->export_answers[0];
 }
 
 static const char *const flags[] = {"?", "h", "help", "demo", "check", "apply", "undo", "yes"};
@@ -69,8 +76,21 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             (!m && !take_value(a, "mark", mark, sizeof mark, cl, &m)) ||
             (!m && !take_value(a, "reason", cl->reason, sizeof cl->reason, cl, &m)) ||
             (!m && !take_value(a, "ldap", cl->ldap_host, sizeof cl->ldap_host, cl, &m)) ||
-            (!m && !take_value(a, "ldapuser", cl->ldap_user, sizeof cl->ldap_user, cl, &m)))
+            (!m && !take_value(a, "ldapuser", cl->ldap_user, sizeof cl->ldap_user, cl, &m)) ||
+            (!m && !take_value(a, "answers", cl->answers, sizeof cl->answers, cl, &m)) ||
+            (!m && !take_value(a, "export-answers", cl->export_answers, sizeof cl->export_answers, cl, &m)) ||
+            (!m && !take_value(a, "lob-plans", cl->lob_plans, sizeof cl->lob_plans, cl, &m)))
             return SP_ERR_INVALID;
+        if (!m && sp_strnicmp(a, "set", 3) == 0 && (a[3] == ':' || a[3] == '=')) {
+            if (cl->set_count == SP_CMDLINE_MAX_SETS) {
+                snprintf(cl->error, sizeof cl->error, "%d", SP_CMDLINE_MAX_SETS);
+                cl->error_id = IDS_CLI_TOO_MANY_SETS;
+                return SP_ERR_INVALID;
+            }
+            if (!take_value(a, "set", cl->sets[cl->set_count], sizeof cl->sets[0], cl, &m))
+                return SP_ERR_INVALID;
+            cl->set_count++;
+        }
         if (!m) {
             snprintf(cl->error, sizeof cl->error, "Unknown option \"%.200s\". Type /? for help.", argv[i]);
             return SP_ERR_INVALID;
@@ -165,6 +185,10 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
     if (cl->page[0] && sp_stricmp(cl->page, "welcome") != 0 && sp_stricmp(cl->page, "finish") != 0 &&
         !sp_step_find(cl->page)) {
         snprintf(cl->error, sizeof cl->error, "There is no page \"%.24s\".", cl->page);
+        return SP_ERR_INVALID;
+    }
+    if (cl->undo && (cl->answers[0] || cl->set_count || cl->lob_plans[0] || cl->export_answers[0])) {
+        cl->error_id = IDS_CLI_UNDO_ALONE;
         return SP_ERR_INVALID;
     }
     if (cl->root[0] && !cl->demo && !cl->profile[0]) {

@@ -2,6 +2,8 @@
 #ifndef SP_CMDLINE_H
 #define SP_CMDLINE_H
 
+#include <stddef.h>
+
 #include "core/base/status.h"
 
 /* Documented exit codes (README, /?). */
@@ -10,6 +12,8 @@ enum {
     SP_EXIT_NOT_READY = 1, /* a step failed or still needs work */
     SP_EXIT_CANNOT_RUN = 2 /* bad command line, unreadable profile or state, missing rights */
 };
+
+#define SP_CMDLINE_MAX_SETS 32
 
 typedef enum { SP_STYLE_AUTO = 0, SP_STYLE_WIZARD97, SP_STYLE_AERO } sp_style;
 
@@ -30,9 +34,18 @@ typedef struct {
     char ldap_host[256]; /* /ldap:HOST[:PORT] the directory to use instead of this DC's */
     unsigned ldap_port;  /* 0: the default, 389 */
     char ldap_user[256]; /* /ldapuser:USER simple bind; the password is in SOURCEPREP_LDAP_PASSWORD */
+    char answers[520];   /* /answers:FILE an answer file (core/answers.schema.json) */
+    char export_answers[520]; /* /export-answers:FILE the inputs of the state as an answer file */
+    char lob_plans[520]; /* /lob-plans:FILE the LOB page's CSV export, read back into the plans */
+    char sets[SP_CMDLINE_MAX_SETS][520]; /* /set:step.key=value, in the order given */
+    size_t set_count;
     char error[300];   /* what was wrong, for the user */
+    unsigned error_id; /* nonzero: the string-table text (core/msgids.h) to say instead, error its %1 */
 } sp_cmdline;
 
+/* Whether the line asks for a run without a window (a check, apply, mark, report, undo, or
+ * inputs given: /answers, /set, /lob-plans, /export-answers). */
+int sp_cmdline_unattended(const sp_cmdline *cl);
 /* Parses argv[1..argc-1] (UTF-8). SP_ERR_INVALID with cl->error set when the line is bad. */
 sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl);
 

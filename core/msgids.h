@@ -417,4 +417,34 @@
 #define IDS_F_HEALTH_DNS_NO_SERVER          6088
 #define IDS_F_HEALTH_DNS_NO_SERVER_ADVICE   6089
 
+/* Answer files (core/answers.c, issue 21): 6500-6549. %1 the key, %2 the value given, %3 what
+ * is allowed there. */
+#define IDS_ANS_ERR_JSON           6500
+#define IDS_ANS_ERR_OBJECT         6501
+#define IDS_ANS_ERR_SCHEMA         6502
+#define IDS_ANS_ERR_UNKNOWN        6503
+#define IDS_ANS_ERR_STRING         6504
+#define IDS_ANS_ERR_FLAG           6505
+#define IDS_ANS_ERR_WHOLE          6506
+#define IDS_ANS_ERR_ARRAY          6507
+#define IDS_ANS_ERR_TOO_LONG       6508
+#define IDS_ANS_ERR_ONE_OF         6509
+#define IDS_ANS_ERR_MISSING        6510
+#define IDS_ANS_ERR_NO_METHOD      6511
+#define IDS_ANS_ERR_DUPLICATE      6512
+#define IDS_ANS_ERR_NOT_WARNING    6513
+#define IDS_ANS_ERR_SET            6514
+#define IDS_ANS_ERR_CSV            6515
+#define IDS_ANS_ERR_CSV_HEADER     6516
+#define IDS_ANS_ERR_CSV_FIELDS     6517
+#define IDS_ANS_ERR_NOT_DOC        6518
+#define IDS_ANS_ERR_SIZE           6519
+/* The places of sp_answers_error.at_id: %1 its number, %2 the column. */
+#define IDS_ANS_AT_BYTE            6530
+#define IDS_ANS_AT_ROW             6531
+#define IDS_ANS_AT_CELL            6532
+/* The command line's own (core/cmdline.c). */
+#define IDS_CLI_TOO_MANY_SETS      6540
+#define IDS_CLI_UNDO_ALONE         6541
+
 #endif

@@ -7,6 +7,7 @@
 #define IDI_APP                 1
 #define IDR_DEMO_PROFILE        100
 #define IDR_MANIFEST            1
+#define IDR_EVENT_MESSAGES      1   /* RT_MESSAGETABLE: the event source's messages must be ID 1 */
 
 /* Frame: 1000-1099 */
 #define IDS_APP_TITLE           1000
@@ -245,5 +246,19 @@
 #define IDS_HEALTH_CAT_UPDATES   2560
 #define IDS_HEALTH_DETAIL        2563
 #define IDS_HEALTH_NO_ISSUES     2564
+
+/* Unattended inputs and the event log (wizard/inputs.c, wizard/eventlog.c, issue 21): 6550-6599;
+ * core's strings of the range, 6500-6549, are in core/msgids.h. */
+#define IDS_HELP_UNATTENDED     6550
+#define IDS_INPUT_READ_FAILED   6551
+#define IDS_ANS_REFUSED         6552
+#define IDS_ANS_APPLIED         6553
+#define IDS_LOB_PLANS_APPLIED   6554
+#define IDS_ANS_EXPORTED        6555
+#define IDS_ANS_EXPORT_FAILED   6556
+#define IDS_EVT_REPORT          6557
+#define IDS_EVT_REPORT_STDOUT   6558
+#define IDS_EVT_NO_REPORT       6559
+#define IDS_ERR_STDOUT          6560
 
 #endif

@@ -24,6 +24,10 @@ typedef struct sp_app {
     char sim_root[600]; /* where the simulated server's files are, when simulated */
     HANDLE instance;   /* the session's named mutex: one SourcePrep a server (wizard/main.c) */
     sp_page_host pages; /* what the pages see of all this (wizard/host.c) */
+    /* An unattended run's entry in the Application event log (wizard/eventlog.c): the last
+     * verdict or error it said, and whether the report it was asked for was written. */
+    wchar_t event_line[1024];
+    BOOL report_written;
 } sp_app;
 
 /* Shows a message box (GUI) or prints (unattended) with a string-table text. */
@@ -39,10 +43,24 @@ void sp_app_host_init(sp_app *app);
 
 /* The property sheet (wizard/sheet.c). Returns the exit code. */
 int sp_sheet_run(sp_app *app);
-/* Unattended modes (wizard/unattended.c): /step, /report, /undo. */
+/* Unattended modes (wizard/unattended.c): /step, /check:all, /report, /undo, the inputs. */
 int sp_unattended_run(sp_app *app);
+/* The inputs of an unattended run (wizard/inputs.c): the answer file and /set, then the LOB
+ * plans (check_lob takes the inventory first when there is none); 0 when they were refused. */
+int sp_app_apply_inputs(sp_app *app, int (*check_lob)(sp_app *));
+/* Writes the state's inputs to /export-answers:FILE; 0 when that failed. */
+int sp_app_export_answers(sp_app *app);
 /* Console output for unattended mode and /? (wizard/console.c). */
 void sp_console_write(const wchar_t *text);
 BOOL sp_console_attach(void);
+/* Messages go to standard error from now on: standard output carries the report (/report:-). */
+void sp_console_use_stderr(BOOL on);
+/* Writes UTF-8 text to standard output as it is (the JSON report of /report:-). */
+BOOL sp_console_write_data(const char *utf8);
+/* Keeps text as what the run's event log entry says (the last verdict or error wins). */
+void sp_app_note_event(sp_app *app, const wchar_t *text);
+/* Writes the run's one entry to the Application event log, registering the source on first
+ * use (wizard/eventlog.c). */
+void sp_app_log_event(sp_app *app, int exit_code);
 
 #endif

@@ -17,11 +17,13 @@
 
 static BOOL unattended(const sp_app *app)
 {
-    return app->cl.step[0] || app->cl.check_all || app->cl.report[0] || app->cl.undo;
+    return sp_cmdline_unattended(&app->cl);
 }
 
 void sp_app_message(sp_app *app, UINT type, const wchar_t *text)
 {
+    if (unattended(app))
+        sp_app_note_event(app, text);
     if (unattended(app) || app->cl.help) {
         if (sp_console_attach()) {
             sp_console_write(text);
@@ -75,8 +77,17 @@ sp_status sp_app_write_report(sp_app *app, const char *path)
     sp_status st;
     if (!text)
         return SP_ERR_NOMEM;
-    /* The report is for the technician: it goes to this computer's disk, also in demo mode. */
-    st = app->local->ops->file_write_atomic(app->local, path, text, strlen(text));
+    /* The report is for the technician: it goes to this computer's disk, also in demo mode;
+     * "-" is standard output, for the tool that started the run. */
+    if (strcmp(path, "-") == 0) {
+        st = SP_OK;
+        if (!sp_console_write_data(text)) {
+            char *why = sp_text_for_core(app->hinst, IDS_ERR_STDOUT, NULL);
+            st = sp_sys_fail(app->local, SP_ERR_IO, "%s", why ? why : "");
+            free(why);
+        }
+    } else
+        st = app->local->ops->file_write_atomic(app->local, path, text, strlen(text));
     sp_log_write(&app->session.log, "report %s file=\"%s\" status=%s", html ? "html" : "json", path,
                  sp_status_name(st));
     free(text);
@@ -197,7 +208,15 @@ static int parse_command_line(sp_app *app)
     if (sp_cmdline_parse(argc, (const char *const *)argv, &app->cl) != SP_OK) {
         /* Errors of the command line are for whoever typed it: say it on the console. */
         app->cl.help = 1;
-        fail_u8(app, IDS_ERR_CMDLINE, app->cl.error, NULL);
+        if (app->cl.error_id) {
+            wchar_t *why = sp_format_u8(app->hinst, app->cl.error_id, app->cl.error, NULL);
+            char *u = sp_utf8(why);
+            fail_u8(app, IDS_ERR_CMDLINE, u ? u : app->cl.error, NULL);
+            free(u);
+            free(why);
+        } else {
+            fail_u8(app, IDS_ERR_CMDLINE, app->cl.error, NULL);
+        }
         rc = SP_EXIT_CANNOT_RUN;
     }
     for (int i = 0; i < argc; i++)
@@ -316,14 +335,29 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
     sp_win32_harden_dll_search(); /* before anything loads a DLL by name */
     memset(&app, 0, sizeof app);
     app.hinst = hinst;
-    if ((rc = parse_command_line(&app)) != SP_EXIT_OK)
+    if ((rc = parse_command_line(&app)) != SP_EXIT_OK) {
+        if (unattended(&app)) /* a script's mistake: the log the tools watch says so too */
+            sp_app_log_event(&app, rc);
         return rc;
+    }
     if (app.cl.help) {
-        wchar_t *help = sp_load(hinst, IDS_HELP);
-        sp_app_message(&app, MB_ICONINFORMATION | MB_OK, help);
+        wchar_t *help = sp_load(hinst, IDS_HELP), *more = sp_load(hinst, IDS_HELP_UNATTENDED);
+        size_t n = (help ? wcslen(help) : 0) + (more ? wcslen(more) : 0) + 3;
+        wchar_t *all = calloc(n, sizeof *all);
+        if (all) {
+            lstrcpyW(all, help ? help : L"");
+            lstrcatW(all, L"\n\n");
+            lstrcatW(all, more ? more : L"");
+        }
+        sp_app_message(&app, MB_ICONINFORMATION | MB_OK, all ? all : help);
+        free(all);
+        free(more);
         free(help);
         return SP_EXIT_OK;
     }
+    /* With the report on standard output, what the run says goes to standard error. */
+    if (strcmp(app.cl.report, "-") == 0)
+        sp_console_use_stderr(TRUE);
     InitCommonControlsEx(&icc);
     rc = SP_EXIT_CANNOT_RUN;
     if (!open_backend(&app))
@@ -346,6 +380,8 @@ done:
     sp_worker_cancel(&app.worker);
     sp_worker_join(&app.worker);
     drop_instance(&app);
+    if (unattended(&app))
+        sp_app_log_event(&app, rc);
     sp_session_close(&app.session);
     sp_sys_close(app.sim);
     sp_sys_close(app.local);

@@ -1,5 +1,5 @@
 /* Runs without a window, for technicians, remote management tools and tests: /check:all|STEP,
- * /apply:STEP, /mark:STEP /reason:TEXT, /report:FILE and /undo [/yes]. */
+ * /apply:STEP, /mark:STEP /reason:TEXT, /report:FILE|-, /undo [/yes], and the inputs. */
 #include <windows.h>
 
 #include <stdio.h>
@@ -36,6 +36,7 @@ static void print_step(sp_app *app, const sp_step *step, const sp_findings *f)
     head[159] = 0;
     say(head);
     say(line);
+    sp_app_note_event(app, line);
     free(line);
     free(id);
     free(res);
@@ -63,6 +64,7 @@ static sp_status run_step(sp_app *app, const sp_step *step, int apply)
     if (apply && !step->apply) {
         wchar_t *msg = sp_format_u8(app->hinst, IDS_CLI_NO_APPLY, step->id, NULL);
         say(msg);
+        sp_app_note_event(app, msg);
         free(msg);
         return SP_ERR_UNSUPPORTED;
     }
@@ -109,6 +111,7 @@ static int run_undo(sp_app *app)
     num[31] = 0;
     wchar_t *done = sp_format1(app->hinst, IDS_CLI_UNDO_DONE, num);
     say(done);
+    sp_app_note_event(app, done);
     free(done);
     if (st != SP_OK) {
         wchar_t *why = sp_wide(app->sys->last_error[0] ? app->sys->last_error : sp_status_name(st));
@@ -128,11 +131,12 @@ static int write_report(sp_app *app)
 {
     sp_status st = sp_app_write_report(app, app->cl.report);
     wchar_t *path = sp_wide(app->cl.report);
-    if (st == SP_OK) {
+    app->report_written = st == SP_OK;
+    if (st == SP_OK && strcmp(app->cl.report, "-") != 0) {
         wchar_t *msg = sp_format1(app->hinst, IDS_CLI_REPORT_WRITTEN, path);
         say(msg);
         free(msg);
-    } else {
+    } else if (st != SP_OK) {
         wchar_t *why = sp_wide(app->local->last_error[0] ? app->local->last_error : sp_status_name(st));
         const wchar_t *args[2] = {path, why};
         wchar_t *msg = sp_format(app->hinst, IDS_ERR_REPORT, 2, args);
@@ -142,6 +146,12 @@ static int write_report(sp_app *app)
     }
     free(path);
     return st == SP_OK;
+}
+
+/* The LOB inventory the CSV's applications are found in (wizard/inputs.c). */
+static int check_lob(sp_app *app)
+{
+    return run_step(app, sp_step_find("lob"), 0) == SP_OK;
 }
 
 int sp_unattended_run(sp_app *app)
@@ -155,6 +165,10 @@ int sp_unattended_run(sp_app *app)
 
     if (cl->undo)
         return run_undo(app);
+    /* The inputs come first, as a user fills a page before checking it; refused, nothing is
+     * saved. */
+    if (!sp_app_apply_inputs(app, check_lob))
+        return SP_EXIT_CANNOT_RUN;
     if (cl->mark) {
         st = sp_state_mark_manual(s->state, cl->step, cl->reason, app->sys->ops->time_now(app->sys));
         {
@@ -176,16 +190,22 @@ int sp_unattended_run(sp_app *app)
         free(line);
         free(wserver);
         free(exe);
-        for (size_t i = 0; i < sp_step_count && st == SP_OK; i++)
-            st = run_step(app, sp_steps[i], 0);
+        /* Every step, also after one that could not run: the worst outcome is the exit code. */
+        for (size_t i = 0; i < sp_step_count; i++) {
+            sp_status one = run_step(app, sp_steps[i], 0);
+            if (st == SP_OK)
+                st = one;
+        }
     } else if (cl->step[0]) {
         st = run_step(app, sp_step_find(cl->step), cl->apply);
     }
     if (!sp_app_save(app, NULL))
         return SP_EXIT_CANNOT_RUN;
+    if (cl->export_answers[0] && !sp_app_export_answers(app))
+        return SP_EXIT_CANNOT_RUN;
     if (cl->report[0] && !write_report(app))
         return SP_EXIT_CANNOT_RUN;
-    if (st != SP_OK)
+    if (st != SP_OK && !cl->check_all)
         return SP_EXIT_CANNOT_RUN;
     /* A single step answers for itself; everything else answers for the whole server. */
     now = app->sys->ops->time_now(app->sys);
@@ -196,6 +216,9 @@ int sp_unattended_run(sp_app *app)
     num[15] = 0;
     verdict = sp_format1(app->hinst, open ? IDS_R_NOT_READY : IDS_R_READY, num);
     say(verdict);
+    sp_app_note_event(app, verdict);
     free(verdict);
+    if (st != SP_OK)
+        return SP_EXIT_CANNOT_RUN;
     return open ? SP_EXIT_NOT_READY : SP_EXIT_OK;
 }

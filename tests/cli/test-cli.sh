@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The command line of sourceprep.exe under Wine: help, bad input, exit codes, checks, the report,
-# a damaged state file kept aside, unreadable profiles.
+# a damaged state file kept aside, unreadable profiles; answer files, /set, /lob-plans,
+# /export-answers, /report:- and the Application event log entry of each run (issue 21).
 # Usage: tests/cli/test-cli.sh [x64|x86]: the x64 exe under 64-bit Wine (the default), or the
 # x86 exe under the 32-bit Wine of the i386 root (scripts/i386-root.sh), both as Server 2003.
 set -uo pipefail
@@ -184,6 +185,152 @@ wait "$first"
 [ ! -e "$holder" ] && ok "the first removes its instance file when it ends" || bad "instance.txt left behind"
 run "/profile:$(wroot "$work/slow.json")" "/root:$i" /step:policy /check
 expect "after the first has ended, the next one runs" 1 "policy: Needs attention"
+
+# ---- Answer files, /set, /lob-plans, /export-answers, /report:- and the event log (issue 21) ----
+ans=$(wroot tests/answers/demo.json)
+a=$(wroot "$work/ans")
+astate="$work/ans/C/Documents and Settings/All Users/Application Data/SourcePrep/state.json"
+run /demo "/root:$a" "/answers:$ans" /check:all
+expect "an answer file's inputs are applied before the checks" 1 "Answers applied from .*demo\.json: [0-9]+ inputs"
+expect "with the answer file the demo's LOB plans pass, as the page's would" 1 "STEP lob result=passed manual=no gate=open"
+expect "/check:all with the answer file still checks every step" 1 "Not ready: 6 of 7 steps"
+python3 - "$astate" <<'PY' && ok "the state holds the answer file's inputs under the pages' keys" || bad "the state lacks the answer file's inputs"
+import json, sys
+s = json.load(open(sys.argv[1]))["steps"]
+assert s["timesync"]["data"]["destination"] == "ESS01"
+assert s["timesync"]["data"]["destination_tz"] == "Pacific Standard Time"
+assert s["backup"]["data"]["folder"] == "D:\\Restore" and s["backup"]["data"]["k"] == 12
+assert s["policy"]["data"]["clear_script_paths"] is True
+assert len(s["health"]["data"]["acknowledged"]) == 4
+assert s["email"]["data"]["target"] == "o365" and s["email"]["data"]["confirmed"]["o365.under_2000"] is True
+qb = [e for e in s["lob"]["data"]["entries"] if e["id"] == "app:QuickBooks"][0]
+assert qb["lob"] is True and qb["plan"]["method"] == "reinstall", qb
+assert [e for e in s["lob"]["data"]["entries"] if e["id"] == "svc:QBCFMonitorService"][0]["lob"] is False
+PY
+# The demo prepared from the command line alone, start to report (README, "Unattended runs").
+run /demo "/root:$a" /apply:backup
+expect "the drill restores into the answer file's folder and passes (exit 0)" 0 "STEP backup result=passed"
+run /demo "/root:$a" /apply:updates
+expect "/apply:updates installs the demo's updates, then needs a restart (exit 1)" 1 "STEP updates result=failed"
+run /demo "/root:$a" /apply:updates
+expect "/apply:updates again restarts the server and passes (exit 0)" 0 "STEP updates result=passed"
+for step in policy timesync email; do
+  run /demo "/root:$a" "/apply:$step"
+  expect "/apply:$step passes with the answer file's inputs (exit 0)" 0 "STEP $step result=passed manual=no gate=open"
+done
+run /demo "/root:$a" /mark:health "/reason:FRS journal wrap cleared by hand (D2), ticket 4711"
+run /demo "/root:$a" /mark:backup "/reason:Fresh NTBackup of the changed server, log of today 23:00"
+full=$(wroot "$work/full.json")
+rc=0
+out=$(WINEDEBUG=-all,fixme+all,+eventlog wine "$exe" /demo "/root:$a" /check:all "/report:$full" </dev/null 2>&1) || rc=$?
+expect "the demo server prepared from the command line alone is ready (exit 0)" 0 "Every step is done"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ready"] and [s["id"] for s in d["steps"] if s["manual"]] == ["backup", "health"]' "$work/full.json" \
+  && ok "its report is ready, with backup and health done by hand" || bad "its report is not ready as expected"
+# Wine's event log cannot be read back: ReadEventLogW is a stub there (ERROR_CALL_NOT_IMPLEMENTED)
+# and ReportEventW writes nothing but its trace. The trace is what shows the entry.
+if grep -qiE 'ReportEventW *\([^,]*,0x0004,0x0000,0x0*3e9,' <<<"$out" &&
+   grep -qE 'eventlog:ReportEventW.*Every step is done.*full\.json' <<<"$out"; then
+  ok "the run reports event 1001 (ready with manual steps) with the verdict and the report's path"
+else bad "no ReportEventW of event 1001 in Wine's trace: $(grep -i 'ReportEvent' <<<"$out" | head -c 400)"; fi
+key='HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\SourcePrep'
+if wine reg query "$key" /v EventMessageFile </dev/null 2>/dev/null | grep -qiE 'REG_EXPAND_SZ.*sourceprep\.exe' &&
+   wine reg query "$key" /v TypesSupported </dev/null 2>/dev/null | grep -qiE 'REG_DWORD.*0x7'; then
+  ok "the event source SourcePrep is registered with the exe as its message file"
+else bad "the event source is not registered under $key"; fi
+
+# /report:- puts the JSON report alone on standard output.
+rc=0
+wine "$exe" /demo "/root:$a" /check:all /report:- </dev/null >"$work/stdout.json" 2>"$work/stderr.txt" || rc=$?
+/usr/bin/python3 - "$work/stdout.json" core/report.schema.json <<'PY' && ok "/report:- writes the JSON report to standard output (exit $rc)" || bad "/report:- did not write the report alone to standard output"
+import json, sys, jsonschema
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+jsonschema.validate(d, json.load(open(sys.argv[2])))
+assert len(d["steps"]) == 7 and d["ready"] is True
+PY
+grep -q '^STEP lob result=passed' "$work/stderr.txt" && ok "with /report:- the step lines go to standard error" \
+  || bad "the step lines are not on standard error: $(head -c 300 "$work/stderr.txt")"
+
+# Exported on one server, applied on a fresh one, exported again: the same bytes.
+run /demo "/root:$(wroot "$work/exp1")" "/answers:$ans" /check:lob "/export-answers:$(wroot "$work/e1.json")"
+expect "/export-answers writes the inputs as an answer file" 0 "Answer file written to"
+run /demo "/root:$(wroot "$work/exp2")" "/answers:$(wroot "$work/e1.json")" "/export-answers:$(wroot "$work/e2.json")"
+expect "an exported answer file is accepted on a fresh server" 1 "Answers applied from"
+cmp -s "$work/e1.json" "$work/e2.json" && ok "/export-answers then /answers round trip is byte-identical" \
+  || bad "the answer file changed in the round trip: $(diff "$work/e1.json" "$work/e2.json" | head -c 400)"
+/usr/bin/python3 - "$work/e1.json" core/answers.schema.json <<'PY' && ok "the exported answer file validates against core/answers.schema.json" || bad "the exported answer file does not validate"
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1], encoding="utf-8")), json.load(open(sys.argv[2])))
+PY
+
+# Refused answers: exit 2, the key named, nothing changed.
+b=$(wroot "$work/bad")
+bstate="$work/bad/C/Documents and Settings/All Users/Application Data/SourcePrep/state.json"
+run /demo "/root:$b" /check:policy
+cp "$bstate" "$work/bad-before.json"
+refused() { # refused NAME JSON PATTERN
+  printf '%s' "$2" >"$work/bad-answers.json"
+  run /demo "/root:$b" "/answers:$(wroot "$work/bad-answers.json")" /check:all
+  expect "$1 exits 2 and names the key" 2 "$3"
+}
+refused "an unknown key" '{"schema": "sourceprep-answers/1", "timesync": {"destinaton": "ESS01"}}' \
+  'timesync\.destinaton: there is no such key'
+refused "a value of the wrong type" '{"schema": "sourceprep-answers/1", "backup": {"k": "twenty"}}' \
+  'backup\.k: must be a whole number from 1 to 500'
+refused "a LOB plan without a method" \
+  '{"schema": "sourceprep-answers/1", "timesync": {"destination": "ESS01"}, "lob": {"entries": [{"id": "app:QuickBooks", "plan": {"contact": "Intuit"}}]}}' \
+  'lob\.entries\[0\]\.plan\.method: is missing'
+cmp -s "$bstate" "$work/bad-before.json" && ok "a refused answer file changes nothing in the state" \
+  || bad "a refused answer file changed the state"
+run /demo "/root:$b" /set:backup.k=abc /check:all
+expect "a wrong /set exits 2 and names the key" 2 'backup\.k: must be a whole number'
+rc=0
+out=$(WINEDEBUG=-all,fixme+all,+eventlog wine "$exe" /demo "/root:$b" /set:timesync.zone=UTC /check:all </dev/null 2>&1) || rc=$?
+expect "an unknown /set key exits 2 and names it" 2 'timesync\.zone: there is no such key'
+grep -qiE 'ReportEventW *\([^,]*,0x0001,0x0000,0x0*3eb,' <<<"$out" && grep -qE 'eventlog:ReportEventW.*timesync\.zone' <<<"$out" \
+  && ok "a run that could not run reports event 1003 with the reason" || bad "no ReportEventW of event 1003: $(grep -i 'ReportEvent' <<<"$out" | head -c 400)"
+
+# The LOB page's CSV export read back: every field of it in the plans.
+python3 - "$work/plans.csv" <<'PY'
+import sys
+rows = [["Application", "Publisher", "Version", "Kind", "Type", "Vendor contact", "Phone", "E-mail",
+         "Migration method", "Install media", "Media size (bytes)", "Licence", "Data location", "Notes", "Plan"],
+        ["QuickBooks Premier: Accountant Edition 2010", "Intuit Inc.", "20.0", "Application", "Line-of-business",
+         "Jürgen \"Jo\" Müller, Support", "+49 89 1234-0", "support@example.com", "Reinstall on the Destination Server",
+         "D:\\Installers\\QuickBooks 2010", "123", "LB-2011-0042", "D:\\Data\\Contoso.QBW", "Line one\r\nline two", "Complete"],
+        ["Sage 50 Accounting 2012", "Sage Software, Inc.", "19.0", "Application", "Line-of-business",
+         "", "", "", "Move to a hosted service", "", "", "", "", "Sage Business Cloud", "Complete"]]
+def q(f):
+    return '"' + f.replace('"', '""') + '"' if any(c in f for c in ',"\r\n') or f != f.strip() else f
+open(sys.argv[1], "wb").write(b"\xef\xbb\xbf" + "".join(",".join(q(f) for f in r) + "\r\n" for r in rows).encode())
+PY
+c=$(wroot "$work/csv")
+run /demo "/root:$c" "/lob-plans:$(wroot "$work/plans.csv")" /check:lob
+expect "/lob-plans takes the inventory first and reads the page's CSV (exit 0)" 0 "LOB plans read from .*plans\.csv: 2 applications"
+python3 - "$work/csv/C/Documents and Settings/All Users/Application Data/SourcePrep/state.json" <<'PY' && ok "the CSV round trip keeps every field of the plans" || bad "the CSV lost fields of the plans"
+import json, sys
+e = {x["id"]: x for x in json.load(open(sys.argv[1]))["steps"]["lob"]["data"]["entries"]}
+qb, sage = e["app:QuickBooks"]["plan"], e["app:{0C1B8C36-3B6A-4A6B-8BC0-5A66B7C44C0E}"]["plan"]
+assert qb == {"contact": "Jürgen \"Jo\" Müller, Support", "phone": "+49 89 1234-0", "email": "support@example.com",
+              "method": "reinstall", "media": "D:\\Installers\\QuickBooks 2010", "licence": "LB-2011-0042",
+              "data": "D:\\Data\\Contoso.QBW", "notes": "Line one\r\nline two", "media_found": True, "media_size": 123}, qb
+assert sage["method"] == "hosted" and sage["notes"] == "Sage Business Cloud", sage
+marked = sorted(i for i, x in e.items() if x.get("lob"))
+assert marked == ["app:QuickBooks", "app:{0C1B8C36-3B6A-4A6B-8BC0-5A66B7C44C0E}"], marked
+PY
+
+# /check:all goes on after a step that cannot run: this profile's SBS service pack is a string.
+python3 - tests/profiles/sbs2003.json "$work/err.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["registry"]["HKLM\\SOFTWARE\\Microsoft\\SmallBusinessServer"]["ServicePackNumber"] = {"sz": "1"}
+json.dump(p, open(sys.argv[2], "w"))
+PY
+run "/profile:$(wroot "$work/err.json")" "/root:$(wroot "$work/perr")" /check:all
+expect "a step that could not run makes /check:all exit 2" 2 "STEP updates result=error"
+expect "/check:all checks the steps after it" 2 "STEP email result=[a-z_]+ manual=no"
+expect "/check:all still gives the verdict" 2 "Not ready: [0-9] of 7 steps"
+n=$(grep -c '^STEP ' <<<"$out")
+[ "$n" = 7 ] && ok "/check:all reports all seven steps when one errors" || bad "/check:all reported $n steps, not 7"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -276,15 +276,6 @@ static void a_new_inventory_should_keep_marks_plans_and_gone_entries(void **s)
     testutil_world_close(&w);
 }
 
-static char *fake_text(void *user, unsigned id, const char *arg)
-{
-    char *s = malloc(32);
-    (void)user;
-    (void)arg;
-    snprintf(s, 32, "T%u", id);
-    return s;
-}
-
 static void csv_export_should_round_trip_quotes_commas_and_non_ascii(void **s)
 {
     (void)s;
@@ -312,7 +303,7 @@ static void csv_export_should_round_trip_quotes_commas_and_non_ascii(void **s)
     p.media_found = 1;
     p.media_size = 123456789;
     assert_int_equal(sp_lob_set_plan(e, &p), SP_OK);
-    csv = sp_lob_export_csv(w.session.state, fake_text, NULL);
+    csv = sp_lob_export_csv(w.session.state, testutil_text_ids, NULL);
     assert_non_null(csv);
     assert_memory_equal(csv, "\xEF\xBB\xBF", 3);
     assert_int_equal(sp_csv_parse(csv, strlen(csv), &rows, err, sizeof err), SP_OK);

@@ -170,6 +170,23 @@ void testutil_world_open_edited(testutil_world *w, const char *path, void (*edit
     cJSON_Delete(profile);
 }
 
+static void demo_unpaced(cJSON *profile)
+{
+    cJSON *svc;
+    cJSON_DeleteItemFromObject(profile, "io_delay_ms");
+    cJSON_DeleteItemFromObject(profile, "event_read_ms");
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(profile, "wua"), "install_ms");
+    cJSON_ArrayForEach(svc, cJSON_GetObjectItem(profile, "services")) {
+        cJSON_DeleteItemFromObject(svc, "stop_ms");
+        cJSON_DeleteItemFromObject(svc, "start_ms");
+    }
+}
+
+void testutil_world_open_demo(testutil_world *w)
+{
+    testutil_world_open_edited(w, "resources/demo-sbs2003.json", demo_unpaced);
+}
+
 void testutil_world_close(testutil_world *w)
 {
     sp_session_close(&w->session);
@@ -219,4 +236,15 @@ sp_status testutil_sim_open_status(const char *json, char *err, size_t errlen)
     testutil_remove_tree(root);
     free(root);
     return st;
+}
+
+char *testutil_text_ids(void *user, unsigned id, const char *arg)
+{
+    char *s = malloc(32);
+    (void)user;
+    (void)arg;
+    if (!s)
+        abort();
+    snprintf(s, 32, "T%u", id);
+    return s;
 }

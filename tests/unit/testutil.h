@@ -45,6 +45,9 @@ void testutil_world_open_profile(testutil_world *w, const cJSON *profile);
 void testutil_world_open(testutil_world *w, const char *path);
 /* The same, with the profile changed by edit before it is opened. */
 void testutil_world_open_edited(testutil_world *w, const char *path, void (*edit)(cJSON *profile));
+/* The built-in demo server (resources/demo-sbs2003.json) with a session, without the pauses
+ * that pace it for people (disk, event log, updates, services). */
+void testutil_world_open_demo(testutil_world *w);
 /* Closes the session (if any) and the sim, and removes the folder. */
 void testutil_world_close(testutil_world *w);
 /* Runs the step with that id (its check, or its apply) on the world's session, failing the test
@@ -60,5 +63,8 @@ cJSON *testutil_read_json(const char *path);
 /* What sp_sim_open answers to the profile text json (a sim it opens is closed at once), with its
  * message in err: for the tests of malformed profiles. */
 sp_status testutil_sim_open_status(const char *json, char *err, size_t errlen);
+
+/* A stand-in for the string table (an sp_text_fn): "T<id>" for every ID, heap. */
+char *testutil_text_ids(void *user, unsigned id, const char *arg);
 
 #endif
