@@ -51,16 +51,21 @@ static int add_iface(void *user, const char *name)
     return 0;
 }
 
-static void load_adapters(sp_health_scan *scan, sp_net_adapters *list)
+/* The adapters Tcpip's interface keys describe; a key that cannot be listed says the rule could
+ * not run (no adapter at all is no finding to make up). */
+static void load_adapters(sp_health_scan *scan, const sp_rule *rule, sp_net_adapters *list)
 {
     iface_walk w = {scan, list};
-    scan->ctx->sys->ops->reg_enum_keys(scan->ctx->sys, SP_REG_VIEW_DEFAULT, IFACES, add_iface, &w);
+    sp_sys *sys = scan->ctx->sys;
+    sp_status st = sys->ops->reg_enum_keys(sys, SP_REG_VIEW_DEFAULT, IFACES, add_iface, &w);
+    if (st != SP_OK && st != SP_ERR_NOTFOUND)
+        sp_rule_not_run(scan, rule, "%s: %s", IFACES, sys->last_error);
 }
 
 static void rule_dns_public(sp_health_scan *scan, const sp_rule *rule)
 {
     sp_net_adapters list = {0}, *l = &list;
-    load_adapters(scan, l);
+    load_adapters(scan, rule, l);
     for (size_t i = 0; scan->ctx->info->is_dc && i < l->count; i++) {
         char pub[64];
         if (sp_net_first_public(l->items[i].dns, pub, sizeof pub)) {
@@ -75,7 +80,7 @@ static void rule_dns_public(sp_health_scan *scan, const sp_rule *rule)
 static void rule_dns_self(sp_health_scan *scan, const sp_rule *rule)
 {
     sp_net_adapters list = {0}, *l = &list;
-    load_adapters(scan, l);
+    load_adapters(scan, rule, l);
     int any_dns = 0, self = 0;
     char seen[512] = "";
     for (size_t i = 0; i < l->count; i++) {
@@ -97,7 +102,7 @@ static void rule_dns_self(sp_health_scan *scan, const sp_rule *rule)
 static void rule_dns_none(sp_health_scan *scan, const sp_rule *rule)
 {
     sp_net_adapters list = {0}, *l = &list;
-    load_adapters(scan, l);
+    load_adapters(scan, rule, l);
     int any = 0;
     for (size_t i = 0; i < l->count; i++)
         any |= l->items[i].dns[0] != '\0';
@@ -110,7 +115,7 @@ static void rule_dns_none(sp_health_scan *scan, const sp_rule *rule)
 static void rule_multi_nic(sp_health_scan *scan, const sp_rule *rule)
 {
     sp_net_adapters list = {0}, *l = &list;
-    load_adapters(scan, l);
+    load_adapters(scan, rule, l);
     if (l->count > 1) {
         char arg[16], ev[512] = "";
         for (size_t i = 0; i < l->count; i++) {

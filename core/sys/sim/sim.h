@@ -80,7 +80,8 @@
  *
  * "events" are the event logs event_query reads: {"System": [{"source": "NtFrs", "id": 13568,
  * "type": "error"|"warning"|"information" (default error), "age_hours": n (default 0)}]}; a log
- * the profile does not name is SP_ERR_NOTFOUND. "disks" are the volumes disk_space reports:
+ * the profile does not name is SP_ERR_NOTFOUND, a log given as "unreadable" instead of a list
+ * exists but fails to read (SP_ERR_ACCESS). "disks" are the volumes disk_space reports:
  * {"C:": {"free_mb": n, "total_mb": n}}; another drive or a UNC path is SP_ERR_NOTFOUND.
  * "event_read_ms" (0-60000): reading one event log takes that long, so a page shows its scan.
  *
