@@ -16,6 +16,7 @@ static const struct {
     {sp_rules_net, &sp_rules_net_count},
     {sp_rules_svc, &sp_rules_svc_count},
     {sp_rules_misc, &sp_rules_misc_count},
+    {sp_rules_sysvol, &sp_rules_sysvol_count},
 };
 
 size_t sp_rule_total(void)
@@ -147,7 +148,7 @@ sp_status sp_rule_ldap_search(sp_health_scan *scan, const sp_rule *rule, const c
     if (!sp_rule_ldap(scan))
         return SP_ERR_IO; /* quiet: ad.unreachable (or ad.not_dc) says why, once */
     st = sys->ops->ldap_search(sys, scan->ldap, base, subtree, filter, attrs, cb, user);
-    if (st != SP_OK && st != SP_ERR_NOTFOUND)
+    if (rule && st != SP_OK && st != SP_ERR_NOTFOUND)
         sp_rule_not_run(scan, rule, "LDAP search of %s for %s: %s", base[0] ? base : "the rootDSE",
                         filter, sys->last_error);
     return st;

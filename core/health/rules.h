@@ -41,6 +41,8 @@ typedef enum {
 
 typedef struct {
     sp_sysvol_state state;
+    int global;         /* dfsrmig's global state 0-3 from the directory, -1 unknown */
+    int local;          /* this DC's Local State from its registry, -1 unknown or absent */
     char evidence[700]; /* what was read, for findings; why not, when unknown */
 } sp_sysvol_repl;
 
@@ -131,7 +133,7 @@ int sp_rule_ldap_value(sp_health_scan *scan, const char *dn, const char *attr, c
                        size_t outlen);
 
 /* The first value of attr on dn for rule: 1 found, 0 when dn or attr is absent, -1 when it
- * could not be read (said as sp_rule_not_run). */
+ * could not be read (said as sp_rule_not_run; with rule NULL only sys->last_error says why). */
 int sp_rule_ldap_get(sp_health_scan *scan, const sp_rule *rule, const char *dn, const char *attr,
                      char *out, size_t outlen);
 /* A search for rule: SP_OK, SP_ERR_NOTFOUND when base is absent, another status when it failed
@@ -141,7 +143,7 @@ sp_status sp_rule_ldap_search(sp_health_scan *scan, const sp_rule *rule, const c
                               sp_ldap_entry_cb cb, void *user);
 
 /* A registry value for rule: 1 read, 0 when the key or value is absent, -1 when it could not
- * be read or is of another type (said as sp_rule_not_run). */
+ * be read or is of another type (said as sp_rule_not_run when rule is not NULL). */
 int sp_rule_reg_dword(sp_health_scan *scan, const sp_rule *rule, const char *key,
                       const char *value, uint32_t *out);
 int sp_rule_reg_string(sp_health_scan *scan, const sp_rule *rule, const char *key,
@@ -176,8 +178,9 @@ sp_status sp_rules_run(sp_health_scan *scan);
 void sp_rules_scan_close(sp_health_scan *scan);
 
 /* The rule files' tables. */
-extern const sp_rule sp_rules_ad[], sp_rules_svc[], sp_rules_net[], sp_rules_misc[];
+extern const sp_rule sp_rules_ad[], sp_rules_svc[], sp_rules_net[], sp_rules_misc[],
+    sp_rules_sysvol[];
 extern const size_t sp_rules_ad_count, sp_rules_svc_count, sp_rules_net_count,
-    sp_rules_misc_count;
+    sp_rules_misc_count, sp_rules_sysvol_count;
 
 #endif

@@ -15,6 +15,8 @@ static int reg_outcome(sp_health_scan *scan, const sp_rule *rule, sp_status st, 
         return 1;
     if (st == SP_ERR_NOTFOUND)
         return 0;
+    if (!rule)
+        return -1;
     if (st == SP_ERR_BADDATA)
         sp_rule_not_run(scan, rule, "%s\\%s is not a %s value", key, value, type);
     else

@@ -65,34 +65,34 @@ SVC_RULE(rule_dns, "DNS", 1, dc(scan))
 SVC_RULE(rule_kdc, "kdc", 1, dc(scan))
 SVC_RULE(rule_w32time, "W32Time", 1, 1)
 SVC_RULE(rule_rpcss, "RpcSs", 1, 1)
-SVC_RULE(rule_ntfrs, "NtFrs", 0, dc(scan))
-SVC_RULE(rule_dfsr, "DFSR", 0, dc(scan))
 SVC_RULE(rule_exch_is, "MSExchangeIS", 1, exchange(scan))
 SVC_RULE(rule_exch_sa, "MSExchangeSA", 1, exchange(scan))
 SVC_RULE(rule_smtp, "SMTPSVC", 1, scan->ctx->info->exchange == SP_EXCHANGE_2003)
 SVC_RULE(rule_iis, "W3SVC", 1, scan->ctx->info->is_sbs)
 
-/* DFSR is only expected when SYSVOL was migrated to it; NtFrs is quiet then. */
-static int sysvol_on_dfsr(sp_health_scan *scan)
-{
-    uint32_t state = 0;
-    return sp_reg_get_dword(scan->ctx->sys, SP_REG_VIEW_DEFAULT,
-                            "HKLM\\SYSTEM\\CurrentControlSet\\Services\\DFSR\\Parameters\\"
-                            "SysVols\\Migrating SysVols",
-                            "Local State", &state) == SP_OK &&
-           state == 3;
-}
-
+/* NtFrs must run while FRS serves or still replicates SYSVOL (Start, Prepared, Redirected), DFSR
+ * once the migration is prepared or SYSVOL was created on it (rules_sysvol.c reads which). A
+ * DFSR SYSVOL never asks for NtFrs; when the state cannot be read, the rule says so. */
 static void rule_frs_service(sp_health_scan *scan, const sp_rule *rule)
 {
-    if (!sysvol_on_dfsr(scan))
-        rule_ntfrs(scan, rule);
+    const sp_sysvol_repl *r;
+    if (!dc(scan))
+        return;
+    r = sp_rule_sysvol(scan);
+    if (r->state == SP_SYSVOL_UNKNOWN)
+        sp_rule_not_run(scan, rule, "which replication serves SYSVOL is unknown: %s", r->evidence);
+    else if (r->state != SP_SYSVOL_DFSR)
+        check_service(scan, rule, "NtFrs", 1);
 }
 
 static void rule_dfsr_service(sp_health_scan *scan, const sp_rule *rule)
 {
-    if (sysvol_on_dfsr(scan))
-        rule_dfsr(scan, rule);
+    sp_sysvol_state s;
+    if (!dc(scan))
+        return;
+    s = sp_rule_sysvol(scan)->state;
+    if (s != SP_SYSVOL_UNKNOWN && s != SP_SYSVOL_FRS)
+        check_service(scan, rule, "DFSR", 1);
 }
 
 const sp_rule sp_rules_svc[] = {

@@ -197,7 +197,8 @@ static void warnings_should_close_the_gate_until_each_is_acknowledged(void **sta
     open_healthy(&w, patch);
     now = w.sim->ops->time_now(w.sim);
     assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
-    assert_int_equal(f.count, 2);
+    assert_int_equal(f.count, 3);
+    assert_non_null(testutil_find(&f, "health.frs.sysvol_frs")); /* a notice: nothing to acknowledge */
     assert_int_equal(r, SP_RESULT_FAILED);
     assert_false(sp_state_gate_open(w.session.state, "health", now));
     assert_true(sp_health_acknowledge(w.session.state, "health.time.local_clock", 1));
@@ -403,6 +404,34 @@ static void an_unreadable_log_should_say_which_rules_could_not_run(void **state)
     cJSON_Delete(patch);
 }
 
+/* No DFSR object, no FRS replica set, no migration state: SYSVOL's replication is unknown, so
+ * neither service is blamed, and the scan says what it could not tell. */
+static void an_unknown_sysvol_replication_should_blame_no_service(void **state)
+{
+    cJSON *patch = cJSON_Parse(
+        "{\"ldap\":{\"entries\":{"
+        "\"CN=DFSR-GlobalSettings,CN=System,DC=wideworldimporters,DC=local\":null,"
+        "\"CN=Domain System Volume,CN=DFSR-GlobalSettings,CN=System,DC=wideworldimporters,DC=local\":null}}}");
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    const sp_finding *x;
+    (void)state;
+    open_base(&w, "tests/profiles/ess2012r2.json", "tests/profiles/health/healthy-ess2012r2.patch.json",
+              patch);
+    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    assert_int_equal(f.count, 1);
+    x = testutil_find(&f, "health.scan.svc.ntfrs");
+    assert_non_null(x);
+    assert_non_null(strstr(x->evidence, "unknown"));
+    assert_int_equal(sp_health_category_of(x->code), SP_HC_FRS);
+    assert_null(testutil_find(&f, "health.svc.ntfrs"));
+    assert_null(testutil_find(&f, "health.svc.dfsr"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    cJSON_Delete(patch);
+}
+
 static void a_finding_that_cannot_be_recorded_should_stop_the_scan(void **state)
 {
     cJSON *patch = cJSON_Parse("{\"services\":{\"DNS\":{\"state\":\"stopped\"}}}");
@@ -476,6 +505,7 @@ int main(void)
         cmocka_unit_test(posix_should_say_it_has_no_event_log_nor_volumes),
         cmocka_unit_test(an_unreadable_log_should_say_which_rules_could_not_run),
         cmocka_unit_test(a_finding_that_cannot_be_recorded_should_stop_the_scan),
+        cmocka_unit_test(an_unknown_sysvol_replication_should_blame_no_service),
         cmocka_unit_test(ipv4_lists_should_parse_and_classify),
     };
     struct CMUnitTest *tests;
