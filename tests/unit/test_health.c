@@ -381,55 +381,78 @@ static void posix_should_say_it_has_no_event_log_nor_volumes(void **state)
 
 /* ---- Rules that could not run --------------------------------------------------------------- */
 
-static void an_unreadable_log_should_say_which_rules_could_not_run(void **state)
+/* Scans a base with patch_json on top and checks that rule_id said it could not run, with
+ * why in its evidence, in category; also that the rule itself did not fire. The findings stay
+ * in f for more checks. */
+static void scan_expecting_not_run(world *w, sp_findings *f, const char *profile,
+                                   const char *healthy, const char *patch_json,
+                                   const char *rule_id, const char *why, unsigned category)
 {
-    cJSON *patch = cJSON_Parse("{\"events\":{\"System\":\"unreadable\"}}");
-    world w;
-    sp_findings f = {0};
-    sp_result r;
+    cJSON *patch = cJSON_Parse(patch_json);
+    char code[64];
     const sp_finding *x;
-    (void)state;
-    open_healthy(&w, patch);
-    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
-    x = testutil_find(&f, "health.scan.events.system");
-    assert_non_null(x);
+    sp_result r;
+    assert_non_null(patch);
+    open_base(w, profile, healthy, patch);
+    cJSON_Delete(patch);
+    assert_int_equal(scan(w, f, &r, NULL, NULL), SP_OK);
+    snprintf(code, sizeof code, "health.scan.%s", rule_id);
+    x = testutil_find(f, code);
+    if (!x)
+        fail_msg("%s did not say it could not run", rule_id);
     assert_int_equal(x->severity, SP_SEV_WARNING);
     assert_int_equal(x->title_id, IDS_F_HEALTH_RULE_NOT_RUN);
-    assert_string_equal(x->arg, "events.system");
-    assert_non_null(strstr(x->evidence, "access is denied"));
-    assert_int_equal(sp_health_category_of(x->code), SP_HC_EVENTS);
+    assert_string_equal(x->arg, rule_id);
+    assert_non_null(strstr(x->evidence, why));
+    assert_int_equal(sp_health_category_of(x->code), category);
+    snprintf(code, sizeof code, "health.%s", rule_id);
+    assert_null(testutil_find(f, code));
     assert_int_equal(r, SP_RESULT_FAILED); /* not verified is not healthy */
+}
+
+static void an_unreadable_log_should_say_which_rules_could_not_run(void **state)
+{
+    world w;
+    sp_findings f = {0};
+    (void)state;
+    scan_expecting_not_run(&w, &f, BASE, HEALTHY, "{\"events\":{\"System\":\"unreadable\"}}",
+                           "events.system", "access is denied", SP_HC_EVENTS);
     sp_findings_free(&f);
     testutil_world_close(&w);
-    cJSON_Delete(patch);
+}
+
+static void a_missing_ddcp_template_should_say_the_rights_could_not_be_checked(void **state)
+{
+    world w;
+    sp_findings f = {0};
+    (void)state;
+    scan_expecting_not_run(
+        &w, &f, BASE, HEALTHY,
+        "{\"files\":{\"C:\\\\WINDOWS\\\\SYSVOL\\\\sysvol\\\\fabrikam.local\\\\Policies\\\\"
+        "{6AC1786C-016F-11D2-945F-00C04fB984F9}\\\\MACHINE\\\\Microsoft\\\\Windows NT\\\\SecEdit\\\\"
+        "GptTmpl.inf\":null}}",
+        "ad.delegation_right", "GptTmpl.inf", SP_HC_AD);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
 }
 
 /* No DFSR object, no FRS replica set, no migration state: SYSVOL's replication is unknown, so
  * neither service is blamed, and the scan says what it could not tell. */
 static void an_unknown_sysvol_replication_should_blame_no_service(void **state)
 {
-    cJSON *patch = cJSON_Parse(
-        "{\"ldap\":{\"entries\":{"
-        "\"CN=DFSR-GlobalSettings,CN=System,DC=wideworldimporters,DC=local\":null,"
-        "\"CN=Domain System Volume,CN=DFSR-GlobalSettings,CN=System,DC=wideworldimporters,DC=local\":null}}}");
     world w;
     sp_findings f = {0};
-    sp_result r;
-    const sp_finding *x;
     (void)state;
-    open_base(&w, "tests/profiles/ess2012r2.json", "tests/profiles/health/healthy-ess2012r2.patch.json",
-              patch);
-    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    scan_expecting_not_run(
+        &w, &f, "tests/profiles/ess2012r2.json", "tests/profiles/health/healthy-ess2012r2.patch.json",
+        "{\"ldap\":{\"entries\":{"
+        "\"CN=DFSR-GlobalSettings,CN=System,DC=wideworldimporters,DC=local\":null,"
+        "\"CN=Domain System Volume,CN=DFSR-GlobalSettings,CN=System,DC=wideworldimporters,DC=local\":null}}}",
+        "svc.ntfrs", "unknown", SP_HC_FRS);
     assert_int_equal(f.count, 1);
-    x = testutil_find(&f, "health.scan.svc.ntfrs");
-    assert_non_null(x);
-    assert_non_null(strstr(x->evidence, "unknown"));
-    assert_int_equal(sp_health_category_of(x->code), SP_HC_FRS);
-    assert_null(testutil_find(&f, "health.svc.ntfrs"));
     assert_null(testutil_find(&f, "health.svc.dfsr"));
     sp_findings_free(&f);
     testutil_world_close(&w);
-    cJSON_Delete(patch);
 }
 
 static void a_finding_that_cannot_be_recorded_should_stop_the_scan(void **state)
@@ -506,6 +529,7 @@ int main(void)
         cmocka_unit_test(an_unreadable_log_should_say_which_rules_could_not_run),
         cmocka_unit_test(a_finding_that_cannot_be_recorded_should_stop_the_scan),
         cmocka_unit_test(an_unknown_sysvol_replication_should_blame_no_service),
+        cmocka_unit_test(a_missing_ddcp_template_should_say_the_rights_could_not_be_checked),
         cmocka_unit_test(ipv4_lists_should_parse_and_classify),
     };
     struct CMUnitTest *tests;
