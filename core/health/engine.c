@@ -18,6 +18,7 @@ static const struct {
     {sp_rules_misc, &sp_rules_misc_count},
     {sp_rules_sysvol, &sp_rules_sysvol_count},
     {sp_rules_mpt, &sp_rules_mpt_count},
+    {sp_rules_repl, &sp_rules_repl_count},
 };
 
 size_t sp_rule_total(void)

@@ -220,3 +220,32 @@ sp_status testutil_sim_open_status(const char *json, char *err, size_t errlen)
     free(root);
     return st;
 }
+
+void testutil_merge_patch(cJSON *target, const cJSON *patch)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, patch)
+    {
+        cJSON *t = cJSON_GetObjectItemCaseSensitive(target, p->string);
+        if (cJSON_IsNull(p)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
+        } else if (cJSON_IsObject(p) && cJSON_IsObject(t)) {
+            testutil_merge_patch(t, p);
+        } else {
+            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
+            cJSON_AddItemToObject(target, p->string, cJSON_Duplicate(p, 1));
+        }
+    }
+}
+
+void testutil_world_open_patched(testutil_world *w, const char *profile_path,
+                                 const char *patch_path, const cJSON *patch)
+{
+    cJSON *profile = testutil_read_json(profile_path), *first = testutil_read_json(patch_path);
+    testutil_merge_patch(profile, first);
+    if (patch)
+        testutil_merge_patch(profile, patch);
+    testutil_world_open_profile(w, profile);
+    cJSON_Delete(profile);
+    cJSON_Delete(first);
+}
