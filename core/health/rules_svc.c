@@ -1,4 +1,4 @@
-/* Health rules on services: the domain controller's, replication's, Exchange's and IIS's services run. */
+/* Health rules on services: the domain controller's, replication's, Exchange's and IIS's run; roles to move or remove. */
 #include "core/health/rules.h"
 
 #include <stdio.h>
@@ -95,6 +95,37 @@ static void rule_dfsr_service(sp_health_scan *scan, const sp_rule *rule)
         check_service(scan, rule, "DFSR", 1);
 }
 
+/* A role's service: installed (and, when only a running one matters, not disabled). */
+static void check_role(sp_health_scan *scan, const sp_rule *rule, const char *name,
+                       int even_disabled)
+{
+    sp_sys *sys = scan->ctx->sys;
+    sp_svcinfo si;
+    sp_status st = sys->ops->svc_query(sys, name, &si);
+    if (st == SP_ERR_NOTFOUND)
+        return;
+    if (st != SP_OK) {
+        sp_rule_not_run(scan, rule, "service %s: %s", name, sys->last_error);
+        return;
+    }
+    if (even_disabled || si.start_type != SP_SVC_START_DISABLED)
+        sp_rule_fire(scan, rule, NULL, "service %s is installed: %s, start type %s", name,
+                     state_name(si.state), start_name(si.start_type));
+}
+
+/* Clients keep their leases only while this server's DHCP Server serves them. */
+static void rule_dhcp_role(sp_health_scan *scan, const sp_rule *rule)
+{
+    check_role(scan, rule, "DHCPServer", 0);
+}
+
+/* dcpromo refuses to demote a domain controller that holds a certification authority. */
+static void rule_cert_services(sp_health_scan *scan, const sp_rule *rule)
+{
+    if (dc(scan))
+        check_role(scan, rule, "CertSvc", 1);
+}
+
 const sp_rule sp_rules_svc[] = {
     SP_RULE("svc.netlogon", SP_HC_SVC, SP_HOS_ALL, SP_SEV_ERROR, SVC_NETLOGON, SRC_BPA, rule_netlogon),
     SP_RULE("svc.ntds", SP_HC_SVC, SP_HOS_2008, SP_SEV_ERROR, SVC_NTDS, "SBS 2008/2011 BPA", rule_ntds),
@@ -112,5 +143,11 @@ const sp_rule sp_rules_svc[] = {
          "Exchange Best Practices Analyzer", rule_exch_sa),
     SP_RULE("svc.smtp", SP_HC_EXCHANGE, SP_HOS_2003, SP_SEV_ERROR, SVC_SMTP, "SBS 2003 BPA", rule_smtp),
     SP_RULE("svc.iis", SP_HC_IIS, SP_HOS_ALL, SP_SEV_ERROR, SVC_IIS, SRC_BPA, rule_iis),
+    SP_RULE("roles.dhcp_server", SP_HC_ROLES, SP_HOS_ALL, SP_SEV_WARNING, DHCP_ROLE,
+         "Microsoft, Windows Server Essentials migration (Move settings and data: DHCP)",
+         rule_dhcp_role),
+    SP_RULE("roles.cert_services", SP_HC_ROLES, SP_HOS_ALL, SP_SEV_WARNING, CERT_SERVICES,
+         "Microsoft, Windows Server Essentials migration (Demote the Source Server); dcpromo",
+         rule_cert_services),
 };
 const size_t sp_rules_svc_count = sizeof sp_rules_svc / sizeof sp_rules_svc[0];
