@@ -235,6 +235,25 @@ static void posix_should_say_it_has_no_event_log_nor_volumes(void **state)
     sp_sys_close(p);
 }
 
+static void a_seeded_file_should_report_its_declared_size_until_it_changes(void **state)
+{
+    world w;
+    sp_filestat fs;
+    (void)state;
+    testutil_world_open_sim(&w, "{\"os\":{\"major\":5},\"files\":{\"E:\\\\mdb\\\\priv1.edb\":"
+                                "{\"text\":\"store\",\"size\":19327352832}}}");
+    assert_int_equal(w.sim->ops->file_stat(w.sim, "e:\\MDB\\PRIV1.EDB", &fs), SP_OK);
+    assert_true(fs.exists && fs.size == 19327352832ull);
+    assert_int_equal(w.sim->ops->file_write_atomic(w.sim, "E:\\mdb\\priv1.edb", "x", 1), SP_OK);
+    assert_int_equal(w.sim->ops->file_stat(w.sim, "E:\\mdb\\priv1.edb", &fs), SP_OK);
+    assert_int_equal(fs.size, 1);
+    testutil_world_close(&w);
+    assert_int_equal(testutil_sim_open_status("{\"os\":{\"major\":5},\"files\":{\"C:\\\\x\":"
+                                              "{\"text\":\"x\",\"size\":0}}}",
+                                              NULL, 0),
+                     SP_ERR_BADDATA);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +265,7 @@ int main(void)
         cmocka_unit_test(sim_events_should_come_newest_first_within_the_window),
         cmocka_unit_test(bad_events_or_disks_in_a_profile_should_be_named),
         cmocka_unit_test(posix_should_say_it_has_no_event_log_nor_volumes),
+        cmocka_unit_test(a_seeded_file_should_report_its_declared_size_until_it_changes),
     };
     return cmocka_run_group_tests_name("health_sources", tests, NULL, NULL);
 }

@@ -17,7 +17,8 @@
  * of the Windows path, as on Windows.
  *
  * On open, root and the profile's folders are created and each entry of "files" is
- * written unless it exists. <root>/.sim-seeded lists what was written, so an entry is
+ * written unless it exists (a string, or {"text": ..., "utf16": true, "mtime": Unix seconds,
+ * "size": bytes file_stat reports while the file is as written, for a large file). <root>/.sim-seeded lists what was written, so an entry is
  * written once per root: a file a run changed or deleted stays so in the next run
  * (delete root to start afresh). Registry and service changes live in memory until close.
  *
