@@ -59,6 +59,9 @@ static void rule_journal_wrap(sp_health_scan *scan, const sp_rule *rule)
 {
     static const unsigned ids[] = {13568, 0};
     sp_event_count c = {"NtFrs", ids, 0, 0, 0, 0};
+    /* A SYSVOL on DFSR alone no longer depends on FRS: an old wrap in its log is history. */
+    if (scan->ctx->info->is_dc && sp_rule_sysvol(scan)->state == SP_SYSVOL_DFSR)
+        return;
     if (sp_rule_count_events(scan, rule, "File Replication Service", scan->now - 7 * DAY, &c)) {
         char arg[16];
         snprintf(arg, sizeof arg, "%u", c.count);
