@@ -11,16 +11,20 @@
 static int reg_outcome(sp_health_scan *scan, const sp_rule *rule, sp_status st, const char *key,
                        const char *value, const char *type)
 {
+    sp_sys *sys = scan->ctx->sys;
+    char why[256];
     if (st == SP_OK)
         return 1;
     if (st == SP_ERR_NOTFOUND)
         return 0;
-    if (!rule)
-        return -1;
+    sp_strlcpy(why, sys->last_error, sizeof why);
+    /* Say why in last_error too, for a caller without a rule (rules_sysvol.c). */
     if (st == SP_ERR_BADDATA)
-        sp_rule_not_run(scan, rule, "%s\\%s is not a %s value", key, value, type);
+        sp_sys_fail(sys, st, "%s\\%s is not a %s value", key, value, type);
     else
-        sp_rule_not_run(scan, rule, "%s\\%s: %s", key, value, scan->ctx->sys->last_error);
+        sp_sys_fail(sys, st, "%s\\%s: %.200s", key, value, why);
+    if (rule)
+        sp_rule_not_run(scan, rule, "%s", sys->last_error);
     return -1;
 }
 

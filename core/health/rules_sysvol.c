@@ -1,6 +1,7 @@
 /* Health rules on SYSVOL's replication: FRS or DFSR (the DFSR migration state), FRS's events and morphed folders. */
 #include "core/health/rules.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,17 @@
 
 static const char *const state_names[] = {"Start", "Prepared", "Redirected", "Eliminated"};
 
-static void add_evidence(sp_sysvol_repl *r, const char *fmt, const char *a, const char *b)
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void add_evidence(sp_sysvol_repl *r, const char *fmt, ...)
 {
     size_t n = strlen(r->evidence);
     char part[400];
-    snprintf(part, sizeof part, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(part, sizeof part, fmt, ap);
+    va_end(ap);
     snprintf(r->evidence + n, sizeof r->evidence - n, "%s%s", n ? "; " : "", part);
 }
 
@@ -36,7 +43,7 @@ static void read_global(sp_health_scan *scan, sp_sysvol_repl *r)
     char dn[700], flags[32];
     int got;
     if (!sp_rule_ldap(scan)) {
-        add_evidence(r, "Active Directory cannot be read (%s)%s", scan->ldap_error, "");
+        add_evidence(r, "Active Directory cannot be read (%s)", scan->ldap_error);
         return;
     }
     snprintf(dn, sizeof dn, "CN=DFSR-GlobalSettings,CN=System,%.600s", scan->default_nc);
@@ -46,7 +53,7 @@ static void read_global(sp_health_scan *scan, sp_sysvol_repl *r)
         r->global = (int)((v & 0x30u) >> 4);
         snprintf(flags + strlen(flags), sizeof flags - strlen(flags), " (%s)",
                  state_names[r->global]);
-        add_evidence(r, "msDFSR-Flags of CN=DFSR-GlobalSettings = %s%s", flags, "");
+        add_evidence(r, "msDFSR-Flags of CN=DFSR-GlobalSettings = %s", flags);
         return;
     }
     if (got < 0) {
@@ -58,7 +65,7 @@ static void read_global(sp_health_scan *scan, sp_sysvol_repl *r)
     got = sp_rule_ldap_get(scan, NULL, dn, "objectClass", flags, sizeof flags);
     if (got == 1) {
         r->global = 3;
-        add_evidence(r, "the DFSR replication group %s exists, without migration flags%s", dn, "");
+        add_evidence(r, "the DFSR replication group %s exists, without migration flags", dn);
         return;
     }
     snprintf(dn, sizeof dn,
@@ -67,10 +74,10 @@ static void read_global(sp_health_scan *scan, sp_sysvol_repl *r)
     got = sp_rule_ldap_get(scan, NULL, dn, "objectClass", flags, sizeof flags);
     if (got == 1) {
         r->global = 0;
-        add_evidence(r, "no DFSR migration state; the FRS replica set %s exists%s", dn, "");
+        add_evidence(r, "no DFSR migration state; the FRS replica set %s exists", dn);
     } else {
-        add_evidence(r, "neither DFSR-GlobalSettings nor the FRS replica set of SYSVOL is in %s%s",
-                     scan->default_nc, "");
+        add_evidence(r, "neither DFSR-GlobalSettings nor the FRS replica set of SYSVOL is in %s",
+                     scan->default_nc);
     }
 }
 
@@ -83,9 +90,9 @@ static void read_local(sp_health_scan *scan, sp_sysvol_repl *r)
     if (got == 1) {
         r->local = (int)(v > 0x7fffffffu ? 0x7fffffff : v);
         snprintf(text, sizeof text, "%u (%s)", (unsigned)v, v < 4 ? state_names[v] : "migrating");
-        add_evidence(r, "Migrating SysVols\\Local State = %s%s", text, "");
+        add_evidence(r, "Migrating SysVols\\Local State = %s", text);
     } else if (got < 0) {
-        add_evidence(r, "Migrating SysVols\\Local State: %s%s", scan->ctx->sys->last_error, "");
+        add_evidence(r, "Migrating SysVols\\Local State: %s", scan->ctx->sys->last_error);
     }
 }
 
@@ -101,7 +108,7 @@ const sp_sysvol_repl *sp_rule_sysvol(sp_health_scan *scan)
     r->global = r->local = -1;
     if (scan->ctx->info->os.major < 6) {
         r->state = SP_SYSVOL_FRS;
-        add_evidence(r, "Windows Server %s replicates SYSVOL with FRS only%s", "2003", "");
+        add_evidence(r, "Windows Server 2003 replicates SYSVOL with FRS only");
         return r;
     }
     read_global(scan, r);
