@@ -158,8 +158,8 @@ typedef struct {
     unsigned first_id;      /* of the newest match */
     int64_t newest;         /* its time */
 } sp_event_count;
-/* Counts the matching events of log since; a missing log counts none, a failing read says
- * the rule could not run. Returns the count. */
+/* Counts the matching events of log since (at most 7 days back: what the scan keeps); a
+ * missing log counts none, a failing read says the rule could not run. Returns the count. */
 int sp_rule_count_events(sp_health_scan *scan, const sp_rule *rule, const char *log, int64_t since,
                          sp_event_count *c);
 

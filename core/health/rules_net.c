@@ -173,6 +173,20 @@ static int add_addr(void *user, const char *name)
     return 0;
 }
 
+/* Does the DNS server list (spaces, commas or semicolons between) name addr itself? */
+static int names_address(const char *list, const char *addr)
+{
+    size_t n = strlen(addr);
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, " ,;");
+        if (len == n && strncmp(p, addr, n) == 0)
+            return 1;
+        p += len;
+        p += strspn(p, " ,;");
+    }
+    return 0;
+}
+
 /* Clients find a DC by the address it registers, the one its own DNS points at: the adapter named
  * as a DNS server by some adapter, else every adapter with an address. One of them given by DHCP
  * changes under the clients' feet. */
@@ -193,12 +207,11 @@ static void rule_dhcp_address(sp_health_scan *scan, const sp_rule *rule)
     }
     for (size_t i = 0; i < l.count; i++)
         for (size_t j = 0; j < l.count; j++)
-            any_named |= sp_net_list_points_to(l.items[j].dns, l.items[i].addr) &&
-                         strncmp(l.items[i].addr, "127.", 4) != 0;
+            any_named |= names_address(l.items[j].dns, l.items[i].addr);
     for (size_t i = 0; i < l.count; i++) {
         int named = 0;
         for (size_t j = 0; j < l.count; j++)
-            named |= sp_net_list_points_to(l.items[j].dns, l.items[i].addr);
+            named |= names_address(l.items[j].dns, l.items[i].addr);
         if (l.items[i].dhcp && (named || !any_named)) {
             sp_rule_fire(scan, rule, l.items[i].addr,
                          "adapter %s: EnableDHCP = 1, DhcpIPAddress = %s, DhcpServer = %s%s",
