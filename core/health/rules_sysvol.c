@@ -123,8 +123,7 @@ const sp_sysvol_repl *sp_rule_sysvol(sp_health_scan *scan)
 
 static int frs_in_use(sp_health_scan *scan)
 {
-    sp_sysvol_state s = sp_rule_sysvol(scan)->state;
-    return scan->ctx->info->is_dc && s != SP_SYSVOL_DFSR;
+    return scan->ctx->info->is_dc && sp_rule_sysvol(scan)->state != SP_SYSVOL_DFSR;
 }
 
 static void rule_sysvol_frs(sp_health_scan *scan, const sp_rule *rule)
