@@ -1,6 +1,7 @@
 /* The rules engine: runs each rule that applies to this server, with progress and cancel. */
 #include "core/health/rules.h"
 #include "core/base/strutil.h"
+#include "core/msgids.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,10 @@ static const struct {
     {sp_rules_net, &sp_rules_net_count},
     {sp_rules_svc, &sp_rules_svc_count},
     {sp_rules_misc, &sp_rules_misc_count},
+    {sp_rules_sysvol, &sp_rules_sysvol_count},
+    {sp_rules_mpt, &sp_rules_mpt_count},
+    {sp_rules_repl, &sp_rules_repl_count},
+    {sp_rules_exchange, &sp_rules_exchange_count},
 };
 
 size_t sp_rule_total(void)
@@ -46,6 +51,20 @@ const sp_rule *sp_rule_for_code(const char *code)
     return NULL;
 }
 
+/* A finding that cannot be recorded stops the scan: passing without it would hide it. */
+static void record(sp_health_scan *scan, sp_severity sev, const char *code, unsigned title_id,
+                   unsigned advice_id, const char *arg, const char *evidence)
+{
+    sp_status st;
+    if (scan->failed != SP_OK)
+        return;
+    st = sp_findings_add(scan->out, sev, code, title_id, advice_id, arg, evidence);
+    if (st != SP_OK)
+        scan->failed = sp_sys_fail(scan->ctx->sys, st,
+                                   "The health scan could not record its finding %s (%s).", code,
+                                   sp_status_name(st));
+}
+
 void sp_rule_fire(sp_health_scan *scan, const sp_rule *rule, const char *arg,
                   const char *evidence_fmt, ...)
 {
@@ -55,8 +74,22 @@ void sp_rule_fire(sp_health_scan *scan, const sp_rule *rule, const char *arg,
     va_start(ap, evidence_fmt);
     vsnprintf(evidence, sizeof evidence, evidence_fmt, ap);
     va_end(ap);
-    sp_findings_add(scan->out, rule->severity, code, rule->title_id, rule->advice_id, arg,
-                    evidence);
+    record(scan, rule->severity, code, rule->title_id, rule->advice_id, arg, evidence);
+}
+
+void sp_rule_not_run(sp_health_scan *scan, const sp_rule *rule, const char *why_fmt, ...)
+{
+    char code[48], why[1024];
+    va_list ap;
+    if (scan->not_run_said)
+        return;
+    scan->not_run_said = 1;
+    snprintf(code, sizeof code, "health.scan.%s", rule->id);
+    va_start(ap, why_fmt);
+    vsnprintf(why, sizeof why, why_fmt, ap);
+    va_end(ap);
+    record(scan, SP_SEV_WARNING, code, IDS_F_HEALTH_RULE_NOT_RUN, IDS_F_HEALTH_ENGINE_FAILED_ADVICE,
+           rule->id, why);
 }
 
 typedef struct {
@@ -93,6 +126,35 @@ int sp_rule_ldap_value(sp_health_scan *scan, const char *dn, const char *attr, c
         SP_OK)
         return 0;
     return fv.found;
+}
+
+int sp_rule_ldap_get(sp_health_scan *scan, const sp_rule *rule, const char *dn, const char *attr,
+                     char *out, size_t outlen)
+{
+    const char *attrs[] = {attr, NULL};
+    first_value fv = {out, outlen, attr, 0};
+    sp_status st;
+    if (outlen)
+        out[0] = '\0';
+    st = sp_rule_ldap_search(scan, rule, dn, 0, "(objectClass=*)", attrs, take_first, &fv);
+    if (st == SP_ERR_NOTFOUND)
+        return 0;
+    return st == SP_OK ? fv.found : -1;
+}
+
+sp_status sp_rule_ldap_search(sp_health_scan *scan, const sp_rule *rule, const char *base,
+                              int subtree, const char *filter, const char *const *attrs,
+                              sp_ldap_entry_cb cb, void *user)
+{
+    sp_sys *sys = scan->ctx->sys;
+    sp_status st;
+    if (!sp_rule_ldap(scan))
+        return SP_ERR_IO; /* quiet: ad.unreachable (or ad.not_dc) says why, once */
+    st = sys->ops->ldap_search(sys, scan->ldap, base, subtree, filter, attrs, cb, user);
+    if (rule && st != SP_OK && st != SP_ERR_NOTFOUND)
+        sp_rule_not_run(scan, rule, "LDAP search of %s for %s: %s", base[0] ? base : "the rootDSE",
+                        filter, sys->last_error);
+    return st;
 }
 
 int sp_rule_ldap(sp_health_scan *scan)
@@ -143,8 +205,11 @@ sp_status sp_rules_run(sp_health_scan *scan)
         if (sp_cancelled(scan->ctx))
             return SP_ERR_CANCELLED;
         sp_progress(scan->ctx, (unsigned)(i * 1000 / n), rule->id);
+        scan->not_run_said = 0;
         if (rule->os & scan->os)
             rule->run(scan, rule);
+        if (scan->failed != SP_OK)
+            return scan->failed;
     }
     sp_progress(scan->ctx, 1000, "");
     return SP_OK;
@@ -155,4 +220,5 @@ void sp_rules_scan_close(sp_health_scan *scan)
     if (scan->ldap)
         scan->ctx->sys->ops->ldap_close(scan->ctx->sys, scan->ldap);
     scan->ldap = NULL;
+    sp_rule_reads_free(scan);
 }

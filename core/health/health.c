@@ -1,6 +1,7 @@
 /* Health scan step: runs the rules engine (engine.c, rules_*.c) and gates on errors and acknowledged warnings. */
 #include "core/health/health.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,7 +73,14 @@ int sp_health_acknowledge(sp_state *st, const char *code, int on)
 
 unsigned sp_health_category_of(const char *code)
 {
-    const sp_rule *rule = sp_rule_for_code(code);
+    char rule_code[48];
+    const sp_rule *rule;
+    /* "health.scan.<id>": rule <id> could not run; it belongs where the rule does. */
+    if (code && strncmp(code, "health.scan.", 12) == 0) {
+        snprintf(rule_code, sizeof rule_code, "health.%s", code + 12);
+        code = rule_code;
+    }
+    rule = sp_rule_for_code(code);
     return rule ? (unsigned)rule->category : (unsigned)SP_HC_EVENTS;
 }
 

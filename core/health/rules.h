@@ -19,6 +19,8 @@ typedef enum {
     SP_HC_EXCHANGE,
     SP_HC_TIME,
     SP_HC_UPDATES,
+    SP_HC_REPL,  /* the directory's replication and consistency */
+    SP_HC_ROLES, /* server roles the migration moves or removes */
     SP_HC_COUNT
 } sp_health_category;
 
@@ -26,6 +28,38 @@ typedef enum {
 #define SP_HOS_2003 1u
 #define SP_HOS_2008 2u /* 2008 and 2008 R2 (SBS 2008, SBS 2011) */
 #define SP_HOS_ALL (SP_HOS_2003 | SP_HOS_2008)
+
+/* Which replication serves SYSVOL, from the DFSR migration state (dfsrmig's states). */
+typedef enum {
+    SP_SYSVOL_UNKNOWN = 0,
+    SP_SYSVOL_FRS,       /* FRS: Start, or a Windows Server 2003 DC */
+    SP_SYSVOL_PREPARED,  /* FRS serves SYSVOL, DFSR replicates a copy */
+    SP_SYSVOL_REDIRECTED,/* DFSR serves SYSVOL, FRS still replicates the old copy */
+    SP_SYSVOL_DFSR,      /* DFSR only: Eliminated, or a domain created with DFSR */
+    SP_SYSVOL_MIGRATING  /* this DC is between two states */
+} sp_sysvol_state;
+
+typedef struct {
+    sp_sysvol_state state;
+    int global;         /* dfsrmig's global state 0-3 from the directory, -1 unknown */
+    int local;          /* this DC's Local State from its registry, -1 unknown or absent */
+    char evidence[700]; /* what was read, for findings; why not, when unknown */
+} sp_sysvol_repl;
+
+/* One event log's records of the last 7 days, read once a scan (rules_read.c). */
+typedef struct {
+    char *source;
+    unsigned id, type;
+    int64_t time;
+} sp_logged_event;
+
+typedef struct {
+    char name[48];
+    sp_status status; /* of the read: SP_OK, SP_ERR_NOTFOUND (no such log) or why it failed */
+    char error[256];
+    sp_logged_event *items; /* newest first */
+    size_t count, cap;
+} sp_logged_events;
 
 typedef struct sp_health_scan sp_health_scan;
 typedef struct sp_rule sp_rule;
@@ -52,6 +86,16 @@ struct sp_health_scan {
     char default_nc[512], config_nc[512], schema_nc[512];
     char server_dsa[512]; /* rootDSE dsServiceName: this DC's NTDS Settings DN */
     int domain_level, forest_level; /* -1 unknown */
+    sp_status failed; /* not SP_OK: a finding could not be recorded, so the scan cannot stand */
+    int not_run_said; /* the running rule already said it could not run */
+    int sysvol_tried;
+    sp_sysvol_repl sysvol; /* how SYSVOL replicates (rules_sysvol.c) */
+    int ddcp_tried;
+    unsigned char *ddcp_inf; /* the DDCP's GptTmpl.inf, NULL when it could not be read */
+    size_t ddcp_inf_size;
+    char ddcp_path[1000], ddcp_error[600];
+    sp_logged_events *logs; /* the event logs read so far */
+    size_t log_count;
 };
 
 /* A rule table's row: its title and advice are IDS_F_HEALTH_<name> and IDS_F_HEALTH_<name>_ADVICE. */
@@ -65,11 +109,20 @@ const sp_rule *sp_rule_at(size_t i);
 /* The rule behind a finding code ("health.ad.domain_level"); NULL when none. */
 const sp_rule *sp_rule_for_code(const char *code);
 
-/* Reports rule's finding with arg (%1) and evidence. */
+/* Reports rule's finding with arg (%1) and evidence. When it cannot be recorded (memory) the
+ * scan stops with that status instead of passing without it. */
 void sp_rule_fire(sp_health_scan *scan, const sp_rule *rule, const char *arg,
                   const char *evidence_fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Says that rule could not run and why (a warning "health.scan.<id>" in the rule's category):
+ * what could not be verified is never reported as healthy. Once per rule and scan. */
+void sp_rule_not_run(sp_health_scan *scan, const sp_rule *rule, const char *why_fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
@@ -79,13 +132,56 @@ int sp_rule_ldap(sp_health_scan *scan);
 int sp_rule_ldap_value(sp_health_scan *scan, const char *dn, const char *attr, char *out,
                        size_t outlen);
 
+/* The first value of attr on dn for rule: 1 found, 0 when dn or attr is absent, -1 when it
+ * could not be read (said as sp_rule_not_run; with rule NULL only sys->last_error says why). */
+int sp_rule_ldap_get(sp_health_scan *scan, const sp_rule *rule, const char *dn, const char *attr,
+                     char *out, size_t outlen);
+/* A search for rule: SP_OK, SP_ERR_NOTFOUND when base is absent, another status when it failed
+ * (said as sp_rule_not_run). */
+sp_status sp_rule_ldap_search(sp_health_scan *scan, const sp_rule *rule, const char *base,
+                              int subtree, const char *filter, const char *const *attrs,
+                              sp_ldap_entry_cb cb, void *user);
+
+/* A registry value for rule: 1 read, 0 when the key or value is absent, -1 when it could not
+ * be read or is of another type (said as sp_rule_not_run when rule is not NULL). */
+int sp_rule_reg_dword(sp_health_scan *scan, const sp_rule *rule, const char *key,
+                      const char *value, uint32_t *out);
+int sp_rule_reg_string(sp_health_scan *scan, const sp_rule *rule, const char *key,
+                       const char *value, char *out, size_t outlen);
+
+/* Event records of one log, as the rules count them (rules_read.c). */
+typedef struct {
+    const char *source;     /* NULL: any */
+    const unsigned *ids;    /* NULL: any; 0-terminated */
+    unsigned type;          /* 0: any */
+    unsigned count;
+    unsigned first_id;      /* of the newest match */
+    int64_t newest;         /* its time */
+} sp_event_count;
+/* Counts the matching events of log since (at most 7 days back: what the scan keeps); a
+ * missing log counts none, a failing read says the rule could not run. Returns the count. */
+int sp_rule_count_events(sp_health_scan *scan, const sp_rule *rule, const char *log, int64_t since,
+                         sp_event_count *c);
+
+/* Frees what rules_read.c kept for the scan. */
+void sp_rule_reads_free(sp_health_scan *scan);
+
+/* How SYSVOL replicates on this DC, read once (rules_sysvol.c). */
+const sp_sysvol_repl *sp_rule_sysvol(sp_health_scan *scan);
+/* The DDCP's GptTmpl.inf, read once (rules_read.c): 1 with data, size and path, 0 when it
+ * could not be read (scan->ddcp_error says why). */
+int sp_rule_ddcp_inf(sp_health_scan *scan, const unsigned char **data, size_t *size,
+                     const char **path);
+
 /* Runs every rule that applies; progress per rule, cancel between rules. */
 sp_status sp_rules_run(sp_health_scan *scan);
 void sp_rules_scan_close(sp_health_scan *scan);
 
 /* The rule files' tables. */
-extern const sp_rule sp_rules_ad[], sp_rules_svc[], sp_rules_net[], sp_rules_misc[];
+extern const sp_rule sp_rules_ad[], sp_rules_svc[], sp_rules_net[], sp_rules_misc[],
+    sp_rules_sysvol[], sp_rules_mpt[], sp_rules_repl[], sp_rules_exchange[];
 extern const size_t sp_rules_ad_count, sp_rules_svc_count, sp_rules_net_count,
-    sp_rules_misc_count;
+    sp_rules_misc_count, sp_rules_sysvol_count, sp_rules_mpt_count, sp_rules_repl_count,
+    sp_rules_exchange_count;
 
 #endif

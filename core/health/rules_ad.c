@@ -66,7 +66,7 @@ static void check_role(sp_health_scan *scan, const sp_rule *rule, const char *dn
     char owner[512], name[128];
     if (!sp_rule_ldap(scan) || !dn[0] || !scan->server_dsa[0])
         return;
-    if (!sp_rule_ldap_value(scan, dn, "fSMORoleOwner", owner, sizeof owner))
+    if (sp_rule_ldap_get(scan, rule, dn, "fSMORoleOwner", owner, sizeof owner) != 1)
         return;
     if (sp_stricmp(owner, scan->server_dsa) == 0)
         return;
@@ -140,11 +140,10 @@ static void rule_other_dcs(sp_health_scan *scan, const sp_rule *rule)
     static const char *const attrs[] = {"objectClass", NULL};
     dc_list l = {scan->server_dsa, 0, ""};
     char arg[16];
-    sp_sys *sys = scan->ctx->sys;
     if (!sp_rule_ldap(scan) || !scan->config_nc[0])
         return;
-    if (sys->ops->ldap_search(sys, scan->ldap, scan->config_nc, 1, "(objectClass=nTDSDSA)", attrs,
-                              count_dc, &l) != SP_OK ||
+    if (sp_rule_ldap_search(scan, rule, scan->config_nc, 1, "(objectClass=nTDSDSA)", attrs,
+                            count_dc, &l) != SP_OK ||
         l.others == 0)
         return;
     snprintf(arg, sizeof arg, "%u", l.others);
@@ -180,12 +179,11 @@ static void rule_exchange_mixed(sp_health_scan *scan, const sp_rule *rule)
 {
     static const char *const attrs[] = {"msExchMixedMode", NULL};
     mixed_mode m = {0, ""};
-    sp_sys *sys = scan->ctx->sys;
     if (scan->ctx->info->exchange != SP_EXCHANGE_2003 || !sp_rule_ldap(scan) || !scan->config_nc[0])
         return;
-    if (sys->ops->ldap_search(sys, scan->ldap, scan->config_nc, 1,
-                              "(objectClass=msExchOrganizationContainer)", attrs, find_mixed,
-                              &m) == SP_OK &&
+    if (sp_rule_ldap_search(scan, rule, scan->config_nc, 1,
+                            "(objectClass=msExchOrganizationContainer)", attrs, find_mixed,
+                            &m) == SP_OK &&
         m.mixed)
         sp_rule_fire(scan, rule, NULL, "msExchMixedMode = TRUE on %s", m.dn);
 }

@@ -25,6 +25,8 @@ static void rule_share(sp_health_scan *scan, const sp_rule *rule, const char *sh
     sp_regval_free(&v);
     if (st == SP_ERR_NOTFOUND)
         sp_rule_fire(scan, rule, share, "no %s value under LanmanServer\\Shares", share);
+    else if (st != SP_OK)
+        sp_rule_not_run(scan, rule, "LanmanServer\\Shares %s: %s", share, sys->last_error);
 }
 
 static void rule_sysvol_share(sp_health_scan *scan, const sp_rule *rule)
@@ -41,9 +43,9 @@ static void rule_sysvol_ready(sp_health_scan *scan, const sp_rule *rule)
 {
     uint32_t v = 1;
     if (scan->ctx->info->is_dc &&
-        sp_reg_get_dword(scan->ctx->sys, SP_REG_VIEW_DEFAULT,
-                         "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Netlogon\\Parameters",
-                         "SysvolReady", &v) == SP_OK &&
+        sp_rule_reg_dword(scan, rule,
+                          "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Netlogon\\Parameters",
+                          "SysvolReady", &v) == 1 &&
         v != 1) {
         char arg[16];
         snprintf(arg, sizeof arg, "%u", (unsigned)v);
@@ -53,59 +55,14 @@ static void rule_sysvol_ready(sp_health_scan *scan, const sp_rule *rule)
 
 /* ---- Event logs ---------------------------------------------------------------------- */
 
-typedef struct {
-    const char *source;     /* NULL: any */
-    const unsigned *ids;    /* NULL: any; 0-terminated */
-    unsigned type;          /* 0: any */
-    unsigned count;
-    unsigned first_id;
-    int64_t newest;
-} event_count;
-
-static int count_event(void *user, const sp_event *ev)
-{
-    event_count *c = user;
-    int id_ok = c->ids == NULL;
-    for (const unsigned *i = c->ids; i && *i && !id_ok; i++)
-        id_ok = *i == ev->id;
-    if (!id_ok || (c->source && sp_stricmp(c->source, ev->source) != 0) ||
-        (c->type && ev->type != c->type))
-        return 0;
-    if (c->count++ == 0) {
-        c->first_id = ev->id;
-        c->newest = ev->time;
-    }
-    return 0;
-}
-
-/* Counts matching events of log since; a missing log counts none, a failing read fires
- * the rule with the error as evidence (what could not be verified is not called healthy). */
-static int count_events(sp_health_scan *scan, const sp_rule *rule, const char *log,
-                        int64_t since, event_count *c)
-{
-    sp_sys *sys = scan->ctx->sys;
-    sp_status st;
-    c->count = 0;
-    if (!sys->ops->event_query)
-        return 0;
-    st = sys->ops->event_query(sys, log, since, count_event, c);
-    if (st == SP_ERR_NOTFOUND)
-        return 0;
-    if (st != SP_OK) {
-        sp_findings_add(scan->out, SP_SEV_WARNING, "health.scan.unreadable",
-                        IDS_F_HEALTH_ENGINE_FAILED, IDS_F_HEALTH_ENGINE_FAILED_ADVICE, log,
-                        sys->last_error);
-        (void)rule;
-        return 0;
-    }
-    return (int)c->count;
-}
-
 static void rule_journal_wrap(sp_health_scan *scan, const sp_rule *rule)
 {
     static const unsigned ids[] = {13568, 0};
-    event_count c = {"NtFrs", ids, 0, 0, 0, 0};
-    if (count_events(scan, rule, "File Replication Service", scan->now - 7 * DAY, &c)) {
+    sp_event_count c = {"NtFrs", ids, 0, 0, 0, 0};
+    /* A SYSVOL on DFSR alone no longer depends on FRS: an old wrap in its log is history. */
+    if (scan->ctx->info->is_dc && sp_rule_sysvol(scan)->state == SP_SYSVOL_DFSR)
+        return;
+    if (sp_rule_count_events(scan, rule, "File Replication Service", scan->now - 7 * DAY, &c)) {
         char arg[16];
         snprintf(arg, sizeof arg, "%u", c.count);
         sp_rule_fire(scan, rule, arg,
@@ -117,8 +74,8 @@ static void rule_journal_wrap(sp_health_scan *scan, const sp_rule *rule)
 static void rule_dfsr_journal(sp_health_scan *scan, const sp_rule *rule)
 {
     static const unsigned ids[] = {2213, 2212, 2104, 0};
-    event_count c = {"DFSR", ids, 0, 0, 0, 0};
-    if (count_events(scan, rule, "DFS Replication", scan->now - 7 * DAY, &c)) {
+    sp_event_count c = {"DFSR", ids, 0, 0, 0, 0};
+    if (sp_rule_count_events(scan, rule, "DFS Replication", scan->now - 7 * DAY, &c)) {
         char arg[16];
         snprintf(arg, sizeof arg, "%u", c.first_id);
         sp_rule_fire(scan, rule, arg, "DFS Replication log: %u events (2213, 2212, 2104), newest %u",
@@ -129,8 +86,8 @@ static void rule_dfsr_journal(sp_health_scan *scan, const sp_rule *rule)
 static void rule_repl_errors(sp_health_scan *scan, const sp_rule *rule)
 {
     static const unsigned ids[] = {1311, 1388, 1864, 1988, 2042, 0};
-    event_count c = {NULL, ids, 0, 0, 0, 0};
-    if (count_events(scan, rule, "Directory Service", scan->now - 7 * DAY, &c)) {
+    sp_event_count c = {NULL, ids, 0, 0, 0, 0};
+    if (sp_rule_count_events(scan, rule, "Directory Service", scan->now - 7 * DAY, &c)) {
         char arg[16];
         snprintf(arg, sizeof arg, "%u", c.first_id);
         sp_rule_fire(scan, rule, arg,
@@ -142,8 +99,8 @@ static void rule_repl_errors(sp_health_scan *scan, const sp_rule *rule)
 
 static void errors_in_log(sp_health_scan *scan, const sp_rule *rule, const char *log)
 {
-    event_count c = {NULL, NULL, 1, 0, 0, 0};
-    if (count_events(scan, rule, log, scan->now - DAY, &c)) {
+    sp_event_count c = {NULL, NULL, 1, 0, 0, 0};
+    if (sp_rule_count_events(scan, rule, log, scan->now - DAY, &c)) {
         char arg[16];
         snprintf(arg, sizeof arg, "%u", c.count);
         sp_rule_fire(scan, rule, arg, "%s log: %u error events in 24 hours, the newest with ID %u",
@@ -179,9 +136,7 @@ static void check_volume(sp_health_scan *scan, const sp_rule *rule, const char *
     snprintf(drive, sizeof drive, "%c:\\", path[0]);
     st = sys->ops->disk_space(sys, drive, &free_b, &total);
     if (st != SP_OK) {
-        sp_findings_add(scan->out, SP_SEV_WARNING, "health.scan.unreadable",
-                        IDS_F_HEALTH_ENGINE_FAILED, IDS_F_HEALTH_ENGINE_FAILED_ADVICE, drive,
-                        sys->last_error);
+        sp_rule_not_run(scan, rule, "free space of %s: %s", drive, sys->last_error);
         return;
     }
     if (total == 0 || (free_b >= (uint64_t)min_gb * GB && free_b * 10 >= total))

@@ -1,4 +1,4 @@
-/* Health rules on services: the domain controller's, replication's, Exchange's and IIS's services run. */
+/* Health rules on services: the domain controller's, replication's, Exchange's and IIS's run; roles to move or remove. */
 #include "core/health/rules.h"
 
 #include <stdio.h>
@@ -65,34 +65,65 @@ SVC_RULE(rule_dns, "DNS", 1, dc(scan))
 SVC_RULE(rule_kdc, "kdc", 1, dc(scan))
 SVC_RULE(rule_w32time, "W32Time", 1, 1)
 SVC_RULE(rule_rpcss, "RpcSs", 1, 1)
-SVC_RULE(rule_ntfrs, "NtFrs", 0, dc(scan))
-SVC_RULE(rule_dfsr, "DFSR", 0, dc(scan))
 SVC_RULE(rule_exch_is, "MSExchangeIS", 1, exchange(scan))
 SVC_RULE(rule_exch_sa, "MSExchangeSA", 1, exchange(scan))
 SVC_RULE(rule_smtp, "SMTPSVC", 1, scan->ctx->info->exchange == SP_EXCHANGE_2003)
 SVC_RULE(rule_iis, "W3SVC", 1, scan->ctx->info->is_sbs)
 
-/* DFSR is only expected when SYSVOL was migrated to it; NtFrs is quiet then. */
-static int sysvol_on_dfsr(sp_health_scan *scan)
-{
-    uint32_t state = 0;
-    return sp_reg_get_dword(scan->ctx->sys, SP_REG_VIEW_DEFAULT,
-                            "HKLM\\SYSTEM\\CurrentControlSet\\Services\\DFSR\\Parameters\\"
-                            "SysVols\\Migrating SysVols",
-                            "Local State", &state) == SP_OK &&
-           state == 3;
-}
-
+/* NtFrs must run while FRS serves or still replicates SYSVOL (Start, Prepared, Redirected), DFSR
+ * once the migration is prepared or SYSVOL was created on it (rules_sysvol.c reads which). A
+ * DFSR SYSVOL never asks for NtFrs; when the state cannot be read, the rule says so. */
 static void rule_frs_service(sp_health_scan *scan, const sp_rule *rule)
 {
-    if (!sysvol_on_dfsr(scan))
-        rule_ntfrs(scan, rule);
+    const sp_sysvol_repl *r;
+    if (!dc(scan))
+        return;
+    r = sp_rule_sysvol(scan);
+    if (r->state == SP_SYSVOL_UNKNOWN)
+        sp_rule_not_run(scan, rule, "which replication serves SYSVOL is unknown: %s", r->evidence);
+    else if (r->state != SP_SYSVOL_DFSR)
+        check_service(scan, rule, "NtFrs", 1);
 }
 
 static void rule_dfsr_service(sp_health_scan *scan, const sp_rule *rule)
 {
-    if (sysvol_on_dfsr(scan))
-        rule_dfsr(scan, rule);
+    sp_sysvol_state s;
+    if (!dc(scan))
+        return;
+    s = sp_rule_sysvol(scan)->state;
+    if (s != SP_SYSVOL_UNKNOWN && s != SP_SYSVOL_FRS)
+        check_service(scan, rule, "DFSR", 1);
+}
+
+/* A role's service: installed (and, when only a running one matters, not disabled). */
+static void check_role(sp_health_scan *scan, const sp_rule *rule, const char *name,
+                       int even_disabled)
+{
+    sp_sys *sys = scan->ctx->sys;
+    sp_svcinfo si;
+    sp_status st = sys->ops->svc_query(sys, name, &si);
+    if (st == SP_ERR_NOTFOUND)
+        return;
+    if (st != SP_OK) {
+        sp_rule_not_run(scan, rule, "service %s: %s", name, sys->last_error);
+        return;
+    }
+    if (even_disabled || si.start_type != SP_SVC_START_DISABLED)
+        sp_rule_fire(scan, rule, NULL, "service %s is installed: %s, start type %s", name,
+                     state_name(si.state), start_name(si.start_type));
+}
+
+/* Clients keep their leases only while this server's DHCP Server serves them. */
+static void rule_dhcp_role(sp_health_scan *scan, const sp_rule *rule)
+{
+    check_role(scan, rule, "DHCPServer", 0);
+}
+
+/* dcpromo refuses to demote a domain controller that holds a certification authority. */
+static void rule_cert_services(sp_health_scan *scan, const sp_rule *rule)
+{
+    if (dc(scan))
+        check_role(scan, rule, "CertSvc", 1);
 }
 
 const sp_rule sp_rules_svc[] = {
@@ -112,5 +143,11 @@ const sp_rule sp_rules_svc[] = {
          "Exchange Best Practices Analyzer", rule_exch_sa),
     SP_RULE("svc.smtp", SP_HC_EXCHANGE, SP_HOS_2003, SP_SEV_ERROR, SVC_SMTP, "SBS 2003 BPA", rule_smtp),
     SP_RULE("svc.iis", SP_HC_IIS, SP_HOS_ALL, SP_SEV_ERROR, SVC_IIS, SRC_BPA, rule_iis),
+    SP_RULE("roles.dhcp_server", SP_HC_ROLES, SP_HOS_ALL, SP_SEV_WARNING, DHCP_ROLE,
+         "Microsoft, Windows Server Essentials migration (Move settings and data: DHCP)",
+         rule_dhcp_role),
+    SP_RULE("roles.cert_services", SP_HC_ROLES, SP_HOS_ALL, SP_SEV_WARNING, CERT_SERVICES,
+         "Microsoft, Windows Server Essentials migration (Demote the Source Server); dcpromo",
+         rule_cert_services),
 };
 const size_t sp_rules_svc_count = sizeof sp_rules_svc / sizeof sp_rules_svc[0];

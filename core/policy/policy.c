@@ -11,18 +11,17 @@
 #include "core/policy/policy.h"
 #include "core/policy/policy_ad.h"
 #include "core/state.h"
+#include "core/sysvol.h"
 #include "core/step_table.h"
 #include "core/base/strutil.h"
 
 #define RIGHT "SeServiceLogonRight"
-#define NETLOGON_KEY "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Netlogon\\Parameters"
 
 /* What SYSVOL and AD hold now. */
 typedef struct {
-    char sysvol[520];
-    char domain[256];
-    char gpo_dir[900], inf_path[1000], ini_path[1000], scripts[900], script_path[1000];
-    int has_gpo, has_inf, has_script;
+    sp_sysvol at; /* the folders and files of SYSVOL and the policy */
+    char script_path[1000];
+    int has_inf, has_script;
     unsigned char *inf;
     size_t inf_size;
     sp_inf_match match;
@@ -37,67 +36,6 @@ static void scan_free(policy_scan *s)
     free(s->inf);
     sp_inf_match_free(&s->match);
     sp_policy_ad_free(&s->ad);
-}
-
-static int is_dir(sp_sys *sys, const char *path)
-{
-    sp_filestat fs;
-    return sys->ops->file_stat(sys, path, &fs) == SP_OK && fs.exists && fs.is_dir;
-}
-
-typedef struct {
-    sp_sys *sys;
-    const char *sysvol;
-    char found[256];
-} domain_search;
-
-static int find_domain_dir(void *user, const char *name, int dir)
-{
-    domain_search *d = user;
-    char path[1000];
-    if (!dir || name[0] == '.')
-        return 0;
-    snprintf(path, sizeof path, "%s\\%s\\Policies\\%s", d->sysvol, name, SP_DDCP_GUID);
-    if (!is_dir(d->sys, path))
-        return 0;
-    sp_strlcpy(d->found, name, sizeof d->found);
-    return 1;
-}
-
-/* The sysvol folder: Netlogon's SysVol value, else \\localhost\SYSVOL. Then the domain's
- * folder in it: the DNS domain's name, else whichever holds the policy. */
-static sp_status locate(sp_run_ctx *ctx, policy_scan *s)
-{
-    sp_sys *sys = ctx->sys;
-    domain_search d = {sys, s->sysvol, ""};
-    if (sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, NETLOGON_KEY, "SysVol", s->sysvol,
-                          sizeof s->sysvol) != SP_OK || !is_dir(sys, s->sysvol))
-        sp_strlcpy(s->sysvol, "\\\\localhost\\SYSVOL", sizeof s->sysvol);
-    for (size_t n = strlen(s->sysvol); n > 3 && s->sysvol[n - 1] == '\\'; n--)
-        s->sysvol[n - 1] = '\0'; /* "C:\WINDOWS\SYSVOL\sysvol\" names the same folder */
-    if (!is_dir(sys, s->sysvol))
-        return SP_ERR_NOTFOUND;
-    if (ctx->info && ctx->info->os.domain[0]) {
-        snprintf(s->gpo_dir, sizeof s->gpo_dir, "%s\\%s\\Policies\\%s", s->sysvol,
-                 ctx->info->os.domain, SP_DDCP_GUID);
-        if (is_dir(sys, s->gpo_dir))
-            sp_strlcpy(d.found, ctx->info->os.domain, sizeof d.found);
-    }
-    if (!d.found[0])
-        sys->ops->dir_enum(sys, s->sysvol, find_domain_dir, &d);
-    if (!d.found[0]) {
-        sp_strlcpy(s->domain, ctx->info && ctx->info->os.domain[0] ? ctx->info->os.domain : "", sizeof s->domain);
-        snprintf(s->scripts, sizeof s->scripts, "%s\\%s\\scripts", s->sysvol, s->domain);
-        return SP_OK; /* no policy folder: reported by the caller */
-    }
-    sp_strlcpy(s->domain, d.found, sizeof s->domain);
-    s->has_gpo = 1;
-    snprintf(s->gpo_dir, sizeof s->gpo_dir, "%s\\%s\\Policies\\%s", s->sysvol, s->domain, SP_DDCP_GUID);
-    snprintf(s->inf_path, sizeof s->inf_path, "%s\\MACHINE\\Microsoft\\Windows NT\\SecEdit\\GptTmpl.inf",
-             s->gpo_dir);
-    snprintf(s->ini_path, sizeof s->ini_path, "%s\\GPT.INI", s->gpo_dir);
-    snprintf(s->scripts, sizeof s->scripts, "%s\\%s\\scripts", s->sysvol, s->domain);
-    return SP_OK;
 }
 
 static void append(char *buf, size_t len, const char *s)
@@ -139,16 +77,16 @@ static sp_status scan(sp_run_ctx *ctx, policy_scan *s, sp_findings *out, sp_resu
     memset(s, 0, sizeof *s);
     *result = SP_RESULT_NOT_RUN;
     sp_progress(ctx, 100, "SYSVOL");
-    if (locate(ctx, s) != SP_OK)
+    if (sp_sysvol_locate(sys, ctx->info, &s->at) != SP_OK)
         return add_error(out, result, "policy.no_sysvol", IDS_F_POLICY_NO_SYSVOL,
-                         IDS_F_POLICY_NO_SYSVOL_ADVICE, s->sysvol, sys->last_error);
-    if (sys->ops->file_stat(sys, s->scripts, &fs) == SP_OK) {
-        snprintf(s->script_path, sizeof s->script_path, "%s\\%s", s->scripts, SP_SBS_SCRIPT);
+                         IDS_F_POLICY_NO_SYSVOL_ADVICE, s->at.sysvol, sys->last_error);
+    if (sys->ops->file_stat(sys, s->at.scripts, &fs) == SP_OK) {
+        snprintf(s->script_path, sizeof s->script_path, "%s\\%s", s->at.scripts, SP_SBS_SCRIPT);
         s->has_script = sys->ops->file_stat(sys, s->script_path, &fs) == SP_OK && fs.exists && !fs.is_dir;
     }
-    if (s->has_gpo) {
+    if (s->at.has_gpo) {
         sp_progress(ctx, 300, "GptTmpl.inf");
-        st = sys->ops->file_read(sys, s->inf_path, &s->inf, &s->inf_size);
+        st = sys->ops->file_read(sys, s->at.inf_path, &s->inf, &s->inf_size);
         if (st == SP_OK) {
             s->has_inf = 1;
             st = sp_inf_find(s->inf, s->inf_size, "Privilege Rights", RIGHT, &s->match);
@@ -156,11 +94,11 @@ static sp_status scan(sp_run_ctx *ctx, policy_scan *s, sp_findings *out, sp_resu
                 return st;
             if (st != SP_OK || !s->match.is_template)
                 return add_error(out, result, "policy.not_template", IDS_F_POLICY_NOT_TEMPLATE,
-                                 IDS_F_POLICY_NOT_TEMPLATE_ADVICE, s->inf_path, NULL);
+                                 IDS_F_POLICY_NOT_TEMPLATE_ADVICE, s->at.inf_path, NULL);
             describe_accounts(sys, s);
         } else if (st != SP_ERR_NOTFOUND) {
             return add_error(out, result, "policy.read_failed", IDS_F_POLICY_READ_FAILED,
-                             IDS_F_POLICY_READ_FAILED_ADVICE, s->inf_path, sys->last_error);
+                             IDS_F_POLICY_READ_FAILED_ADVICE, s->at.inf_path, sys->last_error);
         }
     }
     if (sp_cancelled(ctx))
@@ -185,25 +123,25 @@ static sp_status assess(sp_run_ctx *ctx, const policy_scan *s, sp_findings *out,
 {
     sp_status st = SP_OK;
     char names[1024] = "", evidence[1200], count[16];
-    if (!s->has_gpo)
+    if (!s->at.has_gpo)
         return add_error(out, result, "policy.no_gpo", IDS_F_POLICY_NO_GPO, IDS_F_POLICY_NO_GPO_ADVICE,
-                         NULL, s->gpo_dir[0] ? s->gpo_dir : s->sysvol);
+                         NULL, s->at.gpo_dir[0] ? s->at.gpo_dir : s->at.sysvol);
     if (right_defined(s)) {
-        snprintf(evidence, sizeof evidence, "%s: %u line(s) %s in [Privilege Rights]", s->inf_path,
+        snprintf(evidence, sizeof evidence, "%s: %u line(s) %s in [Privilege Rights]", s->at.inf_path,
                  (unsigned)s->match.line_found, RIGHT);
         st = sp_findings_add(out, SP_SEV_ERROR, "policy.right_defined", IDS_F_POLICY_RIGHT_DEFINED,
                              IDS_F_POLICY_RIGHT_DEFINED_ADVICE,
                              s->accounts[0] ? s->accounts : "-", evidence);
     } else {
         st = sp_findings_add(out, SP_SEV_INFO, "policy.right_absent", IDS_F_POLICY_RIGHT_ABSENT, 0,
-                             NULL, s->has_inf ? s->inf_path : s->gpo_dir);
+                             NULL, s->has_inf ? s->at.inf_path : s->at.gpo_dir);
     }
     if (st == SP_OK && s->has_script)
         st = sp_findings_add(out, SP_SEV_ERROR, "policy.script_present", IDS_F_POLICY_SCRIPT_PRESENT,
                              IDS_F_POLICY_SCRIPT_PRESENT_ADVICE, SP_SBS_SCRIPT, s->script_path);
     else if (st == SP_OK)
         st = sp_findings_add(out, SP_SEV_INFO, "policy.script_absent", IDS_F_POLICY_SCRIPT_ABSENT, 0,
-                             NULL, s->scripts);
+                             NULL, s->at.scripts);
     if (st == SP_OK && s->ad_ok && s->ad.user_count) {
         for (size_t i = 0; i < s->ad.user_count; i++)
             append(names, sizeof names, s->ad.users[i].name);
@@ -231,12 +169,12 @@ static sp_status policy_check(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     sp_status st = scan(ctx, &s, out, result);
     int not_2003 = sp_step_not_for_this_server(ctx, "policy");
     if (st == SP_OK && *result == SP_RESULT_NOT_RUN) {
-        if (not_2003 && (!s.has_gpo || (!right_defined(&s) && !s.has_script))) {
+        if (not_2003 && (!s.at.has_gpo || (!right_defined(&s) && !s.has_script))) {
             /* Later sources: nothing to do unless the right or the script is there after all. */
             sp_findings_free(out);
             *result = SP_RESULT_NOT_APPLICABLE;
             st = sp_findings_add(out, SP_SEV_INFO, "policy.not_2003", IDS_F_POLICY_NOT_2003, 0,
-                                 ctx->info->product_name, s.sysvol);
+                                 ctx->info->product_name, s.at.sysvol);
         } else {
             st = assess(ctx, &s, out, result);
         }
@@ -244,7 +182,7 @@ static sp_status policy_check(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
         sp_findings_free(out);
         *result = SP_RESULT_NOT_APPLICABLE;
         st = sp_findings_add(out, SP_SEV_INFO, "policy.not_2003", IDS_F_POLICY_NOT_2003, 0,
-                             ctx->info->product_name, s.sysvol);
+                             ctx->info->product_name, s.at.sysvol);
     }
     scan_free(&s);
     return st;
@@ -264,16 +202,16 @@ static sp_status remove_right(sp_run_ctx *ctx, policy_scan *s, sp_findings *out,
     if (!s->ad_ok)
         return sp_findings_add(out, SP_SEV_ERROR, "policy.ad_needed", IDS_F_POLICY_AD_NEEDED,
                                IDS_F_POLICY_AD_UNREACHABLE_ADVICE, NULL, s->ad_error);
-    if ((st = sys->ops->file_read(sys, s->ini_path, &ini, &ini_size)) != SP_OK) {
+    if ((st = sys->ops->file_read(sys, s->at.ini_path, &ini, &ini_size)) != SP_OK) {
         st = sp_findings_add(out, SP_SEV_ERROR, "policy.read_failed", IDS_F_POLICY_READ_FAILED,
-                             IDS_F_POLICY_READ_FAILED_ADVICE, s->ini_path, sys->last_error);
+                             IDS_F_POLICY_READ_FAILED_ADVICE, s->at.ini_path, sys->last_error);
         goto done;
     }
     st = sp_gptini_version(ini, ini_size, &gpt_version);
     if (st == SP_ERR_NOMEM)
         goto done;
     if (st != SP_OK || !s->ad.has_version || s->ad.version_bad) {
-        snprintf(why, sizeof why, "%s: %s; %s versionNumber: %s", s->ini_path,
+        snprintf(why, sizeof why, "%s: %s; %s versionNumber: %s", s->at.ini_path,
                  st == SP_OK ? "Version is a number" : "Version= is missing or not a number",
                  s->ad.gpo_dn, s->ad.has_version ? s->ad.version_text : "(none)");
         st = sp_findings_add(out, SP_SEV_ERROR, "policy.bad_version", IDS_F_POLICY_BAD_VERSION,
@@ -283,7 +221,7 @@ static sp_status remove_right(sp_run_ctx *ctx, policy_scan *s, sp_findings *out,
     /* Both should agree; when they do not, the higher one is what clients have seen. */
     version = gpt_version > s->ad.version ? gpt_version : s->ad.version;
     if (sp_gpo_version_raise_computer(version, &raised) != SP_OK) {
-        snprintf(why, sizeof why, "%s: %lu (computer part at its maximum)", s->ini_path, (unsigned long)version);
+        snprintf(why, sizeof why, "%s: %lu (computer part at its maximum)", s->at.ini_path, (unsigned long)version);
         st = sp_findings_add(out, SP_SEV_ERROR, "policy.bad_version", IDS_F_POLICY_BAD_VERSION,
                              IDS_F_POLICY_BAD_VERSION_ADVICE, NULL, why);
         goto done;
@@ -300,16 +238,16 @@ static sp_status remove_right(sp_run_ctx *ctx, policy_scan *s, sp_findings *out,
     keep = sp_journal_count(ctx->journal);
     sp_progress(ctx, 400, "GptTmpl.inf");
     sys->last_error[0] = '\0';
-    st = sp_journal_file_write(ctx->journal, "policy", s->inf_path, new_inf, new_inf_size);
+    st = sp_journal_file_write(ctx->journal, "policy", s->at.inf_path, new_inf, new_inf_size);
     if (st == SP_OK) {
         sp_progress(ctx, 500, "GPT.INI");
-        st = sp_journal_file_write(ctx->journal, "policy", s->ini_path, new_ini, new_ini_size);
+        st = sp_journal_file_write(ctx->journal, "policy", s->at.ini_path, new_ini, new_ini_size);
     }
     if (st != SP_OK) {
         snprintf(why, sizeof why, "%s", sys->last_error[0] ? sys->last_error : sp_status_name(st));
         sp_journal_undo_since(ctx->journal, "policy", keep, &undone);
         st = sp_findings_add(out, SP_SEV_ERROR, "policy.change_failed", IDS_F_POLICY_CHANGE_FAILED,
-                             IDS_F_POLICY_CHANGE_FAILED_ADVICE, s->gpo_dir, why);
+                             IDS_F_POLICY_CHANGE_FAILED_ADVICE, s->at.gpo_dir, why);
         goto done;
     }
     sp_progress(ctx, 600, "versionNumber");
@@ -328,7 +266,7 @@ static sp_status remove_right(sp_run_ctx *ctx, policy_scan *s, sp_findings *out,
     snprintf(why, sizeof why, "GPT.INI %lu -> %lu; versionNumber %s -> %lu", (unsigned long)gpt_version,
              (unsigned long)raised, s->ad.version_text, (unsigned long)raised);
     st = sp_findings_add(out, SP_SEV_INFO, "policy.right_removed", IDS_F_POLICY_RIGHT_REMOVED, 0, NULL,
-                         s->inf_path);
+                         s->at.inf_path);
     if (st == SP_OK)
         st = sp_findings_add(out, SP_SEV_INFO, "policy.version_raised", IDS_F_POLICY_VERSION_RAISED, 0,
                              text, why);
@@ -367,7 +305,7 @@ static sp_status policy_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
 
     if (st != SP_OK || *result == SP_RESULT_ERROR)
         goto end;
-    if (!s.has_gpo) {
+    if (!s.at.has_gpo) {
         st = assess(ctx, &s, out, result);
         goto end;
     }

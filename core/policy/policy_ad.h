@@ -7,8 +7,8 @@
 
 #include "core/base/status.h"
 #include "core/sys/sys.h"
+#include "core/sysvol.h" /* SP_DDCP_GUID */
 
-#define SP_DDCP_GUID "{6AC1786C-016F-11D2-945F-00C04fB984F9}"
 #define SP_SBS_SCRIPT "SBS_LOGIN_SCRIPT.bat"
 
 typedef struct {

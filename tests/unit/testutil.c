@@ -248,3 +248,32 @@ char *testutil_text_ids(void *user, unsigned id, const char *arg)
     snprintf(s, 32, "T%u", id);
     return s;
 }
+
+void testutil_merge_patch(cJSON *target, const cJSON *patch)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, patch)
+    {
+        cJSON *t = cJSON_GetObjectItemCaseSensitive(target, p->string);
+        if (cJSON_IsNull(p)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
+        } else if (cJSON_IsObject(p) && cJSON_IsObject(t)) {
+            testutil_merge_patch(t, p);
+        } else {
+            cJSON_DeleteItemFromObjectCaseSensitive(target, p->string);
+            cJSON_AddItemToObject(target, p->string, cJSON_Duplicate(p, 1));
+        }
+    }
+}
+
+void testutil_world_open_patched(testutil_world *w, const char *profile_path,
+                                 const char *patch_path, const cJSON *patch)
+{
+    cJSON *profile = testutil_read_json(profile_path), *first = testutil_read_json(patch_path);
+    testutil_merge_patch(profile, first);
+    if (patch)
+        testutil_merge_patch(profile, patch);
+    testutil_world_open_profile(w, profile);
+    cJSON_Delete(profile);
+    cJSON_Delete(first);
+}

@@ -48,6 +48,12 @@ void testutil_world_open_edited(testutil_world *w, const char *path, void (*edit
 /* The built-in demo server (resources/demo-sbs2003.json) with a session, without the pauses
  * that pace it for people (disk, event log, updates, services). */
 void testutil_world_open_demo(testutil_world *w);
+/* The server of the profile file at profile_path with the merge patch file at patch_path and
+ * then patch (may be NULL) on top: a base made healthy, then one cause added. */
+void testutil_world_open_patched(testutil_world *w, const char *profile_path,
+                                 const char *patch_path, const cJSON *patch);
+/* RFC 7386 merge patch of target: objects merge, null removes, anything else replaces. */
+void testutil_merge_patch(cJSON *target, const cJSON *patch);
 /* Closes the session (if any) and the sim, and removes the folder. */
 void testutil_world_close(testutil_world *w);
 /* Runs the step with that id (its check, or its apply) on the world's session, failing the test

@@ -165,6 +165,7 @@ static sp_status sim_file_stat(sp_sys *sys, const char *path, sp_filestat *out)
     if (out && sim_map_path(m->root, m->sep, path, &hp) == SP_OK &&
         m->host->ops->file_stat(m->host, hp, out) == SP_OK && out->exists) {
         free(hp);
+        sim_seed_stat_size(&m->prof, path, out);
         return SP_OK;
     }
     free(hp);
@@ -173,6 +174,8 @@ static sp_status sim_file_stat(sp_sys *sys, const char *path, sp_filestat *out)
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_stat(m->host, hp, out));
     free(hp);
+    if (st == SP_OK && out)
+        sim_seed_stat_size(&m->prof, path, out);
     return st;
 }
 

@@ -17,7 +17,8 @@
  * of the Windows path, as on Windows.
  *
  * On open, root and the profile's folders are created and each entry of "files" is
- * written unless it exists. <root>/.sim-seeded lists what was written, so an entry is
+ * written unless it exists (a string, or {"text": ..., "utf16": true, "mtime": Unix seconds,
+ * "size": bytes file_stat reports while the file is as written, for a large file). <root>/.sim-seeded lists what was written, so an entry is
  * written once per root: a file a run changed or deleted stays so in the next run
  * (delete root to start afresh). Registry and service changes live in memory until close.
  *
@@ -80,7 +81,8 @@
  *
  * "events" are the event logs event_query reads: {"System": [{"source": "NtFrs", "id": 13568,
  * "type": "error"|"warning"|"information" (default error), "age_hours": n (default 0)}]}; a log
- * the profile does not name is SP_ERR_NOTFOUND. "disks" are the volumes disk_space reports:
+ * the profile does not name is SP_ERR_NOTFOUND, a log given as "unreadable" instead of a list
+ * exists but fails to read (SP_ERR_ACCESS). "disks" are the volumes disk_space reports:
  * {"C:": {"free_mb": n, "total_mb": n}}; another drive or a UNC path is SP_ERR_NOTFOUND.
  * "event_read_ms" (0-60000): reading one event log takes that long, so a page shows its scan.
  *

@@ -48,8 +48,12 @@ sp_status sim_health_parse(const cJSON *events, const cJSON *disks, const cJSON 
             return health_fail(err, errlen, "events must be an object of log names%s", "");
         cJSON_ArrayForEach(log, events)
         {
+            /* "unreadable": the log exists but reading it fails (rights, a damaged file). */
+            if (cJSON_IsString(log) && strcmp(log->valuestring, "unreadable") == 0)
+                continue;
             if (!cJSON_IsArray(log))
-                return health_fail(err, errlen, "events.%s must be an array", log->string);
+                return health_fail(err, errlen, "events.%s must be an array or \"unreadable\"",
+                                   log->string);
             cJSON_ArrayForEach(ev, log)
             {
                 const cJSON *src = cJSON_GetObjectItemCaseSensitive(ev, "source");
@@ -105,6 +109,9 @@ sp_status sim_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_
         cJSON_ArrayForEach(ev, p->events) if (sim_ascii_casecmp(ev->string, log) == 0) list = ev;
     if (!list)
         return sp_sys_fail(sys, SP_ERR_NOTFOUND, "This server has no %s event log.", log);
+    if (cJSON_IsString(list))
+        return sp_sys_fail(sys, SP_ERR_ACCESS, "Could not read the %s event log: access is denied.",
+                           log);
     if (p->event_read_ms)
         sim_sleep_ms(p->event_read_ms); /* an old server's log takes time to read */
     n = (size_t)cJSON_GetArraySize(list);

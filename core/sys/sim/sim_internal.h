@@ -63,6 +63,7 @@ typedef struct {
     char *content;
     size_t size;
     int64_t mtime; /* 0: the time it is written */
+    uint64_t stat_size; /* "size": what file_stat says while the file is as seeded; 0: its own */
 } sim_seedfile;
 
 /* An HTTP answer the sim gives for one URL (profile key "http"). */
@@ -201,6 +202,10 @@ sp_status sim_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_
                           void *user);
 sp_status sim_disk_space(sp_sys *sys, const char *path, uint64_t *free_bytes,
                          uint64_t *total_bytes);
+
+/* A seeded file with a "size" of its own reports it in out while its bytes are the seeded ones
+ * (sim_profile_world.c). */
+void sim_seed_stat_size(const sim_profile *p, const char *path, sp_filestat *out);
 
 /* One simulated machine: sys->impl of the sim backend. */
 typedef struct {

@@ -217,13 +217,16 @@ static char *prof_utf16le(const char *s, size_t *size)
     return (char *)out;
 }
 
-/* {"text": "...", "utf16": true, "mtime": 1709420400}: a file in another encoding or with a
- * last-modified time of its own (a data file older than the last backup). */
+/* {"text": "...", "utf16": true, "mtime": 1709420400, "size": 19327352832}: a file in another
+ * encoding, with a last-modified time of its own (a data file older than the last backup), or
+ * that file_stat reports as that large while it is as seeded (an Exchange store of 18 GB,
+ * without writing 18 GB). */
 static sp_status prof_file_object(prof_ctx *c, const char *path, const cJSON *f, sim_seedfile *sf)
 {
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(f, "text");
     const cJSON *utf16 = cJSON_GetObjectItemCaseSensitive(f, "utf16");
     const cJSON *mtime = cJSON_GetObjectItemCaseSensitive(f, "mtime");
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(f, "size");
     if (!cJSON_IsString(text) || !text->valuestring)
         return prof_fail(c, SP_ERR_BADDATA, "files: \"%s\".text must be a string", path);
     if (utf16 && !cJSON_IsBool(utf16))
@@ -237,6 +240,14 @@ static sp_status prof_file_object(prof_ctx *c, const char *path, const cJSON *f,
             return SP_ERR_BADDATA;
         sf->mtime = (int64_t)d;
     }
+    if (size) {
+        double d = 0;
+        char what[80];
+        snprintf(what, sizeof what, "files: \"%.40s\".size", path);
+        if (prof_number(c, size, what, 1.0, 1e15, "1 to 1e15 (bytes)", &d) != SP_OK)
+            return SP_ERR_BADDATA;
+        sf->stat_size = (uint64_t)d;
+    }
     if (cJSON_IsTrue(utf16)) {
         sf->content = prof_utf16le(text->valuestring, &sf->size);
     } else {
@@ -244,6 +255,16 @@ static sp_status prof_file_object(prof_ctx *c, const char *path, const cJSON *f,
         sf->size = sf->content ? strlen(sf->content) : 0;
     }
     return sf->content ? SP_OK : PROF_NOMEM(c);
+}
+
+void sim_seed_stat_size(const sim_profile *p, const char *path, sp_filestat *out)
+{
+    for (size_t i = 0; i < p->file_count; i++) {
+        const sim_seedfile *sf = &p->files[i];
+        if (sf->stat_size && out->exists && !out->is_dir && out->size == sf->size &&
+            sim_ascii_casecmp(sf->path, path) == 0)
+            out->size = sf->stat_size;
+    }
 }
 
 sp_status prof_files(prof_ctx *c, const cJSON *obj, sim_profile *p)
