@@ -34,6 +34,8 @@ wroot() { winepath -w "$1"; }
 
 run /?
 expect "help prints the usage and exits 0" 0 "Usage: sourceprep"
+expect "help lists /check:all" 0 "/check:all +check every step"
+expect "help lists the LDAP options" 0 "/ldapuser:USER"
 run -bogus
 expect "an unknown option exits 2 and names it" 2 'Unknown option "-bogus"'
 run /step:nosuch /check /demo

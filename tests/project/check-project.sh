@@ -308,5 +308,12 @@ done
 [ -z "$missing_attr" ] && ok ".gitattributes keeps CRLF for *.bat *.sln *.vcxproj *.filters" \
   || bad ".gitattributes lacks 'text eol=crlf' for:$missing_attr"
 
+# ---- string tables -----------------------------------------------------------------
+# An ID given twice in a table compiles, and one of the two texts is silently lost (IDS_HELP was).
+for rc in resources/lang/*.rc; do
+  dups=$(grep -oE '^[[:space:]]+(IDS_[A-Z0-9_]+|[0-9]+)[[:space:]]+"' "$rc" | awk '{print $1}' | sort | uniq -d | tr '\n' ' ')
+  [ -z "$dups" ] && ok "$rc: every string ID once" || bad "$rc: string IDs given twice: $dups"
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
