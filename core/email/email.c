@@ -86,16 +86,6 @@ typedef struct {
     int count;
 } dir_list;
 
-static int collect(void *user, const char *name, int is_dir)
-{
-    dir_list *d = user;
-    if (d->count >= 32)
-        return 1;
-    sp_strlcpy(d->names[d->count], name, sizeof d->names[0]);
-    d->is_dir[d->count++] = is_dir;
-    return 0;
-}
-
 static int ends_with_nocase(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
@@ -107,6 +97,22 @@ static int ends_with_nocase(const char *s, const char *suffix)
             return 0;
     }
     return 1;
+}
+
+/* Keeps the folders and the .edb files only: a store folder holds hundreds of transaction logs
+ * (E00*.log) that sort before the .edb, and a list that filled up with them found no store. */
+static int collect(void *user, const char *name, int is_dir)
+{
+    dir_list *d = user;
+    if (!is_dir && !ends_with_nocase(name, ".edb"))
+        return 0;
+    if (is_dir && (strcmp(name, ".") == 0 || strcmp(name, "..") == 0))
+        return 0;
+    if (d->count >= 32)
+        return 1;
+    sp_strlcpy(d->names[d->count], name, sizeof d->names[0]);
+    d->is_dir[d->count++] = is_dir;
+    return 0;
 }
 
 /* Lists the .edb files (with their .stm streaming files on 2003) up to two folders deep. */

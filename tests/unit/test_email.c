@@ -232,6 +232,32 @@ static void email_should_inventory_exchange_and_wait_for_a_target_on_the_demo(vo
     testutil_world_close(&w);
 }
 
+/* A real store folder: 40 transaction logs that sort before priv1.edb. */
+static void add_logs(cJSON *profile)
+{
+    cJSON *files = cJSON_GetObjectItemCaseSensitive(profile, "files");
+    for (int i = 1; i <= 40; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "C:\\Program Files\\Exchsrvr\\mdbdata\\E00%05X.log", i);
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "text", "log");
+        cJSON_AddItemToObject(files, name, f);
+    }
+}
+
+static void email_should_find_the_store_behind_forty_transaction_logs(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    testutil_world_open_edited(&w, "resources/demo-sbs2003.json", add_logs);
+    run(&w, 0, &f);
+    assert_non_null(testutil_find(&f, "email.store"));
+    assert_non_null(strstr(testutil_find(&f, "email.store")->arg, "priv1.edb"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 static void email_o365_should_find_missing_validports_and_a_self_signed_certificate(void **s)
 {
     (void)s;
@@ -377,6 +403,7 @@ int main(void)
         cmocka_unit_test(email_should_inventory_exchange_and_wait_for_a_target_on_the_demo),
         cmocka_unit_test(email_o365_should_find_missing_validports_and_a_self_signed_certificate),
         cmocka_unit_test(email_apply_should_add_validports_entries_and_undo_should_restore_the_value),
+        cmocka_unit_test(email_should_find_the_store_behind_forty_transaction_logs),
         cmocka_unit_test(email_plan_change_should_close_the_gate_and_survive_in_the_state),
         cmocka_unit_test(sim_http_should_refuse_malformed_answers_and_not_resolve_unknown_names),
     };
