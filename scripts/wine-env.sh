@@ -28,6 +28,9 @@ export SP_WINE_ARCH
 # An optional purpose gives a script its own prefix (wineprefix-x64-PURPOSE): the Windows
 # version and `wineserver -k` are prefix-wide, so scripts that may run side by side keep apart.
 SP_WINE_PURPOSE="${2:-${SP_WINE_PURPOSE:-}}"
+# SP_WINE_TAG (optional) keeps a whole checkout's prefixes apart from another's that runs at the
+# same time on the same machine (two worktrees testing side by side): it is added to every name.
+SP_WINE_PURPOSE="${SP_WINE_PURPOSE}${SP_WINE_TAG:+${SP_WINE_PURPOSE:+-}$SP_WINE_TAG}"
 if [ "$SP_WINE_ARCH" = x86 ]; then
   # Under the folder the i386 root's wrappers bind at the same path inside it.
   export WINEPREFIX="${SOURCEPREP_CACHE:-/var/cache/sourceprep}/i386/prefixes/wineprefix-x86${SP_WINE_PURPOSE:+-$SP_WINE_PURPOSE}"
