@@ -113,8 +113,7 @@ static void server_table(html *h, const sp_state *st, const sp_sysinfo *info, in
 
 static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned applies, int64_t now)
 {
-    char open[8];
-    unsigned closed = 0;
+    char *verdict;
     sp_strbuf_add(&h->b, "<h2>");
     add_id(h, IDS_R_SUMMARY, NULL);
     sp_strbuf_add(&h->b, "</h2>\n<table class=\"summary\">\n<colgroup><col style=\"width:17%\">"
@@ -126,8 +125,6 @@ static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned a
     sp_strbuf_add(&h->b, "</tr>\n");
     for (size_t i = 0; i < st->count; i++) {
         const sp_step_state *s = &st->steps[i];
-        if (!sp_state_gate_open(st, s->id, now))
-            closed++;
         sp_strbuf_addf(&h->b, "<tr id=\"summary-%s\">", s->id);
         cell_id(h, "td", IDS_STEP_NAME((unsigned)i), NULL);
         cell_id(h, "td", sp_result_text_id(s->result, s->manual), NULL);
@@ -146,9 +143,12 @@ static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned a
             cell_text(h, "");
         sp_strbuf_add(&h->b, "</tr>\n");
     }
-    sp_strbuf_add(&h->b, "</table>\n<p class=\"verdict\">");
-    snprintf(open, sizeof open, "%u", closed);
-    add_id(h, closed ? IDS_R_NOT_READY : IDS_R_READY, open);
+    /* The same headline as the Finish page and /check:all (sp_report_verdict). */
+    sp_strbuf_addf(&h->b, "</table>\n<p class=\"verdict\" id=\"verdict-%s\">",
+                   sp_verdict_name(sp_report_verdict(st, j, now)));
+    verdict = sp_report_verdict_text(st, j, now, h->text, h->user);
+    sp_strbuf_add_html(&h->b, verdict ? verdict : sp_verdict_name(sp_report_verdict(st, j, now)));
+    free(verdict);
     sp_strbuf_add(&h->b, "</p>\n<p>");
     add_id(h, sp_report_backup_fresh(st, j) ? IDS_R_BACKUP_FRESH : IDS_R_BACKUP_STALE, NULL);
     sp_strbuf_add(&h->b, "</p>\n");
