@@ -277,6 +277,26 @@ void gui_screenshot_window(gui_walk *walk, HWND sheet, const char *name)
     free(bits);
 }
 
+void gui_hold(gui_walk *w, const char *name, BOOL on)
+{
+    wchar_t dir[1024], path[1200];
+    _snwprintf(dir, 1024, L"%ls\\C\\SourcePrepTest", w->root);
+    dir[1023] = 0;
+    _snwprintf(path, 1200, L"%ls\\hold-%hs", dir, name);
+    path[1199] = 0;
+    if (on) {
+        HANDLE f;
+        CreateDirectoryW(dir, NULL);
+        f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        CHECK(f != INVALID_HANDLE_VALUE, "could not create the hold file %ls (%lu)", path,
+              (unsigned long)GetLastError());
+        if (f != INVALID_HANDLE_VALUE)
+            CloseHandle(f);
+    } else {
+        CHECK(DeleteFileW(path), "could not remove the hold file %ls (%lu)", path, (unsigned long)GetLastError());
+    }
+}
+
 BOOL gui_launch(const wchar_t *exe, const wchar_t *args, PROCESS_INFORMATION *pi)
 {
     wchar_t cmd[2048];

@@ -89,17 +89,7 @@ void gui_walk_health(gui_walk *w)
     {
         unsigned runs = gui_runs(page);
         BOOL seen = FALSE;
-        wchar_t dir[1024], hold[1100];
-        HANDLE f;
-        _snwprintf(dir, 1024, L"%ls\\C\\SourcePrepTest", w->root);
-        dir[1023] = 0;
-        CreateDirectoryW(dir, NULL);
-        _snwprintf(hold, 1100, L"%ls\\hold-event-logs", dir);
-        hold[1099] = 0;
-        f = CreateFileW(hold, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
-        CHECK(f != INVALID_HANDLE_VALUE, "health: could not create the hold file (%lu)", (unsigned long)GetLastError());
-        if (f != INVALID_HANDLE_VALUE)
-            CloseHandle(f);
+        gui_hold(w, "event-logs", TRUE);
         SendDlgItemMessageW(page, IDC_STEP_CHECK, BM_CLICK, 0, 0);
         for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 30000 && gui_runs(page) == runs;) {
             gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
@@ -113,7 +103,7 @@ void gui_walk_health(gui_walk *w)
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
         CHECK(gui_runs(page) == runs && strstr(text, "Checking") != NULL,
               "health: the scan ended although it was held: %s", text);
-        CHECK(DeleteFileW(hold), "health: could not remove the hold file (%lu)", (unsigned long)GetLastError());
+        gui_hold(w, "event-logs", FALSE);
         CHECK(gui_wait_run(page, runs, 60000), "health: the scan did not finish");
     }
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) == DEMO_ISSUES,

@@ -96,20 +96,6 @@ sp_status sim_health_parse(const cJSON *events, const cJSON *disks, const cJSON 
     return SP_OK;
 }
 
-/* A test's hold: while this file exists on the simulated server, reading an event log waits
- * (a minute at most), so a GUI test sees a scan in progress for certain, on a busy machine too. */
-#define SIM_EVENT_HOLD "C:\\SourcePrepTest\\hold-event-logs"
-
-static void wait_while_held(sp_sys *sys)
-{
-    for (int i = 0; i < 3000; i++) {
-        sp_filestat fs = {0};
-        if (sys->ops->file_stat(sys, SIM_EVENT_HOLD, &fs) != SP_OK || !fs.exists)
-            return;
-        sim_sleep_ms(20);
-    }
-}
-
 sp_status sim_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_cb cb, void *user)
 {
     sim_profile *p = sim_machine_profile(sys);
@@ -128,7 +114,7 @@ sp_status sim_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_
                            log);
     if (p->event_read_ms)
         sim_sleep_ms(p->event_read_ms); /* an old server's log takes time to read */
-    wait_while_held(sys);
+    sim_hold(sys, "event-logs");
     n = (size_t)cJSON_GetArraySize(list);
     if (n && !(sorted = calloc(n, sizeof *sorted)))
         return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory reading the %s log", log);

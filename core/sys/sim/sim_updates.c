@@ -237,6 +237,7 @@ sp_status sim_wua_install(sp_sys *sys, const char *const *ids, size_t count,
                 return sp_sys_fail(sys, SP_ERR_CANCELLED, "installation cancelled");
             if (progress)
                 progress(user, (unsigned)((i * 4 + step + 1) * 1000 / (count * 4)), u->title);
+            sim_hold(sys, "updates-install"); /* with the bar moved */
         }
         if (u->result <= 3) {
             u->installed = 1;
