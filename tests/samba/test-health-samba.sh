@@ -4,8 +4,8 @@
 # controller, runs sourceprep.exe /step:health /check /ldap: under Wine with the real win32
 # backend and checks the AD rules on Samba's data: functional levels, FSMO owners, the DC's
 # machine account, the RID pool, the zones and the DC locator's records, the tombstone lifetime,
-# the MyBusiness OUs (created, then one removed), the DDCP's delegation right; then, as a 2008 R2
-# DC, which replication serves SYSVOL (Samba's FRS replica set, then a DFSR migration state set by
+# the MyBusiness OUs (created, then one removed), the DDCP's delegation right; then, as an SBS 2011
+# (2008 R2) DC, the batch logon right and which replication serves SYSVOL (Samba's FRS replica set, then a DFSR migration state set by
 # the test). Run it inside flock /tmp/sp-samba.lock. Ends with "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -99,16 +99,16 @@ ln -s "$tmp/state" "$drive"
 wreg add "$NETLOGON" /v SysVol /t REG_SZ /d 'S:\sysvol' /f || bad "could not set the SysVol value"
 be_dc 5.2 3790 'Microsoft Windows Small Business Server 2003' 'Small Business\0Small Business(Restricted)' ||
   { bad "could not make the Wine prefix a domain controller"; finish; }
-write_inf() { # write_inf EXTRA-LINES: the DDCP's GptTmpl.inf, UTF-16LE as Windows writes it
+write_inf() { # write_inf LINES: the DDCP's GptTmpl.inf with these rights, UTF-16LE as Windows writes it
   mkdir -p "$(dirname "$inf")"
   python3 - "$inf" "$1" <<'PY'
 import sys
 text = ("[Unicode]\r\nUnicode=yes\r\n[Version]\r\nsignature=\"$CHICAGO$\"\r\nRevision=1\r\n"
-        "[Privilege Rights]\r\nSeBatchLogonRight = *S-1-5-32-544\r\n" + sys.argv[2])
+        "[Privilege Rights]\r\n" + sys.argv[2])
 open(sys.argv[1], "wb").write(b"\xff\xfe" + text.encode("utf-16-le"))
 PY
 }
-write_inf ""
+write_inf $'SeBatchLogonRight = *S-1-5-32-544\r\n'
 
 scan "SBS 2003 DC against Samba"
 [ -z "$(finding health.ad.not_dc)" ] && [ -z "$(finding health.ad.unreachable)" ] &&
@@ -153,7 +153,7 @@ for ou in "${ous[@]}"; do
     made=$((made + 1))
 done
 [ "$made" = 8 ] && ok "created the 8 MyBusiness OUs" || bad "created $made of the 8 MyBusiness OUs"
-write_inf $'SeEnableDelegationPrivilege = *S-1-5-32-544\r\n'
+write_inf $'SeBatchLogonRight = *S-1-5-32-544\r\nSeEnableDelegationPrivilege = *S-1-5-32-544\r\n'
 zone="DC=samdom.test,CN=MicrosoftDNS,DC=DomainDnsZones,$dn_base"
 ldbdel -H "$sam" "DC=_kerberos._tcp,$zone" >/dev/null 2>&1 &&
   ok "deleted the dnsNode _kerberos._tcp.samdom.test" || bad "could not delete DC=_kerberos._tcp,$zone"
@@ -175,9 +175,9 @@ ldbdel -H "$sam" "OU=SBSServers,OU=Computers,OU=MyBusiness,$dn_base" >/dev/null 
 scan "after removing an OU"
 fires ad.mybusiness_ou '^1$' 'OU=SBSServers,OU=Computers,OU=MyBusiness'
 
-# ---- as a Windows Server 2008 R2 DC: which replication serves SYSVOL -------------------------
-be_dc 6.1 7601 'Windows Server 2008 R2 Standard' 'Terminal Server' ||
-  { bad "could not make the prefix a 2008 R2 DC"; finish; }
+# ---- as an SBS 2011 (2008 R2) DC: the batch right, which replication serves SYSVOL ----------
+be_dc 6.1 7601 'Windows Small Business Server 2011 Standard' 'Small Business\0Small Business(Restricted)' ||
+  { bad "could not make the prefix an SBS 2011 DC"; finish; }
 gs="CN=DFSR-GlobalSettings,CN=System,$dn_base"
 set_flags() { # set_flags N: dfsrmig's global state in msDFSR-Flags (0 Start, 48 Eliminated)
   if ldbsearch -H "$sam" -b "$gs" -s base msDFSR-Flags 2>/dev/null | grep -q '^msDFSR-Flags:'; then
@@ -187,16 +187,20 @@ set_flags() { # set_flags N: dfsrmig's global state in msDFSR-Flags (0 Start, 48
   fi | ldbmodify -H "$sam" >/dev/null 2>&1
 }
 if has "$gs" && has "CN=Domain System Volume,$gs"; then
-  scan "2008 R2 DC, Samba's SYSVOL as provisioned (a DFSR replication group)"
-  quiet frs.sysvol_frs svc.ntfrs frs.dfsr_migrating
+  scan "SBS 2011 DC, Samba's SYSVOL as provisioned (a DFSR replication group)"
+  quiet frs.sysvol_frs svc.ntfrs frs.dfsr_migrating ad.batch_right
   fires svc.dfsr 'missing' 'DFSR is not installed'
   set_flags 0 && ok "msDFSR-Flags set to 0 (Start: FRS serves SYSVOL)" || bad "could not set msDFSR-Flags 0"
-  scan "2008 R2 DC, migration state Start"
+  # SBS 2011's preparation asks for the batch logon right: taken from Administrators here.
+  write_inf $'SeBatchLogonRight = *S-1-5-32-551\r\nSeEnableDelegationPrivilege = *S-1-5-32-544\r\n'
+  scan "SBS 2011 DC, migration state Start"
+  fires ad.batch_right '' 'SeBatchLogonRight = \*S-1-5-32-551'
+  quiet ad.delegation_right
   fires frs.sysvol_frs '' 'msDFSR-Flags of CN=DFSR-GlobalSettings = 0 \(Start\)'
   fires svc.ntfrs 'missing' 'NtFrs is not installed'
   quiet svc.dfsr
   set_flags 48 && ok "msDFSR-Flags set to 48 (Eliminated)" || bad "could not set msDFSR-Flags 48"
-  scan "2008 R2 DC, migration state Eliminated"
+  scan "SBS 2011 DC, migration state Eliminated"
   quiet frs.sysvol_frs svc.ntfrs frs.dfsr_migrating
   fires svc.dfsr 'missing' 'DFSR is not installed'
 else
