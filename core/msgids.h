@@ -459,6 +459,19 @@
 #define IDS_F_HEALTH_STORE_NO_MOUNT_ADVICE  6128
 #define IDS_F_HEALTH_STORE_LIMIT            6129
 #define IDS_F_HEALTH_STORE_LIMIT_ADVICE     6130
+/* Health rules of dcdiag over LDAP (rules_dcdiag.c) and the tombstone lifetime (issue 17): 7200-7399. */
+#define IDS_F_HEALTH_DC_ACCOUNT             7200
+#define IDS_F_HEALTH_DC_ACCOUNT_ADVICE      7201
+#define IDS_F_HEALTH_RID_POOL               7202
+#define IDS_F_HEALTH_RID_POOL_ADVICE        7203
+#define IDS_F_HEALTH_ZONE_NOT_AD            7204
+#define IDS_F_HEALTH_ZONE_NOT_AD_ADVICE     7205
+#define IDS_F_HEALTH_LOCATOR_RECORDS        7206
+#define IDS_F_HEALTH_LOCATOR_RECORDS_ADVICE 7207
+#define IDS_F_HEALTH_LINGERING              7208
+#define IDS_F_HEALTH_LINGERING_ADVICE       7209
+#define IDS_F_HEALTH_TOMBSTONE_SHORT        7210
+#define IDS_F_HEALTH_TOMBSTONE_SHORT_ADVICE 7211
 
 /* Answer files (core/answers.c, issue 21): 6500-6549. %1 the key, %2 the value given, %3 what
  * is allowed there. */

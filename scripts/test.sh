@@ -90,6 +90,7 @@ suite cli bash tests/cli/test-cli.sh x64
 suite cli-x86 bash tests/cli/test-cli.sh x86
 suite samba bash tests/samba/test-policy-samba.sh x64
 suite samba-x86 bash tests/samba/test-policy-samba.sh x86
+suite samba-health bash tests/samba/test-health-samba.sh x64
 suite gui bash scripts/screenshots.sh x64
 suite gui-x86 bash scripts/screenshots.sh x86
 

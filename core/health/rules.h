@@ -179,9 +179,9 @@ void sp_rules_scan_close(sp_health_scan *scan);
 
 /* The rule files' tables. */
 extern const sp_rule sp_rules_ad[], sp_rules_svc[], sp_rules_net[], sp_rules_misc[],
-    sp_rules_sysvol[], sp_rules_mpt[], sp_rules_repl[], sp_rules_exchange[];
+    sp_rules_sysvol[], sp_rules_mpt[], sp_rules_repl[], sp_rules_exchange[], sp_rules_dcdiag[];
 extern const size_t sp_rules_ad_count, sp_rules_svc_count, sp_rules_net_count,
     sp_rules_misc_count, sp_rules_sysvol_count, sp_rules_mpt_count, sp_rules_repl_count,
-    sp_rules_exchange_count;
+    sp_rules_exchange_count, sp_rules_dcdiag_count;
 
 #endif

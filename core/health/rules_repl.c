@@ -242,6 +242,21 @@ static void rule_partner_tombstoned(sp_health_scan *scan, const sp_rule *rule)
     }
 }
 
+/* A forest created before Windows Server 2003 SP1 keeps the old 60 days (no value, or 60): a
+ * backup or a partner older than that can no longer come back, and the migration's window is
+ * shorter than on a forest with Microsoft's 180 days. */
+static void rule_tombstone_short(sp_health_scan *scan, const sp_rule *rule)
+{
+    unsigned days = 0;
+    char arg[16];
+    if (!scan->ctx->info->is_dc || !sp_rule_ldap(scan) || !scan->config_nc[0] ||
+        !tombstone_days(scan, rule, &days) || days >= 180)
+        return;
+    snprintf(arg, sizeof arg, "%u", days);
+    sp_rule_fire(scan, rule, arg, "tombstoneLifetime of CN=Directory Service,CN=Windows NT,"
+                 "CN=Services,%.600s: %u days (180 recommended)", scan->config_nc, days);
+}
+
 const sp_rule sp_rules_repl[] = {
     SP_RULE("repl.usn_rollback", SP_HC_REPL, SP_HOS_ALL, SP_SEV_ERROR, USN_ROLLBACK,
          "Microsoft KB 875495; dcdiag", rule_usn_rollback),
@@ -253,5 +268,7 @@ const sp_rule sp_rules_repl[] = {
          "repadmin /showrepl", rule_inbound),
     SP_RULE("repl.partner_tombstoned", SP_HC_REPL, SP_HOS_ALL, SP_SEV_ERROR, PARTNER_TOMBSTONED,
          "repadmin /showrepl; dcdiag /test:replications", rule_partner_tombstoned),
+    SP_RULE("repl.tombstone_short", SP_HC_REPL, SP_HOS_ALL, SP_SEV_INFO, TOMBSTONE_SHORT,
+         "Microsoft KB 216993; Windows Server 2003 SP1 (180 days)", rule_tombstone_short),
 };
 const size_t sp_rules_repl_count = sizeof sp_rules_repl / sizeof sp_rules_repl[0];

@@ -7,83 +7,24 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $*"; }
-bad() { failed=$((failed + 1)); echo "not ok - $*"; }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
+# shellcheck source=tests/samba/samba-dc.sh
+source tests/samba/samba-dc.sh
+samba_dc_tools
 
-for tool in samba samba-tool ldbsearch ldbmodify python3; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    bad "Samba AD DC test: $tool is not installed (run: bash scripts/install-deps.sh)"
-    finish
-  fi
-done
-if [ "$(id -u)" != 0 ]; then
-  bad "Samba AD DC test: must run as root (Samba serves LDAP on port 389)"
-  finish
-fi
-
-# shellcheck source=scripts/wine-env.sh
-arch=${1:-x64}
-source scripts/wine-env.sh "$arch" samba || { bad "Wine ($arch) is not usable"; finish; }
+samba_suite_wine "${1:-x64}"
 sp_wine_version win2003 || { bad "could not set the Wine version"; finish; }
 
-exe=build/$arch/sourceprep.exe
-[ -x "$exe" ] || make -s "$exe" || { bad "$exe did not build"; finish; }
-
-REALM=SAMDOM.TEST
-DOMAIN=SAMDOM
 PASS='Passw0rd-Policy1'
-# One address of 127/8 of our own, so that nothing else on loopback port 389 is disturbed.
-IP="127.$((RANDOM % 200 + 20)).$((RANDOM % 200 + 20)).$((RANDOM % 200 + 20))"
-tmp=$(mktemp -d /tmp/sourceprep-samba.XXXXXX)
 drive="$WINEPREFIX/dosdevices/s:"
-samba_pid=""
 
 cleanup() {
-  if [ -n "$samba_pid" ] && kill -0 "$samba_pid" 2>/dev/null; then
-    kill "$samba_pid" 2>/dev/null
-    for _ in $(seq 1 50); do kill -0 "$samba_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$samba_pid" 2>/dev/null || true
-    wait "$samba_pid" 2>/dev/null || true
-  fi
   rm -f "$drive"
-  chattr -R -i "$tmp" 2>/dev/null
-  rm -rf "$tmp"
+  samba_dc_cleanup
 }
 trap cleanup EXIT
 
 # ---- provision and serve ------------------------------------------------------------------
-if ! samba-tool domain provision --realm="$REALM" --domain="$DOMAIN" --server-role=dc \
-     --dns-backend=NONE --adminpass="$PASS" --targetdir="$tmp" \
-     --option="interfaces=$IP/8" --option="bind interfaces only=yes" \
-     --option="server services=-dns" >"$tmp/provision.log" 2>&1; then
-  tail -n 20 "$tmp/provision.log"
-  bad "samba-tool domain provision failed"
-  finish
-fi
-ok "provisioned a Samba AD DC for $REALM"
-# Simple binds without TLS, for this test only (the provision option does not persist it).
-sed -i '/^\[global\]/a\	ldap server require strong auth = no' "$tmp/etc/smb.conf"
-samba -s "$tmp/etc/smb.conf" -i -M single </dev/null >"$tmp/samba.log" 2>&1 &
-samba_pid=$!
-up=0
-for _ in $(seq 1 120); do
-  if ldbsearch -H "ldap://$IP" -U "Administrator%$PASS" -b "" -s base defaultNamingContext 2>/dev/null |
-     grep -q defaultNamingContext; then up=1; break; fi
-  kill -0 "$samba_pid" 2>/dev/null || break
-  sleep 0.5
-done
-if [ "$up" != 1 ]; then
-  tail -n 30 "$tmp/samba.log"
-  bad "Samba did not answer LDAP on $IP:389 within 60 s (see its log above)"
-  finish
-fi
-ok "Samba serves LDAP on $IP:389"
-
-sam="$tmp/private/sam.ldb"
-dn_base="DC=samdom,DC=test"
+samba_dc_start
 gpo_dn="CN={6AC1786C-016F-11D2-945F-00C04FB984F9},CN=Policies,CN=System,$dn_base"
 sysvol="$tmp/state/sysvol"
 gpo_dir=$(find "$sysvol" -maxdepth 3 -type d -iname '{6AC1786C-016F-11D2-945F-00C04FB984F9}' | head -n 1)
@@ -130,21 +71,7 @@ wine reg add 'HKLM\SYSTEM\CurrentControlSet\Services\Netlogon\Parameters' /v Sys
 # A fresh journal and state: the data folder of the real backend in this prefix.
 find "$WINEPREFIX/drive_c" -maxdepth 5 -type d -name SourcePrep -exec rm -rf {} + 2>/dev/null
 
-run() { # run PASSWORD ARGS...: sets $out and $rc
-  local pw=$1; shift
-  rc=0
-  out=$(SOURCEPREP_LDAP_PASSWORD="$pw" SP_WINE_TIMEOUT=120 sp_wine_run "$exe" "$@" 2>&1) || rc=$?
-}
-state_json() { find "$WINEPREFIX/drive_c" -maxdepth 6 -path '*SourcePrep/state.json' | head -n 1; }
-finding() { # finding CODE: prints "arg | evidence" of the policy step's finding CODE
-  python3 - "$(state_json)" "$1" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for f in d["steps"]["policy"]["findings"]:
-    if f["code"] == sys.argv[2]:
-        print("%s | %s" % (f.get("arg") or "", f.get("evidence") or ""))
-PY
-}
+finding() { step_finding policy "$1"; }
 same() { cmp -s "$1" "$2"; }
 ldap=("/ldap:$IP" "/ldapuser:Administrator@$REALM")
 

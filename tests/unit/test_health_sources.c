@@ -115,6 +115,25 @@ static void a_directory_without_metadata_should_say_the_backup_could_not_be_date
     testutil_world_close(&w);
 }
 
+/* A RID pool that cannot be read as a range, or none at all: the pool's use is not known. */
+static void an_unreadable_rid_pool_should_say_it_could_not_be_measured(void **state)
+{
+    static const char *const values[][2] = {{"\"12x\"", "not a RID range: 12x"},
+                                            {"null", "has no rIDAvailablePool"}};
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        world w;
+        sp_findings f = {0};
+        char patch[300];
+        snprintf(patch, sizeof patch,
+                 "{\"ldap\":{\"entries\":{\"CN=RID Manager$,CN=System,DC=fabrikam,DC=local\":"
+                 "{\"rIDAvailablePool\":%s}}}}", values[i][0]);
+        scan_expecting_not_run(&w, &f, BASE, HEALTHY, patch, "ad.rid_pool", values[i][1], SP_HC_AD);
+        sp_findings_free(&f);
+        testutil_world_close(&w);
+    }
+}
+
 /* No DFSR object, no FRS replica set, no migration state: SYSVOL's replication is unknown, so
  * neither service is blamed, and the scan says what it could not tell. */
 static void an_unknown_sysvol_replication_should_blame_no_service(void **state)
@@ -260,6 +279,7 @@ int main(void)
         cmocka_unit_test(an_unreadable_log_should_say_which_rules_could_not_run),
         cmocka_unit_test(a_missing_ddcp_template_should_say_the_rights_could_not_be_checked),
         cmocka_unit_test(an_unknown_sysvol_replication_should_blame_no_service),
+        cmocka_unit_test(an_unreadable_rid_pool_should_say_it_could_not_be_measured),
         cmocka_unit_test(a_directory_without_metadata_should_say_the_backup_could_not_be_dated),
         cmocka_unit_test(a_finding_that_cannot_be_recorded_should_stop_the_scan),
         cmocka_unit_test(sim_events_should_come_newest_first_within_the_window),

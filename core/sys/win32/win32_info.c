@@ -72,6 +72,32 @@ static void copy_field(char *dst, size_t dstlen, const wchar_t *src)
     free(u);
 }
 
+/* The SBS suite bits of ProductOptions\ProductSuite ("Small Business", "Small Business(Restricted)"),
+ * the value the kernel derives wSuiteMask's from: GetVersionEx under Wine never sets them. */
+static unsigned short suite_from_registry(sp_sys *sys)
+{
+    sp_regval v = {SP_REG_NONE, NULL, 0};
+    unsigned short bits = 0;
+    if (sys->ops->reg_get(sys, SP_REG_VIEW_DEFAULT,
+                          "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ProductOptions", "ProductSuite",
+                          &v) != SP_OK) {
+        sys->last_error[0] = '\0';
+        return 0;
+    }
+    if (v.type == SP_REG_MULTI_SZ && v.data) {
+        const char *p = (const char *)v.data, *end = p + v.size;
+        while (p < end && *p) {
+            if (strcmp(p, "Small Business") == 0)
+                bits |= VER_SUITE_SMALLBUSINESS;
+            else if (strcmp(p, "Small Business(Restricted)") == 0)
+                bits |= VER_SUITE_SMALLBUSINESS_RESTRICTED;
+            p += strlen(p) + 1;
+        }
+    }
+    sp_regval_free(&v);
+    return bits;
+}
+
 sp_status w32_os_info(sp_sys *sys, sp_osinfo *out)
 {
     OSVERSIONINFOEXW vi;
@@ -85,6 +111,8 @@ sp_status w32_os_info(sp_sys *sys, sp_osinfo *out)
     out->sp_minor = vi.wServicePackMinor;
     out->product_type = vi.wProductType;
     out->suite_mask = vi.wSuiteMask;
+    if (out->major == 5 || out->major == 6)
+        out->suite_mask |= suite_from_registry(sys);
     out->product_info = read_product_info(&vi);
     copy_field(out->csd, sizeof out->csd, vi.szCSDVersion);
 
