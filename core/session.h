@@ -2,6 +2,7 @@
 #ifndef SP_SESSION_H
 #define SP_SESSION_H
 
+#include "core/datadir.h"
 #include "core/journal.h"
 #include "core/log.h"
 #include "core/state.h"
@@ -28,6 +29,8 @@ typedef struct {
     /* The directory the steps and undo use (/ldap, /ldapuser); empty host: this DC. */
     char ldap_host[256], ldap_user[256], ldap_password[256];
     sp_ldap_target ldap;
+    /* Why the data folder was refused (SP_STAGE_FOLDER with msg_id set): issue 18. */
+    sp_datadir_problem folder_problem;
 } sp_session;
 
 /* Detects the server, loads (or starts) the state and opens the journal. A damaged state
