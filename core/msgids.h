@@ -493,5 +493,8 @@
 #define IDS_ERR_DATA_WRITABLE      6803
 #define IDS_ERR_DATA_NO_DACL       6804
 #define IDS_ERR_DATA_UNKNOWN       6805
+/* The policy step saw its files or versionNumber change between its check and its write. */
+#define IDS_F_POLICY_CHANGED_MEANWHILE        6806
+#define IDS_F_POLICY_CHANGED_MEANWHILE_ADVICE 6807
 
 #endif

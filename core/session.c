@@ -37,6 +37,7 @@ sp_status sp_session_open(sp_session *s, sp_sys *sys)
     s->failed = SP_STAGE_JOURNAL;
     if ((st = sp_journal_open(sys, s->data_dir, &s->journal)) != SP_OK)
         return st;
+    sp_journal_restrict_undo(s->journal);
     s->failed = SP_STAGE_NONE;
     return SP_OK;
 }
