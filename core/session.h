@@ -37,7 +37,7 @@ typedef struct {
  * file is moved aside and a fresh state used: that is SP_OK with state_aside set. */
 sp_status sp_session_open(sp_session *s, sp_sys *sys);
 sp_status sp_session_save(sp_session *s);
-/* Uses the LDAP server at host:port (0: 389) with a simple bind as user instead of this
+/* Uses the LDAP server at host:port (0: 389) bound as user (sp_ldap_target) instead of this
  * domain controller, for the steps and for undo. SP_ERR_INVALID when a value is too long. */
 sp_status sp_session_set_ldap(sp_session *s, const char *host, unsigned port, const char *user,
                               const char *password);

@@ -143,8 +143,9 @@ typedef struct {
 } sp_pathsec;
 
 /* Where LDAP is: host NULL or "" means this domain controller (localhost, port 389) with
- * the logged-on account (negotiate); otherwise host and port (0: 389) with a simple bind
- * as user (a DN, DOMAIN\\user or user@realm) and password. */
+ * the logged-on account (negotiate); otherwise host and port (0: 389) as user, with Negotiate
+ * signed and sealed (DOMAIN\\user or user@realm), or on port 636 a simple bind inside LDAPS
+ * (also a DN), with password; never a simple bind in clear text. */
 typedef struct {
     const char *host;
     unsigned port;
