@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/base/strutil.h"
+#include "core/undo_allow.h"
 
 struct sp_journal {
     sp_sys *sys;
@@ -17,6 +18,7 @@ struct sp_journal {
     char *ldap_host, *ldap_user, *ldap_password; /* where LDAP changes go; NULL: here */
     unsigned ldap_port;
     sp_ldap_conn *ldap; /* opened on the first LDAP change or undo */
+    int restricted;     /* undo follows core/undo_allow.c (sp_journal_restrict_undo) */
 };
 
 static const char *const kind_names[] = {"file_write", "file_remove", "reg_set", "reg_delete",
@@ -408,6 +410,30 @@ static sp_status ldap_read_value(sp_journal *j, const char *dn, const char *attr
     return SP_OK;
 }
 
+/* A modify without an answer in time may or may not have been made (issue 18): the value is
+ * read back. Made: the entry stays and it is SP_OK. Not made: the entry goes. Unknown (the read
+ * fails too): the entry stays, so that undo puts the old value back either way. */
+static sp_status ldap_after_timeout(sp_journal *j, const char *dn, const char *attr, const char *value)
+{
+    char why[sizeof j->sys->last_error], *now = NULL;
+    sp_status st;
+    memcpy(why, j->sys->last_error, sizeof why);
+    st = ldap_read_value(j, dn, attr, &now);
+    if (st == SP_OK && ((!now && (!value || !*value)) || (now && value && strcmp(now, value) == 0))) {
+        free(now);
+        return SP_OK;
+    }
+    free(now);
+    if (st == SP_OK) {
+        drop_last_entry(j); /* keeps last_error: the timeout */
+        memcpy(j->sys->last_error, why, sizeof why);
+    } else {
+        sp_sys_fail(j->sys, SP_ERR_TIMEOUT, "%.150s; reading %.60s back failed too, so the journal keeps the change to undo.",
+                    why, attr);
+    }
+    return SP_ERR_TIMEOUT;
+}
+
 sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *dn,
                                   const char *attr, const char *value)
 {
@@ -433,6 +459,8 @@ sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *d
     if ((st = commit_entry(j, e)) != SP_OK)
         return st;
     st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, value);
+    if (st == SP_ERR_TIMEOUT)
+        return ldap_after_timeout(j, dn, attr, value);
     if (st != SP_OK)
         drop_last_entry(j); /* one LDAP modify is all or nothing */
     return st;
@@ -497,6 +525,41 @@ static sp_status undo_reg(sp_sys *sys, const cJSON *e)
     return st;
 }
 
+void sp_journal_restrict_undo(sp_journal *j)
+{
+    if (j)
+        j->restricted = 1;
+}
+
+/* Refuses an entry no step can have made: SP_ERR_ACCESS, naming it and why. */
+static sp_status check_allowed(sp_journal *j, const cJSON *e, sp_change_kind kind, int index)
+{
+    const cJSON *old = cJSON_GetObjectItemCaseSensitive(e, "old");
+    const cJSON *type = cJSON_IsObject(old) ? cJSON_GetObjectItemCaseSensitive(old, "type") : NULL;
+    sp_undo_item it;
+    char why[400];
+    if (!j->restricted)
+        return SP_OK;
+    memset(&it, 0, sizeof it);
+    it.kind = kind;
+    it.step = str_of(e, "step");
+    it.target = str_of(e, "target");
+    it.backup = str_of(e, "backup");
+    it.key = str_of(e, "key");
+    it.value = str_of(e, "value");
+    it.dn = str_of(e, "dn");
+    it.attr = str_of(e, "attr");
+    it.old_is_null = !old || cJSON_IsNull(old);
+    it.old_type = cJSON_IsNumber(type) ? type->valueint : 0;
+    it.old_text = cJSON_IsString(old) ? old->valuestring : NULL;
+    if (sp_undo_allowed(j->dir, &it, why, sizeof why))
+        return SP_OK;
+    return sp_sys_fail(j->sys, SP_ERR_ACCESS,
+                       "Journal entry %d was not undone: no step of SourcePrep makes that change (%s). "
+                       "The journal may have been altered; check it before undoing anything by hand.",
+                       index + 1, why);
+}
+
 sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone)
 {
     return sp_journal_undo_since(j, step, 0, undone);
@@ -517,6 +580,8 @@ sp_status sp_journal_undo_since(sp_journal *j, const char *step, size_t keep, si
             continue;
         if (!kind_from_name(str_of(e, "kind"), &kind) || !target)
             return sp_sys_fail(j->sys, SP_ERR_BADDATA, "Journal entry %d is damaged.", i + 1);
+        if ((st = check_allowed(j, e, kind, i)) != SP_OK)
+            return st;
         if (kind == SP_CHANGE_FILE_WRITE || kind == SP_CHANGE_FILE_REMOVE)
             st = undo_file(j->sys, kind, target, str_of(e, "backup"));
         else if (kind == SP_CHANGE_LDAP_SET)

@@ -48,6 +48,11 @@ sp_status sp_journal_set_ldap(sp_journal *j, const sp_ldap_target *target);
 sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *dn,
                                   const char *attr, const char *value);
 
+/* From now on undo carries out only entries a step of SourcePrep can have made (core/undo_allow.h)
+ * and refuses the others, naming them (issue 18). The session sets it; a journal opened alone
+ * (the journal's own tests) undoes what it recorded. */
+void sp_journal_restrict_undo(sp_journal *j);
+
 /* Undoes every change not yet undone, newest first (only those of step unless NULL).
  * Stops at the first failure; *undone counts what was restored. */
 sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone);

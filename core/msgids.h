@@ -502,5 +502,14 @@
 /* The command line's own (core/cmdline.c). */
 #define IDS_CLI_TOO_MANY_SETS      6540
 #define IDS_CLI_UNDO_ALONE         6541
+/* The data folder's safety (core/datadir.c, issue 18): %1 the path, %2 the account or reason. */
+#define IDS_ERR_DATA_REPARSE       6801
+#define IDS_ERR_DATA_OWNER         6802
+#define IDS_ERR_DATA_WRITABLE      6803
+#define IDS_ERR_DATA_NO_DACL       6804
+#define IDS_ERR_DATA_UNKNOWN       6805
+/* The policy step saw its files or versionNumber change between its check and its write. */
+#define IDS_F_POLICY_CHANGED_MEANWHILE        6806
+#define IDS_F_POLICY_CHANGED_MEANWHILE_ADVICE 6807
 
 #endif

@@ -22,7 +22,8 @@ sp_status sp_session_open(sp_session *s, sp_sys *sys)
         return st;
     snprintf(s->data_dir, sizeof s->data_dir, "%s\\SourcePrep", dir);
     snprintf(s->state_path, sizeof s->state_path, "%s\\state.json", s->data_dir);
-    if ((st = sys->ops->dir_create(sys, s->data_dir)) != SP_OK)
+    /* Before anything in it is read: a journal someone else could write is not followed. */
+    if ((st = sp_datadir_secure(sys, s->data_dir, &s->folder_problem)) != SP_OK)
         return st;
     sp_log_init(&s->log, sys, s->data_dir, SP_LOG_LIMIT);
     s->failed = SP_STAGE_STATE;
@@ -36,6 +37,7 @@ sp_status sp_session_open(sp_session *s, sp_sys *sys)
     s->failed = SP_STAGE_JOURNAL;
     if ((st = sp_journal_open(sys, s->data_dir, &s->journal)) != SP_OK)
         return st;
+    sp_journal_restrict_undo(s->journal);
     s->failed = SP_STAGE_NONE;
     return SP_OK;
 }

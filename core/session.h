@@ -2,6 +2,7 @@
 #ifndef SP_SESSION_H
 #define SP_SESSION_H
 
+#include "core/datadir.h"
 #include "core/journal.h"
 #include "core/log.h"
 #include "core/state.h"
@@ -28,13 +29,15 @@ typedef struct {
     /* The directory the steps and undo use (/ldap, /ldapuser); empty host: this DC. */
     char ldap_host[256], ldap_user[256], ldap_password[256];
     sp_ldap_target ldap;
+    /* Why the data folder was refused (SP_STAGE_FOLDER with msg_id set): issue 18. */
+    sp_datadir_problem folder_problem;
 } sp_session;
 
 /* Detects the server, loads (or starts) the state and opens the journal. A damaged state
  * file is moved aside and a fresh state used: that is SP_OK with state_aside set. */
 sp_status sp_session_open(sp_session *s, sp_sys *sys);
 sp_status sp_session_save(sp_session *s);
-/* Uses the LDAP server at host:port (0: 389) with a simple bind as user instead of this
+/* Uses the LDAP server at host:port (0: 389) bound as user (sp_ldap_target) instead of this
  * domain controller, for the steps and for undo. SP_ERR_INVALID when a value is too long. */
 sp_status sp_session_set_ldap(sp_session *s, const char *host, unsigned port, const char *user,
                               const char *password);

@@ -189,7 +189,12 @@ static BOOL open_session(sp_app *app)
     }
     switch (s->failed) {
     case SP_STAGE_DETECT: fail_u8(app, IDS_ERR_DETECT, why, NULL); break;
-    case SP_STAGE_FOLDER: fail_u8(app, IDS_ERR_FOLDER, why, NULL); break;
+    case SP_STAGE_FOLDER:
+        if (s->folder_problem.msg_id)
+            fail_u8(app, s->folder_problem.msg_id, s->folder_problem.path, s->folder_problem.who);
+        else
+            fail_u8(app, IDS_ERR_FOLDER, why, NULL);
+        break;
     case SP_STAGE_STATE: fail_u8(app, IDS_ERR_STATE, s->state_path, why); break;
     default: fail_u8(app, IDS_ERR_JOURNAL, why, NULL); break;
     }

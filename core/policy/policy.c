@@ -188,6 +188,42 @@ static sp_status policy_check(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     return st;
 }
 
+/* Just before writing: GptTmpl.inf and versionNumber must still be what the scan read, or
+ * an edit made meanwhile (GPMC, another administrator) would be overwritten (issue 18).
+ * SP_ERR_BADDATA with why filled when either changed or cannot be read again. */
+static sp_status still_as_scanned(sp_run_ctx *ctx, policy_scan *s, char *why, size_t whylen)
+{
+    sp_sys *sys = ctx->sys;
+    unsigned char *inf = NULL;
+    size_t inf_size = 0;
+    sp_policy_ad now;
+    sp_status st = sys->ops->file_read(sys, s->at.inf_path, &inf, &inf_size);
+    if (st == SP_ERR_NOMEM)
+        return st;
+    if (st != SP_OK || inf_size != s->inf_size || memcmp(inf, s->inf, inf_size) != 0) {
+        snprintf(why, whylen, "%s %s", s->at.inf_path,
+                 st == SP_OK ? "changed since it was checked" : sys->last_error);
+        free(inf);
+        return SP_ERR_BADDATA;
+    }
+    free(inf);
+    memset(&now, 0, sizeof now);
+    st = sp_policy_ad_read(sys, ctx->ldap, &now);
+    if (st == SP_ERR_NOMEM) {
+        sp_policy_ad_free(&now);
+        return st;
+    }
+    if (st != SP_OK || now.has_version != s->ad.has_version || strcmp(now.version_text, s->ad.version_text) != 0) {
+        snprintf(why, whylen, "%s versionNumber %s", s->ad.gpo_dn,
+                 st != SP_OK ? sys->last_error : now.has_version ? now.version_text : "(removed)");
+        if (st == SP_OK)
+            snprintf(why + strlen(why), whylen - strlen(why), " (it was %s when checked)", s->ad.version_text);
+        st = SP_ERR_BADDATA;
+    }
+    sp_policy_ad_free(&now);
+    return st;
+}
+
 /* GptTmpl.inf without the right, GPT.INI and versionNumber raised: all three or none. */
 static sp_status remove_right(sp_run_ctx *ctx, policy_scan *s, sp_findings *out, int *failed)
 {
@@ -237,6 +273,13 @@ static sp_status remove_right(sp_run_ctx *ctx, policy_scan *s, sp_findings *out,
     snprintf(text, sizeof text, "%lu", (unsigned long)raised);
     keep = sp_journal_count(ctx->journal);
     sp_progress(ctx, 400, "GptTmpl.inf");
+    if ((st = still_as_scanned(ctx, s, why, sizeof why)) != SP_OK) {
+        if (st == SP_ERR_NOMEM)
+            goto done;
+        st = sp_findings_add(out, SP_SEV_ERROR, "policy.changed_meanwhile", IDS_F_POLICY_CHANGED_MEANWHILE,
+                             IDS_F_POLICY_CHANGED_MEANWHILE_ADVICE, s->at.gpo_dir, why);
+        goto done;
+    }
     sys->last_error[0] = '\0';
     st = sp_journal_file_write(ctx->journal, "policy", s->at.inf_path, new_inf, new_inf_size);
     if (st == SP_OK) {

@@ -120,9 +120,32 @@ typedef int (*sp_event_cb)(void *user, const sp_event *ev);
 
 typedef struct sp_sys sp_sys;
 
+/* Who owns a file or folder and who may do what to it (issue 18: the data folder). SIDs are in
+ * their string form ("S-1-5-32-544"); masks are Windows access masks. */
+#define SP_PATHSEC_MAX_ACES 32
+typedef struct {
+    int allow;       /* 1 an allowing ACE, 0 a denying one (or another type) */
+    unsigned flags;  /* ACE flags: 0x08 inherit-only, 0x10 inherited, ... */
+    uint32_t mask;
+    char sid[96];
+} sp_ace;
+
+typedef struct {
+    int exists;
+    int is_dir;
+    int reparse;      /* a junction, symbolic link or another reparse point (a symlink on posix) */
+    int has_dacl;     /* 0: no DACL at all, which lets everyone do everything */
+    char owner[96];
+    char self[96];    /* the account this program runs as */
+    size_t ace_count;
+    int aces_truncated; /* more ACEs than aces[] holds */
+    sp_ace aces[SP_PATHSEC_MAX_ACES];
+} sp_pathsec;
+
 /* Where LDAP is: host NULL or "" means this domain controller (localhost, port 389) with
- * the logged-on account (negotiate); otherwise host and port (0: 389) with a simple bind
- * as user (a DN, DOMAIN\\user or user@realm) and password. */
+ * the logged-on account (negotiate); otherwise host and port (0: 389) as user, with Negotiate
+ * signed and sealed (DOMAIN\\user or user@realm), or on port 636 a simple bind inside LDAPS
+ * (also a DN), with password; never a simple bind in clear text. */
 typedef struct {
     const char *host;
     unsigned port;
@@ -310,6 +333,13 @@ typedef struct {
      * ("C:\\"); SP_ERR_NOTFOUND when there is no such volume. */
     sp_status (*disk_space)(sp_sys *sys, const char *path, uint64_t *free_bytes,
                             uint64_t *total_bytes);
+    /* Data folder safety (issue 18). The owner and permissions of path, without following it
+     * when it is a reparse point; a missing path is SP_OK with exists = 0. */
+    sp_status (*path_security)(sp_sys *sys, const char *path, sp_pathsec *out);
+    /* Creates the folder path (its parent must exist) that only SYSTEM and Administrators
+     * may use: owner Administrators, a protected DACL giving both full control, inherited by
+     * what is created in it. SP_ERR_EXISTS when something of that name exists. */
+    sp_status (*dir_create_private)(sp_sys *sys, const char *path);
 } sp_sys_ops;
 
 struct sp_sys {

@@ -366,14 +366,44 @@ static sp_status install_missing(sp_run_ctx *ctx, sp_findings *out, char **ids, 
     return SP_OK;
 }
 
+static int same_path(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if ((*a >= 'A' && *a <= 'Z' ? *a + 32 : *a) != (*b >= 'A' && *b <= 'Z' ? *b + 32 : *b))
+            return 0;
+    return *a == *b;
+}
+
+/* What RunOnce starts as the system comes up: a copy of this exe in the data folder, which only
+ * SYSTEM and Administrators may change, never the file wherever it was started from (Downloads,
+ * a share, a USB stick), which someone else could replace before the restart (issue 18). */
+static sp_status copy_for_resume(sp_sys *sys, const char *program, char *copy, size_t copylen)
+{
+    char dir[400];
+    unsigned char *exe = NULL;
+    size_t size = 0;
+    sp_status st = sys->ops->folder(sys, SP_FOLDER_PROGRAMDATA, dir, sizeof dir);
+    if (st != SP_OK)
+        return st;
+    snprintf(copy, copylen, "%s\\SourcePrep\\sourceprep.exe", dir);
+    if (same_path(program, copy))
+        return SP_OK; /* started from the copy already */
+    if ((st = sys->ops->file_read(sys, program, &exe, &size)) == SP_OK)
+        st = sys->ops->file_write_atomic(sys, copy, exe, size);
+    free(exe);
+    return st;
+}
+
 /* Registers the wizard in RunOnce (journaled: undo removes it), then restarts. */
 static sp_status restart_and_resume(sp_run_ctx *ctx, sp_findings *out, int *restarted)
 {
-    char path[600], command[700];
+    char program[600], path[600], command[700];
     sp_regval v = {0};
     sp_status st;
     *restarted = 0;
-    st = ctx->sys->ops->program_path(ctx->sys, path, sizeof path);
+    st = ctx->sys->ops->program_path(ctx->sys, program, sizeof program);
+    if (st == SP_OK)
+        st = copy_for_resume(ctx->sys, program, path, sizeof path);
     if (st == SP_OK) {
         snprintf(command, sizeof command, "\"%s\" /page:updates", path);
         st = sp_regval_set_sz(&v, command);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/datadir.h"
 #include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"
 
@@ -82,6 +83,13 @@ static void fuzz_exercise(sp_sys *s)
     s->ops->reg_enum_keys(s, SP_REG_VIEW_32, "HKLM", fuzz_count_name, &n);
     sp_svcinfo si;
     s->ops->svc_query(s, "W32Time", &si);
+    /* The profile's "security" on the data folder: whatever it says, the verdict is one of ours. */
+    sp_pathsec sec;
+    if (s->ops->path_security(s, "C:\\Documents and Settings\\All Users\\Application Data\\SourcePrep",
+                              &sec) == SP_OK &&
+        (sec.ace_count > SP_PATHSEC_MAX_ACES || strlen(sec.owner) >= sizeof sec.owner ||
+         sp_datadir_judge(&sec, NULL, 0) > SP_DATADIR_UNKNOWN))
+        abort();
     const char *argv[] = {"w32tm", "/query", "/status", NULL};
     char *out = NULL;
     size_t len = 0;

@@ -73,7 +73,37 @@ find "$WINEPREFIX/drive_c" -maxdepth 5 -type d -name SourcePrep -exec rm -rf {} 
 
 finding() { step_finding policy "$1"; }
 same() { cmp -s "$1" "$2"; }
-ldap=("/ldap:$IP" "/ldapuser:Administrator@$REALM")
+# LDAPS (636) with Samba's own certificate: Wine 8's wldap32 cannot sign and seal (it refuses
+# LDAP_OPT_SIGN), and SourcePrep never binds with a password in clear text. Wine's wldap32 runs
+# the host's OpenLDAP, which takes Samba's CA from the environment; the certificate names the
+# DC's host name, not the address we reach it by, hence "allow" rather than "demand".
+export LDAPTLS_CACERT="$tmp/private/tls/ca.pem" LDAPTLS_REQCERT=allow
+ldap=("/ldap:$IP:636" "/ldapuser:Administrator@$REALM")
+
+# ---- never a password in clear text: a simple bind without TLS is refused by SourcePrep -------
+# Samba above accepts simple binds without TLS, so a refusal here is SourcePrep's own.
+run "$PASS" /step:policy /check "/ldap:$IP" "/ldapuser:CN=Administrator,CN=Users,$dn_base"
+said="$out $(finding policy.ad_unreachable)"
+if [ "$rc" != 0 ] && printf '%s' "$said" | grep -q 'clear text' && [ "$(version)" = 65540 ]; then
+  ok "a DN on port 389 (a simple bind without TLS) is refused before anything is sent (exit $rc)"
+else
+  bad "a simple bind without TLS was not refused: exit $rc, output: $(printf '%s' "$said" | head -c 300)"
+fi
+find "$WINEPREFIX/drive_c" -maxdepth 5 -type d -name SourcePrep -exec rm -rf {} + 2>/dev/null
+
+# ---- Negotiate with signing and sealing on 389: what Wine's wldap32 does with it -------------
+run "$PASS" /step:policy /check "/ldap:$IP" "/ldapuser:Administrator@$REALM"
+said="$out $(finding policy.ad_unreachable)"
+if printf '%s' "$said" | grep -q 'cannot sign and seal'; then
+  echo "# measured: Wine's wldap32 refuses LDAP_OPT_SIGN/LDAP_OPT_ENCRYPT, so the signed and sealed bind on 389 is not tested here (LDAPS is)"
+  printf '%s' "$said" | grep -q ':636' && ok "without signing and sealing SourcePrep does not bind on 389 and names LDAPS" ||
+    bad "the refusal does not say to use LDAPS: ${said:0:200}"
+elif [ "$rc" = 1 ] && [ -z "$(finding policy.ad_unreachable)" ]; then
+  ok "a signed and sealed Negotiate bind on 389 works against Samba"
+else
+  bad "Negotiate on 389: exit $rc, ${said:0:300}"
+fi
+find "$WINEPREFIX/drive_c" -maxdepth 5 -type d -name SourcePrep -exec rm -rf {} + 2>/dev/null
 
 # ---- a refused bind changes nothing and says why -------------------------------------------
 run wrong-password /step:policy /apply "${ldap[@]}"

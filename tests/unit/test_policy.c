@@ -268,6 +268,107 @@ static void policy_should_refuse_a_file_that_is_not_a_security_template(void **s
     testutil_world_close(&w);
 }
 
+/* Someone edits the policy between the step's reading and its writing (issue 18). */
+typedef struct {
+    world *w;
+    int edit_version; /* 1: versionNumber, 0: GptTmpl.inf */
+    int done;
+} meanwhile;
+
+static void edit_meanwhile(void *user, unsigned permille, const char *what)
+{
+    meanwhile *m = user;
+    /* 400 "GptTmpl.inf": the changes are about to be written (the scan reports it too, earlier). */
+    if (m->done || permille != 400 || !what || strcmp(what, "GptTmpl.inf") != 0)
+        return;
+    m->done = 1;
+    if (m->edit_version) {
+        sp_ldap_conn *c = NULL;
+        assert_int_equal(m->w->sim->ops->ldap_connect(m->w->sim, NULL, &c), SP_OK);
+        assert_int_equal(m->w->sim->ops->ldap_replace(m->w->sim, c, GPO_DN, "versionNumber", "65542"), SP_OK);
+        m->w->sim->ops->ldap_close(m->w->sim, c);
+    } else {
+        static const char gpmc[] = "[Unicode]\nUnicode=yes\n[Privilege Rights]\nseservicelogonright=*S-1-5-20\n";
+        assert_int_equal(m->w->sim->ops->file_write_atomic(m->w->sim, INF, gpmc, strlen(gpmc)), SP_OK);
+    }
+}
+
+static void policy_apply_should_stop_when_the_policy_changed_since_it_was_read(void **s)
+{
+    (void)s;
+    for (int edit_version = 0; edit_version < 2; edit_version++) {
+        world w;
+        sp_findings f = {0};
+        sp_result r = SP_RESULT_NOT_RUN;
+        size_t inf_n, ini_n;
+        one_value v;
+        meanwhile m;
+        open_world(&w, NULL);
+        m.w = &w;
+        m.edit_version = edit_version;
+        m.done = 0;
+        char *ini = read_file(&w, INI, &ini_n);
+        sp_run_ctx ctx = sp_session_ctx(&w.session, NULL);
+        ctx.progress = edit_meanwhile;
+        ctx.progress_user = &m;
+        assert_int_equal(sp_step_run(sp_step_find("policy"), &ctx, 1, &f, &r), SP_OK);
+        assert_true(m.done);
+        assert_int_not_equal(r, SP_RESULT_PASSED);
+        const sp_finding *changed = testutil_find(&f, "policy.changed_meanwhile");
+        assert_non_null(changed);
+        assert_non_null(strstr(changed->evidence, edit_version ? "versionNumber 65542" : "GptTmpl.inf"));
+        char *inf = read_file(&w, INF, &inf_n);
+        assert_non_null(inf);
+        assert_non_null(strstr(inf, edit_version ? "seservicelogonright=*S-1-5-20,FABSBS" : "[Unicode]"));
+        free(inf);
+        assert_file_is(&w, INI, ini, ini_n);
+        assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), edit_version ? "65542" : "65539");
+        for (size_t i = 0; i < sp_journal_count(w.session.journal); i++) {
+            sp_change c;
+            assert_int_equal(sp_journal_get(w.session.journal, i, &c), SP_OK);
+            assert_null(strstr(c.target, "GptTmpl.inf"));
+            assert_null(strstr(c.target, "versionNumber"));
+        }
+        free(ini);
+        sp_findings_free(&f);
+        testutil_world_close(&w);
+    }
+}
+
+static void make_modify_time_out(cJSON *doc)
+{
+    cJSON_AddBoolToObject(cJSON_GetObjectItemCaseSensitive(doc, "ldap"), "modify_times_out", 1);
+}
+
+static void make_modify_lost(cJSON *doc)
+{
+    cJSON_AddBoolToObject(cJSON_GetObjectItemCaseSensitive(doc, "ldap"), "modify_lost_in_timeout", 1);
+}
+
+/* A modify without an answer in time is read back before its journal entry goes (issue 18). */
+static void journal_should_read_a_timed_out_ldap_change_back(void **s)
+{
+    (void)s;
+    world w;
+    one_value v;
+    size_t undone = 0;
+    open_world(&w, make_modify_time_out);
+    assert_int_equal(sp_journal_ldap_replace(w.session.journal, "policy", GPO_DN, "versionNumber", "65540"), SP_OK);
+    assert_int_equal(sp_journal_count(w.session.journal), 1); /* it was made: undo must know */
+    assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65540");
+    testutil_world_close(&w);
+
+    open_world(&w, make_modify_lost);
+    assert_int_equal(sp_journal_ldap_replace(w.session.journal, "policy", GPO_DN, "versionNumber", "65540"),
+                     SP_ERR_TIMEOUT);
+    assert_non_null(strstr(w.sim->last_error, "no answer in time"));
+    assert_int_equal(sp_journal_count(w.session.journal), 0); /* not made: nothing to undo */
+    assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65539");
+    assert_int_equal(sp_journal_undo(w.session.journal, "policy", &undone), SP_OK);
+    assert_int_equal(undone, 0);
+    testutil_world_close(&w);
+}
+
 static void journal_should_forget_changes_that_did_not_happen(void **s)
 {
     (void)s;
@@ -369,6 +470,8 @@ int main(void)
         cmocka_unit_test(policy_should_say_why_when_the_ldap_server_refuses_the_bind),
         cmocka_unit_test(policy_apply_should_change_nothing_when_the_version_is_not_a_number),
         cmocka_unit_test(policy_should_refuse_a_file_that_is_not_a_security_template),
+        cmocka_unit_test(policy_apply_should_stop_when_the_policy_changed_since_it_was_read),
+        cmocka_unit_test(journal_should_read_a_timed_out_ldap_change_back),
         cmocka_unit_test(journal_should_forget_changes_that_did_not_happen),
         cmocka_unit_test(sim_ldap_should_search_filter_and_replace),
         cmocka_unit_test(sim_should_reject_a_malformed_ldap_section),

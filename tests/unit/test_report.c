@@ -160,6 +160,29 @@ static void json_should_write_each_key_of_an_object_once(void **s)
     sp_state_free(st);
 }
 
+/* The whole report of a real run: every step checked on the demo server, the policy and time
+ * sync applied (journal entries, step data, the server's facts), parsed with duplicates refused. */
+static void json_of_a_whole_demo_run_should_write_each_key_once(void **s)
+{
+    (void)s;
+    testutil_world w;
+    static const char *const steps[] = {"backup", "updates", "policy", "health", "timesync", "lob", "email"};
+    testutil_world_open_demo(&w);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        testutil_world_run(&w, steps[i], 0, NULL);
+    testutil_world_run(&w, "policy", 1, NULL);
+    testutil_world_run(&w, "timesync", 1, NULL);
+    assert_true(sp_journal_count(w.session.journal) > 0);
+    char *json = sp_report_json(w.session.state, &w.session.info, w.session.journal, fake_text, NULL, NOW);
+    cJSON *doc = cJSON_Parse(json);
+    assert_non_null(doc);
+    assert_non_null(cJSON_GetObjectItemCaseSensitive(doc, "steps"));
+    assert_int_equal(count_keys(doc), 0);
+    cJSON_Delete(doc);
+    free(json);
+    testutil_world_close(&w);
+}
+
 static void log_should_escape_what_the_user_typed(void **s)
 {
     (void)s;
@@ -259,6 +282,7 @@ int main(void)
         cmocka_unit_test(html_of_a_partial_state_should_say_what_is_missing),
         cmocka_unit_test(json_should_carry_step_data_and_the_verdicts),
         cmocka_unit_test(json_should_write_each_key_of_an_object_once),
+        cmocka_unit_test(json_of_a_whole_demo_run_should_write_each_key_once),
         cmocka_unit_test(log_should_escape_what_the_user_typed),
         cmocka_unit_test(backup_should_be_fresh_only_when_newer_than_the_last_change),
         cmocka_unit_test(utc_dates_should_be_right_across_leap_years_and_2038),

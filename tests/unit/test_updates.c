@@ -214,9 +214,19 @@ static void updates_should_install_then_restart_then_pass(void **s)
     assert_non_null(testutil_find(&f, "updates.restarting"));
     assert_int_equal(w.sim->ops->reg_get(w.sim, SP_REG_VIEW_64, SP_UPDATES_RUNONCE_KEY,
                                          SP_UPDATES_RUNONCE_VALUE, &v), SP_OK);
-    assert_string_equal((const char *)v.data,
-                        "\"C:\\Program Files\\SourcePrep\\sourceprep.exe\" /page:updates");
+    /* A copy in the data folder, not the exe where it was started from (issue 18). */
+    assert_string_equal((const char *)v.data, "\"C:\\Documents and Settings\\All Users\\Application Data\\SourcePrep\\sourceprep.exe\" /page:updates");
     sp_regval_free(&v);
+    {
+        unsigned char *a = NULL, *b = NULL;
+        size_t an = 0, bn = 0;
+        assert_int_equal(w.sim->ops->file_read(w.sim, "C:\\Documents and Settings\\All Users\\Application Data\\SourcePrep\\sourceprep.exe", &a, &an), SP_OK);
+        assert_int_equal(w.sim->ops->file_read(w.sim, "C:\\Program Files\\SourcePrep\\sourceprep.exe", &b, &bn), SP_OK);
+        assert_int_equal(an, bn);
+        assert_memory_equal(a, b, an);
+        free(a);
+        free(b);
+    }
     assert_true(gate(&w));
     /* Undo takes the RunOnce entry away again. */
     size_t undone = 0;

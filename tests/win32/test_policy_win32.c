@@ -60,4 +60,17 @@ WTEST(ldap_connect_should_ask_for_the_password_of_a_named_user)
     WCHECK(strstr(sys->last_error, "SOURCEPREP_LDAP_PASSWORD") != NULL);
 }
 
+/* A DN can only make a simple bind, whose password travels in clear text without TLS: refused
+ * before anything is sent (nothing listens there: today's code tried and failed to connect). */
+WTEST(ldap_connect_should_refuse_a_simple_bind_without_tls)
+{
+    sp_sys *sys = backend();
+    sp_ldap_conn *c = NULL;
+    sp_ldap_target t = {"127.0.0.1", 1, "CN=Administrator,CN=Users,DC=samdom,DC=test", "secret"};
+    WCHECK_EQ_INT(sys->ops->ldap_connect(sys, &t, &c), SP_ERR_ACCESS);
+    WCHECK(c == NULL);
+    WCHECK_MSG(strstr(sys->last_error, "clear text") != NULL && strstr(sys->last_error, ":636") != NULL,
+               "last_error: %s", sys->last_error);
+}
+
 WTEST_MAIN()

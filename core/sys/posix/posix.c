@@ -678,6 +678,61 @@ static sp_status posix_disk_space(sp_sys *sys, const char *path, uint64_t *free_
                        path ? path : "");
 }
 
+/* Issue 18: the data folder's owner and permissions in Windows terms. root is SYSTEM, another
+ * uid is Samba's Unix-user SID S-1-22-1-<uid> (a group S-1-22-2-<gid>); others are Everyone.
+ * A symbolic link is a reparse point. */
+static sp_status posix_path_security(sp_sys *sys, const char *path, sp_pathsec *out)
+{
+    struct stat sb;
+    uid_t me = geteuid();
+    memset(out, 0, sizeof *out);
+    if (!path)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "path_security: missing path");
+    if (me == 0)
+        snprintf(out->self, sizeof out->self, "S-1-5-18");
+    else
+        snprintf(out->self, sizeof out->self, "S-1-22-1-%lu", (unsigned long)me);
+    if (lstat(path, &sb) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return SP_OK;
+        return posix_fail(sys, "cannot look at", path);
+    }
+    out->exists = 1;
+    out->is_dir = S_ISDIR(sb.st_mode);
+    out->reparse = S_ISLNK(sb.st_mode);
+    out->has_dacl = 1;
+    if (sb.st_uid == 0)
+        snprintf(out->owner, sizeof out->owner, "S-1-5-18");
+    else
+        snprintf(out->owner, sizeof out->owner, "S-1-22-1-%lu", (unsigned long)sb.st_uid);
+    sp_ace *a = &out->aces[out->ace_count++];
+    a->allow = 1;
+    a->mask = 0x001f01ffu; /* the owner: full control */
+    snprintf(a->sid, sizeof a->sid, "%s", out->owner);
+    if (sb.st_mode & S_IWGRP) {
+        a = &out->aces[out->ace_count++];
+        a->allow = 1;
+        a->mask = 0x00000116u; /* write data, append, write attributes and extended ones */
+        snprintf(a->sid, sizeof a->sid, "S-1-22-2-%lu", (unsigned long)sb.st_gid);
+    }
+    if (sb.st_mode & S_IWOTH) {
+        a = &out->aces[out->ace_count++];
+        a->allow = 1;
+        a->mask = 0x00000116u;
+        snprintf(a->sid, sizeof a->sid, "S-1-1-0");
+    }
+    return SP_OK;
+}
+
+static sp_status posix_dir_create_private(sp_sys *sys, const char *path)
+{
+    if (!path || !*path)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "dir_create_private: missing path");
+    if (mkdir(path, 0700) != 0)
+        return posix_fail(sys, "cannot create folder", path);
+    return SP_OK;
+}
+
 static const sp_sys_ops posix_ops = {
     .name = "posix",
     .os_info = posix_os_info,
@@ -720,6 +775,8 @@ static const sp_sys_ops posix_ops = {
     .program_path = posix_program_path,
     .event_query = posix_event_query,
     .disk_space = posix_disk_space,
+    .path_security = posix_path_security,
+    .dir_create_private = posix_dir_create_private,
 };
 
 sp_sys *sp_posix_open(void)

@@ -190,6 +190,32 @@ static sp_status sim_dir_create(sp_sys *sys, const char *path)
     return st;
 }
 
+/* The host's answer for the folder the path maps to, then what the profile's "security" says. */
+static sp_status sim_path_security(sp_sys *sys, const char *path, sp_pathsec *out)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    memset(out, 0, sizeof *out);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->path_security(m->host, hp, out));
+    free(hp);
+    if (st == SP_OK)
+        sim_security_apply(&m->prof, path, out);
+    return st;
+}
+
+static sp_status sim_dir_create_private(sp_sys *sys, const char *path)
+{
+    sim_machine *m = sys->impl;
+    char *hp = NULL;
+    sp_status st = sim_resolve(sys, path, &hp);
+    if (st == SP_OK)
+        st = sim_from_host(sys, m->host->ops->dir_create_private(m->host, hp));
+    free(hp);
+    return st;
+}
+
 static sp_status sim_dir_enum(sp_sys *sys, const char *path, sp_dir_cb cb, void *user)
 {
     sim_machine *m = sys->impl;
@@ -583,6 +609,8 @@ static const sp_sys_ops sim_ops = {
     .program_path = sim_program_path,
     .event_query = sim_event_query,
     .disk_space = sim_disk_space,
+    .path_security = sim_path_security,
+    .dir_create_private = sim_dir_create_private,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

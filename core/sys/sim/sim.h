@@ -77,7 +77,8 @@
  * update take n ms to install (0-60000). restart fails with SP_ERR_ACCESS without "admin";
  * otherwise it counts the restart and clears what a restart clears: the RebootRequired and
  * Component Based Servicing\RebootPending keys and Session Manager's
- * PendingFileRenameOperations. program_path is C:\Program Files\SourcePrep\sourceprep.exe.
+ * PendingFileRenameOperations. program_path is C:\Program Files\SourcePrep\sourceprep.exe (a
+ * small stand-in file is written there on first ask, so that the step can copy it).
  *
  * "events" are the event logs event_query reads: {"System": [{"source": "NtFrs", "id": 13568,
  * "type": "error"|"warning"|"information" (default error), "age_hours": n (default 0)}]}; a log

@@ -119,6 +119,7 @@ typedef struct {
     struct cJSON *events; /* "events": event logs by name (sim_health.c) */
     struct cJSON *disks;  /* "disks": volumes by drive (sim_health.c) */
     unsigned event_read_ms; /* "event_read_ms": how long reading one event log takes */
+    struct cJSON *security; /* "security": owners and permissions by path (sim_security.c) */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -230,5 +231,10 @@ sp_status sim_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
                            size_t replycap, size_t *replylen, int64_t *sent_us,
                            int64_t *received_us);
 sp_status sim_time_zone(sp_sys *sys, sp_timezone *out);
+
+/* Data folder safety (sim_security.c, issue 18): the profile's "security", and what it says
+ * about a path on top of the host's answer. */
+sp_status sim_security_parse(const struct cJSON *security, sim_profile *p, char *err, size_t errlen);
+void sim_security_apply(const sim_profile *p, const char *winpath, sp_pathsec *sec);
 
 #endif

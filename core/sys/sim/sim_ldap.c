@@ -33,7 +33,8 @@ sp_status sim_ldap_parse(const cJSON *ldap, const cJSON *sids, sim_profile *p, c
                          size_t errlen)
 {
     const cJSON *e, *a, *flag;
-    static const char *const flags[] = {"unreachable", "refuse_bind", "read_only"};
+    static const char *const flags[] = {"unreachable", "refuse_bind", "read_only",
+                                        "modify_times_out", "modify_lost_in_timeout"};
     char msg[300];
     if (sids) {
         if (!cJSON_IsObject(sids))
@@ -233,11 +234,17 @@ sp_status sim_ldap_replace(sp_sys *sys, sp_ldap_conn *conn, const char *dn, cons
         return sp_sys_fail(sys, SP_ERR_NOTFOUND, "LDAP: no such object: %s", dn);
     if (flag_set(p, "read_only"))
         return sp_sys_fail(sys, SP_ERR_ACCESS, "LDAP: insufficient access rights to change %s of %s (50).", attr, dn);
+    /* "modify_lost_in_timeout": no answer in time and the change was not made. */
+    if (flag_set(p, "modify_lost_in_timeout"))
+        return sp_sys_fail(sys, SP_ERR_TIMEOUT, "LDAP: no answer in time to the change of %s of %s.", attr, dn);
     cJSON_ArrayForEach(x, e) if (sim_ascii_casecmp(x->string, attr) == 0) old = x;
     if (old)
         cJSON_Delete(cJSON_DetachItemViaPointer(e, old));
     if (value && !cJSON_AddStringToObject(e, attr, value))
         return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
+    /* "modify_times_out": the change was made but its answer came too late. */
+    if (flag_set(p, "modify_times_out"))
+        return sp_sys_fail(sys, SP_ERR_TIMEOUT, "LDAP: no answer in time to the change of %s of %s.", attr, dn);
     return SP_OK;
 }
 

@@ -222,6 +222,9 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
                               cJSON_GetObjectItemCaseSensitive(root, "disks"),
                               cJSON_GetObjectItemCaseSensitive(root, "event_read_ms"), p, c->err,
                               c->errlen);
+    if (st == SP_OK)
+        st = sim_security_parse(cJSON_GetObjectItemCaseSensitive(root, "security"), p, c->err,
+                                c->errlen);
     return st;
 }
 
@@ -298,5 +301,6 @@ void sim_profile_free(sim_profile *p)
     sim_updates_free(p);
     cJSON_Delete(p->events);
     cJSON_Delete(p->disks);
+    cJSON_Delete(p->security);
     memset(p, 0, sizeof *p);
 }

@@ -323,11 +323,17 @@ unsigned sp_sim_restarts(const sp_sys *sim)
 sp_status sim_program_path(sp_sys *sys, char *out, size_t outlen)
 {
     static const char path[] = "C:\\Program Files\\SourcePrep\\sourceprep.exe";
+    static const char image[] = "MZ the simulated sourceprep.exe\n";
+    sp_filestat fs;
     if (outlen < sizeof path) {
         if (outlen)
             out[0] = '\0';
         return sp_sys_fail(sys, SP_ERR_INVALID, "program path: buffer too small");
     }
     memcpy(out, path, sizeof path);
+    /* A running program's file exists: made on first ask, so that it can be copied (RunOnce). */
+    if (sys->ops->file_stat(sys, path, &fs) == SP_OK && !fs.exists &&
+        sys->ops->dir_create(sys, "C:\\Program Files\\SourcePrep") == SP_OK)
+        sys->ops->file_write_atomic(sys, path, image, sizeof image - 1);
     return SP_OK;
 }

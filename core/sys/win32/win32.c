@@ -51,6 +51,8 @@ static const sp_sys_ops win32_ops = {
     .program_path = w32_program_path,
     .event_query = w32_event_query,
     .disk_space = w32_disk_space,
+    .path_security = w32_path_security,
+    .dir_create_private = w32_dir_create_private,
 };
 
 sp_sys *sp_win32_open(void)

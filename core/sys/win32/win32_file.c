@@ -77,12 +77,19 @@ done:
     return st;
 }
 
-/* "<path>.tmp-<pid>": in the same folder, so the final rename never crosses volumes. */
+/* advapi32's RtlGenRandom (Windows XP and later), the generator CryptGenRandom uses. */
+BOOLEAN WINAPI SystemFunction036(PVOID buffer, ULONG length);
+
+/* "<path>.tmp-<16 random hex digits>": in the same folder, so the final rename never crosses
+ * volumes, and not guessable, so nobody can create it first (issue 18). */
 static wchar_t *temp_name_for(const wchar_t *wpath)
 {
+    unsigned char r[8];
     wchar_t suffix[32];
-    swprintf(suffix, sizeof suffix / sizeof suffix[0], L".tmp-%lu",
-             (unsigned long)GetCurrentProcessId());
+    if (!SystemFunction036(r, sizeof r))
+        return NULL;
+    swprintf(suffix, sizeof suffix / sizeof suffix[0], L".tmp-%02x%02x%02x%02x%02x%02x%02x%02x",
+             r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
     size_t n = wcslen(wpath), m = wcslen(suffix);
     wchar_t *tmp = malloc((n + m + 1) * sizeof *tmp);
     if (tmp) {
@@ -90,6 +97,27 @@ static wchar_t *temp_name_for(const wchar_t *wpath)
         memcpy(tmp + n, suffix, (m + 1) * sizeof *tmp);
     }
     return tmp;
+}
+
+/* Puts the written temporary file in place. An existing file is replaced with ReplaceFileW,
+ * which keeps its ACL, owner, streams and attributes (a GptTmpl.inf keeps SYSVOL's
+ * permissions); a missing one is a plain rename, which never replaces what appeared meanwhile. */
+static BOOL put_in_place(const wchar_t *wtmp, const wchar_t *wpath)
+{
+    if (GetFileAttributesW(wpath) == INVALID_FILE_ATTRIBUTES)
+        return MoveFileExW(wtmp, wpath, MOVEFILE_WRITE_THROUGH);
+    if (ReplaceFileW(wpath, wtmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL))
+        return TRUE;
+    DWORD err = GetLastError();
+    /* Gone meanwhile; or a file system that cannot replace (some SMB servers): the rename that
+     * was used before, which gives the file the folder's inherited ACL. */
+    if (err == ERROR_FILE_NOT_FOUND)
+        return MoveFileExW(wtmp, wpath, MOVEFILE_WRITE_THROUGH);
+    if (err == ERROR_UNABLE_TO_MOVE_REPLACEMENT || err == ERROR_INVALID_PARAMETER ||
+        err == ERROR_NOT_SUPPORTED || err == ERROR_INVALID_FUNCTION)
+        return MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
+    SetLastError(err);
+    return FALSE;
 }
 
 sp_status w32_file_write_atomic(sp_sys *sys, const char *path, const void *data, size_t size)
@@ -106,7 +134,8 @@ sp_status w32_file_write_atomic(sp_sys *sys, const char *path, const void *data,
         st = w32_nomem(sys, "write a file");
         goto done;
     }
-    h = open_file(wtmp, GENERIC_WRITE, 0, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL);
+    /* CREATE_NEW: a file someone made under that name is never opened and written. */
+    h = open_file(wtmp, GENERIC_WRITE, 0, CREATE_NEW, FILE_ATTRIBUTE_NORMAL);
     if (!h) {
         st = w32_fail(sys, GetLastError(), "Could not create a temporary file next to %s", path);
         goto done;
@@ -130,7 +159,7 @@ sp_status w32_file_write_atomic(sp_sys *sys, const char *path, const void *data,
     }
     CloseHandle(h);
     h = NULL;
-    if (!MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    if (!put_in_place(wtmp, wpath)) {
         st = w32_fail(sys, GetLastError(), "Could not replace file %s", path);
         goto done;
     }

@@ -9,6 +9,11 @@
 
 #include <curl/curl.h>
 
+int sp_curl_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
 static void copy_cut(char *dst, size_t dstlen, const char *src, size_t n)
 {
     if (n >= dstlen)

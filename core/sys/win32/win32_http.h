@@ -15,4 +15,9 @@ sp_status sp_curl_http_get(const sp_http_request *req, const char *proxy, const 
  * used with Schannel) to Unix seconds; 0 when it is neither. */
 int64_t sp_curl_cert_time(const char *s);
 
+/* curl_global_init itself (issue 18): curl_easy_init would otherwise run it on the first
+ * request, which is not thread-safe when two workers start at once. The win32 backend calls it
+ * once, under its own guard, before its first request. 0 when curl cannot start. */
+int sp_curl_global_init(void);
+
 #endif

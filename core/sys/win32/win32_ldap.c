@@ -54,47 +54,97 @@ static sp_status ldap_fail(sp_sys *sys, ULONG rc, const char *what, const char *
     return ldap_status(rc);
 }
 
+/* LDAPS: the ports of LDAP over TLS (the directory's and the global catalog's). */
+static int is_ldaps_port(ULONG port)
+{
+    return port == LDAP_SSL_PORT || port == 3269;
+}
+
+/* "DOMAIN\\user" or "user@realm" as the explicit credentials of a Negotiate bind; a DN
+ * ("CN=...") cannot be one. Points into the copy in buf. */
+static BOOL split_account(wchar_t *buf, SEC_WINNT_AUTH_IDENTITY_W *id)
+{
+    wchar_t *slash = wcschr(buf, L'\\');
+    if (wcschr(buf, L'=') || !buf[0])
+        return FALSE;
+    if (slash) {
+        *slash = L'\0';
+        id->Domain = (unsigned short *)buf;
+        id->DomainLength = (ULONG)wcslen(buf);
+        id->User = (unsigned short *)(slash + 1);
+    } else {
+        id->User = (unsigned short *)buf; /* user@realm: the UPN carries the domain */
+    }
+    id->UserLength = (ULONG)wcslen((wchar_t *)id->User);
+    return id->UserLength > 0;
+}
+
+/* Bound with the logged-on account or explicit credentials, never a password in clear text:
+ * Negotiate (Kerberos or NTLM) with signing and sealing on 389, or a simple bind only inside
+ * LDAPS (636). A simple bind without TLS is refused here, before anything is sent (issue 18). */
 sp_status w32_ldap_connect(sp_sys *sys, const sp_ldap_target *t, sp_ldap_conn **out)
 {
     const char *host = t && t->host && t->host[0] ? t->host : "localhost";
     ULONG port = t && t->port ? t->port : LDAP_PORT, version = LDAP_VERSION3, rc;
+    ULONG limit = LDAP_WAIT_SECONDS;
     struct l_timeval wait = {LDAP_WAIT_SECONDS, 0};
     wchar_t *whost = NULL, *wuser = NULL, *wpass = NULL;
+    SEC_WINNT_AUTH_IDENTITY_W id;
+    int with_user = t && t->user && t->user[0], tls = is_ldaps_port(port);
     sp_ldap_conn *c = calloc(1, sizeof *c);
     sp_status st = SP_OK;
 
     *out = NULL;
+    memset(&id, 0, sizeof id);
     if (!c)
         return w32_nomem(sys, "connect to LDAP");
     snprintf(c->where, sizeof c->where, "%s:%lu", host, (unsigned long)port);
-    if (t && t->user && t->user[0] && (!t->password || !t->password[0])) {
+    if (with_user && (!t->password || !t->password[0])) {
         st = sp_sys_fail(sys, SP_ERR_ACCESS,
                          "No password for %s: set SOURCEPREP_LDAP_PASSWORD before starting SourcePrep.",
                          t->user);
         goto done;
     }
-    if (!(whost = w32_wide(host))) {
+    if (!(whost = w32_wide(host)) || (with_user && (!(wuser = w32_wide(t->user)) || !(wpass = w32_wide(t->password))))) {
         st = w32_nomem(sys, "connect to LDAP");
         goto done;
     }
-    if (!(c->ld = ldap_initW(whost, port))) {
+    if (with_user && !tls && !split_account(wuser, &id)) {
+        st = sp_sys_fail(sys, SP_ERR_ACCESS,
+                         "%s is a distinguished name: it could only bind with its password in clear text. "
+                         "Give DOMAIN\\user or user@realm, or use LDAPS (/ldap:%s:636).", t->user, host);
+        goto done;
+    }
+    c->ld = tls ? ldap_sslinitW(whost, port, 1) : ldap_initW(whost, port);
+    if (!c->ld) {
         st = ldap_fail(sys, LdapGetLastError(), "Could not start an LDAP session with ", c->where);
         goto done;
     }
     ldap_set_optionW(c->ld, LDAP_OPT_PROTOCOL_VERSION, &version);
     ldap_set_optionW(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+    /* The server's own limit on each search, beside the client's wait. */
+    ldap_set_optionW(c->ld, LDAP_OPT_TIMELIMIT, &limit);
     if ((rc = ldap_connect(c->ld, &wait)) != LDAP_SUCCESS) {
         st = ldap_fail(sys, rc, "Could not reach the LDAP server ", c->where);
         goto done;
     }
-    if (t && t->user && t->user[0]) {
-        wuser = w32_wide(t->user);
-        wpass = w32_wide(t->password);
-        if (!wuser || !wpass) {
-            st = w32_nomem(sys, "bind to LDAP");
-            goto done;
-        }
-        rc = ldap_simple_bind_sW(c->ld, wuser, wpass);
+    /* Signed and sealed, or nothing: without them the session could be read or changed on the
+     * wire. (Wine 8's wldap32 refuses both options: under Wine only LDAPS works.) */
+    if (!tls && ((rc = ldap_set_optionW(c->ld, LDAP_OPT_SIGN, LDAP_OPT_ON)) != LDAP_SUCCESS ||
+                 (rc = ldap_set_optionW(c->ld, LDAP_OPT_ENCRYPT, LDAP_OPT_ON)) != LDAP_SUCCESS)) {
+        st = sp_sys_fail(sys, SP_ERR_UNSUPPORTED,
+                         "This computer's LDAP client cannot sign and seal the session with %s (LDAP error %lu), "
+                         "so SourcePrep does not bind there. Use LDAPS instead: /ldap:%s:636.",
+                         c->where, (unsigned long)rc, host);
+        goto done;
+    }
+    if (with_user && tls) {
+        rc = ldap_simple_bind_sW(c->ld, wuser, wpass); /* inside TLS */
+    } else if (with_user) {
+        id.Password = (unsigned short *)wpass;
+        id.PasswordLength = (ULONG)wcslen(wpass);
+        id.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
+        rc = ldap_bind_sW(c->ld, NULL, (PWCHAR)&id, LDAP_AUTH_NEGOTIATE);
     } else {
         /* On the domain controller itself: Kerberos or NTLM as the logged-on administrator. */
         rc = ldap_bind_sW(c->ld, NULL, NULL, LDAP_AUTH_NEGOTIATE);
@@ -223,6 +273,27 @@ done:
     return st;
 }
 
+/* ldap_modify_sW has no time limit: the asynchronous modify, waited for as long as a search.
+ * LDAP_TIMEOUT when no answer came (the change may or may not have been made: the journal
+ * reads it back). */
+static ULONG modify_within(LDAP *ld, wchar_t *dn, LDAPModW **mods)
+{
+    struct l_timeval wait = {LDAP_WAIT_SECONDS, 0};
+    LDAPMessage *res = NULL;
+    ULONG msgid = 0;
+    ULONG rc = ldap_modify_extW(ld, dn, mods, NULL, NULL, &msgid);
+    if (rc != LDAP_SUCCESS)
+        return rc;
+    ULONG got = ldap_result(ld, msgid, LDAP_MSG_ALL, &wait, &res);
+    if (got == 0 || got == (ULONG)-1) {
+        if (res)
+            ldap_msgfree(res);
+        ldap_abandon(ld, msgid);
+        return got == 0 ? LDAP_TIMEOUT : LdapGetLastError();
+    }
+    return ldap_result2error(ld, res, 1);
+}
+
 sp_status w32_ldap_replace(sp_sys *sys, sp_ldap_conn *c, const char *dn, const char *attr,
                            const char *value)
 {
@@ -244,7 +315,7 @@ sp_status w32_ldap_replace(sp_sys *sys, sp_ldap_conn *c, const char *dn, const c
     mod.mod_op = LDAP_MOD_REPLACE;
     mod.mod_type = wattr;
     mod.mod_vals.modv_strvals = value ? vals : NULL;
-    rc = ldap_modify_sW(c->ld, wdn, mods);
+    rc = modify_within(c->ld, wdn, mods);
     /* Clearing an attribute that is already absent leaves nothing to do. */
     if (rc == LDAP_NO_SUCH_ATTRIBUTE && !value)
         rc = LDAP_SUCCESS;

@@ -86,4 +86,8 @@ sp_status w32_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_
 sp_status w32_disk_space(sp_sys *sys, const char *path, uint64_t *free_bytes,
                          uint64_t *total_bytes);
 
+/* win32_acl.c (issue 18) */
+sp_status w32_path_security(sp_sys *sys, const char *path, sp_pathsec *out);
+sp_status w32_dir_create_private(sp_sys *sys, const char *path);
+
 #endif

@@ -118,9 +118,24 @@ static void bypass_to_noproxy(const char *in, char *out, size_t outlen)
     }
 }
 
+/* curl_global_init once per process, before any request, whichever worker comes first: the
+ * first takes the guard and initialises, the others wait until it is done (issue 18). Not at
+ * start-up: it loads Winsock and Schannel, which most runs never need. */
+static int curl_ready(void)
+{
+    static volatile LONG state; /* 0 not yet, 1 initialising, 2 ready, 3 failed */
+    if (InterlockedCompareExchange(&state, 1, 0) == 0)
+        InterlockedExchange(&state, sp_curl_global_init() ? 2 : 3);
+    while (state == 1)
+        Sleep(1);
+    return state == 2;
+}
+
 sp_status w32_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out)
 {
     char proxy[256], bypass[512], noproxy[512], why[200];
+    if (!curl_ready())
+        return sp_sys_fail(sys, SP_ERR_NOMEM, "libcurl could not start (curl_global_init failed).");
     ie_proxy(proxy, sizeof proxy, bypass, sizeof bypass);
     pick_https_proxy(proxy);
     bypass_to_noproxy(bypass, noproxy, sizeof noproxy);
