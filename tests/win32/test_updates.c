@@ -33,7 +33,7 @@ WTEST(wua_search_should_fail_with_the_agents_hresult_under_wine)
     sp_sys *sys = sp_win32_open();
     uint32_t hr = 0;
     int n = 0;
-    sp_status st = sys->ops->wua_search(sys, SP_UPDATES_CRITERIA, count_update, &n, &hr);
+    sp_status st = sys->ops->wua_search(sys, SP_WUA_CONFIGURED, SP_UPDATES_CRITERIA, count_update, &n, &hr);
     wtest_note("wua_search: status %d, hresult 0x%08lX, %s", (int)st, (unsigned long)hr, sys->last_error);
     /* Wine's agent creates the session and the searcher, then cannot search. */
     WCHECK_EQ_INT(st, SP_ERR_IO);
