@@ -121,6 +121,7 @@ typedef struct {
     unsigned wua_install_ms;                /* "wua": how long one update takes to install */
     uint32_t wua_direct_hr;                 /* "wua": direct searches (no Internet) fail so */
     int wua_no_mu;                          /* "wua": Microsoft Update is not registered */
+    uint32_t wua_wsus_hr;                   /* "wua": the WSUS the policy names fails so */
     unsigned restarts;                      /* how often restart was called */
     struct cJSON *events; /* "events": event logs by name (sim_health.c) */
     struct cJSON *disks;  /* "disks": volumes by drive (sim_health.c) */

@@ -149,8 +149,9 @@ sp_status sim_updates_parse(const cJSON *updates, const cJSON *wua, sim_profile 
             return SP_ERR_BADDATA;
         }
         p->wua_install_ms = ms ? (unsigned)ms->valuedouble : 0;
-        if (!upd_hresult(cJSON_GetObjectItemCaseSensitive(wua, "direct_hresult"), &p->wua_direct_hr)) {
-            snprintf(err, errlen, "wua: direct_hresult must be a number or a \"0x...\" string");
+        if (!upd_hresult(cJSON_GetObjectItemCaseSensitive(wua, "direct_hresult"), &p->wua_direct_hr) ||
+            !upd_hresult(cJSON_GetObjectItemCaseSensitive(wua, "wsus_hresult"), &p->wua_wsus_hr)) {
+            snprintf(err, errlen, "wua: direct_hresult and wsus_hresult must be numbers or \"0x...\" strings");
             return SP_ERR_BADDATA;
         }
         p->wua_no_mu = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(wua, "microsoft_update"));
@@ -199,7 +200,14 @@ static unsigned upd_offer_of(sp_sys *sys, sim_profile *p, sp_wua_source source, 
     if (source == SP_WUA_CONFIGURED) {
         sp_reg_get_string(sys, SP_REG_VIEW_64, SP_WU_POLICY_KEY, "WUServer", url, sizeof url);
         sp_reg_get_dword(sys, SP_REG_VIEW_64, SP_WU_POLICY_KEY "\\AU", "UseWUServer", &use);
-        return use && url[0] ? SIM_OFFER_WSUS : SIM_OFFER_WU;
+        if (!use || !url[0])
+            return SIM_OFFER_WU;
+        if (!p->wua_wsus_hr)
+            return SIM_OFFER_WSUS;
+        if (hresult)
+            *hresult = p->wua_wsus_hr;
+        sp_sys_fail(sys, SP_ERR_IO, "IUpdateSearcher::Search failed (0x%08lX)", (unsigned long)p->wua_wsus_hr);
+        return 0;
     }
     hr = p->wua_direct_hr;
     if (!hr && source == SP_WUA_MICROSOFT_UPDATE && p->wua_no_mu)
