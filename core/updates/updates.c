@@ -640,12 +640,13 @@ typedef struct {
     sp_findings *out;
     sp_status st;
     size_t failed, reboot;
+    unsigned base, share; /* this installation's part of the bar, in permille */
 } upd_install;
 
 static void upd_progress(void *user, unsigned permille, const char *what)
 {
     upd_install *in = user;
-    sp_progress(in->ctx, permille, what);
+    sp_progress(in->ctx, in->base + (permille > 1000 ? 1000 : permille) * in->share / 1000, what);
 }
 
 static void upd_result(void *user, const sp_update_result *r)
@@ -673,9 +674,9 @@ static void upd_result(void *user, const sp_update_result *r)
 
 /* Installs, from one source, the missing updates that source found. */
 static sp_status install_from(sp_run_ctx *ctx, sp_findings *out, const upd_search *s,
-                              sp_wua_source source, unsigned from)
+                              sp_wua_source source, unsigned from, size_t *done)
 {
-    upd_install in = {ctx, out, SP_OK, 0, 0};
+    upd_install in = {ctx, out, SP_OK, 0, 0, 0, 0};
     const char *ids[UPD_MAX];
     size_t count = 0;
     uint32_t hr = 0;
@@ -686,6 +687,9 @@ static sp_status install_from(sp_run_ctx *ctx, sp_findings *out, const upd_searc
             ids[count++] = s->items[i].id;
     if (!count)
         return SP_OK;
+    in.base = (unsigned)(*done * 1000 / s->count);
+    in.share = (unsigned)(count * 1000 / s->count);
+    *done += count;
     st = ctx->sys->ops->wua_install(ctx->sys, source, ids, count, upd_progress, upd_result, &in,
                                     ctx->cancel, &hr);
     if (in.st != SP_OK)
@@ -709,13 +713,13 @@ static sp_status install_from(sp_run_ctx *ctx, sp_findings *out, const upd_searc
 static sp_status install_missing(sp_run_ctx *ctx, sp_findings *out, const upd_search *s)
 {
     sp_status st = SP_OK;
-    size_t cfg = 0;
+    size_t cfg = 0, done = 0;
     for (size_t i = 0; i < s->count; i++)
         cfg += (s->items[i].from & UPD_FROM_CONFIGURED) != 0;
     if (cfg)
-        st = install_from(ctx, out, s, SP_WUA_CONFIGURED, UPD_FROM_CONFIGURED);
+        st = install_from(ctx, out, s, SP_WUA_CONFIGURED, UPD_FROM_CONFIGURED, &done);
     if (st == SP_OK && cfg < s->count)
-        st = install_from(ctx, out, s, s->direct, UPD_FROM_DIRECT);
+        st = install_from(ctx, out, s, s->direct, UPD_FROM_DIRECT, &done);
     return st;
 }
 
