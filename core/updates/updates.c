@@ -589,6 +589,18 @@ static sp_status check_last_detect(sp_run_ctx *ctx, sp_findings *out)
                            evidence);
 }
 
+/* Whose answer the list is comes first: the finding naming the source heads the list. */
+static void source_first(sp_findings *f)
+{
+    for (size_t i = 1; i < f->count; i++)
+        if (strcmp(f->items[i].code, "updates.source") == 0) {
+            sp_finding x = f->items[i];
+            memmove(&f->items[1], &f->items[0], i * sizeof *f->items);
+            f->items[0] = x;
+            return;
+        }
+}
+
 /* The whole assessment; s receives the missing updates. */
 static sp_status assess(sp_run_ctx *ctx, sp_findings *out, sp_result *result, upd_search *s,
                         int *reboot)
@@ -619,6 +631,7 @@ static sp_status assess(sp_run_ctx *ctx, sp_findings *out, sp_result *result, up
         failed = 1;
     sp_progress(ctx, 1000, "");
     sp_findings_sort_worst_first(out);
+    source_first(out);
     /* What the wizard cannot see it cannot pass: the agent's failure leaves the checklist. */
     *result = failed ? SP_RESULT_FAILED : usable ? SP_RESULT_PASSED : SP_RESULT_MANUAL_NEEDED;
     return SP_OK;

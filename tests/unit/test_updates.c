@@ -194,7 +194,8 @@ static void updates_should_list_missing_critical_and_security_updates_only(void 
     assert_int_equal(count(&f, "updates.missing"), 2);
     assert_string_equal(testutil_find(&f, "updates.missing")->arg, "Security Update (KB1)");
     assert_non_null(strstr(testutil_find(&f, "updates.missing")->evidence, "security update"));
-    assert_string_equal(f.items[1].arg, "Update (KB2)");
+    assert_string_equal(f.items[0].code, "updates.source");
+    assert_string_equal(f.items[2].arg, "Update (KB2)");
     assert_string_equal(testutil_find(&f, "updates.optional")->arg, "1");
     assert_false(gate(&w));
     sp_findings_free(&f);
