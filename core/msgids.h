@@ -76,6 +76,8 @@
 #define IDS_R_NOT_READY      5927
 #define IDS_R_BACKUP_FRESH   5928
 #define IDS_R_BACKUP_STALE   5929
+#define IDS_R_READY_MANUAL   7050
+#define IDS_R_NOT_READY_BACKUP 7051
 /* Time sync: 5500-5599. */
 #define IDS_F_TS_CONFIG_OK          5500
 #define IDS_F_TS_CONFIG_BAD         5501

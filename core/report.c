@@ -2,7 +2,9 @@
 #include "core/report.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/msgids.h"
 #include "core/version.h"
@@ -60,6 +62,74 @@ unsigned sp_report_open_steps(const sp_state *st, int64_t now)
     return n;
 }
 
+/* The fresh backup the document asks for last: recorded by the backup step, or stated by hand
+ * (a manual mark newer than the last change, then the verdict says "done by hand"); nothing to
+ * ask where the backup step does not apply. */
+static int backup_after_changes(const sp_state *st, const sp_journal *journal)
+{
+    const sp_step_state *b = sp_state_step_const(st, "backup");
+    if (sp_report_backup_fresh(st, journal) || !b)
+        return 1;
+    if (b->manual)
+        return !journal || b->manual_at >= sp_journal_last_change(journal);
+    return b->result == SP_RESULT_NOT_APPLICABLE;
+}
+
+sp_verdict sp_report_verdict(const sp_state *st, const sp_journal *journal, int64_t now)
+{
+    int manual = 0;
+    if (sp_report_open_steps(st, now) || !backup_after_changes(st, journal))
+        return SP_VERDICT_NOT_READY;
+    for (size_t i = 0; i < st->count; i++)
+        manual |= st->steps[i].manual;
+    return manual ? SP_VERDICT_READY_MANUAL : SP_VERDICT_READY;
+}
+
+const char *sp_verdict_name(sp_verdict v)
+{
+    return v == SP_VERDICT_READY ? "ready" : v == SP_VERDICT_READY_MANUAL ? "ready_manual" : "not_ready";
+}
+
+char *sp_report_verdict_text(const sp_state *st, const sp_journal *journal, int64_t now,
+                             sp_text_fn text, void *user)
+{
+    sp_verdict v = sp_report_verdict(st, journal, now);
+    unsigned open = sp_report_open_steps(st, now);
+    char arg[512] = "";
+    size_t used = 0;
+
+    if (!text)
+        return NULL;
+    if (v == SP_VERDICT_READY)
+        return text(user, IDS_R_READY, NULL);
+    if (v == SP_VERDICT_NOT_READY) {
+        if (!open)
+            return text(user, IDS_R_NOT_READY_BACKUP, NULL);
+        snprintf(arg, sizeof arg, "%u", open);
+        return text(user, IDS_R_NOT_READY, arg);
+    }
+    /* Which steps were done by hand, by their names, in the wizard's order. */
+    for (size_t i = 0; i < st->count; i++) {
+        char *name;
+        if (!st->steps[i].manual || !(name = text(user, IDS_STEP_NAME((unsigned)i), NULL)))
+            continue;
+        if (used + strlen(name) + 3 < sizeof arg) {
+            used += (size_t)snprintf(arg + used, sizeof arg - used, "%s%s", used ? ", " : "", name);
+        }
+        free(name);
+    }
+    return text(user, IDS_R_READY_MANUAL, arg);
+}
+
+static void add_verdict_text(cJSON *doc, const sp_state *st, const sp_journal *journal, int64_t now,
+                             sp_text_fn text, void *user)
+{
+    char *line = sp_report_verdict_text(st, journal, now, text, user);
+    if (line)
+        cJSON_AddStringToObject(doc, "verdict_text", line);
+    free(line);
+}
+
 char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journal *journal,
                      sp_text_fn text, void *user, int64_t now)
 {
@@ -74,7 +144,13 @@ char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journa
     cJSON_AddNumberToObject(doc, "generated", (double)now);
     if (info)
         cJSON_AddItemToObject(doc, "server", server_json(info));
-    cJSON_AddBoolToObject(doc, "ready", sp_report_open_steps(st, now) == 0);
+    {
+        sp_verdict v = sp_report_verdict(st, journal, now);
+        /* "ready" keeps its version-1 meaning (every gate open); "verdict" is the headline. */
+        cJSON_AddBoolToObject(doc, "ready", sp_report_open_steps(st, now) == 0);
+        cJSON_AddStringToObject(doc, "verdict", sp_verdict_name(v));
+        add_verdict_text(doc, st, journal, now, text, user);
+    }
     cJSON_AddBoolToObject(doc, "backup_fresh", sp_report_backup_fresh(st, journal));
     steps = cJSON_AddArrayToObject(doc, "steps");
     for (size_t i = 0; steps && i < st->count; i++) {

@@ -72,14 +72,19 @@ static void head(html *h, const sp_sysinfo *info)
                   "h2 { font-size: 12pt; margin: 14pt 0 4pt; border-bottom: 1.5pt solid #000;"
                   " break-after: avoid; page-break-after: avoid; }\n"
                   "table { border-collapse: collapse; width: 100%; margin: 2pt 0 6pt; }\n"
+                  "table.findings, table.summary { table-layout: fixed; }\n"
                   "th, td { border: 0.75pt solid #000; padding: 2pt 4pt; text-align: left;"
-                  " vertical-align: top; overflow-wrap: break-word; }\n"
+                  " vertical-align: top; overflow-wrap: anywhere; }\n"
+                  "tr.evidence td { border-top: 0; padding-left: 12pt; }\n"
+                  "table.rows { font-size: 7.5pt; line-height: 1.2; }\n"
+                  "tr.evidence .label { font-size: 8pt; font-weight: bold; }\n"
                   "th { background: #eee; }\n"
-                  "tr { break-inside: avoid; page-break-inside: avoid; }\n"
+                  "tr, tbody { break-inside: avoid; page-break-inside: avoid; }\n"
                   ".sev-error { font-weight: bold; text-transform: uppercase; }\n"
                   ".sev-warning { font-weight: bold; }\n"
                   ".verdict { border: 1.5pt solid #000; padding: 4pt 6pt; font-weight: bold; }\n"
-                  "pre { white-space: pre-wrap; margin: 0; font: 9pt Consolas, monospace; }\n"
+                  "pre { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-all;"
+                  " margin: 0; font: 8.5pt Consolas, monospace; }\n"
                   "</style>\n</head>\n<body>\n<h1>");
     add_id(h, IDS_R_TITLE, NULL);
     sp_strbuf_add(&h->b, "</h1>\n");
@@ -113,8 +118,7 @@ static void server_table(html *h, const sp_state *st, const sp_sysinfo *info, in
 
 static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned applies, int64_t now)
 {
-    char open[8];
-    unsigned closed = 0;
+    char *verdict;
     sp_strbuf_add(&h->b, "<h2>");
     add_id(h, IDS_R_SUMMARY, NULL);
     sp_strbuf_add(&h->b, "</h2>\n<table class=\"summary\">\n<colgroup><col style=\"width:17%\">"
@@ -126,8 +130,6 @@ static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned a
     sp_strbuf_add(&h->b, "</tr>\n");
     for (size_t i = 0; i < st->count; i++) {
         const sp_step_state *s = &st->steps[i];
-        if (!sp_state_gate_open(st, s->id, now))
-            closed++;
         sp_strbuf_addf(&h->b, "<tr id=\"summary-%s\">", s->id);
         cell_id(h, "td", IDS_STEP_NAME((unsigned)i), NULL);
         cell_id(h, "td", sp_result_text_id(s->result, s->manual), NULL);
@@ -146,18 +148,69 @@ static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned a
             cell_text(h, "");
         sp_strbuf_add(&h->b, "</tr>\n");
     }
-    sp_strbuf_add(&h->b, "</table>\n<p class=\"verdict\">");
-    snprintf(open, sizeof open, "%u", closed);
-    add_id(h, closed ? IDS_R_NOT_READY : IDS_R_READY, open);
+    /* The same headline as the Finish page and /check:all (sp_report_verdict). */
+    sp_strbuf_addf(&h->b, "</table>\n<p class=\"verdict\" id=\"verdict-%s\">",
+                   sp_verdict_name(sp_report_verdict(st, j, now)));
+    verdict = sp_report_verdict_text(st, j, now, h->text, h->user);
+    sp_strbuf_add_html(&h->b, verdict ? verdict : sp_verdict_name(sp_report_verdict(st, j, now)));
+    free(verdict);
     sp_strbuf_add(&h->b, "</p>\n<p>");
     add_id(h, sp_report_backup_fresh(st, j) ? IDS_R_BACKUP_FRESH : IDS_R_BACKUP_STALE, NULL);
     sp_strbuf_add(&h->b, "</p>\n");
 }
 
 /* A step's own data (plans, choices) as nested tables, whatever its shape. */
+static void data_json(html *h, const cJSON *v);
+
+/* An array whose items are all objects (the LOB entries, the drill's files): one row per item
+ * under one header of their keys, instead of a table per item (a page each in print). */
+static int rows_of_objects(html *h, const cJSON *v)
+{
+    const char *keys[24];
+    size_t nk = 0;
+    const cJSON *it, *f;
+    if (!cJSON_IsArray(v) || !v->child)
+        return 0;
+    cJSON_ArrayForEach(it, v) {
+        if (!cJSON_IsObject(it))
+            return 0;
+        cJSON_ArrayForEach(f, it) {
+            size_t k = 0;
+            while (k < nk && strcmp(keys[k], f->string) != 0)
+                k++;
+            if (k == nk) {
+                if (nk == sizeof keys / sizeof keys[0])
+                    return 0; /* too wide for a page: item by item */
+                keys[nk++] = f->string;
+            }
+        }
+    }
+    sp_strbuf_add(&h->b, "<table class=\"data rows\"><tr>");
+    for (size_t k = 0; k < nk; k++) {
+        sp_strbuf_add(&h->b, "<th>");
+        sp_strbuf_add_html(&h->b, keys[k]);
+        sp_strbuf_add(&h->b, "</th>");
+    }
+    sp_strbuf_add(&h->b, "</tr>");
+    cJSON_ArrayForEach(it, v) {
+        sp_strbuf_add(&h->b, "<tr>");
+        for (size_t k = 0; k < nk; k++) {
+            sp_strbuf_add(&h->b, "<td>");
+            if ((f = cJSON_GetObjectItemCaseSensitive(it, keys[k])) != NULL)
+                data_json(h, f);
+            sp_strbuf_add(&h->b, "</td>");
+        }
+        sp_strbuf_add(&h->b, "</tr>");
+    }
+    sp_strbuf_add(&h->b, "</table>");
+    return 1;
+}
+
 static void data_json(html *h, const cJSON *v)
 {
     const cJSON *it;
+    if (rows_of_objects(h, v))
+        return;
     if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
         sp_strbuf_add(&h->b, "<table class=\"data\">");
         cJSON_ArrayForEach(it, v) {
@@ -200,16 +253,17 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
         add_id(h, IDS_R_NO_FINDINGS, NULL);
         sp_strbuf_add(&h->b, "</p>\n");
     } else {
+        /* The evidence gets the page's whole width on a row of its own, wrapped anywhere:
+         * hashes and paths are never cut at the page's edge. */
         sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:13%\">"
-                             "<col style=\"width:29%\"><col style=\"width:35%\"><col></colgroup>\n<tr>");
+                             "<col style=\"width:40%\"><col></colgroup>\n<tr>");
         cell_id(h, "th", IDS_R_SEVERITY, NULL);
         cell_id(h, "th", IDS_R_FINDING, NULL);
         cell_id(h, "th", IDS_R_ADVICE, NULL);
-        cell_id(h, "th", IDS_R_EVIDENCE, NULL);
         sp_strbuf_add(&h->b, "</tr>\n");
         for (size_t k = 0; k < s->findings.count; k++) {
             const sp_finding *f = &s->findings.items[k];
-            sp_strbuf_addf(&h->b, "<tr class=\"finding\" data-code=\"");
+            sp_strbuf_addf(&h->b, "<tbody><tr class=\"finding\" data-code=\"");
             sp_strbuf_add_html(&h->b, f->code);
             sp_strbuf_addf(&h->b, "\"><td class=\"%s\">", sev_class[f->severity]);
             add_id(h, sev_ids[f->severity], NULL);
@@ -219,9 +273,15 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
                 cell_id(h, "td", f->advice_id, f->arg);
             else
                 cell_text(h, "");
-            sp_strbuf_add(&h->b, "<td><pre>");
-            sp_strbuf_add_html(&h->b, f->evidence ? f->evidence : "");
-            sp_strbuf_add(&h->b, "</pre></td></tr>\n");
+            sp_strbuf_add(&h->b, "</tr>\n");
+            if (f->evidence && f->evidence[0]) {
+                sp_strbuf_add(&h->b, "<tr class=\"evidence\"><td colspan=\"3\"><span class=\"label\">");
+                add_id(h, IDS_R_EVIDENCE, NULL);
+                sp_strbuf_add(&h->b, "</span><pre>");
+                sp_strbuf_add_html(&h->b, f->evidence);
+                sp_strbuf_add(&h->b, "</pre></td></tr>\n");
+            }
+            sp_strbuf_add(&h->b, "</tbody>\n");
         }
         sp_strbuf_add(&h->b, "</table>\n");
     }

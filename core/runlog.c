@@ -1,21 +1,31 @@
 /* The event ID of an unattended run's verdict, and the event source registered through the sys seam. */
 #include "core/runlog.h"
 
+#include "core/report.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/cmdline.h"
 
-sp_runlog_id sp_runlog_event(const sp_state *st, const char *step, int64_t now, int exit_code)
+sp_runlog_id sp_runlog_event(const sp_state *st, const sp_journal *journal, const char *step,
+                             int64_t now, int exit_code)
 {
     int manual = 0;
     if (exit_code == SP_EXIT_CANNOT_RUN)
         return SP_RUNLOG_COULD_NOT_RUN;
     if (!st)
         return exit_code == SP_EXIT_OK ? SP_RUNLOG_READY : SP_RUNLOG_NOT_READY;
+    /* The whole server: the headline of the Finish page and the report, stale backup included. */
+    if (!step) {
+        sp_verdict v = sp_report_verdict(st, journal, now);
+        return v == SP_VERDICT_READY          ? SP_RUNLOG_READY
+               : v == SP_VERDICT_READY_MANUAL ? SP_RUNLOG_READY_MANUAL
+                                              : SP_RUNLOG_NOT_READY;
+    }
     for (size_t i = 0; i < st->count; i++) {
         const sp_step_state *s = &st->steps[i];
-        if (step && strcmp(step, s->id) != 0)
+        if (strcmp(step, s->id) != 0)
             continue;
         if (!sp_state_gate_open(st, s->id, now))
             return SP_RUNLOG_NOT_READY;

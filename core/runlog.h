@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "core/journal.h"
 #include "core/state.h"
 #include "core/sys/sys.h"
 
@@ -21,8 +22,10 @@ typedef enum {
 } sp_runlog_id;
 
 /* The event of a run that ended with exit_code: step names the one step it was about (NULL:
- * the whole server); st may be NULL when the run stopped before the state was read. */
-sp_runlog_id sp_runlog_event(const sp_state *st, const char *step, int64_t now, int exit_code);
+ * the whole server, judged as sp_report_verdict does, with journal for the fresh backup); st
+ * may be NULL when the run stopped before the state was read. */
+sp_runlog_id sp_runlog_event(const sp_state *st, const sp_journal *journal, const char *step,
+                             int64_t now, int exit_code);
 
 /* Registers the source in the Application log with exe as its message file (the exe holds the
  * message table), unless it is registered so already. Needs administrator rights. */

@@ -21,15 +21,13 @@ static void fill(sp_page *p)
     HINSTANCE h = p->host->hinst;
     HWND lv = GetDlgItem(p->hwnd, IDC_FINISH_STEPS);
     int64_t now = sp_host_now(p->host);
-    BOOL ready = TRUE;
+    sp_verdict verdict = sp_report_verdict(session->state, session->journal, now);
 
     ListView_DeleteAllItems(lv);
     for (size_t i = 0; i < sp_step_count; i++) {
         const sp_step_state *s = sp_state_step_const(session->state, sp_steps[i]->id);
         wchar_t when[80];
         wchar_t *cells[4];
-        if (!sp_state_gate_open(session->state, s->id, now))
-            ready = FALSE;
         if (s->checked_at)
             sp_format_time(s->checked_at, when, 80);
         cells[0] = sp_load(h, IDS_STEP_NAME((int)i));
@@ -45,17 +43,24 @@ static void fill(sp_page *p)
         for (int c = 0; c < 4; c++)
             free(cells[c]);
     }
-    sp_set_text(p->hwnd, IDC_FINISH_TITLE, h, ready ? IDS_FINISH_TITLE_READY : IDS_FINISH_TITLE_OPEN);
+    /* One headline, the same words as the report and /check:all (sp_report_verdict). */
+    sp_set_text(p->hwnd, IDC_FINISH_TITLE, h,
+                verdict == SP_VERDICT_READY          ? IDS_FINISH_TITLE_READY
+                : verdict == SP_VERDICT_READY_MANUAL ? IDS_FINISH_TITLE_MANUAL
+                                                     : IDS_FINISH_TITLE_OPEN);
     {
-        /* The document's last word: a fresh backup of the updated server, checked here. */
-        wchar_t *state = sp_load(h, sp_report_backup_fresh(session->state, session->journal)
-                                        ? IDS_R_BACKUP_FRESH
-                                        : IDS_R_BACKUP_STALE);
-        wchar_t *reminder = sp_load(h, IDS_FINISH_BACKUP), text[1024];
-        _snwprintf(text, 1024, L"%ls %ls", state ? state : L"", reminder ? reminder : L"");
+        char *line8 = sp_report_verdict_text(session->state, session->journal, now, sp_text_for_core, h);
+        wchar_t *line = sp_wide(line8 ? line8 : ""), text[1024];
+        /* The document's last word: a fresh backup of the updated server, until one is recorded. */
+        wchar_t *reminder = sp_report_backup_fresh(session->state, session->journal)
+                                ? NULL
+                                : sp_load(h, IDS_FINISH_BACKUP);
+        _snwprintf(text, 1024, L"%ls%ls%ls", line ? line : L"", reminder ? L" " : L"",
+                   reminder ? reminder : L"");
         text[1023] = 0;
         SetDlgItemTextW(p->hwnd, IDC_FINISH_BACKUP, text);
-        free(state);
+        free(line8);
+        free(line);
         free(reminder);
     }
 }

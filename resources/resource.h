@@ -94,6 +94,7 @@
 #define IDS_FINISH_NEVER        1219
 #define IDS_FINISH_STEP2_URL    1220
 #define IDS_FINISH_STALE        1221
+#define IDS_FINISH_TITLE_MANUAL 1222
 
 /* Step pages: 2000-2099 controls, 2100-2199 status texts */
 #define IDD_STEP                2000

@@ -35,6 +35,8 @@ walk_rc=$rc
 report="$out/report.html"
 timeout 120 wine "build/$arch/sourceprep.exe" /demo "/root:$(winepath -w "$root")" \
   "/report:$(winepath -w "$report")" </dev/null >"$out/report.log" 2>&1 || true
+timeout 120 wine "build/$arch/sourceprep.exe" /demo "/root:$(winepath -w "$root")" \
+  "/report:$(winepath -w "$out/report.json")" </dev/null >>"$out/report.log" 2>&1 || true
 [ -n "${SP_KEEP_ROOT:-}" ] && echo "screenshots: the walked demo server is kept in $root" || rm -rf "$root"
 if [ -s "$report" ]; then
   profile=$(mktemp -d /tmp/sourceprep-chromium.XXXXXX)
@@ -44,6 +46,12 @@ if [ -s "$report" ]; then
     "file://$(realpath "$report")" >/dev/null 2>&1 || echo "not ok - Chromium could not print the report"
   rm -rf "$profile"
   [ -s "$out/report.pdf" ] && pdftoppm -png -r 70 "$out/report.pdf" "$out/report-page"
+  # Printed whole: no evidence cut at the page's edge or lost (the JSON of the same server).
+  if [ -s "$out/report.pdf" ] && [ -s "$out/report.json" ]; then
+    python3 tests/gui/check-report-pdf.py "$out/report.json" "$out/report.pdf" || rc=1
+  else
+    echo "not ok - no report.pdf or report.json to compare"; rc=1
+  fi
 else
   echo "not ok - the wizard wrote no report.html"
   rc=1

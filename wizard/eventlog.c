@@ -30,7 +30,8 @@ void sp_app_log_event(sp_app *app, int exit_code)
 {
     char exe[600];
     int64_t now = app->sys ? app->sys->ops->time_now(app->sys) : 0;
-    sp_runlog_id id = sp_runlog_event(app->session.state, app->cl.step[0] ? app->cl.step : NULL, now,
+    sp_runlog_id id = sp_runlog_event(app->session.state, app->session.journal,
+                                      app->cl.step[0] ? app->cl.step : NULL, now,
                                       exit_code);
     WORD type = id == SP_RUNLOG_COULD_NOT_RUN ? EVENTLOG_ERROR_TYPE
                 : id == SP_RUNLOG_NOT_READY   ? EVENTLOG_WARNING_TYPE

@@ -160,8 +160,7 @@ int sp_unattended_run(sp_app *app)
     sp_session *s = &app->session;
     sp_status st = SP_OK;
     int64_t now;
-    unsigned open;
-    wchar_t num[16], *verdict;
+    wchar_t *verdict;
 
     if (cl->undo)
         return run_undo(app);
@@ -211,14 +210,17 @@ int sp_unattended_run(sp_app *app)
     now = app->sys->ops->time_now(app->sys);
     if (cl->step[0])
         return sp_state_gate_open(s->state, cl->step, now) ? SP_EXIT_OK : SP_EXIT_NOT_READY;
-    open = sp_report_open_steps(s->state, now);
-    _snwprintf(num, 16, L"%u", open);
-    num[15] = 0;
-    verdict = sp_format1(app->hinst, open ? IDS_R_NOT_READY : IDS_R_READY, num);
+    /* The Finish page's and the report's headline: a stale backup keeps the server not ready. */
+    {
+        char *line = sp_report_verdict_text(s->state, s->journal, now, sp_text_for_core, app->hinst);
+        verdict = sp_wide(line ? line : "");
+        free(line);
+    }
     say(verdict);
     sp_app_note_event(app, verdict);
     free(verdict);
     if (st != SP_OK)
         return SP_EXIT_CANNOT_RUN;
-    return open ? SP_EXIT_NOT_READY : SP_EXIT_OK;
+    return sp_report_verdict(s->state, s->journal, now) == SP_VERDICT_NOT_READY ? SP_EXIT_NOT_READY
+                                                                                 : SP_EXIT_OK;
 }

@@ -188,18 +188,53 @@ void gui_screenshot(gui_walk *walk, const char *name)
     gui_screenshot_window(walk, walk->sheet, name);
 }
 
+/* The window's pixels as the screen shows them now (24-bit rows, bottom up; heap). */
+static unsigned char *grab(HWND sheet, BITMAPINFOHEADER *bih, size_t *size)
+{
+    RECT r;
+    HDC screen, mem;
+    HBITMAP bmp;
+    unsigned char *bits;
+    int w, h, stride;
+
+    GetWindowRect(sheet, &r);
+    w = r.right - r.left;
+    h = r.bottom - r.top;
+    if (w <= 0 || h <= 0)
+        return NULL;
+    stride = (w * 3 + 3) & ~3;
+    screen = GetDC(NULL);
+    mem = CreateCompatibleDC(screen);
+    bmp = CreateCompatibleBitmap(screen, w, h);
+    SelectObject(mem, bmp);
+    BitBlt(mem, 0, 0, w, h, screen, r.left, r.top, SRCCOPY);
+    memset(bih, 0, sizeof *bih);
+    bih->biSize = sizeof *bih;
+    bih->biWidth = w;
+    bih->biHeight = h;
+    bih->biPlanes = 1;
+    bih->biBitCount = 24;
+    *size = (size_t)stride * h;
+    bits = malloc(*size);
+    if (bits)
+        GetDIBits(mem, bmp, 0, (UINT)h, bits, (BITMAPINFO *)bih, DIB_RGB_COLORS);
+    DeleteObject(bmp);
+    DeleteDC(mem);
+    ReleaseDC(NULL, screen);
+    return bits;
+}
+
 void gui_screenshot_window(gui_walk *walk, HWND sheet, const char *name)
 {
     const wchar_t *dir = walk->shots;
     int n = walk->shot;
-    RECT r;
-    HDC screen, mem;
-    HBITMAP bmp;
-    BITMAPINFOHEADER bih = {0};
+    BITMAPINFOHEADER bih;
     BITMAPFILEHEADER bfh = {0};
     wchar_t path[MAX_PATH];
-    unsigned char *bits;
-    int w, h, stride;
+    unsigned char *bits = NULL, *prev = NULL;
+    size_t size = 0, prev_size = 0;
+    DWORD_PTR ignored;
+    int same = 0;
     FILE *f;
 
     if (!dir)
@@ -207,39 +242,59 @@ void gui_screenshot_window(gui_walk *walk, HWND sheet, const char *name)
     walk->shot++;
     SetForegroundWindow(sheet);
     RedrawWindow(sheet, NULL, NULL, RDW_INVALIDATE | RDW_UPDATENOW | RDW_ALLCHILDREN);
-    Sleep(700);
-    GetWindowRect(sheet, &r);
-    w = r.right - r.left;
-    h = r.bottom - r.top;
-    stride = (w * 3 + 3) & ~3;
-    screen = GetDC(NULL);
-    mem = CreateCompatibleDC(screen);
-    bmp = CreateCompatibleBitmap(screen, w, h);
-    SelectObject(mem, bmp);
-    BitBlt(mem, 0, 0, w, h, screen, r.left, r.top, SRCCOPY);
-    bih.biSize = sizeof bih;
-    bih.biWidth = w;
-    bih.biHeight = h;
-    bih.biPlanes = 1;
-    bih.biBitCount = 24;
-    bits = malloc((size_t)stride * h);
-    GetDIBits(mem, bmp, 0, (UINT)h, bits, (BITMAPINFO *)&bih, DIB_RGB_COLORS);
+    /* Painted means: the wizard's UI thread has answered after the redraw, and two grabs in a
+     * row show the same pixels (Wine hands the drawing to the X server on its own time). */
+    for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 3000;) {
+        SendMessageTimeoutW(sheet, WM_NULL, 0, 0, SMTO_ABORTIFHUNG, 2000, &ignored);
+        free(prev);
+        prev = bits;
+        prev_size = size;
+        bits = grab(sheet, &bih, &size);
+        if (bits && prev && size == prev_size && memcmp(bits, prev, size) == 0) {
+            if (++same >= 1)
+                break;
+        } else {
+            same = 0;
+        }
+        Sleep(30);
+    }
+    free(prev);
+    CHECK(bits != NULL, "could not capture %s", name);
+    if (!bits)
+        return;
     bfh.bfType = 0x4d42;
     bfh.bfOffBits = sizeof bfh + sizeof bih;
-    bfh.bfSize = bfh.bfOffBits + (DWORD)(stride * h);
+    bfh.bfSize = bfh.bfOffBits + (DWORD)size;
     _snwprintf(path, MAX_PATH, L"%ls\\%02d-%hs.bmp", dir, n, name);
     f = _wfopen(path, L"wb");
     if (f) {
         fwrite(&bfh, sizeof bfh, 1, f);
         fwrite(&bih, sizeof bih, 1, f);
-        fwrite(bits, (size_t)stride * h, 1, f);
+        fwrite(bits, size, 1, f);
         fclose(f);
     }
     CHECK(f != NULL, "could not write %ls", path);
     free(bits);
-    DeleteObject(bmp);
-    DeleteDC(mem);
-    ReleaseDC(NULL, screen);
+}
+
+void gui_hold(gui_walk *w, const char *name, BOOL on)
+{
+    wchar_t dir[1024], path[1200];
+    _snwprintf(dir, 1024, L"%ls\\C\\SourcePrepTest", w->root);
+    dir[1023] = 0;
+    _snwprintf(path, 1200, L"%ls\\hold-%hs", dir, name);
+    path[1199] = 0;
+    if (on) {
+        HANDLE f;
+        CreateDirectoryW(dir, NULL);
+        f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        CHECK(f != INVALID_HANDLE_VALUE, "could not create the hold file %ls (%lu)", path,
+              (unsigned long)GetLastError());
+        if (f != INVALID_HANDLE_VALUE)
+            CloseHandle(f);
+    } else {
+        CHECK(DeleteFileW(path), "could not remove the hold file %ls (%lu)", path, (unsigned long)GetLastError());
+    }
 }
 
 BOOL gui_launch(const wchar_t *exe, const wchar_t *args, PROCESS_INFORMATION *pi)

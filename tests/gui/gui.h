@@ -56,6 +56,10 @@ extern const gui_page_fn gui_extra_runs[];
 /* Walkers of pages with their own UI (tests/gui/walk_<page>.c). */
 void gui_walk_backup(gui_walk *w);
 
+/* Holds the demo's slow work named name (the sim's "event-logs", "service-start",
+ * "updates-install") while on, so a screenshot shows it in progress for certain. */
+void gui_hold(gui_walk *w, const char *name, BOOL on);
+
 HWND gui_wait_for_sheet(DWORD pid, int ms);
 int gui_page_index(HWND sheet);
 HWND gui_current_page(HWND sheet);

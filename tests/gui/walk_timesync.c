@@ -31,9 +31,10 @@ void gui_walk_timesync(gui_walk *w)
     CHECK(IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)), "timesync: Apply not offered");
     gui_screenshot(w, "timesync-offset-too-large");
     runs = gui_runs(page);
+    gui_hold(w, "service-start", TRUE); /* W32Time's start waits until released */
     PostMessageW(GetDlgItem(page, IDC_STEP_APPLY), BM_CLICK, 0, 0);
     CHECK(gui_answer_yes(w, 30000), "timesync: no confirmation before Apply");
-    /* W32Time takes 1.5 s to stop and 1.5 s to start in the demo: the status says so meanwhile. */
+    /* W32Time stops, then its start is held in the demo: the status says so meanwhile. */
     for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 30000 && gui_runs(page) == runs;) {
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
         if (strstr(text, "Applying"))
@@ -44,6 +45,10 @@ void gui_walk_timesync(gui_walk *w)
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "timesync: Next enabled while applying");
     CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_TS_DEST)), "timesync: inputs editable while applying");
     gui_screenshot(w, "timesync-applying");
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(gui_runs(page) == runs && strstr(text, "Applying") != NULL,
+          "timesync: the apply ended although it was held: %s", text);
+    gui_hold(w, "service-start", FALSE);
     CHECK(gui_wait_run(page, runs, 60000), "timesync: apply did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "Verified") != NULL, "timesync: not verified after apply: %s", text);

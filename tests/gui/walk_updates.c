@@ -34,8 +34,9 @@ void gui_walk_updates(gui_walk *w)
     gui_screenshot(w, "updates-listed");
 
     runs = gui_runs(page);
+    gui_hold(w, "updates-install", TRUE); /* the demo holds the installation until released */
     click_apply(w, "&Install updates");
-    /* Each update takes 1.2 s in the demo: catch the bar on its way, before the run ends. */
+    /* The bar on its way: the installation waits at its first quarter until released. */
     for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 30000 && gui_runs(page) == runs;) {
         pos = (int)SendDlgItemMessageW(page, IDC_STEP_PROGRESS, PBM_GETPOS, 0, 0);
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
@@ -48,6 +49,10 @@ void gui_walk_updates(gui_walk *w)
     CHECK(pos > 0, "updates: the progress bar did not move");
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "updates: Next enabled while installing");
     gui_screenshot(w, "updates-installing");
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(gui_runs(page) == runs && strstr(text, "Applying") != NULL,
+          "updates: the installation ended although it was held: %s", text);
+    gui_hold(w, "updates-install", FALSE);
     CHECK(gui_wait_run(page, runs, 120000), "updates: the installation did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "blocks the migration") != NULL, "updates: after installing: %s", text);

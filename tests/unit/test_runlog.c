@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
 #include "core/answers.h"
 #include "core/cmdline.h"
 #include "core/report.h"
@@ -83,20 +86,20 @@ static void the_event_should_say_ready_by_hand_not_ready_or_could_not_run(void *
     sp_state *st;
     testutil_world_open(&w, "tests/profiles/sbs2003.json");
     st = w.session.state;
-    assert_int_equal(sp_runlog_event(st, NULL, 0, SP_EXIT_NOT_READY), SP_RUNLOG_NOT_READY);
-    assert_int_equal(sp_runlog_event(st, NULL, 0, SP_EXIT_CANNOT_RUN), SP_RUNLOG_COULD_NOT_RUN);
-    assert_int_equal(sp_runlog_event(NULL, NULL, 0, SP_EXIT_CANNOT_RUN), SP_RUNLOG_COULD_NOT_RUN);
-    assert_int_equal(sp_runlog_event(NULL, NULL, 0, SP_EXIT_OK), SP_RUNLOG_READY);
+    assert_int_equal(sp_runlog_event(st, NULL, NULL, 0, SP_EXIT_NOT_READY), SP_RUNLOG_NOT_READY);
+    assert_int_equal(sp_runlog_event(st, NULL, NULL, 0, SP_EXIT_CANNOT_RUN), SP_RUNLOG_COULD_NOT_RUN);
+    assert_int_equal(sp_runlog_event(NULL, NULL, NULL, 0, SP_EXIT_CANNOT_RUN), SP_RUNLOG_COULD_NOT_RUN);
+    assert_int_equal(sp_runlog_event(NULL, NULL, NULL, 0, SP_EXIT_OK), SP_RUNLOG_READY);
     sp_state_record(st, "policy", SP_RESULT_PASSED, NULL, 1000);
-    assert_int_equal(sp_runlog_event(st, "policy", 1000, SP_EXIT_OK), SP_RUNLOG_READY);
-    assert_int_equal(sp_runlog_event(st, "backup", 1000, SP_EXIT_NOT_READY), SP_RUNLOG_NOT_READY);
+    assert_int_equal(sp_runlog_event(st, NULL, "policy", 1000, SP_EXIT_OK), SP_RUNLOG_READY);
+    assert_int_equal(sp_runlog_event(st, NULL, "backup", 1000, SP_EXIT_NOT_READY), SP_RUNLOG_NOT_READY);
     for (size_t i = 0; i < sp_step_count; i++)
         if (strcmp(sp_steps[i]->id, "policy") != 0)
             sp_state_record(st, sp_steps[i]->id, SP_RESULT_NOT_APPLICABLE, NULL, 1000);
-    assert_int_equal(sp_runlog_event(st, NULL, 1000, SP_EXIT_OK), SP_RUNLOG_READY);
+    assert_int_equal(sp_runlog_event(st, NULL, NULL, 1000, SP_EXIT_OK), SP_RUNLOG_READY);
     assert_int_equal(sp_state_mark_manual(st, "backup", "Restored by hand", 1000), SP_OK);
-    assert_int_equal(sp_runlog_event(st, NULL, 1000, SP_EXIT_OK), SP_RUNLOG_READY_MANUAL);
-    assert_int_equal(sp_runlog_event(st, "policy", 1000, SP_EXIT_OK), SP_RUNLOG_READY);
+    assert_int_equal(sp_runlog_event(st, NULL, NULL, 1000, SP_EXIT_OK), SP_RUNLOG_READY_MANUAL);
+    assert_int_equal(sp_runlog_event(st, NULL, "policy", 1000, SP_EXIT_OK), SP_RUNLOG_READY);
     testutil_world_close(&w);
 }
 
@@ -153,9 +156,67 @@ static void the_demo_should_be_prepared_with_its_answer_file_applies_and_two_mar
         testutil_world_run(&w, sp_steps[i]->id, 0, NULL);
     now = w.sim->ops->time_now(w.sim);
     assert_int_equal(sp_report_open_steps(w.session.state, now), 0);
-    assert_int_equal(sp_runlog_event(w.session.state, NULL, now, SP_EXIT_OK), SP_RUNLOG_READY_MANUAL);
+    assert_int_equal(sp_runlog_event(w.session.state, w.session.journal, NULL, now, SP_EXIT_OK), SP_RUNLOG_READY_MANUAL);
     sp_answers_free(a);
     free(json);
+    testutil_world_close(&w);
+}
+
+static char *id_text(void *user, unsigned id, const char *arg)
+{
+    char *s = malloc(300);
+    (void)user;
+    snprintf(s, 300, "[%u:%s]", id, arg ? arg : "");
+    return s;
+}
+
+/* One headline for the Finish page, the report and /check:all: never "ready" while the fresh
+ * backup the document asks for last is still to be taken. */
+static void the_verdict_should_wait_for_a_backup_newer_than_the_last_change(void **s)
+{
+    (void)s;
+    world w;
+    sp_state *st;
+    sp_regval v = {0};
+    char want[64], *line;
+    int64_t now;
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
+    st = w.session.state;
+    now = w.sim->ops->time_now(w.sim);
+    for (size_t i = 0; i < sp_step_count; i++)
+        sp_state_record(st, sp_steps[i]->id, SP_RESULT_PASSED, NULL, now);
+    /* Every gate open, but no backup recorded at all: not ready, and the line says why. */
+    assert_int_equal(sp_report_verdict(st, w.session.journal, now), SP_VERDICT_NOT_READY);
+    line = sp_report_verdict_text(st, w.session.journal, now, id_text, NULL);
+    snprintf(want, sizeof want, "[%u:]", IDS_R_NOT_READY_BACKUP);
+    assert_string_equal(line, want);
+    free(line);
+    sp_state_step(st, "backup")->data = cJSON_Parse("{\"last_full_backup\": 1}");
+    sp_state_step(st, "backup")->data->child->valuedouble = (double)now;
+    assert_int_equal(sp_report_verdict(st, w.session.journal, now), SP_VERDICT_READY);
+    assert_int_equal(sp_runlog_event(st, w.session.journal, NULL, now, SP_EXIT_OK), SP_RUNLOG_READY);
+    /* A change after that backup: the backup no longer holds the server as it is. */
+    assert_int_equal(sp_regval_set_sz(&v, "x"), SP_OK);
+    assert_int_equal(sp_journal_reg_set(w.session.journal, "timesync", SP_REG_VIEW_DEFAULT,
+                                        "HKLM\\SOFTWARE\\SourcePrepTest", "v", &v), SP_OK);
+    sp_regval_free(&v);
+    sp_state_step(st, "backup")->data->child->valuedouble = (double)(sp_journal_last_change(w.session.journal) - 1);
+    assert_int_equal(sp_report_verdict(st, w.session.journal, now), SP_VERDICT_NOT_READY);
+    assert_int_equal(sp_runlog_event(st, w.session.journal, NULL, now, SP_EXIT_OK), SP_RUNLOG_NOT_READY);
+    /* The fresh backup stated by hand after the change: ready, and the line names that step. */
+    assert_int_equal(sp_state_mark_manual(st, "backup", "Fresh NTBackup after the changes",
+                                          sp_journal_last_change(w.session.journal)), SP_OK);
+    assert_int_equal(sp_report_verdict(st, w.session.journal, now), SP_VERDICT_READY_MANUAL);
+    line = sp_report_verdict_text(st, w.session.journal, now, id_text, NULL);
+    snprintf(want, sizeof want, "[%u:[%u:]]", IDS_R_READY_MANUAL, IDS_STEP_NAME(0u));
+    assert_string_equal(line, want);
+    free(line);
+    /* One step open: not ready, with the count. */
+    sp_state_record(st, "updates", SP_RESULT_FAILED, NULL, now);
+    line = sp_report_verdict_text(st, w.session.journal, now, id_text, NULL);
+    snprintf(want, sizeof want, "[%u:1]", IDS_R_NOT_READY);
+    assert_string_equal(line, want);
+    free(line);
     testutil_world_close(&w);
 }
 
@@ -167,6 +228,7 @@ int main(void)
         cmocka_unit_test(the_command_line_should_refuse_too_many_sets_and_inputs_with_undo),
         cmocka_unit_test(the_event_should_say_ready_by_hand_not_ready_or_could_not_run),
         cmocka_unit_test(the_event_source_should_be_registered_once_with_the_exe),
+        cmocka_unit_test(the_verdict_should_wait_for_a_backup_newer_than_the_last_change),
         cmocka_unit_test(the_demo_should_be_prepared_with_its_answer_file_applies_and_two_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -207,8 +207,10 @@ static sp_status sim_file_read_at(sp_sys *sys, const char *path, uint64_t offset
     sim_machine *m = sys->impl;
     char *hp = NULL;
     sp_status st = sim_resolve(sys, path, &hp);
-    if (m->prof.io_delay_ms)
+    if (m->prof.io_delay_ms) {
         sim_sleep_ms(m->prof.io_delay_ms);
+        sim_hold(sys, "file-reads");
+    }
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_read_at(m->host, hp, offset, buf, len, got));
     free(hp);
@@ -473,8 +475,10 @@ static sp_status sim_svc_start(sp_sys *sys, const char *name, unsigned timeout_m
         return st;
     if (svc->info.start_type == SP_SVC_START_DISABLED)
         return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "service %s is disabled", name);
-    if (svc->start_ms)
+    if (svc->start_ms) {
         sim_sleep_ms(svc->start_ms);
+        sim_hold(sys, "service-start");
+    }
     /* Windows Time configured for the domain hierarchy sets the clock as it starts. */
     if (svc->info.state != SP_SVC_RUNNING && sim_ascii_casecmp(name, "W32Time") == 0 &&
         m->prof.w32time_sync_us) {

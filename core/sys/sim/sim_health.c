@@ -114,6 +114,7 @@ sp_status sim_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_
                            log);
     if (p->event_read_ms)
         sim_sleep_ms(p->event_read_ms); /* an old server's log takes time to read */
+    sim_hold(sys, "event-logs");
     n = (size_t)cJSON_GetArraySize(list);
     if (n && !(sorted = calloc(n, sizeof *sorted)))
         return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory reading the %s log", log);

@@ -130,6 +130,9 @@ typedef struct {
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
 void sim_sleep_ms(unsigned ms);
+/* A test's hold on slow work: while C:\SourcePrepTest\hold-<name> exists on the simulated
+ * server, waits (a minute at most), so a GUI test sees the work in progress for certain. */
+void sim_hold(sp_sys *sys, const char *name);
 
 /* Small portable helpers: mingw's msvcrt has no strcasecmp or strndup. */
 int sim_ascii_casecmp(const char *a, const char *b);

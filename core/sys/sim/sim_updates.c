@@ -326,6 +326,7 @@ sp_status sim_wua_install(sp_sys *sys, sp_wua_source source, const char *const *
                 return sp_sys_fail(sys, SP_ERR_CANCELLED, "installation cancelled");
             if (progress)
                 progress(user, (unsigned)((i * 4 + step + 1) * 1000 / (count * 4)), u->title);
+            sim_hold(sys, "updates-install"); /* with the bar moved */
         }
         if (u->result <= 3) {
             sp_status st = upd_mark_package(sys, u->kb);
