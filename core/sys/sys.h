@@ -216,6 +216,22 @@ typedef struct {
     int reboot_required;
 } sp_update_result;
 
+/* Which service the Windows Update Agent asks. */
+typedef enum {
+    SP_WUA_CONFIGURED = 0,       /* the server's own choice: its WSUS when the policy names one */
+    SP_WUA_MICROSOFT_UPDATE = 1, /* Microsoft Update directly (Windows, Exchange, SQL, SharePoint) */
+    SP_WUA_WINDOWS_UPDATE = 2    /* Windows Update directly (Windows only) */
+} sp_wua_source;
+/* The agent's error when the Microsoft Update service is not registered on the machine. */
+#define SP_WU_E_DS_UNKNOWNSERVICE 0x80248014u
+/* Where the agent's source is set (WUServer here, UseWUServer in its AU subkey), where Component
+ * Based Servicing lists the installed packages, and the restart signals Windows leaves. */
+#define SP_WU_POLICY_KEY "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate"
+#define SP_CBS_PACKAGES_KEY \
+    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\Packages"
+#define SP_UPDATES_VOLATILE_KEY "HKLM\\SOFTWARE\\Microsoft\\Updates"
+#define SP_COMPUTERNAME_KEY "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName"
+
 typedef int (*sp_update_cb)(void *user, const sp_update *u);
 typedef void (*sp_update_result_cb)(void *user, const sp_update_result *r);
 /* permille of the whole download and installation; what is the update in hand. */
@@ -308,17 +324,19 @@ typedef struct {
                               size_t len, size_t *got);
     /* Sets a file's last-modified time (Unix seconds, UTC). */
     sp_status (*file_set_mtime)(sp_sys *sys, const char *path, int64_t mtime);
-    /* Windows Update Agent (updates): searches with criteria ("IsInstalled=0 and
+    /* Windows Update Agent (updates): searches source with criteria ("IsInstalled=0 and
      * Type='Software'"), one callback per update. On failure *hresult is the agent's error
      * (0 when the failure was not the agent's) and last_error says which call failed. */
-    sp_status (*wua_search)(sp_sys *sys, const char *criteria, sp_update_cb cb, void *user,
-                            uint32_t *hresult);
-    /* Downloads and installs the updates with these ids (from wua_search), reporting progress
-     * and each update's outcome; polls cancel (nonzero: stop as soon as the agent can, giving
-     * SP_ERR_CANCELLED). *hresult as for wua_search. */
-    sp_status (*wua_install)(sp_sys *sys, const char *const *ids, size_t count,
-                             sp_update_progress_cb progress, sp_update_result_cb result,
-                             void *user, volatile long *cancel, uint32_t *hresult);
+    sp_status (*wua_search)(sp_sys *sys, sp_wua_source source, const char *criteria,
+                            sp_update_cb cb, void *user, uint32_t *hresult);
+    /* Downloads and installs the updates with these ids (from wua_search of the same source),
+     * reporting progress and each update's outcome; polls cancel (nonzero: asks the agent to
+     * abort and gives SP_ERR_CANCELLED, waiting for it a bounded time). *hresult as for
+     * wua_search. */
+    sp_status (*wua_install)(sp_sys *sys, sp_wua_source source, const char *const *ids,
+                             size_t count, sp_update_progress_cb progress,
+                             sp_update_result_cb result, void *user, volatile long *cancel,
+                             uint32_t *hresult);
     /* Restarts the machine (needs the shutdown privilege, which it enables). The sim records
      * the restart and clears what a restart clears. */
     sp_status (*restart)(sp_sys *sys, const char *reason);

@@ -1,7 +1,11 @@
 /* Windows Update Agent vocabulary: the HRESULTs an agent gives, named and explained. */
 #include "core/updates/wua.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "core/base/civil.h"
 
 typedef struct {
     uint32_t hr;
@@ -83,4 +87,54 @@ const char *sp_wua_result_name(int result)
 int sp_wua_result_ok(int result)
 {
     return result == 2 || result == 3;
+}
+
+/* n digits exactly, into *out. */
+static int wua_digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+int64_t sp_wua_parse_time(const char *s)
+{
+    int y, mo, d, h, mi, sec;
+    if (!s || strlen(s) != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
+        s[16] != ':')
+        return -1;
+    if (!wua_digits(s, 4, &y) || !wua_digits(s + 5, 2, &mo) || !wua_digits(s + 8, 2, &d) ||
+        !wua_digits(s + 11, 2, &h) || !wua_digits(s + 14, 2, &mi) || !wua_digits(s + 17, 2, &sec))
+        return -1;
+    return sp_civil_to_unix(y, mo, d, h, mi, sec);
+}
+
+int sp_wua_package_is(const char *name, const char *kb)
+{
+    size_t n;
+    const char *p;
+    if (!name || !kb || !kb[0])
+        return 0;
+    n = strlen(kb);
+    if (strncmp(name, "Package_", 8) != 0)
+        return 0;
+    p = name + 8;
+    /* "Package_for_KB..." or a numbered part, "Package_12_for_KB..." */
+    while (isdigit((unsigned char)*p))
+        p++;
+    if (p > name + 8 && *p++ != '_')
+        return 0;
+    if (strncmp(p, "for_", 4) != 0)
+        return 0;
+    p += 4;
+    for (size_t i = 0; i < n; i++)
+        if (toupper((unsigned char)p[i]) != toupper((unsigned char)kb[i]))
+            return 0;
+    /* KB4474419 is not KB44744190: the name goes on with "~" (or ends). */
+    return p[n] == '~' || p[n] == '\0';
 }

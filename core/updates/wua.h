@@ -13,4 +13,11 @@ const char *sp_wua_result_name(int result);
 /* True when an OperationResultCode means the update is installed. */
 int sp_wua_result_ok(int result);
 
+/* "2026-11-30 08:12:45", how the agent records a time (UTC) under Auto Update\Results: Unix
+ * seconds, or -1 when s is not exactly that shape or names no real time. */
+int64_t sp_wua_parse_time(const char *s);
+/* True when a Component Based Servicing package key's name ("Package_for_KB4474419~31bf...",
+ * "Package_2_for_KB4490628~...") belongs to kb ("KB4474419"); case is ignored. */
+int sp_wua_package_is(const char *name, const char *kb);
+
 #endif

@@ -17,6 +17,9 @@
 #include "core/sys/sim/sim.h"
 #include "core/updates/updates.h"
 #include "core/updates/wua.h"
+#include "core/step.h"
+#include "core/msgids.h"
+#include <time.h>
 #include "tests/unit/testutil.h"
 
 typedef testutil_world world;
@@ -37,7 +40,14 @@ static void open_world(world *w, const char *name, const char *extra)
             cJSON *reg = cJSON_GetObjectItemCaseSensitive(prof, "registry");
             if (strcmp(x->string, "registry") == 0 && reg) {
                 cJSON *k;
-                cJSON_ArrayForEach(k, x) cJSON_AddItemReferenceToObject(reg, k->string, k);
+                /* A key given as null is taken out of the profile. */
+                cJSON_ArrayForEach(k, x)
+                {
+                    if (cJSON_IsNull(k))
+                        cJSON_DeleteItemFromObjectCaseSensitive(reg, k->string);
+                    else
+                        cJSON_AddItemReferenceToObject(reg, k->string, k);
+                }
             } else if (strcmp(x->string, "os_sp") == 0) {
                 cJSON *os = cJSON_GetObjectItemCaseSensitive(prof, "os");
                 cJSON_ReplaceItemInObject(os, "sp_major", cJSON_CreateNumber(x->valuedouble));
@@ -184,7 +194,8 @@ static void updates_should_list_missing_critical_and_security_updates_only(void 
     assert_int_equal(count(&f, "updates.missing"), 2);
     assert_string_equal(testutil_find(&f, "updates.missing")->arg, "Security Update (KB1)");
     assert_non_null(strstr(testutil_find(&f, "updates.missing")->evidence, "security update"));
-    assert_string_equal(f.items[1].arg, "Update (KB2)");
+    assert_string_equal(f.items[0].code, "updates.source");
+    assert_string_equal(f.items[2].arg, "Update (KB2)");
     assert_string_equal(testutil_find(&f, "updates.optional")->arg, "1");
     assert_false(gate(&w));
     sp_findings_free(&f);
@@ -385,6 +396,342 @@ static void sim_should_refuse_malformed_updates(void **s)
     }
 }
 
+
+/* ---- Sources: WSUS and Microsoft Update (issue 15) -------------------------------------- */
+
+#define WSUS_POLICY                                                                                \
+    "\"HKLM\\\\SOFTWARE\\\\Policies\\\\Microsoft\\\\Windows\\\\WindowsUpdate\": {\"WUServer\": "      \
+    "{\"sz\": \"http://SBS01:8530\"}}, \"HKLM\\\\SOFTWARE\\\\Policies\\\\Microsoft\\\\Windows\\\\"  \
+    "WindowsUpdate\\\\AU\": {\"UseWUServer\": {\"dword\": 1}}"
+/* An Exchange rollup and a Windows update WSUS has not approved: only Microsoft Update has them. */
+#define BEHIND_TWO                                                                                 \
+    "\"updates\": [{\"title\": \"Update Rollup 26 for Exchange Server 2010 SP3 (KB4536989)\", "   \
+    "\"kb\": \"KB4536989\", \"category\": \"security\", \"offered_by\": [\"microsoft_update\"]}, " \
+    "{\"title\": \"2020-01 Security Monthly Quality Rollup (KB4534310)\", \"kb\": \"KB4534310\", " \
+    "\"category\": \"security\", \"offered_by\": [\"windows_update\", \"microsoft_update\"]}]"
+
+/* No finding may be an error while the result says passed (the verdict and the list agree). */
+static void assert_verdict_agrees(sp_result r, const sp_findings *f)
+{
+    for (size_t i = 0; r == SP_RESULT_PASSED && i < f->count; i++)
+        if (f->items[i].severity == SP_SEV_ERROR)
+            fail_msg("passed with the error %s", f->items[i].code);
+}
+
+static void updates_should_count_what_microsoft_update_finds_when_wsus_says_none(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    sp_result r;
+    open_world(&w, "sbs2011std", "{\"registry\": {" WSUS_POLICY "}, " BEHIND_TWO "}");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "updates.source"));
+    assert_string_equal(x->arg, "http://SBS01:8530");
+    assert_non_null(strstr(x->evidence, "UseWUServer = 1"));
+    assert_non_null(x = testutil_find(&f, "updates.sources_disagree"));
+    assert_int_equal(x->severity, SP_SEV_WARNING);
+    assert_string_equal(x->arg, "WSUS at http://SBS01:8530 finds 0, Microsoft Update finds 2");
+    assert_int_equal(count(&f, "updates.missing"), 2);
+    assert_non_null(strstr(testutil_find(&f, "updates.missing")->evidence, "found by Microsoft Update"));
+    assert_null(testutil_find(&f, "updates.none_missing"));
+    assert_false(gate(&w));
+    /* Apply installs both from Microsoft Update; then both sources agree and the step passes. */
+    r = run(&w, 1, &f);
+    assert_int_equal(count(&f, "updates.installed"), 2);
+    assert_int_equal(r, SP_RESULT_PASSED);
+    assert_non_null(testutil_find(&f, "updates.sources_agree"));
+    assert_non_null(strstr(testutil_find(&f, "updates.none_missing")->evidence,
+                           "asked WSUS at http://SBS01:8530 and Microsoft Update"));
+    assert_verdict_agrees(r, &f);
+    assert_true(gate(&w));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void updates_should_not_verify_on_wsus_alone_without_the_internet(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    sp_result r;
+    open_world(&w, "sbs2008", "{\"registry\": {" WSUS_POLICY "}, \"wua\": {\"direct_hresult\": \"0x8024402C\"}}");
+    r = run(&w, 0, &f);
+    assert_int_equal(r, SP_RESULT_MANUAL_NEEDED);
+    assert_non_null(x = testutil_find(&f, "updates.wsus_unconfirmed"));
+    assert_non_null(strstr(x->arg, "http://SBS01:8530: 0x8024402C"));
+    assert_null(testutil_find(&f, "updates.none_missing"));
+    assert_false(gate(&w));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* What WSUS does find still fails the step. */
+    open_world(&w, "sbs2008", "{\"registry\": {" WSUS_POLICY "}, \"wua\": {\"direct_hresult\": "
+                              "\"0x8024402C\"}, " MISSING_TWO "}");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_int_equal(count(&f, "updates.missing"), 2);
+    assert_non_null(testutil_find(&f, "updates.wsus_unconfirmed"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void updates_should_say_when_only_windows_update_could_be_asked(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    open_world(&w, "sbs2011std", "{\"registry\": {" WSUS_POLICY "}, \"wua\": {\"microsoft_update\": false}, "
+                                 BEHIND_TWO "}");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "updates.mu_unregistered"));
+    assert_non_null(strstr(x->arg, "0x80248014"));
+    /* Windows Update has the Windows rollup but not Exchange's. */
+    assert_int_equal(count(&f, "updates.missing"), 1);
+    assert_string_equal(testutil_find(&f, "updates.missing")->arg,
+                        "2020-01 Security Monthly Quality Rollup (KB4534310)");
+    assert_string_equal(testutil_find(&f, "updates.sources_disagree")->arg,
+                        "WSUS at http://SBS01:8530 finds 0, Windows Update finds 1");
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void updates_should_stand_on_the_direct_answer_when_wsus_is_broken(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    const sp_finding *x;
+    /* The WSUS the policy names answers 404; Microsoft Update answers directly: nothing missing. */
+    open_world(&w, "sbs2011std", "{\"registry\": {" WSUS_POLICY "}, \"wua\": {\"wsus_hresult\": \"0x80244019\"}}");
+    r = run(&w, 0, &f);
+    assert_int_equal(r, SP_RESULT_PASSED);
+    assert_non_null(x = testutil_find(&f, "updates.wsus_failed"));
+    assert_int_equal(x->severity, SP_SEV_WARNING);
+    assert_non_null(strstr(x->arg, "0x80244019 (WU_E_PT_HTTP_STATUS_NOT_FOUND"));
+    assert_null(testutil_find(&f, "updates.wua_unavailable"));
+    assert_non_null(strstr(testutil_find(&f, "updates.none_missing")->evidence, "asked Microsoft Update"));
+    assert_verdict_agrees(r, &f);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* Both broken: nothing to stand on. */
+    open_world(&w, "sbs2011std", "{\"registry\": {" WSUS_POLICY "}, \"wua\": {\"wsus_hresult\": "
+                                 "\"0x80244019\", \"direct_hresult\": \"0x8024402C\"}}");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_MANUAL_NEEDED);
+    assert_non_null(x = testutil_find(&f, "updates.wua_unavailable"));
+    assert_non_null(strstr(x->evidence, "directly: 0x8024402C"));
+    assert_false(gate(&w));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* Without a policy only the configured source is asked, and it is named. */
+    open_world(&w, "sbs2011std", NULL);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+    assert_null(testutil_find(&f, "updates.sources_agree"));
+    assert_int_equal(testutil_find(&f, "updates.source")->title_id, IDS_F_UPDATES_SOURCE_WU);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+/* ---- Restart signals, prerequisites, last detection ------------------------------------- */
+
+static void updates_should_see_every_new_restart_signal_and_a_restart_clears_it(void **s)
+{
+    static const char *const extras[] = {
+        "{\"registry\": {\"HKLM\\\\SYSTEM\\\\CurrentControlSet\\\\Control\\\\Session Manager\": "
+        "{\"PendingFileRenameOperations2\": {\"multi_sz\": [\"\\\\??\\\\C:\\\\b.tmp\", \"\"]}}}}",
+        "{\"registry\": {\"HKLM\\\\SOFTWARE\\\\Microsoft\\\\Updates\": {\"UpdateExeVolatile\": {\"dword\": 1}}}}",
+        "{\"registry\": {\"HKLM\\\\SYSTEM\\\\CurrentControlSet\\\\Control\\\\ComputerName\\\\ComputerName\": "
+        "{\"ComputerName\": {\"sz\": \"SBS2\"}}, \"HKLM\\\\SYSTEM\\\\CurrentControlSet\\\\Control\\\\"
+        "ComputerName\\\\ActiveComputerName\": {\"ComputerName\": {\"sz\": \"SBS01\"}}}}",
+    };
+    static const char *const why[] = {"PendingFileRenameOperations2", "Updates\\UpdateExeVolatile",
+                                      "a computer rename"};
+    (void)s;
+    for (size_t i = 0; i < 3; i++) {
+        world w;
+        sp_findings f = {0};
+        sp_result r;
+        open_world(&w, "sbs2008", extras[i]);
+        assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+        if (!strstr(testutil_find(&f, "updates.reboot_pending")->arg, why[i]))
+            fail_msg("%s not in %s", why[i], testutil_find(&f, "updates.reboot_pending")->arg);
+        r = run(&w, 1, &f);
+        assert_int_equal(r, SP_RESULT_PASSED);
+        assert_int_equal(sp_sim_restarts(w.sim), 1);
+        assert_non_null(testutil_find(&f, "updates.no_reboot"));
+        assert_verdict_agrees(r, &f);
+        sp_findings_free(&f);
+        testutil_world_close(&w);
+    }
+    /* The same names (any case) are no rename; an empty rename list is no restart. */
+    {
+        world w;
+        sp_findings f = {0};
+        open_world(&w, "sbs2008",
+                   "{\"registry\": {\"HKLM\\\\SYSTEM\\\\CurrentControlSet\\\\Control\\\\ComputerName\\\\"
+                   "ComputerName\": {\"ComputerName\": {\"sz\": \"sbs01\"}}, \"HKLM\\\\SYSTEM\\\\"
+                   "CurrentControlSet\\\\Control\\\\ComputerName\\\\ActiveComputerName\": {\"ComputerName\": "
+                   "{\"sz\": \"SBS01\"}}, \"HKLM\\\\SOFTWARE\\\\Microsoft\\\\Updates\": {\"UpdateExeVolatile\": "
+                   "{\"dword\": 0}}}}");
+        assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+        assert_non_null(testutil_find(&f, "updates.no_reboot"));
+        sp_findings_free(&f);
+        testutil_world_close(&w);
+    }
+}
+
+#define SHA2_PKG                                                                                   \
+    "\"HKLM\\\\SOFTWARE\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Component Based Servicing\\\\"  \
+    "Packages\\\\Package_for_KB4474419~31bf3856ad364e35~amd64~~6.1.1.3\""
+#define SSU_PKG_2008                                                                               \
+    "\"HKLM\\\\SOFTWARE\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Component Based Servicing\\\\"  \
+    "Packages\\\\Package_for_KB4493730~31bf3856ad364e35~amd64~~6.0.1.2\""
+
+static void updates_should_name_a_missing_sha2_or_servicing_stack_prerequisite(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    sp_result r;
+    /* 2008 R2 without SHA-2 support, which Windows Update offers. */
+    open_world(&w, "sbs2011std", "{\"registry\": {" SHA2_PKG ": null}, \"updates\": [{\"title\": "
+                                 "\"Security Update for Windows Server 2008 R2 (KB4474419)\", \"kb\": "
+                                 "\"KB4474419\", \"category\": \"security\"}]}");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "updates.prereq_missing"));
+    assert_string_equal(x->arg, "SHA-2 code signing support, KB4474419");
+    assert_int_equal(x->severity, SP_SEV_ERROR);
+    assert_string_equal(testutil_find(&f, "updates.prereq_ok")->arg,
+                        "servicing stack update (March 2019 or later), KB4490628");
+    /* Installing it leaves its package; then nothing blocks. */
+    r = run(&w, 1, &f);
+    assert_int_equal(r, SP_RESULT_PASSED);
+    assert_null(testutil_find(&f, "updates.prereq_missing"));
+    assert_int_equal(count(&f, "updates.prereq_ok"), 2);
+    assert_verdict_agrees(r, &f);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* 2008 without the April 2019 servicing stack; a staged package (0x20) is not installed. */
+    open_world(&w, "sbs2008", "{\"registry\": {" SSU_PKG_2008 ": {\"CurrentState\": {\"dword\": 32}}}}");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "updates.prereq_missing"));
+    assert_string_equal(x->arg, "servicing stack update (April 2019 or later), KB4493730");
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* A later servicing stack, the earlier one superseded (0x50), satisfies it. */
+    open_world(&w, "sbs2008", "{\"registry\": {" SSU_PKG_2008 ": {\"CurrentState\": {\"dword\": 80}}}}");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+    assert_null(testutil_find(&f, "updates.prereq_missing"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* 2003 and 2012 have no such prerequisites. */
+    open_world(&w, "ess2012", NULL);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+    assert_null(testutil_find(&f, "updates.prereq_ok"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void detect_time(world *w, int64_t ago, char *out, size_t outlen)
+{
+    time_t t = (time_t)(w->sim->ops->time_now(w->sim) - ago);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void updates_should_read_the_agents_last_successful_detection(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    char when[32], extra[400];
+    const sp_finding *x;
+    open_world(&w, "sbs2008", NULL);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+    assert_non_null(testutil_find(&f, "updates.detect_unknown"));
+    detect_time(&w, 3 * 86400 + 60, when, sizeof when);
+    testutil_world_close(&w);
+    snprintf(extra, sizeof extra, "{\"registry\": {\"HKLM\\\\SOFTWARE\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\"
+                                  "WindowsUpdate\\\\Auto Update\\\\Results\\\\Detect\": {\"LastSuccessTime\": "
+                                  "{\"sz\": \"%s\"}}}}", when);
+    open_world(&w, "sbs2008", extra);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+    assert_non_null(x = testutil_find(&f, "updates.detect_recent"));
+    assert_non_null(strstr(x->arg, "3 days ago"));
+    testutil_world_close(&w);
+    sp_findings_free(&f);
+    open_world(&w, "sbs2008", NULL);
+    detect_time(&w, 200 * 86400, when, sizeof when);
+    testutil_world_close(&w);
+    snprintf(extra, sizeof extra, "{\"registry\": {\"HKLM\\\\SOFTWARE\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\"
+                                  "WindowsUpdate\\\\Auto Update\\\\Results\\\\Detect\": {\"LastSuccessTime\": "
+                                  "{\"sz\": \"%s\"}}}}", when);
+    open_world(&w, "sbs2008", extra);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_PASSED);
+    assert_non_null(x = testutil_find(&f, "updates.detect_stale"));
+    assert_int_equal(x->severity, SP_SEV_WARNING);
+    assert_non_null(strstr(x->arg, "200 days ago"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void wua_should_read_agent_times_and_package_names(void **s)
+{
+    (void)s;
+    assert_int_equal(sp_wua_parse_time("1970-01-02 00:00:01"), 86401);
+    assert_int_equal(sp_wua_parse_time("2024-02-29 23:59:59"), 1709251199);
+    assert_int_equal(sp_wua_parse_time("2023-02-29 10:00:00"), -1);
+    assert_int_equal(sp_wua_parse_time("2024-02-28 10:00"), -1);
+    assert_int_equal(sp_wua_parse_time("2024-02-28T10:00:00"), -1);
+    assert_int_equal(sp_wua_parse_time("2024-02-28 10:00:00Z"), -1);
+    assert_int_equal(sp_wua_parse_time(""), -1);
+    assert_true(sp_wua_package_is("Package_for_KB4474419~31bf3856ad364e35~amd64~~6.1.3.2", "KB4474419"));
+    assert_true(sp_wua_package_is("Package_12_for_KB4474419~31bf3856ad364e35~amd64~~6.1.3.2", "kb4474419"));
+    assert_false(sp_wua_package_is("Package_for_KB44744190~31bf3856ad364e35~amd64~~6.1.3.2", "KB4474419"));
+    assert_false(sp_wua_package_is("Package_for_KB447441~31bf3856ad364e35~amd64~~6.1.3.2", "KB4474419"));
+    assert_false(sp_wua_package_is("Package_x_for_KB4474419~31bf", "KB4474419"));
+    assert_false(sp_wua_package_is("Microsoft-Windows-Foundation-Package~31bf", "KB4474419"));
+}
+
+/* Cancel reaches the installation between the agent's steps, not only between updates. */
+typedef struct {
+    volatile long cancel;
+    unsigned calls;
+} cancel_at;
+
+static void cancel_on_progress(void *user, unsigned permille, const char *what)
+{
+    cancel_at *c = user;
+    (void)permille;
+    if (what && strstr(what, "KB1") && ++c->calls == 2)
+        c->cancel = 1;
+}
+
+static void updates_should_stop_an_installation_when_cancelled(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    sp_result r = SP_RESULT_NOT_RUN;
+    cancel_at c = {0, 0};
+    open_world(&w, "sbs2011std", "{\"wua\": {\"install_ms\": 40}, " MISSING_TWO "}");
+    sp_run_ctx ctx = sp_session_ctx(&w.session, &c.cancel);
+    ctx.progress = cancel_on_progress;
+    ctx.progress_user = &c;
+    assert_int_equal(sp_step_run(sp_step_find("updates"), &ctx, 1, &f, &r), SP_ERR_CANCELLED);
+    assert_true(c.cancel);
+    /* Nothing was installed: both are still missing. */
+    sp_findings_free(&f);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_int_equal(count(&f, "updates.missing"), 2);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +749,15 @@ int main(void)
         cmocka_unit_test(updates_should_refuse_to_restart_without_the_right),
         cmocka_unit_test(wua_should_decode_known_and_unknown_hresults),
         cmocka_unit_test(sim_should_refuse_malformed_updates),
+        cmocka_unit_test(updates_should_count_what_microsoft_update_finds_when_wsus_says_none),
+        cmocka_unit_test(updates_should_not_verify_on_wsus_alone_without_the_internet),
+        cmocka_unit_test(updates_should_say_when_only_windows_update_could_be_asked),
+        cmocka_unit_test(updates_should_stand_on_the_direct_answer_when_wsus_is_broken),
+        cmocka_unit_test(updates_should_see_every_new_restart_signal_and_a_restart_clears_it),
+        cmocka_unit_test(updates_should_name_a_missing_sha2_or_servicing_stack_prerequisite),
+        cmocka_unit_test(updates_should_read_the_agents_last_successful_detection),
+        cmocka_unit_test(wua_should_read_agent_times_and_package_names),
+        cmocka_unit_test(updates_should_stop_an_installation_when_cancelled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,7 @@ WTEST(wua_search_should_fail_with_the_agents_hresult_under_wine)
     sp_sys *sys = sp_win32_open();
     uint32_t hr = 0;
     int n = 0;
-    sp_status st = sys->ops->wua_search(sys, SP_UPDATES_CRITERIA, count_update, &n, &hr);
+    sp_status st = sys->ops->wua_search(sys, SP_WUA_CONFIGURED, SP_UPDATES_CRITERIA, count_update, &n, &hr);
     wtest_note("wua_search: status %d, hresult 0x%08lX, %s", (int)st, (unsigned long)hr, sys->last_error);
     /* Wine's agent creates the session and the searcher, then cannot search. */
     WCHECK_EQ_INT(st, SP_ERR_IO);
@@ -127,6 +127,61 @@ WTEST(updates_result_should_be_there_again_after_a_restart)
     WCHECK_EQ_INT(st->result, r);
     WCHECK(find(&st->findings, "updates.wua_unavailable") != NULL);
     sp_session_close(&s);
+    sp_sys_close(sys);
+}
+
+/* A WSUS client under Wine: the step names the WSUS, asks Microsoft Update directly too, and
+ * with neither answering (Wine's agent cannot search) never passes. */
+WTEST(updates_should_name_the_wsus_and_ask_microsoft_update_too)
+{
+    sp_sys *sys = sp_win32_open();
+    sp_session s;
+    sp_findings f = {0};
+    sp_result r = SP_RESULT_NOT_RUN;
+    sp_regval url = {0}, use = {0};
+    const sp_finding *x;
+    WCHECK_EQ_INT(sp_regval_set_sz(&url, "http://wsus.example.test:8530"), SP_OK);
+    WCHECK_EQ_INT(sp_regval_set_dword(&use, 1), SP_OK);
+    WCHECK_EQ_INT(sys->ops->reg_set(sys, SP_REG_VIEW_64, SP_WU_POLICY_KEY, "WUServer", &url), SP_OK);
+    WCHECK_EQ_INT(sys->ops->reg_set(sys, SP_REG_VIEW_64, SP_WU_POLICY_KEY "\\AU", "UseWUServer", &use), SP_OK);
+    sp_regval_free(&url);
+    sp_regval_free(&use);
+    WCHECK_EQ_INT(sp_session_open(&s, sys), SP_OK);
+    sp_run_ctx ctx = sp_session_ctx(&s, NULL);
+    WCHECK_EQ_INT(sp_step_run(sp_step_find("updates"), &ctx, 0, &f, &r), SP_OK);
+    for (size_t i = 0; i < f.count; i++)
+        wtest_note("%s: %s | %s", f.items[i].code, wtest_str_or_null(f.items[i].arg),
+                   wtest_str_or_null(f.items[i].evidence));
+    x = find(&f, "updates.source");
+    WCHECK(x != NULL);
+    WCHECK(x && x->arg && strcmp(x->arg, "http://wsus.example.test:8530") == 0);
+    x = find(&f, "updates.wua_unavailable");
+    WCHECK(x != NULL);
+    /* The direct search was made (and failed with the agent's own error). */
+    WCHECK(x && x->evidence && strstr(x->evidence, "; directly: 0x") != NULL);
+    WCHECK(find(&f, "updates.none_missing") == NULL);
+    WCHECK(r == SP_RESULT_MANUAL_NEEDED || r == SP_RESULT_FAILED);
+    WCHECK(!sp_state_gate_open(s.state, "updates", sys->ops->time_now(sys)));
+    sp_findings_free(&f);
+    sp_session_close(&s);
+    WCHECK_EQ_INT(sys->ops->reg_delete_value(sys, SP_REG_VIEW_64, SP_WU_POLICY_KEY, "WUServer"), SP_OK);
+    WCHECK_EQ_INT(sys->ops->reg_delete_value(sys, SP_REG_VIEW_64, SP_WU_POLICY_KEY "\\AU", "UseWUServer"),
+                  SP_OK);
+    sp_sys_close(sys);
+}
+
+/* Microsoft Update by its service id: what Wine's agent says to put_ServiceID and Search. */
+WTEST(wua_search_of_microsoft_update_should_fail_with_an_hresult_under_wine)
+{
+    sp_sys *sys = sp_win32_open();
+    uint32_t hr = 0;
+    int n = 0;
+    sp_status st = sys->ops->wua_search(sys, SP_WUA_MICROSOFT_UPDATE, SP_UPDATES_CRITERIA, count_update, &n, &hr);
+    wtest_note("wua_search(Microsoft Update): status %d, hresult 0x%08lX, %s", (int)st, (unsigned long)hr,
+               sys->last_error);
+    WCHECK_EQ_INT(st, SP_ERR_IO);
+    WCHECK(hr != 0);
+    WCHECK_EQ_INT(n, 0);
     sp_sys_close(sys);
 }
 

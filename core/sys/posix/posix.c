@@ -566,20 +566,21 @@ static sp_status posix_http_get(sp_sys *sys, const sp_http_request *req, sp_http
                        "posix backend: no HTTP; run on Windows or use a profile with \"http\"");
 }
 
-static sp_status posix_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, void *user,
-                                  uint32_t *hresult)
+static sp_status posix_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
+                                  sp_update_cb cb, void *user, uint32_t *hresult)
 {
-    (void)criteria, (void)cb, (void)user;
+    (void)source, (void)criteria, (void)cb, (void)user;
     if (hresult)
         *hresult = 0;
     return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows Update Agent");
 }
 
-static sp_status posix_wua_install(sp_sys *sys, const char *const *ids, size_t count,
-                                   sp_update_progress_cb progress, sp_update_result_cb result,
-                                   void *user, volatile long *cancel, uint32_t *hresult)
+static sp_status posix_wua_install(sp_sys *sys, sp_wua_source source, const char *const *ids,
+                                   size_t count, sp_update_progress_cb progress,
+                                   sp_update_result_cb result, void *user, volatile long *cancel,
+                                   uint32_t *hresult)
 {
-    (void)ids, (void)count, (void)progress, (void)result, (void)user, (void)cancel;
+    (void)source, (void)ids, (void)count, (void)progress, (void)result, (void)user, (void)cancel;
     if (hresult)
         *hresult = 0;
     return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows Update Agent");

@@ -74,11 +74,18 @@
  * update that installs is no longer found; one with "reboot" creates the key
  * WindowsUpdate\Auto Update\RebootRequired. "wua": {"search_hresult": h, "install_hresult": h} makes
  * wua_search or wua_install fail with that HRESULT (SP_ERR_IO), "install_ms": n makes each
- * update take n ms to install (0-60000). restart fails with SP_ERR_ACCESS without "admin";
+ * update take n ms to install (0-60000). An update's "offered_by": ["wsus", "windows_update",
+ * "microsoft_update"] (default all three) says which services know it: a search of the configured
+ * source asks the WSUS when the policy (WindowsUpdate\WUServer, AU\UseWUServer = 1) names one,
+ * else Windows Update. "wua": {"wsus_hresult": h} fails the WSUS, {"direct_hresult": h} fails
+ * the direct searches (no Internet), {"microsoft_update": false} fails a Microsoft Update search
+ * with WU_E_DS_UNKNOWNSERVICE (not registered). An installed update with a "kb" leaves its
+ * Component Based Servicing package (CurrentState 0x70). restart fails with SP_ERR_ACCESS without "admin";
  * otherwise it counts the restart and clears what a restart clears: the RebootRequired and
  * Component Based Servicing\RebootPending keys and Session Manager's
- * PendingFileRenameOperations. program_path is C:\Program Files\SourcePrep\sourceprep.exe (a
- * small stand-in file is written there on first ask, so that the step can copy it).
+ * PendingFileRenameOperations(2), Updates\UpdateExeVolatile, and a pending computer rename
+ * (ActiveComputerName takes ComputerName's). program_path is C:\Program Files\SourcePrep\sourceprep.exe
+ * (a small stand-in file is written there on first ask, so that the step can copy it).
  *
  * "events" are the event logs event_query reads: {"System": [{"source": "NtFrs", "id": 13568,
  * "type": "error"|"warning"|"information" (default error), "age_hours": n (default 0)}]}; a log

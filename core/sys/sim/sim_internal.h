@@ -80,7 +80,11 @@ typedef struct {
     uint32_t hresult; /* its error when it fails */
     int reboot;       /* installing it needs a restart */
     int installed;
+    unsigned offered; /* "offered_by": SIM_OFFER_* bits, which services know it */
 } sim_update;
+#define SIM_OFFER_WSUS 1u
+#define SIM_OFFER_WU 2u
+#define SIM_OFFER_MU 4u
 
 #define SIM_FOLDER_COUNT 3
 
@@ -115,6 +119,9 @@ typedef struct {
     size_t update_count;
     uint32_t wua_search_hr, wua_install_hr; /* "wua": the agent's failures */
     unsigned wua_install_ms;                /* "wua": how long one update takes to install */
+    uint32_t wua_direct_hr;                 /* "wua": direct searches (no Internet) fail so */
+    int wua_no_mu;                          /* "wua": Microsoft Update is not registered */
+    uint32_t wua_wsus_hr;                   /* "wua": the WSUS the policy names fails so */
     unsigned restarts;                      /* how often restart was called */
     struct cJSON *events; /* "events": event logs by name (sim_health.c) */
     struct cJSON *disks;  /* "disks": volumes by drive (sim_health.c) */
@@ -192,9 +199,9 @@ sp_status sim_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen)
 sp_status sim_updates_parse(const struct cJSON *updates, const struct cJSON *wua, sim_profile *p,
                             char *err, size_t errlen);
 void sim_updates_free(sim_profile *p);
-sp_status sim_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, void *user,
-                         uint32_t *hresult);
-sp_status sim_wua_install(sp_sys *sys, const char *const *ids, size_t count,
+sp_status sim_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
+                         sp_update_cb cb, void *user, uint32_t *hresult);
+sp_status sim_wua_install(sp_sys *sys, sp_wua_source source, const char *const *ids, size_t count,
                           sp_update_progress_cb progress, sp_update_result_cb result, void *user,
                           volatile long *cancel, uint32_t *hresult);
 sp_status sim_restart(sp_sys *sys, const char *reason);

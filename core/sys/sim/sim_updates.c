@@ -44,6 +44,30 @@ static int upd_hresult(const cJSON *v, uint32_t *out)
 static const char *const upd_results[] = {"not_started", "in_progress", "succeeded",
                                           "succeeded_with_errors", "failed", "aborted"};
 
+/* ["wsus", "windows_update", "microsoft_update"]: the services that offer it (all of them when absent). */
+static sp_status upd_parse_offered(const cJSON *v, unsigned *out)
+{
+    static const char *const names[] = {"wsus", "windows_update", "microsoft_update"};
+    const cJSON *x;
+    *out = SIM_OFFER_WSUS | SIM_OFFER_WU | SIM_OFFER_MU;
+    if (!v)
+        return SP_OK;
+    if (!cJSON_IsArray(v))
+        return SP_ERR_BADDATA;
+    *out = 0;
+    cJSON_ArrayForEach(x, v)
+    {
+        size_t k;
+        for (k = 0; cJSON_IsString(x) && k < 3; k++)
+            if (strcmp(x->valuestring, names[k]) == 0)
+                break;
+        if (!cJSON_IsString(x) || k == 3)
+            return SP_ERR_BADDATA;
+        *out |= 1u << k;
+    }
+    return SP_OK;
+}
+
 static sp_status upd_parse_one(const cJSON *u, size_t i, sim_update *out, char *err, size_t errlen)
 {
     const cJSON *title = cJSON_GetObjectItemCaseSensitive(u, "title");
@@ -89,6 +113,9 @@ static sp_status upd_parse_one(const cJSON *u, size_t i, sim_update *out, char *
     if (out->result >= 4 && !out->hresult)
         out->hresult = 0x80240022u; /* WU_E_ALL_UPDATES_FAILED, what the agent says by default */
     out->reboot = cJSON_IsTrue(reboot);
+    if (upd_parse_offered(cJSON_GetObjectItemCaseSensitive(u, "offered_by"), &out->offered) != SP_OK)
+        return upd_fail(err, errlen, i,
+                        "offered_by must be a list of \"wsus\", \"windows_update\", \"microsoft_update\"");
     snprintf(id, sizeof id, "sim-update-%lu", (unsigned long)i + 1);
     out->id = sim_strdup(id);
     out->title = sim_strdup(title->valuestring);
@@ -122,6 +149,12 @@ sp_status sim_updates_parse(const cJSON *updates, const cJSON *wua, sim_profile 
             return SP_ERR_BADDATA;
         }
         p->wua_install_ms = ms ? (unsigned)ms->valuedouble : 0;
+        if (!upd_hresult(cJSON_GetObjectItemCaseSensitive(wua, "direct_hresult"), &p->wua_direct_hr) ||
+            !upd_hresult(cJSON_GetObjectItemCaseSensitive(wua, "wsus_hresult"), &p->wua_wsus_hr)) {
+            snprintf(err, errlen, "wua: direct_hresult and wsus_hresult must be numbers or \"0x...\" strings");
+            return SP_ERR_BADDATA;
+        }
+        p->wua_no_mu = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(wua, "microsoft_update"));
     }
     if (!updates)
         return SP_OK;
@@ -157,10 +190,42 @@ void sim_updates_free(sim_profile *p)
     p->update_count = 0;
 }
 
-sp_status sim_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, void *user,
-                         uint32_t *hresult)
+/* What a search of source asks: the WSUS the policy names, Windows Update or Microsoft Update;
+ * 0 with last_error set (and *hresult) when that service cannot be asked. */
+static unsigned upd_offer_of(sp_sys *sys, sim_profile *p, sp_wua_source source, uint32_t *hresult)
+{
+    char url[256] = "";
+    uint32_t use = 0;
+    uint32_t hr = 0;
+    if (source == SP_WUA_CONFIGURED) {
+        sp_reg_get_string(sys, SP_REG_VIEW_64, SP_WU_POLICY_KEY, "WUServer", url, sizeof url);
+        sp_reg_get_dword(sys, SP_REG_VIEW_64, SP_WU_POLICY_KEY "\\AU", "UseWUServer", &use);
+        if (!use || !url[0])
+            return SIM_OFFER_WU;
+        if (!p->wua_wsus_hr)
+            return SIM_OFFER_WSUS;
+        if (hresult)
+            *hresult = p->wua_wsus_hr;
+        sp_sys_fail(sys, SP_ERR_IO, "IUpdateSearcher::Search failed (0x%08lX)", (unsigned long)p->wua_wsus_hr);
+        return 0;
+    }
+    hr = p->wua_direct_hr;
+    if (!hr && source == SP_WUA_MICROSOFT_UPDATE && p->wua_no_mu)
+        hr = SP_WU_E_DS_UNKNOWNSERVICE;
+    if (hr) {
+        if (hresult)
+            *hresult = hr;
+        sp_sys_fail(sys, SP_ERR_IO, "IUpdateSearcher::Search failed (0x%08lX)", (unsigned long)hr);
+        return 0;
+    }
+    return source == SP_WUA_MICROSOFT_UPDATE ? SIM_OFFER_MU : SIM_OFFER_WU;
+}
+
+sp_status sim_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria, sp_update_cb cb,
+                         void *user, uint32_t *hresult)
 {
     sim_profile *p = sim_machine_profile(sys);
+    unsigned offer;
     if (hresult)
         *hresult = 0;
     if (!criteria || !cb)
@@ -177,10 +242,12 @@ sp_status sim_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, voi
             *hresult = 0x80240032u; /* WU_E_INVALID_CRITERIA */
         return sp_sys_fail(sys, SP_ERR_INVALID, "IUpdateSearcher::Search: criteria not understood");
     }
+    if (!(offer = upd_offer_of(sys, p, source, hresult)))
+        return SP_ERR_IO;
     for (size_t i = 0; i < p->update_count; i++) {
         const sim_update *s = &p->updates[i];
         sp_update u = {s->id, s->title, s->kb, s->cls, s->size, s->reboot};
-        if (s->installed)
+        if (s->installed || !(s->offered & offer))
             continue;
         if (cb(user, &u))
             break;
@@ -205,13 +272,33 @@ static sp_status upd_mark_reboot(sp_sys *sys)
     return st == SP_OK ? SP_OK : sp_sys_fail(sys, st, "out of memory");
 }
 
-sp_status sim_wua_install(sp_sys *sys, const char *const *ids, size_t count,
+/* What installing a KB leaves behind: its servicing package, as Component Based Servicing
+ * records it (CurrentState 0x70, installed). */
+static sp_status upd_mark_package(sp_sys *sys, const char *kb)
+{
+    char key[400];
+    sp_regval v = {0};
+    sp_status st;
+    if (!kb || !kb[0])
+        return SP_OK;
+    snprintf(key, sizeof key, "%s\\Package_for_%s~31bf3856ad364e35~amd64~~6.1.1.0", SP_CBS_PACKAGES_KEY,
+             kb);
+    if ((st = sp_regval_set_dword(&v, 0x70)) == SP_OK)
+        st = sys->ops->reg_set(sys, SP_REG_VIEW_64, key, "CurrentState", &v);
+    sp_regval_free(&v);
+    return st;
+}
+
+sp_status sim_wua_install(sp_sys *sys, sp_wua_source source, const char *const *ids, size_t count,
                           sp_update_progress_cb progress, sp_update_result_cb result, void *user,
                           volatile long *cancel, uint32_t *hresult)
 {
     sim_profile *p = sim_machine_profile(sys);
+    unsigned offer;
     if (hresult)
         *hresult = 0;
+    if (!(offer = upd_offer_of(sys, p, source, hresult)))
+        return SP_ERR_IO;
     if (count && !ids)
         return sp_sys_fail(sys, SP_ERR_INVALID, "wua_install: no update ids");
     if (p->wua_install_hr) {
@@ -220,9 +307,11 @@ sp_status sim_wua_install(sp_sys *sys, const char *const *ids, size_t count,
         return sp_sys_fail(sys, SP_ERR_IO, "IUpdateDownloader::Download failed (0x%08lX)",
                            (unsigned long)p->wua_install_hr);
     }
-    for (size_t i = 0; i < count; i++)
-        if (!upd_find(p, ids[i]))
+    for (size_t i = 0; i < count; i++) {
+        const sim_update *u = upd_find(p, ids[i]);
+        if (!u || !(u->offered & offer))
             return sp_sys_fail(sys, SP_ERR_NOTFOUND, "no update has the id %s", ids[i]);
+    }
     for (size_t i = 0; i < count; i++) {
         sim_update *u = upd_find(p, ids[i]);
         sp_update_result r = {u->id, u->title, u->kb, u->result, 0, 0};
@@ -240,6 +329,9 @@ sp_status sim_wua_install(sp_sys *sys, const char *const *ids, size_t count,
             sim_hold(sys, "updates-install"); /* with the bar moved */
         }
         if (u->result <= 3) {
+            sp_status st = upd_mark_package(sys, u->kb);
+            if (st != SP_OK)
+                return st;
             u->installed = 1;
             r.reboot_required = u->reboot;
             if (u->reboot) {
@@ -283,6 +375,18 @@ static void upd_remove_key(sim_registry *reg, const char *key)
     free(norm);
 }
 
+/* The rest a restart finishes: the update installer's volatile flag and a computer rename. */
+static void upd_restart_rest(sp_sys *sys)
+{
+    sp_regval v = {0};
+    sys->ops->reg_delete_value(sys, SP_REG_VIEW_64, SP_UPDATES_VOLATILE_KEY, "UpdateExeVolatile");
+    if (sys->ops->reg_get(sys, SP_REG_VIEW_64, SP_COMPUTERNAME_KEY "\\ComputerName", "ComputerName", &v) ==
+        SP_OK)
+        sys->ops->reg_set(sys, SP_REG_VIEW_64, SP_COMPUTERNAME_KEY "\\ActiveComputerName", "ComputerName",
+                          &v);
+    sp_regval_free(&v);
+}
+
 sp_status sim_restart(sp_sys *sys, const char *reason)
 {
     sim_profile *p = sim_machine_profile(sys);
@@ -300,7 +404,8 @@ sp_status sim_restart(sp_sys *sys, const char *reason)
         if (norm && (k = sim_reg_find_key(reg, norm)) != NULL) {
             size_t w = 0;
             for (size_t v = 0; v < k->count; v++) {
-                if (sim_ascii_casecmp(k->values[v].name, "PendingFileRenameOperations") == 0) {
+                if (sim_ascii_casecmp(k->values[v].name, "PendingFileRenameOperations") == 0 ||
+                    sim_ascii_casecmp(k->values[v].name, "PendingFileRenameOperations2") == 0) {
                     free(k->values[v].name);
                     free(k->values[v].data);
                     continue;
@@ -311,6 +416,7 @@ sp_status sim_restart(sp_sys *sys, const char *reason)
         }
         free(norm);
     }
+    upd_restart_rest(sys);
     p->restarts++;
     return SP_OK;
 }

@@ -74,9 +74,9 @@ sp_status w32_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen)
 sp_status w32_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
 
 /* win32_wua.c */
-sp_status w32_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, void *user,
-                         uint32_t *hresult);
-sp_status w32_wua_install(sp_sys *sys, const char *const *ids, size_t count,
+sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
+                         sp_update_cb cb, void *user, uint32_t *hresult);
+sp_status w32_wua_install(sp_sys *sys, sp_wua_source source, const char *const *ids, size_t count,
                           sp_update_progress_cb progress, sp_update_result_cb result, void *user,
                           volatile long *cancel, uint32_t *hresult);
 sp_status w32_restart(sp_sys *sys, const char *reason);

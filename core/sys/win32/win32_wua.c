@@ -21,6 +21,8 @@ DEFINE_GUID(SP_CLSID_UpdateCollection, 0x13639463, 0x00db, 0x4646, 0x80, 0x3d, 0
 static const wchar_t cat_critical[] = L"e6cf1350-c01b-414d-a61f-263d14d133b4";
 static const wchar_t cat_security[] = L"0fa1201d-4330-4fa8-8ae9-b877473b6441";
 static const wchar_t cat_service_packs[] = L"68c5b0a3-d1a6-4553-ae49-01d3a7827828";
+/* The Microsoft Update service (Windows and the other Microsoft products). */
+static const wchar_t wua_mu_service[] = L"7971f918-a847-4430-9279-4a52d1efe18d";
 
 #define RELEASE(x, kind)                                                                           \
     do {                                                                                           \
@@ -75,8 +77,33 @@ static void wua_close(wua_ctx *c)
 }
 
 /* Runs the search and gives back the collection it found. */
-static sp_status wua_find(sp_sys *sys, wua_ctx *c, const char *criteria, IUpdateCollection **out,
-                          uint32_t *hresult)
+/* Points the searcher at source: the configured one (WSUS when the policy names one), Windows
+ * Update, or Microsoft Update by its service id (registered when the administrator opted in). */
+static sp_status wua_select(sp_sys *sys, IUpdateSearcher *searcher, sp_wua_source source,
+                            uint32_t *hresult)
+{
+    HRESULT hr = S_OK;
+    BSTR id;
+    if (source == SP_WUA_CONFIGURED)
+        return SP_OK;
+    if (source == SP_WUA_WINDOWS_UPDATE) {
+        if (FAILED(hr = IUpdateSearcher_put_ServerSelection(searcher, ssWindowsUpdate)))
+            return wua_hr_fail(sys, hr, hresult, "IUpdateSearcher::put_ServerSelection(ssWindowsUpdate)");
+        return SP_OK;
+    }
+    if (FAILED(hr = IUpdateSearcher_put_ServerSelection(searcher, ssOthers)))
+        return wua_hr_fail(sys, hr, hresult, "IUpdateSearcher::put_ServerSelection(ssOthers)");
+    if (!(id = SysAllocString(wua_mu_service)))
+        return w32_nomem(sys, "search Microsoft Update");
+    hr = IUpdateSearcher_put_ServiceID(searcher, id);
+    SysFreeString(id);
+    if (FAILED(hr))
+        return wua_hr_fail(sys, hr, hresult, "IUpdateSearcher::put_ServiceID(Microsoft Update)");
+    return SP_OK;
+}
+
+static sp_status wua_find(sp_sys *sys, wua_ctx *c, sp_wua_source source, const char *criteria,
+                          IUpdateCollection **out, uint32_t *hresult)
 {
     IUpdateSearcher *searcher = NULL;
     ISearchResult *result = NULL;
@@ -92,6 +119,8 @@ static sp_status wua_find(sp_sys *sys, wua_ctx *c, const char *criteria, IUpdate
     hr = IUpdateSession_CreateUpdateSearcher(c->session, &searcher);
     if (FAILED(hr))
         st = wua_hr_fail(sys, hr, hresult, "IUpdateSession::CreateUpdateSearcher");
+    else if ((st = wua_select(sys, searcher, source, hresult)) != SP_OK)
+        ;
     else if (FAILED(hr = IUpdateSearcher_Search(searcher, bcrit, &result)))
         st = wua_hr_fail(sys, hr, hresult, "IUpdateSearcher::Search");
     else if (SUCCEEDED(ISearchResult_get_ResultCode(result, &code)) && code != orcSucceeded &&
@@ -187,8 +216,8 @@ static int wua_update_may_reboot(IUpdate *u)
     return rb != irbNeverReboots;
 }
 
-sp_status w32_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, void *user,
-                         uint32_t *hresult)
+sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria, sp_update_cb cb,
+                         void *user, uint32_t *hresult)
 {
     wua_ctx c;
     IUpdateCollection *coll = NULL;
@@ -200,7 +229,7 @@ sp_status w32_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, voi
         return sp_sys_fail(sys, SP_ERR_INVALID, "wua_search: missing criteria or callback");
     if ((st = wua_open(sys, &c, hresult)) != SP_OK)
         return st;
-    st = wua_find(sys, &c, criteria, &coll, hresult);
+    st = wua_find(sys, &c, source, criteria, &coll, hresult);
     if (st == SP_OK)
         IUpdateCollection_get_Count(coll, &n);
     for (LONG i = 0; st == SP_OK && i < n; i++) {
@@ -234,15 +263,249 @@ sp_status w32_wua_search(sp_sys *sys, const char *criteria, sp_update_cb cb, voi
     return st;
 }
 
-/* Downloads and installs one update: the synchronous calls keep this thread the one the agent
- * works for, and going one by one is what lets progress and cancel be seen between updates. */
-static sp_status wua_install_one(sp_sys *sys, wua_ctx *c, IUpdate *u, sp_update_result *r,
-                                 uint32_t *hresult)
+/* ---- Asynchronous download and installation, so Cancel reaches the agent ---------------- */
+
+/* The callbacks BeginDownload and BeginInstall take. The agent calls Invoke(job, args) on
+ * progress and on completion; one small object serves the four interfaces (the same shape). */
+DEFINE_GUID(SP_IID_IDownloadProgressChangedCallback, 0x8c3f1cdd, 0x6173, 0x4591, 0xae, 0xbd, 0xa5,
+            0x6a, 0x53, 0xca, 0x77, 0xc1);
+DEFINE_GUID(SP_IID_IDownloadCompletedCallback, 0x77254866, 0x9f5b, 0x4c8e, 0xb9, 0xe2, 0xc7, 0x7a,
+            0x85, 0x30, 0xd6, 0x4b);
+DEFINE_GUID(SP_IID_IInstallationProgressChangedCallback, 0xe01402d5, 0xf8da, 0x43ba, 0xa0, 0x12, 0x38,
+            0x89, 0x4b, 0xd0, 0x48, 0xf1);
+DEFINE_GUID(SP_IID_IInstallationCompletedCallback, 0x45f4f6f3, 0xd602, 0x4f98, 0x9a, 0x8a, 0x3e, 0xfa,
+            0x15, 0x2a, 0xd2, 0xd3);
+
+typedef struct wua_cb wua_cb;
+typedef struct {
+    HRESULT(STDMETHODCALLTYPE *QueryInterface)(wua_cb *self, REFIID riid, void **out);
+    ULONG(STDMETHODCALLTYPE *AddRef)(wua_cb *self);
+    ULONG(STDMETHODCALLTYPE *Release)(wua_cb *self);
+    HRESULT(STDMETHODCALLTYPE *Invoke)(wua_cb *self, IUnknown *job, IUnknown *args);
+} wua_cb_vtbl;
+struct wua_cb {
+    const wua_cb_vtbl *vtbl;
+    LONG refs;
+    const IID *iid;
+    HANDLE done; /* set when the job completes (NULL for a progress callback) */
+};
+
+static ULONG STDMETHODCALLTYPE wua_cb_addref(wua_cb *self)
+{
+    return (ULONG)InterlockedIncrement(&self->refs);
+}
+
+static ULONG STDMETHODCALLTYPE wua_cb_release(wua_cb *self)
+{
+    LONG n = InterlockedDecrement(&self->refs);
+    if (n == 0) {
+        if (self->done)
+            CloseHandle(self->done);
+        free(self);
+    }
+    return (ULONG)n;
+}
+
+static HRESULT STDMETHODCALLTYPE wua_cb_qi(wua_cb *self, REFIID riid, void **out)
+{
+    if (!out)
+        return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, self->iid)) {
+        wua_cb_addref(self);
+        *out = self;
+        return S_OK;
+    }
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+
+static HRESULT STDMETHODCALLTYPE wua_cb_invoke(wua_cb *self, IUnknown *job, IUnknown *args)
+{
+    (void)job, (void)args;
+    if (self->done)
+        SetEvent(self->done);
+    return S_OK;
+}
+
+static const wua_cb_vtbl wua_cb_methods = {wua_cb_qi, wua_cb_addref, wua_cb_release, wua_cb_invoke};
+
+static wua_cb *wua_cb_new(const IID *iid, int completion)
+{
+    wua_cb *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->vtbl = &wua_cb_methods;
+    c->refs = 1;
+    c->iid = iid;
+    if (completion && !(c->done = CreateEventW(NULL, TRUE, FALSE, NULL))) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* How long the agent may take to stop after RequestAbort before the wizard stops waiting. */
+#define WUA_ABORT_WAIT_MS 30000u
+#define WUA_POLL_MS 250u
+
+/* A job in hand: a download or an installation, and the progress it reports. */
+typedef struct {
+    IDownloadJob *dl;
+    IInstallationJob *inst;
+    sp_update_progress_cb progress;
+    void *user;
+    size_t index, count;
+    const char *title;
+} wua_job;
+
+static int wua_job_completed(const wua_job *j)
+{
+    VARIANT_BOOL done = VARIANT_FALSE;
+    HRESULT hr = j->dl ? IDownloadJob_get_IsCompleted(j->dl, &done)
+                       : IInstallationJob_get_IsCompleted(j->inst, &done);
+    return SUCCEEDED(hr) && done != VARIANT_FALSE;
+}
+
+/* Download is the first half of an update's share of the bar, installation the second. */
+static void wua_job_progress(const wua_job *j)
+{
+    LONG pct = 0;
+    unsigned base;
+    if (!j->progress || !j->count)
+        return;
+    if (j->dl) {
+        IDownloadProgress *p = NULL;
+        if (SUCCEEDED(IDownloadJob_GetProgress(j->dl, &p)) && p) {
+            IDownloadProgress_get_PercentComplete(p, &pct);
+            IDownloadProgress_Release(p);
+        }
+    } else {
+        IInstallationProgress *p = NULL;
+        if (SUCCEEDED(IInstallationJob_GetProgress(j->inst, &p)) && p) {
+            IInstallationProgress_get_PercentComplete(p, &pct);
+            IInstallationProgress_Release(p);
+        }
+    }
+    if (pct < 0 || pct > 100)
+        pct = 0;
+    base = (unsigned)(j->index * 1000 / j->count);
+    j->progress(j->user, base + (unsigned)(((j->dl ? 0 : 50) + pct / 2) * 10 / j->count), j->title);
+}
+
+/* Waits for the job: pumps this apartment's messages (the agent calls back through them),
+ * polls cancel, and once it has asked the job to abort waits at most WUA_ABORT_WAIT_MS. */
+static sp_status wua_job_wait(sp_sys *sys, const wua_job *j, HANDLE done, volatile long *cancel,
+                              const char *what)
+{
+    DWORD abort_at = 0;
+    int aborting = 0;
+    for (;;) {
+        MSG msg;
+        if (wua_job_completed(j))
+            return aborting ? sp_sys_fail(sys, SP_ERR_CANCELLED, "%s cancelled", what) : SP_OK;
+        if (!aborting && cancel && *cancel) {
+            if (j->dl)
+                IDownloadJob_RequestAbort(j->dl);
+            else
+                IInstallationJob_RequestAbort(j->inst);
+            aborting = 1;
+            abort_at = GetTickCount();
+        }
+        if (aborting && GetTickCount() - abort_at > WUA_ABORT_WAIT_MS)
+            return sp_sys_fail(sys, SP_ERR_CANCELLED,
+                               "%s cancelled; the Windows Update Agent did not stop within %u s and may "
+                               "finish it in the background",
+                               what, WUA_ABORT_WAIT_MS / 1000);
+        wua_job_progress(j);
+        MsgWaitForMultipleObjects(1, &done, FALSE, WUA_POLL_MS, QS_ALLINPUT);
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) {
+            TranslateMessage(&msg);
+            DispatchMessageW(&msg);
+        }
+    }
+}
+
+/* Downloads the one update in `one` with BeginDownload, waiting as wua_job_wait does. */
+static sp_status wua_download(sp_sys *sys, wua_ctx *c, IUpdateCollection *one, wua_job *j,
+                              volatile long *cancel, IDownloadResult **dres, uint32_t *hresult)
+{
+    IUpdateDownloader *dl = NULL;
+    wua_cb *prog = wua_cb_new(&SP_IID_IDownloadProgressChangedCallback, 0);
+    wua_cb *done = wua_cb_new(&SP_IID_IDownloadCompletedCallback, 1);
+    VARIANT state;
+    HRESULT hr;
+    sp_status st = SP_OK;
+    VariantInit(&state);
+    *dres = NULL;
+    if (!prog || !done)
+        st = w32_nomem(sys, "download an update");
+    else if (FAILED(hr = IUpdateSession_CreateUpdateDownloader(c->session, &dl)))
+        st = wua_hr_fail(sys, hr, hresult, "IUpdateSession::CreateUpdateDownloader");
+    else if (FAILED(hr = IUpdateDownloader_put_Updates(dl, one)))
+        st = wua_hr_fail(sys, hr, hresult, "IUpdateDownloader::put_Updates");
+    else if (FAILED(hr = IUpdateDownloader_BeginDownload(dl, (IUnknown *)prog, (IUnknown *)done, state,
+                                                         &j->dl)))
+        st = wua_hr_fail(sys, hr, hresult, "IUpdateDownloader::BeginDownload");
+    else if ((st = wua_job_wait(sys, j, done->done, cancel, "download")) == SP_OK ||
+             wua_job_completed(j)) {
+        sp_status end = SP_OK;
+        if (FAILED(hr = IUpdateDownloader_EndDownload(dl, j->dl, dres)))
+            end = wua_hr_fail(sys, hr, hresult, "IUpdateDownloader::EndDownload");
+        st = st == SP_OK ? end : st;
+    }
+    RELEASE(j->dl, IDownloadJob);
+    RELEASE(dl, IUpdateDownloader);
+    if (prog)
+        wua_cb_release(prog);
+    if (done)
+        wua_cb_release(done);
+    return st;
+}
+
+/* Installs the one update in `one` with BeginInstall, waiting as wua_job_wait does. */
+static sp_status wua_install_job(sp_sys *sys, wua_ctx *c, IUpdateCollection *one, wua_job *j,
+                                 volatile long *cancel, IInstallationResult **ires, uint32_t *hresult)
+{
+    IUpdateInstaller *inst = NULL;
+    wua_cb *prog = wua_cb_new(&SP_IID_IInstallationProgressChangedCallback, 0);
+    wua_cb *done = wua_cb_new(&SP_IID_IInstallationCompletedCallback, 1);
+    VARIANT state;
+    HRESULT hr;
+    sp_status st = SP_OK;
+    VariantInit(&state);
+    *ires = NULL;
+    if (!prog || !done)
+        st = w32_nomem(sys, "install an update");
+    else if (FAILED(hr = IUpdateSession_CreateUpdateInstaller(c->session, &inst)))
+        st = wua_hr_fail(sys, hr, hresult, "IUpdateSession::CreateUpdateInstaller");
+    else if (FAILED(hr = IUpdateInstaller_put_Updates(inst, one)))
+        st = wua_hr_fail(sys, hr, hresult, "IUpdateInstaller::put_Updates");
+    else if (FAILED(hr = IUpdateInstaller_BeginInstall(inst, (IUnknown *)prog, (IUnknown *)done, state,
+                                                       &j->inst)))
+        st = wua_hr_fail(sys, hr, hresult, "IUpdateInstaller::BeginInstall");
+    else if ((st = wua_job_wait(sys, j, done->done, cancel, "installation")) == SP_OK ||
+             wua_job_completed(j)) {
+        sp_status end = SP_OK;
+        if (FAILED(hr = IUpdateInstaller_EndInstall(inst, j->inst, ires)))
+            end = wua_hr_fail(sys, hr, hresult, "IUpdateInstaller::EndInstall");
+        st = st == SP_OK ? end : st;
+    }
+    RELEASE(j->inst, IInstallationJob);
+    RELEASE(inst, IUpdateInstaller);
+    if (prog)
+        wua_cb_release(prog);
+    if (done)
+        wua_cb_release(done);
+    return st;
+}
+
+/* Downloads and installs one update. Going one by one lets progress be seen between updates;
+ * the asynchronous calls let Cancel abort a download or an installation in the middle. */
+static sp_status wua_install_one(sp_sys *sys, wua_ctx *c, IUpdate *u, wua_job *j, volatile long *cancel,
+                                 sp_update_result *r, uint32_t *hresult)
 {
     IUpdateCollection *one = NULL;
-    IUpdateDownloader *dl = NULL;
     IDownloadResult *dres = NULL;
-    IUpdateInstaller *inst = NULL;
     IInstallationResult *ires = NULL;
     IUpdateInstallationResult *ur = NULL;
     VARIANT_BOOL accepted = VARIANT_FALSE, reboot = VARIANT_FALSE;
@@ -259,23 +522,15 @@ static sp_status wua_install_one(sp_sys *sys, wua_ctx *c, IUpdate *u, sp_update_
         IUpdate_AcceptEula(u); /* the administrator confirmed the installation on the page */
     if (FAILED(hr = IUpdateCollection_Add(one, u, &idx)))
         st = wua_hr_fail(sys, hr, hresult, "IUpdateCollection::Add");
-    else if (FAILED(hr = IUpdateSession_CreateUpdateDownloader(c->session, &dl)))
-        st = wua_hr_fail(sys, hr, hresult, "IUpdateSession::CreateUpdateDownloader");
-    else if (FAILED(hr = IUpdateDownloader_put_Updates(dl, one)))
-        st = wua_hr_fail(sys, hr, hresult, "IUpdateDownloader::put_Updates");
-    else if (FAILED(hr = IUpdateDownloader_Download(dl, &dres)))
-        st = wua_hr_fail(sys, hr, hresult, "IUpdateDownloader::Download");
+    else if ((st = wua_download(sys, c, one, j, cancel, &dres, hresult)) != SP_OK)
+        ;
     else if (SUCCEEDED(IDownloadResult_get_ResultCode(dres, &code)) && code != orcSucceeded &&
              code != orcSucceededWithErrors) {
         IDownloadResult_get_HResult(dres, &hr_code);
         r->result = (int)code;
         r->hresult = (uint32_t)hr_code;
-    } else if (FAILED(hr = IUpdateSession_CreateUpdateInstaller(c->session, &inst)))
-        st = wua_hr_fail(sys, hr, hresult, "IUpdateSession::CreateUpdateInstaller");
-    else if (FAILED(hr = IUpdateInstaller_put_Updates(inst, one)))
-        st = wua_hr_fail(sys, hr, hresult, "IUpdateInstaller::put_Updates");
-    else if (FAILED(hr = IUpdateInstaller_Install(inst, &ires)))
-        st = wua_hr_fail(sys, hr, hresult, "IUpdateInstaller::Install");
+    } else if ((st = wua_install_job(sys, c, one, j, cancel, &ires, hresult)) != SP_OK)
+        ;
     else if (FAILED(hr = IInstallationResult_GetUpdateResult(ires, 0, &ur)))
         st = wua_hr_fail(sys, hr, hresult, "IInstallationResult::GetUpdateResult");
     else {
@@ -288,14 +543,12 @@ static sp_status wua_install_one(sp_sys *sys, wua_ctx *c, IUpdate *u, sp_update_
     }
     RELEASE(ur, IUpdateInstallationResult);
     RELEASE(ires, IInstallationResult);
-    RELEASE(inst, IUpdateInstaller);
     RELEASE(dres, IDownloadResult);
-    RELEASE(dl, IUpdateDownloader);
     RELEASE(one, IUpdateCollection);
     return st;
 }
 
-sp_status w32_wua_install(sp_sys *sys, const char *const *ids, size_t count,
+sp_status w32_wua_install(sp_sys *sys, sp_wua_source source, const char *const *ids, size_t count,
                           sp_update_progress_cb progress, sp_update_result_cb result, void *user,
                           volatile long *cancel, uint32_t *hresult)
 {
@@ -311,7 +564,7 @@ sp_status w32_wua_install(sp_sys *sys, const char *const *ids, size_t count,
     if ((st = wua_open(sys, &c, hresult)) != SP_OK)
         return st;
     /* The agent's objects live in its session: find the updates again by their ids. */
-    st = wua_find(sys, &c, "IsInstalled=0 and Type='Software'", &coll, hresult);
+    st = wua_find(sys, &c, source, "IsInstalled=0 and Type='Software'", &coll, hresult);
     if (st == SP_OK)
         IUpdateCollection_get_Count(coll, &n);
     for (LONG i = 0; st == SP_OK && i < n && done < count; i++) {
@@ -335,9 +588,10 @@ sp_status w32_wua_install(sp_sys *sys, const char *const *ids, size_t count,
             st = sp_sys_fail(sys, SP_ERR_CANCELLED, "installation cancelled");
         } else {
             sp_update_result r = {id, title ? title : "", kb, orcNotStarted, 0, 0};
+            wua_job j = {NULL, NULL, progress, user, done, count, r.title};
             if (progress)
                 progress(user, (unsigned)(done * 1000 / count), r.title);
-            st = wua_install_one(sys, &c, u, &r, hresult);
+            st = wua_install_one(sys, &c, u, &j, cancel, &r, hresult);
             if (st == SP_OK && result)
                 result(user, &r);
             done++;
