@@ -356,6 +356,81 @@ static void backup_should_say_unreadable_not_none_for_a_language_it_cannot_read(
     testutil_world_close(&w);
 }
 
+/* ---- NTBackup on a German SBS 2003 (the demo, edited) ---------------------------------- */
+
+#define DEMO_LOG "C:\\Documents and Settings\\Administrator\\Local Settings\\Application Data\\Microsoft\\Windows NT\\NTBackup\\data\\backup01.log"
+
+static const char *demo_events; /* the Application log the edit puts in, NULL for none */
+static int demo_drop_log;       /* the edit removes the NTBackup log */
+
+static void germanize(cJSON *prof)
+{
+    size_t n;
+    cJSON *os = cJSON_GetObjectItem(prof, "os"), *files = cJSON_GetObjectItem(prof, "files");
+    cJSON *reg = cJSON_GetObjectItem(prof, "registry");
+    cJSON_AddNumberToObject(os, "ui_language", 0x0407);
+    /* A German account writes dates day first (iDate 1): NTBackup's log follows it. */
+    cJSON_AddItemToObject(reg, "HKCU\\Control Panel\\International",
+                          cJSON_Parse("{\"iDate\": {\"sz\": \"1\"}, \"sShortDate\": {\"sz\": \"dd.MM.yyyy\"}}"));
+    cJSON *log = cJSON_GetObjectItem(files, DEMO_LOG);
+    assert_non_null(log);
+    if (demo_drop_log) {
+        cJSON_DeleteItemFromObject(files, DEMO_LOG);
+    } else {
+        unsigned char *raw = testutil_read_file("tests/fixtures/ntbackup/normal-de-DE.log", &n);
+        assert_non_null(raw);
+        char *text = sp_ntblog_text(raw, n); /* the fixture is UTF-16: the profile takes UTF-8 */
+        cJSON_ReplaceItemInObject(log, "text", cJSON_CreateString(text));
+        free(text);
+        free(raw);
+    }
+    if (demo_events)
+        cJSON_AddItemToObject(cJSON_GetObjectItem(prof, "events"), "Application", cJSON_Parse(demo_events));
+}
+
+static void ntbackup_of_a_german_server_should_be_found_with_its_events(void **s)
+{
+    (void)s;
+    testutil_world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    demo_events = "[{\"source\": \"NTBackup\", \"id\": 8000, \"type\": \"information\", \"age_hours\": 3},"
+                  " {\"source\": \"NTBackup\", \"id\": 8019, \"type\": \"warning\", \"age_hours\": 2},"
+                  " {\"source\": \"Userenv\", \"id\": 8019, \"type\": \"warning\", \"age_hours\": 1}]";
+    demo_drop_log = 0;
+    testutil_world_open_edited(&w, "resources/demo-sbs2003.json", germanize);
+    assert_int_equal(testutil_world_run(&w, "backup", 0, &f), SP_RESULT_FAILED); /* no drill yet */
+    assert_non_null(x = testutil_find(&f, "backup.last_full"));
+    assert_string_equal(x->arg, "2024-03-03 07:48 UTC"); /* 02.03.2024 23:48, Pacific */
+    assert_non_null(strstr(x->evidence, "C:, Systemstatus"));
+    assert_non_null(x = testutil_find(&f, "backup.source"));
+    assert_non_null(strstr(x->arg, "Application event log, and NTBackup's logs"));
+    assert_non_null(x = testutil_find(&f, "backup.last_attempt_failed"));
+    assert_non_null(strstr(x->evidence, "event 8019, source NTBackup")); /* not Userenv's */
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void ntbackup_event_without_a_readable_log_should_not_be_no_backup_silently(void **s)
+{
+    (void)s;
+    testutil_world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    demo_events = "[{\"source\": \"NTBackup\", \"id\": 8001, \"type\": \"information\", \"age_hours\": 5}]";
+    demo_drop_log = 1;
+    testutil_world_open_edited(&w, "resources/demo-sbs2003.json", germanize);
+    assert_int_equal(testutil_world_run(&w, "backup", 0, &f), SP_RESULT_FAILED);
+    assert_null(testutil_find(&f, "backup.last_full"));
+    assert_non_null(testutil_find(&f, "backup.none"));
+    assert_non_null(x = testutil_find(&f, "backup.ntbackup_event_nolog"));
+    assert_int_equal(x->severity, SP_SEV_WARNING);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    demo_events = NULL;
+    demo_drop_log = 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +446,8 @@ int main(void)
         cmocka_unit_test(backup_of_a_german_server_should_be_found_and_drilled),
         cmocka_unit_test(backup_should_read_the_backup_channel_and_report_a_later_failure),
         cmocka_unit_test(backup_should_say_unreadable_not_none_for_a_language_it_cannot_read),
+        cmocka_unit_test(ntbackup_of_a_german_server_should_be_found_with_its_events),
+        cmocka_unit_test(ntbackup_event_without_a_readable_log_should_not_be_no_backup_silently),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
