@@ -152,7 +152,9 @@ static int read_backup_events(sp_run_ctx *ctx, sp_findings *out, const char *log
         snprintf(what, sizeof what, "the %s event log, and %s", log, text_source);
     else
         snprintf(what, sizeof what, "%s (the %s event log %s)", text_source, log,
-                 est == SP_OK ? "has no backup event" : "could not be read");
+                 est == SP_OK            ? "has no backup event"
+                 : est == SP_ERR_NOTFOUND ? "is not on this server"
+                                          : "could not be read");
     *st = sp_findings_add(out, SP_SEV_INFO, "backup.source", IDS_F_BK_SOURCE, 0, what,
                           est == SP_OK ? NULL : sys->last_error);
     return have;

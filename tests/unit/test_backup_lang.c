@@ -313,7 +313,7 @@ static void backup_of_a_german_server_should_be_found_and_drilled(void **s)
     assert_null(testutil_find(&f, "backup.none"));
     /* No channel on this simulated server: the step says it read the text only. */
     assert_non_null(x = testutil_find(&f, "backup.source"));
-    assert_non_null(strstr(x->arg, "could not be read"));
+    assert_non_null(strstr(x->arg, "is not on this server"));
     sp_findings_free(&f);
     testutil_world_close(&w);
 }
