@@ -95,10 +95,11 @@ char *sp_ntblog_text(const unsigned char *d, size_t n)
     return out;
 }
 
-/* What NTBackup's log calls each thing, in one language. Verified against real logs:
- * English (tests/fixtures/ntbackup). The others are best reconstructions from the localized
- * NTBackup of Windows Server 2003 as documented, not captured from a server: a log no table
- * reads is "could not be read" (SP_ERR_BADDATA), never an empty result. */
+/* What NTBackup's log calls each thing, in one language. English is the format the parser had
+ * from the start (tests/fixtures/ntbackup). The others are best reconstructions of the
+ * localized NTBackup of Windows Server 2003, none checked against a log captured on a real
+ * server here: a log no table reads is "could not be read" (SP_ERR_BADDATA), never an empty
+ * result. */
 typedef struct {
     const char *header[3];  /* a line that only a log has: "Backup Status", "Operation: Backup" */
     const char *set[3];     /* the start of a backup set, up to the quote of its source */

@@ -16,11 +16,11 @@
 /* What each label of `wbadmin get versions` is called in one language. Up to three spellings
  * a field (Windows versions differ: 2008 "Backup target", 2012 "Backup location").
  *
- * Verified against real output: English (2008, 2008 R2, 2012 en-GB; the fixtures in
- * tests/fixtures/wbadmin). Every other language is a best reconstruction from Microsoft's
- * localized documentation and the terms each Windows uses in its Backup console, not copied
- * from a captured run: the parser therefore accepts what it does not know only as "could not
- * be read", never as "no backup", and the version identifier is found by its shape whatever
+ * English is the format the parser had from the start (Microsoft's documented output of 2008,
+ * 2008 R2 and 2012; tests/fixtures/wbadmin). Every other language is a best reconstruction
+ * from the terms each Windows uses in its Backup console; none was checked against output
+ * captured on a real server here. So the parser takes what it does not know only as "could
+ * not be read", never as "no backup", and finds the version identifier by its shape whatever
  * its label. */
 typedef struct {
     const char *time[3], *target[3], *id[3], *recover[3], *ignored[3];
