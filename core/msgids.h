@@ -298,6 +298,14 @@
 #define IDS_F_BK_BAD_TARGET_ADVICE 5152
 #define IDS_F_BK_BAD_FOLDER        5153
 #define IDS_F_BK_BAD_FOLDER_ADVICE 5154
+/* Backup, read in every language (issue 19; 7100-7149). */
+#define IDS_F_BK_LAST_ATTEMPT_FAILED        7100
+#define IDS_F_BK_LAST_ATTEMPT_FAILED_ADVICE 7101
+#define IDS_F_BK_EVENT_UNLISTED             7102
+#define IDS_F_BK_EVENT_UNLISTED_ADVICE      7103
+#define IDS_F_BK_NTB_EVENT_NOLOG            7104
+#define IDS_F_BK_NTB_EVENT_NOLOG_ADVICE     7105
+#define IDS_F_BK_SOURCE                     7106
 
 
 /* Updates step (5200-5299). */

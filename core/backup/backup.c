@@ -28,11 +28,18 @@ typedef struct {
     char where[300];    /* the log file, or wbadmin's target */
     char id[24];        /* wbadmin's version identifier */
     int wbadmin;        /* found by wbadmin: files can be restored with it */
+    int unreadable;     /* a source could not be read: never say "no backup" then */
 } last_backup;
 
 static int uses_wbadmin(const sp_run_ctx *ctx)
 {
     return ctx->info && ctx->info->os.major >= 6;
+}
+
+/* The server's UI language: the parsers try its label table first (0: unknown). */
+static unsigned ui_language(const sp_run_ctx *ctx)
+{
+    return ctx->info ? ctx->info->os.ui_language : 0;
 }
 
 static cJSON *step_data(sp_run_ctx *ctx)
@@ -80,6 +87,93 @@ static sp_status add_guidance(sp_run_ctx *ctx, sp_findings *out)
                            NULL);
 }
 
+/* ---- The language-free record: the backup programs' own events ---------------------- */
+
+/* Windows Server Backup's channel (2008 and later). Event 4 is "the backup operation has
+ * finished successfully"; the failures below are the IDs Microsoft's event reference and the
+ * monitoring packs list for a backup that failed or could not start. Event 14 ("the backup
+ * operation has completed") follows success and failure alike and counts as neither. Any event
+ * of level Error or Critical counts as a failure too. Not checked against a live server here:
+ * the IDs come from the documentation, the tests use a simulated channel. */
+#define WB_CHANNEL "Microsoft-Windows-Backup"
+static const unsigned wb_ok[] = {4};
+static const unsigned wb_bad[] = {5, 8, 9, 17, 18, 19, 20, 21, 22, 49, 50, 52, 100, 517,
+                                  521, 527, 528, 544, 545, 546, 561, 564, 612};
+/* NTBackup (2003) writes to the Application log as source NTBackup: 8000 begins an operation,
+ * 8001 ends one that completed; 8019 ends one "with warnings or errors" (best knowledge of
+ * NTBackup's message table, not seen on a live server here). An error-type event counts as a
+ * failure as well. */
+#define NTB_LOG "Application"
+static const unsigned ntb_ok[] = {8001};
+static const unsigned ntb_bad[] = {8019};
+
+typedef struct {
+    const char *source; /* NULL: every source of the log */
+    const unsigned *ok, *bad;
+    size_t nok, nbad;
+    int64_t ok_time, bad_time;
+    unsigned bad_id, seen;
+} event_scan;
+
+static int listed(unsigned id, const unsigned *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return 1;
+    return 0;
+}
+
+static int on_backup_event(void *user, const sp_event *ev)
+{
+    event_scan *s = user;
+    if (s->source && sp_stricmp(ev->source, s->source) != 0)
+        return 0;
+    s->seen++;
+    int ok = listed(ev->id, s->ok, s->nok);
+    int bad = !ok && (listed(ev->id, s->bad, s->nbad) || ev->type == 1 /* EVENTLOG_ERROR_TYPE */);
+    if (ok && ev->time > s->ok_time)
+        s->ok_time = ev->time;
+    if (bad && ev->time > s->bad_time)
+        s->bad_time = ev->time, s->bad_id = ev->id;
+    return s->seen >= 20000; /* years of nightly backups: enough */
+}
+
+/* Reads the backup program's events into s, and says which sources the step read. 1 when the
+ * log was read and holds events of the program. */
+static int read_backup_events(sp_run_ctx *ctx, sp_findings *out, const char *log, const char *text_source,
+                              event_scan *s, sp_status *st)
+{
+    sp_sys *sys = ctx->sys;
+    char what[300];
+    sp_status est = sys->ops->event_query ? sys->ops->event_query(sys, log, 0, on_backup_event, s)
+                                          : SP_ERR_UNSUPPORTED;
+    int have = est == SP_OK && s->seen > 0;
+    if (have)
+        snprintf(what, sizeof what, "the %s event log, and %s", log, text_source);
+    else
+        snprintf(what, sizeof what, "%s (the %s event log %s)", text_source, log,
+                 est == SP_OK            ? "has no backup event"
+                 : est == SP_ERR_NOTFOUND ? "is not on this server"
+                                          : "could not be read");
+    *st = sp_findings_add(out, SP_SEV_INFO, "backup.source", IDS_F_BK_SOURCE, 0, what,
+                          est == SP_OK ? NULL : sys->last_error);
+    return have;
+}
+
+/* A failure the events record after the last success and after the backup found. */
+static sp_status report_failed_attempt(sp_findings *out, const event_scan *s, const char *log, int64_t found_time)
+{
+    char when[64], ev[120];
+    if (!s->bad_time || s->bad_time <= s->ok_time || s->bad_time <= found_time)
+        return SP_OK;
+    sp_civil_format(s->bad_time, when, sizeof when);
+    snprintf(when + strlen(when), sizeof when - strlen(when), " UTC");
+    snprintf(ev, sizeof ev, "%s event %u%s%s", log, s->bad_id, s->source ? ", source " : "",
+             s->source ? s->source : "");
+    return sp_findings_add(out, SP_SEV_WARNING, "backup.last_attempt_failed", IDS_F_BK_LAST_ATTEMPT_FAILED,
+                           IDS_F_BK_LAST_ATTEMPT_FAILED_ADVICE, when, ev);
+}
+
 /* ---- NTBackup (Server 2003): its logs in every profile ------------------------------ */
 
 typedef struct {
@@ -105,17 +199,19 @@ static int on_log(void *user, const char *name, int is_dir)
         return 0;
     snprintf(path, sizeof path, "%s\\%s", s->dir, name);
     if (sys->ops->file_read(sys, path, &data, &size) != SP_OK) {
+        s->best->unreadable = 1;
         s->st = sp_findings_add(s->out, SP_SEV_WARNING, "backup.log_unreadable", IDS_F_BK_LOG_BAD,
                                 IDS_F_BK_LOG_BAD_ADVICE, path, sys->last_error);
         return s->st != SP_OK;
     }
-    sp_status st = sp_ntblog_parse(data, size, s->day_first, &sum, err, sizeof err);
+    sp_status st = sp_ntblog_parse_lang(data, size, s->day_first, ui_language(s->ctx), &sum, err, sizeof err);
     free(data);
     if (st == SP_ERR_NOMEM) {
         s->st = st;
         return 1;
     }
     if (st != SP_OK) {
+        s->best->unreadable = 1;
         s->st = sp_findings_add(s->out, SP_SEV_WARNING, "backup.log_bad", IDS_F_BK_LOG_BAD,
                                 IDS_F_BK_LOG_BAD_ADVICE, path, err);
         return s->st != SP_OK;
@@ -172,7 +268,21 @@ static sp_status find_ntbackup(sp_run_ctx *ctx, sp_findings *out, last_backup *b
     if (st != SP_OK)
         return sp_findings_add(out, SP_SEV_WARNING, "backup.profiles_unlisted", IDS_F_BK_LOG_BAD,
                                IDS_F_BK_LOG_BAD_ADVICE, s.dir, sys->last_error);
-    return s.st;
+    if (s.st != SP_OK)
+        return s.st;
+    /* The Application log's NTBackup events do not depend on the language of the logs. */
+    event_scan es = {"NTBackup", ntb_ok, ntb_bad, sizeof ntb_ok / sizeof ntb_ok[0],
+                     sizeof ntb_bad / sizeof ntb_bad[0], 0, 0, 0, 0};
+    if (read_backup_events(ctx, out, NTB_LOG, "NTBackup's logs", &es, &st) && st == SP_OK) {
+        st = report_failed_attempt(out, &es, NTB_LOG, best->found ? best->time : 0);
+        if (st == SP_OK && es.ok_time && !best->found) {
+            char when[64];
+            when_text(es.ok_time, when, sizeof when);
+            st = sp_findings_add(out, SP_SEV_WARNING, "backup.ntbackup_event_nolog", IDS_F_BK_NTB_EVENT_NOLOG,
+                                 IDS_F_BK_NTB_EVENT_NOLOG_ADVICE, when, NTB_LOG " event 8001, source NTBackup");
+        }
+    }
+    return st;
 }
 
 /* ---- Windows Server Backup (2008 and later) ----------------------------------------- */
@@ -189,8 +299,9 @@ static sp_status find_wbadmin(sp_run_ctx *ctx, sp_findings *out, last_backup *be
     if (st != SP_OK)
         return sp_findings_add(out, SP_SEV_ERROR, "backup.wbadmin_failed", IDS_F_BK_WBADMIN_BAD,
                                IDS_F_BK_WBADMIN_BAD_ADVICE, sp_status_name(st), sys->last_error);
-    st = sp_wbadmin_parse_versions(text, len, &v, err, sizeof err);
+    st = sp_wbadmin_parse_versions_lang(text, len, ui_language(ctx), &v, err, sizeof err);
     if (st == SP_ERR_BADDATA) {
+        best->unreadable = 1;
         st = sp_findings_add(out, SP_SEV_ERROR, "backup.wbadmin_bad", IDS_F_BK_WBADMIN_BAD,
                              IDS_F_BK_WBADMIN_BAD_ADVICE, err, text);
     } else if (st == SP_OK) {
@@ -205,7 +316,23 @@ static sp_status find_wbadmin(sp_run_ctx *ctx, sp_findings *out, last_backup *be
         sp_wb_versions_free(&v);
     }
     free(text);
-    return st;
+    if (st != SP_OK)
+        return st;
+    /* The channel says what happened whatever the language; the versions list stays the key. */
+    event_scan es = {NULL, wb_ok, wb_bad, sizeof wb_ok / sizeof wb_ok[0], sizeof wb_bad / sizeof wb_bad[0],
+                     0, 0, 0, 0};
+    sp_status est;
+    if (read_backup_events(ctx, out, WB_CHANNEL, "\"wbadmin get versions\"", &es, &est) && est == SP_OK) {
+        est = report_failed_attempt(out, &es, WB_CHANNEL, best->found ? best->time : 0);
+        /* A success a day after the newest full version: that backup is not in the list. */
+        if (est == SP_OK && es.ok_time && (!best->found || es.ok_time > best->time + 86400)) {
+            char when[64];
+            when_text(es.ok_time, when, sizeof when);
+            est = sp_findings_add(out, SP_SEV_WARNING, "backup.event_unlisted", IDS_F_BK_EVENT_UNLISTED,
+                                  IDS_F_BK_EVENT_UNLISTED_ADVICE, when, WB_CHANNEL " event 4");
+        }
+    }
+    return est;
 }
 
 /* Finds the last full backup and says what it found; *ok when it is new enough. */
@@ -218,6 +345,8 @@ static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b
     st = uses_wbadmin(ctx) ? find_wbadmin(ctx, out, b) : find_ntbackup(ctx, out, b);
     if (st != SP_OK)
         return st;
+    if (!b->found && b->unreadable)
+        return SP_OK; /* what could not be read is said (backup.wbadmin_bad, backup.log_bad) */
     if (!b->found)
         return sp_findings_add(out, SP_SEV_ERROR, "backup.none", IDS_F_BK_NONE,
                                uses_wbadmin(ctx) ? IDS_F_BK_NONE_WBADMIN : IDS_F_BK_NONE_NTBACKUP,
@@ -380,7 +509,7 @@ static int on_backup_line(void *user, const char *line)
         w->shown = permille;
         sp_progress(w->ctx, permille, line);
     }
-    if (strncmp(line, "ERROR - ", 8) == 0 || strstr(line, "did not complete") || strstr(line, "stopped before"))
+    if (sp_wbadmin_error_line(line) || strstr(line, "did not complete") || strstr(line, "stopped before"))
         sp_strlcpy(w->last_error_line, line, sizeof w->last_error_line);
     return sp_cancelled(w->ctx);
 }

@@ -21,6 +21,12 @@ typedef struct {
 sp_status sp_ntblog_parse(const unsigned char *data, size_t size, int day_first,
                           sp_ntb_summary *out, char *err, size_t errlen);
 
+/* The same, with the server's UI language (a Windows LANGID, 0 when unknown): its table is
+ * tried first, then every other (English, German, French, Spanish, Italian, Dutch,
+ * Portuguese (Brazil), Japanese). */
+sp_status sp_ntblog_parse_lang(const unsigned char *data, size_t size, int day_first,
+                               unsigned langid, sp_ntb_summary *out, char *err, size_t errlen);
+
 /* UTF-16LE or 8-bit bytes to a NUL-terminated heap UTF-8 string (exposed for tests). */
 char *sp_ntblog_text(const unsigned char *data, size_t size);
 

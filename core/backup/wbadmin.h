@@ -26,6 +26,11 @@ typedef struct {
  * SP_ERR_BADDATA with what was wrong in err. */
 sp_status sp_wbadmin_parse_versions(const char *text, size_t len, sp_wb_versions *out, char *err,
                                     size_t errlen);
+/* The same, with the server's UI language (a Windows LANGID, 0 when unknown): its table is
+ * tried first, then every other. A line no table knows makes the whole output SP_ERR_BADDATA
+ * ("this output could not be read", with its first lines in err), never "no backup". */
+sp_status sp_wbadmin_parse_versions_lang(const char *text, size_t len, unsigned langid,
+                                         sp_wb_versions *out, char *err, size_t errlen);
 void sp_wb_versions_free(sp_wb_versions *v);
 /* The newest version that is full and can recover files; NULL when none. */
 const sp_wb_version *sp_wb_latest_full(const sp_wb_versions *v);
@@ -33,5 +38,7 @@ const sp_wb_version *sp_wb_latest_full(const sp_wb_versions *v);
 /* The percentage of a progress line ("Creating a backup of volume Local Disk(C:), copied
  * (45%)."), or -1 when the line has none. */
 int sp_wbadmin_progress(const char *line);
+/* 1 when the line is wbadmin's error line in any language ("ERROR - ", "FEHLER - "...). */
+int sp_wbadmin_error_line(const char *line);
 
 #endif

@@ -43,6 +43,8 @@ typedef struct {
     char arch[8];           /* "x86" or "x64" */
     char computer[64];      /* NetBIOS computer name */
     char domain[256];       /* DNS domain name, "" outside a domain */
+    unsigned ui_language;   /* GetSystemDefaultUILanguage (0x0407 German), 0 when unknown:
+                             * the language wbadmin, NTBackup and w32tm write their text in */
 } sp_osinfo;
 
 typedef struct {

@@ -11,7 +11,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sp_wb_versions v;
     char err[200], line[256];
-    if (sp_wbadmin_parse_versions((const char *)data, size, &v, err, sizeof err) == SP_OK) {
+    /* The first byte picks the language tried first (none, German, French, Japanese). */
+    static const unsigned langs[] = {0, 0x0407, 0x040C, 0x0411};
+    unsigned lang = size ? langs[data[0] & 3] : 0;
+    if (sp_wbadmin_parse_versions_lang((const char *)data, size, lang, &v, err, sizeof err) == SP_OK) {
         for (size_t i = 0; i < v.count; i++)
             if (v.items[i].time < 0 || memchr(v.items[i].id, '\0', sizeof v.items[i].id) == NULL)
                 abort();
@@ -24,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(line, data, n);
     line[n] = '\0';
     int pct = sp_wbadmin_progress(line);
+    (void)sp_wbadmin_error_line(line);
     if (pct < -1 || pct > 100)
         abort();
     return 0;

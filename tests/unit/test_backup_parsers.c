@@ -141,7 +141,7 @@ static void wbadmin_should_reject_errors_and_garbage_with_a_reason(void **s)
 {
     (void)s;
     static const char *const files[] = {"wbadmin/error.txt", "wbadmin/garbage.txt", "wbadmin/bad-id.txt"};
-    static const char *const says[] = {"catalog is corrupt", "not the output", "13/03/2011-04:00"};
+    static const char *const says[] = {"catalog is corrupt", "could not be read", "13/03/2011-04:00"};
     for (int i = 0; i < 3; i++) {
         size_t len;
         char *t = fixture(files[i], &len), err[200];

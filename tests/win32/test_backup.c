@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/backup/backup.h"
+#include "core/backup/wbadmin.h"
 #include "core/state.h"
 #include "core/step.h"
 #include "core/sys/win32/win32.h"
@@ -198,6 +199,8 @@ WTEST(w32_path_should_give_long_paths_their_long_form)
     free(w);
 }
 
+static unsigned drill_ui_language; /* the server's UI language the drill runs as (0: unknown) */
+
 /* A 2008 R2-like context on the real machine: the step uses wbadmin (the stand-in). */
 static sp_result drill(sp_sys *sys, const char *dir, sp_findings *f, sp_state **out_state)
 {
@@ -210,6 +213,7 @@ static sp_result drill(sp_sys *sys, const char *dir, sp_findings *f, sp_state **
                                         "sub\\deeper\\Report.doc", "empty.txt"};
     memset(&info, 0, sizeof info);
     info.os.major = 6, info.os.minor = 1, info.product = SP_PRODUCT_SBS2011_STANDARD;
+    info.os.ui_language = drill_ui_language;
     snprintf(data, sizeof data, "%s\\data", dir);
     snprintf(folder, sizeof folder, "%s\\restore", dir);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -230,8 +234,11 @@ static sp_result drill(sp_sys *sys, const char *dir, sp_findings *f, sp_state **
     cJSON_AddStringToObject(s->data, SP_BACKUP_KEY_FOLDER, folder);
     cJSON_AddItemToArray(cJSON_AddArrayToObject(s->data, "roots"), cJSON_CreateString(data));
     sp_run_ctx ctx = {sys, st, NULL, &info, NULL, NULL, NULL};
+    /* A German server's wbadmin speaks German (the stand-in, in code page 850). */
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_LANG", (drill_ui_language & 0x3FF) == 0x07 ? L"de-DE" : NULL);
     if (sp_step_run(sp_step_find("backup"), &ctx, 1, f, &r) != SP_OK)
         r = SP_RESULT_ERROR;
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_LANG", NULL);
     *out_state = st;
     return r;
 }
@@ -279,6 +286,73 @@ WTEST(drill_should_keep_the_gate_closed_when_a_restored_byte_differs)
     WCHECK(find(&f, "backup.file_differs") != NULL);
     WCHECK(strstr(find(&f, "backup.file_differs")->evidence, "offset=") != NULL);
     WCHECK(!sp_state_gate_open(st, "backup", sys->ops->time_now(sys)));
+    sp_findings_free(&f);
+    sp_state_free(st);
+    sp_sys_close(sys);
+}
+
+/* ---- A German server (issue 19): wbadmin's CP850 bytes decoded, German labels read ---- */
+
+static int on_german_line(void *user, const char *line)
+{
+    line_seen *s = user;
+    int pct = sp_wbadmin_progress(line); /* by its percentage: "(40 %)" */
+    s->lines++;
+    if (pct >= 0) {
+        if (pct < s->last_pct)
+            s->ordered = 0;
+        s->last_pct = pct;
+    }
+    return 0;
+}
+
+WTEST(german_wbadmin_output_should_keep_its_umlauts_and_its_progress)
+{
+    sp_sys *sys = sp_win32_open();
+    const char *list[] = {"wbadmin", "get", "versions", NULL};
+    const char *backup[] = {"wbadmin", "start", "backup", "-backupTarget:E:", "-allCritical", "-quiet", NULL};
+    char *out = NULL;
+    size_t len = 0;
+    int code = -1;
+    line_seen seen = {0, -1, 1, 0};
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_LANG", L"de-DE");
+    WCHECK_EQ_INT(sys->ops->proc_run(sys, list, 60000, &out, &len, &code), SP_OK);
+    /* CP850 0x9A is U+00DC, C3 9C in UTF-8; '?' or a lone 0x9A would mean it was lost. */
+    WCHECK_MSG(out && strstr(out, "Sicherung \xC3\x9C" "berblick(E:)") != NULL, "got: %s", out ? out : "(null)");
+    sp_wb_versions v;
+    char err[300];
+    WCHECK_EQ_INT(sp_wbadmin_parse_versions_lang(out, len, 0x0407, &v, err, sizeof err), SP_OK);
+    WCHECK_EQ_INT((int)v.count, 1);
+    WCHECK(sp_wb_latest_full(&v) != NULL);
+    sp_wb_versions_free(&v);
+    free(out);
+    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, backup, 60000, on_german_line, &seen, NULL, &code), SP_OK);
+    WCHECK_EQ_INT(code, 0);
+    WCHECK(seen.ordered);
+    WCHECK_EQ_INT(seen.last_pct, 100);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_LANG", NULL);
+    sp_sys_close(sys);
+}
+
+WTEST(drill_should_find_and_restore_the_backup_of_a_german_server)
+{
+    sp_sys *sys = sp_win32_open();
+    char dir[400];
+    sp_findings f = {0};
+    sp_state *st = NULL;
+    const sp_finding *x;
+    drill_ui_language = 0x0407;
+    temp_dir(sys, dir, sizeof dir);
+    sp_result r = drill(sys, dir, &f, &st);
+    drill_ui_language = 0;
+    WCHECK_MSG(r == SP_RESULT_PASSED, "result %d, %lu findings, first %s", (int)r, (unsigned long)f.count,
+               f.count ? f.items[0].code : "-");
+    WCHECK(find(&f, "backup.none") == NULL);
+    WCHECK((x = find(&f, "backup.last_full")) != NULL);
+    WCHECK_EQ_STR(x->arg, "2011-03-15 04:00 UTC");
+    WCHECK(x->evidence && strstr(x->evidence, "\xC3\x9C" "berblick") != NULL);
+    WCHECK((x = find(&f, "backup.drill_passed")) != NULL);
+    WCHECK_EQ_STR(x->arg, "5"); /* "Notizen für Müller.txt" among them */
     sp_findings_free(&f);
     sp_state_free(st);
     sp_sys_close(sys);

@@ -83,6 +83,7 @@ static sp_status prof_os(prof_ctx *c, const cJSON *os, sp_osinfo *out)
         {"build", &out->build},           {"sp_major", &out->sp_major},
         {"sp_minor", &out->sp_minor},     {"product_type", &out->product_type},
         {"suite_mask", &out->suite_mask}, {"product_info", &out->product_info},
+        {"ui_language", &out->ui_language}, /* a LANGID: 1031 (0x0407) for German */
     };
     const struct {
         const char *key;

@@ -20,6 +20,9 @@ sp_status w32_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_
 
     if (!log || !*log || !cb)
         return sp_sys_fail(sys, SP_ERR_INVALID, "event_query: no log or callback");
+    /* The channels of 2008 and later (Microsoft-Windows-Backup) are not classic logs. */
+    if (strncmp(log, "Microsoft-Windows-", 18) == 0 || strchr(log, '/'))
+        return w32_evt_query(sys, log, since, cb, user);
     if (!(wlog = w32_wide(log)))
         return w32_nomem(sys, "open an event log");
     /* OpenEventLogW falls back to Application for an unknown name: ask the registry first. */

@@ -137,6 +137,8 @@ sp_status w32_os_info(sp_sys *sys, sp_osinfo *out)
     len = sizeof domain / sizeof domain[0];
     if (GetComputerNameExW(ComputerNameDnsDomain, domain, &len))
         copy_field(out->domain, sizeof out->domain, domain);
+    /* The language of the system's own tools (kernel32 since Windows 2000: no lookup needed). */
+    out->ui_language = GetSystemDefaultUILanguage();
     return SP_OK;
 }
 

@@ -83,6 +83,9 @@ sp_status w32_restart(sp_sys *sys, const char *reason);
 sp_status w32_program_path(sp_sys *sys, char *out, size_t outlen);
 sp_status w32_event_query(sp_sys *sys, const char *log, int64_t since, sp_event_cb cb,
                           void *user);
+/* A channel of the Windows Event Log ("Microsoft-Windows-Backup"), with wevtapi.dll looked up
+ * at run time; SP_ERR_NOTFOUND on 2003 or when the server has no such channel. */
+sp_status w32_evt_query(sp_sys *sys, const char *channel, int64_t since, sp_event_cb cb, void *user);
 sp_status w32_disk_space(sp_sys *sys, const char *path, uint64_t *free_bytes,
                          uint64_t *total_bytes);
 

@@ -43,6 +43,24 @@ typedef struct {
     size_t len, cap;
 } byte_buf;
 
+/* The code page the child writes its output in: the output code page of its console. Each
+ * child gets a console of its own (CREATE_NO_WINDOW), so that is not GetConsoleOutputCP() of
+ * ours (a technician's "chcp 65001" changes only the console it was typed in) but what a new
+ * console starts with: HKCU\Console's CodePage when it is set, else the OEM code page (850 on
+ * a German or French server, 932 on a Japanese one). So "Ü" in a path survives. */
+static UINT tool_code_page(void)
+{
+    HKEY key;
+    DWORD cp = 0, size = sizeof cp, type = 0;
+    if (RegOpenKeyExW(HKEY_CURRENT_USER, L"Console", 0, KEY_QUERY_VALUE, &key) == ERROR_SUCCESS) {
+        if (RegQueryValueExW(key, L"CodePage", NULL, &type, (BYTE *)&cp, &size) != ERROR_SUCCESS ||
+            type != REG_DWORD || !IsValidCodePage(cp))
+            cp = 0;
+        RegCloseKey(key);
+    }
+    return cp ? cp : GetOEMCP();
+}
+
 /* Reads what the pipe holds (avail bytes) into buf. */
 static BOOL read_available(HANDLE rd, DWORD avail, byte_buf *buf)
 {
@@ -147,6 +165,7 @@ typedef struct {
     void *user;
     byte_buf pending; /* the start of a line whose end has not come yet */
     int stop;
+    UINT cp; /* tool_code_page() */
 } line_feed;
 
 /* Hands over every complete line in feed->pending (all of it when final). */
@@ -161,7 +180,7 @@ static sp_status feed_lines(line_feed *f, int final)
         if (end > start && f->pending.data[end - 1] == '\r')
             end--;
         size_t ulen = 0;
-        char *u = w32_cp_to_utf8(CP_OEMCP, f->pending.data + start, end - start, &ulen);
+        char *u = w32_cp_to_utf8(f->cp, f->pending.data + start, end - start, &ulen);
         if (!u)
             return w32_nomem(f->sys, "convert the output of a program");
         if (f->cb && f->cb(f->user, u))
@@ -372,9 +391,9 @@ sp_status w32_proc_run(sp_sys *sys, const char *const *argv, unsigned timeout_ms
         *exit_code = -1;
     sp_status st = run_child(sys, argv, timeout_ms, NULL, &buf, NULL, exit_code);
     if (st == SP_OK && (output || output_len)) {
-        /* Console programs (w32tm, netsh, sc) write in the OEM code page, not in UTF-8. */
+        /* Console programs (wbadmin, w32tm, netsh, sc) write in their console's code page. */
         size_t ulen = 0;
-        char *u = w32_cp_to_utf8(CP_OEMCP, buf.data ? buf.data : "", buf.len, &ulen);
+        char *u = w32_cp_to_utf8(tool_code_page(), buf.data ? buf.data : "", buf.len, &ulen);
         if (!u) {
             st = w32_nomem(sys, "convert the output of a program");
         } else {
@@ -393,7 +412,7 @@ sp_status w32_proc_run(sp_sys *sys, const char *const *argv, unsigned timeout_ms
 sp_status w32_proc_run_lines(sp_sys *sys, const char *const *argv, unsigned timeout_ms,
                              sp_line_cb cb, void *user, volatile long *cancel, int *exit_code)
 {
-    line_feed feed = {sys, cb, user, {0}, 0};
+    line_feed feed = {sys, cb, user, {0}, 0, tool_code_page()};
     if (exit_code)
         *exit_code = -1;
     sp_status st = run_child(sys, argv, timeout_ms, cancel, NULL, &feed, exit_code);

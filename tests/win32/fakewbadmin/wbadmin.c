@@ -1,7 +1,9 @@
 /* A stand-in for wbadmin.exe in the Wine tests: lists one full backup, "backs up" with progress
  * lines, and restores a file by copying it (SP_FAKE_WBADMIN_CORRUPT=1 flips one byte of the copy;
  * SP_FAKE_WBADMIN_DELAY=ms paces the progress lines; SP_FAKE_WBADMIN_WHERE=file: it appends the path
- * it runs from there, so that a test can tell the system folder's copy from a planted one). */
+ * it runs from there, so that a test can tell the system folder's copy from a planted one;
+ * SP_FAKE_WBADMIN_LANG=de-DE: it speaks German, as a German server's wbadmin does, its bytes in
+ * code page 850, with an "Ü" in the backup target's name). */
 #include <windows.h>
 
 #include <stdio.h>
@@ -18,13 +20,26 @@ static const wchar_t *option(int argc, wchar_t **argv, const wchar_t *name)
     return NULL;
 }
 
+/* German, as the console's code page 850 bytes: 0x84 is "ä", 0x9A "Ü". */
+static int german(void)
+{
+    wchar_t lang[16];
+    return GetEnvironmentVariableW(L"SP_FAKE_WBADMIN_LANG", lang, 16) && _wcsnicmp(lang, L"de", 2) == 0;
+}
+
+static void say(const char *cp850)
+{
+    fwrite(cp850, 1, strlen(cp850), stdout);
+}
+
 static int recover(int argc, wchar_t **argv)
 {
     const wchar_t *item = option(argc, argv, L"-items:"), *target = option(argc, argv, L"-recoveryTarget:");
     const wchar_t *base;
     wchar_t dest[1024];
     if (!item || !target || !option(argc, argv, L"-version:") || !option(argc, argv, L"-quiet")) {
-        printf("ERROR - The syntax of the command is incorrect.\r\n");
+        say(german() ? "FEHLER - Die Syntax des Befehls ist falsch.\r\n"
+                     : "ERROR - The syntax of the command is incorrect.\r\n");
         return 1;
     }
     base = wcsrchr(item, L'\\') ? wcsrchr(item, L'\\') + 1 : item;
@@ -63,6 +78,18 @@ static int backup(int argc, wchar_t **argv)
         return 1;
     }
     setvbuf(stdout, NULL, _IONBF, 0); /* each line reaches the pipe when it is written */
+    if (german()) {
+        say("wbadmin 1.0 - Sicherungsbefehlszeilen-Tool\r\n(C) Copyright 2004 Microsoft Corp.\r\n\r\n");
+        say("Eine Schattenkopie der f\x81r die Sicherung angegebenen Volumes wird erstellt...\r\n");
+        for (int pct = 0; pct <= 100; pct += 20) {
+            char line[120];
+            Sleep(ms);
+            snprintf(line, sizeof line, "Eine Sicherung von Volume (C:) wird erstellt, kopiert (%d %%).\r\n", pct);
+            say(line);
+        }
+        say("Der Sicherungsvorgang wurde erfolgreich abgeschlossen.\r\n");
+        return 0;
+    }
     printf("wbadmin 1.0 - Backup command-line tool\r\n(C) Copyright 2004 Microsoft Corp.\r\n\r\n");
     printf("The backup operation to %ls is starting.\r\n", target);
     printf("Creating a shadow copy of the volumes specified for backup...\r\n");
@@ -88,6 +115,15 @@ static void say_where(void)
 int wmain(int argc, wchar_t **argv)
 {
     say_where();
+    if (argc >= 3 && _wcsicmp(argv[1], L"get") == 0 && _wcsicmp(argv[2], L"versions") == 0 && german()) {
+        say("wbadmin 1.0 - Sicherungsbefehlszeilen-Tool\r\n(C) Copyright 2004 Microsoft Corp.\r\n\r\n"
+            "Sicherungszeit: 14.03.2011 21:00\r\n"
+            "Sicherungsziel: Festplatte mit der Bezeichnung Sicherung \x9A" "berblick(E:)\r\n"
+            "Versionsbezeichner: 03/15/2011-04:00\r\n"
+            "Wiederherstellbar: Volume(s), Datei(en), Anwendung(en), Bare-Metal-Recovery, Systemstatus\r\n"
+            "Snapshot-ID: {0e3e2f9c-8f4b-4c7b-a0f1-8d3f6a2c2222}\r\n");
+        return 0;
+    }
     if (argc >= 3 && _wcsicmp(argv[1], L"get") == 0 && _wcsicmp(argv[2], L"versions") == 0) {
         printf("wbadmin 1.0 - Backup command-line tool\r\n(C) Copyright 2004 Microsoft Corp.\r\n\r\n"
                "Backup time: 3/14/2011 9:00 PM\r\nBackup target: Fixed Disk labeled Backup(E:)\r\n"
