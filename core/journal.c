@@ -169,13 +169,18 @@ static cJSON *digest_json(const digest *d)
     return d->present ? cJSON_CreateString(d->hex) : cJSON_CreateNull();
 }
 
+/* Sets e's member name to v (taken), replacing one that is there. */
+static void set_item(cJSON *e, const char *name, cJSON *v)
+{
+    if (!v)
+        return;
+    if (!cJSON_HasObjectItem(e, name) || !cJSON_ReplaceItemInObjectCaseSensitive(e, name, v))
+        cJSON_DeleteItemFromObjectCaseSensitive(e, name), cJSON_AddItemToObject(e, name, v);
+}
+
 static void put_digest(cJSON *e, const char *name, const digest *d)
 {
-    cJSON *v = digest_json(d);
-    if (cJSON_HasObjectItem(e, name))
-        cJSON_ReplaceItemInObjectCaseSensitive(e, name, v);
-    else
-        cJSON_AddItemToObject(e, name, v);
+    set_item(e, name, digest_json(d));
 }
 
 /* 1 with *out when the entry records that digest (a 64-digit hex string, or null). */
@@ -203,13 +208,6 @@ static const char *str_of(const cJSON *e, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void set_str(cJSON *e, const char *name, const char *value)
-{
-    if (cJSON_HasObjectItem(e, name))
-        cJSON_ReplaceItemInObjectCaseSensitive(e, name, cJSON_CreateString(value));
-    else
-        cJSON_AddStringToObject(e, name, value);
-}
 
 /* Saves, keeping last_error: a journal update that fails after the change leaves an entry
  * that undo still handles (it compares the live state), so the change's own outcome counts. */
@@ -267,7 +265,7 @@ static void finish_entry(sp_journal *j, cJSON *e, const digest *now)
 {
     if (now)
         put_digest(e, "new_sha256", now);
-    set_str(e, "state", "done");
+    set_item(e, "state", cJSON_CreateString("done"));
     save_keep_error(j);
 }
 
@@ -924,7 +922,7 @@ static void undo_entry(sp_journal *j, cJSON *e, sp_change_kind kind, int force, 
             if (digest_equal(&live, &dold) ||
                 (get_digest(e, "undo_sha256", &dundo) && digest_equal(&live, &dundo))) {
                 /* Already undone by a run that stopped before saying so. */
-                cJSON_ReplaceItemInObjectCaseSensitive(e, "undone", cJSON_CreateBool(1));
+                set_item(e, "undone", cJSON_CreateBool(1));
                 say(it, SP_UNDO_RESTORED, save(j), NULL);
                 return;
             }
@@ -949,7 +947,7 @@ static void undo_entry(sp_journal *j, cJSON *e, sp_change_kind kind, int force, 
     else
         st = undo_reg(sys, e);
     if (st == SP_OK) {
-        cJSON_ReplaceItemInObjectCaseSensitive(e, "undone", cJSON_CreateBool(1));
+        set_item(e, "undone", cJSON_CreateBool(1));
         st = save(j);
     }
     if (st != SP_OK)
