@@ -763,7 +763,7 @@ static sp_status gptini_restored(sp_journal *j, const cJSON *e, unsigned char **
 {
     unsigned char *live = NULL, *out = NULL;
     size_t live_size = 0, out_size = 0;
-    uint32_t cur, v;
+    uint32_t cur = 0, v = 0;
     sp_status st = j->sys->ops->file_read(j->sys, str_of(e, "target"), &live, &live_size);
     if (st == SP_OK && sp_gptini_version(live, live_size, &cur) != SP_OK)
         st = sp_sys_fail(j->sys, SP_ERR_BADDATA, "%s has no Version= to raise.", str_of(e, "target"));
@@ -834,7 +834,7 @@ static sp_status undo_ldap(sp_journal *j, const cJSON *e)
     const char *dn = str_of(e, "dn"), *attr = str_of(e, "attr");
     const cJSON *old = cJSON_GetObjectItemCaseSensitive(e, "old");
     char *live = NULL, text[16];
-    uint32_t cur, v;
+    uint32_t cur = 0, v = 0;
     sp_status st;
     if (!dn || !attr || !(cJSON_IsString(old) || cJSON_IsNull(old)))
         return SP_ERR_BADDATA;
@@ -869,7 +869,7 @@ static sp_status gpo_undo_digest(sp_journal *j, const cJSON *e, sp_change_kind k
         return st;
     }
     char *live = NULL, text[16];
-    uint32_t cur, v;
+    uint32_t cur = 0, v = 0;
     if ((st = ldap_open(j)) != SP_OK ||
         (st = ldap_read_value(j, str_of(e, "dn"), str_of(e, "attr"), &live)) != SP_OK)
         return st;

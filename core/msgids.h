@@ -488,4 +488,11 @@
 #define IDS_CLI_TOO_MANY_SETS      6540
 #define IDS_CLI_UNDO_ALONE         6541
 
+/* Undo that checks first (issue 18, core/journal.c, wizard/unattended.c): 6850-6899. */
+#define IDS_CLI_UNDO_FORCE_BAD     6850
+#define IDS_CLI_UNDO_CHANGED       6851
+#define IDS_CLI_UNDO_FAILED        6852
+#define IDS_CLI_UNDO_DROPPED       6853
+#define IDS_CLI_UNDO_LEFT          6854
+
 #endif

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "core/base/sha256.h"
+#include "core/cmdline.h"
+#include "core/msgids.h"
 #include "core/journal.h"
 #include "core/policy/gptinf.h"
 #include "core/sys/sim/sim.h"
@@ -519,6 +521,24 @@ static void a_journal_of_an_earlier_version_should_still_undo(void **state)
     assert_int_equal(dw, 5);
 }
 
+static void cmdline_should_take_the_entries_to_force(void **state)
+{
+    sp_cmdline cl;
+    const char *ok[] = {"sourceprep", "/undo", "/yes", "/UNDO:force=3", "-undo:force=12"};
+    const char *bad[][2] = {{"sourceprep", "/undo:force=x"}, {"sourceprep", "/undo:force=0"},
+                            {"sourceprep", "/undo:force=3x"}, {"sourceprep", "/undo:force="}};
+    (void)state;
+    assert_int_equal(sp_cmdline_parse(5, ok, &cl), SP_OK);
+    assert_true(cl.undo);
+    assert_int_equal(cl.undo_force_count, 2);
+    assert_int_equal(cl.undo_force[0], 3);
+    assert_int_equal(cl.undo_force[1], 12);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(sp_cmdline_parse(2, bad[i], &cl), SP_ERR_INVALID);
+        assert_int_equal(cl.error_id, IDS_CLI_UNDO_FORCE_BAD);
+    }
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -531,6 +551,7 @@ int main(void)
         T(a_gpo_edited_in_gpmc_since_should_be_left_and_forced_past_its_new_version),
         T(a_crash_in_a_gpo_undo_should_not_raise_the_version_twice),
         T(a_journal_of_an_earlier_version_should_still_undo),
+        cmocka_unit_test(cmdline_should_take_the_entries_to_force),
         cmocka_unit_test(a_fault_after_any_write_of_any_change_should_leave_an_undo_that_restores_every_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
