@@ -421,13 +421,27 @@ static uint32_t ad_version(fixture *f)
     return v;
 }
 
-/* The policy step's three writes: GptTmpl.inf, GPT.INI (computer half raised), versionNumber. */
-static void gpo_change(fixture *f)
+/* The policy step's three writes: GptTmpl.inf, GPT.INI (computer half raised), versionNumber;
+ * the step stops at the first that fails. */
+static void gpo_change_unchecked(fixture *f)
 {
     static const char ini[] = "[General]\r\nVersion=65539\r\ndisplayName=New Group Policy Object\r\n";
-    assert_int_equal(sp_journal_file_write(f->j, "policy", INF, "[Privilege Rights]\r\n", 20), SP_OK);
-    assert_int_equal(sp_journal_gptini_write(f->j, "policy", INI, ini, sizeof ini - 1), SP_OK);
-    assert_int_equal(sp_journal_gpo_version_replace(f->j, "policy", GPO_DN, "65539"), SP_OK);
+    if (sp_journal_file_write(f->j, "policy", INF, "[Privilege Rights]\r\n", 20) == SP_OK &&
+        sp_journal_gptini_write(f->j, "policy", INI, ini, sizeof ini - 1) == SP_OK)
+        (void)sp_journal_gpo_version_replace(f->j, "policy", GPO_DN, "65539");
+}
+
+/* The same, each of them made. */
+static void gpo_change(fixture *f)
+{
+    size_t before = sp_journal_count(f->j);
+    sp_change c;
+    gpo_change_unchecked(f);
+    assert_int_equal(sp_journal_count(f->j), before + 3);
+    for (size_t i = before; i < before + 3; i++) {
+        assert_int_equal(sp_journal_get(f->j, i, &c), SP_OK);
+        assert_false(c.intended);
+    }
 }
 
 static void undoing_a_gpo_should_raise_its_version_past_the_current_one(void **state)
@@ -521,6 +535,66 @@ static void a_journal_of_an_earlier_version_should_still_undo(void **state)
     assert_int_equal(dw, 5);
 }
 
+/* The GPO's three writes under the same faults: GptTmpl.inf comes back byte for byte; GPT.INI and
+ * versionNumber come back as they were when the fault left them unchanged, and otherwise as the
+ * old content with the version raised once past the applied 65539: 65540, never lowered and never
+ * raised twice by an undo that is run again. */
+static void a_fault_anywhere_in_a_gpo_change_or_its_undo_should_never_lower_its_version(void **state)
+{
+    static const sp_sim_fault_mode modes[2] = {SP_SIM_FAULT_FAIL, SP_SIM_FAULT_KILL};
+    unsigned writes, undo_writes, cases = 0;
+    size_t n;
+    fixture f;
+    (void)state;
+    open_world(&f);
+    sp_sim_fault_set(f.w.sim, 0, SP_SIM_FAULT_NONE);
+    gpo_change(&f);
+    writes = sp_sim_fault_writes(f.w.sim);
+    sp_sim_fault_set(f.w.sim, 0, SP_SIM_FAULT_NONE);
+    assert_int_equal(sp_journal_undo(f.j, NULL, &n), SP_OK);
+    undo_writes = sp_sim_fault_writes(f.w.sim);
+    close_world(&f);
+    assert_true(writes >= 11); /* three changes of about four writes each */
+    for (int m = 0; m < 2; m++) {
+        for (unsigned at = 1; at <= writes + undo_writes; at++) {
+            size_t inf_n, ini_n;
+            uint32_t ini_mid, ad_mid;
+            open_world(&f);
+            char *inf0 = read_sim(f.w.sim, INF, &inf_n), *ini0 = read_sim(f.w.sim, INI, &ini_n);
+            if (at <= writes) {
+                sp_sim_fault_set(f.w.sim, at, modes[m]);
+                gpo_change_unchecked(&f);
+            } else {
+                gpo_change(&f);
+                sp_sim_fault_set(f.w.sim, at - writes, modes[m]);
+                (void)sp_journal_undo(f.j, NULL, &n);
+            }
+            ini_mid = ini_version(&f);
+            ad_mid = ad_version(&f);
+            restart(&f);
+            if (sp_journal_undo(f.j, NULL, &n) != SP_OK)
+                fail_msg("%s at write %u: undo after the restart: %s", m ? "killed" : "failed", at,
+                         f.w.sim->last_error);
+            assert_sim_file(f.w.sim, INF, inf0, inf_n);
+            if (ini_mid == 65538) {
+                assert_sim_file(f.w.sim, INI, ini0, ini_n);
+            } else {
+                unsigned char *want = NULL;
+                size_t wn = 0;
+                assert_int_equal(sp_gptini_set_version((unsigned char *)ini0, ini_n, 65540, &want, &wn), SP_OK);
+                assert_sim_file(f.w.sim, INI, want, wn);
+                free(want);
+            }
+            assert_int_equal(ad_version(&f), ad_mid == 65538 ? 65538 : 65540);
+            free(inf0);
+            free(ini0);
+            close_world(&f);
+            cases++;
+        }
+    }
+    print_message("GPO crash matrix: %u cases\n", cases);
+}
+
 static void cmdline_should_take_the_entries_to_force(void **state)
 {
     sp_cmdline cl;
@@ -552,6 +626,7 @@ int main(void)
         T(a_crash_in_a_gpo_undo_should_not_raise_the_version_twice),
         T(a_journal_of_an_earlier_version_should_still_undo),
         cmocka_unit_test(cmdline_should_take_the_entries_to_force),
+        cmocka_unit_test(a_fault_anywhere_in_a_gpo_change_or_its_undo_should_never_lower_its_version),
         cmocka_unit_test(a_fault_after_any_write_of_any_change_should_leave_an_undo_that_restores_every_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
