@@ -494,5 +494,6 @@
 #define IDS_CLI_UNDO_FAILED        6852
 #define IDS_CLI_UNDO_DROPPED       6853
 #define IDS_CLI_UNDO_LEFT          6854
+#define IDS_UNDO_FORCE_ASK         6855 /* the step page, after an undo that left edited changes */
 
 #endif
