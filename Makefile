@@ -157,7 +157,8 @@ wintests: timesync-wine wintests-x64 wintests-x86 all
 
 # ---- Native unit tests (cmocka, ASan + UBSan) ----------------------------------------
 NATIVE := $(BUILD)/native
-NCFLAGS := -std=c11 -g -O1 $(WARN) -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+# SP_FAULT_INJECTION: the sim's fault-injection hook (sp_sim_fault_set), in test builds only.
+NCFLAGS := -std=c11 -g -O1 $(WARN) -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSP_FAULT_INJECTION \
            -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 NATIVE_LIB_SRC := $(CORE_SRC) $(SIM_SRC) $(POSIX_SRC)
 NATIVE_LIB_OBJ := $(patsubst %.c,$(NATIVE)/obj/%.o,$(NATIVE_LIB_SRC))
@@ -194,7 +195,7 @@ httptests: $(BUILD)/native/http/http_cases $(BUILD)/x64/tests/http_cases.exe
 # ---- Fuzzers (libFuzzer) -------------------------------------------------------------
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
-FCFLAGS := -std=c11 -g -O1 -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+FCFLAGS := -std=c11 -g -O1 -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSP_FAULT_INJECTION \
            -fsanitize=fuzzer,address,undefined
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(NATIVE_LIB_SRC) $(HEADERS)

@@ -2,6 +2,7 @@
 #include "core/cmdline.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/msgids.h"
@@ -90,6 +91,18 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             if (!take_value(a, "set", cl->sets[cl->set_count], sizeof cl->sets[0], cl, &m))
                 return SP_ERR_INVALID;
             cl->set_count++;
+        }
+        if (!m && sp_strnicmp(a, "undo:force=", 11) == 0) {
+            char *end = NULL;
+            unsigned long seq = strtoul(a + 11, &end, 10);
+            if (a[11] < '1' || a[11] > '9' || *end || seq > 999999999ul ||
+                cl->undo_force_count == SP_CMDLINE_MAX_FORCE) {
+                snprintf(cl->error, sizeof cl->error, "%.40s", a + 11);
+                cl->error_id = IDS_CLI_UNDO_FORCE_BAD;
+                return SP_ERR_INVALID;
+            }
+            cl->undo_force[cl->undo_force_count++] = (unsigned)seq;
+            cl->undo = m = 1;
         }
         if (!m) {
             snprintf(cl->error, sizeof cl->error, "Unknown option \"%.200s\". Type /? for help.", argv[i]);

@@ -14,6 +14,7 @@ enum {
 };
 
 #define SP_CMDLINE_MAX_SETS 32
+#define SP_CMDLINE_MAX_FORCE 16
 
 typedef enum { SP_STYLE_AUTO = 0, SP_STYLE_WIZARD97, SP_STYLE_AERO } sp_style;
 
@@ -29,6 +30,8 @@ typedef struct {
     char reason[520];
     char report[520];  /* /report:FILE */
     int undo, yes;
+    unsigned undo_force[SP_CMDLINE_MAX_FORCE]; /* /undo:force=N, repeatable: undone even if changed since */
+    size_t undo_force_count;
     sp_style style;
     char page[24];     /* /page:NAME start on this page */
     char ldap_host[256]; /* /ldap:HOST[:PORT] the directory to use instead of this DC's */

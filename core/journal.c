@@ -1,4 +1,5 @@
-/* The change journal: write-ahead records with backups, persisted atomically, undone newest first. */
+/* The change journal: two-phase records with backups and digests, persisted atomically, undone
+ * newest first after checking each target. */
 #include "core/journal.h"
 
 #include <cjson/cJSON.h>
@@ -6,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/sha256.h"
 #include "core/base/strutil.h"
 #include "core/undo_allow.h"
+#include "core/policy/gptinf.h"
 
 struct sp_journal {
     sp_sys *sys;
@@ -115,15 +118,116 @@ void sp_journal_close(sp_journal *j)
     free(j);
 }
 
-/* Forgets the newest entry when the change it announced did not happen: nothing is left to
- * undo, and an undo would fail for the same reason and stop a rollback. Keeps last_error. */
-static void drop_last_entry(sp_journal *j)
+/* ---- Digests: what a target holds, as SHA-256, or "absent" ---------------------------------- */
+
+typedef struct {
+    int present; /* 0: the target (file, value, attribute) does not exist */
+    char hex[65];
+} digest;
+
+static void digest_bytes(const void *data, size_t size, digest *out)
+{
+    sp_sha256 c;
+    unsigned char d[32];
+    sp_sha256_init(&c);
+    sp_sha256_update(&c, data, size);
+    sp_sha256_final(&c, d);
+    sp_sha256_hex(d, out->hex);
+    out->present = 1;
+}
+
+/* A registry value: its type (4 bytes, little-endian) then its data. */
+static void digest_reg(const sp_regval *v, digest *out)
+{
+    sp_sha256 c;
+    unsigned char d[32], t[4];
+    uint32_t type = (uint32_t)v->type;
+    for (int i = 0; i < 4; i++)
+        t[i] = (unsigned char)(type >> (8 * i));
+    sp_sha256_init(&c);
+    sp_sha256_update(&c, t, 4);
+    sp_sha256_update(&c, v->data, v->size);
+    sp_sha256_final(&c, d);
+    sp_sha256_hex(d, out->hex);
+    out->present = 1;
+}
+
+/* An LDAP value; NULL or empty is an absent attribute. */
+static void digest_str(const char *s, digest *out)
+{
+    if (s && *s)
+        digest_bytes(s, strlen(s), out);
+    else
+        memset(out, 0, sizeof *out);
+}
+
+static int digest_equal(const digest *a, const digest *b)
+{
+    return a->present == b->present && (!a->present || strcmp(a->hex, b->hex) == 0);
+}
+
+static cJSON *digest_json(const digest *d)
+{
+    return d->present ? cJSON_CreateString(d->hex) : cJSON_CreateNull();
+}
+
+/* Sets e's member name to v (taken), replacing one that is there. */
+static void set_item(cJSON *e, const char *name, cJSON *v)
+{
+    if (!v)
+        return;
+    if (!cJSON_HasObjectItem(e, name) || !cJSON_ReplaceItemInObjectCaseSensitive(e, name, v))
+        cJSON_DeleteItemFromObjectCaseSensitive(e, name), cJSON_AddItemToObject(e, name, v);
+}
+
+static void put_digest(cJSON *e, const char *name, const digest *d)
+{
+    set_item(e, name, digest_json(d));
+}
+
+/* 1 with *out when the entry records that digest (a 64-digit hex string, or null). */
+static int get_digest(const cJSON *e, const char *name, digest *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, name);
+    memset(out, 0, sizeof *out);
+    if (cJSON_IsNull(v))
+        return 1;
+    if (!cJSON_IsString(v) || strlen(v->valuestring) != 64)
+        return 0;
+    for (const char *p = v->valuestring; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return 0;
+    memcpy(out->hex, v->valuestring, 65);
+    out->present = 1;
+    return 1;
+}
+
+/* ---- Entries: written "intended" before the change, "done" after it ------------------------- */
+
+static const char *str_of(const cJSON *e, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+
+/* Saves, keeping last_error: a journal update that fails after the change leaves an entry
+ * that undo still handles (it compares the live state), so the change's own outcome counts. */
+static sp_status save_keep_error(sp_journal *j)
 {
     char why[sizeof j->sys->last_error];
+    sp_status st;
     memcpy(why, j->sys->last_error, sizeof why);
-    cJSON_Delete(cJSON_DetachItemFromArray(j->entries, cJSON_GetArraySize(j->entries) - 1));
-    save(j);
+    st = save(j);
     memcpy(j->sys->last_error, why, sizeof why);
+    return st;
+}
+
+/* Forgets entry e (a change that did not happen: nothing is left to undo). */
+static void drop_entry(sp_journal *j, cJSON *e)
+{
+    cJSON_Delete(cJSON_DetachItemViaPointer(j->entries, e));
+    save_keep_error(j);
 }
 
 static cJSON *new_entry(sp_journal *j, sp_change_kind kind, const char *step, const char *target)
@@ -137,47 +241,135 @@ static cJSON *new_entry(sp_journal *j, sp_change_kind kind, const char *step, co
     cJSON_AddStringToObject(e, "target", target);
     cJSON_AddNumberToObject(e, "time", (double)j->sys->ops->time_now(j->sys));
     cJSON_AddBoolToObject(e, "undone", 0);
+    cJSON_AddStringToObject(e, "state", "intended");
     return e;
 }
 
-static sp_status commit_entry(sp_journal *j, cJSON *e)
+/* Records e as intended, with its digests, before its change. Takes e. */
+static sp_status begin_entry(sp_journal *j, cJSON *e, const digest *old, const digest *new_)
 {
     sp_status st;
+    put_digest(e, "old_sha256", old);
+    put_digest(e, "new_sha256", new_);
     cJSON_AddItemToArray(j->entries, e);
     st = save(j);
     if (st != SP_OK) {
         /* Not recorded means not allowed to change anything. */
-        cJSON_Delete(cJSON_DetachItemFromArray(j->entries, cJSON_GetArraySize(j->entries) - 1));
+        cJSON_Delete(cJSON_DetachItemViaPointer(j->entries, e));
         return st;
     }
     j->next_seq++;
     return SP_OK;
 }
 
+/* The change happened: the entry says so (and what the target holds now, when given). */
+static void finish_entry(sp_journal *j, cJSON *e, const digest *now)
+{
+    if (now)
+        put_digest(e, "new_sha256", now);
+    set_item(e, "state", cJSON_CreateString("done"));
+    save_keep_error(j);
+}
+
+static sp_status live_digest(sp_journal *j, const cJSON *e, sp_change_kind kind, digest *out);
+
+/* The change failed: when the target is as it was, the entry goes; otherwise (a change that
+ * half happened, or a target that cannot be read) it stays intended for undo to settle. */
+static void change_failed(sp_journal *j, cJSON *e, sp_change_kind kind)
+{
+    char why[sizeof j->sys->last_error];
+    digest live, old;
+    memcpy(why, j->sys->last_error, sizeof why);
+    if (live_digest(j, e, kind, &live) == SP_OK && get_digest(e, "old_sha256", &old) &&
+        digest_equal(&live, &old))
+        drop_entry(j, e);
+    memcpy(j->sys->last_error, why, sizeof why);
+}
+
 static sp_status backup_path(sp_journal *j, char *out, size_t outlen)
 {
     char dir[440];
+    sp_filestat fs;
     sp_status st;
     snprintf(dir, sizeof dir, "%s\\backups", j->dir);
     st = j->sys->ops->dir_create(j->sys, dir);
     if (st != SP_OK)
         return st;
     snprintf(out, outlen, "%s\\%04u.bak", dir, j->next_seq);
+    /* A backup left by a run that stopped before its entry was written is never reused. */
+    for (unsigned n = 1; n < 1000; n++) {
+        memset(&fs, 0, sizeof fs);
+        if ((st = j->sys->ops->file_stat(j->sys, out, &fs)) != SP_OK)
+            return st;
+        if (!fs.exists)
+            return SP_OK;
+        snprintf(out, outlen, "%s\\%04u-%u.bak", dir, j->next_seq, n);
+    }
+    return sp_sys_fail(j->sys, SP_ERR_EXISTS, "Too many backups named %s.", out);
+}
+
+/* ---- GPO versions (GPMC's restore: never lowered) ----------------------------------------- */
+
+static int parse_version(const char *s, uint32_t *out)
+{
+    char *end;
+    unsigned long long v;
+    if (!s || *s < '0' || *s > '9')
+        return 0;
+    v = strtoull(s, &end, 10);
+    if (*end || v > 0xFFFFFFFFull)
+        return 0;
+    *out = (uint32_t)v;
+    return 1;
+}
+
+/* The version undo writes: each half (user high, computer low) that the change raised is raised
+ * past the live one; when neither was, the computer half is. */
+static sp_status gpo_raise(sp_journal *j, const cJSON *e, uint32_t live, uint32_t *out)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(e, "gpo_old_version");
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "gpo_new_version");
+    uint32_t oldv, newv, lo = live & 0xFFFF, hi = live >> 16;
+    int raise_lo, raise_hi;
+    if (!cJSON_IsNumber(o) || !cJSON_IsNumber(n) || !(o->valuedouble >= 0) || !(n->valuedouble >= 0) ||
+        o->valuedouble > 4294967295.0 || n->valuedouble > 4294967295.0)
+        return sp_sys_fail(j->sys, SP_ERR_BADDATA, "Journal entry %s has no GPO version.",
+                           str_of(e, "target") ? str_of(e, "target") : "");
+    oldv = (uint32_t)o->valuedouble;
+    newv = (uint32_t)n->valuedouble;
+    raise_lo = (oldv & 0xFFFF) != (newv & 0xFFFF);
+    raise_hi = (oldv >> 16) != (newv >> 16);
+    if (!raise_lo && !raise_hi)
+        raise_lo = 1;
+    if ((raise_lo && lo >= 0xFFFF) || (raise_hi && hi >= 0xFFFF))
+        return sp_sys_fail(j->sys, SP_ERR_INVALID,
+                           "The GPO version %lu cannot be raised: a half is at its maximum.",
+                           (unsigned long)live);
+    *out = (hi + (uint32_t)raise_hi) << 16 | (lo + (uint32_t)raise_lo);
     return SP_OK;
 }
 
-sp_status sp_journal_file_write(sp_journal *j, const char *step, const char *path,
-                                const void *data, size_t size)
+/* ---- Changes -------------------------------------------------------------------------------- */
+
+static sp_status file_write(sp_journal *j, const char *step, const char *path, const void *data,
+                            size_t size, int gpo)
 {
     sp_sys *sys = j->sys;
     unsigned char *old = NULL;
     size_t oldsize = 0;
     char bak[480];
+    digest dold = {0}, dnew;
+    uint32_t vold = 0, vnew = 0;
     cJSON *e = NULL;
     sp_status st = sys->ops->file_read(sys, path, &old, &oldsize);
 
     if (st != SP_OK && st != SP_ERR_NOTFOUND)
         return st;
+    if (gpo && (st != SP_OK || sp_gptini_version(old, oldsize, &vold) != SP_OK ||
+                sp_gptini_version(data, size, &vnew) != SP_OK)) {
+        st = sp_sys_fail(sys, SP_ERR_BADDATA, "%s has no Version= to raise on undo.", path);
+        goto done;
+    }
     e = new_entry(j, SP_CHANGE_FILE_WRITE, step, path);
     if (!e) {
         st = SP_ERR_NOMEM;
@@ -188,39 +380,68 @@ sp_status sp_journal_file_write(sp_journal *j, const char *step, const char *pat
             (st = sys->ops->file_write_atomic(sys, bak, old, oldsize)) != SP_OK)
             goto done;
         cJSON_AddStringToObject(e, "backup", bak);
+        digest_bytes(old, oldsize, &dold);
     } else {
         cJSON_AddNullToObject(e, "backup"); /* the file did not exist: undo deletes it */
     }
-    st = commit_entry(j, e);
+    if (gpo) {
+        cJSON_AddBoolToObject(e, "gpo_version", 1);
+        cJSON_AddNumberToObject(e, "gpo_old_version", vold);
+        cJSON_AddNumberToObject(e, "gpo_new_version", vnew);
+    }
+    digest_bytes(data, size, &dnew);
+    st = begin_entry(j, e, &dold, &dnew);
+    if (st != SP_OK) {
+        e = NULL;
+        goto done;
+    }
+    if ((st = sys->ops->file_write_atomic(sys, path, data, size)) != SP_OK)
+        change_failed(j, e, SP_CHANGE_FILE_WRITE);
+    else
+        finish_entry(j, e, NULL);
     e = NULL;
-    if (st == SP_OK && (st = sys->ops->file_write_atomic(sys, path, data, size)) != SP_OK)
-        drop_last_entry(j); /* an atomic write that failed left the file as it was */
 done:
     cJSON_Delete(e);
     free(old);
     return st;
 }
 
+sp_status sp_journal_file_write(sp_journal *j, const char *step, const char *path,
+                                const void *data, size_t size)
+{
+    return file_write(j, step, path, data, size, 0);
+}
+
+sp_status sp_journal_gptini_write(sp_journal *j, const char *step, const char *path,
+                                  const void *data, size_t size)
+{
+    return file_write(j, step, path, data, size, 1);
+}
+
 sp_status sp_journal_file_remove(sp_journal *j, const char *step, const char *path)
 {
     char bak[480];
-    sp_filestat fs = {0};
+    unsigned char *old = NULL;
+    size_t oldsize = 0;
+    digest dold, absent = {0};
     cJSON *e;
-    sp_status st = j->sys->ops->file_stat(j->sys, path, &fs);
+    sp_status st = j->sys->ops->file_read(j->sys, path, &old, &oldsize);
     if (st != SP_OK)
         return st;
-    if (!fs.exists)
-        return SP_ERR_NOTFOUND;
+    digest_bytes(old, oldsize, &dold);
+    free(old);
     if ((st = backup_path(j, bak, sizeof bak)) != SP_OK)
         return st;
     if (!(e = new_entry(j, SP_CHANGE_FILE_REMOVE, step, path)))
         return SP_ERR_NOMEM;
     cJSON_AddStringToObject(e, "backup", bak);
-    if ((st = commit_entry(j, e)) != SP_OK)
+    if ((st = begin_entry(j, e, &dold, &absent)) != SP_OK)
         return st;
     /* Moved, never deleted: the backup is the file itself. */
     if ((st = j->sys->ops->file_move(j->sys, path, bak)) != SP_OK)
-        drop_last_entry(j); /* nothing moved: nothing to undo */
+        change_failed(j, e, SP_CHANGE_FILE_REMOVE);
+    else
+        finish_entry(j, e, NULL);
     return st;
 }
 
@@ -265,6 +486,19 @@ static sp_status hex_decode(const char *s, sp_regval *out)
     return SP_OK;
 }
 
+/* The registry value's digest now (absent when it does not exist). */
+static sp_status reg_digest(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                            digest *out)
+{
+    sp_regval v = {0};
+    sp_status st = sys->ops->reg_get(sys, view, key, value, &v);
+    memset(out, 0, sizeof *out);
+    if (st == SP_OK)
+        digest_reg(&v, out);
+    sp_regval_free(&v);
+    return st == SP_ERR_NOTFOUND ? SP_OK : st;
+}
+
 static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *step,
                              sp_reg_view view, const char *key, const char *value,
                              const sp_regval *val)
@@ -272,6 +506,7 @@ static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *ste
     sp_sys *sys = j->sys;
     sp_regval old = {0};
     char target[512];
+    digest dold = {0}, dnew = {0}, now;
     cJSON *e, *o;
     sp_status st = sys->ops->reg_get(sys, view, key, value, &old);
 
@@ -291,18 +526,23 @@ static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *ste
         cJSON_AddNumberToObject(o, "type", old.type);
         cJSON_AddStringToObject(o, "hex", hex ? hex : "");
         free(hex);
+        digest_reg(&old, &dold);
     } else {
         cJSON_AddNullToObject(e, "old");
     }
     sp_regval_free(&old);
-    if ((st = commit_entry(j, e)) != SP_OK)
+    if (kind == SP_CHANGE_REG_SET)
+        digest_reg(val, &dnew);
+    if ((st = begin_entry(j, e, &dold, &dnew)) != SP_OK)
         return st;
     if (kind == SP_CHANGE_REG_SET)
         st = sys->ops->reg_set(sys, view, key, value, val);
     else if ((st = sys->ops->reg_delete_value(sys, view, key, value)) == SP_ERR_NOTFOUND)
         st = SP_OK;
     if (st != SP_OK)
-        drop_last_entry(j); /* the value is as it was */
+        change_failed(j, e, kind);
+    else /* what the registry holds now, as reg_get gives it back */
+        finish_entry(j, e, reg_digest(sys, view, key, value, &now) == SP_OK ? &now : NULL);
     return st;
 }
 
@@ -316,12 +556,6 @@ sp_status sp_journal_reg_delete(sp_journal *j, const char *step, sp_reg_view vie
                                 const char *key, const char *value)
 {
     return journal_reg(j, SP_CHANGE_REG_DELETE, step, view, key, value, NULL);
-}
-
-static const char *str_of(const cJSON *e, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static char *dup_or_null(const char *s)
@@ -381,6 +615,7 @@ static int take_old_value(void *user, const char *dn, const sp_ldap_attr *attrs,
             continue;
         if (attrs[i].count > 1)
             o->several = 1;
+        free(o->value);
         if (!(o->value = dup_or_null(attrs[i].values[0])) && attrs[i].values[0][0])
             o->st = SP_ERR_NOMEM;
     }
@@ -410,38 +645,35 @@ static sp_status ldap_read_value(sp_journal *j, const char *dn, const char *attr
     return SP_OK;
 }
 
-/* A modify without an answer in time may or may not have been made (issue 18): the value is
- * read back. Made: the entry stays and it is SP_OK. Not made: the entry goes. Unknown (the read
- * fails too): the entry stays, so that undo puts the old value back either way. */
-static sp_status ldap_after_timeout(sp_journal *j, const char *dn, const char *attr, const char *value)
+/* A modify without an answer in time may or may not have been made (issue 18): does the live
+ * value read back as what the entry says it writes? Unknown counts as not made; the entry then
+ * stays unless the live value is still the old one (change_failed). */
+static int ldap_made(sp_journal *j, cJSON *e)
 {
-    char why[sizeof j->sys->last_error], *now = NULL;
-    sp_status st;
+    char why[sizeof j->sys->last_error];
+    digest live, want;
+    int made;
     memcpy(why, j->sys->last_error, sizeof why);
-    st = ldap_read_value(j, dn, attr, &now);
-    if (st == SP_OK && ((!now && (!value || !*value)) || (now && value && strcmp(now, value) == 0))) {
-        free(now);
-        return SP_OK;
-    }
-    free(now);
-    if (st == SP_OK) {
-        drop_last_entry(j); /* keeps last_error: the timeout */
-        memcpy(j->sys->last_error, why, sizeof why);
-    } else {
-        sp_sys_fail(j->sys, SP_ERR_TIMEOUT, "%.150s; reading %.60s back failed too, so the journal keeps the change to undo.",
-                    why, attr);
-    }
-    return SP_ERR_TIMEOUT;
+    made = live_digest(j, e, SP_CHANGE_LDAP_SET, &live) == SP_OK && get_digest(e, "new_sha256", &want) &&
+           digest_equal(&live, &want);
+    memcpy(j->sys->last_error, why, sizeof why);
+    return made;
 }
 
-sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *dn,
-                                  const char *attr, const char *value)
+static sp_status ldap_replace(sp_journal *j, const char *step, const char *dn, const char *attr,
+                              const char *value, int gpo)
 {
     char target[512], *old = NULL;
+    digest dold, dnew;
+    uint32_t vold = 0, vnew = 0;
     cJSON *e;
     sp_status st;
     if ((st = ldap_open(j)) != SP_OK || (st = ldap_read_value(j, dn, attr, &old)) != SP_OK)
         return st;
+    if (gpo && (!parse_version(old, &vold) || !parse_version(value, &vnew))) {
+        free(old);
+        return sp_sys_fail(j->sys, SP_ERR_BADDATA, "%s of %s is not a version number.", attr, dn);
+    }
     snprintf(target, sizeof target, "%s\\%s", dn, attr);
     if (!(e = new_entry(j, SP_CHANGE_LDAP_SET, step, target))) {
         free(old);
@@ -455,47 +687,142 @@ sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *d
         cJSON_AddStringToObject(e, "old", old);
     else
         cJSON_AddNullToObject(e, "old"); /* absent: undo removes it */
+    if (gpo) {
+        cJSON_AddBoolToObject(e, "gpo_version", 1);
+        cJSON_AddNumberToObject(e, "gpo_old_version", vold);
+        cJSON_AddNumberToObject(e, "gpo_new_version", vnew);
+    }
+    digest_str(old, &dold);
+    digest_str(value, &dnew);
     free(old);
-    if ((st = commit_entry(j, e)) != SP_OK)
+    if ((st = begin_entry(j, e, &dold, &dnew)) != SP_OK)
         return st;
     st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, value);
-    if (st == SP_ERR_TIMEOUT)
-        return ldap_after_timeout(j, dn, attr, value);
-    if (st != SP_OK)
-        drop_last_entry(j); /* one LDAP modify is all or nothing */
+    if (st == SP_ERR_TIMEOUT && ldap_made(j, e)) {
+        /* No answer in time, but the value reads back as written: the change is made. */
+        finish_entry(j, e, NULL);
+        st = SP_OK;
+    } else if (st != SP_OK) {
+        change_failed(j, e, SP_CHANGE_LDAP_SET); /* a modify that failed may still have happened */
+    } else {
+        finish_entry(j, e, NULL);
+    }
     return st;
 }
 
-static sp_status undo_ldap(sp_journal *j, const cJSON *e)
+sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *dn,
+                                  const char *attr, const char *value)
 {
-    const char *dn = str_of(e, "dn"), *attr = str_of(e, "attr");
-    const cJSON *old = cJSON_GetObjectItemCaseSensitive(e, "old");
-    sp_status st;
-    if (!dn || !attr || !(cJSON_IsString(old) || cJSON_IsNull(old)))
-        return SP_ERR_BADDATA;
-    if ((st = ldap_open(j)) != SP_OK)
-        return st;
-    return j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr,
-                                     cJSON_IsString(old) ? old->valuestring : NULL);
+    return ldap_replace(j, step, dn, attr, value, 0);
 }
 
-static sp_status undo_file(sp_sys *sys, sp_change_kind kind, const char *target, const char *bak)
+sp_status sp_journal_gpo_version_replace(sp_journal *j, const char *step, const char *dn,
+                                         const char *value)
 {
+    return ldap_replace(j, step, dn, "versionNumber", value, 1);
+}
+
+/* ---- Undo ----------------------------------------------------------------------------------- */
+
+/* What the entry's target holds now. */
+static sp_status live_digest(sp_journal *j, const cJSON *e, sp_change_kind kind, digest *out)
+{
+    sp_sys *sys = j->sys;
+    memset(out, 0, sizeof *out);
+    if (kind == SP_CHANGE_FILE_WRITE || kind == SP_CHANGE_FILE_REMOVE) {
+        unsigned char *data = NULL;
+        size_t size = 0;
+        const char *target = str_of(e, "target");
+        sp_status st = target ? sys->ops->file_read(sys, target, &data, &size) : SP_ERR_BADDATA;
+        if (st == SP_OK)
+            digest_bytes(data, size, out);
+        free(data);
+        return st == SP_ERR_NOTFOUND ? SP_OK : st;
+    }
+    if (kind == SP_CHANGE_LDAP_SET) {
+        const char *dn = str_of(e, "dn"), *attr = str_of(e, "attr");
+        char *value = NULL;
+        sp_status st;
+        if (!dn || !attr)
+            return SP_ERR_BADDATA;
+        if ((st = ldap_open(j)) != SP_OK || (st = ldap_read_value(j, dn, attr, &value)) != SP_OK)
+            return st;
+        digest_str(value, out);
+        free(value);
+        return SP_OK;
+    }
+    const cJSON *view = cJSON_GetObjectItemCaseSensitive(e, "view");
+    const char *key = str_of(e, "key"), *value = str_of(e, "value");
+    if (!key || !value || !cJSON_IsNumber(view) || view->valueint < 0 || view->valueint > 2)
+        return SP_ERR_BADDATA;
+    return reg_digest(sys, (sp_reg_view)view->valueint, key, value, out);
+}
+
+/* The backup's bytes, checked against the digest of what the target held (when recorded). */
+static sp_status read_backup(sp_journal *j, const cJSON *e, int checked, unsigned char **data,
+                             size_t *size)
+{
+    const char *bak = str_of(e, "backup");
+    digest want, got;
+    sp_status st;
+    if (!bak)
+        return SP_ERR_BADDATA;
+    if ((st = j->sys->ops->file_read(j->sys, bak, data, size)) != SP_OK)
+        return st;
+    if (checked && get_digest(e, "old_sha256", &want)) {
+        digest_bytes(*data, *size, &got);
+        if (!digest_equal(&want, &got)) {
+            free(*data);
+            *data = NULL;
+            return sp_sys_fail(j->sys, SP_ERR_BADDATA,
+                               "The backup %s is not what SourcePrep saved (its SHA-256 differs).", bak);
+        }
+    }
+    return SP_OK;
+}
+
+/* What GPT.INI gets back: the old content with Version raised past the live one. */
+static sp_status gptini_restored(sp_journal *j, const cJSON *e, unsigned char **data, size_t *size)
+{
+    unsigned char *live = NULL, *out = NULL;
+    size_t live_size = 0, out_size = 0;
+    uint32_t cur = 0, v = 0;
+    sp_status st = j->sys->ops->file_read(j->sys, str_of(e, "target"), &live, &live_size);
+    if (st == SP_OK && sp_gptini_version(live, live_size, &cur) != SP_OK)
+        st = sp_sys_fail(j->sys, SP_ERR_BADDATA, "%s has no Version= to raise.", str_of(e, "target"));
+    free(live);
+    if (st == SP_OK && (st = gpo_raise(j, e, cur, &v)) == SP_OK &&
+        (st = sp_gptini_set_version(*data, *size, v, &out, &out_size)) == SP_OK) {
+        free(*data);
+        *data = out;
+        *size = out_size;
+    }
+    return st;
+}
+
+static sp_status undo_file(sp_journal *j, const cJSON *e, sp_change_kind kind, int checked)
+{
+    sp_sys *sys = j->sys;
+    const char *target = str_of(e, "target");
     unsigned char *data = NULL;
     size_t size = 0;
+    sp_filestat fs = {0};
     sp_status st;
-    if (kind == SP_CHANGE_FILE_REMOVE) {
-        if (!bak)
-            return SP_ERR_BADDATA;
-        return sys->ops->file_move(sys, bak, target);
-    }
-    if (!bak) {
+    if (kind == SP_CHANGE_FILE_WRITE && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e, "backup"))) {
         st = sys->ops->file_delete(sys, target);
         return st == SP_ERR_NOTFOUND ? SP_OK : st;
     }
-    if ((st = sys->ops->file_read(sys, bak, &data, &size)) != SP_OK)
+    if ((st = read_backup(j, e, checked, &data, &size)) != SP_OK)
         return st;
-    st = sys->ops->file_write_atomic(sys, target, data, size);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "gpo_version")) &&
+        (st = gptini_restored(j, e, &data, &size)) != SP_OK) {
+        free(data);
+        return st;
+    }
+    if (kind == SP_CHANGE_FILE_REMOVE && sys->ops->file_stat(sys, target, &fs) == SP_OK && !fs.exists)
+        st = sys->ops->file_move(sys, str_of(e, "backup"), target);
+    else /* replaced, or a removed file that was made again and is forced back */
+        st = sys->ops->file_write_atomic(sys, target, data, size);
     free(data);
     return st;
 }
@@ -536,7 +863,7 @@ static sp_status check_allowed(sp_journal *j, const cJSON *e, sp_change_kind kin
 {
     const cJSON *old = cJSON_GetObjectItemCaseSensitive(e, "old");
     const cJSON *type = cJSON_IsObject(old) ? cJSON_GetObjectItemCaseSensitive(old, "type") : NULL;
-    sp_undo_item it;
+    sp_undo_target it;
     char why[400];
     if (!j->restricted)
         return SP_OK;
@@ -560,6 +887,215 @@ static sp_status check_allowed(sp_journal *j, const cJSON *e, sp_change_kind kin
                        index + 1, why);
 }
 
+static sp_status undo_ldap(sp_journal *j, const cJSON *e)
+{
+    const char *dn = str_of(e, "dn"), *attr = str_of(e, "attr");
+    const cJSON *old = cJSON_GetObjectItemCaseSensitive(e, "old");
+    char *live = NULL, text[16];
+    uint32_t cur = 0, v = 0;
+    sp_status st;
+    if (!dn || !attr || !(cJSON_IsString(old) || cJSON_IsNull(old)))
+        return SP_ERR_BADDATA;
+    if ((st = ldap_open(j)) != SP_OK)
+        return st;
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "gpo_version")))
+        return j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr,
+                                         cJSON_IsString(old) ? old->valuestring : NULL);
+    if ((st = ldap_read_value(j, dn, attr, &live)) != SP_OK)
+        return st;
+    if (!parse_version(live, &cur))
+        st = sp_sys_fail(j->sys, SP_ERR_BADDATA, "%s of %s is not a version number.", attr, dn);
+    free(live);
+    if (st == SP_OK && (st = gpo_raise(j, e, cur, &v)) == SP_OK) {
+        snprintf(text, sizeof text, "%lu", (unsigned long)v);
+        st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, text);
+    }
+    return st;
+}
+
+/* The digest of what the undo of a GPO entry writes, recorded before it writes it. */
+static sp_status gpo_undo_digest(sp_journal *j, const cJSON *e, sp_change_kind kind, digest *out)
+{
+    sp_status st;
+    if (kind == SP_CHANGE_FILE_WRITE) {
+        unsigned char *data = NULL;
+        size_t size = 0;
+        if ((st = read_backup(j, e, 1, &data, &size)) == SP_OK &&
+            (st = gptini_restored(j, e, &data, &size)) == SP_OK)
+            digest_bytes(data, size, out);
+        free(data);
+        return st;
+    }
+    char *live = NULL, text[16];
+    uint32_t cur = 0, v = 0;
+    if ((st = ldap_open(j)) != SP_OK ||
+        (st = ldap_read_value(j, str_of(e, "dn"), str_of(e, "attr"), &live)) != SP_OK)
+        return st;
+    st = parse_version(live, &cur) ? gpo_raise(j, e, cur, &v) : SP_ERR_BADDATA;
+    free(live);
+    if (st == SP_OK) {
+        snprintf(text, sizeof text, "%lu", (unsigned long)v);
+        digest_str(text, out);
+    }
+    return st;
+}
+
+static void say(sp_undo_item *it, sp_undo_outcome outcome, sp_status st, const char *why)
+{
+    it->outcome = outcome;
+    it->status = st;
+    sp_strlcpy(it->why, why ? why : "", sizeof it->why);
+}
+
+static int forced(const unsigned *force, size_t nforce, unsigned seq)
+{
+    for (size_t i = 0; i < nforce; i++)
+        if (force[i] == seq)
+            return 1;
+    return 0;
+}
+
+/* Undoes one entry, checking first that its target still holds what the change wrote. */
+static void undo_entry(sp_journal *j, cJSON *e, sp_change_kind kind, int force, sp_undo_item *it)
+{
+    sp_sys *sys = j->sys;
+    digest dold, dnew, live, dundo;
+    int checked = get_digest(e, "old_sha256", &dold) && get_digest(e, "new_sha256", &dnew);
+    int intended = str_of(e, "state") && strcmp(str_of(e, "state"), "intended") == 0;
+    int gpo = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "gpo_version"));
+    sp_status st;
+
+    sys->last_error[0] = '\0';
+    if (checked) {
+        if ((st = live_digest(j, e, kind, &live)) != SP_OK) {
+            say(it, SP_UNDO_FAILED, st, sys->last_error[0] ? sys->last_error : sp_status_name(st));
+            return;
+        }
+        if (intended && digest_equal(&live, &dold)) {
+            drop_entry(j, e); /* the change never happened */
+            say(it, SP_UNDO_DROPPED, SP_OK, NULL);
+            return;
+        }
+        if (!digest_equal(&live, &dnew)) {
+            if (digest_equal(&live, &dold) ||
+                (get_digest(e, "undo_sha256", &dundo) && digest_equal(&live, &dundo))) {
+                /* Already undone by a run that stopped before saying so. */
+                set_item(e, "undone", cJSON_CreateBool(1));
+                say(it, SP_UNDO_RESTORED, save(j), NULL);
+                return;
+            }
+            if (!force) {
+                say(it, SP_UNDO_CHANGED, SP_ERR_EXISTS, "changed since SourcePrep wrote it");
+                return;
+            }
+        }
+    }
+    if (gpo) {
+        /* What undo writes is not the old content: recorded first, so a rerun recognises it. */
+        if ((st = gpo_undo_digest(j, e, kind, &dundo)) != SP_OK ||
+            (put_digest(e, "undo_sha256", &dundo), st = save(j)) != SP_OK) {
+            say(it, SP_UNDO_FAILED, st, sys->last_error[0] ? sys->last_error : sp_status_name(st));
+            return;
+        }
+    }
+    if (kind == SP_CHANGE_FILE_WRITE || kind == SP_CHANGE_FILE_REMOVE)
+        st = undo_file(j, e, kind, checked);
+    else if (kind == SP_CHANGE_LDAP_SET)
+        st = undo_ldap(j, e);
+    else
+        st = undo_reg(sys, e);
+    if (st == SP_OK) {
+        set_item(e, "undone", cJSON_CreateBool(1));
+        st = save(j);
+    }
+    if (st != SP_OK)
+        say(it, SP_UNDO_FAILED, st, sys->last_error[0] ? sys->last_error : sp_status_name(st));
+    else
+        say(it, SP_UNDO_RESTORED, SP_OK, NULL);
+}
+
+void sp_undo_report_free(sp_undo_report *r)
+{
+    if (!r)
+        return;
+    free(r->items);
+    memset(r, 0, sizeof *r);
+}
+
+/* last_error: which entries were not undone and why. */
+static void summarise(sp_journal *j, const sp_undo_item *items, size_t count, size_t left)
+{
+    char *m = j->sys->last_error;
+    size_t cap = sizeof j->sys->last_error, n;
+    snprintf(m, cap, "%u change%s not undone:", (unsigned)left, left == 1 ? " was" : "s were");
+    for (size_t i = 0; i < count; i++) {
+        const sp_undo_item *it = &items[i];
+        if (it->outcome != SP_UNDO_CHANGED && it->outcome != SP_UNDO_FAILED)
+            continue;
+        n = strlen(m);
+        if (it->outcome == SP_UNDO_CHANGED)
+            snprintf(m + n, cap - n, " #%u %s changed since SourcePrep wrote it (/undo:force=%u undoes it anyway);",
+                     it->seq, it->target, it->seq);
+        else
+            snprintf(m + n, cap - n, " #%u %s: %s;", it->seq, it->target, it->why);
+    }
+}
+
+sp_status sp_journal_undo_ex(sp_journal *j, const char *step, size_t keep, const unsigned *force,
+                             size_t nforce, sp_undo_report *report)
+{
+    int n = cJSON_GetArraySize(j->entries);
+    sp_undo_item *items = calloc((size_t)(n > 0 ? n : 1), sizeof *items);
+    sp_undo_report r = {0};
+    sp_status first = SP_OK;
+
+    if (report)
+        memset(report, 0, sizeof *report);
+    if (!items)
+        return SP_ERR_NOMEM;
+    for (int i = n - 1; i >= (int)keep; i--) {
+        cJSON *e = cJSON_GetArrayItem(j->entries, i);
+        const cJSON *seq = cJSON_GetObjectItemCaseSensitive(e, "seq");
+        sp_undo_item *it = &items[r.count];
+        sp_change_kind kind;
+        const char *target = str_of(e, "target");
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "undone")))
+            continue;
+        if (step && (!str_of(e, "step") || strcmp(str_of(e, "step"), step) != 0))
+            continue;
+        r.count++;
+        it->seq = cJSON_IsNumber(seq) && seq->valuedouble >= 0 && seq->valuedouble < 1e9
+                      ? (unsigned)seq->valuedouble : 0;
+        sp_strlcpy(it->target, target ? target : "", sizeof it->target);
+        if (!kind_from_name(str_of(e, "kind"), &kind) || !target)
+            say(it, SP_UNDO_FAILED, SP_ERR_BADDATA, "the journal entry is damaged");
+        else if (check_allowed(j, e, kind, i) != SP_OK)
+            say(it, SP_UNDO_FAILED, SP_ERR_ACCESS, j->sys->last_error); /* not even when forced */
+        else
+            undo_entry(j, e, kind, forced(force, nforce, it->seq), it);
+        if (it->outcome == SP_UNDO_RESTORED)
+            r.restored++;
+        else if (it->outcome == SP_UNDO_DROPPED)
+            r.dropped++;
+        else if (it->outcome == SP_UNDO_CHANGED)
+            r.changed++;
+        else {
+            r.failed++;
+            if (first == SP_OK)
+                first = it->status;
+        }
+    }
+    if (r.failed || r.changed)
+        summarise(j, items, r.count, r.failed + r.changed);
+    if (report) {
+        r.items = items;
+        *report = r;
+    } else {
+        free(items);
+    }
+    return r.failed ? first : r.changed ? SP_ERR_EXISTS : SP_OK;
+}
+
 sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone)
 {
     return sp_journal_undo_since(j, step, 0, undone);
@@ -567,34 +1103,10 @@ sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone)
 
 sp_status sp_journal_undo_since(sp_journal *j, const char *step, size_t keep, size_t *undone)
 {
-    int n = cJSON_GetArraySize(j->entries);
-    sp_status st = SP_OK;
-    *undone = 0;
-    for (int i = n - 1; i >= (int)keep; i--) {
-        cJSON *e = cJSON_GetArrayItem(j->entries, i);
-        sp_change_kind kind;
-        const char *target = str_of(e, "target");
-        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "undone")))
-            continue;
-        if (step && (!str_of(e, "step") || strcmp(str_of(e, "step"), step) != 0))
-            continue;
-        if (!kind_from_name(str_of(e, "kind"), &kind) || !target)
-            return sp_sys_fail(j->sys, SP_ERR_BADDATA, "Journal entry %d is damaged.", i + 1);
-        if ((st = check_allowed(j, e, kind, i)) != SP_OK)
-            return st;
-        if (kind == SP_CHANGE_FILE_WRITE || kind == SP_CHANGE_FILE_REMOVE)
-            st = undo_file(j->sys, kind, target, str_of(e, "backup"));
-        else if (kind == SP_CHANGE_LDAP_SET)
-            st = undo_ldap(j, e);
-        else
-            st = undo_reg(j->sys, e);
-        if (st != SP_OK)
-            return st;
-        cJSON_ReplaceItemInObjectCaseSensitive(e, "undone", cJSON_CreateBool(1));
-        if ((st = save(j)) != SP_OK)
-            return st;
-        (*undone)++;
-    }
+    sp_undo_report r;
+    sp_status st = sp_journal_undo_ex(j, step, keep, NULL, 0, &r);
+    *undone = r.restored;
+    sp_undo_report_free(&r);
     return st;
 }
 
@@ -619,6 +1131,7 @@ sp_status sp_journal_get(const sp_journal *j, size_t i, sp_change *out)
     sp_strlcpy(out->step, str_of(e, "step") ? str_of(e, "step") : "", sizeof out->step);
     sp_strlcpy(out->target, str_of(e, "target") ? str_of(e, "target") : "", sizeof out->target);
     out->undone = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "undone"));
+    out->intended = str_of(e, "state") && strcmp(str_of(e, "state"), "intended") == 0;
     return SP_OK;
 }
 

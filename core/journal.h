@@ -1,5 +1,13 @@
 /* The change journal: every change to the server is recorded, with a backup of what it
- * replaces, before it is made; undo restores it byte for byte. */
+ * replaces, before it is made; undo restores it byte for byte.
+ *
+ * Each entry is written twice: "intended" (with its backup and the SHA-256 of what the target
+ * held and of what the change writes) before the change, "done" after it. Undo compares the
+ * target's live content with both hashes, so it is idempotent after a crash anywhere: an
+ * intended entry whose change never happened is dropped, one whose change happened is undone,
+ * and a target that holds neither (changed since SourcePrep wrote it) is left alone and
+ * reported unless the user forces that one entry. A GPO's GPT.INI and versionNumber come back
+ * as GPMC restores them: the old content with the version raised past the current one. */
 #ifndef SP_JOURNAL_H
 #define SP_JOURNAL_H
 
@@ -26,6 +34,7 @@ typedef struct {
     char target[512];   /* path, or "KEY\\value" for the registry */
     int64_t time;
     int undone;
+    int intended; /* written before its change; not yet confirmed "done" */
 } sp_change;
 
 /* Opens (or creates) the journal kept in dir (<ProgramData>\SourcePrep). */
@@ -40,6 +49,13 @@ sp_status sp_journal_reg_set(sp_journal *j, const char *step, sp_reg_view view, 
 sp_status sp_journal_reg_delete(sp_journal *j, const char *step, sp_reg_view view,
                                 const char *key, const char *value);
 
+/* The same for GPT.INI (and its GPO's versionNumber below): undo brings the old content back
+ * with the version raised past the live one, each half (user, computer) on its own. */
+sp_status sp_journal_gptini_write(sp_journal *j, const char *step, const char *path,
+                                  const void *data, size_t size);
+sp_status sp_journal_gpo_version_replace(sp_journal *j, const char *step, const char *dn,
+                                         const char *value);
+
 /* Where LDAP changes are made and undone (copied; the password is kept in memory only).
  * Without it, LDAP changes and their undo go to this domain controller. */
 sp_status sp_journal_set_ldap(sp_journal *j, const sp_ldap_target *target);
@@ -53,8 +69,38 @@ sp_status sp_journal_ldap_replace(sp_journal *j, const char *step, const char *d
  * (the journal's own tests) undoes what it recorded. */
 void sp_journal_restrict_undo(sp_journal *j);
 
-/* Undoes every change not yet undone, newest first (only those of step unless NULL).
- * Stops at the first failure; *undone counts what was restored. */
+/* What undo did with one entry. */
+typedef enum {
+    SP_UNDO_RESTORED = 0, /* the target holds what it held before the change again */
+    SP_UNDO_DROPPED,      /* an intended change that never happened: the entry is gone */
+    SP_UNDO_CHANGED,      /* changed since SourcePrep wrote it: left alone (force to undo it) */
+    SP_UNDO_FAILED        /* the undo failed: why says how */
+} sp_undo_outcome;
+
+typedef struct {
+    unsigned seq;
+    sp_undo_outcome outcome;
+    sp_status status;
+    char target[512];
+    char why[256];
+} sp_undo_item;
+
+typedef struct {
+    sp_undo_item *items; /* one per entry undo looked at, newest first */
+    size_t count;
+    size_t restored, dropped, changed, failed;
+} sp_undo_report;
+
+void sp_undo_report_free(sp_undo_report *r);
+
+/* Undoes every change not yet undone, newest first (only those of step unless NULL), among the
+ * entries after the first `keep`. An entry in force[] (by seq) is undone even when its target
+ * changed since. Goes on past an entry it cannot undo; SP_OK when every one was undone or
+ * dropped, else SP_ERR_EXISTS when some only changed since, else the first failure, with
+ * last_error naming them. report (optional) receives each entry's outcome. */
+sp_status sp_journal_undo_ex(sp_journal *j, const char *step, size_t keep, const unsigned *force,
+                             size_t nforce, sp_undo_report *report);
+/* The same without a report or forced entries; *undone counts what was restored. */
 sp_status sp_journal_undo(sp_journal *j, const char *step, size_t *undone);
 /* The same for the changes recorded after the first `keep` entries: a step rolls back
  * what it did since sp_journal_count() returned keep. */

@@ -540,4 +540,12 @@
 #define IDS_F_POLICY_CHANGED_MEANWHILE        6806
 #define IDS_F_POLICY_CHANGED_MEANWHILE_ADVICE 6807
 
+/* Undo that checks first (issue 18, core/journal.c, wizard/unattended.c): 6850-6899. */
+#define IDS_CLI_UNDO_FORCE_BAD     6850
+#define IDS_CLI_UNDO_CHANGED       6851
+#define IDS_CLI_UNDO_FAILED        6852
+#define IDS_CLI_UNDO_DROPPED       6853
+#define IDS_CLI_UNDO_LEFT          6854
+#define IDS_UNDO_FORCE_ASK         6855 /* the step page, after an undo that left edited changes */
+
 #endif

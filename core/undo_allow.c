@@ -52,7 +52,8 @@ static int plain_path(const char *p)
     return 1;
 }
 
-/* "<journal_dir>\backups\NNNN.bak": what backup_path makes. */
+/* "<journal_dir>\backups\NNNN.bak" or "NNNN-M.bak" (a leftover NNNN.bak is never reused):
+ * what backup_path makes. */
 static int our_backup(const char *dir, const char *bak)
 {
     char head[600];
@@ -61,9 +62,15 @@ static int our_backup(const char *dir, const char *bak)
     n = strlen(head);
     if (!bak || !plain_path(bak) || !starts_with(bak, head) || !ends_with(bak, ".bak"))
         return 0;
-    for (const char *c = bak + n; c < bak + strlen(bak) - 4; c++)
+    int dash = 0;
+    for (const char *c = bak + n; c < bak + strlen(bak) - 4; c++) {
+        if (*c == '-' && !dash && c > bak + n && c[1] != '.') {
+            dash = 1;
+            continue;
+        }
         if (*c < '0' || *c > '9')
             return 0;
+    }
     return strlen(bak) > n + 4;
 }
 
@@ -83,7 +90,7 @@ static int fail(char *why, size_t whylen, const char *what, const char *detail)
     return 0;
 }
 
-static int policy_file(const sp_undo_item *it, char *why, size_t whylen)
+static int policy_file(const sp_undo_target *it, char *why, size_t whylen)
 {
     static const char gpt_tmpl[] = "\\Policies\\" SP_DDCP_GUID "\\MACHINE\\Microsoft\\Windows NT\\SecEdit\\GptTmpl.inf";
     static const char gpt_ini[] = "\\Policies\\" SP_DDCP_GUID "\\GPT.INI";
@@ -96,7 +103,7 @@ static int policy_file(const sp_undo_item *it, char *why, size_t whylen)
                 "Controllers Policy and moves only " SP_SBS_SCRIPT, it->target);
 }
 
-static int policy_ldap(const sp_undo_item *it, char *why, size_t whylen)
+static int policy_ldap(const sp_undo_target *it, char *why, size_t whylen)
 {
     static const char gpo[] = "CN=" SP_DDCP_GUID ",CN=Policies,CN=System,";
     if (!it->attr || !it->dn)
@@ -121,7 +128,7 @@ static const reg_target reg_targets[] = {
     {"email", "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy", "ValidPorts"},
 };
 
-static int registry(const sp_undo_item *it, char *why, size_t whylen)
+static int registry(const sp_undo_target *it, char *why, size_t whylen)
 {
     for (size_t i = 0; i < sizeof reg_targets / sizeof reg_targets[0]; i++) {
         const reg_target *r = &reg_targets[i];
@@ -136,7 +143,7 @@ static int registry(const sp_undo_item *it, char *why, size_t whylen)
     return fail(why, whylen, "no step of SourcePrep writes this registry value", it->target);
 }
 
-int sp_undo_allowed(const char *journal_dir, const sp_undo_item *it, char *why, size_t whylen)
+int sp_undo_allowed(const char *journal_dir, const sp_undo_target *it, char *why, size_t whylen)
 {
     if (why && whylen)
         why[0] = '\0';

@@ -18,10 +18,10 @@ typedef struct {
     int old_type;         /* registry: the old value's type */
     const char *dn, *attr; /* LDAP */
     const char *old_text; /* LDAP: the old value */
-} sp_undo_item;
+} sp_undo_target;
 
 /* 1 when a step of SourcePrep can have made this change and undoing it writes only what that
  * step wrote, with a backup inside journal_dir\backups; else 0 and why says what is wrong. */
-int sp_undo_allowed(const char *journal_dir, const sp_undo_item *item, char *why, size_t whylen);
+int sp_undo_allowed(const char *journal_dir, const sp_undo_target *item, char *why, size_t whylen);
 
 #endif

@@ -277,37 +277,40 @@ static void start_apply(sp_page *p)
 
 /* ---- Undo: on the worker (a journal may restore large files, maybe on a share) ------------- */
 
+#define UNDO_FORCE_MAX 16
+
 typedef struct {
     sp_journal *journal;
     const char *step;
     size_t undone;
+    unsigned force[UNDO_FORCE_MAX]; /* entries the user chose to undo although changed since */
+    size_t nforce;
+    sp_undo_report report;
 } undo_arg;
+
+static void free_undo_arg(void *arg)
+{
+    undo_arg *u = arg;
+    sp_undo_report_free(&u->report);
+    free(u);
+}
 
 static sp_status undo_task(sp_run_ctx *ctx, void *arg)
 {
     undo_arg *u = arg;
-    sp_status st = sp_journal_undo(u->journal, u->step, &u->undone);
+    sp_status st = sp_journal_undo_ex(u->journal, u->step, 0, u->force, u->nforce, &u->report);
+    u->undone = u->report.restored;
     /* What was verified before the undo no longer holds, also after a partial undo. */
     sp_state_record(ctx->state, u->step, SP_RESULT_NOT_RUN, NULL, 0);
     return st;
 }
 
-static void undo_changes(sp_page *p)
+/* Starts the undo of this step's changes, forcing those in force[] (nforce may be 0). */
+static void start_undo(sp_page *p, const wchar_t *num, const unsigned *force, size_t nforce)
 {
-    wchar_t num[16], *text;
-    size_t n = changes_in_force(p);
-    undo_arg *u;
-    sp_job *job;
-    BOOL yes;
-    _snwprintf(num, 16, L"%u", (unsigned)n);
-    num[15] = 0;
-    text = sp_format1(p->host->hinst, IDS_UNDO_CONFIRM, num);
-    yes = sp_confirm(sp_page_owner(p), p->host->hinst, text);
-    free(text);
-    if (!yes || running_here(p))
-        return;
-    u = calloc(1, sizeof *u);
-    job = calloc(1, sizeof *job);
+    undo_arg *u = calloc(1, sizeof *u);
+    sp_job *job = calloc(1, sizeof *job);
+    wchar_t *text;
     if (!u || !job) {
         free(u);
         free(job);
@@ -315,9 +318,11 @@ static void undo_changes(sp_page *p)
     }
     u->journal = p->host->session->journal;
     u->step = p->step->id;
+    u->nforce = nforce < UNDO_FORCE_MAX ? nforce : UNDO_FORCE_MAX;
+    memcpy(u->force, force, u->nforce * sizeof *force);
     job->task = undo_task;
     job->arg = u;
-    job->free_arg = free;
+    job->free_arg = free_undo_arg;
     job->save_state = 1;
     if (start_job(p, SP_RUN_UNDO, job)) {
         text = sp_format1(p->host->hinst, IDS_STATUS_UNDOING, num);
@@ -326,12 +331,52 @@ static void undo_changes(sp_page *p)
     }
 }
 
+static void undo_changes(sp_page *p)
+{
+    wchar_t num[16], *text;
+    size_t n = changes_in_force(p);
+    BOOL yes;
+    _snwprintf(num, 16, L"%u", (unsigned)n);
+    num[15] = 0;
+    text = sp_format1(p->host->hinst, IDS_UNDO_CONFIRM, num);
+    yes = sp_confirm(sp_page_owner(p), p->host->hinst, text);
+    free(text);
+    if (!yes || running_here(p))
+        return;
+    start_undo(p, num, NULL, 0);
+}
+
+/* Each change left because it was edited since: the user may undo that one anyway (default No). */
+static size_t ask_force(sp_page *p, const sp_undo_report *r, unsigned *force)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->count && n < UNDO_FORCE_MAX; i++) {
+        wchar_t seq[16], *args[2], *text;
+        if (r->items[i].outcome != SP_UNDO_CHANGED)
+            continue;
+        _snwprintf(seq, 16, L"%u", r->items[i].seq);
+        seq[15] = 0;
+        args[0] = seq;
+        args[1] = sp_wide(r->items[i].target);
+        text = sp_format(p->host->hinst, IDS_UNDO_FORCE_ASK, 2, (const wchar_t *const *)args);
+        if (text && sp_confirm(sp_page_owner(p), p->host->hinst, text))
+            force[n++] = r->items[i].seq;
+        free(text);
+        free(args[1]);
+    }
+    return n;
+}
+
 static void undo_done(sp_page *p, const sp_job *job)
 {
     sp_session *s = p->host->session;
     const undo_arg *u = job->arg;
     wchar_t num[16], *text;
-    sp_log_write(&s->log, "undo step=%s changes=%u status=%s", p->step->id, (unsigned)u->undone,
+    unsigned force[UNDO_FORCE_MAX];
+    size_t nforce = 0;
+    sp_log_write(&s->log, "undo step=%s changes=%u dropped=%u changed=%u failed=%u forced=%u status=%s",
+                 p->step->id, (unsigned)u->undone, (unsigned)u->report.dropped,
+                 (unsigned)u->report.changed, (unsigned)u->report.failed, (unsigned)u->nforce,
                  sp_status_name(job->status));
     if (job->status == SP_OK) {
         _snwprintf(num, 16, L"%u", (unsigned)u->undone);
@@ -348,6 +393,12 @@ static void undo_done(sp_page *p, const sp_job *job)
     sp_tell(sp_page_owner(p), p->host->hinst, job->status == SP_OK ? MB_ICONINFORMATION : MB_ICONERROR,
             text);
     free(text);
+    /* Asked once, after an undo that forced nothing: a forced run does not ask again. */
+    if (!u->nforce && u->report.changed && (nforce = ask_force(p, &u->report, force)) > 0) {
+        _snwprintf(num, 16, L"%u", (unsigned)nforce);
+        num[15] = 0;
+        start_undo(p, num, force, nforce);
+    }
 }
 
 static void on_done(sp_page *p, sp_job *job)
@@ -365,7 +416,8 @@ static void on_done(sp_page *p, sp_job *job)
         render(p);
     }
     sp_job_free(job);
-    SetFocus(GetDlgItem(p->hwnd, IDC_STEP_CHECK));
+    if (!running_here(p)) /* an undo the user forced after this one keeps Cancel focused */
+        SetFocus(GetDlgItem(p->hwnd, IDC_STEP_CHECK));
     p->runs++;
 }
 

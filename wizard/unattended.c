@@ -76,10 +76,38 @@ static sp_status run_step(sp_app *app, const sp_step *step, int apply)
     return st == SP_ERR_CANCELLED ? SP_OK : st;
 }
 
+/* One line per entry that was not simply undone: changed since, failed, or never made. */
+static void say_undo_items(sp_app *app, const sp_undo_report *r)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        const sp_undo_item *it = &r->items[i];
+        wchar_t seq[16], *args[3], *line;
+        UINT id = it->outcome == SP_UNDO_CHANGED ? IDS_CLI_UNDO_CHANGED
+                  : it->outcome == SP_UNDO_FAILED ? IDS_CLI_UNDO_FAILED
+                  : it->outcome == SP_UNDO_DROPPED ? IDS_CLI_UNDO_DROPPED : 0;
+        if (!id)
+            continue;
+        _snwprintf(seq, 16, L"%u", it->seq);
+        seq[15] = 0;
+        args[0] = seq;
+        args[1] = sp_wide(it->target);
+        args[2] = sp_wide(it->why);
+        line = sp_format(app->hinst, id, 3, (const wchar_t *const *)args);
+        if (line && it->outcome == SP_UNDO_DROPPED)
+            say(line);
+        else if (line)
+            sp_app_message(app, MB_ICONWARNING | MB_OK, line);
+        free(line);
+        free(args[1]);
+        free(args[2]);
+    }
+}
+
 static int run_undo(sp_app *app)
 {
     size_t undone = 0, pending = 0;
     wchar_t num[32];
+    sp_undo_report report;
     sp_status st;
     for (size_t i = 0; i < sp_journal_count(app->session.journal); i++) {
         sp_change c;
@@ -105,26 +133,37 @@ static int run_undo(sp_app *app)
         if (answer != IDYES)
             return SP_EXIT_NOT_READY;
     }
-    st = sp_journal_undo(app->session.journal, NULL, &undone);
-    sp_log_write(&app->session.log, "undo changes=%u status=%s", (unsigned)undone, sp_status_name(st));
+    st = sp_journal_undo_ex(app->session.journal, NULL, 0, app->cl.undo_force, app->cl.undo_force_count,
+                            &report);
+    undone = report.restored;
+    sp_log_write(&app->session.log, "undo changes=%u dropped=%u changed=%u failed=%u status=%s",
+                 (unsigned)undone, (unsigned)report.dropped, (unsigned)report.changed,
+                 (unsigned)report.failed, sp_status_name(st));
+    say_undo_items(app, &report);
     _snwprintf(num, 32, L"%u", (unsigned)undone);
     num[31] = 0;
     wchar_t *done = sp_format1(app->hinst, IDS_CLI_UNDO_DONE, num);
     say(done);
     sp_app_note_event(app, done);
     free(done);
-    if (st != SP_OK) {
-        wchar_t *why = sp_wide(app->sys->last_error[0] ? app->sys->last_error : sp_status_name(st));
-        wchar_t *msg = sp_format1(app->hinst, IDS_ERR_UNDO, why);
-        sp_app_message(app, MB_ICONERROR | MB_OK, msg);
-        free(msg);
-        free(why);
-        return SP_EXIT_CANNOT_RUN;
+    if (report.changed + report.failed) {
+        _snwprintf(num, 32, L"%u", (unsigned)(report.changed + report.failed));
+        num[31] = 0;
+        wchar_t *left = sp_format1(app->hinst, IDS_CLI_UNDO_LEFT, num);
+        say(left);
+        sp_app_note_event(app, left);
+        free(left);
     }
-    /* Undone changes make earlier verdicts unsafe: those steps must be checked again. */
+    sp_undo_report_free(&report);
+    /* Undone changes make earlier verdicts unsafe: those steps must be checked again, also after
+     * an undo that left some changes. */
     for (size_t i = 0; undone && i < sp_step_count; i++)
         sp_state_record(app->session.state, sp_steps[i]->id, SP_RESULT_NOT_RUN, NULL, 0);
-    return sp_app_save(app, NULL) ? SP_EXIT_OK : SP_EXIT_CANNOT_RUN;
+    if (!sp_app_save(app, NULL))
+        return SP_EXIT_CANNOT_RUN;
+    if (st == SP_ERR_EXISTS)
+        return SP_EXIT_NOT_READY; /* only changes edited since: left, as they should be */
+    return st == SP_OK ? SP_EXIT_OK : SP_EXIT_CANNOT_RUN;
 }
 
 static int write_report(sp_app *app)

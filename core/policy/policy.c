@@ -284,7 +284,7 @@ static sp_status remove_right(sp_run_ctx *ctx, policy_scan *s, sp_findings *out,
     st = sp_journal_file_write(ctx->journal, "policy", s->at.inf_path, new_inf, new_inf_size);
     if (st == SP_OK) {
         sp_progress(ctx, 500, "GPT.INI");
-        st = sp_journal_file_write(ctx->journal, "policy", s->at.ini_path, new_ini, new_ini_size);
+        st = sp_journal_gptini_write(ctx->journal, "policy", s->at.ini_path, new_ini, new_ini_size);
     }
     if (st != SP_OK) {
         snprintf(why, sizeof why, "%s", sys->last_error[0] ? sys->last_error : sp_status_name(st));
@@ -294,7 +294,7 @@ static sp_status remove_right(sp_run_ctx *ctx, policy_scan *s, sp_findings *out,
         goto done;
     }
     sp_progress(ctx, 600, "versionNumber");
-    st = sp_journal_ldap_replace(ctx->journal, "policy", s->ad.gpo_dn, "versionNumber", text);
+    st = sp_journal_gpo_version_replace(ctx->journal, "policy", s->ad.gpo_dn, text);
     if (st != SP_OK) {
         snprintf(why, sizeof why, "%s", sys->last_error[0] ? sys->last_error : sp_status_name(st));
         sp_status ust = sp_journal_undo_since(ctx->journal, "policy", keep, &undone);

@@ -144,14 +144,46 @@ run /demo "/root:$u" /apply:policy
 expect "/apply:policy cleans the demo policy and verifies it (exit 0)" 0 "STEP policy result=passed"
 if ! cmp -s "$inf" "$work/orig/GptTmpl.inf" && [ ! -e "$script" ]; then ok "apply changed GptTmpl.inf and moved the script away"
 else bad "apply left the policy files as they were"; fi
+cp "$gpt" "$work/applied-GPT.INI"
 run /demo "/root:$u" "/report:$(wroot "$work/changes.json")"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); k=[c["kind"] for c in d["changes"]]; assert "file_write" in k and "file_remove" in k, k' "$work/changes.json" \
   && ok "the report lists the changes apply made" || bad "the report misses the changes"
 run /demo "/root:$u" /undo /yes
 expect "/undo /yes undoes the changes without asking" 0 "Undid [1-9][0-9]* changes"
-if cmp -s "$inf" "$work/orig/GptTmpl.inf" && cmp -s "$gpt" "$work/orig/GPT.INI" && cmp -s "$script" "$work/orig/script.bat"; then
-  ok "undo restored GptTmpl.inf, GPT.INI and the logon script byte for byte"
+if cmp -s "$inf" "$work/orig/GptTmpl.inf" && cmp -s "$script" "$work/orig/script.bat"; then
+  ok "undo restored GptTmpl.inf and the logon script byte for byte"
 else bad "undo did not restore the files byte for byte"; fi
+# GPT.INI comes back as GPMC restores a GPO: the old file, its Version raised past the applied one.
+if python3 - "$gpt" "$work/orig/GPT.INI" "$work/applied-GPT.INI" <<'PY'
+import re, sys
+now, orig, applied = (open(p, "rb").read() for p in sys.argv[1:4])
+ver = lambda b: int(re.search(rb"Version=(\d+)", b).group(1))
+assert ver(now) > ver(applied) > ver(orig), (ver(orig), ver(applied), ver(now))
+assert re.sub(rb"Version=\d+", b"", now) == re.sub(rb"Version=\d+", b"", orig)
+PY
+then ok "undo gave GPT.INI back with its version raised past the applied one, never lowered"
+else bad "GPT.INI after undo is not the old one with a raised version"; fi
+
+# Undo checks first: a GptTmpl.inf edited after the apply is reported and left, the other changes
+# are still undone, and /undo:force=N undoes that one entry anyway.
+u2=$(wroot "$work/undo2")
+inf2="$work/undo2/${inf#"$work/undo/"}"
+script2="$work/undo2/${script#"$work/undo/"}"
+run /demo "/root:$u2" /apply:policy
+printf '[Registry Values]\r\n; edited in GPMC\r\n' >>"$inf2"
+cp "$inf2" "$work/edited.inf"
+run /demo "/root:$u2" /undo /yes
+expect "undo after an outside edit exits 1 and names the edited file" 1 "Change #[0-9]+ was not undone: .*GptTmpl.inf changed since SourcePrep wrote it"
+expect "undo after an outside edit tells how to force that one entry" 1 "/undo:force=[0-9]+"
+cmp -s "$inf2" "$work/edited.inf" && ok "the edited GptTmpl.inf was left as it was" || bad "undo overwrote the edited GptTmpl.inf"
+cmp -s "$script2" "$work/orig/script.bat" && ok "the other changes were still undone (the logon script is back)" \
+  || bad "undo stopped at the edited file: the logon script is not back"
+n=$(grep -oE 'Change #[0-9]+ was not undone' <<<"$out" | grep -oE '[0-9]+' | head -n1)
+run /demo "/root:$u2" /undo /yes "/undo:force=$n"
+expect "/undo:force=$n undoes the edited entry anyway (exit 0)" 0 "Undid 1 changes"
+cmp -s "$inf2" "$work/orig/GptTmpl.inf" && ok "forced, GptTmpl.inf is back byte for byte" || bad "forced undo did not restore GptTmpl.inf"
+run /demo "/root:$u2" /undo /yes /undo:force=x
+expect "a bad /undo:force= exits 2 and says what it needs" 2 "needs the number of one journal entry"
 
 run "/profile:$(wroot "$work/missing.json")" /step:backup /check
 expect "a missing profile exits 2 with a clear message" 2 "profile could not be loaded"

@@ -138,8 +138,12 @@ static void policy_apply_should_change_all_three_together_and_undo_byte_for_byte
     assert_int_equal(sp_journal_undo(w.session.journal, "policy", &undone), SP_OK);
     assert_int_equal(undone, 5);
     assert_file_is(&w, INF, inf, inf_n);
-    assert_file_is(&w, INI, ini, ini_n);
-    assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65539");
+    /* As GPMC restores a GPO: the old GPT.INI with the version raised past 65540, never lowered. */
+    assert_string_equal(ini, "[General]\nVersion=65539\ndisplayName=New Group Policy Object\n");
+    now = read_file(&w, INI, &n);
+    assert_string_equal(now, "[General]\nVersion=65541\ndisplayName=New Group Policy Object\n");
+    free(now);
+    assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65541");
     assert_string_equal(ldap_value(&w, ANN_DN, "scriptPath", &v), "\\\\FABSBS\\NETLOGON\\sbs_login_script.bat");
     now = read_file(&w, SCRIPT, &n);
     assert_non_null(now);
@@ -188,7 +192,11 @@ static void policy_apply_should_roll_the_files_back_when_ad_refuses_the_change(v
     assert_non_null(strstr(rb->evidence, "insufficient access"));
     assert_non_null(testutil_find(&f, "policy.right_defined")); /* still there, and said so */
     assert_file_is(&w, INF, inf, inf_n);
-    assert_file_is(&w, INI, ini, ini_n);
+    /* GPT.INI said 65540 for a moment: rolled back past it, never lowered; AD never changed. */
+    assert_string_equal(ini, "[General]\nVersion=65539\ndisplayName=New Group Policy Object\n");
+    char *now = read_file(&w, INI, &ini_n);
+    assert_string_equal(now, "[General]\nVersion=65541\ndisplayName=New Group Policy Object\n");
+    free(now);
     assert_string_equal(ldap_value(&w, GPO_DN, "versionNumber", &v), "65539");
     free(inf);
     free(ini);

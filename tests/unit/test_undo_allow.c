@@ -17,7 +17,7 @@
 #define INF GPO "\\MACHINE\\Microsoft\\Windows NT\\SecEdit\\GptTmpl.inf"
 #define GPO_DN "CN={6AC1786C-016F-11D2-945F-00C04fB984F9},CN=Policies,CN=System,DC=fabrikam,DC=local"
 
-static int allowed(sp_undo_item it)
+static int allowed(sp_undo_target it)
 {
     char why[400];
     int ok = sp_undo_allowed(DIR, &it, why, sizeof why);
@@ -28,24 +28,24 @@ static int allowed(sp_undo_item it)
 static void undo_should_accept_what_the_steps_write(void **state)
 {
     (void)state;
-    assert_true(allowed((sp_undo_item){.kind = SP_CHANGE_FILE_WRITE, .step = "policy", .target = INF,
+    assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_FILE_WRITE, .step = "policy", .target = INF,
                                        .backup = DIR "\\backups\\0001.bak"}));
-    assert_true(allowed((sp_undo_item){.kind = SP_CHANGE_FILE_WRITE, .step = "policy", .target = GPO "\\GPT.INI",
+    assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_FILE_WRITE, .step = "policy", .target = GPO "\\GPT.INI",
                                        .backup = DIR "\\backups\\0002.bak"}));
-    assert_true(allowed((sp_undo_item){.kind = SP_CHANGE_FILE_REMOVE, .step = "policy",
+    assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_FILE_REMOVE, .step = "policy",
                                        .target = "C:\\WINDOWS\\SYSVOL\\sysvol\\fabrikam.local\\scripts\\SBS_LOGIN_SCRIPT.bat",
                                        .backup = DIR "\\backups\\0003.bak"}));
-    assert_true(allowed((sp_undo_item){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x", .dn = GPO_DN,
+    assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x", .dn = GPO_DN,
                                        .attr = "versionNumber", .old_text = "65539"}));
-    assert_true(allowed((sp_undo_item){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x",
+    assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x",
                                        .dn = "CN=Ann Lee,OU=SBSUsers,DC=fabrikam,DC=local", .attr = "scriptPath",
                                        .old_text = "\\\\FABSBS\\NETLOGON\\sbs_login_script.bat"}));
-    assert_true(allowed((sp_undo_item){.kind = SP_CHANGE_REG_SET, .step = "email", .target = "x",
+    assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_REG_SET, .step = "email", .target = "x",
                                        .key = "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy", .value = "ValidPorts"}));
-    assert_true(allowed((sp_undo_item){.kind = SP_CHANGE_REG_SET, .step = "timesync", .target = "x",
+    assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_REG_SET, .step = "timesync", .target = "x",
                                        .key = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters",
                                        .value = "Type"}));
-    assert_true(allowed((sp_undo_item){.kind = SP_CHANGE_REG_SET, .step = "updates", .target = "x",
+    assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_REG_SET, .step = "updates", .target = "x",
                                        .key = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
                                        .value = "SourcePrep", .old_is_null = 1}));
 }
@@ -54,38 +54,38 @@ static void undo_should_refuse_anything_else(void **state)
 {
     (void)state;
     /* A file no step writes, a path that climbs out, a backup from elsewhere. */
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_FILE_WRITE, .step = "policy",
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_FILE_WRITE, .step = "policy",
                                         .target = "C:\\WINDOWS\\system32\\wbadmin.exe", .backup = DIR "\\backups\\0001.bak"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_FILE_WRITE, .step = "policy",
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_FILE_WRITE, .step = "policy",
                                         .target = GPO "\\..\\..\\..\\..\\..\\system32\\GPT.INI",
                                         .backup = DIR "\\backups\\0001.bak"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_FILE_WRITE, .step = "policy", .target = INF,
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_FILE_WRITE, .step = "policy", .target = INF,
                                         .backup = "C:\\Users\\Public\\evil.bak"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_FILE_WRITE, .step = "policy", .target = INF,
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_FILE_WRITE, .step = "policy", .target = INF,
                                         .backup = DIR "\\backups\\..\\..\\evil.bak"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_FILE_REMOVE, .step = "policy",
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_FILE_REMOVE, .step = "policy",
                                         .target = "C:\\WINDOWS\\SYSVOL\\sysvol\\fabrikam.local\\scripts\\SBS_LOGIN_SCRIPT.bat"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_FILE_WRITE, .step = "email", .target = INF,
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_FILE_WRITE, .step = "email", .target = INF,
                                         .backup = DIR "\\backups\\0001.bak"}));
     /* The right value under another step, another value, RunOnce given a program back. */
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_REG_SET, .step = "timesync", .target = "x",
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_REG_SET, .step = "timesync", .target = "x",
                                         .key = "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy", .value = "ValidPorts"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_REG_SET, .step = "email", .target = "x",
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_REG_SET, .step = "email", .target = "x",
                                         .key = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters",
                                         .value = "SearchList"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_REG_SET, .step = "updates", .target = "x",
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_REG_SET, .step = "updates", .target = "x",
                                         .key = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
                                         .value = "SourcePrep", .old_type = 1}));
     /* LDAP: another attribute, another entry's version, a logon script SourcePrep never cleared. */
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x", .dn = GPO_DN,
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x", .dn = GPO_DN,
                                         .attr = "gPCFileSysPath", .old_text = "\\\\evil\\share"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x",
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x",
                                         .dn = "CN=Administrator,CN=Users,DC=fabrikam,DC=local",
                                         .attr = "versionNumber", .old_text = "1"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x",
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x",
                                         .dn = "CN=Administrator,CN=Users,DC=fabrikam,DC=local",
                                         .attr = "scriptPath", .old_text = "\\\\evil\\share\\run.bat"}));
-    assert_false(allowed((sp_undo_item){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x", .dn = GPO_DN,
+    assert_false(allowed((sp_undo_target){.kind = SP_CHANGE_LDAP_SET, .step = "policy", .target = "x", .dn = GPO_DN,
                                         .attr = "versionNumber", .old_text = "1; drop"}));
 }
 

@@ -97,6 +97,53 @@ static sp_status sim_from_host(sp_sys *sys, sp_status st)
 
 /* ---- Files -------------------------------------------------------------------------- */
 
+/* ---- Fault injection (test builds only) ------------------------------------------------ */
+
+#ifdef SP_FAULT_INJECTION
+void sp_sim_fault_set(sp_sys *sim, unsigned at, sp_sim_fault_mode mode)
+{
+    sim_machine *m = sim->impl;
+    m->fault_at = mode == SP_SIM_FAULT_NONE ? 0 : at;
+    m->fault_mode = (int)mode;
+    m->fault_writes = 0;
+    m->fault_dead = 0;
+}
+
+unsigned sp_sim_fault_writes(const sp_sys *sim)
+{
+    return ((const sim_machine *)sim->impl)->fault_writes;
+}
+
+int sp_sim_fault_killed(const sp_sys *sim)
+{
+    return ((const sim_machine *)sim->impl)->fault_dead;
+}
+
+/* Before a write: SP_OK when it may be made. */
+static sp_status sim_fault_enter(sp_sys *sys, const char *what)
+{
+    sim_machine *m = sys->impl;
+    if (m->fault_dead)
+        return sp_sys_fail(sys, SP_ERR_IO, "%s: the process was killed (fault injection).", what);
+    m->fault_writes++;
+    if (m->fault_at && m->fault_writes == m->fault_at && m->fault_mode == SP_SIM_FAULT_FAIL)
+        return sp_sys_fail(sys, SP_ERR_IO, "%s failed (fault injection, write %u).", what,
+                           m->fault_writes);
+    return SP_OK;
+}
+
+/* After a write that was made. */
+static void sim_fault_leave(sp_sys *sys)
+{
+    sim_machine *m = sys->impl;
+    if (m->fault_at && m->fault_writes == m->fault_at && m->fault_mode == SP_SIM_FAULT_KILL)
+        m->fault_dead = 1;
+}
+#else
+#define sim_fault_enter(sys, what) SP_OK
+#define sim_fault_leave(sys) ((void)0)
+#endif
+
 static sp_status sim_file_read(sp_sys *sys, const char *path, unsigned char **data, size_t *size)
 {
     sim_machine *m = sys->impl;
@@ -113,9 +160,13 @@ static sp_status sim_file_write_atomic(sp_sys *sys, const char *path, const void
 {
     sim_machine *m = sys->impl;
     char *hp = NULL;
-    sp_status st = sim_resolve(sys, path, &hp);
+    sp_status st = sim_fault_enter(sys, "file_write_atomic");
+    if (st == SP_OK)
+        st = sim_resolve(sys, path, &hp);
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_write_atomic(m->host, hp, data, size));
+    if (st == SP_OK)
+        sim_fault_leave(sys);
     free(hp);
     return st;
 }
@@ -135,11 +186,15 @@ static sp_status sim_file_move(sp_sys *sys, const char *from, const char *to)
 {
     sim_machine *m = sys->impl;
     char *hfrom = NULL, *hto = NULL;
-    sp_status st = sim_resolve(sys, from, &hfrom);
+    sp_status st = sim_fault_enter(sys, "file_move");
+    if (st == SP_OK)
+        st = sim_resolve(sys, from, &hfrom);
     if (st == SP_OK)
         st = sim_resolve(sys, to, &hto);
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_move(m->host, hfrom, hto));
+    if (st == SP_OK)
+        sim_fault_leave(sys);
     free(hfrom);
     free(hto);
     return st;
@@ -149,9 +204,13 @@ static sp_status sim_file_delete(sp_sys *sys, const char *path)
 {
     sim_machine *m = sys->impl;
     char *hp = NULL;
-    sp_status st = sim_resolve(sys, path, &hp);
+    sp_status st = sim_fault_enter(sys, "file_delete");
+    if (st == SP_OK)
+        st = sim_resolve(sys, path, &hp);
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->file_delete(m->host, hp));
+    if (st == SP_OK)
+        sim_fault_leave(sys);
     free(hp);
     return st;
 }
@@ -183,9 +242,13 @@ static sp_status sim_dir_create(sp_sys *sys, const char *path)
 {
     sim_machine *m = sys->impl;
     char *hp = NULL;
-    sp_status st = sim_resolve(sys, path, &hp);
+    sp_status st = sim_fault_enter(sys, "dir_create");
+    if (st == SP_OK)
+        st = sim_resolve(sys, path, &hp);
     if (st == SP_OK)
         st = sim_from_host(sys, m->host->ops->dir_create(m->host, hp));
+    if (st == SP_OK)
+        sim_fault_leave(sys);
     free(hp);
     return st;
 }
@@ -318,14 +381,29 @@ static sp_status sim_reg_set_checked(sp_sys *sys, sp_reg_view view, const char *
                                      const char *value, const sp_regval *val)
 {
     sp_status st = sim_reg_may_write(sys, key);
-    return st != SP_OK ? st : sim_reg_set(sys, view, key, value, val);
+    if (st == SP_OK && (st = sim_fault_enter(sys, "reg_set")) == SP_OK &&
+        (st = sim_reg_set(sys, view, key, value, val)) == SP_OK)
+        sim_fault_leave(sys);
+    return st;
 }
 
 static sp_status sim_reg_delete_checked(sp_sys *sys, sp_reg_view view, const char *key,
                                         const char *value)
 {
     sp_status st = sim_reg_may_write(sys, key);
-    return st != SP_OK ? st : sim_reg_delete_value(sys, view, key, value);
+    if (st == SP_OK && (st = sim_fault_enter(sys, "reg_delete_value")) == SP_OK &&
+        (st = sim_reg_delete_value(sys, view, key, value)) == SP_OK)
+        sim_fault_leave(sys);
+    return st;
+}
+
+static sp_status sim_ldap_replace_checked(sp_sys *sys, sp_ldap_conn *conn, const char *dn,
+                                          const char *attr, const char *value)
+{
+    sp_status st = sim_fault_enter(sys, "ldap_replace");
+    if (st == SP_OK && (st = sim_ldap_replace(sys, conn, dn, attr, value)) == SP_OK)
+        sim_fault_leave(sys);
+    return st;
 }
 
 /* ---- Processes ---------------------------------------------------------------------- */
@@ -596,7 +674,7 @@ static const sp_sys_ops sim_ops = {
     .svc_enum = sim_svc_enum,
     .ldap_connect = sim_ldap_connect,
     .ldap_search = sim_ldap_search,
-    .ldap_replace = sim_ldap_replace,
+    .ldap_replace = sim_ldap_replace_checked,
     .ldap_close = sim_ldap_close,
     .sid_lookup = sim_sid_lookup,
     .http_get = sim_http_get,

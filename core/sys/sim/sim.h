@@ -110,4 +110,20 @@ unsigned sp_sim_restarts(const sp_sys *sim);
  * relative path, a ".." component or a buffer that is too small. */
 sp_status sp_sim_host_path(sp_sys *sim, const char *winpath, char *out, size_t outlen);
 
+#ifdef SP_FAULT_INJECTION
+/* Fault injection, built into test builds only (-DSP_FAULT_INJECTION, never the exes). Every
+ * write the sim makes (file_write_atomic, file_move, file_delete, dir_create, reg_set,
+ * reg_delete_value, ldap_replace) is counted from 1 after this call; the write number `at`
+ * then either fails without effect (SP_SIM_FAULT_FAIL, SP_ERR_IO; later writes go on) or is
+ * made, after which every write fails as if the process had been killed (SP_SIM_FAULT_KILL):
+ * what was written so far stays, like the disk, registry and directory of a real server.
+ * SP_SIM_FAULT_NONE (or at 0) turns the hook off and brings the "process" back. */
+typedef enum { SP_SIM_FAULT_NONE = 0, SP_SIM_FAULT_FAIL, SP_SIM_FAULT_KILL } sp_sim_fault_mode;
+void sp_sim_fault_set(sp_sys *sim, unsigned at, sp_sim_fault_mode mode);
+/* The writes counted since sp_sim_fault_set, including refused ones. */
+unsigned sp_sim_fault_writes(const sp_sys *sim);
+/* Whether a SP_SIM_FAULT_KILL has struck. */
+int sp_sim_fault_killed(const sp_sys *sim);
+#endif
+
 #endif

@@ -228,6 +228,12 @@ typedef struct {
     int fold_case;
     /* How far W32Time has stepped this server's clock: every NTP peer is that much nearer. */
     int64_t clock_step_us;
+#ifdef SP_FAULT_INJECTION
+    /* Test builds only (sp_sim_fault_set): the write that fails or after which the "process"
+     * is dead, counted from 1 over every write since the hook was set. */
+    unsigned fault_at, fault_writes;
+    int fault_mode, fault_dead;
+#endif
 } sim_machine;
 
 /* The simulated clock (the profile's "now", or the host's). */
