@@ -7,6 +7,8 @@
 #include <cjson/cJSON.h>
 
 #include "core/base/civil.h"
+#include "core/backup/backup_ad.h"
+#include "core/backup/datavol.h"
 #include "core/backup/drill.h"
 #include "core/journal.h"
 #include "core/msgids.h"
@@ -15,6 +17,7 @@
 #include "core/step_table.h"
 #include "core/base/strutil.h"
 #include "core/backup/wbadmin.h"
+#include "core/backup/wbitems.h"
 
 #define WBADMIN_LIST_MS (2u * 60u * 1000u)
 #define WBADMIN_BACKUP_MS 0u              /* a full backup takes as long as it takes */
@@ -28,7 +31,21 @@ typedef struct {
     char where[300];    /* the log file, or wbadmin's target */
     char id[24];        /* wbadmin's version identifier */
     int wbadmin;        /* found by wbadmin: files can be restored with it */
+    char sets[160];     /* NTBackup: what its log backed up ("C:, System State") */
 } last_backup;
+
+/* What the backup must hold, read once a run. */
+typedef struct {
+    sp_datavols vols;
+    sp_backup_ad ad;
+} backup_needs;
+
+static void read_needs(sp_run_ctx *ctx, backup_needs *n)
+{
+    memset(n, 0, sizeof *n);
+    sp_datavols_find(ctx->sys, &n->vols);
+    sp_backup_ad_read(ctx, &n->vols, &n->ad);
+}
 
 static int uses_wbadmin(const sp_run_ctx *ctx)
 {
@@ -124,6 +141,7 @@ static int on_log(void *user, const char *name, int is_dir)
         s->best->found = 1;
         s->best->time = sum.completed + s->bias;
         snprintf(s->best->where, sizeof s->best->where, "%.200s (%.90s)", path, sum.what);
+        sp_strlcpy(s->best->sets, sum.what, sizeof s->best->sets);
     }
     return 0;
 }
@@ -208,14 +226,124 @@ static sp_status find_wbadmin(sp_run_ctx *ctx, sp_findings *out, last_backup *be
     return st;
 }
 
-/* Finds the last full backup and says what it found; *ok when it is new enough. */
-static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b, int *ok)
+/* The volumes the backup must hold, with the first reason for each. */
+static sp_status say_needs(sp_findings *out, const backup_needs *n)
+{
+    char list[100], why[1200];
+    size_t len = 0;
+    sp_datavols_list(&n->vols, list, sizeof list);
+    why[0] = '\0';
+    for (size_t i = 0; i < n->vols.count && len + 8 < sizeof why; i++)
+        len += (size_t)snprintf(why + len, sizeof why - len, "%s%c: %s", i ? "; " : "",
+                                n->vols.vols[i].letter, n->vols.vols[i].why);
+    if (len >= sizeof why)
+        len = sizeof why - 1;
+    return sp_findings_add(out, SP_SEV_INFO, "backup.volumes_needed", IDS_F_BK_VOLUMES_NEEDED,
+                           IDS_F_BK_VOLUMES_NEEDED_ADVICE, list, why);
+}
+
+/* "C:" in NTBackup's list of sets ("C:, D: Data, System State"): at the start of an entry. */
+static int ntb_has_volume(const char *sets, char letter)
+{
+    for (const char *p = sets; *p; p++)
+        if ((p == sets || (p[-1] == ' ' && p - sets >= 2 && p[-2] == ',')) &&
+            (*p & ~0x20) == (letter & ~0x20) && p[1] == ':')
+            return 1;
+    return 0;
+}
+
+/* Whether the backup holds every needed volume; *ok cleared, with an error naming the volume,
+ * when one is missing or the contents could not be read. */
+static sp_status check_contents(sp_run_ctx *ctx, sp_findings *out, const last_backup *b,
+                                const backup_needs *n, int *ok)
+{
+    sp_sys *sys = ctx->sys;
+    sp_wb_items items;
+    int wb = b->wbadmin;
+    sp_status st = SP_OK;
+    if (wb) {
+        char version[48], err[400], cmd[96];
+        char *text = NULL;
+        size_t len = 0;
+        int code = -1;
+        snprintf(version, sizeof version, "-version:%s", b->id);
+        snprintf(cmd, sizeof cmd, "wbadmin get items %s", version);
+        const char *argv[] = {"wbadmin", "get", "items", version, NULL};
+        st = sys->ops->proc_run(sys, argv, WBADMIN_LIST_MS, &text, &len, &code);
+        if (st != SP_OK) {
+            snprintf(err, sizeof err, "%s: %s", sp_status_name(st), sys->last_error);
+            st = SP_ERR_BADDATA;
+        } else {
+            st = sp_wbitems_parse(text, len, &items, err, sizeof err);
+            if (st == SP_OK && code != 0)
+                snprintf(err, sizeof err, "wbadmin exit code %d", code), st = SP_ERR_BADDATA;
+        }
+        free(text);
+        if (st == SP_ERR_NOMEM)
+            return st;
+        if (st != SP_OK) {
+            *ok = 0;
+            return sp_findings_add(out, SP_SEV_ERROR, "backup.items_unreadable", IDS_F_BK_ITEMS_UNREAD,
+                                   IDS_F_BK_ITEMS_UNREAD_ADVICE, err, cmd);
+        }
+    } else if (strlen(b->sets) + 12 >= sizeof b->sets) {
+        *ok = 0;
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.sets_unreadable", IDS_F_BK_SETS_UNREAD,
+                               IDS_F_BK_SETS_UNREAD_ADVICE, b->where, b->sets);
+    }
+    for (size_t i = 0; st == SP_OK && i < n->vols.count; i++) {
+        const sp_datavol *v = &n->vols.vols[i];
+        char name[4] = {v->letter, ':', 0, 0};
+        if (wb ? sp_wb_items_has(&items, v->letter) : ntb_has_volume(b->sets, v->letter))
+            continue;
+        *ok = 0;
+        st = sp_findings_add(out, SP_SEV_ERROR, "backup.volume_missing", IDS_F_BK_VOLUME_MISSING,
+                             wb ? IDS_F_BK_VOLUME_MISSING_WB_ADVICE : IDS_F_BK_VOLUME_MISSING_NTB_ADVICE,
+                             name, v->why);
+    }
+    return st;
+}
+
+/* A backup older than the tombstone lifetime cannot restore the directory (domain controllers). */
+static sp_status check_tombstone(sp_run_ctx *ctx, sp_findings *out, const last_backup *b,
+                                 const backup_needs *n, int *ok)
+{
+    char when[64], days[32], why[300];
+    sp_status st = SP_OK;
+    if (!ctx->info || !ctx->info->is_dc)
+        return SP_OK;
+    snprintf(days, sizeof days, "%u", n->ad.tombstone_days);
+    if (!n->ad.read)
+        st = sp_findings_add(out, SP_SEV_WARNING, "backup.tombstone_unread", IDS_F_BK_TOMBSTONE_UNREAD,
+                             IDS_F_BK_TOMBSTONE_UNREAD_ADVICE, NULL, n->ad.error);
+    else
+        st = sp_findings_add(out, SP_SEV_INFO, "backup.tombstone", IDS_F_BK_TOMBSTONE_OK, 0, days,
+                             n->ad.tombstone_default ? "tombstoneLifetime is not set: the default"
+                                                     : "tombstoneLifetime of CN=Directory Service");
+    int64_t age = ctx->sys->ops->time_now(ctx->sys) - b->time;
+    if (st == SP_OK && age > (int64_t)n->ad.tombstone_days * 86400) {
+        when_text(b->time, when, sizeof when);
+        snprintf(why, sizeof why, "backup %lld days old, tombstone lifetime %u days%s",
+                 (long long)(age / 86400), n->ad.tombstone_days, n->ad.read ? "" : " (assumed)");
+        *ok = 0;
+        st = sp_findings_add(out, SP_SEV_ERROR, "backup.older_than_tombstone", IDS_F_BK_TOMBSTONE,
+                             IDS_F_BK_TOMBSTONE_ADVICE, when, why);
+    }
+    return st;
+}
+
+/* Finds the last full backup and says what it found; *ok when it is new enough and holds
+ * every volume the migration needs. */
+static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b, int *ok,
+                               const backup_needs *needs)
 {
     char when[64];
     sp_status st;
     memset(b, 0, sizeof *b);
     *ok = 0;
-    st = uses_wbadmin(ctx) ? find_wbadmin(ctx, out, b) : find_ntbackup(ctx, out, b);
+    st = say_needs(out, needs);
+    if (st == SP_OK)
+        st = uses_wbadmin(ctx) ? find_wbadmin(ctx, out, b) : find_ntbackup(ctx, out, b);
     if (st != SP_OK)
         return st;
     if (!b->found)
@@ -232,6 +360,12 @@ static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b
                                IDS_F_BK_OLDER_ADVICE, when, ch);
     }
     *ok = st == SP_OK;
+    if (st == SP_OK)
+        st = check_tombstone(ctx, out, b, needs, ok);
+    if (st == SP_OK)
+        st = check_contents(ctx, out, b, needs, ok);
+    if (st != SP_OK)
+        *ok = 0;
     return st;
 }
 
@@ -336,11 +470,13 @@ static void order_findings(sp_findings *f)
 static sp_status backup_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
 {
     last_backup b;
+    backup_needs needs;
     int ok = 0, passed = 0;
     sp_status st = add_guidance(ctx, out);
     *result = SP_RESULT_FAILED;
+    read_needs(ctx, &needs);
     if (st == SP_OK)
-        st = assess_backup(ctx, out, &b, &ok);
+        st = assess_backup(ctx, out, &b, &ok, &needs);
     if (st == SP_OK && ok)
         st = report_drill(ctx, out, &b, &passed);
     if (st == SP_OK && ok && passed)
@@ -394,7 +530,18 @@ static int valid_target(const char *t)
     return n > 4 && t[0] == '\\' && t[1] == '\\' && strchr(t + 2, '\\') && !strchr(t, '"');
 }
 
-static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, int *done)
+/* Stop ends the job itself, not only the wbadmin client that started it (bounded: a minute). */
+static void stop_wbadmin_job(sp_run_ctx *ctx)
+{
+    static const char *const argv[] = {"wbadmin", "stop", "job", "-quiet", NULL};
+    char *text = NULL;
+    size_t len = 0;
+    int code = 0;
+    ctx->sys->ops->proc_run(ctx->sys, argv, 60u * 1000u, &text, &len, &code);
+    free(text);
+}
+
+static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs, int *done)
 {
     sp_sys *sys = ctx->sys;
     const char *target = data_string(step_data(ctx), SP_BACKUP_KEY_TARGET, NULL);
@@ -411,14 +558,23 @@ static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, int *done)
     if (!valid_target(target) || (target[1] == ':' && (target[0] | 0x20) == (win[0] | 0x20)))
         return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_target", IDS_F_BK_BAD_TARGET,
                                IDS_F_BK_BAD_TARGET_ADVICE, target, NULL);
+    for (size_t i = 0; target[1] == ':' && i < needs->vols.count; i++)
+        if ((needs->vols.vols[i].letter | 0x20) == (target[0] | 0x20))
+            return sp_findings_add(out, SP_SEV_ERROR, "backup.target_needed", IDS_F_BK_TARGET_NEEDED,
+                                   IDS_F_BK_TARGET_NEEDED_ADVICE, target, needs->vols.vols[i].why);
+    char include[120] = "-include:";
+    sp_datavols_list(&needs->vols, include + 9, sizeof include - 9);
     snprintf(arg, sizeof arg, "-backupTarget:%s", target);
-    const char *argv[] = {"wbadmin", "start", "backup", arg, "-allCritical", "-quiet", NULL};
+    /* -allCritical for a bare-metal restore, -include: for every volume of the data as well. */
+    const char *argv[] = {"wbadmin", "start", "backup", arg, include, "-allCritical", "-quiet", NULL};
     memset(&w, 0, sizeof w);
     w.ctx = ctx;
     sp_status st = sys->ops->proc_run_lines(sys, argv, WBADMIN_BACKUP_MS, on_backup_line, &w,
                                             ctx->cancel, &code);
-    if (st == SP_ERR_CANCELLED)
+    if (st == SP_ERR_CANCELLED) {
+        stop_wbadmin_job(ctx);
         return st;
+    }
     if (st != SP_OK || code != 0) {
         char why[300];
         snprintf(why, sizeof why, "%s", st != SP_OK ? sys->last_error : w.last_error_line[0] ? w.last_error_line : "exit code");
@@ -551,8 +707,10 @@ static sp_status restore_with_wbadmin(sp_run_ctx *ctx, sp_findings *out, const l
         const char *argv[] = {"wbadmin", "start", "recovery", version, "-itemType:File", items,
                               target, "-overwrite:Overwrite", "-quiet", NULL};
         sp_status st = sys->ops->proc_run_lines(sys, argv, WBADMIN_RESTORE_MS, NULL, NULL, ctx->cancel, &code);
-        if (st == SP_ERR_CANCELLED)
+        if (st == SP_ERR_CANCELLED) {
+            stop_wbadmin_job(ctx);
             return st;
+        }
         if (st != SP_OK || code != 0) {
             char why[300];
             snprintf(why, sizeof why, "%s", st != SP_OK ? sys->last_error : "");
@@ -730,18 +888,20 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
 static sp_status backup_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
 {
     last_backup b;
+    backup_needs needs;
     int ok = 0, passed = 0, started = 0;
     sp_findings scratch = {0};
     sp_status st = add_guidance(ctx, out);
     *result = SP_RESULT_FAILED;
+    read_needs(ctx, &needs);
     if (st == SP_OK)
-        st = assess_backup(ctx, &scratch, &b, &ok);
+        st = assess_backup(ctx, &scratch, &b, &ok, &needs);
     if (st == SP_OK && !ok && uses_wbadmin(ctx)) {
         /* No usable backup: take one where the OS lets us, then look again. */
-        st = start_backup(ctx, out, &started);
+        st = start_backup(ctx, out, &needs, &started);
         if (st == SP_OK && started) {
             sp_findings_free(&scratch);
-            st = assess_backup(ctx, &scratch, &b, &ok);
+            st = assess_backup(ctx, &scratch, &b, &ok, &needs);
         }
     }
     for (size_t i = 0; st == SP_OK && i < scratch.count; i++) {

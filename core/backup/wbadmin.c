@@ -8,6 +8,7 @@
 
 #include "core/base/civil.h"
 #include "core/base/strutil.h"
+#include "core/backup/wbline.h"
 
 void sp_wb_versions_free(sp_wb_versions *v)
 {
@@ -25,13 +26,7 @@ static int field(const char *line, const char *key, char *out, size_t outlen)
     if (sp_strnicmp(line, key, n) != 0)
         return 0;
     const char *v = sp_skip_space(line + n);
-    size_t len = strlen(v);
-    while (len && isspace((unsigned char)v[len - 1]))
-        len--;
-    if (len >= outlen)
-        len = outlen - 1;
-    memcpy(out, v, len);
-    out[len] = '\0';
+    sp_wb_copy_trimmed(out, outlen, v, strlen(v));
     return 1;
 }
 
@@ -53,17 +48,7 @@ sp_status sp_wbadmin_parse_versions(const char *text, size_t len, sp_wb_versions
     out->count = 0;
     if (err && errlen)
         err[0] = '\0';
-    for (size_t i = 0; text && i < len;) {
-        size_t e = i;
-        while (e < len && text[e] != '\n')
-            e++;
-        size_t n = e - i < sizeof line - 1 ? e - i : sizeof line - 1;
-        memcpy(line, text + i, n);
-        line[n] = '\0';
-        for (size_t k = 0; k < n; k++)
-            if (line[k] == '\r' || line[k] == '\0')
-                line[k] = ' ';
-        i = e + 1;
+    for (size_t i = 0; sp_wb_next_line(text, len, &i, line, sizeof line);) {
         const char *l = sp_skip_space(line);
         if (sp_strnicmp(l, "wbadmin ", 8) == 0)
             banner = 1;
@@ -111,10 +96,7 @@ sp_status sp_wbadmin_parse_versions(const char *text, size_t len, sp_wb_versions
     }
     if (!banner && out->count == 0) {
         char start[48] = "";
-        size_t n = text ? (len < sizeof start - 1 ? len : sizeof start - 1) : 0;
-        for (size_t k = 0; k < n; k++)
-            start[k] = isprint((unsigned char)text[k]) ? text[k] : '.';
-        start[n] = '\0';
+        sp_wb_text_start(text, len, start, sizeof start);
         return fail(err, errlen, "This is not the output of \"wbadmin get versions\": \"%s\"", start);
     }
     return SP_OK;
