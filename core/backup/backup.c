@@ -10,6 +10,7 @@
 #include "core/backup/backup_ad.h"
 #include "core/backup/datavol.h"
 #include "core/backup/drill.h"
+#include "core/backup/fntb.h"
 #include "core/journal.h"
 #include "core/msgids.h"
 #include "core/backup/ntblog.h"
@@ -602,8 +603,10 @@ static void on_sampled(void *user, uint64_t seen)
     sp_progress(p->ctx, permille, p->root);
 }
 
-/* The roots to sample: the step data's "roots", else the system volume. */
-static size_t sample_roots(sp_run_ctx *ctx, cJSON *data, const char **roots, size_t max, char *sysvol)
+/* The roots to sample: the step data's "roots", else every volume the migration needs (the
+ * walk over all of them picks uniformly among their files: each volume weighs its file count). */
+static size_t sample_roots(sp_run_ctx *ctx, cJSON *data, const char **roots, size_t max,
+                           const backup_needs *needs, char (*vroots)[4])
 {
     const cJSON *arr = data ? cJSON_GetObjectItemCaseSensitive(data, "roots") : NULL, *r;
     size_t n = 0;
@@ -613,22 +616,35 @@ static size_t sample_roots(sp_run_ctx *ctx, cJSON *data, const char **roots, siz
     }
     if (n)
         return n;
+    for (size_t i = 0; i < needs->vols.count && n < max; i++) {
+        snprintf(vroots[n], 4, "%c:\\", needs->vols.vols[i].letter);
+        roots[n] = vroots[n];
+        n++;
+    }
+    if (n)
+        return n;
     char win[260] = "C:\\WINDOWS";
     ctx->sys->ops->folder(ctx->sys, SP_FOLDER_WINDOWS, win, sizeof win);
-    snprintf(sysvol, 4, "%c:\\", win[0]);
-    roots[0] = sysvol;
+    snprintf(vroots[0], 4, "%c:\\", win[0]);
+    roots[0] = vroots[0];
     return 1;
 }
 
+static int fntb_match(const void *rules, const char *path)
+{
+    return sp_fntb_match(rules, path);
+}
+
 /* The files to restore: the pending sample of this backup, or a fresh one. */
-static sp_status choose_files(sp_run_ctx *ctx, sp_findings *out, const last_backup *b, cJSON **files)
+static sp_status choose_files(sp_run_ctx *ctx, sp_findings *out, const last_backup *b,
+                              const backup_needs *needs, const char *folder, cJSON **files)
 {
     cJSON *data = step_data(ctx);
     cJSON *pending = data ? cJSON_GetObjectItemCaseSensitive(data, "pending") : NULL;
     const cJSON *bt = pending ? cJSON_GetObjectItemCaseSensitive(pending, "backup_time") : NULL;
     const cJSON *k_item = data ? cJSON_GetObjectItemCaseSensitive(data, SP_BACKUP_KEY_K) : NULL;
-    const char *roots[16];
-    char sysvol[4], num[32];
+    const char *roots[26];
+    char vroots[26][4], num[32];
     sp_drill_sample s;
     *files = NULL;
     if (cJSON_IsNumber(bt) && (int64_t)bt->valuedouble == b->time) {
@@ -641,27 +657,40 @@ static sp_status choose_files(sp_run_ctx *ctx, sp_findings *out, const last_back
     size_t k = cJSON_IsNumber(k_item) && k_item->valuedouble >= 1 && k_item->valuedouble <= SP_DRILL_MAX_K
                    ? (size_t)k_item->valuedouble
                    : SP_DRILL_DEFAULT_K;
-    size_t nroots = sample_roots(ctx, data, roots, 16, sysvol);
+    size_t nroots = sample_roots(ctx, data, roots, 26, needs, vroots);
     sample_progress sp = {ctx, roots[0]};
     uint64_t seed = (uint64_t)ctx->sys->ops->time_now(ctx->sys) * 0x9E3779B97F4A7C15ULL + (uintptr_t)&s;
-    sp_status st = sp_drill_sample_tree(ctx->sys, roots, nroots, k, b->time, seed, ctx->cancel,
-                                        on_sampled, &sp, &s);
+    sp_fntb *fntb = malloc(sizeof *fntb);
+    if (!fntb)
+        return SP_ERR_NOMEM;
+    sp_fntb_read(ctx->sys, fntb);
+    const char *skip[] = {folder};
+    /* Never the restore folder; never what no backup holds; with wbadmin, never a name with a
+     * comma: -items: is a comma-separated list, so such a file cannot be restored by name. */
+    sp_drill_options opt = {skip, 1, fntb_match, fntb, b->wbadmin};
+    sp_status st = sp_drill_sample_tree_with(ctx->sys, roots, nroots, k, b->time, seed, ctx->cancel,
+                                             on_sampled, &sp, &opt, &s);
+    free(fntb);
     if (st != SP_OK)
         return st;
-    if (s.newer) {
-        snprintf(num, sizeof num, "%llu", (unsigned long long)s.newer);
-        st = sp_findings_add(out, SP_SEV_INFO, "backup.newer_skipped", IDS_F_BK_NEWER, IDS_F_BK_NEWER_ADVICE,
-                             num, s.example_newer);
-    }
-    if (st == SP_OK && s.excluded) {
-        snprintf(num, sizeof num, "%llu", (unsigned long long)s.excluded);
-        st = sp_findings_add(out, SP_SEV_INFO, "backup.excluded", IDS_F_BK_EXCLUDED, IDS_F_BK_EXCLUDED_ADVICE,
-                             num, s.example_excluded);
-    }
-    if (st == SP_OK && s.unlisted_dirs) {
-        snprintf(num, sizeof num, "%llu", (unsigned long long)s.unlisted_dirs);
-        st = sp_findings_add(out, SP_SEV_WARNING, "backup.unlisted", IDS_F_BK_UNLISTED, IDS_F_BK_UNLISTED_ADVICE,
-                             num, s.example_unlisted);
+    /* What the walk left out, one finding per reason. */
+    const struct {
+        uint64_t n;
+        sp_severity sev;
+        const char *code, *example;
+        unsigned title, advice;
+    } left[] = {
+        {s.not_backed_up, SP_SEV_INFO, "backup.not_backed_up", s.example_not_backed_up, IDS_F_BK_FNTB, IDS_F_BK_FNTB_ADVICE},
+        {s.commas, SP_SEV_WARNING, "backup.comma_skipped", s.example_comma, IDS_F_BK_COMMA, IDS_F_BK_COMMA_ADVICE},
+        {s.newer, SP_SEV_INFO, "backup.newer_skipped", s.example_newer, IDS_F_BK_NEWER, IDS_F_BK_NEWER_ADVICE},
+        {s.excluded, SP_SEV_INFO, "backup.excluded", s.example_excluded, IDS_F_BK_EXCLUDED, IDS_F_BK_EXCLUDED_ADVICE},
+        {s.unlisted_dirs, SP_SEV_WARNING, "backup.unlisted", s.example_unlisted, IDS_F_BK_UNLISTED, IDS_F_BK_UNLISTED_ADVICE},
+    };
+    for (size_t i = 0; st == SP_OK && i < sizeof left / sizeof left[0]; i++) {
+        if (!left[i].n)
+            continue;
+        snprintf(num, sizeof num, "%llu", (unsigned long long)left[i].n);
+        st = sp_findings_add(out, left[i].sev, left[i].code, left[i].title, left[i].advice, num, left[i].example);
     }
     if (st == SP_OK && s.count == 0)
         st = sp_findings_add(out, SP_SEV_ERROR, "backup.no_files", IDS_F_BK_NO_FILES, IDS_F_BK_NO_FILES_ADVICE,
@@ -686,7 +715,7 @@ static sp_status restore_with_wbadmin(sp_run_ctx *ctx, sp_findings *out, const l
                                       const char *folder, cJSON *files, int *ok)
 {
     sp_sys *sys = ctx->sys;
-    const cJSON *f;
+    cJSON *f;
     unsigned i = 0, n = (unsigned)cJSON_GetArraySize(files);
     *ok = 1;
     cJSON_ArrayForEach(f, files) {
@@ -717,6 +746,8 @@ static sp_status restore_with_wbadmin(sp_run_ctx *ctx, sp_findings *out, const l
             if (st == SP_OK)
                 snprintf(why, sizeof why, "wbadmin exit code %d", code);
             *ok = 0;
+            /* Not compared: a copy left in the folder by an earlier run is not this restore. */
+            cJSON_AddBoolToObject(f, "restore_failed", 1);
             if ((st = sp_findings_add(out, SP_SEV_ERROR, "backup.restore_failed", IDS_F_BK_RESTORE_FAILED,
                                       IDS_F_BK_RESTORE_FAILED_ADVICE, path, why)) != SP_OK)
                 return st;
@@ -799,6 +830,11 @@ static sp_status compare_all(sp_run_ctx *ctx, const char *folder, cJSON *files)
             free(buf);
             return st;
         }
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "restore_failed"))) {
+            r.outcome = SP_CMP_MISSING;
+            r.sha256[0] = '\0';
+            cJSON_DeleteItemFromObject(f, "restore_failed");
+        }
         cJSON_DeleteItemFromObject(f, "outcome");
         cJSON_DeleteItemFromObject(f, "offset");
         cJSON_DeleteItemFromObject(f, "sha256");
@@ -843,7 +879,7 @@ static void keep_pending(sp_run_ctx *ctx, const last_backup *b, cJSON *files)
     }
 }
 
-static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup *b)
+static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup *b, const backup_needs *needs)
 {
     const char *folder = data_string(step_data(ctx), SP_BACKUP_KEY_FOLDER, SP_BACKUP_DEFAULT_FOLDER);
     char folder_copy[520];
@@ -854,7 +890,7 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
     if (!(folder[0] && folder[1] == ':' && folder[2] == '\\') && !(folder[0] == '\\' && folder[1] == '\\'))
         return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_folder", IDS_F_BK_BAD_FOLDER,
                                IDS_F_BK_BAD_FOLDER_ADVICE, folder, NULL);
-    sp_status st = choose_files(ctx, out, b, &files);
+    sp_status st = choose_files(ctx, out, b, needs, folder, &files);
     if (st != SP_OK || !files)
         return st;
     if (b->wbadmin)
@@ -910,7 +946,7 @@ static sp_status backup_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     }
     sp_findings_free(&scratch);
     if (st == SP_OK && ok)
-        st = run_drill(ctx, out, &b);
+        st = run_drill(ctx, out, &b, &needs);
     if (st == SP_OK && ok) {
         /* The verdict comes from the record, exactly as a later check will see it. */
         sp_findings verdict = {0};

@@ -223,15 +223,22 @@ static void ntblog_should_reject_what_is_not_a_log(void **s)
 
 /* ---- wbadmin get items ---------------------------------------------------------------- */
 
+static void read_items(const char *fixture, sp_wb_items *it)
+{
+    size_t n = 0;
+    char path[200], err[200];
+    snprintf(path, sizeof path, "tests/fixtures/wbitems/%s.txt", fixture);
+    char *text = (char *)testutil_read_file(path, &n);
+    assert_non_null(text);
+    assert_int_equal(sp_wbitems_parse(text, n, it, err, sizeof err), SP_OK);
+    free(text);
+}
+
 static void wbitems_should_read_the_volumes_of_a_backup_of_c_only(void **s)
 {
     (void)s;
-    size_t n = 0;
-    char *text = (char *)testutil_read_file("tests/fixtures/wbitems/c-only.txt", &n);
     sp_wb_items it;
-    char err[200];
-    assert_non_null(text);
-    assert_int_equal(sp_wbitems_parse(text, n, &it, err, sizeof err), SP_OK);
+    read_items("c-only", &it);
     assert_int_equal(it.count, 2);
     assert_string_equal(it.vols[0].mount, "C:");
     assert_string_equal(it.vols[0].label, "<No Volume Label>");
@@ -240,18 +247,13 @@ static void wbitems_should_read_the_volumes_of_a_backup_of_c_only(void **s)
     assert_int_equal(it.apps, 2);
     assert_true(sp_wb_items_has(&it, 'c'));
     assert_false(sp_wb_items_has(&it, 'D'));
-    free(text);
 }
 
 static void wbitems_should_read_labels_that_hold_the_separator_and_folder_mounts(void **s)
 {
     (void)s;
-    size_t n = 0;
-    char *text = (char *)testutil_read_file("tests/fixtures/wbitems/c-and-d.txt", &n);
     sp_wb_items it;
-    char err[200];
-    assert_non_null(text);
-    assert_int_equal(sp_wbitems_parse(text, n, &it, err, sizeof err), SP_OK);
+    read_items("c-and-d", &it);
     assert_int_equal(it.count, 3);
     assert_string_equal(it.vols[1].label, "Data, mounted at home");
     assert_int_equal(it.vols[1].letter, 'D');
@@ -259,7 +261,6 @@ static void wbitems_should_read_labels_that_hold_the_separator_and_folder_mounts
     assert_int_equal(it.vols[2].letter, 0); /* a folder mount point is not the drive */
     assert_true(sp_wb_items_has(&it, 'D'));
     assert_false(sp_wb_items_has(&it, 'E'));
-    free(text);
 }
 
 static void wbitems_should_refuse_what_it_cannot_read(void **s)

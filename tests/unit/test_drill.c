@@ -13,6 +13,7 @@
 #include "core/backup/backup.h"
 #include "core/base/civil.h"
 #include "core/backup/drill.h"
+#include "core/backup/fntb.h"
 #include "core/journal.h"
 #include "core/session.h"
 #include "core/state.h"
@@ -567,6 +568,64 @@ static void backup_should_start_a_backup_that_includes_the_data_volumes(void **s
     testutil_world_close(&w);
 }
 
+static void fntb_should_read_entries_and_match_like_windows(void **s)
+{
+    (void)s;
+    static sp_fntb f;
+    const char *const vars[][2] = {{"%SystemRoot%", "C:\\WINDOWS"}, {NULL, NULL}};
+    memset(&f, 0, sizeof f);
+    assert_int_equal(sp_fntb_parse("%SystemRoot%\\Temp\\* /s", vars, &f.rules[f.count++]), SP_OK);
+    assert_int_equal(sp_fntb_parse("\\Pagefile.sys", vars, &f.rules[f.count++]), SP_OK);
+    assert_int_equal(sp_fntb_parse("D:\\Data\\*.bak", vars, &f.rules[f.count++]), SP_OK);
+    assert_int_equal(sp_fntb_parse("%UserProfile%\\ntuser.dat.LOG", vars, &f.rules[3]), SP_ERR_UNSUPPORTED);
+    assert_int_equal(sp_fntb_parse("   ", vars, &f.rules[3]), SP_ERR_BADDATA);
+    assert_string_equal(f.rules[0].dir, "C:\\WINDOWS\\Temp");
+    assert_true(f.rules[0].subdirs);
+    assert_true(f.rules[1].any_volume);
+    assert_true(sp_fntb_match(&f, "C:\\windows\\temp\\a\\b.txt"));   /* /s: below too */
+    assert_true(sp_fntb_match(&f, "E:\\pagefile.sys"));                /* every volume */
+    assert_false(sp_fntb_match(&f, "E:\\x\\pagefile.sys"));          /* its root only */
+    assert_true(sp_fntb_match(&f, "D:\\Data\\Old.BAK"));
+    assert_false(sp_fntb_match(&f, "D:\\Data\\sub\\Old.bak"));     /* no /s */
+    assert_false(sp_fntb_match(&f, "D:\\Data\\Old.bak.txt"));
+    assert_false(sp_fntb_match(&f, "C:\\WINDOWS\\TempX\\a.txt"));
+}
+
+static void drill_should_sample_the_data_volumes_but_not_what_no_backup_holds(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    open_case(&w, "files-not-to-backup");
+    cJSON *data = sp_state_step(w.session.state, "backup")->data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, SP_BACKUP_KEY_FOLDER, "D:\\Restore");
+    cJSON_AddNumberToObject(data, SP_BACKUP_KEY_K, 50);
+    /* wbadmin restores nothing here (the profile has no recovery command). */
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    /* A copy in the folder from an earlier run is no proof when this restore failed. */
+    assert_non_null(testutil_find(&f, "backup.restore_failed"));
+    assert_non_null(testutil_find(&f, "backup.drill_failed"));
+    assert_null(testutil_find(&f, "backup.drill_passed"));
+    assert_non_null(x = testutil_find(&f, "backup.not_backed_up"));
+    assert_string_equal(x->arg, "3"); /* junk.tmp, deeper\more.tmp, Logs\cbs.log */
+    assert_non_null(x = testutil_find(&f, "backup.comma_skipped"));
+    assert_string_equal(x->arg, "1");
+    assert_string_equal(x->evidence, "D:\\Company\\Smith, John.txt");
+    cJSON *pending = cJSON_GetObjectItem(sp_state_step(w.session.state, "backup")->data, "drill");
+    const cJSON *file;
+    int letter = 0;
+    cJSON_ArrayForEach(file, cJSON_GetObjectItem(pending, "files")) {
+        const char *p = cJSON_GetObjectItem(file, "path")->valuestring;
+        if (strncmp(p, "D:\\Restore", 10) == 0 || strstr(p, "Scratch") || strchr(p, ','))
+            fail_msg("sampled %s", p);
+        letter |= strcmp(p, "D:\\Users\\anna\\Letter.txt") == 0;
+    }
+    assert_true(letter); /* the D: data volume is sampled, not only C: */
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +643,8 @@ int main(void)
         cmocka_unit_test(backup_should_accept_a_backup_that_holds_every_data_volume),
         cmocka_unit_test(backup_should_refuse_a_backup_older_than_the_tombstone_lifetime),
         cmocka_unit_test(backup_should_start_a_backup_that_includes_the_data_volumes),
+        cmocka_unit_test(fntb_should_read_entries_and_match_like_windows),
+        cmocka_unit_test(drill_should_sample_the_data_volumes_but_not_what_no_backup_holds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
