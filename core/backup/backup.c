@@ -434,7 +434,7 @@ static sp_status report_drill(sp_run_ctx *ctx, sp_findings *out, const last_back
     } else {
         snprintf(num, sizeof num, "%lu", (unsigned long)(n ? bad : 0));
         st = sp_findings_add(out, SP_SEV_ERROR, "backup.drill_failed", IDS_F_BK_DRILL_FAILED,
-                             IDS_F_BK_DRILL_FAILED_ADVICE, num, data_string(drill, "folder", NULL));
+                             IDS_F_BK_RESAMPLE_ADVICE, num, data_string(drill, "folder", NULL));
     }
     /* Problems first, so the list opens on what to fix; then every file with its SHA-256. */
     for (int pass = 0; pass < 2 && st == SP_OK; pass++)
@@ -865,7 +865,19 @@ static void record_drill(sp_run_ctx *ctx, const last_backup *b, const char *fold
     cJSON_AddItemToObject(drill, "files", cJSON_Duplicate(files, 1));
 }
 
-static void keep_pending(sp_run_ctx *ctx, const last_backup *b, cJSON *files)
+/* How many failed comparisons the pending sample of this backup has had. */
+static int pending_failures(sp_run_ctx *ctx, const last_backup *b)
+{
+    cJSON *data = step_data(ctx);
+    const cJSON *pending = data ? cJSON_GetObjectItemCaseSensitive(data, "pending") : NULL;
+    const cJSON *bt = pending ? cJSON_GetObjectItemCaseSensitive(pending, "backup_time") : NULL;
+    const cJSON *n = pending ? cJSON_GetObjectItemCaseSensitive(pending, "failures") : NULL;
+    if (!cJSON_IsNumber(bt) || (int64_t)bt->valuedouble != b->time || !cJSON_IsNumber(n))
+        return 0;
+    return n->valueint;
+}
+
+static void keep_pending(sp_run_ctx *ctx, const last_backup *b, cJSON *files, int failures)
 {
     cJSON *data = step_data(ctx), *pending;
     if (!data)
@@ -876,6 +888,7 @@ static void keep_pending(sp_run_ctx *ctx, const last_backup *b, cJSON *files)
     if ((pending = cJSON_AddObjectToObject(data, "pending"))) {
         cJSON_AddNumberToObject(pending, "backup_time", (double)b->time);
         cJSON_AddItemToObject(pending, "files", cJSON_Duplicate(files, 1));
+        cJSON_AddNumberToObject(pending, "failures", failures);
     }
 }
 
@@ -890,6 +903,7 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
     if (!(folder[0] && folder[1] == ':' && folder[2] == '\\') && !(folder[0] == '\\' && folder[1] == '\\'))
         return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_folder", IDS_F_BK_BAD_FOLDER,
                                IDS_F_BK_BAD_FOLDER_ADVICE, folder, NULL);
+    int failures = pending_failures(ctx, b);
     sp_status st = choose_files(ctx, out, b, needs, folder, &files);
     if (st != SP_OK || !files)
         return st;
@@ -897,7 +911,7 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
         st = restore_with_wbadmin(ctx, out, b, folder, files, &restored);
     else if (!any_restored(ctx, folder, files)) {
         /* Nothing restored yet: the technician restores the list, then runs the drill again. */
-        keep_pending(ctx, b, files);
+        keep_pending(ctx, b, files, failures);
         st = write_list(ctx, out, folder, files);
         cJSON_Delete(files);
         return st;
@@ -906,8 +920,10 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
         st = compare_all(ctx, folder, files);
     if (st == SP_OK) {
         record_drill(ctx, b, folder, files);
-        /* A failed drill keeps its sample, so the same files can be restored again and
-         * compared; a passed one, or one whose originals are gone, starts afresh next time. */
+        /* A failed drill keeps its sample once, so the same files can be restored again and
+         * compared; after a second failure, or when it passed, or when originals are gone, the
+         * next drill picks a new sample (never the same files for ever). wbadmin restores by
+         * itself: its next drill is a new sample at once. */
         const cJSON *f;
         int keep = 0, gone = 0;
         cJSON_ArrayForEach(f, files) {
@@ -915,7 +931,7 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
             keep |= strcmp(o, "match") != 0;
             gone |= strcmp(o, "source_gone") == 0;
         }
-        keep_pending(ctx, b, keep && !gone ? files : NULL);
+        keep_pending(ctx, b, keep && !gone && !b->wbadmin && failures < 1 ? files : NULL, failures + 1);
     }
     cJSON_Delete(files);
     return st;

@@ -331,6 +331,14 @@ static void backup_should_pass_only_after_a_drill_that_matched_every_file(void *
     assert_non_null(strstr(x->evidence, "offset=59 "));
     assert_false(sp_state_gate_open(w.session.state, "backup", now));
     sp_findings_free(&f);
+    /* The sample is kept once for a second restore; a second failure drops it: a new one next. */
+    cJSON *bdata = sp_state_step(w.session.state, "backup")->data;
+    assert_non_null(cJSON_GetObjectItem(bdata, "pending"));
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(bdata, "pending"), "failures")->valueint, 1);
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(testutil_find(&f, "backup.drill_failed"));
+    assert_null(cJSON_GetObjectItem(sp_state_step(w.session.state, "backup")->data, "pending"));
+    sp_findings_free(&f);
 
     /* The good restore: every file matches, with its SHA-256; the gate opens. */
     set_folder(&w, "D:\\Restore");
