@@ -318,6 +318,9 @@
 #define IDS_F_BK_FNTB_ADVICE       6918
 #define IDS_F_BK_RESAMPLE_ADVICE   6919
 #define IDS_F_BK_TOMBSTONE_OK      6920
+#define IDS_F_BK_NTB_DONE          6921
+#define IDS_F_BK_NTB_FAILED        6922
+#define IDS_F_BK_NTB_FAILED_ADVICE 6923
 
 
 /* Updates step (5200-5299). */

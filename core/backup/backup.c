@@ -542,14 +542,13 @@ static void stop_wbadmin_job(sp_run_ctx *ctx)
     free(text);
 }
 
-static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs, int *done)
+/* The target of a new backup, when it is one: else a finding says why and *target is NULL. */
+static sp_status backup_target(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs,
+                               const char **target_out)
 {
     sp_sys *sys = ctx->sys;
     const char *target = data_string(step_data(ctx), SP_BACKUP_KEY_TARGET, NULL);
-    char arg[300];
-    int code = -1;
-    wb_progress w;
-    *done = 0;
+    *target_out = NULL;
     if (!target)
         return sp_findings_add(out, SP_SEV_ERROR, "backup.no_target", IDS_F_BK_NO_TARGET,
                                IDS_F_BK_NO_TARGET_ADVICE, NULL, NULL);
@@ -563,6 +562,62 @@ static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, const backup_ne
         if ((needs->vols.vols[i].letter | 0x20) == (target[0] | 0x20))
             return sp_findings_add(out, SP_SEV_ERROR, "backup.target_needed", IDS_F_BK_TARGET_NEEDED,
                                    IDS_F_BK_TARGET_NEEDED_ADVICE, target, needs->vols.vols[i].why);
+    *target_out = target;
+    return SP_OK;
+}
+
+/* Server 2003: NTBackup backs up System State and every needed volume into one .bkf file (a
+ * Normal backup, verified); it writes its log, which the next look reads like any other. */
+static sp_status start_ntbackup(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs, int *done)
+{
+    sp_sys *sys = ctx->sys;
+    const char *target = NULL;
+    char file[400], vols[26][4];
+    const char *argv[40];
+    size_t n = 0;
+    int code = -1;
+    *done = 0;
+    sp_status st = backup_target(ctx, out, needs, &target);
+    if (st != SP_OK || !target)
+        return st;
+    snprintf(file, sizeof file, "%s\\SourcePrep %s.bkf", target,
+             ctx->info && ctx->info->os.computer[0] ? ctx->info->os.computer : "server");
+    argv[n++] = "ntbackup", argv[n++] = "backup", argv[n++] = "systemstate";
+    for (size_t i = 0; i < needs->vols.count; i++) {
+        snprintf(vols[i], sizeof vols[i], "%c:\\", needs->vols.vols[i].letter);
+        argv[n++] = vols[i];
+    }
+    argv[n++] = "/J", argv[n++] = "SourcePrep", argv[n++] = "/F", argv[n++] = file;
+    argv[n++] = "/M", argv[n++] = "normal", argv[n++] = "/V:yes", argv[n] = NULL;
+    st = sys->ops->proc_run_lines(sys, argv, WBADMIN_BACKUP_MS, NULL, NULL, ctx->cancel, &code);
+    if (st == SP_ERR_CANCELLED)
+        return st;
+    if (st != SP_OK || code != 0) {
+        char why[300];
+        if (st != SP_OK)
+            snprintf(why, sizeof why, "%s", sys->last_error);
+        else
+            snprintf(why, sizeof why, "ntbackup exit code %d", code);
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.backup_failed", IDS_F_BK_NTB_FAILED,
+                               IDS_F_BK_NTB_FAILED_ADVICE, file, why);
+    }
+    *done = 1;
+    return sp_findings_add(out, SP_SEV_INFO, "backup.backup_done", IDS_F_BK_NTB_DONE, 0, file, NULL);
+}
+
+static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs, int *done)
+{
+    sp_sys *sys = ctx->sys;
+    const char *target = NULL;
+    char arg[300];
+    int code = -1;
+    wb_progress w;
+    *done = 0;
+    if (!uses_wbadmin(ctx))
+        return start_ntbackup(ctx, out, needs, done);
+    sp_status st0 = backup_target(ctx, out, needs, &target);
+    if (st0 != SP_OK || !target)
+        return st0;
     char include[120] = "-include:";
     sp_datavols_list(&needs->vols, include + 9, sizeof include - 9);
     snprintf(arg, sizeof arg, "-backupTarget:%s", target);
@@ -948,8 +1003,8 @@ static sp_status backup_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     read_needs(ctx, &needs);
     if (st == SP_OK)
         st = assess_backup(ctx, &scratch, &b, &ok, &needs);
-    if (st == SP_OK && !ok && uses_wbadmin(ctx)) {
-        /* No usable backup: take one where the OS lets us, then look again. */
+    if (st == SP_OK && !ok && (uses_wbadmin(ctx) || data_string(step_data(ctx), SP_BACKUP_KEY_TARGET, NULL))) {
+        /* No usable backup: take one (wbadmin; NTBackup when a target is given), then look again. */
         st = start_backup(ctx, out, &needs, &started);
         if (st == SP_OK && started) {
             sp_findings_free(&scratch);

@@ -15,6 +15,7 @@
 #include "core/backup/drill.h"
 #include "core/backup/fntb.h"
 #include "core/journal.h"
+#include "core/msgids.h"
 #include "core/session.h"
 #include "core/state.h"
 #include "tests/unit/testutil.h"
@@ -634,6 +635,33 @@ static void drill_should_sample_the_data_volumes_but_not_what_no_backup_holds(vo
     testutil_world_close(&w);
 }
 
+/* Server 2003: NTBackup's log lists C: and System State; the shares are on D:. Apply with a target
+ * runs NTBackup itself, with every needed volume. */
+static void ntbackup_should_name_the_missing_volume_and_back_it_up(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    testutil_world_open_patched(&w, "tests/profiles/sbs2003.json",
+                                "tests/profiles/backup/sbs2003-d-share.patch.json", NULL);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "backup.volume_missing"));
+    assert_string_equal(x->arg, "D:");
+    assert_int_equal(x->advice_id, IDS_F_BK_VOLUME_MISSING_NTB_ADVICE);
+    assert_null(testutil_find(&f, "backup.drill_not_run"));
+    sp_findings_free(&f);
+    cJSON *data = sp_state_step(w.session.state, "backup")->data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, SP_BACKUP_KEY_TARGET, "E:");
+    /* The profile answers only "ntbackup backup systemstate C:\ D:\ ... /F E:\SourcePrep FABSBS.bkf". */
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED); /* its log is still the old one: said */
+    assert_non_null(x = testutil_find(&f, "backup.backup_done"));
+    assert_string_equal(x->arg, "E:\\SourcePrep FABSBS.bkf");
+    assert_non_null(testutil_find(&f, "backup.volume_missing"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -653,6 +681,7 @@ int main(void)
         cmocka_unit_test(backup_should_start_a_backup_that_includes_the_data_volumes),
         cmocka_unit_test(fntb_should_read_entries_and_match_like_windows),
         cmocka_unit_test(drill_should_sample_the_data_volumes_but_not_what_no_backup_holds),
+        cmocka_unit_test(ntbackup_should_name_the_missing_volume_and_back_it_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
