@@ -662,6 +662,26 @@ static void ntbackup_should_name_the_missing_volume_and_back_it_up(void **s)
     testutil_world_close(&w);
 }
 
+static void sim_should_date_a_file_relative_to_its_clock(void **s)
+{
+    (void)s;
+    machine m;
+    unsigned char *data = NULL;
+    size_t n = 0;
+    char err[200];
+    /* 1300000000 is 2011-03-13 07:06 UTC: two days before is 3/11/2011. */
+    testutil_world_open_sim(&m, "{\"os\": {\"major\": 5, \"minor\": 2, \"build\": 3790}, \"now\": 1300000000,"
+                                " \"files\": {\"C:\\\\log.txt\": {\"text\": \"on {{DATE}} at 11 and {{DATE}}\", \"days_ago\": 2}}}");
+    assert_int_equal(m.sim->ops->file_read(m.sim, "C:\\log.txt", &data, &n), SP_OK);
+    assert_int_equal(n, strlen("on 3/11/2011 at 11 and 3/11/2011"));
+    assert_memory_equal(data, "on 3/11/2011 at 11 and 3/11/2011", n);
+    free(data);
+    testutil_world_close(&m);
+    assert_int_equal(testutil_sim_open_status("{\"os\": {\"major\": 5}, \"files\": {\"C:\\\\a\": {\"text\": \"x\", \"days_ago\": -1}}}",
+                                              err, sizeof err), SP_ERR_BADDATA);
+    assert_non_null(strstr(err, "days_ago"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -682,6 +702,7 @@ int main(void)
         cmocka_unit_test(fntb_should_read_entries_and_match_like_windows),
         cmocka_unit_test(drill_should_sample_the_data_volumes_but_not_what_no_backup_holds),
         cmocka_unit_test(ntbackup_should_name_the_missing_volume_and_back_it_up),
+        cmocka_unit_test(sim_should_date_a_file_relative_to_its_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
