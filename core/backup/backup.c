@@ -7,7 +7,10 @@
 #include <cjson/cJSON.h>
 
 #include "core/base/civil.h"
+#include "core/backup/backup_ad.h"
+#include "core/backup/datavol.h"
 #include "core/backup/drill.h"
+#include "core/backup/fntb.h"
 #include "core/journal.h"
 #include "core/msgids.h"
 #include "core/backup/ntblog.h"
@@ -15,6 +18,7 @@
 #include "core/step_table.h"
 #include "core/base/strutil.h"
 #include "core/backup/wbadmin.h"
+#include "core/backup/wbitems.h"
 
 #define WBADMIN_LIST_MS (2u * 60u * 1000u)
 #define WBADMIN_BACKUP_MS 0u              /* a full backup takes as long as it takes */
@@ -29,7 +33,21 @@ typedef struct {
     char id[24];        /* wbadmin's version identifier */
     int wbadmin;        /* found by wbadmin: files can be restored with it */
     int unreadable;     /* a source could not be read: never say "no backup" then */
+    char sets[160];     /* NTBackup: what its log backed up ("C:, System State") */
 } last_backup;
+
+/* What the backup must hold, read once a run. */
+typedef struct {
+    sp_datavols vols;
+    sp_backup_ad ad;
+} backup_needs;
+
+static void read_needs(sp_run_ctx *ctx, backup_needs *n)
+{
+    memset(n, 0, sizeof *n);
+    sp_datavols_find(ctx->sys, &n->vols);
+    sp_backup_ad_read(ctx, &n->vols, &n->ad);
+}
 
 static int uses_wbadmin(const sp_run_ctx *ctx)
 {
@@ -220,6 +238,7 @@ static int on_log(void *user, const char *name, int is_dir)
         s->best->found = 1;
         s->best->time = sum.completed + s->bias;
         snprintf(s->best->where, sizeof s->best->where, "%.200s (%.90s)", path, sum.what);
+        sp_strlcpy(s->best->sets, sum.what, sizeof s->best->sets);
     }
     return 0;
 }
@@ -335,14 +354,124 @@ static sp_status find_wbadmin(sp_run_ctx *ctx, sp_findings *out, last_backup *be
     return est;
 }
 
-/* Finds the last full backup and says what it found; *ok when it is new enough. */
-static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b, int *ok)
+/* The volumes the backup must hold, with the first reason for each. */
+static sp_status say_needs(sp_findings *out, const backup_needs *n)
+{
+    char list[100], why[1200];
+    size_t len = 0;
+    sp_datavols_list(&n->vols, list, sizeof list);
+    why[0] = '\0';
+    for (size_t i = 0; i < n->vols.count && len + 8 < sizeof why; i++)
+        len += (size_t)snprintf(why + len, sizeof why - len, "%s%c: %s", i ? "; " : "",
+                                n->vols.vols[i].letter, n->vols.vols[i].why);
+    if (len >= sizeof why)
+        len = sizeof why - 1;
+    return sp_findings_add(out, SP_SEV_INFO, "backup.volumes_needed", IDS_F_BK_VOLUMES_NEEDED,
+                           IDS_F_BK_VOLUMES_NEEDED_ADVICE, list, why);
+}
+
+/* "C:" in NTBackup's list of sets ("C:, D: Data, System State"): at the start of an entry. */
+static int ntb_has_volume(const char *sets, char letter)
+{
+    for (const char *p = sets; *p; p++)
+        if ((p == sets || (p[-1] == ' ' && p - sets >= 2 && p[-2] == ',')) &&
+            (*p & ~0x20) == (letter & ~0x20) && p[1] == ':')
+            return 1;
+    return 0;
+}
+
+/* Whether the backup holds every needed volume; *ok cleared, with an error naming the volume,
+ * when one is missing or the contents could not be read. */
+static sp_status check_contents(sp_run_ctx *ctx, sp_findings *out, const last_backup *b,
+                                const backup_needs *n, int *ok)
+{
+    sp_sys *sys = ctx->sys;
+    sp_wb_items items;
+    int wb = b->wbadmin;
+    sp_status st = SP_OK;
+    if (wb) {
+        char version[48], err[400], cmd[96];
+        char *text = NULL;
+        size_t len = 0;
+        int code = -1;
+        snprintf(version, sizeof version, "-version:%s", b->id);
+        snprintf(cmd, sizeof cmd, "wbadmin get items %s", version);
+        const char *argv[] = {"wbadmin", "get", "items", version, NULL};
+        st = sys->ops->proc_run(sys, argv, WBADMIN_LIST_MS, &text, &len, &code);
+        if (st != SP_OK) {
+            snprintf(err, sizeof err, "%s: %s", sp_status_name(st), sys->last_error);
+            st = SP_ERR_BADDATA;
+        } else {
+            st = sp_wbitems_parse(text, len, &items, err, sizeof err);
+            if (st == SP_OK && code != 0)
+                snprintf(err, sizeof err, "wbadmin exit code %d", code), st = SP_ERR_BADDATA;
+        }
+        free(text);
+        if (st == SP_ERR_NOMEM)
+            return st;
+        if (st != SP_OK) {
+            *ok = 0;
+            return sp_findings_add(out, SP_SEV_ERROR, "backup.items_unreadable", IDS_F_BK_ITEMS_UNREAD,
+                                   IDS_F_BK_ITEMS_UNREAD_ADVICE, err, cmd);
+        }
+    } else if (strlen(b->sets) + 12 >= sizeof b->sets) {
+        *ok = 0;
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.sets_unreadable", IDS_F_BK_SETS_UNREAD,
+                               IDS_F_BK_SETS_UNREAD_ADVICE, b->where, b->sets);
+    }
+    for (size_t i = 0; st == SP_OK && i < n->vols.count; i++) {
+        const sp_datavol *v = &n->vols.vols[i];
+        char name[4] = {v->letter, ':', 0, 0};
+        if (wb ? sp_wb_items_has(&items, v->letter) : ntb_has_volume(b->sets, v->letter))
+            continue;
+        *ok = 0;
+        st = sp_findings_add(out, SP_SEV_ERROR, "backup.volume_missing", IDS_F_BK_VOLUME_MISSING,
+                             wb ? IDS_F_BK_VOLUME_MISSING_WB_ADVICE : IDS_F_BK_VOLUME_MISSING_NTB_ADVICE,
+                             name, v->why);
+    }
+    return st;
+}
+
+/* A backup older than the tombstone lifetime cannot restore the directory (domain controllers). */
+static sp_status check_tombstone(sp_run_ctx *ctx, sp_findings *out, const last_backup *b,
+                                 const backup_needs *n, int *ok)
+{
+    char when[64], days[32], why[300];
+    sp_status st = SP_OK;
+    if (!ctx->info || !ctx->info->is_dc)
+        return SP_OK;
+    snprintf(days, sizeof days, "%u", n->ad.tombstone_days);
+    if (!n->ad.read)
+        st = sp_findings_add(out, SP_SEV_WARNING, "backup.tombstone_unread", IDS_F_BK_TOMBSTONE_UNREAD,
+                             IDS_F_BK_TOMBSTONE_UNREAD_ADVICE, NULL, n->ad.error);
+    else
+        st = sp_findings_add(out, SP_SEV_INFO, "backup.tombstone", IDS_F_BK_TOMBSTONE_OK, 0, days,
+                             n->ad.tombstone_default ? "tombstoneLifetime is not set: the default"
+                                                     : "tombstoneLifetime of CN=Directory Service");
+    int64_t age = ctx->sys->ops->time_now(ctx->sys) - b->time;
+    if (st == SP_OK && age > (int64_t)n->ad.tombstone_days * 86400) {
+        when_text(b->time, when, sizeof when);
+        snprintf(why, sizeof why, "backup %lld days old, tombstone lifetime %u days%s",
+                 (long long)(age / 86400), n->ad.tombstone_days, n->ad.read ? "" : " (assumed)");
+        *ok = 0;
+        st = sp_findings_add(out, SP_SEV_ERROR, "backup.older_than_tombstone", IDS_F_BK_TOMBSTONE,
+                             IDS_F_BK_TOMBSTONE_ADVICE, when, why);
+    }
+    return st;
+}
+
+/* Finds the last full backup and says what it found; *ok when it is new enough and holds
+ * every volume the migration needs. */
+static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b, int *ok,
+                               const backup_needs *needs)
 {
     char when[64];
     sp_status st;
     memset(b, 0, sizeof *b);
     *ok = 0;
-    st = uses_wbadmin(ctx) ? find_wbadmin(ctx, out, b) : find_ntbackup(ctx, out, b);
+    st = say_needs(out, needs);
+    if (st == SP_OK)
+        st = uses_wbadmin(ctx) ? find_wbadmin(ctx, out, b) : find_ntbackup(ctx, out, b);
     if (st != SP_OK)
         return st;
     if (!b->found && b->unreadable)
@@ -361,6 +490,12 @@ static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b
                                IDS_F_BK_OLDER_ADVICE, when, ch);
     }
     *ok = st == SP_OK;
+    if (st == SP_OK)
+        st = check_tombstone(ctx, out, b, needs, ok);
+    if (st == SP_OK)
+        st = check_contents(ctx, out, b, needs, ok);
+    if (st != SP_OK)
+        *ok = 0;
     return st;
 }
 
@@ -428,7 +563,7 @@ static sp_status report_drill(sp_run_ctx *ctx, sp_findings *out, const last_back
     } else {
         snprintf(num, sizeof num, "%lu", (unsigned long)(n ? bad : 0));
         st = sp_findings_add(out, SP_SEV_ERROR, "backup.drill_failed", IDS_F_BK_DRILL_FAILED,
-                             IDS_F_BK_DRILL_FAILED_ADVICE, num, data_string(drill, "folder", NULL));
+                             IDS_F_BK_RESAMPLE_ADVICE, num, data_string(drill, "folder", NULL));
     }
     /* Problems first, so the list opens on what to fix; then every file with its SHA-256. */
     for (int pass = 0; pass < 2 && st == SP_OK; pass++)
@@ -465,11 +600,13 @@ static void order_findings(sp_findings *f)
 static sp_status backup_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
 {
     last_backup b;
+    backup_needs needs;
     int ok = 0, passed = 0;
     sp_status st = add_guidance(ctx, out);
     *result = SP_RESULT_FAILED;
+    read_needs(ctx, &needs);
     if (st == SP_OK)
-        st = assess_backup(ctx, out, &b, &ok);
+        st = assess_backup(ctx, out, &b, &ok, &needs);
     if (st == SP_OK && ok)
         st = report_drill(ctx, out, &b, &passed);
     if (st == SP_OK && ok && passed)
@@ -523,14 +660,24 @@ static int valid_target(const char *t)
     return n > 4 && t[0] == '\\' && t[1] == '\\' && strchr(t + 2, '\\') && !strchr(t, '"');
 }
 
-static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, int *done)
+/* Stop ends the job itself, not only the wbadmin client that started it (bounded: a minute). */
+static void stop_wbadmin_job(sp_run_ctx *ctx)
+{
+    static const char *const argv[] = {"wbadmin", "stop", "job", "-quiet", NULL};
+    char *text = NULL;
+    size_t len = 0;
+    int code = 0;
+    ctx->sys->ops->proc_run(ctx->sys, argv, 60u * 1000u, &text, &len, &code);
+    free(text);
+}
+
+/* The target of a new backup, when it is one: else a finding says why and *target is NULL. */
+static sp_status backup_target(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs,
+                               const char **target_out)
 {
     sp_sys *sys = ctx->sys;
     const char *target = data_string(step_data(ctx), SP_BACKUP_KEY_TARGET, NULL);
-    char arg[300];
-    int code = -1;
-    wb_progress w;
-    *done = 0;
+    *target_out = NULL;
     if (!target)
         return sp_findings_add(out, SP_SEV_ERROR, "backup.no_target", IDS_F_BK_NO_TARGET,
                                IDS_F_BK_NO_TARGET_ADVICE, NULL, NULL);
@@ -540,14 +687,79 @@ static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, int *done)
     if (!valid_target(target) || (target[1] == ':' && (target[0] | 0x20) == (win[0] | 0x20)))
         return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_target", IDS_F_BK_BAD_TARGET,
                                IDS_F_BK_BAD_TARGET_ADVICE, target, NULL);
+    for (size_t i = 0; target[1] == ':' && i < needs->vols.count; i++)
+        if ((needs->vols.vols[i].letter | 0x20) == (target[0] | 0x20))
+            return sp_findings_add(out, SP_SEV_ERROR, "backup.target_needed", IDS_F_BK_TARGET_NEEDED,
+                                   IDS_F_BK_TARGET_NEEDED_ADVICE, target, needs->vols.vols[i].why);
+    *target_out = target;
+    return SP_OK;
+}
+
+/* Server 2003: NTBackup backs up System State and every needed volume into one .bkf file (a
+ * Normal backup, verified); it writes its log, which the next look reads like any other. */
+static sp_status start_ntbackup(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs, int *done)
+{
+    sp_sys *sys = ctx->sys;
+    const char *target = NULL;
+    char file[400], vols[26][4];
+    const char *argv[40];
+    size_t n = 0;
+    int code = -1;
+    *done = 0;
+    sp_status st = backup_target(ctx, out, needs, &target);
+    if (st != SP_OK || !target)
+        return st;
+    snprintf(file, sizeof file, "%s\\SourcePrep %s.bkf", target,
+             ctx->info && ctx->info->os.computer[0] ? ctx->info->os.computer : "server");
+    argv[n++] = "ntbackup", argv[n++] = "backup", argv[n++] = "systemstate";
+    for (size_t i = 0; i < needs->vols.count; i++) {
+        snprintf(vols[i], sizeof vols[i], "%c:\\", needs->vols.vols[i].letter);
+        argv[n++] = vols[i];
+    }
+    argv[n++] = "/J", argv[n++] = "SourcePrep", argv[n++] = "/F", argv[n++] = file;
+    argv[n++] = "/M", argv[n++] = "normal", argv[n++] = "/V:yes", argv[n] = NULL;
+    st = sys->ops->proc_run_lines(sys, argv, WBADMIN_BACKUP_MS, NULL, NULL, ctx->cancel, &code);
+    if (st == SP_ERR_CANCELLED)
+        return st;
+    if (st != SP_OK || code != 0) {
+        char why[300];
+        if (st != SP_OK)
+            snprintf(why, sizeof why, "%s", sys->last_error);
+        else
+            snprintf(why, sizeof why, "ntbackup exit code %d", code);
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.backup_failed", IDS_F_BK_NTB_FAILED,
+                               IDS_F_BK_NTB_FAILED_ADVICE, file, why);
+    }
+    *done = 1;
+    return sp_findings_add(out, SP_SEV_INFO, "backup.backup_done", IDS_F_BK_NTB_DONE, 0, file, NULL);
+}
+
+static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs, int *done)
+{
+    sp_sys *sys = ctx->sys;
+    const char *target = NULL;
+    char arg[300];
+    int code = -1;
+    wb_progress w;
+    *done = 0;
+    if (!uses_wbadmin(ctx))
+        return start_ntbackup(ctx, out, needs, done);
+    sp_status st0 = backup_target(ctx, out, needs, &target);
+    if (st0 != SP_OK || !target)
+        return st0;
+    char include[120] = "-include:";
+    sp_datavols_list(&needs->vols, include + 9, sizeof include - 9);
     snprintf(arg, sizeof arg, "-backupTarget:%s", target);
-    const char *argv[] = {"wbadmin", "start", "backup", arg, "-allCritical", "-quiet", NULL};
+    /* -allCritical for a bare-metal restore, -include: for every volume of the data as well. */
+    const char *argv[] = {"wbadmin", "start", "backup", arg, include, "-allCritical", "-quiet", NULL};
     memset(&w, 0, sizeof w);
     w.ctx = ctx;
     sp_status st = sys->ops->proc_run_lines(sys, argv, WBADMIN_BACKUP_MS, on_backup_line, &w,
                                             ctx->cancel, &code);
-    if (st == SP_ERR_CANCELLED)
+    if (st == SP_ERR_CANCELLED) {
+        stop_wbadmin_job(ctx);
         return st;
+    }
     if (st != SP_OK || code != 0) {
         char why[300];
         snprintf(why, sizeof why, "%s", st != SP_OK ? sys->last_error : w.last_error_line[0] ? w.last_error_line : "exit code");
@@ -575,8 +787,10 @@ static void on_sampled(void *user, uint64_t seen)
     sp_progress(p->ctx, permille, p->root);
 }
 
-/* The roots to sample: the step data's "roots", else the system volume. */
-static size_t sample_roots(sp_run_ctx *ctx, cJSON *data, const char **roots, size_t max, char *sysvol)
+/* The roots to sample: the step data's "roots", else every volume the migration needs (the
+ * walk over all of them picks uniformly among their files: each volume weighs its file count). */
+static size_t sample_roots(sp_run_ctx *ctx, cJSON *data, const char **roots, size_t max,
+                           const backup_needs *needs, char (*vroots)[4])
 {
     const cJSON *arr = data ? cJSON_GetObjectItemCaseSensitive(data, "roots") : NULL, *r;
     size_t n = 0;
@@ -586,22 +800,35 @@ static size_t sample_roots(sp_run_ctx *ctx, cJSON *data, const char **roots, siz
     }
     if (n)
         return n;
+    for (size_t i = 0; i < needs->vols.count && n < max; i++) {
+        snprintf(vroots[n], 4, "%c:\\", needs->vols.vols[i].letter);
+        roots[n] = vroots[n];
+        n++;
+    }
+    if (n)
+        return n;
     char win[260] = "C:\\WINDOWS";
     ctx->sys->ops->folder(ctx->sys, SP_FOLDER_WINDOWS, win, sizeof win);
-    snprintf(sysvol, 4, "%c:\\", win[0]);
-    roots[0] = sysvol;
+    snprintf(vroots[0], 4, "%c:\\", win[0]);
+    roots[0] = vroots[0];
     return 1;
 }
 
+static int fntb_match(const void *rules, const char *path)
+{
+    return sp_fntb_match(rules, path);
+}
+
 /* The files to restore: the pending sample of this backup, or a fresh one. */
-static sp_status choose_files(sp_run_ctx *ctx, sp_findings *out, const last_backup *b, cJSON **files)
+static sp_status choose_files(sp_run_ctx *ctx, sp_findings *out, const last_backup *b,
+                              const backup_needs *needs, const char *folder, cJSON **files)
 {
     cJSON *data = step_data(ctx);
     cJSON *pending = data ? cJSON_GetObjectItemCaseSensitive(data, "pending") : NULL;
     const cJSON *bt = pending ? cJSON_GetObjectItemCaseSensitive(pending, "backup_time") : NULL;
     const cJSON *k_item = data ? cJSON_GetObjectItemCaseSensitive(data, SP_BACKUP_KEY_K) : NULL;
-    const char *roots[16];
-    char sysvol[4], num[32];
+    const char *roots[26];
+    char vroots[26][4], num[32];
     sp_drill_sample s;
     *files = NULL;
     if (cJSON_IsNumber(bt) && (int64_t)bt->valuedouble == b->time) {
@@ -614,27 +841,40 @@ static sp_status choose_files(sp_run_ctx *ctx, sp_findings *out, const last_back
     size_t k = cJSON_IsNumber(k_item) && k_item->valuedouble >= 1 && k_item->valuedouble <= SP_DRILL_MAX_K
                    ? (size_t)k_item->valuedouble
                    : SP_DRILL_DEFAULT_K;
-    size_t nroots = sample_roots(ctx, data, roots, 16, sysvol);
+    size_t nroots = sample_roots(ctx, data, roots, 26, needs, vroots);
     sample_progress sp = {ctx, roots[0]};
     uint64_t seed = (uint64_t)ctx->sys->ops->time_now(ctx->sys) * 0x9E3779B97F4A7C15ULL + (uintptr_t)&s;
-    sp_status st = sp_drill_sample_tree(ctx->sys, roots, nroots, k, b->time, seed, ctx->cancel,
-                                        on_sampled, &sp, &s);
+    sp_fntb *fntb = malloc(sizeof *fntb);
+    if (!fntb)
+        return SP_ERR_NOMEM;
+    sp_fntb_read(ctx->sys, fntb);
+    const char *skip[] = {folder};
+    /* Never the restore folder; never what no backup holds; with wbadmin, never a name with a
+     * comma: -items: is a comma-separated list, so such a file cannot be restored by name. */
+    sp_drill_options opt = {skip, 1, fntb_match, fntb, b->wbadmin};
+    sp_status st = sp_drill_sample_tree_with(ctx->sys, roots, nroots, k, b->time, seed, ctx->cancel,
+                                             on_sampled, &sp, &opt, &s);
+    free(fntb);
     if (st != SP_OK)
         return st;
-    if (s.newer) {
-        snprintf(num, sizeof num, "%llu", (unsigned long long)s.newer);
-        st = sp_findings_add(out, SP_SEV_INFO, "backup.newer_skipped", IDS_F_BK_NEWER, IDS_F_BK_NEWER_ADVICE,
-                             num, s.example_newer);
-    }
-    if (st == SP_OK && s.excluded) {
-        snprintf(num, sizeof num, "%llu", (unsigned long long)s.excluded);
-        st = sp_findings_add(out, SP_SEV_INFO, "backup.excluded", IDS_F_BK_EXCLUDED, IDS_F_BK_EXCLUDED_ADVICE,
-                             num, s.example_excluded);
-    }
-    if (st == SP_OK && s.unlisted_dirs) {
-        snprintf(num, sizeof num, "%llu", (unsigned long long)s.unlisted_dirs);
-        st = sp_findings_add(out, SP_SEV_WARNING, "backup.unlisted", IDS_F_BK_UNLISTED, IDS_F_BK_UNLISTED_ADVICE,
-                             num, s.example_unlisted);
+    /* What the walk left out, one finding per reason. */
+    const struct {
+        uint64_t n;
+        sp_severity sev;
+        const char *code, *example;
+        unsigned title, advice;
+    } left[] = {
+        {s.not_backed_up, SP_SEV_INFO, "backup.not_backed_up", s.example_not_backed_up, IDS_F_BK_FNTB, IDS_F_BK_FNTB_ADVICE},
+        {s.commas, SP_SEV_WARNING, "backup.comma_skipped", s.example_comma, IDS_F_BK_COMMA, IDS_F_BK_COMMA_ADVICE},
+        {s.newer, SP_SEV_INFO, "backup.newer_skipped", s.example_newer, IDS_F_BK_NEWER, IDS_F_BK_NEWER_ADVICE},
+        {s.excluded, SP_SEV_INFO, "backup.excluded", s.example_excluded, IDS_F_BK_EXCLUDED, IDS_F_BK_EXCLUDED_ADVICE},
+        {s.unlisted_dirs, SP_SEV_WARNING, "backup.unlisted", s.example_unlisted, IDS_F_BK_UNLISTED, IDS_F_BK_UNLISTED_ADVICE},
+    };
+    for (size_t i = 0; st == SP_OK && i < sizeof left / sizeof left[0]; i++) {
+        if (!left[i].n)
+            continue;
+        snprintf(num, sizeof num, "%llu", (unsigned long long)left[i].n);
+        st = sp_findings_add(out, left[i].sev, left[i].code, left[i].title, left[i].advice, num, left[i].example);
     }
     if (st == SP_OK && s.count == 0)
         st = sp_findings_add(out, SP_SEV_ERROR, "backup.no_files", IDS_F_BK_NO_FILES, IDS_F_BK_NO_FILES_ADVICE,
@@ -659,7 +899,7 @@ static sp_status restore_with_wbadmin(sp_run_ctx *ctx, sp_findings *out, const l
                                       const char *folder, cJSON *files, int *ok)
 {
     sp_sys *sys = ctx->sys;
-    const cJSON *f;
+    cJSON *f;
     unsigned i = 0, n = (unsigned)cJSON_GetArraySize(files);
     *ok = 1;
     cJSON_ArrayForEach(f, files) {
@@ -680,14 +920,18 @@ static sp_status restore_with_wbadmin(sp_run_ctx *ctx, sp_findings *out, const l
         const char *argv[] = {"wbadmin", "start", "recovery", version, "-itemType:File", items,
                               target, "-overwrite:Overwrite", "-quiet", NULL};
         sp_status st = sys->ops->proc_run_lines(sys, argv, WBADMIN_RESTORE_MS, NULL, NULL, ctx->cancel, &code);
-        if (st == SP_ERR_CANCELLED)
+        if (st == SP_ERR_CANCELLED) {
+            stop_wbadmin_job(ctx);
             return st;
+        }
         if (st != SP_OK || code != 0) {
             char why[300];
             snprintf(why, sizeof why, "%s", st != SP_OK ? sys->last_error : "");
             if (st == SP_OK)
                 snprintf(why, sizeof why, "wbadmin exit code %d", code);
             *ok = 0;
+            /* Not compared: a copy left in the folder by an earlier run is not this restore. */
+            cJSON_AddBoolToObject(f, "restore_failed", 1);
             if ((st = sp_findings_add(out, SP_SEV_ERROR, "backup.restore_failed", IDS_F_BK_RESTORE_FAILED,
                                       IDS_F_BK_RESTORE_FAILED_ADVICE, path, why)) != SP_OK)
                 return st;
@@ -770,6 +1014,11 @@ static sp_status compare_all(sp_run_ctx *ctx, const char *folder, cJSON *files)
             free(buf);
             return st;
         }
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "restore_failed"))) {
+            r.outcome = SP_CMP_MISSING;
+            r.sha256[0] = '\0';
+            cJSON_DeleteItemFromObject(f, "restore_failed");
+        }
         cJSON_DeleteItemFromObject(f, "outcome");
         cJSON_DeleteItemFromObject(f, "offset");
         cJSON_DeleteItemFromObject(f, "sha256");
@@ -800,7 +1049,19 @@ static void record_drill(sp_run_ctx *ctx, const last_backup *b, const char *fold
     cJSON_AddItemToObject(drill, "files", cJSON_Duplicate(files, 1));
 }
 
-static void keep_pending(sp_run_ctx *ctx, const last_backup *b, cJSON *files)
+/* How many failed comparisons the pending sample of this backup has had. */
+static int pending_failures(sp_run_ctx *ctx, const last_backup *b)
+{
+    cJSON *data = step_data(ctx);
+    const cJSON *pending = data ? cJSON_GetObjectItemCaseSensitive(data, "pending") : NULL;
+    const cJSON *bt = pending ? cJSON_GetObjectItemCaseSensitive(pending, "backup_time") : NULL;
+    const cJSON *n = pending ? cJSON_GetObjectItemCaseSensitive(pending, "failures") : NULL;
+    if (!cJSON_IsNumber(bt) || (int64_t)bt->valuedouble != b->time || !cJSON_IsNumber(n))
+        return 0;
+    return n->valueint;
+}
+
+static void keep_pending(sp_run_ctx *ctx, const last_backup *b, cJSON *files, int failures)
 {
     cJSON *data = step_data(ctx), *pending;
     if (!data)
@@ -811,10 +1072,11 @@ static void keep_pending(sp_run_ctx *ctx, const last_backup *b, cJSON *files)
     if ((pending = cJSON_AddObjectToObject(data, "pending"))) {
         cJSON_AddNumberToObject(pending, "backup_time", (double)b->time);
         cJSON_AddItemToObject(pending, "files", cJSON_Duplicate(files, 1));
+        cJSON_AddNumberToObject(pending, "failures", failures);
     }
 }
 
-static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup *b)
+static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup *b, const backup_needs *needs)
 {
     const char *folder = data_string(step_data(ctx), SP_BACKUP_KEY_FOLDER, SP_BACKUP_DEFAULT_FOLDER);
     char folder_copy[520];
@@ -825,14 +1087,15 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
     if (!(folder[0] && folder[1] == ':' && folder[2] == '\\') && !(folder[0] == '\\' && folder[1] == '\\'))
         return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_folder", IDS_F_BK_BAD_FOLDER,
                                IDS_F_BK_BAD_FOLDER_ADVICE, folder, NULL);
-    sp_status st = choose_files(ctx, out, b, &files);
+    int failures = pending_failures(ctx, b);
+    sp_status st = choose_files(ctx, out, b, needs, folder, &files);
     if (st != SP_OK || !files)
         return st;
     if (b->wbadmin)
         st = restore_with_wbadmin(ctx, out, b, folder, files, &restored);
     else if (!any_restored(ctx, folder, files)) {
         /* Nothing restored yet: the technician restores the list, then runs the drill again. */
-        keep_pending(ctx, b, files);
+        keep_pending(ctx, b, files, failures);
         st = write_list(ctx, out, folder, files);
         cJSON_Delete(files);
         return st;
@@ -841,8 +1104,10 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
         st = compare_all(ctx, folder, files);
     if (st == SP_OK) {
         record_drill(ctx, b, folder, files);
-        /* A failed drill keeps its sample, so the same files can be restored again and
-         * compared; a passed one, or one whose originals are gone, starts afresh next time. */
+        /* A failed drill keeps its sample once, so the same files can be restored again and
+         * compared; after a second failure, or when it passed, or when originals are gone, the
+         * next drill picks a new sample (never the same files for ever). wbadmin restores by
+         * itself: its next drill is a new sample at once. */
         const cJSON *f;
         int keep = 0, gone = 0;
         cJSON_ArrayForEach(f, files) {
@@ -850,7 +1115,7 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
             keep |= strcmp(o, "match") != 0;
             gone |= strcmp(o, "source_gone") == 0;
         }
-        keep_pending(ctx, b, keep && !gone ? files : NULL);
+        keep_pending(ctx, b, keep && !gone && !b->wbadmin && failures < 1 ? files : NULL, failures + 1);
     }
     cJSON_Delete(files);
     return st;
@@ -859,18 +1124,20 @@ static sp_status run_drill(sp_run_ctx *ctx, sp_findings *out, const last_backup 
 static sp_status backup_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
 {
     last_backup b;
+    backup_needs needs;
     int ok = 0, passed = 0, started = 0;
     sp_findings scratch = {0};
     sp_status st = add_guidance(ctx, out);
     *result = SP_RESULT_FAILED;
+    read_needs(ctx, &needs);
     if (st == SP_OK)
-        st = assess_backup(ctx, &scratch, &b, &ok);
-    if (st == SP_OK && !ok && uses_wbadmin(ctx)) {
-        /* No usable backup: take one where the OS lets us, then look again. */
-        st = start_backup(ctx, out, &started);
+        st = assess_backup(ctx, &scratch, &b, &ok, &needs);
+    if (st == SP_OK && !ok && (uses_wbadmin(ctx) || data_string(step_data(ctx), SP_BACKUP_KEY_TARGET, NULL))) {
+        /* No usable backup: take one (wbadmin; NTBackup when a target is given), then look again. */
+        st = start_backup(ctx, out, &needs, &started);
         if (st == SP_OK && started) {
             sp_findings_free(&scratch);
-            st = assess_backup(ctx, &scratch, &b, &ok);
+            st = assess_backup(ctx, &scratch, &b, &ok, &needs);
         }
     }
     for (size_t i = 0; st == SP_OK && i < scratch.count; i++) {
@@ -879,7 +1146,7 @@ static sp_status backup_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     }
     sp_findings_free(&scratch);
     if (st == SP_OK && ok)
-        st = run_drill(ctx, out, &b);
+        st = run_drill(ctx, out, &b, &needs);
     if (st == SP_OK && ok) {
         /* The verdict comes from the record, exactly as a later check will see it. */
         sp_findings verdict = {0};

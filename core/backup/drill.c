@@ -81,6 +81,7 @@ typedef struct {
     volatile long *cancel;
     void (*progress)(void *user, uint64_t seen);
     void *user;
+    const sp_drill_options *opt;
     uint64_t seen;
     char *path; /* one buffer for the whole walk: the folder being listed, then the entry */
     size_t len;
@@ -126,6 +127,18 @@ static void offer_file(walk_ctx *w)
     s->picks[slot].mtime = fs.mtime;
 }
 
+static int skipped_dir(const sp_drill_options *o, const char *path)
+{
+    for (size_t i = 0; i < o->nskip; i++) {
+        size_t n = strlen(o->skip_dirs[i]);
+        while (n > 3 && o->skip_dirs[i][n - 1] == '\\')
+            n--;
+        if (strlen(path) == n && sp_strnicmp(path, o->skip_dirs[i], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int on_entry(void *user, const char *name, int is_dir)
 {
     walk_ctx *w = user;
@@ -141,9 +154,18 @@ static int on_entry(void *user, const char *name, int is_dir)
     memcpy(w->path + w->len, name, n + 1);
     w->len += n;
     sp_drill_exclusion ex = sp_drill_excluded(w->path, is_dir);
+    const sp_drill_options *o = w->opt;
     if (ex != SP_DRILL_KEEP) {
         w->out->excluded++;
         note(w->out->example_excluded, sizeof w->out->example_excluded, w->path);
+    } else if (o && is_dir && skipped_dir(o, w->path)) {
+        /* the restore folder: its copies are not originals */
+    } else if (o && !is_dir && o->no_commas && strchr(name, ',')) {
+        w->out->commas++;
+        note(w->out->example_comma, sizeof w->out->example_comma, w->path);
+    } else if (o && !is_dir && o->not_backed_up && o->not_backed_up(o->rules, w->path)) {
+        w->out->not_backed_up++;
+        note(w->out->example_not_backed_up, sizeof w->out->example_not_backed_up, w->path);
     } else if (is_dir) {
         walk_dir(w);
     } else {
@@ -172,6 +194,15 @@ sp_status sp_drill_sample_tree(sp_sys *sys, const char *const *roots, size_t nro
                                void (*progress)(void *user, uint64_t seen), void *user,
                                sp_drill_sample *out)
 {
+    return sp_drill_sample_tree_with(sys, roots, nroots, k, backup_time, seed, cancel, progress, user,
+                                     NULL, out);
+}
+
+sp_status sp_drill_sample_tree_with(sp_sys *sys, const char *const *roots, size_t nroots, size_t k,
+                                    int64_t backup_time, uint64_t seed, volatile long *cancel,
+                                    void (*progress)(void *user, uint64_t seen), void *user,
+                                    const sp_drill_options *opt, sp_drill_sample *out)
+{
     walk_ctx w;
     memset(out, 0, sizeof *out);
     if (!sys || !roots || k == 0 || k > SP_DRILL_MAX_K)
@@ -182,7 +213,7 @@ sp_status sp_drill_sample_tree(sp_sys *sys, const char *const *roots, size_t nro
         return SP_ERR_NOMEM;
     memset(&w, 0, sizeof w);
     w.sys = sys, w.out = out, w.backup_time = backup_time, w.cancel = cancel;
-    w.progress = progress, w.user = user;
+    w.progress = progress, w.user = user, w.opt = opt;
     if (!(w.path = malloc(PATH_MAX_UTF8))) {
         sp_drill_sample_free(out);
         return SP_ERR_NOMEM;

@@ -34,7 +34,19 @@ typedef struct {
     uint64_t unlisted_dirs; /* folders that could not be listed */
     char example_newer[260], example_excluded[260], example_unlisted[260];
     uint64_t rng;
+    uint64_t not_backed_up; /* left out: FilesNotToBackup names them */
+    uint64_t commas;        /* left out: a comma in the name (wbadmin cannot restore it by name) */
+    char example_not_backed_up[260], example_comma[260];
 } sp_drill_sample;
+
+/* What the walk leaves out besides sp_drill_excluded. */
+typedef struct {
+    const char *const *skip_dirs; /* folders never walked (the restore folder), any case */
+    size_t nskip;
+    int (*not_backed_up)(const void *rules, const char *path); /* FilesNotToBackup's match */
+    const void *rules;
+    int no_commas;                /* leave out names that hold a comma */
+} sp_drill_options;
 
 /* Why path would be left out (path is a Windows path; is_dir for folders). */
 sp_drill_exclusion sp_drill_excluded(const char *path, int is_dir);
@@ -47,6 +59,11 @@ sp_status sp_drill_sample_tree(sp_sys *sys, const char *const *roots, size_t nro
                                int64_t backup_time, uint64_t seed, volatile long *cancel,
                                void (*progress)(void *user, uint64_t seen), void *user,
                                sp_drill_sample *out);
+/* The same with what opt (may be NULL) leaves out as well. */
+sp_status sp_drill_sample_tree_with(sp_sys *sys, const char *const *roots, size_t nroots, size_t k,
+                                    int64_t backup_time, uint64_t seed, volatile long *cancel,
+                                    void (*progress)(void *user, uint64_t seen), void *user,
+                                    const sp_drill_options *opt, sp_drill_sample *out);
 void sp_drill_sample_free(sp_drill_sample *s);
 
 typedef enum {

@@ -12,6 +12,7 @@
 #include "core/backup/labels.h"
 #include "core/base/civil.h"
 #include "core/base/strutil.h"
+#include "core/backup/wbline.h"
 
 /* What each label of `wbadmin get versions` is called in one language. Up to three spellings
  * a field (Windows versions differ: 2008 "Backup target", 2012 "Backup location").

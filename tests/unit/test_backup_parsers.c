@@ -13,6 +13,7 @@
 #include "core/backup/ntblog.h"
 #include "core/base/sha256.h"
 #include "core/backup/wbadmin.h"
+#include "core/backup/wbitems.h"
 #include "tests/unit/testutil.h"
 
 static void hex_of(const void *data, size_t len, char out[65])
@@ -220,6 +221,77 @@ static void ntblog_should_reject_what_is_not_a_log(void **s)
     assert_int_equal(sum.completed, sp_civil_to_unix(2024, 1, 5, 9, 0, 0));
 }
 
+/* ---- wbadmin get items ---------------------------------------------------------------- */
+
+static void read_items(const char *fixture, sp_wb_items *it)
+{
+    size_t n = 0;
+    char path[200], err[200];
+    snprintf(path, sizeof path, "tests/fixtures/wbitems/%s.txt", fixture);
+    char *text = (char *)testutil_read_file(path, &n);
+    assert_non_null(text);
+    assert_int_equal(sp_wbitems_parse(text, n, it, err, sizeof err), SP_OK);
+    free(text);
+}
+
+static void wbitems_should_read_the_volumes_of_a_backup_of_c_only(void **s)
+{
+    (void)s;
+    sp_wb_items it;
+    read_items("c-only", &it);
+    assert_int_equal(it.count, 2);
+    assert_string_equal(it.vols[0].mount, "C:");
+    assert_string_equal(it.vols[0].label, "<No Volume Label>");
+    assert_int_equal(it.vols[0].letter, 'C');
+    assert_int_equal(it.vols[1].letter, 0); /* System Reserved: not mounted */
+    assert_int_equal(it.apps, 2);
+    assert_true(sp_wb_items_has(&it, 'c'));
+    assert_false(sp_wb_items_has(&it, 'D'));
+}
+
+static void wbitems_should_read_labels_that_hold_the_separator_and_folder_mounts(void **s)
+{
+    (void)s;
+    sp_wb_items it;
+    read_items("c-and-d", &it);
+    assert_int_equal(it.count, 3);
+    assert_string_equal(it.vols[1].label, "Data, mounted at home");
+    assert_int_equal(it.vols[1].letter, 'D');
+    assert_string_equal(it.vols[2].mount, "D:\\Mount\\Archive");
+    assert_int_equal(it.vols[2].letter, 0); /* a folder mount point is not the drive */
+    assert_true(sp_wb_items_has(&it, 'D'));
+    assert_false(sp_wb_items_has(&it, 'E'));
+}
+
+static void wbitems_should_refuse_what_it_cannot_read(void **s)
+{
+    (void)s;
+    sp_wb_items it;
+    char err[200];
+    static const struct {
+        const char *text, *says;
+    } bad[] = {
+        {"wbadmin 1.0 - Backup command-line tool\r\n\r\nERROR - The version is not valid.\r\n", "version is not valid"},
+        {"Volume ID = {1}\r\nVolume 'x', mounted at C:\r\n", NULL}, /* no banner but a volume: read */
+        {"hello", "not the output"},
+        {"wbadmin 1.0 - Backup command-line tool\r\n\r\n", "no volume"},
+        {"wbadmin 1.0\r\nVolume ID = {1}\r\nVolume size = 3 GB\r\n", "without its mount point"},
+        {"wbadmin 1.0\r\nVolume ID = {1}\r\nVolume ID = {2}\r\nVolume 'x', mounted at C:\r\n", "without its mount point"},
+        {"wbadmin 1.0\r\nID du volume = {1}\r\nVolume 'x', monte sur C:\r\n", "language"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sp_status st = sp_wbitems_parse(bad[i].text, strlen(bad[i].text), &it, err, sizeof err);
+        if (!bad[i].says) {
+            assert_int_equal(st, SP_OK);
+            assert_true(sp_wb_items_has(&it, 'C'));
+            continue;
+        }
+        assert_int_equal(st, SP_ERR_BADDATA);
+        if (!strstr(err, bad[i].says))
+            fail_msg("case %u: \"%s\" does not say \"%s\"", (unsigned)i, err, bad[i].says);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +305,9 @@ int main(void)
         cmocka_unit_test(ntblog_should_find_the_last_normal_set_that_completed),
         cmocka_unit_test(ntblog_should_not_count_incremental_or_ended_backups),
         cmocka_unit_test(ntblog_should_reject_what_is_not_a_log),
+        cmocka_unit_test(wbitems_should_read_the_volumes_of_a_backup_of_c_only),
+        cmocka_unit_test(wbitems_should_read_labels_that_hold_the_separator_and_folder_mounts),
+        cmocka_unit_test(wbitems_should_refuse_what_it_cannot_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

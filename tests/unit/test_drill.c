@@ -11,8 +11,11 @@
 #include <cjson/cJSON.h>
 
 #include "core/backup/backup.h"
+#include "core/base/civil.h"
 #include "core/backup/drill.h"
+#include "core/backup/fntb.h"
 #include "core/journal.h"
+#include "core/msgids.h"
 #include "core/session.h"
 #include "core/state.h"
 #include "tests/unit/testutil.h"
@@ -287,11 +290,24 @@ static void backup_should_pass_only_after_a_drill_that_matched_every_file(void *
     int64_t now;
     open_demo(&w);
     now = w.sim->ops->time_now(w.sim);
-    /* The check finds NTBackup's last normal backup (local 3/2/2024 11:48 PM, Pacific). */
+    /* The check finds NTBackup's last normal backup (local 11:48 PM two days ago, Pacific:
+     * the demo's log is dated relative to the clock, so that it stays within the tombstone). */
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_string_equal(testutil_find(&f, "backup.tool")->arg, "NTBackup");
     assert_non_null(x = testutil_find(&f, "backup.last_full"));
-    assert_string_equal(x->arg, "2024-03-03 07:48 UTC");
+    {
+        char day[32], want[40];
+        int y = 0, mo = 0, d = 0;
+        sp_civil_format(now - 2 * 86400, day, sizeof day);
+        assert_int_equal(sscanf(day, "%d-%d-%d", &y, &mo, &d), 3);
+        sp_civil_format(sp_civil_to_unix(y, mo, d, 23, 48, 0) + 8 * 3600, want, sizeof want);
+        strcat(want, " UTC");
+        assert_string_equal(x->arg, want);
+    }
+    assert_non_null(x = testutil_find(&f, "backup.volumes_needed"));
+    assert_string_equal(x->arg, "C:");
+    assert_non_null(testutil_find(&f, "backup.tombstone")); /* 180 days, read from the directory */
+    assert_null(testutil_find(&f, "backup.volume_missing"));
     assert_non_null(testutil_find(&f, "backup.drill_not_run"));
     assert_false(sp_state_gate_open(w.session.state, "backup", now));
     sp_findings_free(&f);
@@ -315,6 +331,14 @@ static void backup_should_pass_only_after_a_drill_that_matched_every_file(void *
     assert_string_equal(x->arg, "C:\\Company Shared Folders\\Accounting\\Budget 2024.csv");
     assert_non_null(strstr(x->evidence, "offset=59 "));
     assert_false(sp_state_gate_open(w.session.state, "backup", now));
+    sp_findings_free(&f);
+    /* The sample is kept once for a second restore; a second failure drops it: a new one next. */
+    cJSON *bdata = sp_state_step(w.session.state, "backup")->data;
+    assert_non_null(cJSON_GetObjectItem(bdata, "pending"));
+    assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(bdata, "pending"), "failures")->valueint, 1);
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(testutil_find(&f, "backup.drill_failed"));
+    assert_null(cJSON_GetObjectItem(sp_state_step(w.session.state, "backup")->data, "pending"));
     sp_findings_free(&f);
 
     /* The good restore: every file matches, with its SHA-256; the gate opens. */
@@ -347,6 +371,8 @@ static const char *const WB2011 =
     "  {\"argv\": [\"wbadmin\", \"get\", \"versions\"], \"exit\": 0, \"output\": \"wbadmin 1.0 - Backup command-line tool\\r\\n\\r\\n"
     "Backup time: 3/14/2011 9:00 PM\\r\\nBackup target: 1394/USB Disk labeled Disk_01(E:)\\r\\nVersion identifier: 03/15/2011-04:00\\r\\n"
     "Can recover: Volume(s), File(s), Application(s), Bare Metal Recovery, System State\\r\\n\"},"
+    "  {\"argv\": [\"wbadmin\", \"get\", \"items\", \"-version:03/15/2011-04:00\"], \"exit\": 0, \"output\": \"wbadmin 1.0 - Backup command-line tool\\r\\n\\r\\n"
+    "Volume ID = {0a1b}\\r\\nVolume '<No Volume Label>', mounted at C:\\r\\nVolume size = 68.33 GB\\r\\nCan recover = Full volume\\r\\n\"},"
     "  {\"argv\": [\"wbadmin\", \"start\", \"recovery\", \"-version:03/15/2011-04:00\", \"-itemType:File\", \"-items:C:\\\\Data\\\\only.txt\","
     "   \"-recoveryTarget:D:\\\\R\\\\01\", \"-overwrite:Overwrite\", \"-quiet\"], \"exit\": 0, \"output\": \"Successfully recovered.\\r\\n\"}"
     " ],"
@@ -378,7 +404,10 @@ static void backup_should_read_the_last_full_backup_of_the_2011_profile_from_wba
     testutil_world_open(&w, "tests/profiles/sbs2011std.json");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_string_equal(testutil_find(&f, "backup.last_full")->arg, "2011-03-15 04:00 UTC");
-    assert_non_null(testutil_find(&f, "backup.drill_not_run"));
+    /* Years old on today's clock, and the profile has no directory: 60 days assumed, too old. */
+    assert_non_null(testutil_find(&f, "backup.tombstone_unread"));
+    assert_non_null(testutil_find(&f, "backup.older_than_tombstone"));
+    assert_null(testutil_find(&f, "backup.drill_not_run"));
     assert_non_null(testutil_find(&f, "backup.tool"));
     sp_findings_free(&f);
     testutil_world_close(&w);
@@ -409,7 +438,7 @@ static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(vo
     cJSON *prof = cJSON_Parse(
         "{\"os\": {\"major\": 6, \"minor\": 0, \"build\": 6002, \"product_type\": 2}, \"processes\": ["
         " {\"argv\": [\"wbadmin\", \"get\", \"versions\"], \"output\": \"wbadmin 1.0\\r\\nNo backups were found.\\r\\n\"},"
-        " {\"argv\": [\"wbadmin\", \"start\", \"backup\", \"-backupTarget:E:\", \"-allCritical\", \"-quiet\"], \"exit\": 0}]}");
+        " {\"argv\": [\"wbadmin\", \"start\", \"backup\", \"-backupTarget:E:\", \"-include:C:\", \"-allCritical\", \"-quiet\"], \"exit\": 0}]}");
     cJSON_AddStringToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(prof, "processes"), 1), "output", out);
     char *json = cJSON_PrintUnformatted(prof);
     testutil_world_open_json(&w, json);
@@ -446,6 +475,213 @@ static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(vo
     cJSON_Delete(prof);
 }
 
+/* ---- The data volumes, the contents of a backup, the tombstone ------------------------ */
+
+#define SBS2011 "tests/profiles/sbs2011std.json"
+
+static void open_case(world *w, const char *patch)
+{
+    char path[200];
+    snprintf(path, sizeof path, "tests/profiles/backup/%s.patch.json", patch);
+    testutil_world_open_patched(w, SBS2011, path, NULL);
+}
+
+static void backup_should_name_a_data_volume_the_backup_lacks(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    open_case(&w, "d-share-missing");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    /* The shares and this server's Exchange database are on D: (the printer's G: and the NAS
+     * share are not data volumes; F: belongs to another Exchange server). */
+    assert_non_null(x = testutil_find(&f, "backup.volumes_needed"));
+    assert_string_equal(x->arg, "C:,D:");
+    assert_non_null(strstr(x->evidence, "D: share"));
+    assert_non_null(x = testutil_find(&f, "backup.volume_missing"));
+    assert_string_equal(x->arg, "D:");
+    assert_int_equal(x->severity, SP_SEV_ERROR);
+    assert_non_null(x->evidence);
+    assert_null(testutil_find(&f, "backup.drill_not_run")); /* no drill on a backup that lacks data */
+    assert_null(testutil_find(&f, "backup.drill_passed"));
+    assert_false(sp_state_gate_open(w.session.state, "backup", w.sim->ops->time_now(w.sim)));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void backup_should_accept_a_backup_that_holds_every_data_volume(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    open_case(&w, "c-and-d");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED); /* the drill is still to run */
+    assert_null(testutil_find(&f, "backup.volume_missing"));
+    assert_null(testutil_find(&f, "backup.items_unreadable"));
+    assert_non_null(testutil_find(&f, "backup.drill_not_run"));
+    assert_non_null(x = testutil_find(&f, "backup.tombstone"));
+    assert_string_equal(x->arg, "180");
+    assert_null(testutil_find(&f, "backup.older_than_tombstone"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void backup_should_refuse_a_backup_older_than_the_tombstone_lifetime(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    open_case(&w, "tombstone-180");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "backup.older_than_tombstone"));
+    assert_int_equal(x->severity, SP_SEV_ERROR);
+    assert_non_null(strstr(x->evidence, "200 days old, tombstone lifetime 180 days"));
+    assert_null(testutil_find(&f, "backup.drill_not_run"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* Without tombstoneLifetime the directory keeps deleted objects 60 days. */
+    open_case(&w, "tombstone-default");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "backup.tombstone"));
+    assert_string_equal(x->arg, "60");
+    assert_non_null(x = testutil_find(&f, "backup.older_than_tombstone"));
+    assert_non_null(strstr(x->evidence, "70 days old, tombstone lifetime 60 days"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void backup_should_start_a_backup_that_includes_the_data_volumes(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    open_case(&w, "no-backup");
+    cJSON *data = sp_state_step(w.session.state, "backup")->data = cJSON_CreateObject();
+    /* D: holds data: wbadmin may not back up to it. */
+    cJSON_AddStringToObject(data, SP_BACKUP_KEY_TARGET, "D:");
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "backup.target_needed"));
+    assert_string_equal(x->arg, "D:");
+    sp_findings_free(&f);
+    cJSON_DeleteItemFromObject(data, SP_BACKUP_KEY_TARGET);
+    cJSON_AddStringToObject(data, SP_BACKUP_KEY_TARGET, "E:");
+    /* The profile answers only "-include:C:,D:": another command would fail the backup. */
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    assert_non_null(testutil_find(&f, "backup.backup_done"));
+    assert_null(testutil_find(&f, "backup.backup_failed"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void fntb_should_read_entries_and_match_like_windows(void **s)
+{
+    (void)s;
+    static sp_fntb f;
+    const char *const vars[][2] = {{"%SystemRoot%", "C:\\WINDOWS"}, {NULL, NULL}};
+    memset(&f, 0, sizeof f);
+    assert_int_equal(sp_fntb_parse("%SystemRoot%\\Temp\\* /s", vars, &f.rules[f.count++]), SP_OK);
+    assert_int_equal(sp_fntb_parse("\\Pagefile.sys", vars, &f.rules[f.count++]), SP_OK);
+    assert_int_equal(sp_fntb_parse("D:\\Data\\*.bak", vars, &f.rules[f.count++]), SP_OK);
+    assert_int_equal(sp_fntb_parse("%UserProfile%\\ntuser.dat.LOG", vars, &f.rules[3]), SP_ERR_UNSUPPORTED);
+    assert_int_equal(sp_fntb_parse("   ", vars, &f.rules[3]), SP_ERR_BADDATA);
+    assert_string_equal(f.rules[0].dir, "C:\\WINDOWS\\Temp");
+    assert_true(f.rules[0].subdirs);
+    assert_true(f.rules[1].any_volume);
+    assert_true(sp_fntb_match(&f, "C:\\windows\\temp\\a\\b.txt"));   /* /s: below too */
+    assert_true(sp_fntb_match(&f, "E:\\pagefile.sys"));                /* every volume */
+    assert_false(sp_fntb_match(&f, "E:\\x\\pagefile.sys"));          /* its root only */
+    assert_true(sp_fntb_match(&f, "D:\\Data\\Old.BAK"));
+    assert_false(sp_fntb_match(&f, "D:\\Data\\sub\\Old.bak"));     /* no /s */
+    assert_false(sp_fntb_match(&f, "D:\\Data\\Old.bak.txt"));
+    assert_false(sp_fntb_match(&f, "C:\\WINDOWS\\TempX\\a.txt"));
+}
+
+static void drill_should_sample_the_data_volumes_but_not_what_no_backup_holds(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    open_case(&w, "files-not-to-backup");
+    cJSON *data = sp_state_step(w.session.state, "backup")->data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, SP_BACKUP_KEY_FOLDER, "D:\\Restore");
+    cJSON_AddNumberToObject(data, SP_BACKUP_KEY_K, 50);
+    /* wbadmin restores nothing here (the profile has no recovery command). */
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+    /* A copy in the folder from an earlier run is no proof when this restore failed. */
+    assert_non_null(testutil_find(&f, "backup.restore_failed"));
+    assert_non_null(testutil_find(&f, "backup.drill_failed"));
+    assert_null(testutil_find(&f, "backup.drill_passed"));
+    assert_non_null(x = testutil_find(&f, "backup.not_backed_up"));
+    assert_string_equal(x->arg, "3"); /* junk.tmp, deeper\more.tmp, Logs\cbs.log */
+    assert_non_null(x = testutil_find(&f, "backup.comma_skipped"));
+    assert_string_equal(x->arg, "1");
+    assert_string_equal(x->evidence, "D:\\Company\\Smith, John.txt");
+    cJSON *pending = cJSON_GetObjectItem(sp_state_step(w.session.state, "backup")->data, "drill");
+    const cJSON *file;
+    int letter = 0;
+    cJSON_ArrayForEach(file, cJSON_GetObjectItem(pending, "files")) {
+        const char *p = cJSON_GetObjectItem(file, "path")->valuestring;
+        if (strncmp(p, "D:\\Restore", 10) == 0 || strstr(p, "Scratch") || strchr(p, ','))
+            fail_msg("sampled %s", p);
+        letter |= strcmp(p, "D:\\Users\\anna\\Letter.txt") == 0;
+    }
+    assert_true(letter); /* the D: data volume is sampled, not only C: */
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+/* Server 2003: NTBackup's log lists C: and System State; the shares are on D:. Apply with a target
+ * runs NTBackup itself, with every needed volume. */
+static void ntbackup_should_name_the_missing_volume_and_back_it_up(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    testutil_world_open_patched(&w, "tests/profiles/sbs2003.json",
+                                "tests/profiles/backup/sbs2003-d-share.patch.json", NULL);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "backup.volume_missing"));
+    assert_string_equal(x->arg, "D:");
+    assert_int_equal(x->advice_id, IDS_F_BK_VOLUME_MISSING_NTB_ADVICE);
+    assert_null(testutil_find(&f, "backup.drill_not_run"));
+    sp_findings_free(&f);
+    cJSON *data = sp_state_step(w.session.state, "backup")->data = cJSON_CreateObject();
+    cJSON_AddStringToObject(data, SP_BACKUP_KEY_TARGET, "E:");
+    /* The profile answers only "ntbackup backup systemstate C:\ D:\ ... /F E:\SourcePrep FABSBS.bkf". */
+    assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED); /* its log is still the old one: said */
+    assert_non_null(x = testutil_find(&f, "backup.backup_done"));
+    assert_string_equal(x->arg, "E:\\SourcePrep FABSBS.bkf");
+    assert_non_null(testutil_find(&f, "backup.volume_missing"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void sim_should_date_a_file_relative_to_its_clock(void **s)
+{
+    (void)s;
+    machine m;
+    unsigned char *data = NULL;
+    size_t n = 0;
+    char err[200];
+    /* 1300000000 is 2011-03-13 07:06 UTC: two days before is 3/11/2011. */
+    testutil_world_open_sim(&m, "{\"os\": {\"major\": 5, \"minor\": 2, \"build\": 3790}, \"now\": 1300000000,"
+                                " \"files\": {\"C:\\\\log.txt\": {\"text\": \"on {{DATE}} at 11 and {{DATE}}\", \"days_ago\": 2}}}");
+    assert_int_equal(m.sim->ops->file_read(m.sim, "C:\\log.txt", &data, &n), SP_OK);
+    assert_int_equal(n, strlen("on 3/11/2011 at 11 and 3/11/2011"));
+    assert_memory_equal(data, "on 3/11/2011 at 11 and 3/11/2011", n);
+    free(data);
+    testutil_world_close(&m);
+    assert_int_equal(testutil_sim_open_status("{\"os\": {\"major\": 5}, \"files\": {\"C:\\\\a\": {\"text\": \"x\", \"days_ago\": -1}}}",
+                                              err, sizeof err), SP_ERR_BADDATA);
+    assert_non_null(strstr(err, "days_ago"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +695,14 @@ int main(void)
         cmocka_unit_test(backup_should_restore_with_wbadmin_on_2008_and_later),
         cmocka_unit_test(backup_should_read_the_last_full_backup_of_the_2011_profile_from_wbadmin),
         cmocka_unit_test(backup_should_start_wbadmin_with_progress_when_there_is_no_backup),
+        cmocka_unit_test(backup_should_name_a_data_volume_the_backup_lacks),
+        cmocka_unit_test(backup_should_accept_a_backup_that_holds_every_data_volume),
+        cmocka_unit_test(backup_should_refuse_a_backup_older_than_the_tombstone_lifetime),
+        cmocka_unit_test(backup_should_start_a_backup_that_includes_the_data_volumes),
+        cmocka_unit_test(fntb_should_read_entries_and_match_like_windows),
+        cmocka_unit_test(drill_should_sample_the_data_volumes_but_not_what_no_backup_holds),
+        cmocka_unit_test(ntbackup_should_name_the_missing_volume_and_back_it_up),
+        cmocka_unit_test(sim_should_date_a_file_relative_to_its_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,7 +210,7 @@ static sp_result drill(sp_sys *sys, const char *dir, sp_findings *f, sp_state **
     char folder[500], data[500], path[600];
     sp_result r = SP_RESULT_NOT_RUN;
     static const char *const names[] = {"Invoices 2010.csv", "Notizen für Müller.txt", "big.bin",
-                                        "sub\\deeper\\Report.doc", "empty.txt"};
+                                        "sub\\deeper\\Report.doc", "empty.txt", "Smith, John.txt"};
     memset(&info, 0, sizeof info);
     info.os.major = 6, info.os.minor = 1, info.product = SP_PRODUCT_SBS2011_STANDARD;
     info.os.ui_language = drill_ui_language;
@@ -265,6 +265,10 @@ WTEST(drill_should_pass_when_wbadmin_restores_every_file_intact)
     WCHECK_EQ_INT(r, SP_RESULT_PASSED);
     WCHECK((x = find(&f, "backup.drill_passed")) != NULL);
     WCHECK_EQ_STR(x->arg, "5");
+    /* wbadmin's -items: cannot take a comma: that file is left out, and the list says so. */
+    WCHECK((x = find(&f, "backup.comma_skipped")) != NULL);
+    if (x)
+        WCHECK(strstr(x->evidence, "Smith, John.txt") != NULL);
     WCHECK(sp_state_gate_open(st, "backup", sys->ops->time_now(sys)));
     sp_findings_free(&f);
     sp_state_free(st);
@@ -353,6 +357,96 @@ WTEST(drill_should_find_and_restore_the_backup_of_a_german_server)
     WCHECK(x->evidence && strstr(x->evidence, "\xC3\x9C" "berblick") != NULL);
     WCHECK((x = find(&f, "backup.drill_passed")) != NULL);
     WCHECK_EQ_STR(x->arg, "5"); /* "Notizen für Müller.txt" among them */
+    sp_findings_free(&f);
+    sp_state_free(st);
+    sp_sys_close(sys);
+}
+
+
+/* The backup must hold the system volume: a backup of D: alone is refused, naming C:. */
+WTEST(drill_should_not_run_on_a_backup_that_lacks_a_needed_volume)
+{
+    sp_sys *sys = sp_win32_open();
+    char dir[400];
+    sp_findings f = {0};
+    sp_state *st = NULL;
+    const sp_finding *x;
+    temp_dir(sys, dir, sizeof dir);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_ITEMS", L"D:");
+    sp_result r = drill(sys, dir, &f, &st);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_ITEMS", NULL);
+    WCHECK_EQ_INT(r, SP_RESULT_FAILED);
+    WCHECK((x = find(&f, "backup.volume_missing")) != NULL);
+    if (x)
+        WCHECK_EQ_STR(x->arg, "C:");
+    WCHECK(find(&f, "backup.drill_passed") == NULL);
+    WCHECK(find(&f, "backup.file_match") == NULL); /* nothing restored from it */
+    WCHECK(!sp_state_gate_open(st, "backup", sys->ops->time_now(sys)));
+    sp_findings_free(&f);
+    sp_state_free(st);
+    sp_sys_close(sys);
+}
+
+typedef struct {
+    volatile long *cancel;
+    int calls;
+} stopper;
+
+static void stop_on_progress(void *user, unsigned permille, const char *what)
+{
+    stopper *s = user;
+    (void)permille;
+    if (what && strstr(what, "copied ("))
+        *s->cancel = 1;
+    s->calls++;
+}
+
+static int log_has(const wchar_t *log, const char *text)
+{
+    char line[600];
+    int found = 0;
+    FILE *f = _wfopen(log, L"r");
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strstr(line, text) != NULL;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* Stop during the backup it started ends wbadmin and then the job itself (wbadmin stop job). */
+WTEST(stop_during_the_backup_should_stop_the_wbadmin_job)
+{
+    sp_sys *sys = sp_win32_open();
+    sp_sysinfo info;
+    sp_state *st = sp_state_new(sys->ops->time_now(sys));
+    sp_step_state *s = sp_state_step(st, "backup");
+    sp_findings f = {0};
+    sp_result r = SP_RESULT_NOT_RUN;
+    volatile long cancel = 0;
+    stopper stop = {&cancel, 0};
+    wchar_t log[MAX_PATH];
+    GetTempPathW(MAX_PATH, log);
+    wcscat(log, L"sp-wbadmin-commands.txt");
+    _wremove(log);
+    memset(&info, 0, sizeof info);
+    info.os.major = 6, info.os.minor = 1, info.product = SP_PRODUCT_SBS2011_STANDARD;
+    s->data = cJSON_CreateObject();
+    cJSON_AddStringToObject(s->data, SP_BACKUP_KEY_TARGET, "E:");
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_NONE", L"1");
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_DELAY", L"400");
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_LOG", log);
+    sp_run_ctx ctx = {sys, st, NULL, &info, stop_on_progress, &stop, &cancel, NULL};
+    sp_status rs = sp_step_run(sp_step_find("backup"), &ctx, 1, &f, &r);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_NONE", NULL);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_DELAY", NULL);
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_LOG", NULL);
+    WCHECK_MSG(rs == SP_ERR_CANCELLED || r != SP_RESULT_PASSED, "status %d result %d", (int)rs, (int)r);
+    WCHECK(stop.calls > 0);
+    WCHECK_MSG(log_has(log, "start backup -backupTarget:E: -include:C: -allCritical -quiet"),
+               "the backup was not started with -include:C:");
+    WCHECK_MSG(log_has(log, "stop job -quiet"), "wbadmin stop job -quiet was not run");
+    WCHECK(!sp_state_gate_open(st, "backup", sys->ops->time_now(sys)));
+    _wremove(log);
     sp_findings_free(&f);
     sp_state_free(st);
     sp_sys_close(sys);

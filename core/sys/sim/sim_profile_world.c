@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
+
+#include "core/base/civil.h"
 
 static sp_status prof_enum_name(prof_ctx *c, const cJSON *obj, const char *key,
                                 const char *svc, const char *const *names, const int *values,
@@ -221,8 +224,48 @@ static char *prof_utf16le(const char *s, size_t *size)
  * encoding, with a last-modified time of its own (a data file older than the last backup), or
  * that file_stat reports as that large while it is as seeded (an Exchange store of 18 GB,
  * without writing 18 GB). */
-static sp_status prof_file_object(prof_ctx *c, const char *path, const cJSON *f, sim_seedfile *sf)
+/* {"days_ago": 2}: every "{{DATE}}" of the file's text is the day that many days before the
+ * profile's now (or the real clock), as M/D/YYYY: a log that stays as recent as the demo needs,
+ * whenever it runs (its mtime stays "mtime", or the time it is seeded). Heap text, NULL when
+ * out of memory. */
+static char *prof_dated_text(const char *text, int64_t when)
 {
+    char stamp[32], date[16];
+    int y = 0, mo = 0, d = 0;
+    sp_civil_format(when, stamp, sizeof stamp);
+    if (sscanf(stamp, "%d-%d-%d", &y, &mo, &d) != 3)
+        return sim_strdup(text);
+    snprintf(date, sizeof date, "%d/%d/%d", mo, d, y);
+    size_t n = 0, dl = strlen(date);
+    for (const char *p = text; (p = strstr(p, "{{DATE}}")); p += 8)
+        n++;
+    char *out = malloc(strlen(text) + n * dl + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = text; *p;) {
+        if (strncmp(p, "{{DATE}}", 8) == 0) {
+            memcpy(o, date, dl);
+            o += dl, p += 8;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static sp_status prof_days_ago(prof_ctx *c, const cJSON *item, const char *path, double *d)
+{
+    char what[80];
+    snprintf(what, sizeof what, "files: \"%.40s\".days_ago", path);
+    return prof_number(c, item, what, 0.0, 100000.0, "0 to 100000 (days)", d);
+}
+
+static sp_status prof_file_object(prof_ctx *c, const char *path, const cJSON *f, sim_seedfile *sf,
+                                  int64_t now)
+{
+    const cJSON *days_ago = cJSON_GetObjectItemCaseSensitive(f, "days_ago");
+    char *dated = NULL;
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(f, "text");
     const cJSON *utf16 = cJSON_GetObjectItemCaseSensitive(f, "utf16");
     const cJSON *mtime = cJSON_GetObjectItemCaseSensitive(f, "mtime");
@@ -248,12 +291,22 @@ static sp_status prof_file_object(prof_ctx *c, const char *path, const cJSON *f,
             return SP_ERR_BADDATA;
         sf->stat_size = (uint64_t)d;
     }
+    if (days_ago) {
+        double d = 0;
+        if (prof_days_ago(c, days_ago, path, &d) != SP_OK)
+            return SP_ERR_BADDATA;
+        int64_t when = now - (int64_t)d * 86400;
+        if (!(dated = prof_dated_text(text->valuestring, when)))
+            return PROF_NOMEM(c);
+    }
+    const char *body = dated ? dated : text->valuestring;
     if (cJSON_IsTrue(utf16)) {
-        sf->content = prof_utf16le(text->valuestring, &sf->size);
+        sf->content = prof_utf16le(body, &sf->size);
     } else {
-        sf->content = sim_strdup(text->valuestring);
+        sf->content = sim_strdup(body);
         sf->size = sf->content ? strlen(sf->content) : 0;
     }
+    free(dated);
     return sf->content ? SP_OK : PROF_NOMEM(c);
 }
 
@@ -290,7 +343,7 @@ sp_status prof_files(prof_ctx *c, const cJSON *obj, sim_profile *p)
         if (!(sf->path = sim_strdup(path)))
             return PROF_NOMEM(c);
         if (cJSON_IsObject(f)) {
-            sp_status st = prof_file_object(c, path, f, sf);
+            sp_status st = prof_file_object(c, path, f, sf, p->has_now ? p->now : (int64_t)time(NULL));
             if (st != SP_OK)
                 return st;
             continue;

@@ -8,6 +8,26 @@
 /* 100 ns intervals between 1601-01-01 and 1970-01-01. */
 #define EPOCH_DIFF 116444736000000000ULL
 
+/* An administrator holds SeBackupPrivilege but has not enabled it; enabled once, for the
+ * process, it lets the drill read files whose ACL leaves the administrators out (users' folders),
+ * as a backup program does. When it cannot be enabled, such a file is reported as unreadable. */
+static void enable_backup_privilege(void)
+{
+    static volatile LONG done;
+    HANDLE token = NULL;
+    TOKEN_PRIVILEGES tp;
+    if (InterlockedExchange(&done, 1))
+        return;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token))
+        return;
+    memset(&tp, 0, sizeof tp);
+    tp.PrivilegeCount = 1;
+    tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+    if (LookupPrivilegeValueW(NULL, SE_BACKUP_NAME, &tp.Privileges[0].Luid))
+        AdjustTokenPrivileges(token, FALSE, &tp, 0, NULL, NULL);
+    CloseHandle(token);
+}
+
 sp_status w32_file_read_at(sp_sys *sys, const char *path, uint64_t offset, void *buf, size_t len,
                            size_t *got)
 {
@@ -20,9 +40,11 @@ sp_status w32_file_read_at(sp_sys *sys, const char *path, uint64_t offset, void 
     if (!(wpath = w32_path(path)))
         return w32_nomem(sys, "open a file");
     /* Share everything: the drill reads files other programs have open (a locked file still
-     * fails, and is reported as unreadable, never fatal). Sequential scan helps the cache. */
+     * fails, and is reported as unreadable, never fatal). Backup semantics with the privilege
+     * read past the file's ACL; sequential scan helps the cache. */
+    enable_backup_privilege();
     h = CreateFileW(wpath, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                    NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+                    NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_BACKUP_SEMANTICS, NULL);
     free(wpath);
     if (h == INVALID_HANDLE_VALUE)
         return w32_fail(sys, GetLastError(), "Could not open %s", path);

@@ -3,7 +3,10 @@
  * SP_FAKE_WBADMIN_DELAY=ms paces the progress lines; SP_FAKE_WBADMIN_WHERE=file: it appends the path
  * it runs from there, so that a test can tell the system folder's copy from a planted one;
  * SP_FAKE_WBADMIN_LANG=de-DE: it speaks German, as a German server's wbadmin does, its bytes in
- * code page 850, with an "Ü" in the backup target's name). */
+ * code page 850, with an "Ü" in the backup target's name);
+ * SP_FAKE_WBADMIN_ITEMS=C:,D: the volumes `get items` lists (default C:); SP_FAKE_WBADMIN_NONE=1:
+ * `get versions` lists no backup; SP_FAKE_WBADMIN_LOG=file: it appends each command line there,
+ * so that a test can see `stop job` run). */
 #include <windows.h>
 
 #include <stdio.h>
@@ -112,9 +115,55 @@ static void say_where(void)
     fclose(f);
 }
 
+/* The volumes of the one backup, as `wbadmin get items -version:...` lists them. */
+static int items(int argc, wchar_t **argv)
+{
+    wchar_t list[64] = L"C:";
+    const wchar_t *version = option(argc, argv, L"-version:");
+    if (!version || wcscmp(version, L"03/15/2011-04:00") != 0) {
+        printf("ERROR - The version identifier is not valid.\r\n");
+        return 1;
+    }
+    GetEnvironmentVariableW(L"SP_FAKE_WBADMIN_ITEMS", list, 64);
+    printf("wbadmin 1.0 - Backup command-line tool\r\n(C) Copyright 2004 Microsoft Corp.\r\n\r\n");
+    for (wchar_t *v = list; *v; v++) {
+        if (v[1] != L':')
+            continue;
+        printf("Volume ID = {5b1e7b7f-0000-4a2a-9b62-4b8cd8b1c1%02x}\r\nVolume '%ls', mounted at %lc:\r\n"
+               "Volume size = 68.33 GB\r\nCan recover = Full volume\r\n\r\n",
+               (unsigned)*v, *v == L'C' ? L"<No Volume Label>" : L"Data", *v);
+    }
+    printf("Application = Registry\r\nComponent = Registry (\\Registry)\r\n");
+    return 0;
+}
+
+static void log_command(int argc, wchar_t **argv)
+{
+    wchar_t log[MAX_PATH];
+    FILE *f;
+    if (!GetEnvironmentVariableW(L"SP_FAKE_WBADMIN_LOG", log, MAX_PATH) || !(f = _wfopen(log, L"a")))
+        return;
+    for (int i = 1; i < argc; i++)
+        fwprintf(f, L"%ls%ls", i > 1 ? L" " : L"", argv[i]);
+    fwprintf(f, L"\n");
+    fclose(f);
+}
+
 int wmain(int argc, wchar_t **argv)
 {
     say_where();
+    log_command(argc, argv);
+    if (argc >= 3 && _wcsicmp(argv[1], L"get") == 0 && _wcsicmp(argv[2], L"items") == 0)
+        return items(argc, argv);
+    if (argc >= 3 && _wcsicmp(argv[1], L"stop") == 0 && _wcsicmp(argv[2], L"job") == 0) {
+        printf("wbadmin 1.0 - Backup command-line tool\r\n\r\nThe operation was stopped.\r\n");
+        return 0;
+    }
+    if (argc >= 3 && _wcsicmp(argv[1], L"get") == 0 && _wcsicmp(argv[2], L"versions") == 0 &&
+        GetEnvironmentVariableW(L"SP_FAKE_WBADMIN_NONE", NULL, 0) > 0) {
+        printf("wbadmin 1.0 - Backup command-line tool\r\n\r\nNo backups were found.\r\n");
+        return 0;
+    }
     if (argc >= 3 && _wcsicmp(argv[1], L"get") == 0 && _wcsicmp(argv[2], L"versions") == 0 && german()) {
         say("wbadmin 1.0 - Sicherungsbefehlszeilen-Tool\r\n(C) Copyright 2004 Microsoft Corp.\r\n\r\n"
             "Sicherungszeit: 14.03.2011 21:00\r\n"
