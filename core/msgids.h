@@ -488,4 +488,14 @@
 #define IDS_CLI_TOO_MANY_SETS      6540
 #define IDS_CLI_UNDO_ALONE         6541
 
+/* Email (issue 16): 6600-6699. */
+#define IDS_F_EMAIL_CONN_PRIVATE_ROOT        6600
+#define IDS_F_EMAIL_CONN_PRIVATE_ROOT_ADVICE 6601
+#define IDS_F_EMAIL_CONN_ROOT_UNKNOWN        6602
+#define IDS_F_EMAIL_CONN_ROOT_UNKNOWN_ADVICE 6603
+#define IDS_F_EMAIL_CONN_NOT_IN_SAN          6604
+#define IDS_F_EMAIL_CONN_OK_INSIDE           6605
+#define IDS_F_EMAIL_INSIDE                   6606
+#define IDS_F_EMAIL_INSIDE_ADVICE            6607
+
 #endif

@@ -21,7 +21,64 @@ typedef struct {
     sp_run_ctx *ctx;
     sp_findings *out;
     int errors;
+    /* The directory, opened once per run when a check needs it (issue 16). */
+    sp_ldap_conn *ldap;
+    int ldap_tried;
+    char config_nc[512], default_nc[512];
+    char ldap_error[256];
 } email_run;
+
+/* ---- The directory ------------------------------------------------------------------- */
+
+typedef struct {
+    char *out;
+    size_t len;
+    const char *attr;
+} ldap_first;
+
+static int take_first(void *user, const char *dn, const sp_ldap_attr *attrs, size_t count)
+{
+    ldap_first *f = user;
+    (void)dn;
+    for (size_t i = 0; i < count; i++)
+        if (sp_stricmp(attrs[i].name, f->attr) == 0 && attrs[i].count)
+            sp_strlcpy(f->out, attrs[i].values[0], f->len);
+    return 1;
+}
+
+/* Connects to this domain controller (or /ldap:HOST) and reads the naming contexts; 0 with
+ * r->ldap_error saying why when the directory cannot be read. */
+static int email_ldap(email_run *r)
+{
+    sp_sys *sys = r->ctx->sys;
+    static const char *const cfg[] = {"configurationNamingContext", NULL};
+    static const char *const def[] = {"defaultNamingContext", NULL};
+    if (r->ldap_tried)
+        return r->ldap != NULL;
+    r->ldap_tried = 1;
+    if (!sys->ops->ldap_connect || sys->ops->ldap_connect(sys, r->ctx->ldap, &r->ldap) != SP_OK) {
+        snprintf(r->ldap_error, sizeof r->ldap_error, "%s", sys->last_error);
+        r->ldap = NULL;
+        return 0;
+    }
+    ldap_first a = {r->config_nc, sizeof r->config_nc, cfg[0]}, b = {r->default_nc, sizeof r->default_nc, def[0]};
+    sys->ops->ldap_search(sys, r->ldap, "", 0, "(objectClass=*)", cfg, take_first, &a);
+    sys->ops->ldap_search(sys, r->ldap, "", 0, "(objectClass=*)", def, take_first, &b);
+    if (!r->config_nc[0]) {
+        snprintf(r->ldap_error, sizeof r->ldap_error, "The rootDSE has no configurationNamingContext.");
+        sys->ops->ldap_close(sys, r->ldap);
+        r->ldap = NULL;
+        return 0;
+    }
+    return 1;
+}
+
+static void email_ldap_close(email_run *r)
+{
+    if (r->ldap)
+        r->ctx->sys->ops->ldap_close(r->ctx->sys, r->ldap);
+    r->ldap = NULL;
+}
 
 static sp_status add(email_run *r, sp_severity sev, const char *code, unsigned title, unsigned advice,
                      const char *arg, const char *evidence)
@@ -298,12 +355,94 @@ static sp_status check_rpc(email_run *r, const char *fqdn)
     return st;
 }
 
+/* The value of the first CN= of a distinguished name ("CN=Contoso-SBS01-CA, DC=..." or
+ * OpenSSL's "CN = Contoso-SBS01-CA"), "" when it has none. */
+static void first_cn(const char *dn, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (const char *p = dn; p && *p; p++) {
+        if ((p == dn || p[-1] == ',' || p[-1] == ' ' || p[-1] == '/') && sp_strnicmp(p, "CN", 2) == 0) {
+            const char *v = p + 2;
+            while (*v == ' ')
+                v++;
+            if (*v != '=')
+                continue;
+            v++;
+            while (*v == ' ')
+                v++;
+            size_t n = strcspn(v, ",/+");
+            while (n && v[n - 1] == ' ')
+                n--;
+            snprintf(out, len, "%.*s", (int)n, v);
+            return;
+        }
+    }
+}
+
+typedef struct {
+    const char *want;
+    int found;
+} ca_match;
+
+static int match_ca(void *user, const char *dn, const sp_ldap_attr *attrs, size_t count)
+{
+    ca_match *m = user;
+    (void)dn;
+    for (size_t i = 0; i < count; i++)
+        for (size_t k = 0; k < attrs[i].count; k++)
+            if (sp_stricmp(attrs[i].name, "cn") == 0 && sp_stricmp(attrs[i].values[k], m->want) == 0)
+                m->found = 1;
+    return m->found;
+}
+
+/* The domain's enterprise CAs are published in the configuration partition: a chain that ends in
+ * one of them is trusted by the domain's machines and by no one outside (SBS 2008/2011 issue
+ * remote.<domain> from it). Marks resp when its root (or issuer) is one of them. */
+static void judge_domain_ca(email_run *r, sp_http_response *resp)
+{
+    static const char *const attrs[] = {"cn", NULL};
+    char base[700], cn[256];
+    ca_match m = {cn, 0};
+    first_cn(resp->cert_root[0] ? resp->cert_root : resp->cert_issuer, cn, sizeof cn);
+    if (!resp->cert_known || !cn[0] || !email_ldap(r))
+        return;
+    snprintf(base, sizeof base, "CN=Certification Authorities,CN=Public Key Services,CN=Services,%s", r->config_nc);
+    if (r->ctx->sys->ops->ldap_search(r->ctx->sys, r->ldap, base, 1, "(objectClass=certificationAuthority)",
+                                      attrs, match_ca, &m) != SP_OK || !m.found)
+        return;
+    char where[sizeof resp->cert_root_store];
+    sp_strlcpy(where, resp->cert_root_store, sizeof where);
+    resp->cert_root_public = 0;
+    if (!resp->cert_root[0])
+        sp_strlcpy(resp->cert_root, resp->cert_issuer, sizeof resp->cert_root);
+    snprintf(resp->cert_root_store, sizeof resp->cert_root_store, "%s%s%.120s",
+             "the domain's certification authority, published in Active Directory", where[0] ? "; in " : "", where);
+}
+
+/* Whether host resolves to an address the Internet cannot reach (split DNS, the SBS default):
+ * then this server's test says nothing about what Office 365 sees. addrs gets the addresses. */
+static int resolves_inside(email_run *r, const char *host, char *addrs, size_t len)
+{
+    char a[8][64];
+    size_t n = 0;
+    int inside = 0;
+    addrs[0] = '\0';
+    if (!r->ctx->sys->ops->dns_resolve || r->ctx->sys->ops->dns_resolve(r->ctx->sys, host, a, 8, &n) != SP_OK)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t at = strlen(addrs);
+        snprintf(addrs + at, len - at, "%s%s", at ? ", " : "", a[i]);
+        inside |= sp_email_addr_inside(a[i]);
+    }
+    return inside;
+}
+
 static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
 {
     sp_sys *sys = r->ctx->sys;
     sp_http_request req = {url, HTTP_TIMEOUT_MS, NULL, r->ctx->cancel};
     sp_http_response resp;
-    char ev[2000];
+    char ev[2600], addrs[600];
     unsigned title, advice;
     sp_status st = sys->ops->http_get(sys, &req, &resp);
     if (sp_cancelled(r->ctx))
@@ -312,20 +451,40 @@ static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
         return add(r, SP_SEV_ERROR, "email.http_unavailable", IDS_F_COULD_NOT_RUN,
                    IDS_F_COULD_NOT_RUN_ADVICE, url, sys->last_error);
     /* The title names the host (short enough for the list); the evidence has the whole URL. */
-    char host[256];
+    char host[256], arg[600];
     const char *h = strstr(url, "://");
     h = h ? h + 3 : url;
     snprintf(host, sizeof host, "%.*s", (int)strcspn(h, "/:"), h);
+    judge_domain_ca(r, &resp);
     int at = snprintf(ev, sizeof ev, "%s: ", url);
-    sp_conn_verdict v = sp_email_conn_verdict(&resp, sys->ops->time_now(sys), ev + at, sizeof ev - (size_t)at);
+    sp_conn_verdict v = sp_email_conn_verdict(&resp, host, sys->ops->time_now(sys), ev + at, sizeof ev - (size_t)at);
+    int inside = resp.curl_code != 6 && resolves_inside(r, host, addrs, sizeof addrs);
     sp_email_conn_text(v, &title, &advice);
     /* Exchange 2003 has no Autodiscover: the migration then takes the server's settings by hand. */
     int soft = autodiscover && r->ctx->info->exchange == SP_EXCHANGE_2003;
+    sp_severity sev = v == SP_CONN_OK ? SP_SEV_INFO
+                      : soft || v == SP_CONN_ROOT_UNKNOWN ? SP_SEV_WARNING
+                                                          : SP_SEV_ERROR;
+    if (v == SP_CONN_OK && inside) {
+        /* Answered from inside: never a pass, whatever this server saw. */
+        title = IDS_F_EMAIL_CONN_OK_INSIDE;
+        advice = IDS_F_EMAIL_INSIDE_ADVICE;
+        sev = SP_SEV_WARNING;
+    }
     char code[48];
     snprintf(code, sizeof code, "email.%s_%s", autodiscover ? "autodiscover" : "rpc",
-             v == SP_CONN_OK ? "ok" : "failed");
-    st = add(r, v == SP_CONN_OK ? SP_SEV_INFO : soft ? SP_SEV_WARNING : SP_SEV_ERROR, code, title,
-             advice, host, ev);
+             sev == SP_SEV_INFO ? "ok" : v == SP_CONN_OK ? "unverified" : "failed");
+    if (v == SP_CONN_PRIVATE_ROOT)
+        snprintf(arg, sizeof arg, "%s, issued by %s", host, resp.cert_issuer);
+    else
+        sp_strlcpy(arg, host, sizeof arg);
+    st = add(r, sev, code, title, advice, arg, ev);
+    if (st == SP_OK && inside) {
+        char iev[900];
+        snprintf(iev, sizeof iev, "%s resolves to %s", host, addrs);
+        st = add(r, SP_SEV_WARNING, autodiscover ? "email.autodiscover_inside" : "email.rpc_inside",
+                 IDS_F_EMAIL_INSIDE, IDS_F_EMAIL_INSIDE_ADVICE, host, iev);
+    }
     if (st == SP_OK && soft && v != SP_CONN_OK)
         st = add(r, SP_SEV_INFO, "email.autodiscover_2003", IDS_F_EMAIL_AUTODISCOVER_2003, 0, NULL, NULL);
     return st;
@@ -419,6 +578,7 @@ static sp_status email_assess(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
         st = check_o365(&r, fqdn);
     if (st == SP_OK && t != SP_EMAIL_TARGET_UNSET)
         st = check_confirmations(&r, t);
+    email_ldap_close(&r);
     if (st != SP_OK)
         return st;
     sp_progress(ctx, 1000, "");

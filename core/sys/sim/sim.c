@@ -579,6 +579,7 @@ static const sp_sys_ops sim_ops = {
     .program_path = sim_program_path,
     .event_query = sim_event_query,
     .disk_space = sim_disk_space,
+    .dns_resolve = sim_dns_resolve,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

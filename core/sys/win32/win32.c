@@ -51,6 +51,7 @@ static const sp_sys_ops win32_ops = {
     .program_path = w32_program_path,
     .event_query = w32_event_query,
     .disk_space = w32_disk_space,
+    .dns_resolve = w32_dns_resolve,
 };
 
 sp_sys *sp_win32_open(void)
