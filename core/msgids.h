@@ -497,5 +497,8 @@
 #define IDS_F_EMAIL_CONN_OK_INSIDE           6605
 #define IDS_F_EMAIL_INSIDE                   6606
 #define IDS_F_EMAIL_INSIDE_ADVICE            6607
+#define IDS_F_EMAIL_STORE_UNREADABLE         6608
+#define IDS_F_EMAIL_STORE_UNREADABLE_ADVICE  6609
+#define IDS_F_EMAIL_STORES_DEFAULT           6610
 
 #endif

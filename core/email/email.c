@@ -213,32 +213,103 @@ static sp_status scan_stores(email_run *r, const char *dir, int depth, int *foun
     return st;
 }
 
+/* One store of the configuration partition: its database, streaming file and log folder. */
+typedef struct {
+    email_run *r;
+    int found, failed;
+    sp_status st;
+} ad_stores;
+
+static const char *attr_value(const sp_ldap_attr *attrs, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (sp_stricmp(attrs[i].name, name) == 0 && attrs[i].count)
+            return attrs[i].values[0];
+    return "";
+}
+
+static int on_store(void *user, const char *dn, const sp_ldap_attr *attrs, size_t count)
+{
+    ad_stores *a = user;
+    email_run *r = a->r;
+    sp_sys *sys = r->ctx->sys;
+    const char *edb = attr_value(attrs, count, "msExchEDBFile");
+    const char *slv = attr_value(attrs, count, "msExchSLVFile");
+    const char *logs = attr_value(attrs, count, "msExchESEParamLogFilePath");
+    const char *oc = "";
+    for (size_t i = 0; i < count; i++)
+        if (sp_stricmp(attrs[i].name, "objectClass") == 0)
+            for (size_t k = 0; k < attrs[i].count; k++)
+                if (sp_stricmp(attrs[i].values[k], "msExchPublicMDB") == 0)
+                    oc = "public";
+    if (!edb[0])
+        return 0;
+    char size[32], arg[700], ev[1800];
+    sp_filestat fs, fs2;
+    int pub = oc[0] != '\0';
+    if (sys->ops->file_stat(sys, edb, &fs) != SP_OK || !fs.exists) {
+        snprintf(ev, sizeof ev, "%s (msExchEDBFile of %s)", edb, dn);
+        a->failed++;
+        a->st = add(r, SP_SEV_WARNING, "email.store_unreadable", IDS_F_EMAIL_STORE_UNREADABLE,
+                    IDS_F_EMAIL_STORE_UNREADABLE_ADVICE, edb, ev);
+        return a->st != SP_OK;
+    }
+    uint64_t total = fs.size;
+    if (slv[0] && sys->ops->file_stat(sys, slv, &fs2) == SP_OK && fs2.exists)
+        total += fs2.size;
+    human_size(total, size, sizeof size);
+    snprintf(arg, sizeof arg, "%s, %s", edb, size);
+    snprintf(ev, sizeof ev, "%s; database %s%s%s%s%s (from Active Directory)", dn, edb, slv[0] ? ", streaming file " : "",
+             slv, logs[0] ? ", logs in " : "", logs);
+    a->found++;
+    a->st = add(r, pub ? SP_SEV_WARNING : SP_SEV_INFO, pub ? "email.public_folders" : "email.store",
+                pub ? IDS_F_EMAIL_PUBLIC : IDS_F_EMAIL_STORE, pub ? IDS_F_EMAIL_PUBLIC_ADVICE : IDS_F_EMAIL_STORE_ADVICE,
+                arg, ev);
+    return a->st != SP_OK;
+}
+
+/* The stores where Exchange records them: the msExchMDB objects of the configuration partition.
+ * Returns how many were listed (-1 when the directory could not be read). */
+static int stores_from_ad(email_run *r, sp_status *st)
+{
+    static const char *const attrs[] = {"msExchEDBFile", "msExchSLVFile", "msExchESEParamLogFilePath",
+                                        "objectClass", NULL};
+    char base[700];
+    ad_stores a = {r, 0, 0, SP_OK};
+    *st = SP_OK;
+    if (!email_ldap(r))
+        return -1;
+    snprintf(base, sizeof base, "CN=Microsoft Exchange,CN=Services,%s", r->config_nc);
+    if (r->ctx->sys->ops->ldap_search(r->ctx->sys, r->ldap, base, 1, "(objectClass=msExchMDB)", attrs, on_store,
+                                      &a) != SP_OK) {
+        snprintf(r->ldap_error, sizeof r->ldap_error, "%s", r->ctx->sys->last_error);
+        return -1;
+    }
+    *st = a.st;
+    return a.found + a.failed;
+}
+
 static sp_status check_stores(email_run *r)
 {
-    sp_sys *sys = r->ctx->sys;
-    char base[520] = "", dir[600];
+    const char *base = r->ctx->info->exchange_path;
+    char dir[600];
     int found = 0;
-    switch (r->ctx->info->exchange) {
-    case SP_EXCHANGE_2003:
-        sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup",
-                          "Services", base, sizeof base);
+    sp_status st;
+    int listed = stores_from_ad(r, &st);
+    if (st != SP_OK || listed > 0)
+        return st;
+    /* Not in the directory (or it cannot be read): the default folders of the install path that
+     * detected Exchange (sysinfo), the one source of it. */
+    if (r->ctx->info->exchange == SP_EXCHANGE_2003)
         snprintf(dir, sizeof dir, "%s\\mdbdata", base);
-        break;
-    case SP_EXCHANGE_2007:
-        sp_reg_get_string(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup",
-                          "MsiInstallPath", base, sizeof base);
+    else
         snprintf(dir, sizeof dir, "%s%sMailbox", base, ends_with_nocase(base, "\\") ? "" : "\\");
-        break;
-    default:
-        sp_reg_get_string(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v14\\Setup",
-                          "MsiInstallPath", base, sizeof base);
-        snprintf(dir, sizeof dir, "%s%sMailbox", base, ends_with_nocase(base, "\\") ? "" : "\\");
-        break;
-    }
-    sp_status st = base[0] ? scan_stores(r, dir, 0, &found) : SP_OK;
+    st = base[0] ? scan_stores(r, dir, 0, &found) : SP_OK;
+    if (st == SP_OK && found && listed < 0)
+        st = add(r, SP_SEV_INFO, "email.stores_default", IDS_F_EMAIL_STORES_DEFAULT, 0, dir, r->ldap_error);
     if (st == SP_OK && !found)
         st = add(r, SP_SEV_WARNING, "email.no_stores", IDS_F_EMAIL_NO_STORES, IDS_F_EMAIL_NO_STORES_ADVICE,
-                 base[0] ? dir : "(Exchange setup path not in the registry)", NULL);
+                 base[0] ? dir : "(Exchange setup path not in the registry)", listed < 0 ? r->ldap_error : NULL);
     return st;
 }
 

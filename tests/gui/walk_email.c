@@ -1,6 +1,7 @@
 /* GUI walk of the email migration page on the demo (SBS 2003, Exchange 2003 SP2): inventory with
  * the POP3 connector warning, the target choice, missing ValidPorts entries, a self-signed
- * certificate refused, then a new external name, Apply, the confirmations, and the gate opening. */
+ * certificate refused, a certificate of the domain's CA refused, then a new external name, Apply,
+ * the confirmations, and the gate opening. */
 #include <string.h>
 
 #include "resources/resource.h"
@@ -81,6 +82,15 @@ void gui_walk_email(gui_walk *w)
     gui_screenshot(w, "email-validports");
     show_row(page, 9);
     gui_screenshot(w, "email-selfsigned");
+
+    /* 4b. owa.contoso.com serves a certificate of the domain's own CA: this server trusts it,
+     * Office 365 would not (issue 16). */
+    SetDlgItemTextW(page, IDC_EMAIL_FQDN, L"owa.contoso.com");
+    change_and_wait(w, IDC_EMAIL_FQDN, EN_KILLFOCUS, "the domain-CA name");
+    CHECK(rows(page) == 15, "email: %d findings for the domain-CA certificate", rows(page));
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "email: Next enabled with a domain-CA certificate");
+    show_row(page, 9);
+    gui_screenshot(w, "email-domain-ca");
 
     /* 5. A certificate from a public CA on mail.contoso.com: the technician types that name,
      * applies the ValidPorts fix and confirms what the wizard cannot check. */

@@ -457,6 +457,45 @@ static void email_should_say_a_test_from_inside_the_network_is_not_what_office_3
     testutil_world_close(&w);
 }
 
+static void email_should_read_store_paths_from_active_directory(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    testutil_world_open_patched(&w, "resources/demo-sbs2003.json", "tests/profiles/email/stores-on-d.patch.json", NULL);
+    run(&w, 0, &f);
+    const sp_finding *store = testutil_find(&f, "email.store");
+    assert_non_null(store);
+    assert_string_equal(store->arg, "D:\\Exchange\\priv1.edb, 6.0 GB");
+    assert_non_null(strstr(store->evidence, "logs in D:\\Exchange\\Logs (from Active Directory)"));
+    assert_non_null(strstr(testutil_find(&f, "email.public_folders")->arg, "mdbdata\\pub1.edb"));
+    assert_null(testutil_find(&f, "email.no_stores"));
+    assert_null(testutil_find(&f, "email.stores_default"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void unreachable_ldap(cJSON *profile)
+{
+    cJSON_AddBoolToObject(cJSON_GetObjectItemCaseSensitive(profile, "ldap"), "unreachable", 1);
+}
+
+static void email_should_fall_back_to_the_default_folder_and_say_why(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    testutil_world_open_edited(&w, "resources/demo-sbs2003.json", unreachable_ldap);
+    run(&w, 0, &f);
+    assert_non_null(strstr(testutil_find(&f, "email.store")->arg, "priv1.edb, "));
+    const sp_finding *d = testutil_find(&f, "email.stores_default");
+    assert_non_null(d);
+    assert_string_equal(d->arg, "C:\\Program Files\\Exchsrvr\\mdbdata");
+    assert_non_null(strstr(d->evidence, "cannot be reached"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 static void email_apply_should_add_validports_entries_and_undo_should_restore_the_value(void **s)
 {
     (void)s;
@@ -581,6 +620,8 @@ int main(void)
         cmocka_unit_test(email_should_refuse_a_certificate_of_the_domain_ca_published_in_ad),
         cmocka_unit_test(email_should_judge_the_root_as_the_backend_read_it),
         cmocka_unit_test(email_should_say_a_test_from_inside_the_network_is_not_what_office_365_sees),
+        cmocka_unit_test(email_should_read_store_paths_from_active_directory),
+        cmocka_unit_test(email_should_fall_back_to_the_default_folder_and_say_why),
         cmocka_unit_test(email_should_inventory_exchange_and_wait_for_a_target_on_the_demo),
         cmocka_unit_test(email_o365_should_find_missing_validports_and_a_self_signed_certificate),
         cmocka_unit_test(email_apply_should_add_validports_entries_and_undo_should_restore_the_value),
