@@ -313,6 +313,81 @@ static sp_status check_stores(email_run *r)
     return st;
 }
 
+/* ---- Mailboxes ------------------------------------------------------------------------ */
+
+#define CUTOVER_LIMIT 2000
+
+typedef struct {
+    unsigned users, shared, rooms, equipment, system;
+} mailbox_count;
+
+/* msExchRecipientTypeDetails (Exchange 2007 on): 4 shared, 16 room, 32 equipment. */
+static int count_mailbox(void *user, const char *dn, const sp_ldap_attr *attrs, size_t count)
+{
+    mailbox_count *c = user;
+    const char *cn = attr_value(attrs, count, "cn");
+    unsigned long long type = strtoull(attr_value(attrs, count, "msExchRecipientTypeDetails"), NULL, 10);
+    (void)dn;
+    /* The store's own mailboxes (SystemMailbox{GUID}, "SMTP (SBS01-{GUID})") do not move. */
+    if (strncmp(cn, "SystemMailbox{", 14) == 0 || strncmp(cn, "SMTP (", 6) == 0)
+        c->system++;
+    else if (type == 4)
+        c->shared++;
+    else if (type == 16)
+        c->rooms++;
+    else if (type == 32)
+        c->equipment++;
+    else
+        c->users++;
+    return 0;
+}
+
+/* Returns 1 and fills c when the directory could be counted. */
+static int count_mailboxes(email_run *r, mailbox_count *c)
+{
+    static const char *const attrs[] = {"cn", "msExchRecipientTypeDetails", NULL};
+    memset(c, 0, sizeof *c);
+    if (!email_ldap(r) || !r->default_nc[0])
+        return 0;
+    if (r->ctx->sys->ops->ldap_search(r->ctx->sys, r->ldap, r->default_nc, 1, "(homeMDB=*)", attrs, count_mailbox,
+                                      c) != SP_OK) {
+        snprintf(r->ldap_error, sizeof r->ldap_error, "%s", r->ctx->sys->last_error);
+        return 0;
+    }
+    return 1;
+}
+
+/* The mailboxes a cutover moves, checked against its limit as a fact; -1 when not counted. */
+static sp_status check_mailboxes(email_run *r, int o365, long *moved)
+{
+    mailbox_count c;
+    char arg[32], ev[400];
+    sp_status st;
+    *moved = -1;
+    if (!count_mailboxes(r, &c))
+        return add(r, o365 ? SP_SEV_WARNING : SP_SEV_INFO, "email.mailboxes_unknown", IDS_F_EMAIL_MAILBOXES_UNKNOWN,
+                   IDS_F_EMAIL_MAILBOXES_UNKNOWN_ADVICE, NULL, r->ldap_error);
+    *moved = (long)(c.users + c.shared + c.rooms + c.equipment);
+    snprintf(arg, sizeof arg, "%ld", *moved);
+    snprintf(ev, sizeof ev, "users with homeMDB in %.200s: %u user, %u shared, %u room and %u equipment mailboxes; "
+             "%u system mailboxes of the store not counted", r->default_nc, c.users, c.shared, c.rooms, c.equipment,
+             c.system);
+    if (o365 && *moved > CUTOVER_LIMIT)
+        st = add(r, SP_SEV_ERROR, "email.cutover_limit", IDS_F_EMAIL_CUTOVER_LIMIT, IDS_F_EMAIL_CUTOVER_LIMIT_ADVICE,
+                 arg, ev);
+    else
+        st = add(r, SP_SEV_INFO, "email.mailboxes", IDS_F_EMAIL_MAILBOXES, o365 ? IDS_F_EMAIL_MAILBOXES_UNDER : 0, arg,
+                 ev);
+    /* Sizes: Exchange 2003 exposes them through WMI (Exchange_Mailbox), later ones through the
+     * store; SourcePrep reads neither yet, and says so rather than guess. */
+    if (st == SP_OK && *moved > 0)
+        st = add(r, SP_SEV_INFO, "email.mailbox_sizes", IDS_F_EMAIL_MAILBOX_SIZES_UNREAD,
+                 IDS_F_EMAIL_MAILBOX_SIZES_ADVICE, NULL,
+                 r->ctx->info->exchange == SP_EXCHANGE_2003 ? "WMI root\\MicrosoftExchangeV2 Exchange_Mailbox not queried"
+                                                             : "Get-MailboxStatistics not run");
+    return st;
+}
+
 typedef struct {
     char names[16][64];
     int count;
@@ -590,13 +665,16 @@ static sp_status check_o365(email_run *r, const char *fqdn)
     return check_endpoint(r, url, 1);
 }
 
-static sp_status check_confirmations(email_run *r, sp_email_target t)
+static sp_status check_confirmations(email_run *r, sp_email_target t, long moved)
 {
     const sp_email_confirm_item *items;
     size_t n = sp_email_confirm_items(t, &items);
     sp_status st = SP_OK;
     for (size_t i = 0; i < n && st == SP_OK; i++) {
         int ok = sp_email_confirmed(r->ctx->state, items[i].code);
+        /* The count is a fact once the directory was read: the box is not needed then. */
+        if (moved >= 0 && strcmp(items[i].code, "o365.under_2000") == 0)
+            continue;
         char code[48];
         snprintf(code, sizeof code, "email.confirm.%s", items[i].code);
         st = add(r, ok ? SP_SEV_INFO : SP_SEV_ERROR, code, items[i].text_id,
@@ -645,10 +723,13 @@ static sp_status email_assess(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     else if (st == SP_OK && t == SP_EMAIL_TARGET_O365)
         st = add(&r, SP_SEV_ERROR, "email.fqdn_unknown", IDS_F_EMAIL_FQDN_UNKNOWN, IDS_F_EMAIL_FQDN_ADVICE,
                  NULL, NULL);
+    long moved = -1;
+    if (st == SP_OK)
+        st = check_mailboxes(&r, t == SP_EMAIL_TARGET_O365, &moved);
     if (st == SP_OK && t == SP_EMAIL_TARGET_O365)
         st = check_o365(&r, fqdn);
     if (st == SP_OK && t != SP_EMAIL_TARGET_UNSET)
-        st = check_confirmations(&r, t);
+        st = check_confirmations(&r, t, moved);
     email_ldap_close(&r);
     if (st != SP_OK)
         return st;

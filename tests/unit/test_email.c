@@ -496,6 +496,67 @@ static void email_should_fall_back_to_the_default_folder_and_say_why(void **s)
     testutil_world_close(&w);
 }
 
+/* 2,100 users with a mailbox, two of them shared and one a room (Exchange 2007's types). */
+static void add_mailboxes(cJSON *profile)
+{
+    cJSON *entries = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(profile, "ldap"), "entries");
+    for (int i = 0; i < 2097; i++) {
+        char dn[128], cn[32];
+        snprintf(cn, sizeof cn, "User %04d", i);
+        snprintf(dn, sizeof dn, "CN=%s,OU=SBSUsers,OU=Users,OU=MyBusiness,DC=contoso,DC=local", cn);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "cn", cn);
+        cJSON_AddStringToObject(e, "homeMDB", "CN=Mailbox Store (SBS01),CN=First Storage Group");
+        if (i < 2)
+            cJSON_AddStringToObject(e, "msExchRecipientTypeDetails", "4");
+        else if (i == 2)
+            cJSON_AddStringToObject(e, "msExchRecipientTypeDetails", "16");
+        cJSON_AddItemToObject(entries, dn, e);
+    }
+    cJSON *sys = cJSON_CreateObject();
+    cJSON_AddStringToObject(sys, "cn", "SystemMailbox{8F1E4C39-2E4C-4F4A-9C5E-6A1B2C3D4E5F}");
+    cJSON_AddStringToObject(sys, "homeMDB", "CN=Mailbox Store (SBS01)");
+    cJSON_AddItemToObject(entries, "CN=SystemMailbox{8F1E4C39-2E4C-4F4A-9C5E-6A1B2C3D4E5F},CN=Microsoft Exchange System Objects,DC=contoso,DC=local", sys);
+}
+
+static void email_should_count_mailboxes_against_the_cutover_limit(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    /* The demo: three mailboxes, within the limit, and the box for it is not needed. */
+    open_demo(&w);
+    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    run(&w, 0, &f);
+    const sp_finding *m = testutil_find(&f, "email.mailboxes");
+    assert_non_null(m);
+    assert_string_equal(m->arg, "3");
+    assert_int_equal(m->advice_id, IDS_F_EMAIL_MAILBOXES_UNDER);
+    assert_null(testutil_find(&f, "email.confirm.o365.under_2000"));
+    assert_int_equal(testutil_find(&f, "email.mailbox_sizes")->title_id, IDS_F_EMAIL_MAILBOX_SIZES_UNREAD);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* 2,100 mailboxes (3 of the demo and 2,097 more; the system mailbox does not count). */
+    testutil_world_open_edited(&w, "resources/demo-sbs2003.json", add_mailboxes);
+    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    m = testutil_find(&f, "email.cutover_limit");
+    assert_non_null(m);
+    assert_int_equal(m->severity, SP_SEV_ERROR);
+    assert_string_equal(m->arg, "2100");
+    assert_non_null(strstr(m->evidence, "2097 user, 2 shared, 1 room and 0 equipment mailboxes; 1 system"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* No directory: not counted, and the confirmation stands in for the fact. */
+    testutil_world_open_edited(&w, "resources/demo-sbs2003.json", unreachable_ldap);
+    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    run(&w, 0, &f);
+    assert_int_equal(testutil_find(&f, "email.mailboxes_unknown")->severity, SP_SEV_WARNING);
+    assert_non_null(testutil_find(&f, "email.confirm.o365.under_2000"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 static void email_apply_should_add_validports_entries_and_undo_should_restore_the_value(void **s)
 {
     (void)s;
@@ -622,6 +683,7 @@ int main(void)
         cmocka_unit_test(email_should_say_a_test_from_inside_the_network_is_not_what_office_365_sees),
         cmocka_unit_test(email_should_read_store_paths_from_active_directory),
         cmocka_unit_test(email_should_fall_back_to_the_default_folder_and_say_why),
+        cmocka_unit_test(email_should_count_mailboxes_against_the_cutover_limit),
         cmocka_unit_test(email_should_inventory_exchange_and_wait_for_a_target_on_the_demo),
         cmocka_unit_test(email_o365_should_find_missing_validports_and_a_self_signed_certificate),
         cmocka_unit_test(email_apply_should_add_validports_entries_and_undo_should_restore_the_value),
