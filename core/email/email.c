@@ -606,8 +606,9 @@ static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
     sp_conn_verdict v = sp_email_conn_verdict(&resp, host, sys->ops->time_now(sys), ev + at, sizeof ev - (size_t)at);
     int inside = resp.curl_code != 6 && resolves_inside(r, host, addrs, sizeof addrs);
     sp_email_conn_text(v, &title, &advice);
-    /* Exchange 2003 has no Autodiscover: the migration then takes the server's settings by hand. */
-    int soft = autodiscover && r->ctx->info->exchange == SP_EXCHANGE_2003;
+    /* Without Autodiscover (Exchange 2003 has none) the cutover migration takes the server's
+     * settings by hand: a warning with that path, not a blocker. */
+    int soft = autodiscover;
     sp_severity sev = v == SP_CONN_OK ? SP_SEV_INFO
                       : soft || v == SP_CONN_ROOT_UNKNOWN ? SP_SEV_WARNING
                                                           : SP_SEV_ERROR;
@@ -631,8 +632,10 @@ static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
         st = add(r, SP_SEV_WARNING, autodiscover ? "email.autodiscover_inside" : "email.rpc_inside",
                  IDS_F_EMAIL_INSIDE, IDS_F_EMAIL_INSIDE_ADVICE, host, iev);
     }
-    if (st == SP_OK && soft && v != SP_CONN_OK)
+    if (st == SP_OK && soft && v != SP_CONN_OK && r->ctx->info->exchange == SP_EXCHANGE_2003)
         st = add(r, SP_SEV_INFO, "email.autodiscover_2003", IDS_F_EMAIL_AUTODISCOVER_2003, 0, NULL, NULL);
+    else if (st == SP_OK && soft && v != SP_CONN_OK)
+        st = add(r, SP_SEV_INFO, "email.autodiscover_manual", IDS_F_EMAIL_AUTODISCOVER_MANUAL, 0, NULL, NULL);
     return st;
 }
 
@@ -643,7 +646,9 @@ static sp_status check_um(email_run *r)
         return add(r, SP_SEV_INFO, "email.um", IDS_F_EMAIL_UM_ABSENT, 0, NULL, NULL);
     if (r->ctx->sys->ops->svc_query(r->ctx->sys, "MSExchangeUM", &si) == SP_OK &&
         si.state == SP_SVC_RUNNING)
-        return add(r, SP_SEV_ERROR, "email.um_on", IDS_F_EMAIL_UM_ON, IDS_F_EMAIL_UM_ON_ADVICE, NULL,
+        /* Not a blocker Microsoft's document names: voice mail stops working after the move,
+         * which the user must plan for, but the mailboxes still migrate. */
+        return add(r, SP_SEV_WARNING, "email.um_on", IDS_F_EMAIL_UM_ON, IDS_F_EMAIL_UM_ON_ADVICE, NULL,
                    "service MSExchangeUM running");
     return add(r, SP_SEV_INFO, "email.um", IDS_F_EMAIL_UM_OFF, 0, NULL, NULL);
 }

@@ -557,6 +557,37 @@ static void email_should_count_mailboxes_against_the_cutover_limit(void **s)
     testutil_world_close(&w);
 }
 
+static void um_running(cJSON *profile)
+{
+    cJSON *um = cJSON_CreateObject();
+    cJSON_AddStringToObject(um, "state", "running");
+    cJSON_AddStringToObject(um, "start", "auto");
+    cJSON_AddItemToObject(cJSON_GetObjectItemCaseSensitive(profile, "services"), "MSExchangeUM", um);
+}
+
+static void email_unified_messaging_running_should_be_a_warning_not_a_blocker(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    testutil_world_open_edited(&w, "tests/profiles/sbs2008.json", um_running);
+    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    assert_int_equal(sp_email_fqdn_set(w.session.state, "remote.fabrikam.com"), SP_OK);
+    run(&w, 0, &f);
+    const sp_finding *um = testutil_find(&f, "email.um_on");
+    assert_non_null(um);
+    assert_int_equal(um->severity, SP_SEV_WARNING);
+    /* No Autodiscover answers for a cutover: a warning, with the manual path. */
+    const sp_finding *ad = testutil_find(&f, "email.autodiscover_failed");
+    assert_non_null(ad);
+    assert_int_equal(ad->severity, SP_SEV_WARNING);
+    assert_int_equal(ad->title_id, IDS_F_EMAIL_CONN_DNS);
+    assert_non_null(testutil_find(&f, "email.autodiscover_manual"));
+    assert_int_equal(testutil_find(&f, "email.rpc_failed")->severity, SP_SEV_ERROR);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 static void email_apply_should_add_validports_entries_and_undo_should_restore_the_value(void **s)
 {
     (void)s;
@@ -684,6 +715,7 @@ int main(void)
         cmocka_unit_test(email_should_read_store_paths_from_active_directory),
         cmocka_unit_test(email_should_fall_back_to_the_default_folder_and_say_why),
         cmocka_unit_test(email_should_count_mailboxes_against_the_cutover_limit),
+        cmocka_unit_test(email_unified_messaging_running_should_be_a_warning_not_a_blocker),
         cmocka_unit_test(email_should_inventory_exchange_and_wait_for_a_target_on_the_demo),
         cmocka_unit_test(email_o365_should_find_missing_validports_and_a_self_signed_certificate),
         cmocka_unit_test(email_apply_should_add_validports_entries_and_undo_should_restore_the_value),
