@@ -377,11 +377,19 @@ static void rc_text(const char *name, char *out, size_t len)
     assert_true(out[0] != '\0');
 }
 
+/* Plans Office 365 (with fqdn as the external name unless NULL). */
+static void plan_o365(world *w, const char *fqdn)
+{
+    assert_int_equal(sp_email_plan_set(w->session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    if (fqdn)
+        assert_int_equal(sp_email_fqdn_set(w->session.state, fqdn), SP_OK);
+}
+
 /* The demo with one patch of tests/profiles/email, planned for Office 365 on remote.contoso.com. */
 static void open_o365_case(world *w, const char *patch)
 {
     testutil_world_open_patched(w, "resources/demo-sbs2003.json", patch, NULL);
-    assert_int_equal(sp_email_plan_set(w->session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    plan_o365(w, NULL);
 }
 
 static void email_should_refuse_a_certificate_of_the_domain_ca_published_in_ad(void **s)
@@ -410,8 +418,7 @@ static void email_should_judge_the_root_as_the_backend_read_it(void **s)
     sp_findings f = {0};
     /* The demo's owa.contoso.com: the backend found its root only in the enterprise's store. */
     open_demo(&w);
-    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
-    assert_int_equal(sp_email_fqdn_set(w.session.state, "owa.contoso.com"), SP_OK);
+    plan_o365(&w, "owa.contoso.com");
     run(&w, 0, &f);
     const sp_finding *rpc = testutil_find(&f, "email.rpc_failed");
     assert_non_null(rpc);
@@ -526,7 +533,7 @@ static void email_should_count_mailboxes_against_the_cutover_limit(void **s)
     sp_findings f = {0};
     /* The demo: three mailboxes, within the limit, and the box for it is not needed. */
     open_demo(&w);
-    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    plan_o365(&w, NULL);
     run(&w, 0, &f);
     const sp_finding *m = testutil_find(&f, "email.mailboxes");
     assert_non_null(m);
@@ -538,7 +545,7 @@ static void email_should_count_mailboxes_against_the_cutover_limit(void **s)
     testutil_world_close(&w);
     /* 2,100 mailboxes (3 of the demo and 2,097 more; the system mailbox does not count). */
     testutil_world_open_edited(&w, "resources/demo-sbs2003.json", add_mailboxes);
-    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    plan_o365(&w, NULL);
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     m = testutil_find(&f, "email.cutover_limit");
     assert_non_null(m);
@@ -549,7 +556,7 @@ static void email_should_count_mailboxes_against_the_cutover_limit(void **s)
     testutil_world_close(&w);
     /* No directory: not counted, and the confirmation stands in for the fact. */
     testutil_world_open_edited(&w, "resources/demo-sbs2003.json", unreachable_ldap);
-    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    plan_o365(&w, NULL);
     run(&w, 0, &f);
     assert_int_equal(testutil_find(&f, "email.mailboxes_unknown")->severity, SP_SEV_WARNING);
     assert_non_null(testutil_find(&f, "email.confirm.o365.under_2000"));
@@ -571,8 +578,7 @@ static void email_unified_messaging_running_should_be_a_warning_not_a_blocker(vo
     world w;
     sp_findings f = {0};
     testutil_world_open_edited(&w, "tests/profiles/sbs2008.json", um_running);
-    assert_int_equal(sp_email_plan_set(w.session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
-    assert_int_equal(sp_email_fqdn_set(w.session.state, "remote.fabrikam.com"), SP_OK);
+    plan_o365(&w, "remote.fabrikam.com");
     run(&w, 0, &f);
     const sp_finding *um = testutil_find(&f, "email.um_on");
     assert_non_null(um);
