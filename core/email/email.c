@@ -621,8 +621,12 @@ static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
     char code[48];
     snprintf(code, sizeof code, "email.%s_%s", autodiscover ? "autodiscover" : "rpc",
              sev == SP_SEV_INFO ? "ok" : v == SP_CONN_OK ? "unverified" : "failed");
-    if (v == SP_CONN_PRIVATE_ROOT)
-        snprintf(arg, sizeof arg, "%s, issued by %s", host, resp.cert_issuer);
+    if (v == SP_CONN_PRIVATE_ROOT) {
+        /* The issuer by its common name: the title leads with what Office 365 will do. */
+        char issuer[256];
+        first_cn(resp.cert_issuer, issuer, sizeof issuer);
+        snprintf(arg, sizeof arg, "%s, issued by %s", host, issuer[0] ? issuer : resp.cert_issuer);
+    }
     else
         sp_strlcpy(arg, host, sizeof arg);
     st = add(r, sev, code, title, advice, arg, ev);
