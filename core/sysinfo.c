@@ -101,18 +101,23 @@ static void detect_exchange(sp_sys *sys, sp_sysinfo *info)
                          "MsiProductMinor", &minor);
         info->exchange = SP_EXCHANGE_2010;
         info->exchange_sp = minor;
+        sp_reg_get_string(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v14\\Setup",
+                          "MsiInstallPath", info->exchange_path, sizeof info->exchange_path);
     } else if (sp_reg_get_dword(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0\\Setup",
                                 "MsiProductMajor", &major) == SP_OK && major == 8) {
         sp_reg_get_dword(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0\\Setup",
                          "MsiProductMinor", &minor);
         info->exchange = SP_EXCHANGE_2007;
         info->exchange_sp = minor;
+        sp_reg_get_string(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\v8.0\\Setup",
+                          "MsiInstallPath", info->exchange_path, sizeof info->exchange_path);
     } else if (sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup",
                                  "Services", path, sizeof path) == SP_OK) {
         sp_reg_get_dword(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup",
                          "ServicePackNumber", &minor);
         info->exchange = SP_EXCHANGE_2003;
         info->exchange_sp = minor;
+        sp_strlcpy(info->exchange_path, path, sizeof info->exchange_path);
     }
     switch (info->exchange) {
     case SP_EXCHANGE_2003: sp_strlcpy(info->exchange_name, "Exchange Server 2003", sizeof info->exchange_name); break;

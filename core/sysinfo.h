@@ -40,6 +40,9 @@ typedef struct {
     unsigned exchange_sp;
     char product_name[96]; /* "Windows Small Business Server 2003" */
     char exchange_name[48]; /* "Exchange Server 2003" or "" */
+    /* Where Exchange is installed, read from the key that detected it (issue 16): MsiInstallPath
+     * of v14 or v8.0\Setup, Services of Exchange\Setup on 2003; "" when that key has none. */
+    char exchange_path[260];
 } sp_sysinfo;
 
 

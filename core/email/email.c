@@ -21,7 +21,64 @@ typedef struct {
     sp_run_ctx *ctx;
     sp_findings *out;
     int errors;
+    /* The directory, opened once per run when a check needs it (issue 16). */
+    sp_ldap_conn *ldap;
+    int ldap_tried;
+    char config_nc[512], default_nc[512];
+    char ldap_error[256];
 } email_run;
+
+/* ---- The directory ------------------------------------------------------------------- */
+
+typedef struct {
+    char *out;
+    size_t len;
+    const char *attr;
+} ldap_first;
+
+static int take_first(void *user, const char *dn, const sp_ldap_attr *attrs, size_t count)
+{
+    ldap_first *f = user;
+    (void)dn;
+    for (size_t i = 0; i < count; i++)
+        if (sp_stricmp(attrs[i].name, f->attr) == 0 && attrs[i].count)
+            sp_strlcpy(f->out, attrs[i].values[0], f->len);
+    return 1;
+}
+
+/* Connects to this domain controller (or /ldap:HOST) and reads the naming contexts; 0 with
+ * r->ldap_error saying why when the directory cannot be read. */
+static int email_ldap(email_run *r)
+{
+    sp_sys *sys = r->ctx->sys;
+    static const char *const cfg[] = {"configurationNamingContext", NULL};
+    static const char *const def[] = {"defaultNamingContext", NULL};
+    if (r->ldap_tried)
+        return r->ldap != NULL;
+    r->ldap_tried = 1;
+    if (!sys->ops->ldap_connect || sys->ops->ldap_connect(sys, r->ctx->ldap, &r->ldap) != SP_OK) {
+        snprintf(r->ldap_error, sizeof r->ldap_error, "%s", sys->last_error);
+        r->ldap = NULL;
+        return 0;
+    }
+    ldap_first a = {r->config_nc, sizeof r->config_nc, cfg[0]}, b = {r->default_nc, sizeof r->default_nc, def[0]};
+    sys->ops->ldap_search(sys, r->ldap, "", 0, "(objectClass=*)", cfg, take_first, &a);
+    sys->ops->ldap_search(sys, r->ldap, "", 0, "(objectClass=*)", def, take_first, &b);
+    if (!r->config_nc[0]) {
+        snprintf(r->ldap_error, sizeof r->ldap_error, "The rootDSE has no configurationNamingContext.");
+        sys->ops->ldap_close(sys, r->ldap);
+        r->ldap = NULL;
+        return 0;
+    }
+    return 1;
+}
+
+static void email_ldap_close(email_run *r)
+{
+    if (r->ldap)
+        r->ctx->sys->ops->ldap_close(r->ctx->sys, r->ldap);
+    r->ldap = NULL;
+}
 
 static sp_status add(email_run *r, sp_severity sev, const char *code, unsigned title, unsigned advice,
                      const char *arg, const char *evidence)
@@ -156,32 +213,178 @@ static sp_status scan_stores(email_run *r, const char *dir, int depth, int *foun
     return st;
 }
 
+/* One store of the configuration partition: its database, streaming file and log folder. */
+typedef struct {
+    email_run *r;
+    int found, failed;
+    sp_status st;
+} ad_stores;
+
+static const char *attr_value(const sp_ldap_attr *attrs, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (sp_stricmp(attrs[i].name, name) == 0 && attrs[i].count)
+            return attrs[i].values[0];
+    return "";
+}
+
+static int on_store(void *user, const char *dn, const sp_ldap_attr *attrs, size_t count)
+{
+    ad_stores *a = user;
+    email_run *r = a->r;
+    sp_sys *sys = r->ctx->sys;
+    const char *edb = attr_value(attrs, count, "msExchEDBFile");
+    const char *slv = attr_value(attrs, count, "msExchSLVFile");
+    const char *logs = attr_value(attrs, count, "msExchESEParamLogFilePath");
+    const char *oc = "";
+    for (size_t i = 0; i < count; i++)
+        if (sp_stricmp(attrs[i].name, "objectClass") == 0)
+            for (size_t k = 0; k < attrs[i].count; k++)
+                if (sp_stricmp(attrs[i].values[k], "msExchPublicMDB") == 0)
+                    oc = "public";
+    if (!edb[0])
+        return 0;
+    char size[32], arg[700], ev[1800];
+    sp_filestat fs, fs2;
+    int pub = oc[0] != '\0';
+    if (sys->ops->file_stat(sys, edb, &fs) != SP_OK || !fs.exists) {
+        snprintf(ev, sizeof ev, "%s (msExchEDBFile of %s)", edb, dn);
+        a->failed++;
+        a->st = add(r, SP_SEV_WARNING, "email.store_unreadable", IDS_F_EMAIL_STORE_UNREADABLE,
+                    IDS_F_EMAIL_STORE_UNREADABLE_ADVICE, edb, ev);
+        return a->st != SP_OK;
+    }
+    uint64_t total = fs.size;
+    if (slv[0] && sys->ops->file_stat(sys, slv, &fs2) == SP_OK && fs2.exists)
+        total += fs2.size;
+    human_size(total, size, sizeof size);
+    snprintf(arg, sizeof arg, "%s, %s", edb, size);
+    snprintf(ev, sizeof ev, "%s; database %s%s%s%s%s (from Active Directory)", dn, edb, slv[0] ? ", streaming file " : "",
+             slv, logs[0] ? ", logs in " : "", logs);
+    a->found++;
+    a->st = add(r, pub ? SP_SEV_WARNING : SP_SEV_INFO, pub ? "email.public_folders" : "email.store",
+                pub ? IDS_F_EMAIL_PUBLIC : IDS_F_EMAIL_STORE, pub ? IDS_F_EMAIL_PUBLIC_ADVICE : IDS_F_EMAIL_STORE_ADVICE,
+                arg, ev);
+    return a->st != SP_OK;
+}
+
+/* The stores where Exchange records them: the msExchMDB objects of the configuration partition.
+ * Returns how many were listed (-1 when the directory could not be read). */
+static int stores_from_ad(email_run *r, sp_status *st)
+{
+    static const char *const attrs[] = {"msExchEDBFile", "msExchSLVFile", "msExchESEParamLogFilePath",
+                                        "objectClass", NULL};
+    char base[700];
+    ad_stores a = {r, 0, 0, SP_OK};
+    *st = SP_OK;
+    if (!email_ldap(r))
+        return -1;
+    snprintf(base, sizeof base, "CN=Microsoft Exchange,CN=Services,%s", r->config_nc);
+    if (r->ctx->sys->ops->ldap_search(r->ctx->sys, r->ldap, base, 1, "(objectClass=msExchMDB)", attrs, on_store,
+                                      &a) != SP_OK) {
+        snprintf(r->ldap_error, sizeof r->ldap_error, "%s", r->ctx->sys->last_error);
+        return -1;
+    }
+    *st = a.st;
+    return a.found + a.failed;
+}
+
 static sp_status check_stores(email_run *r)
 {
-    sp_sys *sys = r->ctx->sys;
-    char base[520] = "", dir[600];
+    const char *base = r->ctx->info->exchange_path;
+    char dir[600];
     int found = 0;
-    switch (r->ctx->info->exchange) {
-    case SP_EXCHANGE_2003:
-        sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup",
-                          "Services", base, sizeof base);
+    sp_status st;
+    int listed = stores_from_ad(r, &st);
+    if (st != SP_OK || listed > 0)
+        return st;
+    /* Not in the directory (or it cannot be read): the default folders of the install path that
+     * detected Exchange (sysinfo), the one source of it. */
+    if (r->ctx->info->exchange == SP_EXCHANGE_2003)
         snprintf(dir, sizeof dir, "%s\\mdbdata", base);
-        break;
-    case SP_EXCHANGE_2007:
-        sp_reg_get_string(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\Exchange\\Setup",
-                          "MsiInstallPath", base, sizeof base);
+    else
         snprintf(dir, sizeof dir, "%s%sMailbox", base, ends_with_nocase(base, "\\") ? "" : "\\");
-        break;
-    default:
-        sp_reg_get_string(sys, SP_REG_VIEW_64, "HKLM\\SOFTWARE\\Microsoft\\ExchangeServer\\v14\\Setup",
-                          "MsiInstallPath", base, sizeof base);
-        snprintf(dir, sizeof dir, "%s%sMailbox", base, ends_with_nocase(base, "\\") ? "" : "\\");
-        break;
-    }
-    sp_status st = base[0] ? scan_stores(r, dir, 0, &found) : SP_OK;
+    st = base[0] ? scan_stores(r, dir, 0, &found) : SP_OK;
+    if (st == SP_OK && found && listed < 0)
+        st = add(r, SP_SEV_INFO, "email.stores_default", IDS_F_EMAIL_STORES_DEFAULT, 0, dir, r->ldap_error);
     if (st == SP_OK && !found)
         st = add(r, SP_SEV_WARNING, "email.no_stores", IDS_F_EMAIL_NO_STORES, IDS_F_EMAIL_NO_STORES_ADVICE,
-                 base[0] ? dir : "(Exchange setup path not in the registry)", NULL);
+                 base[0] ? dir : "(Exchange setup path not in the registry)", listed < 0 ? r->ldap_error : NULL);
+    return st;
+}
+
+/* ---- Mailboxes ------------------------------------------------------------------------ */
+
+#define CUTOVER_LIMIT 2000
+
+typedef struct {
+    unsigned users, shared, rooms, equipment, system;
+} mailbox_count;
+
+/* msExchRecipientTypeDetails (Exchange 2007 on): 4 shared, 16 room, 32 equipment. */
+static int count_mailbox(void *user, const char *dn, const sp_ldap_attr *attrs, size_t count)
+{
+    mailbox_count *c = user;
+    const char *cn = attr_value(attrs, count, "cn");
+    unsigned long long type = strtoull(attr_value(attrs, count, "msExchRecipientTypeDetails"), NULL, 10);
+    (void)dn;
+    /* The store's own mailboxes (SystemMailbox{GUID}, "SMTP (SBS01-{GUID})") do not move. */
+    if (strncmp(cn, "SystemMailbox{", 14) == 0 || strncmp(cn, "SMTP (", 6) == 0)
+        c->system++;
+    else if (type == 4)
+        c->shared++;
+    else if (type == 16)
+        c->rooms++;
+    else if (type == 32)
+        c->equipment++;
+    else
+        c->users++;
+    return 0;
+}
+
+/* Returns 1 and fills c when the directory could be counted. */
+static int count_mailboxes(email_run *r, mailbox_count *c)
+{
+    static const char *const attrs[] = {"cn", "msExchRecipientTypeDetails", NULL};
+    memset(c, 0, sizeof *c);
+    if (!email_ldap(r) || !r->default_nc[0])
+        return 0;
+    if (r->ctx->sys->ops->ldap_search(r->ctx->sys, r->ldap, r->default_nc, 1, "(homeMDB=*)", attrs, count_mailbox,
+                                      c) != SP_OK) {
+        snprintf(r->ldap_error, sizeof r->ldap_error, "%s", r->ctx->sys->last_error);
+        return 0;
+    }
+    return 1;
+}
+
+/* The mailboxes a cutover moves, checked against its limit as a fact; -1 when not counted. */
+static sp_status check_mailboxes(email_run *r, int o365, long *moved)
+{
+    mailbox_count c;
+    char arg[32], ev[400];
+    sp_status st;
+    *moved = -1;
+    if (!count_mailboxes(r, &c))
+        return add(r, o365 ? SP_SEV_WARNING : SP_SEV_INFO, "email.mailboxes_unknown", IDS_F_EMAIL_MAILBOXES_UNKNOWN,
+                   IDS_F_EMAIL_MAILBOXES_UNKNOWN_ADVICE, NULL, r->ldap_error);
+    *moved = (long)(c.users + c.shared + c.rooms + c.equipment);
+    snprintf(arg, sizeof arg, "%ld", *moved);
+    snprintf(ev, sizeof ev, "users with homeMDB in %.200s: %u user, %u shared, %u room and %u equipment mailboxes; "
+             "%u system mailboxes of the store not counted", r->default_nc, c.users, c.shared, c.rooms, c.equipment,
+             c.system);
+    if (o365 && *moved > CUTOVER_LIMIT)
+        st = add(r, SP_SEV_ERROR, "email.cutover_limit", IDS_F_EMAIL_CUTOVER_LIMIT, IDS_F_EMAIL_CUTOVER_LIMIT_ADVICE,
+                 arg, ev);
+    else
+        st = add(r, SP_SEV_INFO, "email.mailboxes", IDS_F_EMAIL_MAILBOXES, o365 ? IDS_F_EMAIL_MAILBOXES_UNDER : 0, arg,
+                 ev);
+    /* Sizes: Exchange 2003 exposes them through WMI (Exchange_Mailbox), later ones through the
+     * store; SourcePrep reads neither yet, and says so rather than guess. */
+    if (st == SP_OK && *moved > 0)
+        st = add(r, SP_SEV_INFO, "email.mailbox_sizes", IDS_F_EMAIL_MAILBOX_SIZES_UNREAD,
+                 IDS_F_EMAIL_MAILBOX_SIZES_ADVICE, NULL,
+                 r->ctx->info->exchange == SP_EXCHANGE_2003 ? "WMI root\\MicrosoftExchangeV2 Exchange_Mailbox not queried"
+                                                             : "Get-MailboxStatistics not run");
     return st;
 }
 
@@ -298,12 +501,94 @@ static sp_status check_rpc(email_run *r, const char *fqdn)
     return st;
 }
 
+/* The value of the first CN= of a distinguished name ("CN=Contoso-SBS01-CA, DC=..." or
+ * OpenSSL's "CN = Contoso-SBS01-CA"), "" when it has none. */
+static void first_cn(const char *dn, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (const char *p = dn; p && *p; p++) {
+        if ((p == dn || p[-1] == ',' || p[-1] == ' ' || p[-1] == '/') && sp_strnicmp(p, "CN", 2) == 0) {
+            const char *v = p + 2;
+            while (*v == ' ')
+                v++;
+            if (*v != '=')
+                continue;
+            v++;
+            while (*v == ' ')
+                v++;
+            size_t n = strcspn(v, ",/+");
+            while (n && v[n - 1] == ' ')
+                n--;
+            snprintf(out, len, "%.*s", (int)n, v);
+            return;
+        }
+    }
+}
+
+typedef struct {
+    const char *want;
+    int found;
+} ca_match;
+
+static int match_ca(void *user, const char *dn, const sp_ldap_attr *attrs, size_t count)
+{
+    ca_match *m = user;
+    (void)dn;
+    for (size_t i = 0; i < count; i++)
+        for (size_t k = 0; k < attrs[i].count; k++)
+            if (sp_stricmp(attrs[i].name, "cn") == 0 && sp_stricmp(attrs[i].values[k], m->want) == 0)
+                m->found = 1;
+    return m->found;
+}
+
+/* The domain's enterprise CAs are published in the configuration partition: a chain that ends in
+ * one of them is trusted by the domain's machines and by no one outside (SBS 2008/2011 issue
+ * remote.<domain> from it). Marks resp when its root (or issuer) is one of them. */
+static void judge_domain_ca(email_run *r, sp_http_response *resp)
+{
+    static const char *const attrs[] = {"cn", NULL};
+    char base[700], cn[256];
+    ca_match m = {cn, 0};
+    first_cn(resp->cert_root[0] ? resp->cert_root : resp->cert_issuer, cn, sizeof cn);
+    if (!resp->cert_known || !cn[0] || !email_ldap(r))
+        return;
+    snprintf(base, sizeof base, "CN=Certification Authorities,CN=Public Key Services,CN=Services,%s", r->config_nc);
+    if (r->ctx->sys->ops->ldap_search(r->ctx->sys, r->ldap, base, 1, "(objectClass=certificationAuthority)",
+                                      attrs, match_ca, &m) != SP_OK || !m.found)
+        return;
+    char where[sizeof resp->cert_root_store];
+    sp_strlcpy(where, resp->cert_root_store, sizeof where);
+    resp->cert_root_public = 0;
+    if (!resp->cert_root[0])
+        sp_strlcpy(resp->cert_root, resp->cert_issuer, sizeof resp->cert_root);
+    snprintf(resp->cert_root_store, sizeof resp->cert_root_store, "%s%s%.120s",
+             "the domain's certification authority, published in Active Directory", where[0] ? "; in " : "", where);
+}
+
+/* Whether host resolves to an address the Internet cannot reach (split DNS, the SBS default):
+ * then this server's test says nothing about what Office 365 sees. addrs gets the addresses. */
+static int resolves_inside(email_run *r, const char *host, char *addrs, size_t len)
+{
+    char a[8][64];
+    size_t n = 0;
+    int inside = 0;
+    addrs[0] = '\0';
+    if (!r->ctx->sys->ops->dns_resolve || r->ctx->sys->ops->dns_resolve(r->ctx->sys, host, a, 8, &n) != SP_OK)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t at = strlen(addrs);
+        snprintf(addrs + at, len - at, "%s%s", at ? ", " : "", a[i]);
+        inside |= sp_email_addr_inside(a[i]);
+    }
+    return inside;
+}
+
 static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
 {
     sp_sys *sys = r->ctx->sys;
     sp_http_request req = {url, HTTP_TIMEOUT_MS, NULL, r->ctx->cancel};
     sp_http_response resp;
-    char ev[2000];
+    char ev[2600], addrs[600];
     unsigned title, advice;
     sp_status st = sys->ops->http_get(sys, &req, &resp);
     if (sp_cancelled(r->ctx))
@@ -312,22 +597,49 @@ static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
         return add(r, SP_SEV_ERROR, "email.http_unavailable", IDS_F_COULD_NOT_RUN,
                    IDS_F_COULD_NOT_RUN_ADVICE, url, sys->last_error);
     /* The title names the host (short enough for the list); the evidence has the whole URL. */
-    char host[256];
+    char host[256], arg[600];
     const char *h = strstr(url, "://");
     h = h ? h + 3 : url;
     snprintf(host, sizeof host, "%.*s", (int)strcspn(h, "/:"), h);
+    judge_domain_ca(r, &resp);
     int at = snprintf(ev, sizeof ev, "%s: ", url);
-    sp_conn_verdict v = sp_email_conn_verdict(&resp, sys->ops->time_now(sys), ev + at, sizeof ev - (size_t)at);
+    sp_conn_verdict v = sp_email_conn_verdict(&resp, host, sys->ops->time_now(sys), ev + at, sizeof ev - (size_t)at);
+    int inside = resp.curl_code != 6 && resolves_inside(r, host, addrs, sizeof addrs);
     sp_email_conn_text(v, &title, &advice);
-    /* Exchange 2003 has no Autodiscover: the migration then takes the server's settings by hand. */
-    int soft = autodiscover && r->ctx->info->exchange == SP_EXCHANGE_2003;
+    /* Without Autodiscover (Exchange 2003 has none) the cutover migration takes the server's
+     * settings by hand: a warning with that path, not a blocker. */
+    int soft = autodiscover;
+    sp_severity sev = v == SP_CONN_OK ? SP_SEV_INFO
+                      : soft || v == SP_CONN_ROOT_UNKNOWN ? SP_SEV_WARNING
+                                                          : SP_SEV_ERROR;
+    if (v == SP_CONN_OK && inside) {
+        /* Answered from inside: never a pass, whatever this server saw. */
+        title = IDS_F_EMAIL_CONN_OK_INSIDE;
+        advice = IDS_F_EMAIL_INSIDE_ADVICE;
+        sev = SP_SEV_WARNING;
+    }
     char code[48];
     snprintf(code, sizeof code, "email.%s_%s", autodiscover ? "autodiscover" : "rpc",
-             v == SP_CONN_OK ? "ok" : "failed");
-    st = add(r, v == SP_CONN_OK ? SP_SEV_INFO : soft ? SP_SEV_WARNING : SP_SEV_ERROR, code, title,
-             advice, host, ev);
-    if (st == SP_OK && soft && v != SP_CONN_OK)
+             sev == SP_SEV_INFO ? "ok" : v == SP_CONN_OK ? "unverified" : "failed");
+    if (v == SP_CONN_PRIVATE_ROOT) {
+        /* The issuer by its common name: the title leads with what Office 365 will do. */
+        char issuer[256];
+        first_cn(resp.cert_issuer, issuer, sizeof issuer);
+        snprintf(arg, sizeof arg, "%s, issued by %s", host, issuer[0] ? issuer : resp.cert_issuer);
+    }
+    else
+        sp_strlcpy(arg, host, sizeof arg);
+    st = add(r, sev, code, title, advice, arg, ev);
+    if (st == SP_OK && inside) {
+        char iev[900];
+        snprintf(iev, sizeof iev, "%s resolves to %s", host, addrs);
+        st = add(r, SP_SEV_WARNING, autodiscover ? "email.autodiscover_inside" : "email.rpc_inside",
+                 IDS_F_EMAIL_INSIDE, IDS_F_EMAIL_INSIDE_ADVICE, host, iev);
+    }
+    if (st == SP_OK && soft && v != SP_CONN_OK && r->ctx->info->exchange == SP_EXCHANGE_2003)
         st = add(r, SP_SEV_INFO, "email.autodiscover_2003", IDS_F_EMAIL_AUTODISCOVER_2003, 0, NULL, NULL);
+    else if (st == SP_OK && soft && v != SP_CONN_OK)
+        st = add(r, SP_SEV_INFO, "email.autodiscover_manual", IDS_F_EMAIL_AUTODISCOVER_MANUAL, 0, NULL, NULL);
     return st;
 }
 
@@ -338,7 +650,9 @@ static sp_status check_um(email_run *r)
         return add(r, SP_SEV_INFO, "email.um", IDS_F_EMAIL_UM_ABSENT, 0, NULL, NULL);
     if (r->ctx->sys->ops->svc_query(r->ctx->sys, "MSExchangeUM", &si) == SP_OK &&
         si.state == SP_SVC_RUNNING)
-        return add(r, SP_SEV_ERROR, "email.um_on", IDS_F_EMAIL_UM_ON, IDS_F_EMAIL_UM_ON_ADVICE, NULL,
+        /* Not a blocker Microsoft's document names: voice mail stops working after the move,
+         * which the user must plan for, but the mailboxes still migrate. */
+        return add(r, SP_SEV_WARNING, "email.um_on", IDS_F_EMAIL_UM_ON, IDS_F_EMAIL_UM_ON_ADVICE, NULL,
                    "service MSExchangeUM running");
     return add(r, SP_SEV_INFO, "email.um", IDS_F_EMAIL_UM_OFF, 0, NULL, NULL);
 }
@@ -360,13 +674,16 @@ static sp_status check_o365(email_run *r, const char *fqdn)
     return check_endpoint(r, url, 1);
 }
 
-static sp_status check_confirmations(email_run *r, sp_email_target t)
+static sp_status check_confirmations(email_run *r, sp_email_target t, long moved)
 {
     const sp_email_confirm_item *items;
     size_t n = sp_email_confirm_items(t, &items);
     sp_status st = SP_OK;
     for (size_t i = 0; i < n && st == SP_OK; i++) {
         int ok = sp_email_confirmed(r->ctx->state, items[i].code);
+        /* The count is a fact once the directory was read: the box is not needed then. */
+        if (moved >= 0 && strcmp(items[i].code, "o365.under_2000") == 0)
+            continue;
         char code[48];
         snprintf(code, sizeof code, "email.confirm.%s", items[i].code);
         st = add(r, ok ? SP_SEV_INFO : SP_SEV_ERROR, code, items[i].text_id,
@@ -415,10 +732,14 @@ static sp_status email_assess(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     else if (st == SP_OK && t == SP_EMAIL_TARGET_O365)
         st = add(&r, SP_SEV_ERROR, "email.fqdn_unknown", IDS_F_EMAIL_FQDN_UNKNOWN, IDS_F_EMAIL_FQDN_ADVICE,
                  NULL, NULL);
+    long moved = -1;
+    if (st == SP_OK)
+        st = check_mailboxes(&r, t == SP_EMAIL_TARGET_O365, &moved);
     if (st == SP_OK && t == SP_EMAIL_TARGET_O365)
         st = check_o365(&r, fqdn);
     if (st == SP_OK && t != SP_EMAIL_TARGET_UNSET)
-        st = check_confirmations(&r, t);
+        st = check_confirmations(&r, t, moved);
+    email_ldap_close(&r);
     if (st != SP_OK)
         return st;
     sp_progress(ctx, 1000, "");

@@ -59,13 +59,24 @@ typedef enum {
     SP_CONN_BAD_AUTH,    /* 401 without Basic or NTLM */
     SP_CONN_STATUS,      /* another HTTP status */
     SP_CONN_CLOSED,      /* connected, then closed without an answer */
-    SP_CONN_OTHER
+    SP_CONN_OTHER,
+    SP_CONN_PRIVATE_ROOT, /* trusted here, but its root is not a public one: Office 365 refuses it */
+    SP_CONN_ROOT_UNKNOWN, /* passed here; whether the root is a public one could not be read */
+    SP_CONN_NOT_IN_SAN,   /* the host is not among the subject alternative names */
+    SP_CONN_COUNT
 } sp_conn_verdict;
 
-/* The verdict on r for host at time now; evidence gets the facts in plain words (curl's code
- * and message, the status, the challenge, the certificate). */
-sp_conn_verdict sp_email_conn_verdict(const sp_http_response *r, int64_t now, char *evidence,
-                                      size_t evlen);
+/* The verdict on r for host (NULL: the name is not compared) at time now; evidence gets the
+ * facts in plain words (curl's code and message, the status, the challenge, the certificate and
+ * its root). */
+sp_conn_verdict sp_email_conn_verdict(const sp_http_response *r, const char *host, int64_t now,
+                                      char *evidence, size_t evlen);
+/* Whether host is one of the DNS names of a SAN list ("DNS:a, DNS:*.b"); a wildcard stands for
+ * one whole left-most label. */
+int sp_email_san_names(const char *names, const char *host);
+/* Whether an address ("192.168.16.2", "fe80::1") is one the Internet cannot reach: private,
+ * loopback, link-local or shared (split DNS answers these inside the network). */
+int sp_email_addr_inside(const char *addr);
 /* The finding title and advice of a verdict. */
 void sp_email_conn_text(sp_conn_verdict v, unsigned *title_id, unsigned *advice_id);
 

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/msgids.h"
+#include "core/base/strutil.h"
 
 static const char *const target_ids[SP_EMAIL_TARGET_COUNT] = {"", "o365", "onprem", "hosted", "none"};
 static const unsigned target_texts[SP_EMAIL_TARGET_COUNT] = {
@@ -201,10 +202,41 @@ static void format_date(int64_t t, char *out, size_t n)
     snprintf(out, n, "%04lld-%02u-%02u", (long long)(y + (m <= 2)), m % 13, d % 32);
 }
 
-sp_conn_verdict sp_email_conn_verdict(const sp_http_response *r, int64_t now, char *ev, size_t evlen)
+int sp_email_san_names(const char *names, const char *host)
+{
+    size_t hl = host ? strlen(host) : 0;
+    const char *p = names;
+    while (hl && host[hl - 1] == '.')
+        hl--;
+    if (!names || !hl)
+        return 0;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ",");
+        const char *name = p;
+        p += n;
+        while (n && name[n - 1] == ' ')
+            n--;
+        if (n < 5 || sp_strnicmp(name, "DNS:", 4) != 0)
+            continue;
+        name += 4, n -= 4;
+        if (n == hl && sp_strnicmp(name, host, n) == 0)
+            return 1;
+        /* "*.contoso.com" names "remote.contoso.com", not "contoso.com" nor "a.b.contoso.com". */
+        const char *dot = memchr(host, '.', hl);
+        if (n > 2 && name[0] == '*' && name[1] == '.' && dot && dot > host &&
+            (size_t)(host + hl - dot) == n - 1 && sp_strnicmp(name + 1, dot, n - 1) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+sp_conn_verdict sp_email_conn_verdict(const sp_http_response *r, const char *host, int64_t now,
+                                      char *ev, size_t evlen)
 {
     sp_conn_verdict v;
-    char cert[1200] = "", when[40] = "";
+    char cert[1200] = "", when[40] = "", root[500] = "";
     int self_signed = r->cert_known && r->cert_subject[0] &&
                       strcmp(r->cert_subject, r->cert_issuer) == 0;
     int expired = r->cert_known && r->cert_expires && r->cert_expires < now;
@@ -226,6 +258,13 @@ sp_conn_verdict sp_email_conn_verdict(const sp_http_response *r, int64_t now, ch
             : SP_CONN_UNTRUSTED;
     } else if (expired) {
         v = SP_CONN_EXPIRED;
+    } else if (r->cert_known && r->cert_san_read && host && host[0] && !sp_email_san_names(r->cert_names, host)) {
+        /* Outlook and Office 365 read the subject alternative names, not the common name. */
+        v = SP_CONN_NOT_IN_SAN;
+    } else if (r->cert_known && r->cert_trusted == 1 && r->cert_root_public == 0) {
+        /* This server trusts the root (its own domain CA, a root added to its stores); a machine
+         * on the Internet, Office 365's included, does not. */
+        v = SP_CONN_PRIVATE_ROOT;
     } else {
         switch (r->curl_code) {
         case 0:
@@ -246,7 +285,16 @@ sp_conn_verdict sp_email_conn_verdict(const sp_http_response *r, int64_t now, ch
         case 80: case 83: case 90: case 91: v = SP_CONN_TLS; break;
         default: v = SP_CONN_OTHER; break;
         }
+        /* Passed here, but nothing said whether the root is a public one: never "trusted". */
+        if (v == SP_CONN_OK && r->cert_known && r->cert_root_public < 0)
+            v = SP_CONN_ROOT_UNKNOWN;
     }
+    if (r->cert_known && r->cert_root[0])
+        snprintf(root, sizeof root, "; root: %s, %s%s%s", r->cert_root,
+                 r->cert_root_public == 1 ? "a public root" : r->cert_root_public == 0 ? "not a public root" : "public or not unknown",
+                 r->cert_root_store[0] ? ", " : "", r->cert_root_store);
+    else if (r->cert_known && r->cert_trusted == 1)
+        snprintf(root, sizeof root, "; root: not read (whether it is a public root is unknown)");
     if (ev && evlen) {
         char head[800];
         if (r->curl_code)
@@ -258,7 +306,9 @@ sp_conn_verdict sp_email_conn_verdict(const sp_http_response *r, int64_t now, ch
             snprintf(head + strlen(head), sizeof head - strlen(head),
                      "; without verification: HTTP %ld%s%s", r->status,
                      r->auth[0] ? ", challenge: " : "", r->auth);
-        snprintf(ev, evlen, "%s%s%s%s", head, cert, r->proxy[0] ? "; proxy " : "", r->proxy);
+        snprintf(ev, evlen, "%s%s%s%s%s%s", head, cert, root,
+                 r->cert_known && r->cert_san_read && !r->cert_names[0] ? "; no subject alternative names" : "",
+                 r->proxy[0] ? "; proxy " : "", r->proxy);
     }
     return v;
 }
@@ -281,8 +331,38 @@ void sp_email_conn_text(sp_conn_verdict v, unsigned *title, unsigned *advice)
         [SP_CONN_STATUS] = {IDS_F_EMAIL_CONN_STATUS, IDS_F_EMAIL_CONN_STATUS_ADVICE},
         [SP_CONN_CLOSED] = {IDS_F_EMAIL_CONN_CLOSED, IDS_F_EMAIL_CONN_NET_ADVICE},
         [SP_CONN_OTHER] = {IDS_F_EMAIL_CONN_OTHER, IDS_F_EMAIL_CONN_NET_ADVICE},
+        [SP_CONN_PRIVATE_ROOT] = {IDS_F_EMAIL_CONN_PRIVATE_ROOT, IDS_F_EMAIL_CONN_PRIVATE_ROOT_ADVICE},
+        [SP_CONN_ROOT_UNKNOWN] = {IDS_F_EMAIL_CONN_ROOT_UNKNOWN, IDS_F_EMAIL_CONN_ROOT_UNKNOWN_ADVICE},
+        [SP_CONN_NOT_IN_SAN] = {IDS_F_EMAIL_CONN_NOT_IN_SAN, IDS_F_EMAIL_CONN_CERT_ADVICE},
     };
-    unsigned i = (unsigned)v <= SP_CONN_OTHER ? (unsigned)v : SP_CONN_OTHER;
+    unsigned i = (unsigned)v < SP_CONN_COUNT ? (unsigned)v : SP_CONN_OTHER;
     *title = t[i][0];
     *advice = t[i][1];
+}
+
+/* 10/8, 172.16/12, 192.168/16, 127/8, 169.254/16, 100.64/10; ::1, fc00::/7, fe80::/10 and the
+ * IPv4-mapped forms of the IPv4 ones. */
+int sp_email_addr_inside(const char *a)
+{
+    unsigned b[4];
+    char tail;
+    if (!a)
+        return 0;
+    if (sp_strnicmp(a, "::ffff:", 7) == 0)
+        a += 7;
+    if (sscanf(a, "%u.%u.%u.%u%c", &b[0], &b[1], &b[2], &b[3], &tail) == 4) {
+        if (b[0] > 255 || b[1] > 255 || b[2] > 255 || b[3] > 255)
+            return 0;
+        return b[0] == 10 || b[0] == 127 || (b[0] == 172 && (b[1] & 0xf0) == 16) ||
+               (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
+               (b[0] == 100 && (b[1] & 0xc0) == 64);
+    }
+    if (!strchr(a, ':'))
+        return 0;
+    if (strcmp(a, "::1") == 0)
+        return 1;
+    unsigned first = 0;
+    if (sscanf(a, "%x", &first) != 1 || first > 0xffff || a[strspn(a, "0123456789abcdefABCDEF")] != ':')
+        return 0;
+    return (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80;
 }

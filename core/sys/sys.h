@@ -189,6 +189,13 @@ typedef struct {
     int cert_trusted;          /* 1 chains to a trusted root and names the host, 0 not, -1 unknown */
     int cert_chain_ok;         /* 1 chains to a trusted root (name not considered), 0 not, -1 unknown */
     char proxy[256];           /* the proxy used, "" direct */
+    /* The root the chain ends in, judged as a machine outside the domain would (issue 16). */
+    char cert_root[256];       /* its subject, "" unknown */
+    int cert_root_public;      /* 1 in the third-party root programme's store (AuthRoot); 0 not:
+                                  only in this machine's, the policy's or the enterprise's stores
+                                  (or none), or the domain's CA published in AD; -1 unknown */
+    char cert_root_store[200]; /* where it was found ("AuthRoot", "Root", "Enterprise", ...) */
+    int cert_san_read;         /* 1: cert_names is the leaf's whole SAN list ("" it has none) */
 } sp_http_response;
 
 /* How Windows Update classifies an update (from its categories). */
@@ -360,6 +367,10 @@ typedef struct {
      * may use: owner Administrators, a protected DACL giving both full control, inherited by
      * what is created in it. SP_ERR_EXISTS when something of that name exists. */
     sp_status (*dir_create_private)(sp_sys *sys, const char *path);
+    /* Email (issue 16): the addresses host resolves to ("192.168.16.2", "::1"), at most cap of
+     * them; SP_ERR_NOTFOUND when the name does not resolve. */
+    sp_status (*dns_resolve)(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap,
+                             size_t *count);
 } sp_sys_ops;
 
 struct sp_sys {

@@ -54,6 +54,10 @@ static sp_status get(const char *url, unsigned timeout_ms, const char *ca, sp_ht
 #endif
 }
 
+/* Set while a case is about the HTTP answer, not the root: its verdict takes the root as public
+ * (the test CA is one only where the root store can be changed, see the AuthRoot case). */
+static int root_taken_as_public;
+
 /* One request and the verdict the email step gives it. */
 static void expect_verdict(const char *name, const char *url, unsigned timeout_ms, sp_conn_verdict want,
                            sp_http_response *out)
@@ -62,8 +66,14 @@ static void expect_verdict(const char *name, const char *url, unsigned timeout_m
     sp_http_response r;
     case_failed = 0;
     sp_status st = get(url, timeout_ms, ca_file, &r);
+    if (root_taken_as_public && r.cert_known)
+        r.cert_root_public = 1;
     EXPECT(name, st == SP_OK, "http_get returned %d", (int)st);
-    sp_conn_verdict v = sp_email_conn_verdict(&r, (int64_t)time(NULL), ev, sizeof ev);
+    char host[128];
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    snprintf(host, sizeof host, "%.*s", (int)strcspn(h, "/:"), h);
+    sp_conn_verdict v = sp_email_conn_verdict(&r, host, (int64_t)time(NULL), ev, sizeof ev);
     printf("# %s: %s\n", name, ev);
     EXPECT(name, v == want, "verdict %d, expected %d", (int)v, (int)want);
     if (out)
@@ -90,9 +100,11 @@ static void done(const char *name)
 /* "@root": Schannel before Windows 7 refuses curl's CA file (curl error 77, "this version of
  * Windows is too old"), so the test CA goes into the machine's trusted root store instead, as a
  * certificate from a public CA is on a real server; it is removed again at the end. */
-static PCCERT_CONTEXT root_added;
+static PCCERT_CONTEXT root_added, authroot_added;
 
-static int trust_test_ca(const char *pem_path)
+/* Adds the test CA to the local machine's system store (ROOT: trusted by this machine;
+ * AuthRoot: the third-party root programme's store, which makes a root public). */
+static int add_test_ca(const char *pem_path, const wchar_t *store, PCCERT_CONTEXT *added)
 {
     FILE *f = fopen(pem_path, "rb");
     static char pem[8192];
@@ -107,20 +119,20 @@ static int trust_test_ca(const char *pem_path)
     pem[n] = '\0';
     if (!CryptStringToBinaryA(pem, 0, CRYPT_STRING_BASE64HEADER, der, &der_len, NULL, NULL))
         return 0;
-    root = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_LOCAL_MACHINE, L"ROOT");
+    root = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_LOCAL_MACHINE, store);
     if (!root)
         return 0;
     BOOL ok = CertAddEncodedCertificateToStore(root, X509_ASN_ENCODING, der, der_len,
-                                               CERT_STORE_ADD_REPLACE_EXISTING, &root_added);
+                                               CERT_STORE_ADD_REPLACE_EXISTING, added);
     CertCloseStore(root, 0);
     return ok;
 }
 
-static void untrust_test_ca(void)
+static void remove_test_ca(PCCERT_CONTEXT *added)
 {
-    if (root_added)
-        CertDeleteCertificateFromStore(root_added); /* also frees the context */
-    root_added = NULL;
+    if (*added)
+        CertDeleteCertificateFromStore(*added); /* also frees the context */
+    *added = NULL;
 }
 #endif
 
@@ -134,22 +146,71 @@ int main(int argc, char **argv)
         return 2;
     }
     ca_file = argv[1];
-    if (ca_file[0] == '@') {
+    const char *pem_path = ca_file[0] == '@' ? ca_file + 1 : ca_file;
 #ifdef _WIN32
-        if (!trust_test_ca(ca_file + 1)) {
-            printf("not ok - the_test_ca_should_go_into_the_root_store: error %lu\n", GetLastError());
-            printf("0 passed, 1 failed\n");
-            return 1;
-        }
-        printf("# the test CA is in the machine's ROOT store for this run\n");
-#endif
-        ca_file = NULL;
+    /* In the machine's ROOT store in both runs: as an SBS domain CA is, trusted by this server
+     * and by no one outside. With "@" the handshake trusts it from there; otherwise from the
+     * CA file, and the store is where the root's judge finds it. */
+    if (!add_test_ca(pem_path, L"ROOT", &root_added)) {
+        printf("not ok - the_test_ca_should_go_into_the_root_store: error %lu\n", GetLastError());
+        printf("0 passed, 1 failed\n");
+        return 1;
     }
+    printf("# the test CA is in the machine's ROOT store for this run\n");
+#endif
+    (void)pem_path;
+    if (ca_file[0] == '@')
+        ca_file = NULL;
     long long expires = atoll(argv[2]);
     const char *trusted = argv[3], *self = argv[4], *expired = argv[5], *silent = argv[6], *closed = argv[7];
 
     snprintf(url, sizeof url, "https://localhost:%s/rpc/rpcproxy.dll", trusted);
-    expect_verdict("a_ca_signed_certificate_and_a_basic_challenge_should_pass", url, 10000, SP_CONN_OK, &r);
+#ifdef _WIN32
+    /* Trusted by this machine, but its root is in no public programme: Office 365 refuses it. */
+    expect_verdict("a_root_only_in_the_machine_store_should_be_refused_for_office_365", url, 10000,
+                   SP_CONN_PRIVATE_ROOT, &r);
+    case_failed = 0;
+    EXPECT("the_root_should_be_named_with_its_store", strstr(r.cert_root, "SourcePrep Test CA") != NULL,
+           "root \"%s\"", r.cert_root);
+    EXPECT("the_root_should_be_named_with_its_store", r.cert_root_public == 0, "root public %d", r.cert_root_public);
+    /* Measured: Wine's chain engine does not find a root added to the machine's ROOT store (the
+     * chain stops at the leaf, "in no store of this server"); Windows finds it there. */
+    EXPECT("the_root_should_be_named_with_its_store", strcmp(r.cert_root_store, "this machine's Root store") == 0 ||
+           strcmp(r.cert_root_store, "in no store of this server") == 0, "store \"%s\"", r.cert_root_store);
+    EXPECT("the_root_should_be_named_with_its_store", r.cert_san_read == 1 && strcmp(r.cert_names, "DNS:localhost") == 0,
+           "SAN read %d: \"%s\"", r.cert_san_read, r.cert_names);
+    printf("# root store as judged: %s\n", r.cert_root_store);
+    done("the_root_should_be_named_with_its_store");
+    /* The same root in AuthRoot, where Windows keeps the roots of Microsoft's programme. */
+    {
+        HCERTSTORE s = NULL;
+        PCCERT_CONTEXT seen = NULL;
+        if (add_test_ca(pem_path, L"AuthRoot", &authroot_added) &&
+            (s = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_LOCAL_MACHINE, L"AuthRoot")))
+            seen = CertFindCertificateInStore(s, X509_ASN_ENCODING, 0, CERT_FIND_EXISTING, authroot_added, NULL);
+        if (s)
+            CertCloseStore(s, 0);
+        if (seen) {
+            CertFreeCertificateContext(seen);
+            expect_verdict("a_ca_signed_certificate_with_a_public_root_and_a_basic_challenge_should_pass", url,
+                           10000, SP_CONN_OK, &r);
+            case_failed = 0;
+            EXPECT("the_public_root_should_be_found_in_authroot", strncmp(r.cert_root_store, "AuthRoot", 8) == 0,
+                   "store \"%s\"", r.cert_root_store);
+            done("the_public_root_should_be_found_in_authroot");
+        } else {
+            /* Measured under Wine 8: a certificate added to a machine store is not read back. */
+            printf("# not run (neither passed nor failed): the public-root case; this Windows does not keep a "
+                   "certificate added to AuthRoot (error %lu)\n", GetLastError());
+        }
+        remove_test_ca(&authroot_added);
+    }
+    root_taken_as_public = 1;
+#else
+    /* OpenSSL with a CA file has no root programme to look the root up in: never "trusted". */
+    expect_verdict("a_ca_signed_certificate_whose_root_is_not_judged_should_not_pass", url, 10000,
+                   SP_CONN_ROOT_UNKNOWN, &r);
+#endif
     case_failed = 0;
     EXPECT("the_certificate_facts_should_be_read", r.cert_known, "no certificate facts");
     EXPECT("the_certificate_facts_should_be_read", strstr(r.cert_subject, "localhost") != NULL,
@@ -179,9 +240,17 @@ int main(int argc, char **argv)
         /* Measured: Wine's Schannel with automatic validation (the system's roots, as on Server
          * 2003) does not compare the host name; Windows does (SEC_E_WRONG_PRINCIPAL). */
         sp_http_response w;
+        char ev[1600];
+        const char *name = "a_certificate_for_another_name_should_be_refused_by_its_alternative_names";
         get(url, 10000, NULL, &w);
         printf("# with the system's roots under Wine, a wrong name gives curl code %d (%s)\n", w.curl_code,
                w.curl_code ? w.curl_error : "accepted: Wine does not check the name");
+        /* The subject alternative names are compared whatever the handshake said. */
+        case_failed = 0;
+        sp_conn_verdict v = sp_email_conn_verdict(&w, "127.0.0.1", (int64_t)time(NULL), ev, sizeof ev);
+        printf("# %s: %s\n", name, ev);
+        EXPECT(name, v == SP_CONN_NOT_IN_SAN || v == SP_CONN_NAME, "verdict %d", (int)v);
+        done(name);
     }
     snprintf(url, sizeof url, "https://127.0.0.1:%s/rpc/rpcproxy.dll", closed);
     expect_verdict("a_closed_port_should_be_refused", url, 10000, SP_CONN_REFUSED, NULL);
@@ -208,7 +277,7 @@ int main(int argc, char **argv)
         RegDeleteValueW(k, L"ProxyServer");
         RegCloseKey(k);
         char ev[1600];
-        sp_email_conn_verdict(&r, (int64_t)time(NULL), ev, sizeof ev);
+        sp_email_conn_verdict(&r, "localhost", (int64_t)time(NULL), ev, sizeof ev);
         printf("# %s: %s\n", name, ev);
         EXPECT(name, st == SP_OK, "http_get returned %d", (int)st);
         EXPECT(name, strncmp(r.proxy, "127.0.0.1:", 10) == 0, "proxy \"%s\"", r.proxy);
@@ -217,7 +286,7 @@ int main(int argc, char **argv)
     }
 #endif
 #ifdef _WIN32
-    untrust_test_ca();
+    remove_test_ca(&root_added);
 #endif
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -1,6 +1,7 @@
 /* GUI walk of the email migration page on the demo (SBS 2003, Exchange 2003 SP2): inventory with
  * the POP3 connector warning, the target choice, missing ValidPorts entries, a self-signed
- * certificate refused, then a new external name, Apply, the confirmations, and the gate opening. */
+ * certificate refused, a certificate of the domain's CA refused, then a new external name, Apply,
+ * the confirmations, and the gate opening. */
 #include <string.h>
 
 #include "resources/resource.h"
@@ -55,7 +56,8 @@ void gui_walk_email(gui_walk *w)
     /* 1. Exchange found, the POP3 connector warned about, no target yet: the gate is closed. */
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(strstr(text, "blocks the migration") != NULL, "email: status before a target: %s", text);
-    CHECK(rows(page) == 6, "email: %d findings before a target (Exchange, 2 stores, POP3, no target, name)", rows(page));
+    CHECK(rows(page) == 8, "email: %d findings before a target (Exchange, 2 stores, POP3, no target, name, "
+          "mailboxes and their sizes)", rows(page));
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "email: Next enabled before a target is chosen");
     gui_check_gate_holds(w);
     gui_text_of(page, IDC_EMAIL_FQDN, text, sizeof text);
@@ -72,15 +74,24 @@ void gui_walk_email(gui_walk *w)
     change_and_wait(w, IDC_EMAIL_TARGET, CBN_SELCHANGE, "choosing Office 365");
 
     /* 3 and 4. ValidPorts lacks the FQDN entries; the self-signed certificate is refused. */
-    CHECK(rows(page) == 15, "email: %d findings for Office 365", rows(page));
+    CHECK(rows(page) == 16, "email: %d findings for Office 365 (the mailboxes counted, not confirmed)", rows(page));
     CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_APPLY)) && IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)),
           "email: Apply not offered for the missing ValidPorts entries");
     CHECK(IsWindowVisible(GetDlgItem(page, IDC_EMAIL_CONFIRM3)), "email: the three Office 365 confirmations are not shown");
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "email: Next enabled with ValidPorts incomplete");
-    show_row(page, 7);
-    gui_screenshot(w, "email-validports");
     show_row(page, 9);
+    gui_screenshot(w, "email-validports");
+    show_row(page, 11);
     gui_screenshot(w, "email-selfsigned");
+
+    /* 4b. owa.contoso.com serves a certificate of the domain's own CA: this server trusts it,
+     * Office 365 would not (issue 16). */
+    SetDlgItemTextW(page, IDC_EMAIL_FQDN, L"owa.contoso.com");
+    change_and_wait(w, IDC_EMAIL_FQDN, EN_KILLFOCUS, "the domain-CA name");
+    CHECK(rows(page) == 16, "email: %d findings for the domain-CA certificate", rows(page));
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "email: Next enabled with a domain-CA certificate");
+    show_row(page, 11);
+    gui_screenshot(w, "email-domain-ca");
 
     /* 5. A certificate from a public CA on mail.contoso.com: the technician types that name,
      * applies the ValidPorts fix and confirms what the wizard cannot check. */

@@ -141,7 +141,82 @@ static sp_http_response answer(long status, const char *auth, int code, int trus
         snprintf(r.cert_issuer, sizeof r.cert_issuer, "CN=Test CA");
         r.cert_expires = 2000000000;
     }
+    /* A trusted chain ends in a public root unless a test says otherwise. */
+    r.cert_root_public = trusted == 1 ? 1 : -1;
     return r;
+}
+
+static void verdict_should_refuse_a_root_that_is_not_public_and_name_it(void **s)
+{
+    (void)s;
+    const int64_t now = 1700000000;
+    char ev[1600];
+    sp_http_response r = answer(401, "Basic realm=\"x\"", 0, 1);
+    snprintf(r.cert_root, sizeof r.cert_root, "CN=Contoso-SBS01-CA, DC=contoso, DC=local");
+    snprintf(r.cert_root_store, sizeof r.cert_root_store, "this machine's Root store");
+    r.cert_root_public = 0;
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_PRIVATE_ROOT);
+    assert_non_null(strstr(ev, "root: CN=Contoso-SBS01-CA, DC=contoso, DC=local, not a public root, "
+                               "this machine's Root store"));
+    unsigned title, advice;
+    sp_email_conn_text(SP_CONN_PRIVATE_ROOT, &title, &advice);
+    assert_int_equal(title, IDS_F_EMAIL_CONN_PRIVATE_ROOT);
+    /* Public: passes, and says so. */
+    r.cert_root_public = 1;
+    snprintf(r.cert_root_store, sizeof r.cert_root_store, "AuthRoot (third-party root programme)");
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_OK);
+    assert_non_null(strstr(ev, "a public root, AuthRoot"));
+    /* Unknown: never a pass. */
+    r.cert_root_public = -1;
+    r.cert_root[0] = '\0';
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_ROOT_UNKNOWN);
+    assert_non_null(strstr(ev, "whether it is a public root is unknown"));
+    /* Self-signed and expired keep their verdicts whatever the root. */
+    r = answer(401, "Basic", 0, 1);
+    r.cert_root_public = 0;
+    r.cert_expires = now - 10;
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_EXPIRED);
+    snprintf(r.cert_issuer, sizeof r.cert_issuer, "%s", r.cert_subject);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_EXPIRED);
+    r.cert_expires = now + 10;
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_SELF_SIGNED);
+}
+
+static void verdict_should_want_the_host_in_the_subject_alternative_names(void **s)
+{
+    (void)s;
+    const int64_t now = 1700000000;
+    char ev[1600];
+    sp_http_response r = answer(401, "Basic", 0, 1);
+    r.cert_san_read = 1;
+    snprintf(r.cert_names, sizeof r.cert_names, "DNS:remote.contoso.com, DNS:autodiscover.contoso.com");
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_NOT_IN_SAN);
+    assert_int_equal(sp_email_conn_verdict(&r, "REMOTE.contoso.com", now, ev, sizeof ev), SP_CONN_OK);
+    assert_int_equal(sp_email_conn_verdict(&r, "autodiscover.contoso.com.", now, ev, sizeof ev), SP_CONN_OK);
+    r.cert_names[0] = '\0'; /* a certificate with its name only in the subject's CN */
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_NOT_IN_SAN);
+    assert_non_null(strstr(ev, "no subject alternative names"));
+    r.cert_san_read = 0; /* not read: the handshake's own name check stands */
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_OK);
+    assert_true(sp_email_san_names("DNS:*.contoso.com", "remote.contoso.com"));
+    assert_false(sp_email_san_names("DNS:*.contoso.com", "contoso.com"));
+    assert_false(sp_email_san_names("DNS:*.contoso.com", "a.b.contoso.com"));
+    assert_false(sp_email_san_names("IP Address:10.0.0.1, DNS:", "10.0.0.1"));
+    assert_false(sp_email_san_names("DNS:remote.contoso.com", "remote.contoso.co"));
+    assert_false(sp_email_san_names("DNS:remote.contoso.co", "remote.contoso.com"));
+}
+
+static void inside_addresses_should_be_private_loopback_and_link_local_only(void **s)
+{
+    (void)s;
+    static const char *const in[] = {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.16.2", "127.0.0.1",
+                                     "169.254.3.4", "100.64.0.1", "::1", "fd00::5", "FE80::1", "::ffff:192.168.1.1"};
+    static const char *const out[] = {"203.0.113.25", "172.32.0.1", "172.15.0.1", "192.169.0.1", "8.8.8.8",
+                                      "2001:db8::1", "100.128.0.1", "", "remote", "300.1.1.1", "10.0.0.1x"};
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++)
+        assert_true(sp_email_addr_inside(in[i]));
+    for (size_t i = 0; i < sizeof out / sizeof *out; i++)
+        assert_false(sp_email_addr_inside(out[i]));
 }
 
 static void verdict_should_name_what_office_365_would_refuse(void **s)
@@ -150,41 +225,41 @@ static void verdict_should_name_what_office_365_would_refuse(void **s)
     const int64_t now = 1700000000;
     char ev[1600];
     sp_http_response r = answer(401, "Basic realm=\"x\"", 0, 1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_OK);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_OK);
     assert_non_null(strstr(ev, "HTTP 401"));
     r = answer(401, "Negotiate; NTLM", 0, 1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_OK);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_OK);
     r = answer(401, "Negotiate", 0, 1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_BAD_AUTH);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_BAD_AUTH);
     r = answer(401, "Basicx", 0, 1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_BAD_AUTH);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_BAD_AUTH);
     r = answer(200, "", 0, 1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_NO_AUTH);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_NO_AUTH);
     r = answer(404, "", 0, 1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_STATUS);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_STATUS);
     r = answer(401, "Basic", 60, 0);
     snprintf(r.cert_issuer, sizeof r.cert_issuer, "%s", r.cert_subject);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_SELF_SIGNED);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_SELF_SIGNED);
     assert_non_null(strstr(ev, "curl error 60"));
     assert_non_null(strstr(ev, "issued by itself"));
     r = answer(401, "Basic", 60, 0);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_UNTRUSTED);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_UNTRUSTED);
     r.cert_chain_ok = 1;
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_NAME);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_NAME);
     r.cert_expires = now - 1;
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_EXPIRED);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_EXPIRED);
     r = answer(0, "", 6, -1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_DNS);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_DNS);
     r = answer(0, "", 28, -1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_TIMEOUT);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_TIMEOUT);
     r = answer(0, "", 7, -1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_REFUSED);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_REFUSED);
     r = answer(0, "", 52, 1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_CLOSED);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_CLOSED);
     r = answer(0, "", 5, -1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_PROXY);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_PROXY);
     r = answer(0, "", 35, -1);
-    assert_int_equal(sp_email_conn_verdict(&r, now, ev, sizeof ev), SP_CONN_TLS);
+    assert_int_equal(sp_email_conn_verdict(&r, "mail.contoso.com", now, ev, sizeof ev), SP_CONN_TLS);
 }
 
 /* ---- The step on the demo server ------------------------------------------------------- */
@@ -278,6 +353,243 @@ static void email_o365_should_find_missing_validports_and_a_self_signed_certific
     assert_int_equal(testutil_find(&f, "email.autodiscover_failed")->severity, SP_SEV_WARNING);
     assert_int_equal(testutil_find(&f, "email.autodiscover_failed")->title_id, IDS_F_EMAIL_CONN_DNS);
     assert_int_equal(testutil_find(&f, "email.confirm.o365.accepted_domain")->severity, SP_SEV_ERROR);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+/* The English text of a string ID, from resources/lang/en-US.rc. */
+static void rc_text(const char *name, char *out, size_t len)
+{
+    size_t size = 0, n = strlen(name);
+    char *rc = (char *)testutil_read_file("resources/lang/en-US.rc", &size);
+    assert_non_null(rc);
+    out[0] = '\0';
+    for (char *line = rc; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        char *p = line + strspn(line, " \t");
+        if (strncmp(p, name, n) == 0 && (p[n] == ' ' || p[n] == '\t')) {
+            char *q = strchr(p + n, '"'), *e = q ? strchr(q + 1, '"') : NULL;
+            if (q && e)
+                snprintf(out, len, "%.*s", (int)(e - q - 1), q + 1);
+            break;
+        }
+    }
+    free(rc);
+    assert_true(out[0] != '\0');
+}
+
+/* Plans Office 365 (with fqdn as the external name unless NULL). */
+static void plan_o365(world *w, const char *fqdn)
+{
+    assert_int_equal(sp_email_plan_set(w->session.state, SP_EMAIL_TARGET_O365, "licensed"), SP_OK);
+    if (fqdn)
+        assert_int_equal(sp_email_fqdn_set(w->session.state, fqdn), SP_OK);
+}
+
+/* The demo with one patch of tests/profiles/email, planned for Office 365 on remote.contoso.com. */
+static void open_o365_case(world *w, const char *patch)
+{
+    testutil_world_open_patched(w, "resources/demo-sbs2003.json", patch, NULL);
+    plan_o365(w, NULL);
+}
+
+static void email_should_refuse_a_certificate_of_the_domain_ca_published_in_ad(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_o365_case(&w, "tests/profiles/email/domain-ca.patch.json");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    const sp_finding *rpc = testutil_find(&f, "email.rpc_failed");
+    assert_non_null(rpc);
+    assert_int_equal(rpc->severity, SP_SEV_ERROR);
+    assert_int_equal(rpc->title_id, IDS_F_EMAIL_CONN_PRIVATE_ROOT);
+    assert_string_equal(rpc->arg, "remote.contoso.com, issued by Contoso-SBS01-CA");
+    assert_non_null(strstr(rpc->evidence, "not a public root, the domain's certification authority, "
+                                          "published in Active Directory"));
+    assert_null(testutil_find(&f, "email.rpc_ok"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void email_should_judge_the_root_as_the_backend_read_it(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    /* The demo's owa.contoso.com: the backend found its root only in the enterprise's store. */
+    open_demo(&w);
+    plan_o365(&w, "owa.contoso.com");
+    run(&w, 0, &f);
+    const sp_finding *rpc = testutil_find(&f, "email.rpc_failed");
+    assert_non_null(rpc);
+    assert_int_equal(rpc->title_id, IDS_F_EMAIL_CONN_PRIVATE_ROOT);
+    assert_non_null(strstr(rpc->evidence, "published in Active Directory; in the enterprise's Root store"));
+    /* mail.contoso.com chains to a root of the programme: passes, from outside (public address). */
+    assert_int_equal(sp_email_fqdn_set(w.session.state, "mail.contoso.com"), SP_OK);
+    run(&w, 0, &f);
+    rpc = testutil_find(&f, "email.rpc_ok");
+    assert_non_null(rpc);
+    assert_int_equal(rpc->severity, SP_SEV_INFO);
+    assert_non_null(strstr(rpc->evidence, "a public root, AuthRoot"));
+    assert_null(testutil_find(&f, "email.rpc_inside"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void email_should_say_a_test_from_inside_the_network_is_not_what_office_365_sees(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_o365_case(&w, "tests/profiles/email/inside.patch.json");
+    run(&w, 0, &f);
+    const sp_finding *rpc = testutil_find(&f, "email.rpc_unverified");
+    assert_null(testutil_find(&f, "email.rpc_ok"));
+    assert_non_null(rpc);
+    assert_int_equal(rpc->severity, SP_SEV_WARNING);
+    assert_int_equal(rpc->title_id, IDS_F_EMAIL_CONN_OK_INSIDE);
+    assert_int_equal(rpc->advice_id, IDS_F_EMAIL_INSIDE_ADVICE);
+    const sp_finding *in = testutil_find(&f, "email.rpc_inside");
+    assert_non_null(in);
+    assert_int_equal(in->severity, SP_SEV_WARNING);
+    assert_string_equal(in->evidence, "remote.contoso.com resolves to 192.168.16.2");
+    /* The sentence itself, as the user reads it. */
+    char title[600], advice[600];
+    rc_text("IDS_F_EMAIL_INSIDE", title, sizeof title);
+    rc_text("IDS_F_EMAIL_INSIDE_ADVICE", advice, sizeof advice);
+    assert_non_null(strstr(title, "this test ran from inside the network"));
+    assert_non_null(strstr(advice, "Office 365 connects from the Internet"));
+    assert_non_null(strstr(advice, "https://testconnectivity.microsoft.com"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void email_should_read_store_paths_from_active_directory(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    testutil_world_open_patched(&w, "resources/demo-sbs2003.json", "tests/profiles/email/stores-on-d.patch.json", NULL);
+    run(&w, 0, &f);
+    const sp_finding *store = testutil_find(&f, "email.store");
+    assert_non_null(store);
+    assert_string_equal(store->arg, "D:\\Exchange\\priv1.edb, 6.0 GB");
+    assert_non_null(strstr(store->evidence, "logs in D:\\Exchange\\Logs (from Active Directory)"));
+    assert_non_null(strstr(testutil_find(&f, "email.public_folders")->arg, "mdbdata\\pub1.edb"));
+    assert_null(testutil_find(&f, "email.no_stores"));
+    assert_null(testutil_find(&f, "email.stores_default"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void unreachable_ldap(cJSON *profile)
+{
+    cJSON_AddBoolToObject(cJSON_GetObjectItemCaseSensitive(profile, "ldap"), "unreachable", 1);
+}
+
+static void email_should_fall_back_to_the_default_folder_and_say_why(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    testutil_world_open_edited(&w, "resources/demo-sbs2003.json", unreachable_ldap);
+    run(&w, 0, &f);
+    assert_non_null(strstr(testutil_find(&f, "email.store")->arg, "priv1.edb, "));
+    const sp_finding *d = testutil_find(&f, "email.stores_default");
+    assert_non_null(d);
+    assert_string_equal(d->arg, "C:\\Program Files\\Exchsrvr\\mdbdata");
+    assert_non_null(strstr(d->evidence, "cannot be reached"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+/* 2,100 users with a mailbox, two of them shared and one a room (Exchange 2007's types). */
+static void add_mailboxes(cJSON *profile)
+{
+    cJSON *entries = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(profile, "ldap"), "entries");
+    for (int i = 0; i < 2097; i++) {
+        char dn[128], cn[32];
+        snprintf(cn, sizeof cn, "User %04d", i);
+        snprintf(dn, sizeof dn, "CN=%s,OU=SBSUsers,OU=Users,OU=MyBusiness,DC=contoso,DC=local", cn);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "cn", cn);
+        cJSON_AddStringToObject(e, "homeMDB", "CN=Mailbox Store (SBS01),CN=First Storage Group");
+        if (i < 2)
+            cJSON_AddStringToObject(e, "msExchRecipientTypeDetails", "4");
+        else if (i == 2)
+            cJSON_AddStringToObject(e, "msExchRecipientTypeDetails", "16");
+        cJSON_AddItemToObject(entries, dn, e);
+    }
+    cJSON *sys = cJSON_CreateObject();
+    cJSON_AddStringToObject(sys, "cn", "SystemMailbox{8F1E4C39-2E4C-4F4A-9C5E-6A1B2C3D4E5F}");
+    cJSON_AddStringToObject(sys, "homeMDB", "CN=Mailbox Store (SBS01)");
+    cJSON_AddItemToObject(entries, "CN=SystemMailbox{8F1E4C39-2E4C-4F4A-9C5E-6A1B2C3D4E5F},CN=Microsoft Exchange System Objects,DC=contoso,DC=local", sys);
+}
+
+static void email_should_count_mailboxes_against_the_cutover_limit(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    /* The demo: three mailboxes, within the limit, and the box for it is not needed. */
+    open_demo(&w);
+    plan_o365(&w, NULL);
+    run(&w, 0, &f);
+    const sp_finding *m = testutil_find(&f, "email.mailboxes");
+    assert_non_null(m);
+    assert_string_equal(m->arg, "3");
+    assert_int_equal(m->advice_id, IDS_F_EMAIL_MAILBOXES_UNDER);
+    assert_null(testutil_find(&f, "email.confirm.o365.under_2000"));
+    assert_int_equal(testutil_find(&f, "email.mailbox_sizes")->title_id, IDS_F_EMAIL_MAILBOX_SIZES_UNREAD);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* 2,100 mailboxes (3 of the demo and 2,097 more; the system mailbox does not count). */
+    testutil_world_open_edited(&w, "resources/demo-sbs2003.json", add_mailboxes);
+    plan_o365(&w, NULL);
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    m = testutil_find(&f, "email.cutover_limit");
+    assert_non_null(m);
+    assert_int_equal(m->severity, SP_SEV_ERROR);
+    assert_string_equal(m->arg, "2100");
+    assert_non_null(strstr(m->evidence, "2097 user, 2 shared, 1 room and 0 equipment mailboxes; 1 system"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* No directory: not counted, and the confirmation stands in for the fact. */
+    testutil_world_open_edited(&w, "resources/demo-sbs2003.json", unreachable_ldap);
+    plan_o365(&w, NULL);
+    run(&w, 0, &f);
+    assert_int_equal(testutil_find(&f, "email.mailboxes_unknown")->severity, SP_SEV_WARNING);
+    assert_non_null(testutil_find(&f, "email.confirm.o365.under_2000"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void um_running(cJSON *profile)
+{
+    cJSON *um = cJSON_CreateObject();
+    cJSON_AddStringToObject(um, "state", "running");
+    cJSON_AddStringToObject(um, "start", "auto");
+    cJSON_AddItemToObject(cJSON_GetObjectItemCaseSensitive(profile, "services"), "MSExchangeUM", um);
+}
+
+static void email_unified_messaging_running_should_be_a_warning_not_a_blocker(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    testutil_world_open_edited(&w, "tests/profiles/sbs2008.json", um_running);
+    plan_o365(&w, "remote.fabrikam.com");
+    run(&w, 0, &f);
+    const sp_finding *um = testutil_find(&f, "email.um_on");
+    assert_non_null(um);
+    assert_int_equal(um->severity, SP_SEV_WARNING);
+    /* No Autodiscover answers for a cutover: a warning, with the manual path. */
+    const sp_finding *ad = testutil_find(&f, "email.autodiscover_failed");
+    assert_non_null(ad);
+    assert_int_equal(ad->severity, SP_SEV_WARNING);
+    assert_int_equal(ad->title_id, IDS_F_EMAIL_CONN_DNS);
+    assert_non_null(testutil_find(&f, "email.autodiscover_manual"));
+    assert_int_equal(testutil_find(&f, "email.rpc_failed")->severity, SP_SEV_ERROR);
     sp_findings_free(&f);
     testutil_world_close(&w);
 }
@@ -400,6 +712,16 @@ int main(void)
         cmocka_unit_test(validports_append_should_keep_existing_entries_in_order),
         cmocka_unit_test(validports_should_handle_a_very_long_value),
         cmocka_unit_test(verdict_should_name_what_office_365_would_refuse),
+        cmocka_unit_test(verdict_should_refuse_a_root_that_is_not_public_and_name_it),
+        cmocka_unit_test(verdict_should_want_the_host_in_the_subject_alternative_names),
+        cmocka_unit_test(inside_addresses_should_be_private_loopback_and_link_local_only),
+        cmocka_unit_test(email_should_refuse_a_certificate_of_the_domain_ca_published_in_ad),
+        cmocka_unit_test(email_should_judge_the_root_as_the_backend_read_it),
+        cmocka_unit_test(email_should_say_a_test_from_inside_the_network_is_not_what_office_365_sees),
+        cmocka_unit_test(email_should_read_store_paths_from_active_directory),
+        cmocka_unit_test(email_should_fall_back_to_the_default_folder_and_say_why),
+        cmocka_unit_test(email_should_count_mailboxes_against_the_cutover_limit),
+        cmocka_unit_test(email_unified_messaging_running_should_be_a_warning_not_a_blocker),
         cmocka_unit_test(email_should_inventory_exchange_and_wait_for_a_target_on_the_demo),
         cmocka_unit_test(email_o365_should_find_missing_validports_and_a_self_signed_certificate),
         cmocka_unit_test(email_apply_should_add_validports_entries_and_undo_should_restore_the_value),

@@ -566,6 +566,16 @@ static sp_status posix_http_get(sp_sys *sys, const sp_http_request *req, sp_http
                        "posix backend: no HTTP; run on Windows or use a profile with \"http\"");
 }
 
+/* The posix backend has no network of its own (see posix_http_get). */
+static sp_status posix_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap,
+                                   size_t *count)
+{
+    (void)host, (void)addrs, (void)cap;
+    *count = 0;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED,
+                       "posix backend: no DNS; run on Windows or use a profile with \"http\".\"dns\"");
+}
+
 static sp_status posix_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
                                   sp_update_cb cb, void *user, uint32_t *hresult)
 {
@@ -778,6 +788,7 @@ static const sp_sys_ops posix_ops = {
     .disk_space = posix_disk_space,
     .path_security = posix_path_security,
     .dir_create_private = posix_dir_create_private,
+    .dns_resolve = posix_dns_resolve,
 };
 
 sp_sys *sp_posix_open(void)

@@ -55,7 +55,7 @@ static sp_status http_answer(const cJSON *spec, const char *url, sp_http_respons
     double status = 0, code = 0, expires = 0;
     const cJSON *cert;
     memset(a, 0, sizeof *a);
-    a->cert_trusted = a->cert_chain_ok = -1;
+    a->cert_trusted = a->cert_chain_ok = a->cert_root_public = -1;
     if (!cJSON_IsObject(spec))
         return http_fail(err, errlen, "http.urls[\"%s\"] must be an object", url);
     if (!http_num(spec, "status", 0, 999, &status) || !http_num(spec, "curl_code", 0, 999, &code))
@@ -76,6 +76,17 @@ static sp_status http_answer(const cJSON *spec, const char *url, sp_http_respons
             return http_fail(err, errlen,
                              "http.urls[\"%s\"].cert: subject, issuer and names are strings, "
                              "expires Unix seconds, trusted and chain_ok true or false", url);
+        /* The root as the win32 backend judges it: "root" its subject, "root_public" whether
+         * it is in AuthRoot, "root_store" where it was found (issue 16). */
+        int pub = -1;
+        if (!http_str(cert, "root", a->cert_root, sizeof a->cert_root) ||
+            !http_str(cert, "root_store", a->cert_root_store, sizeof a->cert_root_store) ||
+            !http_bool(cert, "root_public", &pub))
+            return http_fail(err, errlen,
+                             "http.urls[\"%s\"].cert: root and root_store are strings, root_public "
+                             "true or false", url);
+        a->cert_root_public = pub;
+        a->cert_san_read = cJSON_GetObjectItemCaseSensitive(cert, "names") != NULL;
         a->cert_known = 1;
         a->cert_expires = (int64_t)expires;
         a->cert_trusted = trusted;
@@ -95,6 +106,20 @@ sp_status sim_http_parse(const cJSON *obj, sim_profile *p, char *err, size_t err
         return http_fail(err, errlen, "%s", "http.proxy must be a string (\"\" for none)");
     if (!(p->http_proxy = sim_strdup(proxy ? proxy->valuestring : "")))
         return http_fail(err, errlen, "%s", "out of memory reading the profile");
+    const cJSON *dns = cJSON_GetObjectItemCaseSensitive(obj, "dns");
+    if (dns) {
+        const cJSON *a;
+        int ok = cJSON_IsObject(dns);
+        cJSON_ArrayForEach(e, dns) {
+            ok = ok && cJSON_IsArray(e);
+            cJSON_ArrayForEach(a, e) ok = ok && cJSON_IsString(a) && strlen(a->valuestring) < 64;
+        }
+        if (!ok)
+            return http_fail(err, errlen, "%s",
+                             "http.dns must be an object of \"host\": [\"address\", ...] (addresses as text)");
+        if (!(p->http_dns = cJSON_Duplicate(dns, 1)))
+            return http_fail(err, errlen, "%s", "out of memory reading the profile");
+    }
     urls = cJSON_GetObjectItemCaseSensitive(obj, "urls");
     if (!urls)
         return SP_OK;
@@ -123,6 +148,8 @@ void sim_http_free(sim_profile *p)
         free(p->http[i].url);
     free(p->http);
     free(p->http_proxy);
+    cJSON_Delete(p->http_dns);
+    p->http_dns = NULL;
     p->http = NULL;
     p->http_count = 0;
     p->http_proxy = NULL;
@@ -145,9 +172,24 @@ sp_status sim_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response
     host = host ? host + 3 : req->url;
     size_t hl = strcspn(host, "/:");
     memset(out, 0, sizeof *out);
-    out->cert_trusted = out->cert_chain_ok = -1;
+    out->cert_trusted = out->cert_chain_ok = out->cert_root_public = -1;
     out->curl_code = 6;
     snprintf(out->curl_error, sizeof out->curl_error, "Could not resolve host: %.*s", (int)hl, host);
     snprintf(out->proxy, sizeof out->proxy, "%s", p->http_proxy ? p->http_proxy : "");
     return SP_OK;
+}
+
+sp_status sim_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap, size_t *count)
+{
+    const sim_profile *p = sys->impl;
+    const cJSON *e, *a;
+    *count = 0;
+    if (!host || !*host)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "dns_resolve: no name");
+    cJSON_ArrayForEach(e, p->http_dns) if (sim_ascii_casecmp(e->string, host) == 0) {
+        cJSON_ArrayForEach(a, e) if (*count < cap) sim_copy_truncated(addrs[(*count)++], 64, a->valuestring);
+        if (*count)
+            return SP_OK;
+    }
+    return sp_sys_fail(sys, SP_ERR_NOTFOUND, "The name %s does not resolve (no DNS record).", host);
 }

@@ -115,6 +115,7 @@ typedef struct {
     sim_http_peer *http;
     size_t http_count;
     char *http_proxy; /* "" direct */
+    struct cJSON *http_dns; /* "http"."dns": host to its addresses (issue 16) */
     sim_update *updates; /* "updates" */
     size_t update_count;
     uint32_t wua_search_hr, wua_install_hr; /* "wua": the agent's failures */
@@ -166,6 +167,8 @@ void sim_profile_free(sim_profile *p);
 sp_status sim_http_parse(const struct cJSON *obj, sim_profile *p, char *err, size_t errlen);
 void sim_http_free(sim_profile *p);
 sp_status sim_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
+/* The addresses of "http"."dns"; a name it does not list does not resolve. */
+sp_status sim_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap, size_t *count);
 
 /* The registry operations of the sim's table; sys->impl is the sim machine. */
 sim_registry *sim_machine_view(sp_sys *sys, sp_reg_view view);

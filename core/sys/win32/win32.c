@@ -53,6 +53,7 @@ static const sp_sys_ops win32_ops = {
     .disk_space = w32_disk_space,
     .path_security = w32_path_security,
     .dir_create_private = w32_dir_create_private,
+    .dns_resolve = w32_dns_resolve,
 };
 
 sp_sys *sp_win32_open(void)

@@ -106,12 +106,35 @@ int64_t sp_curl_cert_time(const char *s)
     return (int64_t)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se;
 }
 
+/* Appends every certificate's "Cert:" PEM (leaf first) to pem, when there is room for all. */
+static void read_chain_pem(const struct curl_certinfo *ci, char *pem, size_t pemlen)
+{
+    size_t n = 0;
+    if (!pem || !pemlen)
+        return;
+    pem[0] = '\0';
+    for (int i = 0; i < ci->num_of_certs; i++)
+        for (struct curl_slist *l = ci->certinfo[i]; l; l = l->next)
+            if (starts_nocase(l->data, strlen(l->data), "Cert:")) {
+                size_t len = strlen(l->data + 5);
+                if (n + len + 2 > pemlen) {
+                    pem[0] = '\0'; /* a chain cut short would be judged wrongly */
+                    return;
+                }
+                memcpy(pem + n, l->data + 5, len);
+                n += len;
+                pem[n++] = '\n';
+                pem[n] = '\0';
+            }
+}
+
 /* The leaf certificate's facts from CURLINFO_CERTINFO ("Label:value" lines). */
-static void read_certinfo(CURL *curl, sp_http_response *out)
+static void read_certinfo(CURL *curl, sp_http_response *out, char *pem, size_t pemlen)
 {
     struct curl_certinfo *ci = NULL;
     if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1)
         return;
+    read_chain_pem(ci, pem, pemlen);
     for (struct curl_slist *l = ci->certinfo[0]; l; l = l->next) {
         const char *line = l->data, *colon = strchr(line, ':');
         if (!colon)
@@ -130,12 +153,17 @@ static void read_certinfo(CURL *curl, sp_http_response *out)
                 v++;
             copy_cut(out->cert_names, sizeof out->cert_names, v, strlen(v));
         }
+        /* OpenSSL lists every extension ("X509v3 ..."): no SAN line then means none. curl's own
+         * decoder (Schannel) lists none, so the backend reads the SAN itself. */
+        if (starts_nocase(line, ll, "X509v3 "))
+            out->cert_san_read = 1;
     }
 }
 
 /* One request; returns curl's code and fills what the answer says. */
 static CURLcode perform(const sp_http_request *req, const char *proxy, const char *noproxy,
-                        int verify_peer, int verify_host, sp_http_response *out, char *err)
+                        int verify_peer, int verify_host, sp_http_response *out, char *err,
+                        char *pem, size_t pemlen)
 {
     CURL *curl = curl_easy_init();
     CURLcode rc;
@@ -172,7 +200,7 @@ static CURLcode perform(const sp_http_request *req, const char *proxy, const cha
     rc = curl_easy_perform(curl);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
     if (!out->cert_known)
-        read_certinfo(curl, out);
+        read_certinfo(curl, out, pem, pemlen);
     curl_easy_cleanup(curl);
     if (rc != CURLE_OK && !err[0])
         snprintf(err, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
@@ -190,6 +218,13 @@ static int tls_refusal(CURLcode rc)
 sp_status sp_curl_http_get(const sp_http_request *req, const char *proxy, const char *noproxy,
                            sp_http_response *out, char *why, size_t whylen)
 {
+    return sp_curl_http_get_chain(req, proxy, noproxy, out, NULL, 0, why, whylen);
+}
+
+sp_status sp_curl_http_get_chain(const sp_http_request *req, const char *proxy, const char *noproxy,
+                                 sp_http_response *out, char *pem, size_t pemlen, char *why,
+                                 size_t whylen)
+{
     char err[CURL_ERROR_SIZE + 1], err2[CURL_ERROR_SIZE + 1];
     sp_http_response probe;
     CURLcode rc;
@@ -201,10 +236,12 @@ sp_status sp_curl_http_get(const sp_http_request *req, const char *proxy, const 
         return SP_ERR_INVALID;
     }
     memset(out, 0, sizeof *out);
-    out->cert_trusted = out->cert_chain_ok = -1;
+    out->cert_trusted = out->cert_chain_ok = out->cert_root_public = -1;
+    if (pem && pemlen)
+        pem[0] = '\0';
     if (proxy && *proxy)
         copy_cut(out->proxy, sizeof out->proxy, proxy, strlen(proxy));
-    rc = perform(req, proxy, noproxy, 1, 1, out, err);
+    rc = perform(req, proxy, noproxy, 1, 1, out, err, pem, pemlen);
     if (rc == CURLE_FAILED_INIT) {
         if (why && whylen)
             snprintf(why, whylen, "libcurl could not start a transfer (out of memory?)");
@@ -224,7 +261,7 @@ sp_status sp_curl_http_get(const sp_http_request *req, const char *proxy, const 
     /* Refused: ask again without verification to learn what the server offers, then with
      * the chain verified but not the name, to tell an untrusted root from a wrong name. */
     memset(&probe, 0, sizeof probe);
-    if (perform(req, proxy, noproxy, 0, 0, &probe, err2) != CURLE_OK && !probe.cert_known &&
+    if (perform(req, proxy, noproxy, 0, 0, &probe, err2, pem, pemlen) != CURLE_OK && !probe.cert_known &&
         probe.status == 0)
         return SP_OK; /* the TLS connection itself fails: curl's first message says why */
     out->status = probe.status;
@@ -233,10 +270,11 @@ sp_status sp_curl_http_get(const sp_http_request *req, const char *proxy, const 
     memcpy(out->cert_subject, probe.cert_subject, sizeof out->cert_subject);
     memcpy(out->cert_issuer, probe.cert_issuer, sizeof out->cert_issuer);
     memcpy(out->cert_names, probe.cert_names, sizeof out->cert_names);
+    out->cert_san_read = probe.cert_san_read;
     out->cert_expires = probe.cert_expires;
     out->cert_trusted = 0;
     memset(&probe, 0, sizeof probe);
-    rc = perform(req, proxy, noproxy, 1, 0, &probe, err2);
+    rc = perform(req, proxy, noproxy, 1, 0, &probe, err2, NULL, 0);
     out->cert_chain_ok = tls_refusal(rc) ? 0 : 1;
     return SP_OK;
 }

@@ -11,6 +11,12 @@
 sp_status sp_curl_http_get(const sp_http_request *req, const char *proxy, const char *noproxy,
                            sp_http_response *out, char *why, size_t whylen);
 
+/* The same, also copying every certificate of the chain the server sent (leaf first, PEM) into
+ * pem ("" when it does not fit or none was read), for the backend to judge the root. */
+sp_status sp_curl_http_get_chain(const sp_http_request *req, const char *proxy, const char *noproxy,
+                                 sp_http_response *out, char *pem, size_t pemlen, char *why,
+                                 size_t whylen);
+
 /* "Mar 10 12:00:00 2030 GMT" (OpenSSL) or "2030-03-10 12:00:00 GMT" (curl's own ASN.1 code,
  * used with Schannel) to Unix seconds; 0 when it is neither. */
 int64_t sp_curl_cert_time(const char *s);

@@ -72,6 +72,10 @@ void w32_ldap_close(sp_sys *sys, sp_ldap_conn *conn);
 sp_status w32_sid_lookup(sp_sys *sys, const char *sid, char *out, size_t outlen);
 /* win32_proxy.c (with win32_http.c) */
 sp_status w32_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
+/* Judges the root of the chain in pem (the server's certificates, leaf first) into out's
+ * cert_root fields, and reads the leaf's subject alternative names when curl did not. */
+void w32_cert_judge_root(const char *pem, sp_http_response *out);
+sp_status w32_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap, size_t *count);
 
 /* win32_wua.c */
 sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,

@@ -2,6 +2,7 @@
 #include <windows.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/sys/win32/win32_http.h"
@@ -136,11 +137,18 @@ sp_status w32_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response
     char proxy[256], bypass[512], noproxy[512], why[200];
     if (!curl_ready())
         return sp_sys_fail(sys, SP_ERR_NOMEM, "libcurl could not start (curl_global_init failed).");
+    const size_t pemlen = 32768;
+    char *pem = malloc(pemlen);
+    if (!pem)
+        return w32_nomem(sys, "http_get");
     ie_proxy(proxy, sizeof proxy, bypass, sizeof bypass);
     pick_https_proxy(proxy);
     bypass_to_noproxy(bypass, noproxy, sizeof noproxy);
-    sp_status st = sp_curl_http_get(req, proxy[0] ? proxy : NULL, noproxy[0] ? noproxy : NULL,
-                                    out, why, sizeof why);
+    sp_status st = sp_curl_http_get_chain(req, proxy[0] ? proxy : NULL, noproxy[0] ? noproxy : NULL,
+                                          out, pem, pemlen, why, sizeof why);
+    if (st == SP_OK && out->cert_known)
+        w32_cert_judge_root(pem, out);
+    free(pem);
     if (st != SP_OK)
         return sp_sys_fail(sys, st, "%s", why);
     return SP_OK;
