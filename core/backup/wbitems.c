@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/base/strutil.h"
+#include "core/backup/wbadmin.h"
 #include "core/backup/wbline.h"
 
 typedef struct {
@@ -23,8 +24,14 @@ typedef struct {
     const char *application; /* an application line, followed by "=" */
 } wbitems_words;
 
+/* English is Microsoft's documented output. German and French are reconstructions from the
+ * terms those Windows versions use in their Backup console, not checked against output captured
+ * on a real server (as the tables of wbadmin.c): a line in another wording leaves the volume
+ * unread, and the step then says the contents could not be checked, never that they are fine. */
 static const wbitems_words words[] = {
     {"en", "Volume ID", "Volume '", "', mounted at ", "Application"},
+    {"de", "Volume-ID", "Volume '", "', bereitgestellt unter ", "Anwendung"},
+    {"fr", "ID du volume", "Volume '", "', monté sur ", "Application"},
 };
 
 static sp_status fail(char *err, size_t errlen, const char *fmt, const char *arg)
@@ -80,8 +87,8 @@ sp_status sp_wbitems_parse(const char *text, size_t len, sp_wb_items *out, char 
         err[0] = '\0';
     for (size_t i = 0; sp_wb_next_line(text, len, &i, line, sizeof line);) {
         const char *l = sp_skip_space(line);
-        if (strncmp(l, "ERROR - ", 8) == 0)
-            return fail(err, errlen, "wbadmin reported an error: %.300s", l + 8);
+        if (sp_wbadmin_error_line(l)) /* "ERROR - ", "FEHLER - ", ... */
+            return fail(err, errlen, "wbadmin reported an error: %.300s", l);
         banner |= sp_strnicmp(l, "wbadmin ", 8) == 0;
         for (size_t k = 0; !w && k < sizeof words / sizeof words[0]; k++)
             if (keyed(l, words[k].volume_id))

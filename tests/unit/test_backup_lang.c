@@ -274,6 +274,13 @@ static cJSON *german_2011(const char *versions_fixture, int with_events)
         "  \"D:\\\\R\\\\01\\\\\xC3\x9C" "bersicht.txt\": \"Umsatz\"}}");
     assert_non_null(prof);
     cJSON_AddStringToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(prof, "processes"), 0), "output", out);
+    free(out);
+    /* What the backup holds, in German too (the get items parser reads it by its own table). */
+    out = fixture("tests/fixtures/wbitems/c-only-de-DE.txt", &n);
+    assert_non_null(out);
+    cJSON *items = cJSON_Parse("{\"argv\": [\"wbadmin\", \"get\", \"items\", \"-version:03/15/2011-04:00\"], \"exit\": 0}");
+    cJSON_AddStringToObject(items, "output", out);
+    cJSON_AddItemToArray(cJSON_GetObjectItem(prof, "processes"), items);
     if (with_events)
         cJSON_AddItemToObject(prof, "events", cJSON_Parse(
             "{\"Microsoft-Windows-Backup\": ["

@@ -249,6 +249,20 @@ static void wbitems_should_read_the_volumes_of_a_backup_of_c_only(void **s)
     assert_false(sp_wb_items_has(&it, 'D'));
 }
 
+static void wbitems_should_read_a_german_server_and_refuse_its_error_line(void **s)
+{
+    (void)s;
+    sp_wb_items it;
+    char err[200];
+    const char *bad = "wbadmin 1.0 - Sicherungsbefehlszeilen-Tool\r\n\r\nFEHLER - Die Version wurde nicht gefunden.\r\n";
+    read_items("c-only-de-DE", &it);
+    assert_int_equal(it.count, 1);
+    assert_int_equal(it.vols[0].letter, 'C');
+    assert_int_equal(it.apps, 1);
+    assert_int_equal(sp_wbitems_parse(bad, strlen(bad), &it, err, sizeof err), SP_ERR_BADDATA);
+    assert_non_null(strstr(err, "FEHLER"));
+}
+
 static void wbitems_should_read_labels_that_hold_the_separator_and_folder_mounts(void **s)
 {
     (void)s;
@@ -277,7 +291,8 @@ static void wbitems_should_refuse_what_it_cannot_read(void **s)
         {"wbadmin 1.0 - Backup command-line tool\r\n\r\n", "no volume"},
         {"wbadmin 1.0\r\nVolume ID = {1}\r\nVolume size = 3 GB\r\n", "without its mount point"},
         {"wbadmin 1.0\r\nVolume ID = {1}\r\nVolume ID = {2}\r\nVolume 'x', mounted at C:\r\n", "without its mount point"},
-        {"wbadmin 1.0\r\nID du volume = {1}\r\nVolume 'x', monte sur C:\r\n", "language"},
+        {"wbadmin 1.0\r\n\xD0\x98\xD0\x94 \xD1\x82\xD0\xBE\xD0\xBC\xD0\xB0 = {1}\r\n\xD0\xA2\xD0\xBE\xD0\xBC 'x' C:\r\n",
+         "language"}, /* Russian: no table */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         sp_status st = sp_wbitems_parse(bad[i].text, strlen(bad[i].text), &it, err, sizeof err);
@@ -306,6 +321,7 @@ int main(void)
         cmocka_unit_test(ntblog_should_not_count_incremental_or_ended_backups),
         cmocka_unit_test(ntblog_should_reject_what_is_not_a_log),
         cmocka_unit_test(wbitems_should_read_the_volumes_of_a_backup_of_c_only),
+        cmocka_unit_test(wbitems_should_read_a_german_server_and_refuse_its_error_line),
         cmocka_unit_test(wbitems_should_read_labels_that_hold_the_separator_and_folder_mounts),
         cmocka_unit_test(wbitems_should_refuse_what_it_cannot_read),
     };
