@@ -98,6 +98,7 @@ static const sp_answers_key answer_keys[] = {
     {"timesync", "destination", SP_ANS_TEXT, 255},
     {"timesync", "destination_tz", SP_ANS_TEXT, 255},
     {"timesync", "ntp_server", SP_ANS_TEXT, 255},
+    {"timesync", "correct_clock", SP_ANS_TEXT, 3},
     {"lob", "entries", SP_ANS_ENTRIES, 0},
     {"email", "target", SP_ANS_TARGET, 0},
     {"email", "reason", SP_ANS_TEXT, 300},

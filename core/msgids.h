@@ -488,4 +488,21 @@
 #define IDS_CLI_TOO_MANY_SETS      6540
 #define IDS_CLI_UNDO_ALONE         6541
 
+/* Time sync and LOB (issue 16/19/20), 6700-6799. */
+#define IDS_F_TS_TZ_NOT_ZONE              6700
+#define IDS_F_TS_TZ_NOT_ZONE_ADVICE       6701
+#define IDS_F_TS_CLIENT_OFF               6702
+#define IDS_F_TS_CLIENT_OFF_ADVICE        6703
+#define IDS_F_TS_PDC_CLOCK                6704
+#define IDS_F_TS_PDC_CLOCK_ADVICE         6705
+#define IDS_F_TS_OFFER_CORRECTION         6706
+#define IDS_F_TS_OFFER_CORRECTION_ADVICE  6707
+#define IDS_F_TS_CORRECTED                6708
+#define IDS_F_TS_CORRECTION_FAILED        6709
+#define IDS_F_TS_CORRECTION_FAILED_ADVICE 6710
+#define IDS_F_TS_CORRECTION_PORT_ADVICE   6711
+#define IDS_F_TS_VM_SYNC                  6712
+#define IDS_F_TS_VM_SYNC_HYPERV_ADVICE    6713
+#define IDS_F_TS_VM_SYNC_VMWARE_ADVICE    6714
+
 #endif
