@@ -100,6 +100,7 @@ static const sp_answers_key answer_keys[] = {
     {"timesync", "ntp_server", SP_ANS_TEXT, 255},
     {"timesync", "correct_clock", SP_ANS_TEXT, 3},
     {"lob", "entries", SP_ANS_ENTRIES, 0},
+    {"lob", "no_lob", SP_ANS_FLAG, 0},
     {"email", "target", SP_ANS_TARGET, 0},
     {"email", "reason", SP_ANS_TEXT, 300},
     {"email", "fqdn", SP_ANS_TEXT, 253},

@@ -504,5 +504,7 @@
 #define IDS_F_TS_VM_SYNC                  6712
 #define IDS_F_TS_VM_SYNC_HYPERV_ADVICE    6713
 #define IDS_F_TS_VM_SYNC_VMWARE_ADVICE    6714
+#define IDS_F_LOB_NONE_CONFIRMED          6720
+#define IDS_F_LOB_CONFIRM_NONE_ADVICE     6721
 
 #endif
