@@ -231,6 +231,17 @@ static void edit_selected(sp_page *p)
 }
 
 /* The plan goes to this computer's disk, also in demo mode: it is for the technician. */
+/* The user's list separator (Control Panel, Regional Options: ';' in Germany), so that Excel
+ * opens the file as columns; ',' when it is not a single plain character. */
+static char list_separator(void)
+{
+    wchar_t sep[4] = L"";
+    int n = GetLocaleInfoW(LOCALE_USER_DEFAULT, LOCALE_SLIST, sep, 4);
+    if (n == 2 && (sep[0] == L';' || sep[0] == L',' || sep[0] == L'\t' || sep[0] == L'|'))
+        return (char)sep[0];
+    return ',';
+}
+
 static void export_csv(sp_page *p)
 {
     sp_page_host *h = p->host;
@@ -242,7 +253,7 @@ static void export_csv(sp_page *p)
     free(name);
     if (!path)
         return;
-    csv = sp_lob_export_csv(h->session->state, sp_text_for_core, h->hinst);
+    csv = sp_lob_export_csv_with(h->session->state, sp_text_for_core, h->hinst, list_separator());
     st = csv ? h->ops->write_file(h, path, csv, strlen(csv), why, sizeof why) : SP_ERR_NOMEM;
     if (st == SP_OK)
         msg = sp_format_u8(h->hinst, IDS_LOB_EXPORTED, path, NULL);

@@ -125,6 +125,9 @@ sp_status sp_lob_reassess(sp_state *st, int64_t now);
  * Column titles and method names come from text (IDs of core/msgids.h). Heap; NULL when out
  * of memory. */
 char *sp_lob_export_csv(const sp_state *st, sp_text_fn text, void *user);
+/* The same with the user's list separator (LOCALE_SLIST: ';' in Germany) between fields. Cells
+ * starting with =, +, - or @ get a leading ' (the import takes it off again). */
+char *sp_lob_export_csv_with(const sp_state *st, sp_text_fn text, void *user, char separator);
 
 /* ---- With the OS ------------------------------------------------------------------------ */
 

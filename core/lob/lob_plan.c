@@ -290,8 +290,16 @@ static unsigned kind_text_id(const char *kind)
 
 char *sp_lob_export_csv(const sp_state *st, sp_text_fn text, void *user)
 {
+    return sp_lob_export_csv_with(st, text, user, ',');
+}
+
+char *sp_lob_export_csv_with(const sp_state *st, sp_text_fn text, void *user, char separator)
+{
     sp_csv_writer w = {0};
     const cJSON *e;
+    /* A cell like "=HYPERLINK(...)" or "+1 800" must not run as a formula in Excel. */
+    w.separator = separator;
+    w.formula_safe = 1;
     sp_csv_bom(&w);
     for (unsigned c = 0; c < IDS_LOB_CSV_COL_COUNT; c++)
         text_field(&w, text, user, IDS_LOB_CSV_COL_FIRST + c);
