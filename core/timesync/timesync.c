@@ -649,14 +649,15 @@ static sp_status timesync_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *re
             st = run_check(ctx, &before, result, &v);
         }
     }
-    for (size_t i = 0; st == SP_OK && i < before.count; i++)
-        st = sp_findings_add(out, before.items[i].severity, before.items[i].code,
-                             before.items[i].title_id, before.items[i].advice_id,
-                             before.items[i].arg, before.items[i].evidence);
+    /* The correction's result (offset before and after) first: it is what Apply did. */
     for (size_t i = 0; st == SP_OK && i < correction.count; i++)
         st = sp_findings_add(out, correction.items[i].severity, correction.items[i].code,
                              correction.items[i].title_id, correction.items[i].advice_id,
                              correction.items[i].arg, correction.items[i].evidence);
+    for (size_t i = 0; st == SP_OK && i < before.count; i++)
+        st = sp_findings_add(out, before.items[i].severity, before.items[i].code,
+                             before.items[i].title_id, before.items[i].advice_id,
+                             before.items[i].arg, before.items[i].evidence);
     /* What counts is what the clock says now; what was done goes below the measurements. */
     if (st == SP_OK)
         st = sp_findings_add(out, SP_SEV_INFO, "timesync.w32tm", IDS_F_TS_RAN, 0, cmd, output);
