@@ -317,6 +317,11 @@ static sp_status apply_lob(sp_state *st, const cJSON *in, int64_t now)
             (plan && (r = apply_plan(have, plan)) != SP_OK))
             return r;
     }
+    if (cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(in, "no_lob"))) {
+        sp_status r = sp_lob_confirm_none(st, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "no_lob")));
+        if (r != SP_OK)
+            return r;
+    }
     /* As the page does after an edit, once there is an inventory to assess. */
     s = sp_state_step_const(st, "lob");
     if (s && cJSON_GetObjectItemCaseSensitive(s->data, "inventoried_at"))

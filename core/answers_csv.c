@@ -216,8 +216,16 @@ sp_status sp_answers_apply_lob_csv(sp_state *st, const char *csv, size_t len, sp
         *rows = 0;
     if (!cJSON_IsArray(entries))
         entries = NULL; /* made when the file is applied: a refused one changes nothing */
-    if (sp_csv_parse(csv, len, &c, why, sizeof why) != SP_OK)
+    /* Written with the locale's list separator (',' or ';'), and formula-safe. */
+    if (sp_csv_parse_with(csv, len, sp_csv_guess_separator(csv, len), &c, why, sizeof why) != SP_OK)
         return sp_answers_fail(err, IDS_ANS_ERR_CSV, why, "", NULL);
+    for (size_t r = 0; r < c.count; r++)
+        for (size_t f = 0; f < c.rows[r].count; f++) {
+            char *cell = c.rows[r].fields[f];
+            const char *plain = sp_csv_formula_plain(cell);
+            if (plain != cell)
+                memmove(cell, plain, strlen(plain) + 1);
+        }
     for (unsigned i = 0; i < IDS_LOB_CSV_COL_COUNT; i++)
         w.words[i] = text ? text(user, IDS_LOB_CSV_COL_FIRST + i, NULL) : NULL;
     for (unsigned i = 0; c.count && i < IDS_LOB_CSV_COL_COUNT && s == SP_OK; i++)

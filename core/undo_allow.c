@@ -124,6 +124,8 @@ typedef struct {
 static const reg_target reg_targets[] = {
     {"updates", SP_UPDATES_RUNONCE_KEY, SP_UPDATES_RUNONCE_VALUE},
     {"timesync", "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters", "Type"},
+    /* the one-time correction's manual peer (issue 16) */
+    {"timesync", "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters", "NtpServer"},
     {"timesync", "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config", "AnnounceFlags"},
     {"email", "HKLM\\SOFTWARE\\Microsoft\\Rpc\\RpcProxy", "ValidPorts"},
 };

@@ -55,6 +55,20 @@ static int selected_index(sp_page *p)
     return ListView_GetItem(lv, &item) ? (int)item.lParam : -1;
 }
 
+/* The user's statement that nothing here is line-of-business: offered only while no entry is
+ * ticked (a ticked entry says otherwise), shown as it is recorded. */
+static void update_none(sp_page *p, BOOL idle)
+{
+    const sp_step_state *s = sp_state_step_const(p->host->session->state, "lob");
+    BOOL any = FALSE;
+    cJSON *e;
+    cJSON_ArrayForEach(e, sp_lob_entries(p->host->session->state)) any |= sp_lob_marked(e);
+    CheckDlgButton(p->hwnd, IDC_LOB_NONE,
+                   s && sp_lob_none_confirmed(s->data) && !any ? BST_CHECKED : BST_UNCHECKED);
+    EnableWindow(GetDlgItem(p->hwnd, IDC_LOB_NONE),
+                 idle && !any && sp_lob_count(p->host->session->state) > 0);
+}
+
 static void update_controls(sp_page *p)
 {
     BOOL idle = !busy(p);
@@ -62,6 +76,7 @@ static void update_controls(sp_page *p)
     EnableWindow(GetDlgItem(p->hwnd, IDC_LOB_SHOWALL), idle);
     EnableWindow(GetDlgItem(p->hwnd, IDC_LOB_EDIT), idle && selected_index(p) >= 0);
     EnableWindow(GetDlgItem(p->hwnd, IDC_LOB_EXPORT), idle && sp_lob_count(p->host->session->state) > 0);
+    update_none(p, idle);
 }
 
 static void set_row_plan(sp_page *p, int row, const cJSON *e)
@@ -216,6 +231,17 @@ static void edit_selected(sp_page *p)
 }
 
 /* The plan goes to this computer's disk, also in demo mode: it is for the technician. */
+/* The user's list separator (Control Panel, Regional Options: ';' in Germany), so that Excel
+ * opens the file as columns; ',' when it is not a single plain character. */
+static char list_separator(void)
+{
+    wchar_t sep[4] = L"";
+    int n = GetLocaleInfoW(LOCALE_USER_DEFAULT, LOCALE_SLIST, sep, 4);
+    if (n == 2 && (sep[0] == L';' || sep[0] == L',' || sep[0] == L'\t' || sep[0] == L'|'))
+        return (char)sep[0];
+    return ',';
+}
+
 static void export_csv(sp_page *p)
 {
     sp_page_host *h = p->host;
@@ -227,7 +253,7 @@ static void export_csv(sp_page *p)
     free(name);
     if (!path)
         return;
-    csv = sp_lob_export_csv(h->session->state, sp_text_for_core, h->hinst);
+    csv = sp_lob_export_csv_with(h->session->state, sp_text_for_core, h->hinst, list_separator());
     st = csv ? h->ops->write_file(h, path, csv, strlen(csv), why, sizeof why) : SP_ERR_NOMEM;
     if (st == SP_OK)
         msg = sp_format_u8(h->hinst, IDS_LOB_EXPORTED, path, NULL);
@@ -267,6 +293,11 @@ static BOOL on_command(sp_page *p, int id, int code)
     case IDC_LOB_EDIT: edit_selected(p); return TRUE;
     case IDC_LOB_EXPORT: export_csv(p); return TRUE;
     case IDC_LOB_SHOWALL: fill_list(p, selected_index(p)); return TRUE;
+    case IDC_LOB_NONE:
+        sp_lob_confirm_none(p->host->session->state,
+                            IsDlgButtonChecked(p->hwnd, IDC_LOB_NONE) == BST_CHECKED);
+        plan_changed(p);
+        return TRUE;
     }
     return FALSE;
 }

@@ -1,5 +1,5 @@
-/* Time sync page: the destination's name and time zone and the Internet NTP server, kept in the
- * step's state; everything else (Check, Apply, findings, the manual path) is the step page's. */
+/* Time sync page: the destination's name and time zone (from this server's registry), the Internet
+ * NTP server and the one-time correction, kept in the step's state; everything else (Check, Apply, findings, the manual path) is the step page's. */
 #include <windows.h>
 #include <commctrl.h>
 #include <prsht.h>
@@ -8,6 +8,7 @@
 
 #include "core/state.h"
 #include "core/timesync/timesync.h"
+#include "core/timesync/tzrule.h"
 #include "pages/pages.h"
 #include "pages/ui/controls.h"
 #include "pages/ui/text.h"
@@ -26,6 +27,15 @@ static const struct {
 /* Posted to itself after a pick in the zone list: by then the pick is in the edit field. */
 #define TS_ZONE_PICKED (CBN_SELCHANGE + 0x100)
 
+static int add_zone(void *user, const char *key, const char *display)
+{
+    wchar_t *w = sp_wide(display[0] ? display : key);
+    if (w)
+        SendMessageW((HWND)user, CB_ADDSTRING, 0, (LPARAM)w);
+    free(w);
+    return 0;
+}
+
 static void fill_inputs(sp_page *p)
 {
     /* The measured offsets are in the findings' titles: give that column the room. */
@@ -35,18 +45,9 @@ static void fill_inputs(sp_page *p)
     GetClientRect(lv, &rc);
     for (int c = 0; c < 3; c++)
         ListView_SetColumnWidth(lv, c, (rc.right - rc.left) * percent[c] / 100);
-    wchar_t *zones = sp_load(p->host->hinst, IDS_TS_ZONES);
-    HWND combo = GetDlgItem(p->hwnd, IDC_TS_TZ);
-    /* The list is one string, names separated by '|', so that a translation can change it. */
-    for (wchar_t *z = zones, *bar; z && *z; z = bar ? bar + 1 : NULL) {
-        bar = wcschr(z, L'|');
-        if (bar)
-            *bar = L'\0';
-        SendMessageW(combo, CB_ADDSTRING, 0, (LPARAM)z);
-        if (!bar)
-            break;
-    }
-    free(zones);
+    /* The zones this server's registry lists, by their display names (in its own language);
+     * the step resolves a display name to its key and compares the zones by rule. */
+    sp_tz_enum(p->host->session->sys, add_zone, GetDlgItem(p->hwnd, IDC_TS_TZ));
     for (size_t i = 0; i < TS_INPUT_COUNT; i++) {
         wchar_t *w = sp_wide(sp_timesync_input(p->host->session->state, ts_inputs[i].key));
         SendDlgItemMessageW(p->hwnd, ts_inputs[i].ctrl,
@@ -55,6 +56,8 @@ static void fill_inputs(sp_page *p)
         SetDlgItemTextW(p->hwnd, ts_inputs[i].ctrl, w ? w : L"");
         free(w);
     }
+    CheckDlgButton(p->hwnd, IDC_TS_CORRECT,
+                   sp_timesync_correct_wanted(p->host->session->state) ? BST_CHECKED : BST_UNCHECKED);
 }
 
 /* Stores what the user typed; a changed input makes the last check void (it measured
@@ -71,6 +74,10 @@ static void store_inputs(sp_page *p)
             changed = 1;
         free(u);
     }
+    if (sp_timesync_set_input(p->host->session->state, SP_TS_CORRECT,
+                              IsDlgButtonChecked(p->hwnd, IDC_TS_CORRECT) == BST_CHECKED ? "yes"
+                                                                                         : ""))
+        changed = 1;
     if (!changed)
         return;
     sp_state_record(p->host->session->state, p->step->id, SP_RESULT_NOT_RUN, NULL, 0);
@@ -84,6 +91,7 @@ static void enable_inputs(sp_page *p)
     BOOL busy = sp_host_busy(p->host, NULL);
     for (size_t i = 0; i < TS_INPUT_COUNT; i++)
         EnableWindow(GetDlgItem(p->hwnd, ts_inputs[i].ctrl), !busy);
+    EnableWindow(GetDlgItem(p->hwnd, IDC_TS_CORRECT), !busy);
 }
 
 static BOOL on_command(sp_page *p, int id, int code)
@@ -94,9 +102,11 @@ static BOOL on_command(sp_page *p, int id, int code)
         PostMessageW(p->hwnd, WM_COMMAND, MAKEWPARAM(IDC_TS_TZ, TS_ZONE_PICKED), 0);
     else if (id == IDC_TS_TZ && code == TS_ZONE_PICKED)
         store_inputs(p);
+    else if (id == IDC_TS_CORRECT && code == BN_CLICKED)
+        store_inputs(p);
     else if ((id == IDC_STEP_CHECK || id == IDC_STEP_APPLY) && code == BN_CLICKED)
         store_inputs(p); /* a click need not move the focus out of a field first */
-    return id == IDC_TS_DEST || id == IDC_TS_TZ || id == IDC_TS_NTP;
+    return id == IDC_TS_DEST || id == IDC_TS_TZ || id == IDC_TS_NTP || id == IDC_TS_CORRECT;
 }
 
 static void on_render(sp_page *p, sp_render_why why)

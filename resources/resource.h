@@ -141,7 +141,8 @@
 #define IDC_TS_TZ               2604
 #define IDC_TS_NTP_LABEL        2605
 #define IDC_TS_NTP              2606
-#define IDS_TS_ZONES            2650
+#define IDC_TS_CORRECT          6750 /* issue 16: the one-time correction */
+#define IDC_LOB_NONE            6751 /* issue 16: "this server runs no LOB application" */
 
 /* LOB planning page: 2700-2749 dialogs and controls, 2750-2799 strings */
 #define IDD_LOB                 2700

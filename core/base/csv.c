@@ -31,25 +31,42 @@ void sp_csv_bom(sp_csv_writer *w)
     put(w, "\xEF\xBB\xBF", 3);
 }
 
-static int needs_quotes(const char *s)
+static int needs_quotes(const char *s, char sep)
 {
     size_t n = strlen(s);
     if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
         return 1;
-    return strpbrk(s, ",\"\r\n") != NULL;
+    return strpbrk(s, ",;\"\r\n") != NULL || strchr(s, sep) != NULL;
+}
+
+/* Starts like a formula once any leading quotes are taken off: "=1+1", "'@SUM(A1)". */
+static int formula_like(const char *s)
+{
+    while (*s == '\'')
+        s++;
+    return *s == '=' || *s == '+' || *s == '-' || *s == '@';
+}
+
+const char *sp_csv_formula_plain(const char *field)
+{
+    return field && field[0] == '\'' && formula_like(field + 1) ? field + 1 : field;
 }
 
 void sp_csv_field(sp_csv_writer *w, const char *text)
 {
     const char *s = text ? text : "";
+    char sep = w->separator ? w->separator : ',';
+    const char *prefix = w->formula_safe && formula_like(s) ? "'" : "";
     if (w->fields++)
-        put(w, ",", 1);
+        put(w, &sep, 1);
     /* A BOM-like start of the whole text would be taken for the BOM on reading. */
-    if (!needs_quotes(s) && !(w->len == 0 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)) {
+    if (!needs_quotes(s, sep) && !(w->len == 0 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)) {
+        put(w, prefix, strlen(prefix));
         put(w, s, strlen(s));
         return;
     }
     put(w, "\"", 1);
+    put(w, prefix, strlen(prefix));
     for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
         put(w, s, (size_t)(q - s));
         put(w, "\"\"", 2);
@@ -142,6 +159,27 @@ static sp_status fail(char *err, size_t errlen, sp_status st, unsigned long line
 
 sp_status sp_csv_parse(const char *text, size_t len, sp_csv *out, char *err, size_t errlen)
 {
+    return sp_csv_parse_with(text, len, ',', out, err, errlen);
+}
+
+char sp_csv_guess_separator(const char *text, size_t len)
+{
+    int quoted = 0;
+    for (size_t i = 0; text && i < len; i++) {
+        char ch = text[i];
+        if (ch == '"')
+            quoted = !quoted;
+        else if (!quoted && (ch == ',' || ch == ';' || ch == '\t'))
+            return ch;
+        else if (!quoted && (ch == '\r' || ch == '\n'))
+            break;
+    }
+    return ',';
+}
+
+sp_status sp_csv_parse_with(const char *text, size_t len, char separator, sp_csv *out, char *err,
+                            size_t errlen)
+{
     field_buf b = {0};
     sp_csv_row row = {0};
     size_t row_cap = 0, rows_cap = 0, i = 0;
@@ -152,6 +190,10 @@ sp_status sp_csv_parse(const char *text, size_t len, sp_csv *out, char *err, siz
     enum { FIELD_START, UNQUOTED, QUOTED, AFTER_QUOTE } where = FIELD_START;
     int row_open = 0;
 
+    if (separator == '"' || separator == '\r' || separator == '\n' || separator == '\0') {
+        memset(out, 0, sizeof *out);
+        return fail(err, errlen, SP_ERR_INVALID, 0, "a quote or line break cannot separate fields");
+    }
     memset(out, 0, sizeof *out);
     if (err && errlen)
         err[0] = '\0';
@@ -182,7 +224,7 @@ sp_status sp_csv_parse(const char *text, size_t len, sp_csv *out, char *err, siz
                 goto nomem;
             continue;
         }
-        if (ch == ',' || ch == '\r' || ch == '\n') {
+        if (ch == separator || ch == '\r' || ch == '\n') {
             if (row.count >= SP_CSV_MAX_FIELDS) {
                 st = fail(err, errlen, SP_ERR_BADDATA, row_line, "too many fields in a row");
                 goto done;
@@ -191,7 +233,7 @@ sp_status sp_csv_parse(const char *text, size_t len, sp_csv *out, char *err, siz
                 goto nomem;
             row_open = 1;
             where = FIELD_START;
-            if (ch == ',')
+            if (ch == separator)
                 continue;
             if (ch == '\r' && i + 1 < len && text[i + 1] == '\n')
                 i++;

@@ -6,6 +6,7 @@
 
 #include "core/msgids.h"
 #include "core/base/strutil.h"
+#include "core/timesync/timesync.h"
 
 #define SRC_BPA "SBS Best Practices Analyzer"
 #define SRC_MPT "SBS 2011 Migration Preparation Tool"
@@ -263,8 +264,8 @@ static void rule_local_clock(sp_health_scan *scan, const sp_rule *rule)
         SP_OK)
         return;
     sp_reg_get_string(scan->ctx->sys, SP_REG_VIEW_DEFAULT, key, "NtpServer", server, sizeof server);
-    if (sp_stricmp(type, "NT5DS") == 0 || sp_stricmp(type, "NoSync") == 0 ||
-        (sp_stricmp(type, "NTP") == 0 && !server[0])) {
+    /* The same test as the time sync step's, which owns the verdict (the measured offset). */
+    if (sp_timesync_own_clock(type, server)) {
         snprintf(arg, sizeof arg, "its own clock (Type = %s)", type);
         sp_rule_fire(scan, rule, arg, "W32Time\\Parameters Type = %s, NtpServer = %s", type,
                      server[0] ? server : "(none)");

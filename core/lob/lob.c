@@ -18,7 +18,7 @@ typedef struct {
     sp_run_ctx *ctx;
     cJSON *fresh;     /* the entries found */
     char windir[260];
-    unsigned apps, services, tasks, addins, hidden;
+    unsigned apps, services, tasks, addins, shares, hidden;
     sp_status status; /* the first failure inside a callback */
 } inventory;
 
@@ -133,6 +133,60 @@ static sp_status list_applications(inventory *inv)
 
 /* ---- Services ------------------------------------------------------------------------------ */
 
+/* The default SQL Server instance (MSSQLSERVER) is Microsoft's, but when it holds databases
+ * of its own users it is a line-of-business database: its data folder (DefaultData, else the
+ * Data folder beside Binn) is looked at for .mdf files that are not SQL Server's own. */
+typedef struct {
+    char list[600];
+    unsigned count;
+} user_dbs;
+
+static int on_data_file(void *user, const char *name, int is_dir)
+{
+    static const char *const system_files[] = {"master.mdf",   "model.mdf",  "msdbdata.mdf",
+                                               "tempdb.mdf",   "distmdl.mdf",
+                                               "mssqlsystemresource.mdf", NULL};
+    user_dbs *u = user;
+    size_t n = strlen(name), len = strlen(u->list);
+    if (is_dir || n <= 4 || sp_stricmp(name + n - 4, ".mdf") != 0)
+        return 0;
+    for (const char *const *f = system_files; *f; f++)
+        if (sp_stricmp(name, *f) == 0)
+            return 0;
+    u->count++;
+    if (len + n + 3 < sizeof u->list)
+        snprintf(u->list + len, sizeof u->list - len, "%s%s", len ? ", " : "", name);
+    return 0;
+}
+
+static sp_lob_category default_sql_instance(inventory *inv, const char *exe, char *detail,
+                                            size_t n)
+{
+    sp_sys *sys = inv->ctx->sys;
+    char dir[600] = "";
+    user_dbs u = {"", 0};
+    if (sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SOFTWARE\\Microsoft\\MSSQLServer\\MSSQLServer",
+                          "DefaultData", dir, sizeof dir) != SP_OK || !dir[0]) {
+        dir[0] = '\0';
+        for (const char *c = exe; *c; c++)
+            if (sp_strnicmp(c, "\\Binn\\", 6) == 0)
+                snprintf(dir, sizeof dir, "%.*s\\Data", (int)(c - exe), exe);
+    }
+    if (!dir[0] || sys->ops->dir_enum(sys, dir, on_data_file, &u) != SP_OK) {
+        snprintf(detail, n, "default instance; its data folder %s could not be read: %s",
+                 dir[0] ? dir : "(unknown)", dir[0] ? sys->last_error : "no Binn folder");
+        return SP_LOB_CAT_DATABASE; /* could not tell: suggested, never hidden */
+    }
+    if (u.count == 0) {
+        snprintf(detail, n, "default instance; no user database files in %s (databases kept "
+                 "elsewhere are not seen)", dir);
+        return SP_LOB_CAT_MICROSOFT;
+    }
+    snprintf(detail, n, "default instance; %u user database file%s in %s: %s", u.count,
+             u.count == 1 ? "" : "s", dir, u.list);
+    return SP_LOB_CAT_DATABASE;
+}
+
 static int on_service(void *user, const sp_svc_entry *svc)
 {
     inventory *inv = user;
@@ -145,8 +199,13 @@ static int on_service(void *user, const sp_svc_entry *svc)
     snprintf(id, sizeof id, "svc:%s", svc->name);
     if (sp_lob_find(inv->fresh, id))
         return 0;
+    sp_lob_category cat = sp_lob_classify_service(svc->name, exe);
+    char detail[1600];
+    snprintf(detail, sizeof detail, "%s", svc->image);
+    if (sp_stricmp(svc->name, "MSSQLSERVER") == 0)
+        cat = default_sql_instance(inv, exe, detail, sizeof detail);
     if (!add_entry(inv, "service", id, svc->display[0] ? svc->display : svc->name, "", "", exe, "",
-                   svc->image, sp_lob_classify_service(svc->name, exe))) {
+                   detail, cat)) {
         inv->status = SP_ERR_NOMEM;
         return 1;
     }
@@ -209,6 +268,68 @@ static sp_status list_tasks(inventory *inv, sp_findings *out)
     if (st != SP_OK || code != 0)
         return sp_findings_add(out, SP_SEV_WARNING, "lob.tasks_failed", IDS_F_LOB_TASKS_FAILED,
                                IDS_F_LOB_LIST_FAILED_ADVICE, NULL, why);
+    return SP_OK;
+}
+
+/* ---- Shares: the data locations a plan can point at ---------------------------------------- */
+
+#define SHARES_KEY "HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Shares"
+
+typedef struct {
+    char names[64][128];
+    unsigned count;
+} share_names;
+
+static int on_share_name(void *user, const char *name)
+{
+    share_names *n = user;
+    size_t len = strlen(name);
+    /* Administrative shares (C$, ADMIN$) and the domain's own are not anybody's data. */
+    if (len && name[len - 1] != '$' && sp_stricmp(name, "SYSVOL") != 0 &&
+        sp_stricmp(name, "NETLOGON") != 0 && n->count < 64 && len < sizeof n->names[0])
+        snprintf(n->names[n->count++], sizeof n->names[0], "%s", name);
+    return 0;
+}
+
+/* A share's value is a MULTI_SZ of "Key=value" lines; the folder is "Path=". */
+static void share_path(const sp_regval *v, char *out, size_t n)
+{
+    out[0] = '\0';
+    if (v->type != SP_REG_MULTI_SZ && v->type != SP_REG_SZ)
+        return;
+    for (size_t i = 0; i < v->size && v->data[i];) {
+        const char *line = (const char *)v->data + i;
+        size_t len = strnlen(line, v->size - i);
+        if (len > 5 && sp_strnicmp(line, "Path=", 5) == 0)
+            snprintf(out, n, "%.*s", (int)(len - 5), line + 5);
+        i += len + 1;
+    }
+}
+
+static sp_status list_shares(inventory *inv)
+{
+    sp_sys *sys = inv->ctx->sys;
+    share_names names;
+    names.count = 0;
+    if (sys->ops->reg_enum_values(sys, SP_REG_VIEW_DEFAULT, SHARES_KEY, on_share_name, &names) !=
+        SP_OK)
+        return SP_OK; /* no shares key: no shares */
+    for (unsigned i = 0; i < names.count; i++) {
+        sp_regval v = {0};
+        char path[600], id[200], detail[800];
+        if (sys->ops->reg_get(sys, SP_REG_VIEW_DEFAULT, SHARES_KEY, names.names[i], &v) != SP_OK)
+            continue;
+        share_path(&v, path, sizeof path);
+        sp_regval_free(&v);
+        if (!path[0])
+            continue;
+        snprintf(id, sizeof id, "share:%s", names.names[i]);
+        snprintf(detail, sizeof detail, "shared folder %s: %s", names.names[i], path);
+        if (!add_entry(inv, "share", id, names.names[i], "", "", path, "", detail,
+                       SP_LOB_CAT_UTILITY))
+            return SP_ERR_NOMEM;
+        inv->shares++;
+    }
     return SP_OK;
 }
 
@@ -344,14 +465,19 @@ static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
         sp_progress(ctx, 900, "add-ins");
         st = list_addins(&inv);
     }
+    if (st == SP_OK) {
+        sp_progress(ctx, 950, "shares");
+        st = list_shares(&inv);
+    }
     if (st != SP_OK) {
         cJSON_Delete(inv.fresh);
         return st;
     }
 
     snprintf(count, sizeof count, "%u", inv.apps + inv.services + inv.tasks + inv.addins);
-    snprintf(evidence, sizeof evidence, "applications=%u services=%u tasks=%u addins=%u hidden=%u",
-             inv.apps, inv.services, inv.tasks, inv.addins, inv.hidden);
+    snprintf(evidence, sizeof evidence,
+             "applications=%u services=%u tasks=%u addins=%u hidden=%u shares=%u", inv.apps,
+             inv.services, inv.tasks, inv.addins, inv.hidden, inv.shares);
     st = sp_findings_add(out, SP_SEV_INFO, "lob.inventory", IDS_F_LOB_INVENTORY,
                          IDS_F_LOB_INVENTORY_ADVICE, count, evidence);
     if (st != SP_OK) {

@@ -35,6 +35,9 @@ int sp_lob_category_hidden(sp_lob_category c); /* grouped away by default */
 /* An Uninstall entry by its display name, publisher, key name and release type. */
 sp_lob_category sp_lob_classify_app(const char *name, const char *publisher, const char *key,
                                     const char *release_type);
+/* 1 when text names one of Microsoft's line-of-business products (Dynamics GP/NAV/CRM/SL,
+ * Office Accounting, Business Contact Manager...): these are suggested, never hidden. */
+int sp_lob_is_microsoft_lob(const char *text);
 /* A service by its name and executable (from sp_lob_image_exe). */
 sp_lob_category sp_lob_classify_service(const char *name, const char *exe);
 /* A scheduled task by the program it runs. */
@@ -110,6 +113,11 @@ sp_lob_plan_status sp_lob_entry_status(const struct cJSON *entry);
 /* Findings and result of the plan as it stands (no OS access): PASSED when every entry marked
  * line-of-business has a complete plan (or none is marked), else FAILED. */
 sp_status sp_lob_assess(const struct cJSON *data, sp_findings *out, sp_result *result);
+/* The user's statement that this server runs no line-of-business application (kept in the
+ * step's data as "no_lob_confirmed"). With no entry marked, the step passes only with it, and
+ * shows it as the user's statement. */
+int sp_lob_none_confirmed(const struct cJSON *data);
+sp_status sp_lob_confirm_none(sp_state *st, int confirmed);
 /* Assesses the plan and records the outcome as the step's result (after an edit). */
 sp_status sp_lob_reassess(sp_state *st, int64_t now);
 
@@ -117,6 +125,9 @@ sp_status sp_lob_reassess(sp_state *st, int64_t now);
  * Column titles and method names come from text (IDs of core/msgids.h). Heap; NULL when out
  * of memory. */
 char *sp_lob_export_csv(const sp_state *st, sp_text_fn text, void *user);
+/* The same with the user's list separator (LOCALE_SLIST: ';' in Germany) between fields. Cells
+ * starting with =, +, - or @ get a leading ' (the import takes it off again). */
+char *sp_lob_export_csv_with(const sp_state *st, sp_text_fn text, void *user, char separator);
 
 /* ---- With the OS ------------------------------------------------------------------------ */
 

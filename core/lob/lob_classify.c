@@ -69,6 +69,17 @@ static const char *const utility_words[] = {
     "ARCserve", "Acronis", "ShadowProtect", "WinZip", "WinRAR", "7-Zip", "VNC", "TeamViewer",
     "LogMeIn", "Notepad++", "PuTTY", "Firefox", "Google Chrome", "Adobe Acrobat", NULL};
 
+/* Microsoft's own line-of-business products: never hidden among Windows' components. */
+static const char *const microsoft_lob_words[] = {
+    "Dynamics GP", "Dynamics NAV", "Dynamics CRM", "Dynamics SL", "Dynamics AX", "Great Plains",
+    "Navision", "Office Accounting", "Small Business Accounting", "Business Contact Manager",
+    "Retail Management System", "Dynamics RMS", NULL};
+
+int sp_lob_is_microsoft_lob(const char *text)
+{
+    return text && has_any(text, microsoft_lob_words);
+}
+
 /* A SQL Server instance is the text in parentheses of the product's name: "(ACT7)". */
 static int is_system_sql(const char *name)
 {
@@ -108,6 +119,8 @@ sp_lob_category sp_lob_classify_app(const char *name, const char *publisher, con
         sp_stristr(n, "Security Update for") || sp_stristr(n, "Update for ") ||
         (sp_stristr(n, "Service Pack") && microsoft))
         return SP_LOB_CAT_UPDATE;
+    if (sp_lob_is_microsoft_lob(n))
+        return SP_LOB_CAT_LOB;
     if (has_any(n, database_words)) {
         /* SBS's own instances, and Microsoft's shared tools that name no instance, move with
          * Windows; an instance named after an application migrates with that application. */
@@ -137,6 +150,9 @@ sp_lob_category sp_lob_classify_service(const char *name, const char *exe)
                 return SP_LOB_CAT_MICROSOFT;
         return SP_LOB_CAT_DATABASE;
     }
+    if (sp_lob_is_microsoft_lob(e) || sp_lob_is_microsoft_lob(n) ||
+        sp_stristr(e, "\\Microsoft Dynamics"))
+        return SP_LOB_CAT_LOB;
     if (has_any(e, database_words) && !sp_stristr(e, "\\Microsoft SQL Server\\"))
         return SP_LOB_CAT_DATABASE;
     if (sp_stristr(e, "\\Microsoft") || sp_stristr(e, "\\Exchsrvr\\") ||

@@ -207,11 +207,36 @@ sp_status sp_lob_assess(const cJSON *data, sp_findings *out, sp_result *result)
         if (st != SP_OK)
             return st;
     }
-    if (marked == 0)
-        st = sp_findings_add(out, SP_SEV_INFO, "lob.none_marked", IDS_F_LOB_NONE_MARKED,
-                             IDS_F_LOB_NONE_MARKED_ADVICE, NULL, NULL);
+    /* Nothing marked does not pass silently: the user states it (issue 16), and the statement
+     * is shown as theirs, not as something the wizard verified. */
+    if (marked == 0 && sp_lob_none_confirmed(data))
+        st = sp_findings_add(out, SP_SEV_INFO, "lob.none_confirmed", IDS_F_LOB_NONE_CONFIRMED, 0,
+                             NULL, "a manual statement by the user, recorded on the LOB page");
+    else if (marked == 0) {
+        open++;
+        st = sp_findings_add(out, SP_SEV_WARNING, "lob.none_marked", IDS_F_LOB_NONE_MARKED,
+                             IDS_F_LOB_CONFIRM_NONE_ADVICE, NULL, NULL);
+    }
     *result = open ? SP_RESULT_FAILED : SP_RESULT_PASSED;
     return st;
+}
+
+int sp_lob_none_confirmed(const cJSON *data)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(data, "no_lob_confirmed"));
+}
+
+sp_status sp_lob_confirm_none(sp_state *st, int confirmed)
+{
+    sp_step_state *s = sp_state_step(st, "lob");
+    if (!s)
+        return SP_ERR_NOTFOUND;
+    if (!s->data && !(s->data = cJSON_CreateObject()))
+        return SP_ERR_NOMEM;
+    cJSON_DeleteItemFromObjectCaseSensitive(s->data, "no_lob_confirmed");
+    if (confirmed && !cJSON_AddBoolToObject(s->data, "no_lob_confirmed", 1))
+        return SP_ERR_NOMEM;
+    return SP_OK;
 }
 
 sp_status sp_lob_reassess(sp_state *st, int64_t now)
@@ -265,8 +290,16 @@ static unsigned kind_text_id(const char *kind)
 
 char *sp_lob_export_csv(const sp_state *st, sp_text_fn text, void *user)
 {
+    return sp_lob_export_csv_with(st, text, user, ',');
+}
+
+char *sp_lob_export_csv_with(const sp_state *st, sp_text_fn text, void *user, char separator)
+{
     sp_csv_writer w = {0};
     const cJSON *e;
+    /* A cell like "=HYPERLINK(...)" or "+1 800" must not run as a formula in Excel. */
+    w.separator = separator;
+    w.formula_safe = 1;
     sp_csv_bom(&w);
     for (unsigned c = 0; c < IDS_LOB_CSV_COL_COUNT; c++)
         text_field(&w, text, user, IDS_LOB_CSV_COL_FIRST + c);

@@ -81,6 +81,11 @@ typedef struct {
 typedef struct {
     char standard_name[128];
     int bias_minutes;
+    /* The rule (issue 16): what TIME_ZONE_INFORMATION holds beside the names. The dates are a
+     * SYSTEMTIME's eight fields; standard_date[1] (the month) 0 means no daylight saving. */
+    int standard_bias, daylight_bias;
+    uint16_t standard_date[8], daylight_date[8];
+    char key_name[128]; /* TimeZoneKeyName (Vista and later); "" where Windows has none */
 } sp_timezone;
 
 typedef enum {

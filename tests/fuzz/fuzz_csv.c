@@ -45,6 +45,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
     }
     sp_csv_free(&again);
+    free(w.data);
+    /* Written with ';' and formula-safe, read back with ';': the same fields once the
+     * neutralising quote is taken off (issue 20). */
+    memset(&w, 0, sizeof w);
+    w.separator = ';';
+    w.formula_safe = 1;
+    for (size_t r = 0; r < csv.count; r++) {
+        for (size_t f = 0; f < csv.rows[r].count; f++)
+            sp_csv_field(&w, csv.rows[r].fields[f]);
+        sp_csv_end_row(&w);
+    }
+    if (w.failed ||
+        sp_csv_parse_with(w.data ? w.data : "", w.len, ';', &again, err, sizeof err) != SP_OK ||
+        again.count != csv.count)
+        abort();
+    for (size_t r = 0; r < csv.count; r++) {
+        if (again.rows[r].count != csv.rows[r].count)
+            abort();
+        for (size_t f = 0; f < csv.rows[r].count; f++) {
+            const char *cell = again.rows[r].fields[f];
+            if (strchr("=+-@", cell[0]) && cell[0])
+                abort(); /* a formula got through */
+            if (strcmp(sp_csv_formula_plain(cell), csv.rows[r].fields[f]) != 0)
+                abort();
+        }
+    }
+    sp_csv_free(&again);
     sp_csv_free(&csv);
     free(w.data);
     return 0;

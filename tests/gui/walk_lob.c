@@ -131,6 +131,30 @@ void gui_walk_lob(gui_walk *w)
     key(lv, VK_SPACE);
     lob_counts(page, &m2, &c2);
     CHECK(m2 == marked, "lob: ticking again gave %d marked (was %d)", m2, marked);
+    /* Nothing ticked: the step passes only on the user's statement (issue 16). */
+    CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_LOB_NONE)), "lob: \"none\" offered with entries ticked");
+    for (int row = 0; row < marked; row++) {
+        key(lv, row == 0 ? VK_HOME : VK_DOWN);
+        key(lv, VK_SPACE);
+    }
+    lob_counts(page, &m2, &c2);
+    CHECK(m2 == 0, "lob: %d still marked after unticking all", m2);
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "lob: Next enabled with nothing marked and no statement");
+    CHECK(IsWindowEnabled(GetDlgItem(page, IDC_LOB_NONE)), "lob: \"none\" not offered with nothing ticked");
+    SendDlgItemMessageW(page, IDC_LOB_NONE, BM_CLICK, 0, 0);
+    gui_sync(page);
+    CHECK(IsDlgButtonChecked(page, IDC_LOB_NONE) == BST_CHECKED, "lob: \"none\" not ticked");
+    CHECK(gui_button_enabled(sheet, ID_NEXT), "lob: Next disabled after the statement");
+    gui_screenshot(w, "lob-none-confirmed");
+    SendDlgItemMessageW(page, IDC_LOB_NONE, BM_CLICK, 0, 0);
+    gui_sync(page);
+    for (int row = 0; row < marked; row++) {
+        key(lv, row == 0 ? VK_HOME : VK_DOWN);
+        key(lv, VK_SPACE);
+    }
+    lob_counts(page, &m2, &c2);
+    CHECK(m2 == marked, "lob: ticking all again gave %d marked (was %d)", m2, marked);
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "lob: Next enabled with plans open after the statement was withdrawn");
     /* The marked entries come first: plan each one. */
     for (int row = 0; row < marked; row++) {
         key(lv, row == 0 ? VK_HOME : VK_DOWN);

@@ -401,6 +401,27 @@ static void the_lob_csv_should_read_back_into_the_same_plans(void **s)
     assert_string_equal(first, second);
     assert_non_null(sp_lob_find(sp_lob_entries(b.session.state), "csv:app:QuickBooks Premier: Accountant Edition 2010"));
     free(second);
+    /* Excel in Germany: ';' between the fields, a phone number that looks like a formula; the
+     * import takes either and gives every field back (issue 20). */
+    {
+        char *semi;
+        sp_lob_plan p;
+        cJSON *qb = sp_lob_find(sp_lob_entries(a.session.state), "app:QuickBooks");
+        sp_lob_get_plan(qb, &p);
+        p.phone = "+1 800 446 8848";
+        p.notes = "=HYPERLINK(\"http://evil\")";
+        assert_int_equal(sp_lob_set_plan(qb, &p), SP_OK);
+        free(first);
+        first = sp_lob_export_csv(a.session.state, testutil_text_ids, NULL);
+        semi = sp_lob_export_csv_with(a.session.state, testutil_text_ids, NULL, ';');
+        assert_non_null(strstr(semi, ";'+1 800 446 8848;"));
+        assert_non_null(strstr(semi, ";\"'=HYPERLINK(\"\"http://evil\"\")\";"));
+        assert_int_equal(sp_answers_apply_lob_csv(b.session.state, semi, strlen(semi), testutil_text_ids, NULL, 0, &rows, &err), SP_OK);
+        second = sp_lob_export_csv(b.session.state, testutil_text_ids, NULL);
+        assert_string_equal(first, second);
+        free(second);
+        free(semi);
+    }
     free(first);
     testutil_world_close(&a);
     testutil_world_close(&b);

@@ -105,9 +105,40 @@ static void reader_should_refuse_a_row_with_too_many_fields(void **s)
     free(text);
 }
 
+static void locale_separator_and_formula_cells_should_round_trip(void **s)
+{
+    (void)s;
+    static const char *const fields[] = {"=HYPERLINK(\"http://x\")", "+1 800 446 8848", "-5",
+                                         "@SUM(A1)", "'=already", "'plain", "a;b", "a,b",
+                                         "Lohnbüro", ""};
+    const size_t n = sizeof fields / sizeof fields[0];
+    sp_csv_writer w = {0};
+    sp_csv c;
+    char err[100];
+    w.separator = ';';
+    w.formula_safe = 1;
+    for (size_t i = 0; i < n; i++)
+        sp_csv_field(&w, fields[i]);
+    sp_csv_end_row(&w);
+    assert_non_null(strstr(w.data, "'+1 800 446 8848;'-5;'@SUM(A1);''=already;'plain;\"a;b\";\"a,b\";"));
+    assert_int_equal(sp_csv_guess_separator(w.data, w.len), ';');
+    assert_int_equal(sp_csv_parse_with(w.data, w.len, ';', &c, err, sizeof err), SP_OK);
+    assert_int_equal(c.count, 1);
+    assert_int_equal(c.rows[0].count, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(sp_csv_formula_plain(c.rows[0].fields[i]), fields[i]);
+    sp_csv_free(&c);
+    free(w.data);
+    assert_int_equal(sp_csv_guess_separator("\"a,b\";c\r\n", 9), ';');
+    assert_int_equal(sp_csv_guess_separator("a,b;c", 5), ',');
+    assert_int_equal(sp_csv_guess_separator("abc\r\nd;e", 8), ',');
+    assert_int_equal(sp_csv_parse_with("a", 1, '"', &c, err, sizeof err), SP_ERR_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(locale_separator_and_formula_cells_should_round_trip),
         cmocka_unit_test(writer_should_quote_only_fields_that_need_it),
         cmocka_unit_test(reader_should_give_back_what_the_writer_wrote),
         cmocka_unit_test(reader_should_accept_lf_cr_and_a_last_line_without_a_break),

@@ -452,9 +452,105 @@ static void svc_enum_should_report_the_profile_image_and_fail_clearly_elsewhere(
     sp_sys_close(host);
 }
 
+static void microsofts_lob_products_and_a_busy_default_sql_instance_should_be_suggested(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    cJSON *e;
+    testutil_world_open_patched(&w, "tests/profiles/sbs2003.json",
+                                "tests/profiles/lob/dynamics-gp.patch.json", NULL);
+    check(&w, &f);
+    e = entry_named(&w, "Microsoft Dynamics GP 10.0");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "category"), "lob");
+    assert_true(sp_lob_marked(e));
+    e = entry_named(&w, "Business Contact Manager for Outlook 2007");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "category"), "lob");
+    /* Office stays Microsoft's: hidden. */
+    assert_string_equal(sp_lob_text(entry_named(&w, "Microsoft Office 2007 Service Pack 3 (SP3)"),
+                                    "category"), "update");
+    e = entry(&w, "svc:MSSQLSERVER");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "category"), "database");
+    assert_non_null(strstr(sp_lob_text(e, "detail"), "2 user database files"));
+    assert_non_null(strstr(sp_lob_text(e, "detail"), "DYNAMICS.mdf"));
+    assert_non_null(strstr(sp_lob_text(e, "detail"), "TWO.mdf"));
+    assert_null(strstr(sp_lob_text(e, "detail"), "master.mdf"));
+    /* The shares are data locations; administrative and domain shares are not. */
+    e = entry(&w, "share:Accounting");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "location"), "D:\\Shares\\Accounting");
+    assert_null(entry(&w, "share:ADMIN$"));
+    assert_null(entry(&w, "share:SYSVOL"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* The same instance with only SQL Server's own databases is Microsoft's. */
+    assert_int_equal(sp_lob_classify_app("Microsoft Dynamics NAV 2009", "Microsoft Corporation", "{X}", ""),
+                     SP_LOB_CAT_LOB);
+    assert_int_equal(sp_lob_classify_app("Microsoft Office Accounting 2009", "Microsoft Corporation", "{Y}", ""),
+                     SP_LOB_CAT_LOB);
+    assert_int_equal(sp_lob_classify_service("MSCRMAsyncService",
+                                             "C:\\Program Files\\Microsoft Dynamics CRM\\Server\\bin\\CrmAsyncService.exe"),
+                     SP_LOB_CAT_LOB);
+}
+
+static void an_idle_default_sql_instance_should_stay_microsofts(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    cJSON *patch = cJSON_Parse("{\"files\": {\"C:\\\\Program Files\\\\Microsoft SQL Server\\\\MSSQL.3\\\\MSSQL\\\\Data\\\\DYNAMICS.mdf\": null, "
+                               "\"C:\\\\Program Files\\\\Microsoft SQL Server\\\\MSSQL.3\\\\MSSQL\\\\Data\\\\TWO.mdf\": null}}");
+    testutil_world_open_patched(&w, "tests/profiles/sbs2003.json",
+                                "tests/profiles/lob/dynamics-gp.patch.json", patch);
+    check(&w, &f);
+    assert_string_equal(sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "category"), "microsoft");
+    assert_non_null(strstr(sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "detail"), "no user database files"));
+    cJSON_Delete(patch);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+/* A check with a fresh list of findings. */
+static sp_result recheck(world *w, sp_findings *f)
+{
+    sp_findings_free(f);
+    return check(w, f);
+}
+
+static void nothing_marked_should_pass_only_with_the_users_statement(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    cJSON *e;
+    testutil_world_open(&w, "tests/profiles/sbs2003.json");
+    recheck(&w, &f);
+    cJSON_ArrayForEach(e, sp_lob_entries(w.session.state))
+        assert_int_equal(sp_lob_set_marked(e, 0), SP_OK);
+    assert_int_equal(sp_lob_reassess(w.session.state, now_of(&w)), SP_OK);
+    assert_int_equal(sp_state_step(w.session.state, "lob")->result, SP_RESULT_FAILED);
+    assert_int_equal(recheck(&w, &f), SP_RESULT_FAILED);
+    assert_true(has_code(&f, "lob.none_marked", NULL));
+    assert_int_equal(sp_lob_confirm_none(w.session.state, 1), SP_OK);
+    assert_int_equal(recheck(&w, &f), SP_RESULT_PASSED);
+    assert_true(has_code(&f, "lob.none_confirmed", NULL));
+    assert_false(has_code(&f, "lob.none_marked", NULL));
+    /* Withdrawn, it no longer passes. */
+    assert_int_equal(sp_lob_confirm_none(w.session.state, 0), SP_OK);
+    assert_int_equal(recheck(&w, &f), SP_RESULT_FAILED);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(microsofts_lob_products_and_a_busy_default_sql_instance_should_be_suggested),
+        cmocka_unit_test(an_idle_default_sql_instance_should_stay_microsofts),
+        cmocka_unit_test(nothing_marked_should_pass_only_with_the_users_statement),
         cmocka_unit_test(classify_should_suggest_third_party_apps_and_their_databases_only),
         cmocka_unit_test(classify_should_tell_an_application_sql_instance_from_sbs_own),
         cmocka_unit_test(image_exe_should_drop_quotes_and_arguments_and_resolve_the_windows_folder),

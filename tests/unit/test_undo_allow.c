@@ -45,6 +45,9 @@ static void undo_should_accept_what_the_steps_write(void **state)
     assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_REG_SET, .step = "timesync", .target = "x",
                                        .key = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters",
                                        .value = "Type"}));
+    assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_REG_SET, .step = "timesync", .target = "x",
+                                       .key = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters",
+                                       .value = "NtpServer"}));
     assert_true(allowed((sp_undo_target){.kind = SP_CHANGE_REG_SET, .step = "updates", .target = "x",
                                        .key = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
                                        .value = "SourcePrep", .old_is_null = 1}));

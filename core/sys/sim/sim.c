@@ -459,6 +459,9 @@ static sp_status sim_proc_run(sp_sys *sys, const char *const *argv, unsigned tim
         if (proc->times_out)
             return sp_sys_fail(sys, SP_ERR_TIMEOUT, "%s did not finish within %u ms", argv[0],
                                timeout_ms);
+        if (argc == 2 && proc->exit_code == 0 && sim_ascii_casecmp(argv[1], "/resync") == 0 &&
+            sim_ascii_ncasecmp(sim_program_name(argv[0], &(size_t){0}), "w32tm", 5) == 0)
+            sim_w32tm_resync(sys);
         if (output) {
             *output = sim_strndup(proc->output, proc->output_len);
             if (!*output)

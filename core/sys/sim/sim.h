@@ -49,8 +49,11 @@
  * "ntp" (default), "garbage" (bytes that are not NTP) or "none" (SP_ERR_TIMEOUT). Another
  * host is SP_ERR_NOTFOUND. "w32time_sync_ms": when W32Time starts with Parameters\Type NT5DS,
  * it steps this server's clock by that much, once: every peer's offset shrinks by it.
+ * "w32tm /resync" (when the profile lists it, exit 0) with Parameters\Type NTP sets the clock to
+ * NtpServer's first peer, unless Config\MaxPos/NegPhaseCorrection (seconds) is smaller.
  * time_zone reads StandardName and Bias under HKLM\SYSTEM\CurrentControlSet\Control\
- * TimeZoneInformation (SP_ERR_NOTFOUND without them).
+ * TimeZoneInformation (SP_ERR_NOTFOUND without them), and StandardBias, DaylightBias,
+ * StandardStart, DaylightStart (16-byte binary SYSTEMTIMEs) and TimeZoneKeyName where given.
  *
  * "ldap" is the directory the LDAP operations see: {"entries": {DN: {attribute: "value" or
  * ["v1", "v2"]}}}, the DN "" being the rootDSE (give it "defaultNamingContext"). Searches

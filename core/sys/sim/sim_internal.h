@@ -247,6 +247,8 @@ sp_status sim_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
                            size_t replycap, size_t *replylen, int64_t *sent_us,
                            int64_t *received_us);
 sp_status sim_time_zone(sp_sys *sys, sp_timezone *out);
+/* "w32tm /resync": steps the clock to Parameters\\NtpServer's peer when Type is NTP. */
+void sim_w32tm_resync(sp_sys *sys);
 
 /* Data folder safety (sim_security.c, issue 18): the profile's "security", and what it says
  * about a path on top of the host's answer. */

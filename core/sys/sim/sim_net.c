@@ -81,11 +81,22 @@ sp_status sim_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
     return SP_OK;
 }
 
-/* The zone is the profile's registry: TimeZoneInformation's StandardName and Bias. */
+/* A SYSTEMTIME as TimeZoneInformation keeps it (16 bytes, REG_BINARY); absent stays zero. */
+static void sim_tz_date(sp_sys *sys, const char *key, const char *value, uint16_t out[8])
+{
+    sp_regval v = {0};
+    if (sys->ops->reg_get(sys, SP_REG_VIEW_DEFAULT, key, value, &v) == SP_OK && v.type == SP_REG_BINARY && v.size == 16)
+        for (int i = 0; i < 8; i++)
+            out[i] = (uint16_t)(v.data[2 * i] | v.data[2 * i + 1] << 8);
+    sp_regval_free(&v);
+}
+
+/* The zone is the profile's registry: TimeZoneInformation's StandardName and Bias, and where
+ * given StandardBias, DaylightBias, StandardStart, DaylightStart and TimeZoneKeyName. */
 sp_status sim_time_zone(sp_sys *sys, sp_timezone *out)
 {
     static const char key[] = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\TimeZoneInformation";
-    uint32_t bias = 0;
+    uint32_t bias = 0, sbias = 0, dbias = 0;
     memset(out, 0, sizeof *out);
     if (sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, key, "StandardName", out->standard_name,
                           sizeof out->standard_name) != SP_OK ||
@@ -93,6 +104,46 @@ sp_status sim_time_zone(sp_sys *sys, sp_timezone *out)
         return sp_sys_fail(sys, SP_ERR_NOTFOUND,
                            "The profile has no time zone (StandardName and Bias under %s).", key);
     out->bias_minutes = (int)(int32_t)bias;
+    if (sp_reg_get_dword(sys, SP_REG_VIEW_DEFAULT, key, "StandardBias", &sbias) == SP_OK)
+        out->standard_bias = (int)(int32_t)sbias;
+    if (sp_reg_get_dword(sys, SP_REG_VIEW_DEFAULT, key, "DaylightBias", &dbias) == SP_OK)
+        out->daylight_bias = (int)(int32_t)dbias;
+    sim_tz_date(sys, key, "StandardStart", out->standard_date);
+    sim_tz_date(sys, key, "DaylightStart", out->daylight_date);
+    sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, key, "TimeZoneKeyName", out->key_name,
+                      sizeof out->key_name);
     return SP_OK;
 }
 
+/* What "w32tm /resync" does on the sim (issue 16): with Parameters\Type NTP, the clock is set
+ * to the first peer of NtpServer that the profile's "ntp" answers for ("host,0x8" lists),
+ * unless the step is over Config\MaxPos/NegPhaseCorrection (seconds; 0xFFFFFFFF: no limit),
+ * as W32Time refuses those. Any other type leaves the clock as it is. */
+void sim_w32tm_resync(sp_sys *sys)
+{
+    static const char params[] = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters";
+    static const char config[] = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Config";
+    sim_machine *m = sys->impl;
+    char type[32] = "", server[256] = "";
+    uint32_t limit = 0xFFFFFFFFu;
+    size_t n;
+    sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, params, "Type", type, sizeof type);
+    sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, params, "NtpServer", server, sizeof server);
+    if (sim_ascii_casecmp(type, "NTP") != 0)
+        return;
+    n = strcspn(server, ", ");
+    server[n] = '\0';
+    for (size_t i = 0; i < m->prof.ntp_count; i++) {
+        const sim_ntp_peer *peer = &m->prof.ntp[i];
+        int64_t step;
+        if (sim_ascii_casecmp(peer->host, server) != 0 || peer->reply != 0)
+            continue;
+        step = peer->offset_us - m->clock_step_us;
+        sp_reg_get_dword(sys, SP_REG_VIEW_DEFAULT, config,
+                         step >= 0 ? "MaxPosPhaseCorrection" : "MaxNegPhaseCorrection", &limit);
+        if (limit != 0xFFFFFFFFu && (step < 0 ? -step : step) > (int64_t)limit * 1000000)
+            return;
+        m->clock_step_us = peer->offset_us;
+        return;
+    }
+}

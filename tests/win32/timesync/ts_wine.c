@@ -11,6 +11,7 @@
 #include "core/timesync/sntp.h"
 #include "core/sys/win32/win32.h"
 #include "core/timesync/timesync.h"
+#include "core/timesync/tzrule.h"
 #include "tests/win32/wtest.h"
 
 #define TS_PARAMS "HKLM\\SYSTEM\\CurrentControlSet\\Services\\W32Time\\Parameters"
@@ -73,8 +74,22 @@ WTEST(time_zone_should_name_the_current_zone)
     sp_sys *sys = sp_win32_open();
     sp_timezone tz;
     WCHECK_EQ_INT(sys->ops->time_zone(sys, &tz), SP_OK);
-    wtest_note("time zone: %s, bias %d", tz.standard_name, tz.bias_minutes);
+    wtest_note("time zone: %s, bias %d, key \"%s\"", tz.standard_name, tz.bias_minutes,
+               tz.key_name);
     WCHECK(tz.standard_name[0] != '\0');
+    {
+        /* By rule: the key found from the registry's TZI values has the rule in force. */
+        sp_timezone no_key = tz;
+        sp_tz_rule here, there;
+        char key[128];
+        no_key.key_name[0] = '\0';
+        WCHECK_MSG(sp_tz_current_key(sys, &no_key, key, sizeof key) == SP_OK, "%s",
+                   sys->last_error);
+        wtest_note("zone key by TZI: %s", key);
+        sp_tz_rule_of(&tz, &here);
+        WCHECK_EQ_INT(sp_tz_key_rule(sys, key, &there), SP_OK);
+        WCHECK(sp_tz_rule_equal(&here, &there));
+    }
     sp_sys_close(sys);
 }
 
