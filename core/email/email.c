@@ -743,6 +743,15 @@ static sp_status email_assess(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     if (st != SP_OK)
         return st;
     sp_progress(ctx, 1000, "");
+    /* Only an Office 365 migration is checked here. Another target rests on the user's own
+     * statements: never "verified", the step is marked done by hand with a reason (issue 16). */
+    if (!r.errors && t != SP_EMAIL_TARGET_O365) {
+        if ((st = add(&r, SP_SEV_WARNING, "email.manual_target", IDS_F_EMAIL_MANUAL_TARGET,
+                      IDS_F_EMAIL_MANUAL_TARGET_ADVICE, reason, sp_email_target_id(t))) != SP_OK)
+            return st;
+        *result = SP_RESULT_MANUAL_NEEDED;
+        return SP_OK;
+    }
     *result = r.errors ? SP_RESULT_FAILED : SP_RESULT_PASSED;
     return SP_OK;
 }

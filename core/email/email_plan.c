@@ -102,7 +102,8 @@ static sp_status plan_put_string(cJSON *o, const char *key, const char *value)
 static void plan_invalidate(sp_state *st)
 {
     sp_step_state *s = sp_state_step(st, "email");
-    if (s && (s->result == SP_RESULT_PASSED || s->result == SP_RESULT_FAILED)) {
+    if (s && (s->result == SP_RESULT_PASSED || s->result == SP_RESULT_FAILED ||
+              s->result == SP_RESULT_MANUAL_NEEDED)) {
         s->result = SP_RESULT_NOT_RUN;
         s->checked_at = 0;
     }
@@ -134,10 +135,14 @@ sp_status sp_email_plan_set(sp_state *st, sp_email_target t, const char *reason)
     cJSON *o = plan(st);
     if (!o)
         return st ? SP_ERR_NOMEM : SP_ERR_INVALID;
+    /* A mark by hand was a statement about this plan: another target or reason voids it. */
+    int changed = sp_email_target_get(st) != t || strcmp(sp_email_reason_get(st), reason ? reason : "") != 0;
     if (plan_put_string(o, "target", sp_email_target_id(t)) != SP_OK ||
         plan_put_string(o, "reason", reason) != SP_OK)
         return SP_ERR_NOMEM;
     plan_invalidate(st);
+    if (changed)
+        sp_state_clear_manual(st, "email");
     return SP_OK;
 }
 
