@@ -157,9 +157,19 @@ run "$PASS" /step:policy /check "${ldap[@]}"
 # ---- undo --------------------------------------------------------------------------------
 run "$PASS" /undo /yes "${ldap[@]}"
 [ "$rc" = 0 ] && ok "undo ran (exit 0)" || bad "undo: exit $rc: $(printf '%s' "$out" | head -c 300)"
-same "$inf" "$tmp/GptTmpl.inf.orig" && same "$ini" "$tmp/GPT.INI.orig" &&
-  ok "GptTmpl.inf and GPT.INI are back byte for byte" || bad "the files differ from the originals after undo"
-[ "$(version)" = 65540 ] && ok "versionNumber is back to 65540" || bad "versionNumber after undo: $(version)"
+# As GPMC restores a GPO: the content as it was, the version raised past the live one (65541),
+# never lowered, so that clients which saw 65541 take the restored policy too.
+python3 - "$tmp/GPT.INI.orig" "$ini" <<'PY' && same "$inf" "$tmp/GptTmpl.inf.orig" &&
+import re, sys
+a, b = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
+va, vb = (int(re.search(rb"Version=(\d+)", x).group(1)) for x in (a, b))
+assert re.sub(rb"Version=\d+", b"", a) == re.sub(rb"Version=\d+", b"", b) and vb == 65542, (va, vb)
+PY
+  ok "GptTmpl.inf is back byte for byte, GPT.INI too but for Version=65542 (raised past 65541)" ||
+  bad "the files differ from the originals after undo (GPT.INI: $(grep -a Version "$ini" | tr -d '\r'))"
+[ "$(version)" = 65542 ] && ok "versionNumber raised past 65541 to 65542, with GPT.INI's" ||
+  bad "versionNumber after undo: $(version)"
+after_undo=$(version)
 same "$scripts/SBS_LOGIN_SCRIPT.bat" "$tmp/script.orig" && ok "SBS_LOGIN_SCRIPT.bat is back, byte for byte" ||
   bad "the script was not restored"
 [ "$(script_path jdoe)" = SBS_LOGIN_SCRIPT.bat ] && ok "jdoe's scriptPath is back" || bad "jdoe's scriptPath after undo: '$(script_path jdoe)'"
@@ -169,7 +179,7 @@ find "$WINEPREFIX/drive_c" -maxdepth 5 -type d -name SourcePrep -exec rm -rf {} 
 printf '[General]\r\nVersion=abc\r\n' >"$ini"
 cp "$ini" "$tmp/GPT.INI.bad"
 run "$PASS" /step:policy /apply "${ldap[@]}"
-same "$inf" "$tmp/GptTmpl.inf.orig" && same "$ini" "$tmp/GPT.INI.bad" && [ "$(version)" = 65540 ] &&
+same "$inf" "$tmp/GptTmpl.inf.orig" && same "$ini" "$tmp/GPT.INI.bad" && [ "$(version)" = "$after_undo" ] &&
   [ -n "$(finding policy.bad_version)" ] &&
   ok "a GPT.INI version that is not a number is reported and the policy is left alone" ||
   bad "bad version: exit $rc, $(finding policy.bad_version)"
@@ -182,7 +192,7 @@ if chattr +i "$gpo_dir" 2>/dev/null; then
   run "$PASS" /step:policy /apply "${ldap[@]}"
   chattr -i "$gpo_dir"
   why=$(finding policy.change_failed)
-  same "$inf" "$tmp/GptTmpl.inf.orig" && same "$ini" "$tmp/GPT.INI.orig" && [ "$(version)" = 65540 ] &&
+  same "$inf" "$tmp/GptTmpl.inf.orig" && same "$ini" "$tmp/GPT.INI.orig" && [ "$(version)" = "$after_undo" ] &&
     [ "$rc" = 1 ] && [ -n "$why" ] &&
     ok "GPT.INI cannot be written: GptTmpl.inf rolled back, versionNumber untouched (${why:0:90})" ||
     bad "read-only policy folder: exit $rc, finding: $why, versionNumber $(version)"
