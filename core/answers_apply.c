@@ -318,7 +318,7 @@ static sp_status apply_lob(sp_state *st, const cJSON *in, int64_t now)
             return r;
     }
     if (cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(in, "no_lob"))) {
-        sp_status r = sp_lob_confirm_none(st, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "no_lob")));
+        sp_status r = sp_lob_confirm_none(st, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "no_lob")), now);
         if (r != SP_OK)
             return r;
     }

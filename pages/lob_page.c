@@ -295,7 +295,7 @@ static BOOL on_command(sp_page *p, int id, int code)
     case IDC_LOB_SHOWALL: fill_list(p, selected_index(p)); return TRUE;
     case IDC_LOB_NONE:
         sp_lob_confirm_none(p->host->session->state,
-                            IsDlgButtonChecked(p->hwnd, IDC_LOB_NONE) == BST_CHECKED);
+                            IsDlgButtonChecked(p->hwnd, IDC_LOB_NONE) == BST_CHECKED, sp_host_now(p->host));
         plan_changed(p);
         return TRUE;
     }

@@ -505,6 +505,8 @@ static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
         data = s ? s->data : NULL;
     }
     st = sp_lob_assess(data, out, result);
+    if (st == SP_OK && !scratch)
+        sp_lob_statement_settle(ctx->state, *result);
     cJSON_Delete(scratch);
     return st;
 }

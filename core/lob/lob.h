@@ -117,7 +117,11 @@ sp_status sp_lob_assess(const struct cJSON *data, sp_findings *out, sp_result *r
  * step's data as "no_lob_confirmed"). With no entry marked, the step passes only with it, and
  * shows it as the user's statement. */
 int sp_lob_none_confirmed(const struct cJSON *data);
-sp_status sp_lob_confirm_none(sp_state *st, int confirmed);
+sp_status sp_lob_confirm_none(sp_state *st, int confirmed, int64_t now);
+/* The reason of the mark by hand the statement gives (the report shows it as the user's). */
+#define SP_LOB_NONE_REASON "Stated by the user: this server runs no line-of-business application"
+/* Removes that mark when r shows the statement is no longer what the step rests on. */
+void sp_lob_statement_settle(sp_state *st, sp_result r);
 /* Assesses the plan and records the outcome as the step's result (after an edit). */
 sp_status sp_lob_reassess(sp_state *st, int64_t now);
 

@@ -209,7 +209,8 @@ sp_status sp_lob_assess(const cJSON *data, sp_findings *out, sp_result *result)
     }
     /* Nothing marked does not pass silently: the user states it (issue 16), and the statement
      * is shown as theirs, not as something the wizard verified. */
-    if (marked == 0 && sp_lob_none_confirmed(data))
+    int stated = marked == 0 && sp_lob_none_confirmed(data);
+    if (stated)
         st = sp_findings_add(out, SP_SEV_INFO, "lob.none_confirmed", IDS_F_LOB_NONE_CONFIRMED, 0,
                              NULL, "a manual statement by the user, recorded on the LOB page");
     else if (marked == 0) {
@@ -217,8 +218,21 @@ sp_status sp_lob_assess(const cJSON *data, sp_findings *out, sp_result *result)
         st = sp_findings_add(out, SP_SEV_WARNING, "lob.none_marked", IDS_F_LOB_NONE_MARKED,
                              IDS_F_LOB_CONFIRM_NONE_ADVICE, NULL, NULL);
     }
-    *result = open ? SP_RESULT_FAILED : SP_RESULT_PASSED;
+    /* The statement is the user's, never verified: the step is done by hand (the mark that
+     * sp_lob_confirm_none gives opens the gate). */
+    *result = open ? SP_RESULT_FAILED : stated ? SP_RESULT_MANUAL_NEEDED : SP_RESULT_PASSED;
     return st;
+}
+
+/* The mark by hand that the statement gave is void once it is no longer the basis. */
+void sp_lob_statement_settle(sp_state *st, sp_result r)
+{
+    sp_step_state *s = sp_state_step(st, "lob");
+    if (s && s->manual && s->manual_reason && strcmp(s->manual_reason, SP_LOB_NONE_REASON) == 0 &&
+        r != SP_RESULT_MANUAL_NEEDED) {
+        sp_state_clear_manual(st, "lob");
+        cJSON_DeleteItemFromObjectCaseSensitive(s->data, "no_lob_confirmed"); /* asked again */
+    }
 }
 
 int sp_lob_none_confirmed(const cJSON *data)
@@ -226,7 +240,7 @@ int sp_lob_none_confirmed(const cJSON *data)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(data, "no_lob_confirmed"));
 }
 
-sp_status sp_lob_confirm_none(sp_state *st, int confirmed)
+sp_status sp_lob_confirm_none(sp_state *st, int confirmed, int64_t now)
 {
     sp_step_state *s = sp_state_step(st, "lob");
     if (!s)
@@ -236,6 +250,9 @@ sp_status sp_lob_confirm_none(sp_state *st, int confirmed)
     cJSON_DeleteItemFromObjectCaseSensitive(s->data, "no_lob_confirmed");
     if (confirmed && !cJSON_AddBoolToObject(s->data, "no_lob_confirmed", 1))
         return SP_ERR_NOMEM;
+    if (confirmed)
+        return sp_state_mark_manual(st, "lob", SP_LOB_NONE_REASON, now);
+    sp_lob_statement_settle(st, SP_RESULT_NOT_RUN);
     return SP_OK;
 }
 
@@ -265,6 +282,7 @@ sp_status sp_lob_reassess(sp_state *st, int64_t now)
     }
     sp_state_record(st, "lob", r, &f, now);
     sp_findings_free(&f);
+    sp_lob_statement_settle(st, r);
     return SP_OK;
 }
 

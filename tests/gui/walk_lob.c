@@ -145,6 +145,12 @@ void gui_walk_lob(gui_walk *w)
     gui_sync(page);
     CHECK(IsDlgButtonChecked(page, IDC_LOB_NONE) == BST_CHECKED, "lob: \"none\" not ticked");
     CHECK(gui_button_enabled(sheet, ID_NEXT), "lob: Next disabled after the statement");
+    {
+        char status[512];
+        gui_text_of(page, IDC_STEP_STATUS, status, sizeof status);
+        CHECK(strstr(status, "Done by hand") != NULL && strstr(status, "Verified") == NULL,
+              "lob: the user's statement shown as verified: %s", status);
+    }
     gui_screenshot(w, "lob-none-confirmed");
     SendDlgItemMessageW(page, IDC_LOB_NONE, BM_CLICK, 0, 0);
     gui_sync(page);

@@ -534,12 +534,23 @@ static void nothing_marked_should_pass_only_with_the_users_statement(void **s)
     assert_int_equal(sp_state_step(w.session.state, "lob")->result, SP_RESULT_FAILED);
     assert_int_equal(recheck(&w, &f), SP_RESULT_FAILED);
     assert_true(has_code(&f, "lob.none_marked", NULL));
-    assert_int_equal(sp_lob_confirm_none(w.session.state, 1), SP_OK);
-    assert_int_equal(recheck(&w, &f), SP_RESULT_PASSED);
+    /* The statement is the user's: done by hand, never verified, and it opens the gate. */
+    assert_int_equal(sp_lob_confirm_none(w.session.state, 1, now_of(&w)), SP_OK);
+    assert_int_equal(recheck(&w, &f), SP_RESULT_MANUAL_NEEDED);
     assert_true(has_code(&f, "lob.none_confirmed", NULL));
     assert_false(has_code(&f, "lob.none_marked", NULL));
+    assert_true(sp_state_step(w.session.state, "lob")->manual);
+    assert_true(sp_state_gate_open(w.session.state, "lob", now_of(&w)));
+    /* An entry marked afterwards voids the statement: its plan decides again. */
+    e = cJSON_GetArrayItem(sp_lob_entries(w.session.state), 0);
+    assert_int_equal(sp_lob_set_marked(e, 1), SP_OK);
+    assert_int_equal(sp_lob_reassess(w.session.state, now_of(&w)), SP_OK);
+    assert_false(sp_state_step(w.session.state, "lob")->manual);
+    assert_false(sp_state_gate_open(w.session.state, "lob", now_of(&w)));
+    assert_int_equal(sp_lob_set_marked(e, 0), SP_OK);
     /* Withdrawn, it no longer passes. */
-    assert_int_equal(sp_lob_confirm_none(w.session.state, 0), SP_OK);
+    assert_int_equal(sp_lob_confirm_none(w.session.state, 0, now_of(&w)), SP_OK);
+    assert_false(sp_state_step(w.session.state, "lob")->manual);
     assert_int_equal(recheck(&w, &f), SP_RESULT_FAILED);
     sp_findings_free(&f);
     testutil_world_close(&w);
