@@ -56,7 +56,7 @@ WTEST(proc_run_lines_should_hand_over_each_line_of_a_real_program)
     const char *argv[] = {"wbadmin", "start", "backup", "-backupTarget:E:", "-allCritical", "-quiet", NULL};
     line_seen seen = {0, -1, 1, 0};
     int code = -1;
-    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, argv, 60000, on_line, &seen, NULL, &code), SP_OK);
+    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, argv, 600000, on_line, &seen, NULL, &code), SP_OK);
     WCHECK_EQ_INT(code, 0);
     WCHECK_MSG(seen.lines >= 10, "only %d lines", seen.lines);
     WCHECK(seen.ordered);
@@ -79,7 +79,7 @@ WTEST(a_program_beside_the_exe_should_not_run_the_system_folders_should)
     wcscat(log, L"sp-wbadmin-where.txt");
     _wremove(log);
     SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_WHERE", log);
-    WCHECK_EQ_INT(sys->ops->proc_run(sys, argv, 60000, &out, &len, &code), SP_OK);
+    WCHECK_EQ_INT(sys->ops->proc_run(sys, argv, 600000, &out, &len, &code), SP_OK);
     SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_WHERE", NULL);
     WCHECK_EQ_INT(code, 0);
     if ((f = _wfopen(log, L"r")) != NULL) {
@@ -105,11 +105,16 @@ WTEST(proc_run_lines_should_stop_the_program_when_asked)
     volatile long cancel = 1;
     int code = -1;
     DWORD t0;
-    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_DELAY", L"400"); /* 2.4 s if it ran to its end */
+    /* The stand-in prints 0 % at once, then one line a minute: a stop that works returns long
+     * before the second line, one that does not waits at least a minute (no load comes near). */
+    SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_DELAY", L"60000");
     t0 = GetTickCount();
-    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, argv, 60000, on_line, &seen, NULL, &code), SP_ERR_CANCELLED);
-    WCHECK_MSG(GetTickCount() - t0 < 2000, "took %lu ms", (unsigned long)(GetTickCount() - t0));
-    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, argv, 60000, NULL, NULL, &cancel, &code), SP_ERR_CANCELLED);
+    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, argv, 600000, on_line, &seen, NULL, &code), SP_ERR_CANCELLED);
+    WCHECK_MSG(GetTickCount() - t0 < 60000, "took %lu ms", (unsigned long)(GetTickCount() - t0));
+    WCHECK_EQ_INT(seen.last_pct, 0);
+    t0 = GetTickCount();
+    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, argv, 600000, NULL, NULL, &cancel, &code), SP_ERR_CANCELLED);
+    WCHECK_MSG(GetTickCount() - t0 < 60000, "took %lu ms", (unsigned long)(GetTickCount() - t0));
     SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_DELAY", NULL);
     sp_sys_close(sys);
 }
@@ -320,7 +325,7 @@ WTEST(german_wbadmin_output_should_keep_its_umlauts_and_its_progress)
     int code = -1;
     line_seen seen = {0, -1, 1, 0};
     SetEnvironmentVariableW(L"SP_FAKE_WBADMIN_LANG", L"de-DE");
-    WCHECK_EQ_INT(sys->ops->proc_run(sys, list, 60000, &out, &len, &code), SP_OK);
+    WCHECK_EQ_INT(sys->ops->proc_run(sys, list, 600000, &out, &len, &code), SP_OK);
     /* CP850 0x9A is U+00DC, C3 9C in UTF-8; '?' or a lone 0x9A would mean it was lost. */
     WCHECK_MSG(out && strstr(out, "Sicherung \xC3\x9C" "berblick(E:)") != NULL, "got: %s", out ? out : "(null)");
     sp_wb_versions v;
@@ -330,7 +335,7 @@ WTEST(german_wbadmin_output_should_keep_its_umlauts_and_its_progress)
     WCHECK(sp_wb_latest_full(&v) != NULL);
     sp_wb_versions_free(&v);
     free(out);
-    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, backup, 60000, on_german_line, &seen, NULL, &code), SP_OK);
+    WCHECK_EQ_INT(sys->ops->proc_run_lines(sys, backup, 600000, on_german_line, &seen, NULL, &code), SP_OK);
     WCHECK_EQ_INT(code, 0);
     WCHECK(seen.ordered);
     WCHECK_EQ_INT(seen.last_pct, 100);

@@ -597,7 +597,7 @@ WTEST(proc_run_should_pass_tricky_arguments_through_unchanged)
     char *out = NULL;
     size_t len = 0;
     int code = -1;
-    WCHECK_EQ_INT(run(argv, 10000, &out, &len, &code), SP_OK);
+    WCHECK_EQ_INT(run(argv, 120000, &out, &len, &code), SP_OK);
     int same = out && strcmp(out, want) == 0 && len == strlen(want);
     if (!same)
         wtest_note("output was: %s", out ? out : "(null)");
@@ -610,7 +610,7 @@ WTEST(proc_run_should_return_the_exit_code)
 {
     const char *argv[] = {child_exe(), "exit", "42", NULL};
     int code = -1;
-    WCHECK_EQ_INT(run(argv, 10000, NULL, NULL, &code), SP_OK);
+    WCHECK_EQ_INT(run(argv, 120000, NULL, NULL, &code), SP_OK);
     WCHECK_EQ_INT(code, 42);
 }
 
@@ -620,7 +620,7 @@ WTEST(proc_run_should_capture_stderr_with_stdout)
     char *out = NULL;
     size_t len = 0;
     int code = -1;
-    WCHECK_EQ_INT(run(argv, 10000, &out, &len, &code), SP_OK);
+    WCHECK_EQ_INT(run(argv, 120000, &out, &len, &code), SP_OK);
     int same = out && strcmp(out, "to the error stream\n") == 0;
     free(out);
     WCHECK(same);
@@ -628,13 +628,15 @@ WTEST(proc_run_should_capture_stderr_with_stdout)
 
 WTEST(proc_run_should_kill_a_child_that_outlives_the_timeout)
 {
-    const char *argv[] = {child_exe(), "sleep", "10000", NULL};
+    /* The child would sleep two minutes: a kill at the timeout returns long before that, on
+     * a busy machine too; not killing it would take the whole two minutes. */
+    const char *argv[] = {child_exe(), "sleep", "120000", NULL};
     char *out = (char *)"untouched";
     int code = 0;
     DWORD start = GetTickCount();
     WCHECK_EQ_INT(run(argv, 700, &out, NULL, &code), SP_ERR_TIMEOUT);
     DWORD took = GetTickCount() - start;
-    WCHECK_MSG(took >= 600 && took < 4000, "took %lu ms", (unsigned long)took);
+    WCHECK_MSG(took >= 600 && took < 60000, "took %lu ms", (unsigned long)took);
     WCHECK(out == NULL);
     WCHECK_MSG(contains(backend()->last_error, "700 ms"), "last_error: %s", backend()->last_error);
 }
@@ -645,7 +647,7 @@ WTEST(proc_run_should_drain_a_megabyte_of_output_without_deadlock)
     char *out = NULL;
     size_t len = 0, lines = 0;
     int code = -1;
-    WCHECK_EQ_INT(run(argv, 30000, &out, &len, &code), SP_OK);
+    WCHECK_EQ_INT(run(argv, 120000, &out, &len, &code), SP_OK);
     for (size_t i = 0; out && i < len; i++)
         lines += out[i] == '\n';
     free(out);
@@ -658,7 +660,7 @@ WTEST(proc_run_should_find_a_program_on_the_path)
 {
     const char *argv[] = {"cmd.exe", "/c", "exit 7", NULL};
     int code = -1;
-    WCHECK_EQ_INT(run(argv, 10000, NULL, NULL, &code), SP_OK);
+    WCHECK_EQ_INT(run(argv, 120000, NULL, NULL, &code), SP_OK);
     WCHECK_EQ_INT(code, 7);
 }
 
@@ -666,7 +668,7 @@ WTEST(proc_run_should_report_a_missing_program_as_notfound)
 {
     const char *argv[] = {"C:\\no\\such\\program.exe", "x", NULL};
     char *out = NULL;
-    WCHECK_EQ_INT(run(argv, 10000, &out, NULL, NULL), SP_ERR_NOTFOUND);
+    WCHECK_EQ_INT(run(argv, 120000, &out, NULL, NULL), SP_ERR_NOTFOUND);
     WCHECK(out == NULL);
     WCHECK_MSG(contains(backend()->last_error, "Could not start C:\\no\\such\\program.exe: "),
                "last_error: %s", backend()->last_error);

@@ -97,7 +97,8 @@ static int backup(int argc, wchar_t **argv)
     printf("The backup operation to %ls is starting.\r\n", target);
     printf("Creating a shadow copy of the volumes specified for backup...\r\n");
     for (int pct = 0; pct <= 100; pct += 20) {
-        Sleep(ms);
+        if (pct > 0) /* 0 % comes as the shadow copy ends; each later line after the delay */
+            Sleep(ms);
         printf("Creating a backup of volume (C:), copied (%d%%).\r\n", pct);
     }
     printf("The backup operation successfully completed.\r\n");
