@@ -303,9 +303,12 @@ static void rule_listen(sp_health_scan *scan, const sp_rule *rule)
 
 /* ---- Recursion: forwarders or root hints ---------------------------------------------------- */
 
-/* The root's NS records, asked with recursion desired: a server with working forwarders or
- * root hints answers them; SERVFAIL, REFUSED, silence or an answer from a root zone of its own
- * leave its clients without the Internet's names. */
+/* A name no DC holds a zone for, that every Internet resolver knows: the com top-level domain. */
+#define OUTSIDE_NAME "com"
+
+/* The NS records of com, asked with recursion desired: a server with working forwarders or
+ * root hints answers them; SERVFAIL, REFUSED, silence or an authoritative answer (a root zone
+ * of its own) leave its clients without the Internet's names. */
 static void rule_recursion(sp_health_scan *scan, const sp_rule *rule)
 {
     char why[800], what[64];
@@ -320,10 +323,10 @@ static void rule_recursion(sp_health_scan *scan, const sp_rule *rule)
     }
     if (!(r = malloc(sizeof *r)))
         return;
-    st = query(scan, scan->dns_host, "", SP_DNS_NS, 1, RECURSION_MS, r, why, sizeof why);
+    st = query(scan, scan->dns_host, OUTSIDE_NAME, SP_DNS_NS, 1, RECURSION_MS, r, why, sizeof why);
     if (st == SP_ERR_TIMEOUT) {
         sp_rule_fire(scan, rule, "no answer", "%s (it answers its own zones): the NS records of "
-                     "the root (.) asked with recursion", why);
+                     OUTSIDE_NAME " asked with recursion", why);
         goto done;
     }
     if (st != SP_OK) {
@@ -332,16 +335,15 @@ static void rule_recursion(sp_health_scan *scan, const sp_rule *rule)
     }
     for (size_t i = 0; i < r->answer_count; i++)
         ns += r->answers[i].type == SP_DNS_NS;
-    if (r->rcode == SP_DNS_NOERROR && ns && r->aa) {
-        sp_rule_fire(scan, rule, "a root zone", "%s:%d answers the root's NS records "
-                     "authoritatively (%s): it holds a root zone (.) and forwards nothing",
-                     scan->dns_host, DNS_PORT, r->answers[0].target);
+    outcome(r, SP_DNS_NS, what, sizeof what);
+    if (r->aa) {
+        sp_rule_fire(scan, rule, "a root zone", "%s:%d answers %s for " OUTSIDE_NAME
+                     " authoritatively: it holds a zone above its own (a root zone .) and asks "
+                     "no other server", scan->dns_host, DNS_PORT, ns ? "NS records" : what);
     } else if (r->rcode != SP_DNS_NOERROR || !ns) {
-        outcome(r, SP_DNS_NS, what, sizeof what);
-        sp_rule_fire(scan, rule, what, "%s:%d answers %s%s for the root's NS records asked with "
-                     "recursion: its forwarders or root hints did not answer", scan->dns_host,
-                     DNS_PORT, what, r->rcode == SP_DNS_NOERROR || r->ra ? "" :
-                     " without recursion available");
+        sp_rule_fire(scan, rule, what, "%s:%d answers %s%s for the NS records of " OUTSIDE_NAME
+                     " asked with recursion: its forwarders or root hints did not answer",
+                     scan->dns_host, DNS_PORT, what, r->ra ? "" : " without recursion available");
     }
 done:
     free(r);

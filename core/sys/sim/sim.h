@@ -60,8 +60,9 @@
  * "name"}}, "recursion": r} is the DNS server udp_exchange answers on port 53 of the listed
  * addresses (another address: SP_ERR_TIMEOUT). A name in a zone gets its records (a CNAME
  * followed once), NODATA or NXDOMAIN with the zone's SOA, and the zone's SOA at its apex; any
- * other name is recursion: r "answer" (default: NS of the root, NXDOMAIN for the rest),
- * "servfail", "refused", "none" (no reply) or "root_zone" (answers for the root itself).
+ * other name is recursion: r "answer" (default: an NS record for any name, NXDOMAIN for other
+ * types), "servfail", "refused", "none" (no reply) or "root_zone" (answers authoritatively, as
+ * a server holding a root zone: NXDOMAIN outside its zones).
  *
  * "ldap" is the directory the LDAP operations see: {"entries": {DN: {attribute: "value" or
  * ["v1", "v2"]}}}, the DN "" being the rootDSE (give it "defaultNamingContext"). Searches

@@ -283,14 +283,14 @@ sp_status sim_dns_answer(sp_sys *sys, const char *host, const unsigned char *req
             nscount = 1;
         }
     } else if (!mode || strcmp(mode->valuestring, "answer") == 0) {
-        if (qtype == T_NS && !name[0]) {
-            put_rr(&b, "", 1, T_NS, "a.root-servers.net");
+        if (qtype == T_NS) {
+            put_rr(&b, name, 1, T_NS, "a.gtld-servers.net");
             ancount = 1;
         } else {
             rcode = 3;
         }
     } else if (strcmp(mode->valuestring, "root_zone") == 0) {
-        aa = 1;
+        aa = 1; /* the root zone holds nothing but the server's own zones */
         if (qtype == T_NS && !name[0]) {
             put_rr(&b, "", 1, T_NS, "ns.root-zone.local");
             ancount = 1;
