@@ -153,6 +153,23 @@ dnsq "$guid._msdcs.$realm" CNAME | grep -qix "CNAME $host\." && served=$((served
 [ "$served" = 5 ] && ok "Samba's DNS serves the 3 SRV records, $host A $IP and $guid._msdcs CNAME" ||
   bad "Samba's DNS serves $served of the 5 records the rules ask for (host $host, DSA $guid)"
 quiet dns.locator_records dns.host_record dns.dsa_cname dns.listen_address dns.recursion
+# make bench (scripts/bench-health.sh): SP_SAMBA_BENCH=N times N scans of this healthy DC, the
+# exe's start-up and the LDAPS bind included, prints their median and ends the suite here.
+if [ -n "${SP_SAMBA_BENCH:-}" ]; then
+  times=()
+  for _ in $(seq 1 "$SP_SAMBA_BENCH"); do
+    fresh
+    t0=$(date +%s%N)
+    run "$PASS" /step:health /check "${ldap[@]}"
+    t1=$(date +%s%N)
+    [ -n "$(state_json)" ] || { bad "bench: the scan did not run (exit $rc)"; finish; }
+    times+=($(((t1 - t0) / 1000000)))
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -n |
+    awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }')
+  echo "bench: health scan against Samba: median $median ms of ${#times[@]} runs (${times[*]} ms)"
+  finish
+fi
 fires ad.mybusiness_ou '^8$' 'OU=MyBusiness,DC=samdom,DC=test'
 fires ad.delegation_right '' 'SeEnableDelegationPrivilege is not defined'
 
