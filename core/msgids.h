@@ -527,6 +527,15 @@
 #define IDS_F_HEALTH_LINGERING_ADVICE       7209
 #define IDS_F_HEALTH_TOMBSTONE_SHORT        7210
 #define IDS_F_HEALTH_TOMBSTONE_SHORT_ADVICE 7211
+/* The DC's own DNS service asked directly (rules_dns.c). */
+#define IDS_F_HEALTH_HOST_RECORD            7212
+#define IDS_F_HEALTH_HOST_RECORD_ADVICE     7213
+#define IDS_F_HEALTH_DSA_CNAME              7214
+#define IDS_F_HEALTH_DSA_CNAME_ADVICE       7215
+#define IDS_F_HEALTH_DNS_LISTEN             7216
+#define IDS_F_HEALTH_DNS_LISTEN_ADVICE      7217
+#define IDS_F_HEALTH_DNS_RECURSION          7218
+#define IDS_F_HEALTH_DNS_RECURSION_ADVICE   7219
 
 /* Answer files (core/answers.c, issue 21): 6500-6549. %1 the key, %2 the value given, %3 what
  * is allowed there. */

@@ -21,6 +21,7 @@ static const struct {
     {sp_rules_repl, &sp_rules_repl_count},
     {sp_rules_exchange, &sp_rules_exchange_count},
     {sp_rules_dcdiag, &sp_rules_dcdiag_count},
+    {sp_rules_dns, &sp_rules_dns_count},
 };
 
 size_t sp_rule_total(void)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/base/dnsmsg.h"
 #include "core/step.h"
 
 typedef enum {
@@ -96,6 +97,13 @@ struct sp_health_scan {
     char ddcp_path[1000], ddcp_error[600];
     sp_logged_events *logs; /* the event logs read so far */
     size_t log_count;
+    int dns_tried;     /* the DNS server was looked for (rules_dns.c) */
+    int dns_remote;    /* it is the /ldap: host's, not this server's own */
+    char dns_host[64]; /* the address that answered; "" none */
+    char dns_why[700]; /* why none answered */
+    char dns_silent[700]; /* the clients' addresses that did not answer, and why */
+    char dns_clients[300]; /* the addresses clients use, asked first */
+    unsigned dns_next_id;
 };
 
 /* A rule table's row: its title and advice are IDS_F_HEALTH_<name> and IDS_F_HEALTH_<name>_ADVICE. */
@@ -173,15 +181,38 @@ const sp_sysvol_repl *sp_rule_sysvol(sp_health_scan *scan);
 int sp_rule_ddcp_inf(sp_health_scan *scan, const unsigned char **data, size_t *size,
                      const char **path);
 
+/* "DC=fabrikam,DC=local" -> "fabrikam.local" (rules_read.c); 0 when dn has no DC= part. */
+int sp_rule_dn_to_dns(const char *dn, char *out, size_t outlen);
+
+/* The IPv4 addresses of this server's adapters (rules_net.c), space-separated: clients gets the
+ * ones clients use (those some adapter names as its DNS server, else all), all every one. 1 when
+ * read, 0 when the adapters could not be listed (sys->last_error says why). */
+/* Does list (addresses with spaces, commas or semicolons between) name addr itself? */
+int sp_rule_addr_listed(const char *list, const char *addr);
+int sp_rule_server_addrs(sp_health_scan *scan, char *clients, size_t clen, char *all, size_t alen);
+
+/* The DC's own DNS service, asked directly (rules_dns.c). A reply to the query for name and type
+ * (recursion desired when rd) from the server the scan found answering: 1 with out filled
+ * (whatever its rcode), 0 when none answered or this query failed (said as sp_rule_not_run,
+ * why the DNS service could not be asked). */
+int sp_rule_dns_ask(sp_health_scan *scan, const sp_rule *rule, const char *name, uint16_t type,
+                    int rd, sp_dns_reply *out);
+/* Whether reply says whether name exists (NOERROR or NXDOMAIN); for another rcode (SERVFAIL,
+ * REFUSED) it says rule could not run and gives 0. */
+int sp_rule_dns_conclusive(sp_health_scan *scan, const sp_rule *rule, const sp_dns_reply *reply,
+                           const char *name);
+/* The address of the DNS server asked ("192.168.16.2"); "" before one answered. */
+const char *sp_rule_dns_server(const sp_health_scan *scan);
+
 /* Runs every rule that applies; progress per rule, cancel between rules. */
 sp_status sp_rules_run(sp_health_scan *scan);
 void sp_rules_scan_close(sp_health_scan *scan);
 
 /* The rule files' tables. */
 extern const sp_rule sp_rules_ad[], sp_rules_svc[], sp_rules_net[], sp_rules_misc[],
-    sp_rules_sysvol[], sp_rules_mpt[], sp_rules_repl[], sp_rules_exchange[], sp_rules_dcdiag[];
+    sp_rules_sysvol[], sp_rules_mpt[], sp_rules_repl[], sp_rules_exchange[], sp_rules_dcdiag[], sp_rules_dns[];
 extern const size_t sp_rules_ad_count, sp_rules_svc_count, sp_rules_net_count,
     sp_rules_misc_count, sp_rules_sysvol_count, sp_rules_mpt_count, sp_rules_repl_count,
-    sp_rules_exchange_count, sp_rules_dcdiag_count;
+    sp_rules_exchange_count, sp_rules_dcdiag_count, sp_rules_dns_count;
 
 #endif

@@ -1,4 +1,4 @@
-/* Health rules from dcdiag's tests read over LDAP: the DC's machine account, the RID pool, the AD-integrated DNS zones and the DC locator's records in them, lingering objects. */
+/* Health rules from dcdiag's tests: the DC's machine account, the RID pool, the AD-integrated DNS zones over LDAP, the DC locator's SRV records asked of the DNS service, lingering objects. */
 #include "core/health/rules.h"
 
 #include <stdio.h>
@@ -11,27 +11,6 @@
 #define DAY (24 * 3600)
 #define UF_SERVER_TRUST_ACCOUNT 0x2000u
 #define UF_TRUSTED_FOR_DELEGATION 0x80000u
-
-/* "DC=fabrikam,DC=local" -> "fabrikam.local"; 0 when dn has no DC= part. */
-static int dns_name_of(const char *dn, char *out, size_t outlen)
-{
-    size_t n = 0;
-    if (outlen)
-        out[0] = '\0';
-    while (dn && *dn) {
-        size_t len = strcspn(dn, ",");
-        if (sp_strnicmp(dn, "DC=", 3) == 0 && len > 3) {
-            int w = snprintf(out + n, outlen - n, "%s%.*s", n ? "." : "", (int)(len - 3), dn + 3);
-            if (w < 0 || (size_t)w >= outlen - n)
-                return 0;
-            n += (size_t)w;
-        }
-        dn += len;
-        if (*dn == ',')
-            dn++;
-    }
-    return n > 0;
-}
 
 /* ---- dcdiag /test:MachineAccount ------------------------------------------------------- */
 
@@ -169,7 +148,7 @@ static void rule_zone_ad(sp_health_scan *scan, const sp_rule *rule)
     zone_at at;
     if (!scan->ctx->info->is_dc || !sp_rule_ldap(scan))
         return;
-    if (!dns_name_of(scan->default_nc, domain, sizeof domain)) {
+    if (!sp_rule_dn_to_dns(scan->default_nc, domain, sizeof domain)) {
         sp_rule_not_run(scan, rule, "the domain %s has no DNS name", scan->default_nc);
         return;
     }
@@ -178,106 +157,103 @@ static void rule_zone_ad(sp_health_scan *scan, const sp_rule *rule)
                      "locator's records in it were not checked)", domain, where);
 }
 
-/* A record exists in AD when its dnsNode is there and not tombstoned (a deleted record stays a
- * while as dNSTombstoned=TRUE). 1 present, 0 absent, -1 unreadable (said). */
-static int node_present(sp_health_scan *scan, const sp_rule *rule, const zone_at *zone,
-                        const char *node, char *dn, size_t dnlen)
+/* What Active Directory holds for a record (its dnsNode, a deleted record staying a while as
+ * dNSTombstoned=TRUE), in words for the evidence; NULL rule: a read that fails is said there. */
+static void node_in_ad(sp_health_scan *scan, const zone_at *zone, const char *node, char *out,
+                       size_t outlen)
 {
-    char cls[64], tomb[16];
+    char dn[1000], cls[64], tomb[16];
     int got;
-    snprintf(dn, dnlen, "DC=%s,DC=%s,%s", node, zone->zone, zone->container);
-    got = sp_rule_ldap_get(scan, rule, dn, "objectClass", cls, sizeof cls);
-    if (got != 1)
-        return got;
-    got = sp_rule_ldap_get(scan, rule, dn, "dNSTombstoned", tomb, sizeof tomb);
-    if (got < 0)
-        return -1;
-    return !(got == 1 && sp_stricmp(tomb, "TRUE") == 0);
+    if (!zone->found) {
+        snprintf(out, outlen, "its zone %s is not in Active Directory", zone->zone);
+        return;
+    }
+    snprintf(dn, sizeof dn, "DC=%s,DC=%s,%s", node, zone->zone, zone->container);
+    got = sp_rule_ldap_get(scan, NULL, dn, "objectClass", cls, sizeof cls);
+    if (got == 1 && sp_rule_ldap_get(scan, NULL, dn, "dNSTombstoned", tomb, sizeof tomb) == 1 &&
+        sp_stricmp(tomb, "TRUE") == 0)
+        snprintf(out, outlen, "its dnsNode %s is tombstoned (deleted)", dn);
+    else if (got == 1)
+        snprintf(out, outlen, "its dnsNode %s is in Active Directory", dn);
+    else if (got == 0)
+        snprintf(out, outlen, "no dnsNode %s in Active Directory", dn);
+    else
+        snprintf(out, outlen, "%s could not be read", dn);
 }
 
-/* dcdiag /test:dns /DnsRecordRegistration's records, as the zones in AD hold them: the DC
- * locator's SRV records and this DC's A record. */
+/* dcdiag /test:dns /DnsRecordRegistration: the DC locator's SRV records, asked of this DC's DNS
+ * service, must name this DC. For each one that does not, the evidence says what Active
+ * Directory holds for it, so that a record the zone has but the service does not serve is told
+ * from one never registered; the records read over LDAP are no verdict of their own. */
 static void rule_locator_records(sp_health_scan *scan, const sp_rule *rule)
 {
-    char domain[256], forest_dn[512], forest[256], host[300], label[128], msdcs[300];
-    char dn[1400], where[2200], missing[1600] = "", arg[16];
+    static const char *const names[] = {"_ldap._tcp.dc._msdcs", "_kerberos._tcp", "_ldap._tcp"};
+    char domain[256], forest_dn[512], forest[256], host[300], msdcs[300], fqdn[400];
+    char where[2200], missing[1800] = "", arg[16], ad[1200], what[64], targets[300];
     zone_at dz, mz;
+    sp_dns_reply *r;
     unsigned n = 0;
-    int got;
-    struct {
-        const zone_at *zone;
-        const char *node, *fqdn_fmt;
-    } want[4];
-    size_t count = 0;
     if (!scan->ctx->info->is_dc || !sp_rule_ldap(scan))
         return;
-    if (!dns_name_of(scan->default_nc, domain, sizeof domain))
+    if (!sp_rule_dn_to_dns(scan->default_nc, domain, sizeof domain))
         return; /* dns.zone_not_ad says the domain has no DNS name */
-    /* A zone that is not in AD: dns.zone_not_ad is the error, and says its records were not read. */
-    if (find_zone(scan, rule, domain, &dz, where, sizeof where) <= 0)
+    if (sp_rule_ldap_get(scan, rule, "", "dnsHostName", host, sizeof host) != 1) {
+        sp_rule_not_run(scan, rule, "the rootDSE has no dnsHostName: this DC's name is unknown");
         return;
+    }
     if (sp_rule_ldap_get(scan, NULL, "", "rootDomainNamingContext", forest_dn, sizeof forest_dn) != 1)
         snprintf(forest_dn, sizeof forest_dn, "%s", scan->default_nc);
-    if (!dns_name_of(forest_dn, forest, sizeof forest))
+    if (!sp_rule_dn_to_dns(forest_dn, forest, sizeof forest))
         snprintf(forest, sizeof forest, "%s", domain);
     snprintf(msdcs, sizeof msdcs, "_msdcs.%s", forest);
-    if ((got = find_zone(scan, rule, msdcs, &mz, where, sizeof where)) < 0)
+    if (!(r = malloc(sizeof *r)))
         return;
-    if (got == 1) {
-        want[count].zone = &mz;
-        want[count].node = "_ldap._tcp.dc";
-        want[count++].fqdn_fmt = "_ldap._tcp.dc._msdcs.";
-    } else if (sp_stricmp(forest, domain) == 0) {
-        /* No _msdcs zone of its own: the records are under _msdcs in the forest's zone. */
-        want[count].zone = &dz;
-        want[count].node = "_ldap._tcp.dc._msdcs";
-        want[count++].fqdn_fmt = "_ldap._tcp.dc._msdcs.";
-    } else {
-        sp_rule_not_run(scan, rule, "the zone %s is not in Active Directory: not at %s", msdcs,
-                        where);
-        return;
-    }
-    want[count].zone = &dz;
-    want[count].node = "_kerberos._tcp";
-    want[count++].fqdn_fmt = "_kerberos._tcp.";
-    want[count].zone = &dz;
-    want[count].node = "_ldap._tcp";
-    want[count++].fqdn_fmt = "_ldap._tcp.";
-    label[0] = '\0';
-    if (sp_rule_ldap_get(scan, rule, "", "dnsHostName", host, sizeof host) == 1) {
-        size_t hl = strlen(host), dl = strlen(domain);
-        if (hl > dl + 1 && host[hl - dl - 1] == '.' && sp_stricmp(host + hl - dl, domain) == 0) {
-            snprintf(label, sizeof label, "%.*s", (int)(hl - dl - 1), host);
-            want[count].zone = &dz;
-            want[count].node = label;
-            want[count++].fqdn_fmt = "";
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int found = 0;
+        size_t len;
+        snprintf(fqdn, sizeof fqdn, "%s.%s", names[i], domain);
+        if (!sp_rule_dns_ask(scan, rule, fqdn, SP_DNS_SRV, 0, r))
+            goto done;
+        if (!sp_rule_dns_conclusive(scan, rule, r, fqdn))
+            goto done;
+        targets[0] = '\0';
+        for (size_t k = 0; k < r->answer_count; k++) {
+            if (r->answers[k].type != SP_DNS_SRV)
+                continue;
+            found |= sp_dns_name_equal(r->answers[k].target, host);
+            len = strlen(targets);
+            snprintf(targets + len, sizeof targets - len, "%s%s", len ? " " : "",
+                     r->answers[k].target);
         }
-    }
-    for (size_t i = 0; i < count; i++) {
-        size_t len = strlen(missing);
-        got = node_present(scan, rule, want[i].zone, want[i].node, dn, sizeof dn);
-        if (got < 0)
-            return;
-        if (got == 1)
+        if (found)
             continue;
         n++;
-        if (want[i].fqdn_fmt[0])
-            snprintf(missing + len, sizeof missing - len, "%s%s%s (%.300s)", len ? "; " : "",
-                     want[i].fqdn_fmt, want[i].zone == &mz ? forest : domain, dn);
+        if (targets[0]) {
+            snprintf(what, sizeof what, "names only ");
+            sp_strlcpy(what + strlen(what), targets, sizeof what - strlen(what));
+        } else {
+            char buf[16];
+            snprintf(what, sizeof what, "%s", r->rcode == SP_DNS_NOERROR ? "no SRV record (NODATA)"
+                     : sp_dns_rcode_name(r->rcode, buf, sizeof buf));
+        }
+        /* Where AD keeps it: _ldap._tcp.dc in the forest's _msdcs zone when that is in AD. */
+        if (find_zone(scan, NULL, domain, &dz, where, sizeof where) < 0)
+            dz.found = 0;
+        if (i == 0 && find_zone(scan, NULL, msdcs, &mz, where, sizeof where) == 1)
+            node_in_ad(scan, &mz, "_ldap._tcp.dc", ad, sizeof ad);
         else
-            snprintf(missing + len, sizeof missing - len, "%sthe A record of %.200s (%.300s)",
-                     len ? "; " : "", host, dn);
+            node_in_ad(scan, &dz, names[i], ad, sizeof ad);
+        len = strlen(missing);
+        snprintf(missing + len, sizeof missing - len, "%s%s SRV: %s; %s", len ? "; " : "", fqdn,
+                 what, ad);
     }
-    if (!label[0]) {
-        size_t len = strlen(missing);
-        snprintf(missing + len, sizeof missing - len, "%s(the A record not checked: no "
-                 "dnsHostName in %s)", len ? "; " : "", domain);
+    if (n) {
+        snprintf(arg, sizeof arg, "%u", n);
+        sp_rule_fire(scan, rule, arg, "asked of the DNS service at %s:53 for SRV records naming "
+                     "%s: %s", sp_rule_dns_server(scan), host, missing);
     }
-    if (!n)
-        return;
-    snprintf(arg, sizeof arg, "%u", n);
-    sp_rule_fire(scan, rule, arg, "not in the zones' records in Active Directory (dnsNode objects, "
-                 "read over LDAP; the DNS service was not asked): %s", missing);
+done:
+    free(r);
 }
 
 /* ---- Lingering objects ------------------------------------------------------------------- */

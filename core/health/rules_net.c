@@ -173,8 +173,7 @@ static int add_addr(void *user, const char *name)
     return 0;
 }
 
-/* Does the DNS server list (spaces, commas or semicolons between) name addr itself? */
-static int names_address(const char *list, const char *addr)
+int sp_rule_addr_listed(const char *list, const char *addr)
 {
     size_t n = strlen(addr);
     for (const char *p = list; *p;) {
@@ -207,11 +206,11 @@ static void rule_dhcp_address(sp_health_scan *scan, const sp_rule *rule)
     }
     for (size_t i = 0; i < l.count; i++)
         for (size_t j = 0; j < l.count; j++)
-            any_named |= names_address(l.items[j].dns, l.items[i].addr);
+            any_named |= sp_rule_addr_listed(l.items[j].dns, l.items[i].addr);
     for (size_t i = 0; i < l.count; i++) {
         int named = 0;
         for (size_t j = 0; j < l.count; j++)
-            named |= names_address(l.items[j].dns, l.items[i].addr);
+            named |= sp_rule_addr_listed(l.items[j].dns, l.items[i].addr);
         if (l.items[i].dhcp && (named || !any_named)) {
             sp_rule_fire(scan, rule, l.items[i].addr,
                          "adapter %s: EnableDHCP = 1, DhcpIPAddress = %s, DhcpServer = %s%s",
@@ -221,6 +220,37 @@ static void rule_dhcp_address(sp_health_scan *scan, const sp_rule *rule)
             return;
         }
     }
+}
+
+int sp_rule_server_addrs(sp_health_scan *scan, char *clients, size_t clen, char *all, size_t alen)
+{
+    iface_list l;
+    sp_sys *sys = scan->ctx->sys;
+    sp_status st;
+    int any_named = 0;
+    clients[0] = all[0] = '\0';
+    memset(&l, 0, sizeof l);
+    l.scan = scan;
+    st = sys->ops->reg_enum_keys(sys, SP_REG_VIEW_DEFAULT, IFACES, add_addr, &l);
+    if (st != SP_OK && st != SP_ERR_NOTFOUND) {
+        sp_sys_fail(sys, st, "%s: %.200s", IFACES, sys->last_error);
+        return 0;
+    }
+    for (size_t i = 0; i < l.count; i++)
+        for (size_t j = 0; j < l.count; j++)
+            any_named |= sp_rule_addr_listed(l.items[j].dns, l.items[i].addr);
+    for (size_t i = 0; i < l.count; i++) {
+        int named = 0;
+        size_t n = strlen(all);
+        snprintf(all + n, alen - n, "%s%s", n ? " " : "", l.items[i].addr);
+        for (size_t j = 0; j < l.count; j++)
+            named |= sp_rule_addr_listed(l.items[j].dns, l.items[i].addr);
+        if (named || !any_named) {
+            n = strlen(clients);
+            snprintf(clients + n, clen - n, "%s%s", n ? " " : "", l.items[i].addr);
+        }
+    }
+    return 1;
 }
 
 static void rule_ipv6(sp_health_scan *scan, const sp_rule *rule)

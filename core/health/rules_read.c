@@ -179,3 +179,24 @@ int sp_rule_ddcp_inf(sp_health_scan *scan, const unsigned char **data, size_t *s
         *path = scan->ddcp_path;
     return 1;
 }
+
+/* "DC=fabrikam,DC=local" -> "fabrikam.local"; 0 when dn has no DC= part. */
+int sp_rule_dn_to_dns(const char *dn, char *out, size_t outlen)
+{
+    size_t n = 0;
+    if (outlen)
+        out[0] = '\0';
+    while (dn && *dn) {
+        size_t len = strcspn(dn, ",");
+        if (sp_strnicmp(dn, "DC=", 3) == 0 && len > 3) {
+            int w = snprintf(out + n, outlen - n, "%s%.*s", n ? "." : "", (int)(len - 3), dn + 3);
+            if (w < 0 || (size_t)w >= outlen - n)
+                return 0;
+            n += (size_t)w;
+        }
+        dn += len;
+        if (*dn == ',')
+            dn++;
+    }
+    return n > 0;
+}

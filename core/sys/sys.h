@@ -311,7 +311,8 @@ typedef struct {
      * when the server cannot be reached. */
     sp_status (*ldap_connect)(sp_sys *sys, const sp_ldap_target *target, sp_ldap_conn **out);
     /* Searches base ("" is the rootDSE) with its subtree or itself only; filter is an LDAP
-     * filter; attrs is a NULL-terminated list of the attributes wanted. */
+     * filter; attrs is a NULL-terminated list of the attributes wanted. objectGUID comes in
+     * its string form ("3f2504e0-4f89-41d3-9a0c-0305e82c3301"), as DNS names it. */
     sp_status (*ldap_search)(sp_sys *sys, sp_ldap_conn *conn, const char *base, int subtree,
                              const char *filter, const char *const *attrs, sp_ldap_entry_cb cb,
                              void *user);

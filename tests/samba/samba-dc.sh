@@ -2,8 +2,11 @@
 # Sourced by the Samba suites: checks the tools, provisions a Samba AD DC for SAMDOM.TEST into a
 # temporary folder and serves it on one loopback address of its own; cleanup stops it whatever
 # happens. It defines ok, bad and finish (the suite's count); the caller sets PASS, and may set
-# SAMBA_DNS_BACKEND (default NONE: no DNS zones in the directory).
-#   samba_dc_start: sets REALM, DOMAIN, IP, tmp, sam, dn_base, samba_pid; finishes on failure.
+# SAMBA_DNS_BACKEND (default NONE: no DNS zones in the directory) and SAMBA_DNS_SERVE=1: Samba's
+# internal DNS then answers on port 53 of IP, its forwarder FWD, another loopback address
+# (nothing listens there unless the suite starts tests/samba/dns-tool.py forwarder on it): no
+# query leaves loopback. samba_dnsupdate does not run, so a record a test deletes stays deleted.
+#   samba_dc_start: sets REALM, DOMAIN, IP, FWD, tmp, sam, dn_base, samba_pid; finishes on failure.
 
 passed=0
 failed=0
@@ -45,12 +48,20 @@ samba_dc_start() {
   DOMAIN=SAMDOM
   # One address of 127/8 of our own, so that nothing else on loopback port 389 is disturbed.
   IP="127.$((RANDOM % 200 + 20)).$((RANDOM % 200 + 20)).$((RANDOM % 200 + 20))"
+  FWD="127.$((RANDOM % 200 + 20)).$((RANDOM % 200 + 20)).$((RANDOM % 200 + 20))"
+  [ "$FWD" = "$IP" ] && FWD="${IP%.*}.$(( ${IP##*.} + 1 ))"
   tmp=$(mktemp -d /tmp/sourceprep-samba.XXXXXX)
-  # The DNS server itself never runs: with SAMBA_INTERNAL only its zones are in the directory.
+  local dns_opts=(--option="server services=-dns")
+  # Without SAMBA_DNS_SERVE the DNS server never runs: with SAMBA_INTERNAL only its zones are in
+  # the directory. With it, the DC's A record is IP (provision skips loopback addresses unless
+  # told), and the forwarder is FWD on loopback instead of resolv.conf's server.
+  if [ "${SAMBA_DNS_SERVE:-0}" = 1 ]; then
+    dns_opts=(--host-ip="$IP" --option="server services=-dnsupdate" --option="dns forwarder=$FWD")
+  fi
   if ! samba-tool domain provision --realm="$REALM" --domain="$DOMAIN" --server-role=dc \
        --dns-backend="${SAMBA_DNS_BACKEND:-NONE}" --adminpass="$PASS" --targetdir="$tmp" \
        --option="interfaces=$IP/8" --option="bind interfaces only=yes" \
-       --option="server services=-dns" >"$tmp/provision.log" 2>&1; then
+       "${dns_opts[@]}" >"$tmp/provision.log" 2>&1; then
     tail -n 20 "$tmp/provision.log"
     bad "samba-tool domain provision failed"
     finish
@@ -73,6 +84,18 @@ samba_dc_start() {
     finish
   fi
   ok "Samba serves LDAP on $IP:389"
+  if [ "${SAMBA_DNS_SERVE:-0}" = 1 ]; then
+    grep -q "^[[:space:]]*dns forwarder = $FWD\$" "$tmp/etc/smb.conf" ||
+      { bad "smb.conf's dns forwarder is not $FWD (no query may leave loopback)"; finish; }
+    up=0
+    for _ in $(seq 1 120); do
+      if python3 tests/samba/dns-tool.py query "$IP" "${REALM,,}" SOA 2>/dev/null | grep -q '^rcode=0'; then
+        up=1; break; fi
+      sleep 0.5
+    done
+    [ "$up" = 1 ] || { tail -n 30 "$tmp/samba.log"; bad "Samba's DNS did not answer on $IP:53 within 60 s"; finish; }
+    ok "Samba's internal DNS serves $IP:53, forwarding to $FWD on loopback"
+  fi
   sam="$tmp/private/sam.ldb"
   dn_base="DC=samdom,DC=test"
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The health scan against a real domain controller: provisions a Samba AD DC (its DNS zones in the
-# directory, the DNS server itself not running), makes the Wine prefix an SBS 2003 SP2 domain
+# The health scan against a real domain controller: provisions a Samba AD DC with its internal DNS
+# serving its own loopback address (its forwarder another loopback address, served by
+# tests/samba/dns-tool.py: no query leaves loopback), makes the Wine prefix an SBS 2003 SP2 domain
 # controller, runs sourceprep.exe /step:health /check /ldap: under Wine with the real win32
 # backend and checks the AD rules on Samba's data: functional levels, FSMO owners, the DC's
-# machine account, the RID pool, the zones and the DC locator's records, the tombstone lifetime,
+# machine account, the RID pool, the zones, the DNS rules asked of Samba's DNS service (the
+# locator's SRV records, the DC's A record, the DSA's CNAME, recursion; a record deleted with
+# samba-tool dns delete and the forwarder stopped make them fire), the tombstone lifetime,
 # the MyBusiness OUs (created, then one removed), the DDCP's delegation right; then, as an SBS 2011
 # (2008 R2) DC, the batch logon right and which replication serves SYSVOL (Samba's FRS replica set, then a DFSR migration state set by
 # the test). Run it inside flock /tmp/sp-samba.lock. Ends with "N passed, M failed".
@@ -18,6 +21,8 @@ samba_suite_wine "${1:-x64}"
 
 PASS='Passw0rd-Health1'
 SAMBA_DNS_BACKEND=SAMBA_INTERNAL
+SAMBA_DNS_SERVE=1
+fwd_pid=""
 drive="$WINEPREFIX/dosdevices/s:"
 CV='HKLM\Software\Microsoft\Windows NT\CurrentVersion'
 PO='HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions'
@@ -50,7 +55,12 @@ restore_prefix() {
   sp_wine_version win2003 >/dev/null 2>&1
   rm -rf "$saved"
 }
+stop_forwarder() {
+  if [ -n "$fwd_pid" ]; then kill "$fwd_pid" 2>/dev/null; wait "$fwd_pid" 2>/dev/null; fi
+  fwd_pid=""
+}
 cleanup() {
+  stop_forwarder
   rm -f "$drive"
   restore_prefix
   samba_dc_cleanup
@@ -58,6 +68,15 @@ cleanup() {
 trap cleanup EXIT
 
 samba_dc_start
+dnsq() { python3 tests/samba/dns-tool.py query "$IP" "$@" 2>/dev/null; }
+python3 tests/samba/dns-tool.py forwarder "$FWD" 2>"$tmp/forwarder.log" &
+fwd_pid=$!
+up=0
+for _ in $(seq 1 40); do
+  python3 tests/samba/dns-tool.py query "$FWD" com NS 2>/dev/null | grep -q '^NS ' && { up=1; break; }
+  sleep 0.25
+done
+[ "$up" = 1 ] && ok "the forwarder answers on $FWD:53" || { cat "$tmp/forwarder.log"; bad "the forwarder on $FWD:53 did not start"; finish; }
 # LDAPS, as the policy suite binds (test-policy-samba.sh says why): SourcePrep binds with a
 # password only signed and sealed or inside TLS, and Wine's wldap32 cannot sign and seal.
 export LDAPTLS_CACERT="$tmp/private/tls/ca.pem" LDAPTLS_REQCERT=allow
@@ -119,30 +138,38 @@ scan "SBS 2003 DC against Samba"
   bad "not a DC or AD unreadable: $(finding health.ad.not_dc)$(finding health.ad.unreachable)"
 quiet ad.domain_level ad.forest_level ad.pdc_role ad.rid_role ad.infra_role ad.schema_role \
   ad.naming_role ad.dc_account ad.rid_pool dns.zone_not_ad repl.tombstone_short
-# The DC locator's records as Samba holds them (ldbsearch on sam.ldb): the rule must agree.
-zone="DC=samdom.test,CN=MicrosoftDNS,DC=DomainDnsZones,$dn_base"
-msdcs="DC=_msdcs.samdom.test,CN=MicrosoftDNS,DC=ForestDnsZones,$dn_base"
-host=$(ldbsearch -H "$sam" -b "" -s base dnsHostName 2>/dev/null | sed -n 's/^dnsHostName: //p')
 has() { [ "$(ldbsearch -H "$sam" -b "$1" -s base dn 2>/dev/null | grep -c '^dn:')" = 1 ]; }
-want=("DC=_ldap._tcp.dc,$msdcs" "DC=_kerberos._tcp,$zone" "DC=_ldap._tcp,$zone" "DC=${host%%.*},$zone")
-absent=()
-for dn in "${want[@]}"; do has "$dn" || absent+=("$dn"); done
-echo "# Samba's zone lacks ${#absent[@]} of the 4 records: ${absent[*]:-none}"
-records_as_samba() { # records_as_samba LABEL: dns.locator_records names exactly what is absent
-  local f n
-  f=$(finding health.dns.locator_records)
-  if [ "${#absent[@]}" = 0 ]; then
-    [ -z "$f" ] && [ -z "$(finding health.scan.dns.locator_records)" ] &&
-      ok "$1: dns.locator_records quiet, as Samba holds all 4 records" || bad "$1: dns.locator_records: $f"
-    return
-  fi
-  n=0
-  for dn in "${absent[@]}"; do printf '%s' "$f" | grep -qF "$dn" && n=$((n + 1)); done
-  [ "${f%% |*}" = "${#absent[@]}" ] && [ "$n" = "${#absent[@]}" ] &&
-    ok "$1: dns.locator_records names the ${#absent[@]} records Samba lacks: ${f:0:200}" ||
-    bad "$1: dns.locator_records should name ${absent[*]}; got: $f"
-}
-records_as_samba "as provisioned"
+# The records as Samba's DNS serves them (the suite's own queries): the DNS rules must agree.
+host=$(ldbsearch -H "$sam" -b "" -s base dnsHostName 2>/dev/null | sed -n 's/^dnsHostName: //p')
+dsa=$(ldbsearch -H "$sam" -b "" -s base dsServiceName 2>/dev/null | sed -e ':a;N;$!ba;s/\n //g' | sed -n 's/^dsServiceName: //p')
+guid=$(ldbsearch -H "$sam" -b "$dsa" -s base objectGUID 2>/dev/null | sed -n 's/^objectGUID: //p')
+realm=${REALM,,}
+served=0
+for name in "_ldap._tcp.dc._msdcs.$realm" "_kerberos._tcp.$realm" "_ldap._tcp.$realm"; do
+  dnsq "$name" SRV | grep -qix "SRV $host\. [0-9]*" && served=$((served + 1))
+done
+dnsq "$host" A | grep -qx "A $IP" && served=$((served + 1))
+dnsq "$guid._msdcs.$realm" CNAME | grep -qix "CNAME $host\." && served=$((served + 1))
+[ "$served" = 5 ] && ok "Samba's DNS serves the 3 SRV records, $host A $IP and $guid._msdcs CNAME" ||
+  bad "Samba's DNS serves $served of the 5 records the rules ask for (host $host, DSA $guid)"
+quiet dns.locator_records dns.host_record dns.dsa_cname dns.listen_address dns.recursion
+# make bench (scripts/bench-health.sh): SP_SAMBA_BENCH=N times N scans of this healthy DC, the
+# exe's start-up and the LDAPS bind included, prints their median and ends the suite here.
+if [ -n "${SP_SAMBA_BENCH:-}" ]; then
+  times=()
+  for _ in $(seq 1 "$SP_SAMBA_BENCH"); do
+    fresh
+    t0=$(date +%s%N)
+    run "$PASS" /step:health /check "${ldap[@]}"
+    t1=$(date +%s%N)
+    [ -n "$(state_json)" ] || { bad "bench: the scan did not run (exit $rc)"; finish; }
+    times+=($(((t1 - t0) / 1000000)))
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -n |
+    awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }')
+  echo "bench: health scan against Samba: median $median ms of ${#times[@]} runs (${times[*]} ms)"
+  finish
+fi
 fires ad.mybusiness_ou '^8$' 'OU=MyBusiness,DC=samdom,DC=test'
 fires ad.delegation_right '' 'SeEnableDelegationPrivilege is not defined'
 
@@ -158,19 +185,27 @@ done
 [ "$made" = 8 ] && ok "created the 8 MyBusiness OUs" || bad "created $made of the 8 MyBusiness OUs"
 write_inf $'SeBatchLogonRight = *S-1-5-32-544\r\nSeEnableDelegationPrivilege = *S-1-5-32-544\r\n'
 zone="DC=samdom.test,CN=MicrosoftDNS,DC=DomainDnsZones,$dn_base"
-ldbdel -H "$sam" "DC=_kerberos._tcp,$zone" >/dev/null 2>&1 &&
-  ok "deleted the dnsNode _kerberos._tcp.samdom.test" || bad "could not delete DC=_kerberos._tcp,$zone"
+sdns() { samba-tool dns "$@" -U "Administrator%$PASS" >/dev/null 2>&1; }
+sdns delete "$IP" "$realm" _kerberos._tcp SRV "$host 88 0 100" &&
+  ok "samba-tool dns delete: _kerberos._tcp.$realm SRV" || bad "could not delete _kerberos._tcp.$realm SRV"
+sdns delete "$IP" "_msdcs.$realm" "$guid" CNAME "$host" &&
+  ok "samba-tool dns delete: $guid._msdcs.$realm CNAME" || bad "could not delete the DSA's CNAME"
+stop_forwarder
+[ -z "$(dnsq "_kerberos._tcp.$realm" SRV | grep '^SRV')" ] && [ -z "$(dnsq "$guid._msdcs.$realm" CNAME | grep '^CNAME')" ] &&
+  ok "Samba's DNS no longer serves them" || bad "Samba's DNS still serves a deleted record"
 ldbmodify -H "$sam" >/dev/null 2>&1 <<LDIF && ok "tombstoneLifetime set to 60" || bad "could not set tombstoneLifetime"
 dn: CN=Directory Service,CN=Windows NT,CN=Services,CN=Configuration,$dn_base
 changetype: modify
 replace: tombstoneLifetime
 tombstoneLifetime: 60
 LDIF
-has "DC=_kerberos._tcp,$zone" || absent+=("DC=_kerberos._tcp,$zone")
 
 scan "after the changes"
 quiet ad.mybusiness_ou ad.delegation_right dns.zone_not_ad
-records_as_samba "_kerberos._tcp deleted"
+fires dns.locator_records '^1$' "_kerberos._tcp.$realm SRV: (NXDOMAIN|no SRV record).*DC=_kerberos._tcp,$zone"
+fires dns.dsa_cname "^$guid._msdcs.$realm\$" "answers (NXDOMAIN|no CNAME record).*$guid._msdcs.$realm"
+fires dns.recursion '' "$IP:53 answers [A-Z]+.*forwarders or root hints did not answer"
+quiet dns.host_record dns.listen_address
 fires repl.tombstone_short '^60$' 'tombstoneLifetime'
 
 ldbdel -H "$sam" "OU=SBSServers,OU=Computers,OU=MyBusiness,$dn_base" >/dev/null 2>&1 &&

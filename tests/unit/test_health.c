@@ -121,7 +121,7 @@ static void case_should_fire_exactly_its_rules(void **state)
 static void every_rule_should_have_a_case_that_fires_it(void **state)
 {
     (void)state;
-    assert_true(sp_rule_total() >= 40);
+    assert_int_equal(sp_rule_total(), 74);
     for (size_t i = 0; i < sp_rule_total(); i++) {
         const sp_rule *rule = sp_rule_at(i);
         char code[64];
@@ -305,6 +305,78 @@ static void ipv4_lists_should_parse_and_classify(void **state)
     sp_net_adapters_free(&l);
 }
 
+/* ---- The DNS service asked directly ------------------------------------------------------ */
+
+/* A DNS service that answers nowhere: every rule that asks it says it could not run, and why;
+ * none passes and none fires on what it could not see. */
+static void a_silent_dns_service_should_leave_each_dns_rule_not_run(void **state)
+{
+    static const char *const rules[] = {"dns.locator_records", "dns.listen_address",
+                                        "dns.host_record", "dns.dsa_cname", "dns.recursion"};
+    cJSON *patch = cJSON_Parse("{\"dns\":{\"listen\":[]}}");
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    (void)state;
+    open_healthy(&w, patch);
+    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        char code[64];
+        const sp_finding *x;
+        snprintf(code, sizeof code, "health.scan.%s", rules[i]);
+        x = testutil_find(&f, code);
+        if (!x)
+            fail_msg("%s did not say it could not run", rules[i]);
+        assert_int_equal(x->severity, SP_SEV_WARNING);
+        assert_non_null(strstr(x->evidence, "192.168.16.2:53"));
+        assert_non_null(strstr(x->evidence, "127.0.0.1:53"));
+        snprintf(code, sizeof code, "health.%s", rules[i]);
+        assert_null(testutil_find(&f, code));
+    }
+    assert_int_equal(r, SP_RESULT_FAILED);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    cJSON_Delete(patch);
+}
+
+/* A missing SRV record's evidence says what AD holds for it: a dnsNode the service does not serve
+ * (a zone not loaded) is told from a record never registered. */
+static void locator_evidence_should_say_what_active_directory_holds(void **state)
+{
+    static const char node[] =
+        "DC=_kerberos._tcp,DC=fabrikam.local,CN=MicrosoftDNS,CN=System,DC=fabrikam,DC=local";
+    cJSON *served = cJSON_Parse(
+        "{\"dns\":{\"records\":{\"_kerberos._tcp.fabrikam.local\":null}}}");
+    cJSON *gone = cJSON_Parse(
+        "{\"dns\":{\"records\":{\"_kerberos._tcp.fabrikam.local\":null}},\"ldap\":{\"entries\":"
+        "{\"DC=_kerberos._tcp,DC=fabrikam.local,CN=MicrosoftDNS,CN=System,DC=fabrikam,DC=local\":"
+        "null}}}");
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    const sp_finding *x;
+    (void)state;
+    open_healthy(&w, served);
+    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    assert_non_null(x = testutil_find(&f, "health.dns.locator_records"));
+    assert_string_equal(x->arg, "1");
+    assert_non_null(strstr(x->evidence, "_kerberos._tcp.fabrikam.local SRV: NXDOMAIN"));
+    assert_non_null(strstr(x->evidence, "192.168.16.2:53"));
+    assert_non_null(strstr(x->evidence, "is in Active Directory"));
+    assert_non_null(strstr(x->evidence, node));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    open_healthy(&w, gone);
+    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    assert_non_null(x = testutil_find(&f, "health.dns.locator_records"));
+    assert_non_null(strstr(x->evidence, "no dnsNode"));
+    assert_non_null(strstr(x->evidence, node));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    cJSON_Delete(served);
+    cJSON_Delete(gone);
+}
+
 int main(void)
 {
     static const struct CMUnitTest fixed[] = {
@@ -315,6 +387,8 @@ int main(void)
         cmocka_unit_test(a_cancelled_scan_should_stop_and_record_nothing),
         cmocka_unit_test(a_workstation_should_be_not_applicable),
         cmocka_unit_test(ipv4_lists_should_parse_and_classify),
+        cmocka_unit_test(a_silent_dns_service_should_leave_each_dns_rule_not_run),
+        cmocka_unit_test(locator_evidence_should_say_what_active_directory_holds),
     };
     struct CMUnitTest *tests;
     const cJSON *c;

@@ -55,6 +55,15 @@
  * TimeZoneInformation (SP_ERR_NOTFOUND without them), and StandardBias, DaylightBias,
  * StandardStart, DaylightStart (16-byte binary SYSTEMTIMEs) and TimeZoneKeyName where given.
  *
+ * "dns": {"listen": ["192.168.16.2", "127.0.0.1"], "zones": ["fabrikam.local"], "records":
+ * {"name": {"A": ["a.b.c.d"], "SRV": ["prio weight port target"], "NS": ["name"], "CNAME":
+ * "name"}}, "recursion": r} is the DNS server udp_exchange answers on port 53 of the listed
+ * addresses (another address: SP_ERR_TIMEOUT). A name in a zone gets its records (a CNAME
+ * followed once), NODATA or NXDOMAIN with the zone's SOA, and the zone's SOA at its apex; any
+ * other name is recursion: r "answer" (default: an NS record for any name, NXDOMAIN for other
+ * types), "servfail", "refused", "none" (no reply) or "root_zone" (answers authoritatively, as
+ * a server holding a root zone: NXDOMAIN outside its zones).
+ *
  * "ldap" is the directory the LDAP operations see: {"entries": {DN: {attribute: "value" or
  * ["v1", "v2"]}}}, the DN "" being the rootDSE (give it "defaultNamingContext"). Searches
  * understand (attr=value) with '*' wildcards and (&(..)(..)); (objectClass=*) matches every

@@ -128,6 +128,7 @@ typedef struct {
     struct cJSON *disks;  /* "disks": volumes by drive (sim_health.c) */
     unsigned event_read_ms; /* "event_read_ms": how long reading one event log takes */
     struct cJSON *security; /* "security": owners and permissions by path (sim_security.c) */
+    struct cJSON *dns;      /* "dns": the DNS server udp_exchange answers on port 53 (sim_dns.c) */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -247,6 +248,11 @@ sp_status sim_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
                            size_t replycap, size_t *replylen, int64_t *sent_us,
                            int64_t *received_us);
 sp_status sim_time_zone(sp_sys *sys, sp_timezone *out);
+/* sim_dns.c: the profile's "dns", and the answer to one query sent to host on port 53. */
+sp_status sim_dns_parse(const struct cJSON *dns, sim_profile *p, char *err, size_t errlen);
+sp_status sim_dns_answer(sp_sys *sys, const char *host, const unsigned char *req, size_t reqlen,
+                         unsigned timeout_ms, unsigned char *reply, size_t replycap,
+                         size_t *replylen);
 /* "w32tm /resync": steps the clock to Parameters\\NtpServer's peer when Type is NTP. */
 void sim_w32tm_resync(sp_sys *sys);
 

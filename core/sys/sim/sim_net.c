@@ -1,4 +1,4 @@
-/* The sim's network and time zone: NTP peers answered from the profile, the zone from its registry. */
+/* The sim's network and time zone: NTP peers answered from the profile (DNS on port 53 by sim_dns.c), the zone from its registry. */
 #include <stdint.h>
 #include <string.h>
 
@@ -38,6 +38,11 @@ sp_status sim_udp_exchange(sp_sys *sys, const char *host, unsigned port, const v
     *replylen = 0;
     if (!host || !req || !reply)
         return sp_sys_fail(sys, SP_ERR_INVALID, "udp_exchange: bad arguments");
+    if (port == 53) {
+        *sent_us = sim_time_now(sys) * 1000000;
+        *received_us = *sent_us + 1000;
+        return sim_dns_answer(sys, host, req, reqlen, timeout_ms, reply, replycap, replylen);
+    }
     for (size_t i = 0; i < m->prof.ntp_count && !peer; i++)
         if (sim_ascii_casecmp(m->prof.ntp[i].host, host) == 0)
             peer = &m->prof.ntp[i];

@@ -224,6 +224,8 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
                               cJSON_GetObjectItemCaseSensitive(root, "event_read_ms"), p, c->err,
                               c->errlen);
     if (st == SP_OK)
+        st = sim_dns_parse(cJSON_GetObjectItemCaseSensitive(root, "dns"), p, c->err, c->errlen);
+    if (st == SP_OK)
         st = sim_security_parse(cJSON_GetObjectItemCaseSensitive(root, "security"), p, c->err,
                                 c->errlen);
     return st;
@@ -303,5 +305,6 @@ void sim_profile_free(sim_profile *p)
     cJSON_Delete(p->events);
     cJSON_Delete(p->disks);
     cJSON_Delete(p->security);
+    cJSON_Delete(p->dns);
     memset(p, 0, sizeof *p);
 }

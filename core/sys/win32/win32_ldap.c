@@ -177,6 +177,28 @@ void w32_ldap_close(sp_sys *sys, sp_ldap_conn *c)
     free(c);
 }
 
+/* objectGUID is 16 bytes, not text: its values in the string form the DNS and tools use
+ * ("3f2504e0-4f89-41d3-9a0c-0305e82c3301", the first three fields little-endian). */
+static char **guid_values(LDAP *ld, LDAPMessage *e, wchar_t *attr, ULONG *count)
+{
+    struct berval **bv = ldap_get_values_lenW(ld, e, attr);
+    ULONG n = bv ? ldap_count_values_len(bv) : 0;
+    char **out = calloc(n + 1, sizeof *out);
+    *count = 0;
+    for (ULONG i = 0; out && i < n; i++) {
+        const unsigned char *g = (const unsigned char *)bv[i]->bv_val;
+        if (bv[i]->bv_len != 16 || !(out[*count] = malloc(37)))
+            continue;
+        snprintf(out[*count], 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                 "%02x%02x%02x%02x%02x%02x", g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6],
+                 g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
+        (*count)++;
+    }
+    if (bv)
+        ldap_value_free_len(bv);
+    return out;
+}
+
 /* One entry's wanted attributes as UTF-8, handed to cb. Returns cb's answer, or -1. */
 static int deliver_entry(sp_sys *sys, LDAP *ld, LDAPMessage *e, sp_ldap_entry_cb cb, void *user,
                          sp_status *st)
@@ -198,12 +220,18 @@ static int deliver_entry(sp_sys *sys, LDAP *ld, LDAPMessage *e, sp_ldap_entry_cb
     }
     for (a = ldap_first_attributeW(ld, e, &ber); a && n < LDAP_MAX_ATTRS;
          a = ldap_next_attributeW(ld, e, ber)) {
-        wchar_t **wv = ldap_get_valuesW(ld, e, a);
-        ULONG count = wv ? ldap_count_valuesW(wv) : 0;
+        wchar_t **wv = NULL;
+        ULONG count;
         names[n] = w32_utf8(a);
-        values[n] = calloc(count + 1, sizeof *values[n]);
-        for (ULONG i = 0; values[n] && i < count; i++)
-            values[n][i] = w32_utf8(wv[i]);
+        if (_wcsicmp(a, L"objectGUID") == 0) {
+            values[n] = guid_values(ld, e, a, &count);
+        } else {
+            wv = ldap_get_valuesW(ld, e, a);
+            count = wv ? ldap_count_valuesW(wv) : 0;
+            values[n] = calloc(count + 1, sizeof *values[n]);
+            for (ULONG i = 0; values[n] && i < count; i++)
+                values[n][i] = w32_utf8(wv[i]);
+        }
         if (wv)
             ldap_value_freeW(wv);
         ldap_memfreeW(a);
