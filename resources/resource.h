@@ -28,6 +28,7 @@
 #define IDS_ERR_NEEDS_X64       1015
 #define IDS_EXE_DESCRIPTION     1016
 #define IDS_CLI_EXE_LINE        1017
+#define IDS_ERR_SIM_STATE       1018
 /* Safe changes (issue 18): 6800-6899 */
 #define IDS_ERR_RUNNING         6800
 #define IDS_COL_SEVERITY        1023

@@ -108,10 +108,11 @@ static sp_status load_demo_profile(sp_app *app, const char **json, size_t *len)
 
 static BOOL open_backend(sp_app *app)
 {
-    char err[300] = "", root[600];
+    char err[600] = "", root[600];
     const char *json = NULL;
     unsigned char *file = NULL;
     size_t len = 0;
+    int state_problem = 0;
     sp_status st;
 
     app->local = sp_win32_open();
@@ -133,16 +134,24 @@ static BOOL open_backend(sp_app *app)
         if (app->cl.root[0]) {
             snprintf(root, sizeof root, "%s", app->cl.root);
         } else {
-            char temp[400];
+            /* Each profile is its own server: the default folder is named after the profile's
+             * bytes, so that another profile (or a newer demo) never meets the state of this one. */
+            char temp[400], hex[65];
+            unsigned char digest[32];
+            sp_sha256 h;
+            sp_sha256_init(&h);
+            sp_sha256_update(&h, json, len);
+            sp_sha256_final(&h, digest);
+            sp_sha256_hex(digest, hex);
             app->local->ops->folder(app->local, SP_FOLDER_TEMP, temp, sizeof temp);
-            snprintf(root, sizeof root, "%s\\SourcePrep-%s", temp, app->cl.demo ? "demo" : "profile");
+            snprintf(root, sizeof root, "%s\\SourcePrep-%s-%.8s", temp, app->cl.demo ? "demo" : "profile", hex);
         }
         snprintf(app->sim_root, sizeof app->sim_root, "%s", root);
-        st = sp_sim_open(json, len, app->local, root, &app->sim, err, sizeof err);
+        st = sp_sim_open_ex(json, len, app->local, root, &app->sim, err, sizeof err, &state_problem);
     }
     free(file);
     if (st != SP_OK) {
-        fail_u8(app, IDS_ERR_PROFILE, err[0] ? err : sp_status_name(st), NULL);
+        fail_u8(app, state_problem ? IDS_ERR_SIM_STATE : IDS_ERR_PROFILE, err[0] ? err : sp_status_name(st), NULL);
         return FALSE;
     }
     app->sys = app->sim;

@@ -241,37 +241,46 @@ qb = [e for e in s["lob"]["data"]["entries"] if e["id"] == "app:QuickBooks"][0]
 assert qb["lob"] is True and qb["plan"]["method"] == "reinstall", qb
 assert [e for e in s["lob"]["data"]["entries"] if e["id"] == "svc:QBCFMonitorService"][0]["lob"] is False
 PY
-# The demo prepared from the command line alone, start to report (README, "Unattended runs").
+# The demo prepared from the command line alone, start to report (README, "Unattended runs"): each
+# line a new process. The simulated server keeps what a run changed in its root folder
+# (.sim-state.json beside the drives), so the runs add up to one server.
+sim_state="$work/ans/.sim-state.json"
+[ ! -e "$sim_state" ] && ok "a run that only checks leaves the simulated server as it was (no saved state)" \
+  || bad "a check alone saved the simulated server's state"
 run /demo "/root:$a" /apply:backup
 expect "the drill restores into the answer file's folder and passes (exit 0)" 0 "STEP backup result=passed"
 run /demo "/root:$a" /apply:updates
 expect "/apply:updates installs the demo's updates, then needs a restart (exit 1)" 1 "STEP updates result=failed"
-# A second /apply:updates would restart and resume on a real server; the demo forgets between
-# runs what the first installed (test_runlog runs both in one process), so it is marked here.
-run /demo "/root:$a" /mark:updates "/reason:Restart scheduled for tonight, 22:00"
-expect "/mark:updates records the restart left to do (exit 0)" 0 "Done manually"
+[ -s "$sim_state" ] && ok "the changed simulated server is saved in its root folder" || bad "no $sim_state after /apply:updates"
+run /demo "/root:$a" /apply:updates
+expect "a second /apply:updates, in a new process, restarts the server it installed on and passes (exit 0)" 0 \
+  "STEP updates result=passed manual=no gate=open"
 for step in policy timesync email; do
   run /demo "/root:$a" "/apply:$step"
   expect "/apply:$step passes with the answer file's inputs (exit 0)" 0 "STEP $step result=passed manual=no gate=open"
 done
 run /demo "/root:$a" /mark:health "/reason:FRS journal wrap cleared by hand (D2), ticket 4711"
+expect "/mark:health records the FRS journal wrap cleared by hand (exit 0)" 0 "STEP health result=failed manual=yes gate=open"
 run /demo "/root:$a" /mark:backup "/reason:Fresh NTBackup of the changed server, log of today 23:00"
+expect "/mark:backup records the fresh backup taken after the changes (exit 0)" 0 "STEP backup result=[a-z]+ manual=yes gate=open"
+cp "$sim_state" "$work/sim-ready.json"
 full=$(wroot "$work/full.json")
 rc=0
 out=$(WINEDEBUG=-all,fixme+all,+eventlog wine "$exe" /demo "/root:$a" /check:all "/report:$full" </dev/null 2>&1) || rc=$?
-# Each run is a new process, and the demo server forgets what the earlier ones changed in memory
-# (the clock W32Time stepped, the installed updates): here the time and email checks open again,
-# which test_runlog shows passing in one process. What is asserted is what holds across runs.
-expect "after the runs, /check:all gives one verdict line for the whole server" 1 "Not ready: [0-9] of 7 steps"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=[s["id"] for s in d["steps"] if s["manual"]]; assert m == ["backup", "updates", "health"], m' "$work/full.json" \
-  && ok "its report records backup, updates and health as done by hand" || bad "its report does not record the steps done by hand"
+for step in updates policy timesync lob email; do
+  expect "run after run, /check:all finds $step verified on the prepared server" 0 "STEP $step result=passed manual=no gate=open"
+done
+expect "the last run says the server is ready, naming the steps done by hand, and exits 0" 0 \
+  "^Ready, with steps done by hand: Backup, Health scan\. SourcePrep did not verify them"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=[s["id"] for s in d["steps"] if s["manual"]]; assert m == ["backup", "health"], m; assert d["ready"] is True and d["verdict"] == "ready_manual", d["verdict"]' "$work/full.json" \
+  && ok "its report is ready_manual, with backup and health done by hand" || bad "its report is not ready_manual with backup and health by hand"
 # Wine's event log cannot be read back: ReadEventLogW is a stub there (ERROR_CALL_NOT_IMPLEMENTED)
-# and ReportEventW writes nothing but its trace. The trace is what shows the entry: event 1002
-# (not ready), a warning, with the verdict line and the report's path.
-if grep -qiE 'ReportEventW *\([^,]*,0x0002,0x0000,0x0*3ea,' <<<"$out" &&
-   grep -qE 'eventlog:ReportEventW.*Not ready: .*full\.json' <<<"$out"; then
-  ok "the run reports event 1002 (not ready) with the verdict and the report's path"
-else bad "no ReportEventW of event 1002 in Wine's trace: $(grep -i 'ReportEvent' <<<"$out" | head -c 400)"; fi
+# and ReportEventW writes nothing but its trace. The trace is what shows the entry: event 1001
+# (ready with steps done by hand), information, with the verdict line and the report's path.
+if grep -qiE 'ReportEventW *\([^,]*,0x0004,0x0000,0x0*3e9,' <<<"$out" &&
+   grep -qE 'eventlog:ReportEventW.*Ready, with steps done by hand.*full\.json' <<<"$out"; then
+  ok "the run reports event 1001 (ready with steps done by hand) with the verdict and the report's path"
+else bad "no ReportEventW of event 1001 in Wine's trace: $(grep -i 'ReportEvent' <<<"$out" | head -c 400)"; fi
 key='HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\SourcePrep'
 if wine reg query "$key" /v EventMessageFile </dev/null 2>/dev/null | grep -qiE 'REG_EXPAND_SZ.*sourceprep\.exe' &&
    wine reg query "$key" /v TypesSupported </dev/null 2>/dev/null | grep -qiE 'REG_DWORD.*0x7'; then
@@ -285,10 +294,40 @@ wine "$exe" /demo "/root:$a" /check:all /report:- </dev/null >"$work/stdout.json
 import json, sys, jsonschema
 d = json.load(open(sys.argv[1], encoding="utf-8"))
 jsonschema.validate(d, json.load(open(sys.argv[2])))
-assert len(d["steps"]) == 7 and d["ready"] is False
+assert len(d["steps"]) == 7 and d["ready"] is True and d["verdict"] == "ready_manual", d["verdict"]
 PY
+[ "$rc" = 0 ] && ok "/check:all /report:- on the prepared server exits 0" || bad "/check:all /report:- exited $rc on the prepared server"
 grep -q '^STEP lob result=passed' "$work/stderr.txt" && ok "with /report:- the step lines go to standard error" \
   || bad "the step lines are not on standard error: $(head -c 300 "$work/stderr.txt")"
+
+# Undo across runs: the journal is on the simulated disk, and what undo writes back is saved with
+# the rest of the simulated server, so the next run sees the old server again.
+changed=$(python3 tests/cli/sim-registry-diff.py resources/demo-sbs2003.json "$work/sim-ready.json" | wc -l)
+[ "$changed" -gt 0 ] && ok "the prepared server's saved registry differs from the demo's in $changed values" \
+  || bad "the prepared server's saved registry is the demo's: the changes were not saved"
+run /demo "/root:$a" /undo /yes
+expect "/undo /yes in a run of its own undoes the changes of the earlier runs (exit 0)" 0 "Undid [1-9][0-9]* changes"
+left=$(python3 tests/cli/sim-registry-diff.py resources/demo-sbs2003.json "$sim_state")
+[ -z "$left" ] && ok "after undo the saved registry holds every value of the demo byte for byte" \
+  || bad "after undo the saved registry still differs from the demo's: $left"
+run /demo "/root:$a" /check:all
+for step in policy timesync email; do
+  expect "the next run's /check:all sees the old server: $step needs work again" 1 "STEP $step result=failed manual=no gate=closed"
+done
+expect "the next run's verdict is not ready (exit 1)" 1 "^Not ready: [0-9] of 7 steps"
+# A damaged saved state is never taken for a fresh server: exit 2, the file named, and kept.
+cp "$sim_state" "$work/sim-good.json"
+printf '{"schema": "sourceprep-sim-state/1", "registry": [' >"$sim_state"
+run /demo "/root:$a" /check:policy
+expect "a damaged saved state of the simulated server exits 2" 2 "The simulated server could not be started from its folder"
+expect "the message names the file and what is wrong with it" 2 '\.sim-state\.json cannot be used: it is not a JSON object'
+[ "$(cat "$sim_state")" = '{"schema": "sourceprep-sim-state/1", "registry": [' ] && ok "the damaged saved state is left as it was" \
+  || bad "the damaged saved state was overwritten"
+cp "$work/sim-good.json" "$sim_state"
+run "/profile:$(wroot tests/profiles/sbs2003.json)" "/root:$a" /check:policy
+expect "another profile on the demo's folder exits 2: it is another server" 2 "saved from another profile"
+run /demo "/root:$a" /check:policy
+expect "the good saved state, put back, opens again" 1 "STEP policy result=failed"
 
 # Exported on one server, applied on a fresh one, exported again: the same bytes.
 run /demo "/root:$(wroot "$work/exp1")" "/answers:$ans" /check:lob "/export-answers:$(wroot "$work/e1.json")"

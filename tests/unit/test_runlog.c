@@ -125,7 +125,8 @@ static void the_event_source_should_be_registered_once_with_the_exe(void **s)
     testutil_world_close(&w);
 }
 
-/* README, "Unattended runs": the demo server prepared from the command line alone, one run a line. */
+/* README, "Unattended runs": the demo server prepared with its answer file, in one process (test_simstate
+ * runs the same sequence with the simulated server closed and opened again between the runs). */
 static void the_demo_should_be_prepared_with_its_answer_file_applies_and_two_marks(void **s)
 {
     (void)s;

@@ -187,6 +187,18 @@ void testutil_world_open_demo(testutil_world *w)
     testutil_world_open_edited(w, "resources/demo-sbs2003.json", demo_unpaced);
 }
 
+char *testutil_demo_profile_text(void)
+{
+    cJSON *profile = testutil_read_json("resources/demo-sbs2003.json");
+    char *json;
+    demo_unpaced(profile);
+    json = cJSON_PrintUnformatted(profile);
+    cJSON_Delete(profile);
+    if (!json)
+        fail_msg("out of memory printing the demo profile");
+    return json;
+}
+
 void testutil_world_close(testutil_world *w)
 {
     sp_session_close(&w->session);

@@ -365,6 +365,14 @@ static sp_status sim_folder(sp_sys *sys, sp_folder which, char *out, size_t outl
     return SP_OK;
 }
 
+/* After an operation that may have changed the machine: the change is kept for the next run
+ * (sim_state.c), as a real server keeps its registry. A failed save is the operation's error. */
+static sp_status sim_keep(sp_sys *sys, sp_status st)
+{
+    sp_status saved = sim_state_save(sys);
+    return saved != SP_OK ? saved : st;
+}
+
 /* Registry writes under HKLM need an administrator, as on Windows. */
 static sp_status sim_reg_may_write(sp_sys *sys, const char *key)
 {
@@ -382,8 +390,10 @@ static sp_status sim_reg_set_checked(sp_sys *sys, sp_reg_view view, const char *
 {
     sp_status st = sim_reg_may_write(sys, key);
     if (st == SP_OK && (st = sim_fault_enter(sys, "reg_set")) == SP_OK &&
-        (st = sim_reg_set(sys, view, key, value, val)) == SP_OK)
+        (st = sim_reg_set(sys, view, key, value, val)) == SP_OK) {
         sim_fault_leave(sys);
+        st = sim_keep(sys, st);
+    }
     return st;
 }
 
@@ -392,8 +402,10 @@ static sp_status sim_reg_delete_checked(sp_sys *sys, sp_reg_view view, const cha
 {
     sp_status st = sim_reg_may_write(sys, key);
     if (st == SP_OK && (st = sim_fault_enter(sys, "reg_delete_value")) == SP_OK &&
-        (st = sim_reg_delete_value(sys, view, key, value)) == SP_OK)
+        (st = sim_reg_delete_value(sys, view, key, value)) == SP_OK) {
         sim_fault_leave(sys);
+        st = sim_keep(sys, st);
+    }
     return st;
 }
 
@@ -401,9 +413,12 @@ static sp_status sim_ldap_replace_checked(sp_sys *sys, sp_ldap_conn *conn, const
                                           const char *attr, const char *value)
 {
     sp_status st = sim_fault_enter(sys, "ldap_replace");
-    if (st == SP_OK && (st = sim_ldap_replace(sys, conn, dn, attr, value)) == SP_OK)
+    if (st != SP_OK)
+        return st;
+    /* Saved whatever the answer: a modify whose answer came too late was still made. */
+    if ((st = sim_ldap_replace(sys, conn, dn, attr, value)) == SP_OK)
         sim_fault_leave(sys);
-    return st;
+    return sim_keep(sys, st);
 }
 
 /* ---- Processes ---------------------------------------------------------------------- */
@@ -460,8 +475,12 @@ static sp_status sim_proc_run(sp_sys *sys, const char *const *argv, unsigned tim
             return sp_sys_fail(sys, SP_ERR_TIMEOUT, "%s did not finish within %u ms", argv[0],
                                timeout_ms);
         if (argc == 2 && proc->exit_code == 0 && sim_ascii_casecmp(argv[1], "/resync") == 0 &&
-            sim_ascii_ncasecmp(sim_program_name(argv[0], &(size_t){0}), "w32tm", 5) == 0)
+            sim_ascii_ncasecmp(sim_program_name(argv[0], &(size_t){0}), "w32tm", 5) == 0) {
+            sp_status saved;
             sim_w32tm_resync(sys);
+            if ((saved = sim_state_save(sys)) != SP_OK)
+                return saved;
+        }
         if (output) {
             *output = sim_strndup(proc->output, proc->output_len);
             if (!*output)
@@ -599,7 +618,7 @@ static sp_status sim_svc_start(sp_sys *sys, const char *name, unsigned timeout_m
         }
     }
     svc->info.state = SP_SVC_RUNNING;
-    return SP_OK;
+    return sim_keep(sys, SP_OK);
 }
 
 static sp_status sim_svc_stop(sp_sys *sys, const char *name, unsigned timeout_ms)
@@ -612,7 +631,7 @@ static sp_status sim_svc_stop(sp_sys *sys, const char *name, unsigned timeout_ms
     if (svc->stop_ms && svc->info.state != SP_SVC_STOPPED)
         sim_sleep_ms(svc->stop_ms);
     svc->info.state = SP_SVC_STOPPED;
-    return SP_OK;
+    return sim_keep(sys, SP_OK);
 }
 
 /* The profile's services in profile order; "image" and "display" come from the profile. */
@@ -635,6 +654,20 @@ static sp_status sim_svc_enum(sp_sys *sys, sp_svc_cb cb, void *user)
     return SP_OK;
 }
 
+/* Installing updates and restarting change the machine: kept for the next run. */
+static sp_status sim_wua_install_kept(sp_sys *sys, sp_wua_source source, const char *const *ids, size_t count,
+                                      sp_update_progress_cb progress, sp_update_result_cb result, void *user,
+                                      volatile long *cancel, uint32_t *hresult)
+{
+    return sim_keep(sys, sim_wua_install(sys, source, ids, count, progress, result, user, cancel, hresult));
+}
+
+static sp_status sim_restart_kept(sp_sys *sys, const char *reason)
+{
+    sp_status st = sim_restart(sys, reason);
+    return st == SP_OK ? sim_keep(sys, st) : st;
+}
+
 /* ---- Lifetime ----------------------------------------------------------------------- */
 
 static void sim_close(sp_sys *sys)
@@ -643,6 +676,7 @@ static void sim_close(sp_sys *sys)
     if (m) {
         sim_profile_free(&m->prof);
         free(m->root);
+        free(m->state_path);
         free(m);
     }
     free(sys);
@@ -685,8 +719,8 @@ static const sp_sys_ops sim_ops = {
     .file_read_at = sim_file_read_at,
     .file_set_mtime = sim_file_set_mtime,
     .wua_search = sim_wua_search,
-    .wua_install = sim_wua_install,
-    .restart = sim_restart,
+    .wua_install = sim_wua_install_kept,
+    .restart = sim_restart_kept,
     .program_path = sim_program_path,
     .event_query = sim_event_query,
     .disk_space = sim_disk_space,
@@ -806,6 +840,14 @@ static sp_status sim_seed_files(sp_sys *sys, char *err, size_t errlen)
 sp_status sp_sim_open(const char *json, size_t len, sp_sys *host, const char *root, sp_sys **out,
                       char *err, size_t errlen)
 {
+    return sp_sim_open_ex(json, len, host, root, out, err, errlen, NULL);
+}
+
+sp_status sp_sim_open_ex(const char *json, size_t len, sp_sys *host, const char *root, sp_sys **out,
+                         char *err, size_t errlen, int *state_problem)
+{
+    if (state_problem)
+        *state_problem = 0;
     if (err && errlen)
         err[0] = '\0';
     if (!out)
@@ -839,6 +881,13 @@ sp_status sp_sim_open(const char *json, size_t len, sp_sys *host, const char *ro
     st = host->ops->dir_create(host, root);
     if (st != SP_OK) {
         sim_open_fail(err, errlen, st, "cannot create the sim's root folder", host->last_error);
+        sim_close(sys);
+        return st;
+    }
+    /* What earlier runs on this root changed (none on a fresh root: the pristine profile). */
+    if ((st = sim_state_open(sys, json, len, err, errlen)) != SP_OK) {
+        if (state_problem)
+            *state_problem = 1;
         sim_close(sys);
         return st;
     }

@@ -20,7 +20,15 @@
  * written unless it exists (a string, or {"text": ..., "utf16": true, "mtime": Unix seconds,
  * "size": bytes file_stat reports while the file is as written, for a large file). <root>/.sim-seeded lists what was written, so an entry is
  * written once per root: a file a run changed or deleted stays so in the next run
- * (delete root to start afresh). Registry and service changes live in memory until close.
+ * (delete root to start afresh).
+ *
+ * The rest of what a run changes is kept in <root>/.sim-state.json (schema
+ * "sourceprep-sim-state/1", beside the drives, invisible to the simulated machine), written
+ * atomically after each change: the registry, the services' states, the directory's entries,
+ * the installed updates, the clock W32Time stepped and the restarts. The next open of the same
+ * root loads it, so that a sequence of runs behaves like one server; a root without it is the
+ * pristine profile. The file names the SHA-256 of the profile it belongs to: one saved from
+ * another profile, or a damaged one, fails the open with SP_ERR_BADDATA (never ignored).
  *
  * The profile, beyond the example in tests/profiles: "os" is required, everything
  * else optional and unknown keys are ignored. "admin" defaults to true; without "now"
@@ -67,7 +75,7 @@
  * "ldap" is the directory the LDAP operations see: {"entries": {DN: {attribute: "value" or
  * ["v1", "v2"]}}}, the DN "" being the rootDSE (give it "defaultNamingContext"). Searches
  * understand (attr=value) with '*' wildcards and (&(..)(..)); (objectClass=*) matches every
- * entry. ldap_replace changes the entries in memory until close. "unreachable": true makes
+ * entry. ldap_replace changes the entries (kept with the rest of the state). "unreachable": true makes
  * ldap_connect fail with SP_ERR_IO, "refuse_bind": true with SP_ERR_ACCESS (invalid
  * credentials), "read_only": true makes ldap_replace fail with SP_ERR_ACCESS (insufficient
  * access rights). Without "ldap" there is no LDAP server (SP_ERR_IO). "sids" maps SIDs to
@@ -111,6 +119,11 @@
  * cannot be created. Use from one thread at a time. Close with sp_sys_close. */
 sp_status sp_sim_open(const char *json, size_t len, sp_sys *host, const char *root, sp_sys **out,
                       char *err, size_t errlen);
+
+/* sp_sim_open that also says, in *state_problem (may be NULL), whether it failed on the saved
+ * state of root rather than on the profile or the folders. */
+sp_status sp_sim_open_ex(const char *json, size_t len, sp_sys *host, const char *root, sp_sys **out,
+                         char *err, size_t errlen, int *state_problem);
 
 /* The profile's "name" ("" when it has none), e.g. for the demo's title. */
 const char *sp_sim_profile_name(const sp_sys *sim);

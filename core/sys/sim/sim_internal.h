@@ -232,6 +232,10 @@ typedef struct {
     int fold_case;
     /* How far W32Time has stepped this server's clock: every NTP peer is that much nearer. */
     int64_t clock_step_us;
+    /* Where the changes of a run are kept for the next one (sim_state.c), and the SHA-256 of
+     * the profile they belong to. */
+    char *state_path;
+    char profile_sha256[65];
 #ifdef SP_FAULT_INJECTION
     /* Test builds only (sp_sim_fault_set): the write that fails or after which the "process"
      * is dead, counted from 1 over every write since the hook was set. */
@@ -260,5 +264,14 @@ void sim_w32tm_resync(sp_sys *sys);
  * about a path on top of the host's answer. */
 sp_status sim_security_parse(const struct cJSON *security, sim_profile *p, char *err, size_t errlen);
 void sim_security_apply(const sim_profile *p, const char *winpath, sp_pathsec *sec);
+
+/* The changes kept between runs (sim_state.c, issue 21): <root>\.sim-state.json. */
+#define SIM_STATE_FILE ".sim-state.json"
+/* Names the state file and loads what an earlier run of the profile json (len bytes) saved there
+ * onto the freshly parsed profile; none is the pristine profile. A damaged state, or one saved
+ * from another profile, is SP_ERR_BADDATA with err saying what is wrong and what to do. */
+sp_status sim_state_open(sp_sys *sys, const char *json, size_t len, char *err, size_t errlen);
+/* Saves the machine's changeable state atomically; a failure is the op's error. */
+sp_status sim_state_save(sp_sys *sys);
 
 #endif

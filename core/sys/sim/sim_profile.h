@@ -28,6 +28,8 @@ sp_status prof_number(prof_ctx *c, const struct cJSON *item, const char *what, d
 sp_status prof_unsigned(prof_ctx *c, const struct cJSON *item, const char *what, unsigned *out);
 sp_status prof_string(prof_ctx *c, const struct cJSON *item, const char *what, const char **out);
 const char *prof_key_name(const struct cJSON *item);
+/* Hex bytes as regedit exports them or packed: "00ff10", "00 ff 10" and "00,ff,10"; *out is heap. */
+sp_status prof_hex(prof_ctx *c, const char *where, const char *hex, unsigned char **out, size_t *size);
 
 /* The sections (sim_profile_reg.c, sim_profile_world.c). */
 sp_status prof_registry(prof_ctx *c, const char *section, const struct cJSON *obj,

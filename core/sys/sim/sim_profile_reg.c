@@ -20,8 +20,8 @@ static int prof_hex_digit(char ch)
 }
 
 /* Hex bytes as regedit exports them or packed: "00ff10", "00 ff 10" and "00,ff,10". */
-static sp_status prof_hex(prof_ctx *c, const char *where, const char *hex, unsigned char **out,
-                          size_t *size)
+sp_status prof_hex(prof_ctx *c, const char *where, const char *hex, unsigned char **out,
+                   size_t *size)
 {
     size_t len = strlen(hex);
     unsigned char *buf = malloc(len / 2 + 1);

@@ -1,0 +1,21 @@
+#!/usr/bin/env python3
+# Which registry values of a sim profile a saved sim state (<root>/.sim-state.json) holds otherwise:
+# one line each. Usage: sim-registry-diff.py PROFILE.json STATE.json
+import json, sys, struct
+prof = json.load(open(sys.argv[1], encoding="utf-8"))
+state = json.load(open(sys.argv[2], encoding="utf-8"))
+def enc(spec):
+    (t, v), = spec.items()
+    if t in ("sz", "expand_sz"): return v.encode() + b"\0"
+    if t == "multi_sz": return b"".join(x.encode() + b"\0" for x in v) + b"\0"
+    if t == "dword": return struct.pack("<I", v)
+    if t == "qword": return struct.pack("<Q", int(v, 0) if isinstance(v, str) else v)
+    if t == "binary": return bytes.fromhex(v.replace(",", " "))
+saved = {k["key"].lower(): {v["name"].lower(): bytes.fromhex(v["data"]) for v in k["values"]} for k in state["registry"]}
+diff = []
+for key, vals in prof["registry"].items():
+    for name, spec in vals.items():
+        n = "" if name == "(Default)" else name
+        got = saved.get(key.replace("HKEY_LOCAL_MACHINE", "HKLM").lower(), {}).get(n.lower())
+        if got != enc(spec): diff.append(f"{key}\\{name}")
+print("\n".join(diff))
