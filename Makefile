@@ -106,7 +106,7 @@ $(BUILD)/$(1)/tests/wbadmin.exe: tests/win32/fakewbadmin/wbadmin.c
 	@mkdir -p $$(@D)
 	$$($(1)_CC) $$(WINCFLAGS) -mconsole -static -o $$@ $$<
 
-$(BUILD)/$(1)/tests/guitest.exe: $(GUITEST_SRC) $(wildcard tests/gui/*.h) pages/messages.h resources/resource.h core/msgids.h core/step_list.h
+$(BUILD)/$(1)/tests/guitest.exe: $(GUITEST_SRC) $(wildcard tests/gui/*.h) pages/messages.h pages/ui/text.h resources/resource.h core/msgids.h core/step_list.h
 	@mkdir -p $$(@D)
 	$$($(1)_CC) $$(WINCFLAGS) -mconsole -static -o $$@ $(GUITEST_SRC) -lcomctl32 -lgdi32 -luser32
 

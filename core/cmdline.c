@@ -72,6 +72,7 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             (!m && !take_value(a, "report", cl->report, sizeof cl->report, cl, &m)) ||
             (!m && !take_value(a, "page", cl->page, sizeof cl->page, cl, &m)) ||
             (!m && !take_value(a, "style", style, sizeof style, cl, &m)) ||
+            (!m && !take_value(a, "lang", cl->lang, sizeof cl->lang, cl, &m)) ||
             (!m && !take_value(a, "check", check, sizeof check, cl, &m)) ||
             (!m && !take_value(a, "apply", apply, sizeof apply, cl, &m)) ||
             (!m && !take_value(a, "mark", mark, sizeof mark, cl, &m)) ||
@@ -149,6 +150,17 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             cl->style = SP_STYLE_AERO;
         else if (sp_stricmp(style, "auto") != 0) {
             snprintf(cl->error, sizeof cl->error, "/style takes wizard97, aero or auto.");
+            return SP_ERR_INVALID;
+        }
+    }
+    if (cl->lang[0]) {
+        if (sp_stricmp(cl->lang, "de-DE") == 0)
+            sp_strlcpy(cl->lang, "de-DE", sizeof cl->lang);
+        else if (sp_stricmp(cl->lang, "en-US") == 0)
+            sp_strlcpy(cl->lang, "en-US", sizeof cl->lang);
+        else {
+            cl->lang[0] = '\0';
+            snprintf(cl->error, sizeof cl->error, "/lang takes de-DE or en-US.");
             return SP_ERR_INVALID;
         }
     }

@@ -34,6 +34,7 @@ typedef struct {
     size_t undo_force_count;
     sp_style style;
     char page[24];     /* /page:NAME start on this page */
+    char lang[8];      /* /lang:de-DE or /lang:en-US, as written here; "" for the user's UI language */
     char ldap_host[256]; /* /ldap:HOST[:PORT] the directory to use instead of this DC's */
     unsigned ldap_port;  /* 0: the default, 389 */
     char ldap_user[256]; /* /ldapuser:USER simple bind; the password is in SOURCEPREP_LDAP_PASSWORD */

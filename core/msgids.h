@@ -76,6 +76,7 @@
 #define IDS_R_NOT_READY      5927
 #define IDS_R_BACKUP_FRESH   5928
 #define IDS_R_BACKUP_STALE   5929
+#define IDS_R_HTML_LANG      5930 /* the report's <html lang>: "en", "de" */
 #define IDS_R_READY_MANUAL   7050
 #define IDS_R_NOT_READY_BACKUP 7051
 #define IDS_F_EMAIL_MANUAL_TARGET 7052

@@ -55,8 +55,10 @@ static void cell_time(html *h, long long t)
 
 static void head(html *h, const sp_sysinfo *info)
 {
-    sp_strbuf_add(&h->b,
-                  "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    /* The page says its language (for the browser's hyphenation, a reader's voice). */
+    sp_strbuf_add(&h->b, "<!DOCTYPE html>\n<html lang=\"");
+    add_id(h, IDS_R_HTML_LANG, NULL);
+    sp_strbuf_add(&h->b, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
     add_id(h, IDS_R_TITLE, NULL);
     if (info) {
         sp_strbuf_add(&h->b, ": ");

@@ -320,6 +320,7 @@ static INT_PTR CALLBACK editor_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
 BOOL sp_lob_edit_plan(sp_page_host *host, HWND owner, cJSON *entry)
 {
     plan_editor ed = {host, entry};
-    return DialogBoxParamW(host->hinst, MAKEINTRESOURCEW(IDD_LOB_PLAN), owner, editor_proc,
-                           (LPARAM)&ed) == IDOK;
+    /* The dialog in the wizard's language (pages/ui/text.h), not the thread locale's. */
+    LPCDLGTEMPLATEW t = sp_dialog_template(host->hinst, IDD_LOB_PLAN);
+    return t && DialogBoxIndirectParamW(host->hinst, t, owner, editor_proc, (LPARAM)&ed) == IDOK;
 }

@@ -3,7 +3,8 @@
 # to build/screenshots/ (the GUI test takes them while it walks the pages).
 #
 # Usage: scripts/screenshots.sh [x64|x86]
-#   x64 (the default): the x64 exe under 64-bit Wine, into build/screenshots/, with the report.
+#   x64 (the default): the x64 exe under 64-bit Wine, into build/screenshots/, with the report;
+#        then the same walk in German into build/screenshots/de-DE/.
 #   x86: the i686 exe under the 32-bit Wine of the i386 root (scripts/i386-root.sh), as SBS 2003
 #        needs it, into build/screenshots-x86/.
 # With SP_SHOW_ONLY=1 (make run without a display) a failed assertion of the walk is reported
@@ -56,13 +57,41 @@ else
   echo "not ok - the wizard wrote no report.html"
   rc=1
 fi
+# The same walk in German (issue 19), x64 only: Wine with a German user and UI language
+# (sp_german: LANG=de_DE.UTF-8), so that the wizard chooses German by itself, as on a German
+# server, and Wine's own dialogs and buttons are German too. The walk reads the words it asserts
+# from the exe's German string table; its screenshots and printed report go to $out/de-DE/.
+de_rc=0
+if [ "$arch" = x64 ]; then
+  de_out="$out/de-DE"
+  mkdir -p "$de_out"
+  de_root=$(mktemp -d /tmp/sourceprep-shots-de.XXXXXX)
+  echo "screenshots: the walk in German (LANG=de_DE.UTF-8) into $de_out"
+  sp_german timeout 1200 wine "build/$arch/tests/guitest.exe" "build/$arch/sourceprep.exe" "$(winepath -w "$de_root")" \
+    "$(winepath -w "$de_out")" wizard97 de-DE </dev/null || de_rc=$?
+  sp_german timeout 120 wine "build/$arch/sourceprep.exe" /demo "/root:$(winepath -w "$de_root")" \
+    "/report:$(winepath -w "$de_out/report.html")" </dev/null >"$de_out/report.log" 2>&1 || true
+  if grep -q '<html lang="de">' "$de_out/report.html" 2>/dev/null; then
+    echo "ok - the German walk's printed report is German (<html lang=\"de\">)"
+  else
+    echo "not ok - the German walk's printed report is not German: $(head -c 200 "$de_out/report.html" 2>/dev/null)"
+    de_rc=1
+  fi
+  rm -rf "$de_root"
+  [ "$walk_rc" = 0 ] && walk_rc=$de_rc
+  [ "$de_rc" = 0 ] || rc=1
+fi
 shopt -s nullglob
-for bmp in "$out"/*.bmp; do
+for bmp in "$out"/*.bmp "$out"/de-DE/*.bmp; do
   convert "$bmp" "${bmp%.bmp}.png" && rm -f "$bmp"
 done
 pngs=("$out"/*.png)
 n=${#pngs[@]}
 echo "screenshots: $n pages in $out"
+if [ "$arch" = x64 ]; then
+  de_pngs=("$out"/de-DE/*.png)
+  echo "screenshots: ${#de_pngs[@]} pages in $out/de-DE"
+fi
 if [ "${SP_SHOW_ONLY:-0}" = 1 ]; then
   # guitest exits 1 when an assertion failed and 3 when the wizard's window never appeared.
   if [ "$walk_rc" = 1 ] && [ "$n" -gt 0 ]; then

@@ -40,9 +40,13 @@ else
 fi
 # Wine stores Windows file names in the Unix locale's charset: under the C locale (CI may have
 # no LANG at all) a name such as "Übersicht.txt" cannot be created. Any UTF-8 locale will do.
-if [ "$(locale charmap 2>/dev/null)" != "UTF-8" ]; then
-  export LC_ALL=C.UTF-8
-fi
+# The suites assert the English wizard: a host in another language (LANG=de_DE.UTF-8) would give
+# Wine that UI language and SourcePrep would speak it (issue 19); only sp_german (below) asks for
+# German.
+case "$(locale charmap 2>/dev/null) $(locale 2>/dev/null | sed -n 's/^LC_MESSAGES="\{0,1\}\([^".]*\).*/\1/p')" in
+"UTF-8 C" | "UTF-8 POSIX" | "UTF-8 en_"*) ;;
+*) export LC_ALL=C.UTF-8 ;;
+esac
 export WINEDEBUG="${WINEDEBUG:--all}"
 # No Mono or Gecko install prompts: nobody is there to answer them.
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
@@ -181,3 +185,35 @@ sp_xvfb_stop() {
 # Sourcing makes sure the prefix exists (callers may run `wine` at once) and fails, with the
 # hint to install, when Wine is missing.
 sp_wine_prefix || return 1
+
+# German Windows as Wine makes it: a program started through sp_german sees the Unix locale
+# de_DE.UTF-8, so Wine gives it a German user and UI language (GetUserDefaultUILanguage) and its
+# own German resources (the sheet's Zurück/Weiter, message boxes' Ja/Nein). glibc must know the
+# locale: when the system has not generated it, it is compiled once from glibc's sources
+# (localedef, no package installed) into the cache and found through LOCPATH.
+sp_german_locale() {
+  if LC_ALL=de_DE.UTF-8 locale charmap 2>/dev/null | grep -qx UTF-8 &&
+     [ "$(LC_ALL=de_DE.UTF-8 locale -k LC_MESSAGES 2>/dev/null | head -1)" != "" ] &&
+     locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8'; then
+    return 0
+  fi
+  local dir="${SOURCEPREP_CACHE:-/var/cache/sourceprep}/locale"
+  if [ ! -f "$dir/de_DE.UTF-8/LC_MESSAGES/SYS_LC_MESSAGES" ]; then
+    mkdir -p "$dir"
+    localedef -i de_DE -f UTF-8 "$dir/de_DE.UTF-8.tmp" >/dev/null 2>&1 ||
+      [ -f "$dir/de_DE.UTF-8.tmp/LC_MESSAGES/SYS_LC_MESSAGES" ] || {
+      sp_wine_log "could not compile the locale de_DE.UTF-8 (localedef -i de_DE -f UTF-8)"
+      rm -rf "$dir/de_DE.UTF-8.tmp"
+      return 1
+    }
+    rm -rf "$dir/de_DE.UTF-8"
+    mv "$dir/de_DE.UTF-8.tmp" "$dir/de_DE.UTF-8"
+  fi
+  export SP_GERMAN_LOCPATH="$dir"
+}
+
+# Runs a command (wine ...) in German: sp_german wine prog.exe args.
+sp_german() {
+  sp_german_locale || return 1
+  env ${SP_GERMAN_LOCPATH:+LOCPATH="$SP_GERMAN_LOCPATH"} LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 LANGUAGE=de_DE "$@"
+}

@@ -219,7 +219,12 @@ static int parse_command_line(sp_app *app)
         return SP_EXIT_CANNOT_RUN;
     for (int i = 0; i < argc; i++)
         argv[i] = sp_utf8(wargv[i]);
-    if (sp_cmdline_parse(argc, (const char *const *)argv, &app->cl) != SP_OK) {
+    sp_status parsed = sp_cmdline_parse(argc, (const char *const *)argv, &app->cl);
+    /* The language first, so that even a mistake on the line is said in it: /lang, else the
+     * user's UI language (Windows 2000 and later). */
+    LANGID lang = sp_lang_from_name(app->cl.lang);
+    sp_lang_set(lang ? lang : sp_lang_for_ui(GetUserDefaultUILanguage()));
+    if (parsed != SP_OK) {
         /* Errors of the command line are for whoever typed it: say it on the console. */
         app->cl.help = 1;
         if (app->cl.error_id) {

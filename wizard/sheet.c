@@ -49,11 +49,14 @@ int sp_sheet_run(sp_app *app)
 {
     sp_page pages[SP_PAGE_COUNT];
     HPROPSHEETPAGE handles[SP_PAGE_COUNT];
+    /* The headers' texts in the wizard's language: the sheet would load an ID in the thread's. */
+    wchar_t *headers[SP_PAGE_COUNT][2];
     PROPSHEETHEADERW psh = {0};
     wchar_t *caption;
-    INT_PTR rc;
+    INT_PTR rc = -1;
 
     memset(pages, 0, sizeof pages);
+    memset(headers, 0, sizeof headers);
     app->aero = want_aero(app);
     sp_app_host_init(app);
     for (size_t i = 0; i < SP_PAGE_COUNT; i++) {
@@ -65,22 +68,28 @@ int sp_sheet_run(sp_app *app)
         pages[i].index = step;
         pages[i].step = step >= 0 ? sp_steps[step] : NULL;
         if (!d || (step >= 0 && strcmp(d->id, sp_steps[step]->id) != 0))
-            return SP_EXIT_CANNOT_RUN; /* the page table and the step table disagree */
+            goto done; /* the page table and the step table disagree */
         psp.dwSize = sizeof psp;
         psp.hInstance = app->hinst;
-        psp.pszTemplate = MAKEINTRESOURCEW(d->template_id);
+        /* The page's dialog in the wizard's language, given as a template: with an ID the sheet
+         * would take the one of the thread's locale. */
+        psp.pResource = sp_dialog_template(app->hinst, d->template_id);
+        if (!psp.pResource)
+            goto done;
         psp.pfnDlgProc = d->proc ? d->proc : sp_step_page_proc;
         psp.lParam = (LPARAM)&pages[i];
         if (d->exterior) {
-            psp.dwFlags = PSP_HIDEHEADER;
+            psp.dwFlags = PSP_DLGINDIRECT | PSP_HIDEHEADER;
         } else {
-            psp.dwFlags = PSP_USEHEADERTITLE | PSP_USEHEADERSUBTITLE;
-            psp.pszHeaderTitle = MAKEINTRESOURCEW(IDS_STEP_TITLE(step));
-            psp.pszHeaderSubTitle = MAKEINTRESOURCEW(IDS_STEP_SUBTITLE(step));
+            psp.dwFlags = PSP_DLGINDIRECT | PSP_USEHEADERTITLE | PSP_USEHEADERSUBTITLE;
+            headers[i][0] = sp_load(app->hinst, IDS_STEP_TITLE(step));
+            headers[i][1] = sp_load(app->hinst, IDS_STEP_SUBTITLE(step));
+            psp.pszHeaderTitle = headers[i][0] ? headers[i][0] : L"";
+            psp.pszHeaderSubTitle = headers[i][1] ? headers[i][1] : L"";
         }
         handles[i] = CreatePropertySheetPageW(&psp);
         if (!handles[i])
-            return SP_EXIT_CANNOT_RUN;
+            goto done;
     }
     caption = sp_load(app->hinst, app->simulated ? IDS_DEMO_CAPTION : IDS_SHEET_CAPTION);
     psh.dwSize = sizeof psh;
@@ -97,6 +106,11 @@ int sp_sheet_run(sp_app *app)
     free(caption);
     sp_worker_cancel(&app->worker);
     sp_worker_join(&app->worker);
+done:
+    for (size_t i = 0; i < SP_PAGE_COUNT; i++) {
+        free(headers[i][0]);
+        free(headers[i][1]);
+    }
     if (rc < 0)
         return SP_EXIT_CANNOT_RUN;
     /* Finish means every gate was passed; Cancel leaves the work for later. */

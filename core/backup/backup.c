@@ -621,21 +621,34 @@ typedef struct {
     sp_run_ctx *ctx;
     char last_error_line[200];
     unsigned volumes, volume, last_pct, shown;
+    int copying; /* a percentage was seen: the volumes were listed before */
 } wb_progress;
 
-/* wbadmin counts each volume from 0% to 100%: the bar shows the whole backup, volumes
- * counted from its "This will back up (C:),Local Disk(D:) to E:." line. */
+/* How many volumes a line names: "(C:)", "Local Disk(D:)" and their like in any language. */
+static unsigned volumes_named(const char *line)
+{
+    unsigned n = 0;
+    for (const char *p = line; (p = strstr(p, ":)")) != NULL; p += 2)
+        if (p > line && ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z') && (p - 1 == line || p[-2] == '('))
+            n++;
+    return n;
+}
+
+/* wbadmin counts each volume from 0% to 100%: the bar shows the whole backup. How many volumes
+ * it backs up: at least those of -include:, and as many as the line that lists them before the
+ * copying starts names ("This will back up (C:),Local Disk(D:) to E:.", "Hiermit wird (C:),...
+ * gesichert."): counted by their drive letters, never by the words around them. */
 static int on_backup_line(void *user, const char *line)
 {
     wb_progress *w = user;
     int pct = sp_wbadmin_progress(line);
-    if (strncmp(line, "This will back up ", 18) == 0) {
-        const char *to = strstr(line, " to ");
-        w->volumes = 0;
-        for (const char *p = line; (p = strstr(p, ":)")) && (!to || p < to); p += 2)
-            w->volumes++;
+    if (pct < 0 && !w->copying) {
+        unsigned named = volumes_named(line);
+        if (named > w->volumes)
+            w->volumes = named;
     }
     if (pct >= 0) {
+        w->copying = 1;
         if ((unsigned)pct < w->last_pct)
             w->volume++; /* the next volume started */
         w->last_pct = (unsigned)pct;
@@ -754,6 +767,9 @@ static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, const backup_ne
     const char *argv[] = {"wbadmin", "start", "backup", arg, include, "-allCritical", "-quiet", NULL};
     memset(&w, 0, sizeof w);
     w.ctx = ctx;
+    w.volumes = include[9] ? 1 : 0;
+    for (const char *c = include + 9; *c; c++)
+        w.volumes += *c == ',';
     sp_status st = sys->ops->proc_run_lines(sys, argv, WBADMIN_BACKUP_MS, on_backup_line, &w,
                                             ctx->cancel, &code);
     if (st == SP_ERR_CANCELLED) {

@@ -43,17 +43,72 @@ char *sp_utf8(const wchar_t *w)
     return s;
 }
 
+static LANGID chosen_lang = SP_LANG_EN_US;
+
+LANGID sp_lang_for_ui(LANGID ui)
+{
+    return PRIMARYLANGID(ui) == LANG_GERMAN ? SP_LANG_DE_DE : SP_LANG_EN_US;
+}
+
+LANGID sp_lang_from_name(const char *name)
+{
+    if (name && _stricmp(name, "de-DE") == 0)
+        return SP_LANG_DE_DE;
+    if (name && _stricmp(name, "en-US") == 0)
+        return SP_LANG_EN_US;
+    return 0;
+}
+
+void sp_lang_set(LANGID lang)
+{
+    chosen_lang = lang;
+}
+
+LANGID sp_lang(void)
+{
+    return chosen_lang;
+}
+
+static const void *find_resource(HINSTANCE hinst, LPCWSTR type, LPCWSTR name, LANGID lang, DWORD *size)
+{
+    HRSRC r = FindResourceExW(hinst, type, name, lang);
+    HGLOBAL g = r ? LoadResource(hinst, r) : NULL;
+    *size = r ? SizeofResource(hinst, r) : 0;
+    return g ? LockResource(g) : NULL;
+}
+
+LPCDLGTEMPLATEW sp_dialog_template(HINSTANCE hinst, UINT id)
+{
+    DWORD size;
+    const void *t = find_resource(hinst, (LPCWSTR)RT_DIALOG, MAKEINTRESOURCEW(id), chosen_lang, &size);
+    if (!t)
+        t = find_resource(hinst, (LPCWSTR)RT_DIALOG, MAKEINTRESOURCEW(id), SP_LANG_EN_US, &size);
+    return (LPCDLGTEMPLATEW)t;
+}
+
+/* A string-table entry in a language: a block of 16 counted strings holds IDs 16(n-1) to 16n-1. */
+static const wchar_t *find_string(HINSTANCE hinst, UINT id, LANGID lang, int *len)
+{
+    DWORD size;
+    const WCHAR *p = find_resource(hinst, (LPCWSTR)RT_STRING, MAKEINTRESOURCEW(id / 16 + 1), lang, &size);
+    return sp_string_in_block(p, size, id, len);
+}
+
 wchar_t *sp_load(HINSTANCE hinst, UINT id)
 {
-    const wchar_t *res = NULL;
-    /* With a zero length LoadStringW gives a read-only pointer into the resource. */
-    int n = LoadStringW(hinst, id, (LPWSTR)&res, 0);
-    wchar_t *copy = malloc(((size_t)(n > 0 ? n : 0) + 1) * sizeof *copy);
+    int n = 0;
+    const wchar_t *res = find_string(hinst, id, chosen_lang, &n);
+    wchar_t *copy;
+    if (!res)
+        res = find_string(hinst, id, SP_LANG_EN_US, &n);
+    if (!res)
+        n = 0;
+    copy = malloc(((size_t)n + 1) * sizeof *copy);
     if (!copy)
         return NULL;
     if (n > 0)
         memcpy(copy, res, (size_t)n * sizeof *copy);
-    copy[n > 0 ? n : 0] = 0;
+    copy[n] = 0;
     return copy;
 }
 

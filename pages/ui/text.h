@@ -5,6 +5,37 @@
 #include <windows.h>
 #include <stdint.h>
 
+/* The wizard's language, chosen once at start: German or English (US). Every string, dialog and
+ * report is looked up in it with an explicit language (FindResourceExW), never through the
+ * thread's locale, which Server 2003 cannot set to a UI language. */
+#define SP_LANG_EN_US MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US)
+#define SP_LANG_DE_DE MAKELANGID(LANG_GERMAN, SUBLANG_GERMAN)
+/* The language for a user interface language: German for any German, else English. */
+LANGID sp_lang_for_ui(LANGID ui);
+/* "de-DE" or "en-US" (any case) to the language; 0 for anything else. */
+LANGID sp_lang_from_name(const char *name);
+void sp_lang_set(LANGID lang);
+LANGID sp_lang(void);
+/* The counted string of id in its string-table block (the RT_STRING resource id/16+1, bytes long):
+ * its characters and *len, or NULL when the block lacks it or it is empty. Also the GUI test's. */
+static inline const WCHAR *sp_string_in_block(const WCHAR *p, DWORD bytes, UINT id, int *len)
+{
+    const WCHAR *end = p ? p + bytes / sizeof *p : NULL;
+    if (!p)
+        return NULL;
+    for (UINT i = 0; i < (id & 15); i++) {
+        if (p >= end)
+            return NULL;
+        p += 1 + *p;
+    }
+    if (p >= end || *p == 0 || p + 1 + *p > end)
+        return NULL;
+    *len = *p;
+    return p + 1;
+}
+/* The dialog template id in the wizard's language (en-US when it has none); NULL if missing. */
+LPCDLGTEMPLATEW sp_dialog_template(HINSTANCE hinst, UINT id);
+
 wchar_t *sp_wide(const char *utf8);         /* heap; NULL on NULL */
 char *sp_utf8(const wchar_t *wide);         /* heap; NULL on NULL */
 /* A string-table entry as a heap copy ("" when missing). */

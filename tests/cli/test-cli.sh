@@ -411,5 +411,68 @@ expect "/check:all still gives the verdict" 2 "Not ready: [0-9] of 7 steps"
 n=$(grep -c '^STEP ' <<<"$out")
 [ "$n" = 7 ] && ok "/check:all reports all seven steps when one errors" || bad "/check:all reported $n steps, not 7"
 
+# ---- The language (issue 19): /lang, the user's UI language, codes that stay the same --------
+run /lang:en-US /?
+en_help=$out
+expect "/lang:en-US gives the English help" 0 "Usage: sourceprep"
+expect "the help lists /lang" 0 "/lang:de-DE[|]en-US +the language of the wizard"
+run /lang:de-DE /?
+de_help=$out
+if [ "$rc" = 0 ] && [ -n "$de_help" ] && [ "$de_help" != "$en_help" ]; then
+  ok "/lang:de-DE gives another help than /lang:en-US (the German string table)"
+else bad "/lang:de-DE gave the English help (exit $rc): $(head -c 200 <<<"$de_help")"; fi
+rc=0
+out=$(sp_german wine "$exe" /? </dev/null 2>&1) || rc=$?
+[ "$rc" = 0 ] && [ "$out" = "$de_help" ] && ok "a German UI language (LANG=de_DE.UTF-8 under Wine) gives the German help" \
+  || bad "under LANG=de_DE.UTF-8 the help is not the German one (exit $rc): $(head -c 200 <<<"$out")"
+rc=0
+out=$(sp_german wine "$exe" /lang:en-US /? </dev/null 2>&1) || rc=$?
+[ "$rc" = 0 ] && [ "$out" = "$en_help" ] && ok "/lang:en-US wins over a German UI language" \
+  || bad "/lang:en-US under LANG=de_DE.UTF-8 is not the English help: $(head -c 200 <<<"$out")"
+run /lang:fr-FR /?
+expect "/lang takes only the languages SourcePrep has (exit 2)" 2 "/lang takes de-DE or en-US"
+# The JSON report and the log are for tools: the same codes in both languages; only the words
+# beside them (name, title, recommendation, verdict_text) follow /lang.
+for l in en-US de-DE; do
+  lr=$(wroot "$work/lang-$l")
+  run /demo "/root:$lr" "/lang:$l" /check:all "/report:$(wroot "$work/lang-$l.json")"
+  wine "$exe" /demo "/root:$lr" "/lang:$l" "/report:$(wroot "$work/lang-$l.html")" </dev/null >/dev/null 2>&1
+done
+python3 - "$work/lang-en-US.json" "$work/lang-de-DE.json" <<'PY' && ok "the JSON report has the same codes and results in German and English; only its words differ" || bad "the JSON report differs between the languages beyond its words"
+import json, sys
+WORDS = {"name", "title", "recommendation", "verdict_text"}
+def codes(v):
+    if isinstance(v, dict):
+        # the times of the two runs differ: "generated", "checked_at", "inventoried_at"
+        return {k: codes(x) for k, x in v.items() if k not in WORDS and k != "generated" and not k.endswith("_at")}
+    if isinstance(v, list):
+        return [codes(x) for x in v]
+    return v
+def words(v, out):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if k in WORDS and isinstance(x, str): out.append(x)
+            else: words(x, out)
+    elif isinstance(v, list):
+        for x in v: words(x, out)
+    return out
+en, de = (json.load(open(p)) for p in sys.argv[1:3])
+assert codes(en) == codes(de), "codes differ"
+assert en["steps"][0]["findings"] and all(f["code"] for s in de["steps"] for f in s["findings"])
+assert words(en, []) != words(de, []), "the German report has the English words"
+PY
+strip_log() { sed -E 's/^[^ ]+ //' "$1"; }
+en_log="$work/lang-en-US/C/Documents and Settings/All Users/Application Data/SourcePrep/sourceprep.log"
+de_log="$work/lang-de-DE/C/Documents and Settings/All Users/Application Data/SourcePrep/sourceprep.log"
+if [ -s "$en_log" ] && diff <(strip_log "$en_log" | sed "s/lang-en-US/lang-XX/g") <(strip_log "$de_log" | sed "s/lang-de-DE/lang-XX/g") >"$work/lang-log.diff"; then
+  ok "the log of the same runs is the same in German and English (after the time)"
+else bad "the log differs between the languages: $(head -c 300 "$work/lang-log.diff")"; fi
+grep -q '<html lang="de">' "$work/lang-de-DE.html" && grep -q '<html lang="en">' "$work/lang-en-US.html" \
+  && ok "the printed report says its language (<html lang>)" || bad "the printed report's <html lang> does not follow /lang"
+en_title=$(grep -o '<title>[^:<]*' "$work/lang-en-US.html" | head -1)
+de_title=$(grep -o '<title>[^:<]*' "$work/lang-de-DE.html" | head -1)
+[ -n "$de_title" ] && [ "$de_title" != "$en_title" ] && ok "the printed report is written in the chosen language ($de_title)" \
+  || bad "the German printed report has the English title ($de_title)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -369,7 +369,7 @@ void gui_walk_manual(gui_walk *w)
     char text[1024];
 
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "cannot verify") != NULL, "%s: unexpected status: %s", name, text);
+    CHECK(gui_says(text, IDS_STATUS_MANUAL_NEEDED), "%s: unexpected status: %s", name, text);
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 1,
           "%s: no findings shown", name);
     gui_check_gate_holds(w);
@@ -402,6 +402,6 @@ void gui_mark_done(gui_walk *w, const wchar_t *reason)
     gui_sync(page);
     CHECK(gui_button_enabled(sheet, ID_NEXT), "%s: Next still disabled after the mark", name);
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "not verified") != NULL, "%s: status does not say the step was not verified: %s",
+    CHECK(gui_says(text, IDS_STATUS_MANUAL_DONE), "%s: status does not say the step was not verified: %s",
           name, text);
 }

@@ -56,6 +56,18 @@ extern const gui_page_fn gui_extra_runs[];
 /* Walkers of pages with their own UI (tests/gui/walk_<page>.c). */
 void gui_walk_backup(gui_walk *w);
 
+/* The wizard's words in the walk's language (tests/gui/texts.c), read from sourceprep.exe's
+ * string table: the walks assert texts through them, so that one walk runs in every language.
+ * lang is "en-US" or "de-DE"; FALSE when the exe cannot be read or the language is unknown. */
+BOOL gui_texts_open(const wchar_t *exe, const wchar_t *lang);
+BOOL gui_lang_is_german(void);
+/* String id in the walk's language, UTF-8 (heap; "" when missing). */
+char *gui_string(UINT id);
+/* Whether text holds string id with its %1..%9 filled in by anything... */
+BOOL gui_says(const char *text, UINT id);
+/* ... or by args[i] for %(i+1) where args[i] is not NULL. */
+BOOL gui_says_with(const char *text, UINT id, const char *const *args, int nargs);
+
 /* Holds the demo's slow work named name (the sim's "event-logs", "service-start",
  * "updates-install") while on, so a screenshot shows it in progress for certain. */
 void gui_hold(gui_walk *w, const char *name, BOOL on);

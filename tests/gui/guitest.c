@@ -26,9 +26,25 @@ static void walk_welcome(gui_walk *w)
     /* The page sets its buttons with a posted message: wait for it, not for a time. */
     CHECK(gui_wait_button(w->sheet, ID_NEXT, TRUE, 30000), "Next is disabled on Welcome");
     w->page = gui_current_page(w->sheet);
+    /* The page speaks the walk's language: its title is that language's, not another's. */
+    gui_text_of(w->page, IDC_WELCOME_TITLE, text, sizeof text);
+    {
+        char *want = gui_string(IDS_WELCOME_TITLE);
+        CHECK(want && want[0] && strcmp(text, want) == 0, "Welcome's title is \"%s\", not \"%s\" (%s)", text,
+              want ? want : "", gui_lang_is_german() ? "de-DE" : "en-US");
+        free(want);
+    }
     gui_text_of(w->page, IDC_WELCOME_STEPS, text, sizeof text);
-    CHECK(strstr(text, "Backup") && strstr(text, "Policy cleanup") && strstr(text, "Email migration"),
-          "Welcome does not list the steps for SBS 2003: %s", text);
+    {
+        char *backup = gui_string(IDS_STEP_NAME(0)), *policy = gui_string(IDS_STEP_NAME(2)),
+             *email = gui_string(IDS_STEP_NAME(6));
+        CHECK(backup[0] && policy[0] && email[0] && strstr(text, backup) && strstr(text, policy) &&
+                  strstr(text, email),
+              "Welcome does not list the steps for SBS 2003: %s", text);
+        free(backup);
+        free(policy);
+        free(email);
+    }
     CHECK(SendDlgItemMessageW(w->page, IDC_WELCOME_SERVER, LVM_GETITEMCOUNT, 0, 0) >= 6,
           "Welcome shows too few detected properties");
     gui_screenshot(w, "welcome");
@@ -41,11 +57,16 @@ static void walk_finish(gui_walk *w)
     /* The demo's steps are all done, but its backup predates the changes the walk made: one
      * honest headline, not "prepared" above "no full backup newer than the last change". */
     gui_text_of(w->page, IDC_FINISH_TITLE, text, sizeof text);
-    CHECK(strstr(text, "Not ready") != NULL && strstr(text, "prepared") == NULL, "Finish title: %s", text);
+    CHECK(gui_says(text, IDS_FINISH_TITLE_OPEN) && !gui_says(text, IDS_FINISH_TITLE_READY) &&
+              !gui_says(text, IDS_FINISH_TITLE_MANUAL),
+          "Finish title: %s", text);
     gui_text_of(w->page, IDC_FINISH_BACKUP, text, sizeof text);
-    CHECK(strstr(text, "Not ready: every step is done, but a full backup newer than the last change") == text &&
-              strstr(text, "create a fresh full backup") != NULL,
-          "Finish does not say that the fresh backup is what is left: %s", text);
+    {
+        char *verdict = gui_string(IDS_R_NOT_READY_BACKUP);
+        CHECK(verdict[0] && strncmp(text, verdict, strlen(verdict)) == 0 && gui_says(text, IDS_FINISH_BACKUP),
+              "Finish does not say that the fresh backup is what is left: %s", text);
+        free(verdict);
+    }
     CHECK(SendDlgItemMessageW(w->page, IDC_FINISH_STEPS, LVM_GETITEMCOUNT, 0, 0) == 7,
           "Finish does not list the seven steps");
     CHECK(gui_wait_button(w->sheet, ID_FINISH, TRUE, 30000), "Finish button disabled");
@@ -116,14 +137,20 @@ int wmain(int argc, wchar_t **argv)
 {
     gui_walk w;
     if (argc < 3) {
-        printf("usage: guitest SOURCEPREP.EXE ROOTDIR [SHOTDIR [wizard97|aero]]\n");
+        printf("usage: guitest SOURCEPREP.EXE ROOTDIR [SHOTDIR [wizard97|aero [en-US|de-DE]]]\n"
+               "  the language is the one the wizard is expected to speak (started with /lang: or a\n"
+               "  German UI language); the walk reads its words from the exe's string table\n");
         return 2;
     }
     memset(&w, 0, sizeof w);
     w.exe = argv[1];
     w.root = argv[2];
     w.shots = argc > 3 && argv[3][0] ? argv[3] : NULL;
-    w.style = argc > 4 ? argv[4] : L"wizard97";
+    w.style = argc > 4 && argv[4][0] ? argv[4] : L"wizard97";
+    if (!gui_texts_open(w.exe, argc > 5 ? argv[5] : L"en-US")) {
+        printf("not ok - the texts of %ls in %ls could not be read\n", w.exe, argc > 5 ? argv[5] : L"en-US");
+        return 3;
+    }
     if (!walk(&w)) {
         printf("%d passed, %d failed\n", gui_passed, gui_failed);
         return 3; /* the wizard did not start: make run fails too */

@@ -68,7 +68,7 @@ void gui_walk_backup(gui_walk *w)
 
     /* The check found NTBackup's last full backup; no drill yet, so the gate is closed. */
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "Checked") != NULL, "backup: unexpected status: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_FAILED), "backup: unexpected status: %s", text);
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 3, "backup: too few findings");
     CHECK(!gui_button_enabled(w->sheet, ID_NEXT), "backup: Next enabled before the drill");
     CHECK(!IsWindowVisible(GetDlgItem(page, IDC_BK_TARGET)), "backup: a wbadmin target offered on SBS 2003");
@@ -80,7 +80,7 @@ void gui_walk_backup(gui_walk *w)
     set_folder(page, L"D:\\Restore-March");
     run_drill(w, "backup-drill-running");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "Checked") != NULL, "backup: status after a failed drill: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_FAILED), "backup: status after a failed drill: %s", text);
     CHECK(!gui_button_enabled(w->sheet, ID_NEXT), "backup: Next enabled after a failed drill");
     state = read_state(w);
     CHECK(state && strstr(state, "Budget 2024.csv") && strstr(state, "\"differs\""),
@@ -92,7 +92,7 @@ void gui_walk_backup(gui_walk *w)
     set_folder(page, L"D:\\Restore");
     run_drill(w, NULL);
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "Verified") != NULL, "backup: status after the drill: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_PASSED), "backup: status after the drill: %s", text);
     CHECK(gui_button_enabled(w->sheet, ID_NEXT), "backup: Next closed after a passed drill");
     state = read_state(w);
     CHECK(state && strstr(state, "\"sha256\"") && !strstr(strstr(state, "\"drill\""), "\"differs\""),

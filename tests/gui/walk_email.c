@@ -55,7 +55,7 @@ void gui_walk_email(gui_walk *w)
 
     /* 1. Exchange found, the POP3 connector warned about, no target yet: the gate is closed. */
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "blocks the migration") != NULL, "email: status before a target: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_FAILED), "email: status before a target: %s", text);
     CHECK(rows(page) == 8, "email: %d findings before a target (Exchange, 2 stores, POP3, no target, name, "
           "mailboxes and their sizes)", rows(page));
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "email: Next enabled before a target is chosen");
@@ -110,7 +110,7 @@ void gui_walk_email(gui_walk *w)
         CHECK(gui_wait_run(page, runs, 60000), "email: the check after a confirmation did not finish");
     }
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "Verified") != NULL, "email: status after every prerequisite: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_PASSED), "email: status after every prerequisite: %s", text);
     CHECK(gui_button_enabled(sheet, ID_NEXT), "email: Next still closed with every prerequisite met");
     show_row(page, 0);
     gui_screenshot(w, "email-passed");

@@ -29,7 +29,7 @@ void gui_walk_health(gui_walk *w)
     char text[2048];
 
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "blocks") != NULL, "health: the demo scan did not fail: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_FAILED), "health: the demo scan did not fail: %s", text);
     gui_check_gate_holds(w);
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) == DEMO_ISSUES,
           "health: the demo should list 1 error, 6 warnings and 1 notice");
@@ -93,7 +93,7 @@ void gui_walk_health(gui_walk *w)
         SendDlgItemMessageW(page, IDC_STEP_CHECK, BM_CLICK, 0, 0);
         for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 30000 && gui_runs(page) == runs;) {
             gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-            if ((seen = strstr(text, "Checking") != NULL))
+            if ((seen = gui_says(text, IDS_STATUS_RUNNING)))
                 break;
             Sleep(20);
         }
@@ -101,7 +101,7 @@ void gui_walk_health(gui_walk *w)
         CHECK(!gui_button_enabled(sheet, ID_NEXT), "health: Next enabled while scanning");
         gui_screenshot(w, "health-scanning");
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-        CHECK(gui_runs(page) == runs && strstr(text, "Checking") != NULL,
+        CHECK(gui_runs(page) == runs && gui_says(text, IDS_STATUS_RUNNING),
               "health: the scan ended although it was held: %s", text);
         gui_hold(w, "event-logs", FALSE);
         CHECK(gui_wait_run(page, runs, 60000), "health: the scan did not finish");

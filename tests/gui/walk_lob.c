@@ -84,7 +84,7 @@ static BOOL lob_fill_plan(gui_walk *w, HWND page, BOOL take_shot)
         /* The media is looked at on the worker: the box says when it is back. */
         CHECK(gui_wait_idle(ed, 30000), "lob: the media check did not end");
         gui_text_of(ed, IDC_LOBP_MEDIA_INFO, info, sizeof info);
-        CHECK(strstr(info, "Found: a folder") && strstr(info, "2 files"), "lob: media check says: %s", info);
+        CHECK(gui_says_with(info, IDS_LOB_MEDIA_DIR, (const char *const[]){NULL, "2"}, 2), "lob: media check says: %s", info);
     } else if (wcsstr(caption, L"Sage 50")) {
         SendDlgItemMessageW(ed, IDC_LOBP_METHOD, CB_SETCURSEL, 2, 0); /* vendor-assisted */
         set_text(ed, IDC_LOBP_MEDIA, L"D:\\Installers\\Sage 50 2012\\Setup.exe");
@@ -116,7 +116,7 @@ void gui_walk_lob(gui_walk *w)
     char text[1024];
     int marked, complete, m2, c2;
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "still need a plan") != NULL, "lob: unexpected status: %s", text);
+    CHECK(gui_says(text, IDS_LOB_STATUS_OPEN), "lob: unexpected status: %s", text);
     CHECK(SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0) >= 8, "lob: too few inventory entries shown");
     lob_counts(page, &marked, &complete);
     CHECK(marked >= 5 && complete == 0, "lob: %d suggested, %d complete", marked, complete);
@@ -148,7 +148,7 @@ void gui_walk_lob(gui_walk *w)
     {
         char status[512];
         gui_text_of(page, IDC_STEP_STATUS, status, sizeof status);
-        CHECK(strstr(status, "Done by hand") != NULL && strstr(status, "Verified") == NULL,
+        CHECK(gui_says(status, IDS_STATUS_MANUAL_DONE) && !gui_says(status, IDS_STATUS_PASSED),
               "lob: the user's statement shown as verified: %s", status);
     }
     gui_screenshot(w, "lob-none-confirmed");
@@ -174,7 +174,7 @@ void gui_walk_lob(gui_walk *w)
             gui_screenshot(w, "lob-incomplete");
     }
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "Verified") != NULL, "lob: status after a complete plan: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_PASSED), "lob: status after a complete plan: %s", text);
     CHECK(gui_button_enabled(sheet, ID_NEXT), "lob: Next still disabled with a complete plan");
     gui_screenshot(w, "lob-complete");
 }

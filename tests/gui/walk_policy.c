@@ -15,7 +15,7 @@ void gui_walk_policy(gui_walk *w)
     HWND box = GetDlgItem(page, IDC_POLICY_CLEAR_USERS);
     unsigned runs;
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "blocks the migration") != NULL, "policy: unexpected status: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_FAILED), "policy: unexpected status: %s", text);
     gui_check_gate_holds(w);
     CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_APPLY)) && IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)),
           "policy: Apply is not offered");
@@ -29,7 +29,7 @@ void gui_walk_policy(gui_walk *w)
     CHECK(gui_answer_yes(w, 30000), "policy: Apply asked no confirmation");
     CHECK(gui_wait_run(page, runs, 60000), "policy: Apply did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "Verified by the wizard") != NULL, "policy: after Apply: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_PASSED), "policy: after Apply: %s", text);
     CHECK(gui_button_enabled(sheet, ID_NEXT), "policy: Next still disabled after Apply");
     CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_UNDO)), "policy: Undo is not offered after Apply");
     gui_screenshot(w, "policy-applied");
@@ -50,7 +50,7 @@ void gui_run_policy_not_applicable(gui_walk *w)
         page = gui_current_page(sheet);
         CHECK(gui_wait_run(page, 0, 60000), "SBS 2008 policy: the check did not finish");
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-        CHECK(strstr(text, "Does not apply") != NULL, "SBS 2008 policy: status %s", text);
+        CHECK(gui_says(text, IDS_STATUS_NA), "SBS 2008 policy: status %s", text);
         CHECK(gui_button_enabled(sheet, ID_NEXT), "SBS 2008 policy: Next disabled although the step does not apply");
         CHECK(!IsWindowVisible(GetDlgItem(page, IDC_STEP_APPLY)) || !IsWindowEnabled(GetDlgItem(page, IDC_STEP_APPLY)),
               "SBS 2008 policy: Apply offered");

@@ -3,20 +3,22 @@
  * a second instance on SBS 2003 without its service packs. */
 #include "tests/gui/gui.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "resources/resource.h"
 
-static void click_apply(gui_walk *w, const char *what)
+static void click_apply(gui_walk *w, UINT label)
 {
     HWND apply = GetDlgItem(w->page, IDC_STEP_APPLY);
-    char text[256];
+    char text[256], *what = gui_string(label);
     gui_text_of(w->page, IDC_STEP_APPLY, text, sizeof text);
-    CHECK(strcmp(text, what) == 0, "updates: Apply reads \"%s\", not \"%s\"", text, what);
+    CHECK(what && what[0] && strcmp(text, what) == 0, "updates: Apply reads \"%s\", not \"%s\"", text, what);
     CHECK(IsWindowVisible(apply) && IsWindowEnabled(apply), "updates: %s is not offered", what);
     PostMessageW(w->page, WM_COMMAND, MAKEWPARAM(IDC_STEP_APPLY, BN_CLICKED), (LPARAM)apply);
     CHECK(gui_answer_yes(w, 30000), "updates: %s asked no confirmation", what);
+    free(what);
 }
 
 void gui_walk_updates(gui_walk *w)
@@ -26,7 +28,7 @@ void gui_walk_updates(gui_walk *w)
     int pos = 0;
     unsigned runs;
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "blocks the migration") != NULL, "updates: unexpected status: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_FAILED), "updates: unexpected status: %s", text);
     gui_check_gate_holds(w);
     /* Service pack, SBS service pack, Exchange, no restart, 3 missing, 1 optional. */
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 7,
@@ -35,35 +37,35 @@ void gui_walk_updates(gui_walk *w)
 
     runs = gui_runs(page);
     gui_hold(w, "updates-install", TRUE); /* the demo holds the installation until released */
-    click_apply(w, "&Install updates");
+    click_apply(w, IDS_UPDATES_INSTALL);
     /* The bar on its way: the installation waits at its first quarter until released. */
     for (DWORD t0 = GetTickCount(); GetTickCount() - t0 < 30000 && gui_runs(page) == runs;) {
         pos = (int)SendDlgItemMessageW(page, IDC_STEP_PROGRESS, PBM_GETPOS, 0, 0);
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-        if (pos > 0 && strstr(text, "KB"))
+        if (pos > 0 && gui_says(text, IDS_STATUS_APPLYING) && strstr(text, "KB"))
             break;
         Sleep(20);
     }
-    CHECK(strstr(text, "Applying") != NULL && strstr(text, "KB") != NULL,
+    CHECK(gui_says(text, IDS_STATUS_APPLYING) && strstr(text, "KB") != NULL,
           "updates: status while installing: %s", text);
     CHECK(pos > 0, "updates: the progress bar did not move");
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "updates: Next enabled while installing");
     gui_screenshot(w, "updates-installing");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(gui_runs(page) == runs && strstr(text, "Applying") != NULL,
+    CHECK(gui_runs(page) == runs && gui_says(text, IDS_STATUS_APPLYING),
           "updates: the installation ended although it was held: %s", text);
     gui_hold(w, "updates-install", FALSE);
     CHECK(gui_wait_run(page, runs, 120000), "updates: the installation did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "blocks the migration") != NULL, "updates: after installing: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_FAILED), "updates: after installing: %s", text);
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "updates: Next enabled before the restart");
     gui_screenshot(w, "updates-restart-required");
 
     runs = gui_runs(page);
-    click_apply(w, "&Restart now");
+    click_apply(w, IDS_UPDATES_RESTART);
     CHECK(gui_wait_run(page, runs, 60000), "updates: the restart did not finish");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "Verified by the wizard") != NULL, "updates: after the restart: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_PASSED), "updates: after the restart: %s", text);
     CHECK(gui_button_enabled(sheet, ID_NEXT), "updates: Next still disabled after the restart");
     CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_UNDO)), "updates: Undo (the RunOnce entry) not offered");
     gui_screenshot(w, "updates-all-good");
@@ -84,7 +86,7 @@ void gui_run_updates_sp_missing(gui_walk *w)
         page = gui_current_page(sheet);
         CHECK(gui_wait_run(page, 0, 60000), "SBS 2003 SP1 updates: the check did not finish");
         gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-        CHECK(strstr(text, "blocks the migration") != NULL, "SBS 2003 SP1 updates: status %s", text);
+        CHECK(gui_says(text, IDS_STATUS_FAILED), "SBS 2003 SP1 updates: status %s", text);
         CHECK(!gui_button_enabled(sheet, ID_NEXT), "SBS 2003 SP1 updates: Next enabled without the service packs");
         CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 2,
               "SBS 2003 SP1 updates: both service packs are not listed");

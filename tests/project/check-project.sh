@@ -315,5 +315,45 @@ for rc in resources/lang/*.rc; do
   [ -z "$dups" ] && ok "$rc: every string ID once" || bad "$rc: string IDs given twice: $dups"
 done
 
+# ---- The languages agree (tests/project/check-lang.py) --------------------------------------------
+# Every lang/*.rc has en-US.rc's string IDs, dialogs and controls, and each string its placeholders.
+while IFS= read -r line; do
+  case $line in
+    "ok - "*) ok "${line#ok - }" ;;
+    "not ok - "*) bad "${line#not ok - }" ;;
+    *) bad "languages: $line" ;;
+  esac
+done < <(python3 tests/project/check-lang.py 2>&1)
+# ... and the check sees it when they do not: a translation missing a string, with another
+# placeholder, or missing a dialog's control must each fail it.
+mkdir -p "$tmp/lang"
+cp resources/lang/*.rc "$tmp/lang/"
+cp resources/sourceprep.rc "$tmp/sourceprep.rc"
+lang_mutant() {
+  local what=$1 script=$2
+  cp resources/lang/de-DE.rc "$tmp/lang/de-DE.rc"
+  python3 - "$tmp/lang/de-DE.rc" "$script" <<'PY'
+import re, sys
+path, script = sys.argv[1], sys.argv[2]
+text = open(path, encoding="utf-8").read()
+new = eval(script, {"re": re, "text": text})
+assert new != text, "the mutation changed nothing"
+open(path, "w", encoding="utf-8").write(new)
+PY
+  python3 tests/project/check-lang.py "$tmp/lang" "$tmp/sourceprep.rc" >"$tmp/lang.out" 2>&1
+  local rc=$? n
+  n=$(grep -c '^not ok' "$tmp/lang.out")
+  if [ "$rc" = 1 ] && [ "$n" = 1 ]; then
+    ok "the language check fails a translation $what ($(grep '^not ok' "$tmp/lang.out" | cut -c10-110))"
+  else
+    bad "the language check on a translation $what: exit $rc, $n failures (one expected): $(grep -v '^ok' "$tmp/lang.out" | head -3)"
+  fi
+}
+lang_mutant "missing a string" 're.sub(r"(?m)^\s+IDS_WELCOME_TITLE\s+\".*\n", "", text, count=1)'
+lang_mutant "with a placeholder of its own" 're.sub(r"(?m)^(\s+IDS_WELCOME_ROLE_DC\s+\".*)%1", r"\g<1>%2", text, count=1)'
+lang_mutant "missing a dialog control" 're.sub(r"(?m)^\s+PUSHBUTTON\s+\"[^\"]*\", IDC_STEP_MARK,.*\n", "", text, count=1)'
+lang_mutant "with a string en-US.rc lacks" 're.sub(r"(?m)^STRINGTABLE\nBEGIN\n", "STRINGTABLE\nBEGIN\n    IDS_ONLY_HERE \"x\"\n", text, count=1)'
+rm -rf "$tmp/lang"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

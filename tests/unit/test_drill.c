@@ -416,6 +416,7 @@ static void backup_should_read_the_last_full_backup_of_the_2011_profile_from_wba
 typedef struct {
     unsigned last, calls, backwards;
     int saw_wbadmin_line;
+    unsigned at_second_volume; /* the bar at the D: volume's 40 % (+1: 0 is not seen) */
 } progress_log;
 
 static void on_progress(void *user, unsigned permille, const char *what)
@@ -426,6 +427,55 @@ static void on_progress(void *user, unsigned permille, const char *what)
     p->last = permille;
     if (what && strstr(what, "copied (57%)"))
         p->saw_wbadmin_line = 1;
+    if (what && strstr(what, "(D:)") && (strstr(what, "(40%)") || strstr(what, "(40 %)")))
+        p->at_second_volume = permille + 1;
+}
+
+/* The bar of a wbadmin backup of C: (asked for) and D: (named by wbadmin's own listing) at D:'s
+ * 40 %, wbadmin speaking the language of the fixture. */
+static unsigned progress_at_second_volume(const char *fixture)
+{
+    world w;
+    sp_findings f = {0};
+    size_t n;
+    char *out = (char *)testutil_read_file(fixture, &n);
+    cJSON *prof = cJSON_Parse(
+        "{\"os\": {\"major\": 6, \"minor\": 0, \"build\": 6002, \"product_type\": 2}, \"processes\": ["
+        " {\"argv\": [\"wbadmin\", \"get\", \"versions\"], \"output\": \"wbadmin 1.0\\r\\nNo backups were found.\\r\\n\"},"
+        " {\"argv\": [\"wbadmin\", \"start\", \"backup\", \"-backupTarget:E:\", \"-include:C:\", \"-allCritical\", \"-quiet\"], \"exit\": 0}]}");
+    assert_non_null(out);
+    cJSON_AddStringToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(prof, "processes"), 1), "output", out);
+    char *json = cJSON_PrintUnformatted(prof);
+    testutil_world_open_json(&w, json);
+    if (!sp_state_step(w.session.state, "backup")->data)
+        sp_state_step(w.session.state, "backup")->data = cJSON_CreateObject();
+    cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "E:");
+    progress_log pl = {0, 0, 0, 0, 0};
+    sp_run_ctx ctx = sp_session_ctx(&w.session, NULL);
+    sp_result r = SP_RESULT_NOT_RUN;
+    ctx.progress = on_progress;
+    ctx.progress_user = &pl;
+    assert_int_equal(sp_step_run(sp_step_find("backup"), &ctx, 1, &f, &r), SP_OK);
+    assert_non_null(testutil_find(&f, "backup.backup_done"));
+    assert_int_equal(pl.backwards, 0);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    free(json);
+    free(out);
+    cJSON_Delete(prof);
+    return pl.at_second_volume;
+}
+
+/* Two volumes: C: whole is half the bar, D: at 40 % is 700 permille, in every language: the
+ * volumes are counted by their drive letters, not by an English sentence. */
+static void backup_progress_should_count_the_volumes_wbadmin_names_in_any_language(void **s)
+{
+    (void)s;
+    assert_int_equal(progress_at_second_volume("tests/fixtures/wbadmin/backup-progress.txt"), 701);
+    assert_int_equal(progress_at_second_volume("tests/fixtures/wbadmin/backup-progress-de-DE.txt"), 701);
+    /* Without the listing (the French fixture has none), C: of -include: is all it knows: the
+     * bar is full after C: and stays there, never going back. */
+    assert_int_equal(progress_at_second_volume("tests/fixtures/wbadmin/backup-progress-fr-FR.txt"), 1001);
 }
 
 static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(void **s)
@@ -447,7 +497,7 @@ static void backup_should_start_wbadmin_with_progress_when_there_is_no_backup(vo
     assert_non_null(testutil_find(&f, "backup.no_target"));
     sp_findings_free(&f);
     cJSON_AddStringToObject(sp_state_step(w.session.state, "backup")->data, SP_BACKUP_KEY_TARGET, "E:");
-    progress_log pl = {0, 0, 0, 0};
+    progress_log pl = {0, 0, 0, 0, 0};
     sp_run_ctx ctx = sp_session_ctx(&w.session, NULL);
     sp_result r = SP_RESULT_NOT_RUN;
     ctx.progress = on_progress;
@@ -695,6 +745,7 @@ int main(void)
         cmocka_unit_test(backup_should_restore_with_wbadmin_on_2008_and_later),
         cmocka_unit_test(backup_should_read_the_last_full_backup_of_the_2011_profile_from_wbadmin),
         cmocka_unit_test(backup_should_start_wbadmin_with_progress_when_there_is_no_backup),
+        cmocka_unit_test(backup_progress_should_count_the_volumes_wbadmin_names_in_any_language),
         cmocka_unit_test(backup_should_name_a_data_volume_the_backup_lacks),
         cmocka_unit_test(backup_should_accept_a_backup_that_holds_every_data_volume),
         cmocka_unit_test(backup_should_refuse_a_backup_older_than_the_tombstone_lifetime),

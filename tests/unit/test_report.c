@@ -83,6 +83,8 @@ static void html_should_be_self_contained_and_printable(void **s)
     sp_state *st = sample_state();
     char *html = sp_report_html(st, NULL, NULL, fake_text, NULL, NOW);
     assert_int_equal(strncmp(html, "<!DOCTYPE html>", 15), 0);
+    /* The page's language is the text of IDS_R_HTML_LANG, as the rest of its words. */
+    assert_non_null(strstr(html, "<html lang=\"[5930:]\">"));
     assert_null(strstr(html, "src="));
     assert_null(strstr(html, "href="));
     assert_null(strstr(html, "url("));
