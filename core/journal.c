@@ -20,8 +20,18 @@ struct sp_journal {
     unsigned next_seq;
     char *ldap_host, *ldap_user, *ldap_password; /* where LDAP changes go; NULL: here */
     unsigned ldap_port;
-    sp_ldap_conn *ldap; /* opened on the first LDAP change or undo */
-    int restricted;     /* undo follows core/undo_allow.c (sp_journal_restrict_undo) */
+    /* The LDAP servers talked to, each opened on first use: the session's, and those that
+     * entries being undone were written to (issue 18). A server that could not be reached is
+     * remembered with why, and not tried again for the next entry. */
+    struct ldap_link {
+        char *host; /* "" this domain controller */
+        unsigned port;
+        sp_ldap_conn *conn;
+        sp_status failed;
+        char why[256];
+    } links[8];
+    size_t nlinks;
+    int restricted; /* undo follows core/undo_allow.c (sp_journal_restrict_undo) */
 };
 
 static const char *const kind_names[] = {"file_write", "file_remove", "reg_set", "reg_delete",
@@ -98,9 +108,13 @@ sp_status sp_journal_open(sp_sys *sys, const char *dir, sp_journal **out)
 
 static void forget_ldap(sp_journal *j)
 {
-    if (j->ldap && j->sys->ops->ldap_close)
-        j->sys->ops->ldap_close(j->sys, j->ldap);
-    j->ldap = NULL;
+    for (size_t i = 0; i < j->nlinks; i++) {
+        if (j->links[i].conn && j->sys->ops->ldap_close)
+            j->sys->ops->ldap_close(j->sys, j->links[i].conn);
+        free(j->links[i].host);
+    }
+    memset(j->links, 0, sizeof j->links);
+    j->nlinks = 0;
     if (j->ldap_password)
         memset(j->ldap_password, 0, strlen(j->ldap_password));
     free(j->ldap_host);
@@ -585,14 +599,89 @@ sp_status sp_journal_set_ldap(sp_journal *j, const sp_ldap_target *t)
     return SP_OK;
 }
 
-static sp_status ldap_open(sp_journal *j)
+#define LDAP_DEFAULT_PORT 389u
+
+/* The session's LDAP server: host "" is this domain controller. */
+static const char *session_host(const sp_journal *j)
 {
-    sp_ldap_target t = {j->ldap_host, j->ldap_port, j->ldap_user, j->ldap_password};
-    if (j->ldap)
+    return j->ldap_host ? j->ldap_host : "";
+}
+
+static unsigned session_port(const sp_journal *j)
+{
+    return j->ldap_port ? j->ldap_port : LDAP_DEFAULT_PORT;
+}
+
+static int same_host(const char *a, const char *b)
+{
+    while (*a && *b && ((*a | 32) == (*b | 32)))
+        a++, b++;
+    return !*a && !*b;
+}
+
+/* The server an entry was written to (issue 18: undo goes there, not to the session's). Entries
+ * record "ldap_server" {"host", "port"}; those of earlier versions recorded only "server" (a
+ * host, when it was not this DC) or nothing, and keep going to the session's server. */
+static int entry_server(const sp_journal *j, const cJSON *e, const char **host, unsigned *port)
+{
+    const cJSON *srv = e ? cJSON_GetObjectItemCaseSensitive(e, "ldap_server") : NULL;
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(srv, "host");
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(srv, "port");
+    *host = session_host(j);
+    *port = session_port(j);
+    if (srv) {
+        if (!cJSON_IsString(h) || !cJSON_IsNumber(p) || !(p->valuedouble >= 1 && p->valuedouble <= 65535))
+            return 0;
+        *host = h->valuestring;
+        *port = (unsigned)p->valuedouble;
+    } else if (e && str_of(e, "server")) {
+        *host = str_of(e, "server");
+        if (!same_host(*host, session_host(j)))
+            *port = LDAP_DEFAULT_PORT;
+    }
+    return 1;
+}
+
+/* The connection to the server of entry e (NULL: the session's), opened once; the session's
+ * credentials bind there under the backend's rules (signed and sealed, or LDAPS). */
+static sp_status ldap_open(sp_journal *j, const cJSON *e, sp_ldap_conn **conn)
+{
+    const char *host;
+    unsigned port;
+    struct ldap_link *l = NULL;
+    sp_status st;
+    *conn = NULL;
+    if (!entry_server(j, e, &host, &port))
+        return sp_sys_fail(j->sys, SP_ERR_BADDATA, "The journal entry's LDAP server is damaged.");
+    for (size_t i = 0; i < j->nlinks && !l; i++)
+        if (j->links[i].port == port && same_host(j->links[i].host, host))
+            l = &j->links[i];
+    if (l && l->conn) {
+        *conn = l->conn;
         return SP_OK;
+    }
+    if (l) /* tried before and could not: the same answer, without waiting for it again */
+        return sp_sys_fail(j->sys, l->failed, "%s", l->why);
     if (!j->sys->ops->ldap_connect)
         return sp_sys_fail(j->sys, SP_ERR_UNSUPPORTED, "This backend has no LDAP client.");
-    return j->sys->ops->ldap_connect(j->sys, &t, &j->ldap);
+    if (j->nlinks == sizeof j->links / sizeof j->links[0])
+        return sp_sys_fail(j->sys, SP_ERR_UNSUPPORTED, "The journal names too many LDAP servers.");
+    l = &j->links[j->nlinks];
+    if (!(l->host = dup_or_null(host)) && *host)
+        return SP_ERR_NOMEM;
+    if (!l->host && !(l->host = calloc(1, 1)))
+        return SP_ERR_NOMEM;
+    l->port = port;
+    j->nlinks++;
+    sp_ldap_target t = {*host ? host : NULL, port, j->ldap_user, j->ldap_password};
+    if ((st = j->sys->ops->ldap_connect(j->sys, &t, &l->conn)) != SP_OK) {
+        l->conn = NULL;
+        l->failed = st;
+        snprintf(l->why, sizeof l->why, "%s", j->sys->last_error[0] ? j->sys->last_error : sp_status_name(st));
+        return st;
+    }
+    *conn = l->conn;
+    return SP_OK;
 }
 
 typedef struct {
@@ -623,11 +712,12 @@ static int take_old_value(void *user, const char *dn, const sp_ldap_attr *attrs,
 }
 
 /* The attribute's one value now: *value NULL when it is absent or empty. */
-static sp_status ldap_read_value(sp_journal *j, const char *dn, const char *attr, char **value)
+static sp_status ldap_read_value(sp_journal *j, sp_ldap_conn *conn, const char *dn, const char *attr,
+                                 char **value)
 {
     const char *attrs[2] = {attr, NULL};
     ldap_old o = {attr, NULL, 0, 0, SP_OK};
-    sp_status st = j->sys->ops->ldap_search(j->sys, j->ldap, dn, 0, "(objectClass=*)", attrs,
+    sp_status st = j->sys->ops->ldap_search(j->sys, conn, dn, 0, "(objectClass=*)", attrs,
                                             take_old_value, &o);
     *value = NULL;
     if (st == SP_OK && o.st != SP_OK)
@@ -666,9 +756,10 @@ static sp_status ldap_replace(sp_journal *j, const char *step, const char *dn, c
     char target[512], *old = NULL;
     digest dold, dnew;
     uint32_t vold = 0, vnew = 0;
-    cJSON *e;
+    cJSON *e, *srv;
+    sp_ldap_conn *conn;
     sp_status st;
-    if ((st = ldap_open(j)) != SP_OK || (st = ldap_read_value(j, dn, attr, &old)) != SP_OK)
+    if ((st = ldap_open(j, NULL, &conn)) != SP_OK || (st = ldap_read_value(j, conn, dn, attr, &old)) != SP_OK)
         return st;
     if (gpo && (!parse_version(old, &vold) || !parse_version(value, &vnew))) {
         free(old);
@@ -681,8 +772,11 @@ static sp_status ldap_replace(sp_journal *j, const char *step, const char *dn, c
     }
     cJSON_AddStringToObject(e, "dn", dn);
     cJSON_AddStringToObject(e, "attr", attr);
-    if (j->ldap_host)
-        cJSON_AddStringToObject(e, "server", j->ldap_host);
+    /* Where it was made: its undo goes there, whatever server a later session names. */
+    if ((srv = cJSON_AddObjectToObject(e, "ldap_server"))) {
+        cJSON_AddStringToObject(srv, "host", session_host(j));
+        cJSON_AddNumberToObject(srv, "port", session_port(j));
+    }
     if (old)
         cJSON_AddStringToObject(e, "old", old);
     else
@@ -697,7 +791,7 @@ static sp_status ldap_replace(sp_journal *j, const char *step, const char *dn, c
     free(old);
     if ((st = begin_entry(j, e, &dold, &dnew)) != SP_OK)
         return st;
-    st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, value);
+    st = j->sys->ops->ldap_replace(j->sys, conn, dn, attr, value);
     if (st == SP_ERR_TIMEOUT && ldap_made(j, e)) {
         /* No answer in time, but the value reads back as written: the change is made. */
         finish_entry(j, e, NULL);
@@ -742,10 +836,11 @@ static sp_status live_digest(sp_journal *j, const cJSON *e, sp_change_kind kind,
     if (kind == SP_CHANGE_LDAP_SET) {
         const char *dn = str_of(e, "dn"), *attr = str_of(e, "attr");
         char *value = NULL;
+        sp_ldap_conn *conn;
         sp_status st;
         if (!dn || !attr)
             return SP_ERR_BADDATA;
-        if ((st = ldap_open(j)) != SP_OK || (st = ldap_read_value(j, dn, attr, &value)) != SP_OK)
+        if ((st = ldap_open(j, e, &conn)) != SP_OK || (st = ldap_read_value(j, conn, dn, attr, &value)) != SP_OK)
             return st;
         digest_str(value, out);
         free(value);
@@ -893,22 +988,23 @@ static sp_status undo_ldap(sp_journal *j, const cJSON *e)
     const cJSON *old = cJSON_GetObjectItemCaseSensitive(e, "old");
     char *live = NULL, text[16];
     uint32_t cur = 0, v = 0;
+    sp_ldap_conn *conn;
     sp_status st;
     if (!dn || !attr || !(cJSON_IsString(old) || cJSON_IsNull(old)))
         return SP_ERR_BADDATA;
-    if ((st = ldap_open(j)) != SP_OK)
+    if ((st = ldap_open(j, e, &conn)) != SP_OK)
         return st;
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "gpo_version")))
-        return j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr,
+        return j->sys->ops->ldap_replace(j->sys, conn, dn, attr,
                                          cJSON_IsString(old) ? old->valuestring : NULL);
-    if ((st = ldap_read_value(j, dn, attr, &live)) != SP_OK)
+    if ((st = ldap_read_value(j, conn, dn, attr, &live)) != SP_OK)
         return st;
     if (!parse_version(live, &cur))
         st = sp_sys_fail(j->sys, SP_ERR_BADDATA, "%s of %s is not a version number.", attr, dn);
     free(live);
     if (st == SP_OK && (st = gpo_raise(j, e, cur, &v)) == SP_OK) {
         snprintf(text, sizeof text, "%lu", (unsigned long)v);
-        st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, text);
+        st = j->sys->ops->ldap_replace(j->sys, conn, dn, attr, text);
     }
     return st;
 }
@@ -928,8 +1024,9 @@ static sp_status gpo_undo_digest(sp_journal *j, const cJSON *e, sp_change_kind k
     }
     char *live = NULL, text[16];
     uint32_t cur = 0, v = 0;
-    if ((st = ldap_open(j)) != SP_OK ||
-        (st = ldap_read_value(j, str_of(e, "dn"), str_of(e, "attr"), &live)) != SP_OK)
+    sp_ldap_conn *conn;
+    if ((st = ldap_open(j, e, &conn)) != SP_OK ||
+        (st = ldap_read_value(j, conn, str_of(e, "dn"), str_of(e, "attr"), &live)) != SP_OK)
         return st;
     st = parse_version(live, &cur) ? gpo_raise(j, e, cur, &v) : SP_ERR_BADDATA;
     free(live);
