@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/regbytes.h"
 #include "core/base/sha256.h"
 #include "core/base/strutil.h"
 #include "core/undo_allow.h"
@@ -500,12 +501,28 @@ static sp_status hex_decode(const char *s, sp_regval *out)
     return SP_OK;
 }
 
+/* Registry values are journaled as the registry stores them when the backend can read them so
+ * (issue 18: a NUL inside a string, a lone surrogate, come back byte for byte); entries that say
+ * "reg_raw" hold those bytes and their digests, the others (earlier versions) the UTF-8 form. */
+static int reg_raw_ok(const sp_sys *sys)
+{
+    return sys->ops->reg_get_raw && sys->ops->reg_set_raw;
+}
+
+static sp_status reg_read(sp_sys *sys, int raw, sp_reg_view view, const char *key, const char *value,
+                          sp_regval *out)
+{
+    if (raw && !reg_raw_ok(sys))
+        return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "This backend cannot read registry values as stored.");
+    return raw ? sys->ops->reg_get_raw(sys, view, key, value, out) : sys->ops->reg_get(sys, view, key, value, out);
+}
+
 /* The registry value's digest now (absent when it does not exist). */
-static sp_status reg_digest(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+static sp_status reg_digest(sp_sys *sys, int raw, sp_reg_view view, const char *key, const char *value,
                             digest *out)
 {
     sp_regval v = {0};
-    sp_status st = sys->ops->reg_get(sys, view, key, value, &v);
+    sp_status st = reg_read(sys, raw, view, key, value, &v);
     memset(out, 0, sizeof *out);
     if (st == SP_OK)
         digest_reg(&v, out);
@@ -518,19 +535,34 @@ static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *ste
                              const sp_regval *val)
 {
     sp_sys *sys = j->sys;
-    sp_regval old = {0};
+    sp_regval old = {0}, stored = {0};
+    const sp_regval *write = val;
     char target[512];
     digest dold = {0}, dnew = {0}, now;
     cJSON *e, *o;
-    sp_status st = sys->ops->reg_get(sys, view, key, value, &old);
+    int raw = reg_raw_ok(sys);
+    sp_status st;
 
-    if (st != SP_OK && st != SP_ERR_NOTFOUND)
+    /* What the registry will hold, as its bytes: what is written, digested before it is. */
+    if (raw && val && sp_regbytes_is_string(val->type)) {
+        stored.type = val->type;
+        if (sp_regbytes_from_utf8(val->type, val->data, val->size, &stored.data, &stored.size) != SP_OK)
+            return sp_sys_fail(sys, SP_ERR_INVALID, "The value for %s\\%s is not valid UTF-8.", key, value);
+        write = &stored;
+    }
+    st = reg_read(sys, raw, view, key, value, &old);
+    if (st != SP_OK && st != SP_ERR_NOTFOUND) {
+        sp_regval_free(&stored);
         return st;
+    }
     snprintf(target, sizeof target, "%s\\%s", key, value);
     if (!(e = new_entry(j, kind, step, target))) {
         sp_regval_free(&old);
+        sp_regval_free(&stored);
         return SP_ERR_NOMEM;
     }
+    if (raw)
+        cJSON_AddBoolToObject(e, "reg_raw", 1);
     cJSON_AddNumberToObject(e, "view", view);
     cJSON_AddStringToObject(e, "key", key);
     cJSON_AddStringToObject(e, "value", value);
@@ -546,17 +578,20 @@ static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *ste
     }
     sp_regval_free(&old);
     if (kind == SP_CHANGE_REG_SET)
-        digest_reg(val, &dnew);
-    if ((st = begin_entry(j, e, &dold, &dnew)) != SP_OK)
+        digest_reg(write, &dnew);
+    if ((st = begin_entry(j, e, &dold, &dnew)) != SP_OK) {
+        sp_regval_free(&stored);
         return st;
+    }
     if (kind == SP_CHANGE_REG_SET)
-        st = sys->ops->reg_set(sys, view, key, value, val);
+        st = raw ? sys->ops->reg_set_raw(sys, view, key, value, write) : sys->ops->reg_set(sys, view, key, value, val);
     else if ((st = sys->ops->reg_delete_value(sys, view, key, value)) == SP_ERR_NOTFOUND)
         st = SP_OK;
+    sp_regval_free(&stored);
     if (st != SP_OK)
         change_failed(j, e, kind);
-    else /* what the registry holds now, as reg_get gives it back */
-        finish_entry(j, e, reg_digest(sys, view, key, value, &now) == SP_OK ? &now : NULL);
+    else /* what the registry holds now, as it gives it back */
+        finish_entry(j, e, reg_digest(sys, raw, view, key, value, &now) == SP_OK ? &now : NULL);
     return st;
 }
 
@@ -850,7 +885,8 @@ static sp_status live_digest(sp_journal *j, const cJSON *e, sp_change_kind kind,
     const char *key = str_of(e, "key"), *value = str_of(e, "value");
     if (!key || !value || !cJSON_IsNumber(view) || view->valueint < 0 || view->valueint > 2)
         return SP_ERR_BADDATA;
-    return reg_digest(sys, (sp_reg_view)view->valueint, key, value, out);
+    return reg_digest(sys, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "reg_raw")),
+                      (sp_reg_view)view->valueint, key, value, out);
 }
 
 /* The backup's bytes, checked against the digest of what the target held (when recorded). */
@@ -941,8 +977,16 @@ static sp_status undo_reg(sp_sys *sys, const cJSON *e)
     if (!cJSON_IsNumber(type) || !hex)
         return SP_ERR_BADDATA;
     v.type = (sp_reg_type)type->valueint;
-    if ((st = hex_decode(hex, &v)) == SP_OK)
+    if ((st = hex_decode(hex, &v)) != SP_OK) {
+        sp_regval_free(&v);
+        return st;
+    }
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "reg_raw")))
         st = sys->ops->reg_set(sys, (sp_reg_view)view->valueint, key, value, &v);
+    else if (reg_raw_ok(sys)) /* the bytes it held, as they were */
+        st = sys->ops->reg_set_raw(sys, (sp_reg_view)view->valueint, key, value, &v);
+    else
+        st = sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "This backend cannot write registry values as stored.");
     sp_regval_free(&v);
     return st;
 }

@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/base/regbytes.h"
 #include "core/journal.h"
 #include "core/sys/sim/sim.h"
 #include "tests/unit/testutil.h"
@@ -198,6 +199,176 @@ static void an_ldap_entry_of_an_earlier_version_should_still_go_to_the_sessions_
     assert_ldap_value(f->w.sim, DC2, "there");
 }
 
+/* ---- Item 7: registry values come back byte for byte -------------------------------------- */
+
+typedef struct {
+    const char *label;
+    sp_reg_type type;
+    const unsigned char *bytes;
+    size_t size;
+} raw_value;
+
+/* "a", NUL, "b" and its terminator: reg_get sees "a" only. */
+static const unsigned char sz_nul[] = {'a', 0, 0, 0, 'b', 0, 0, 0};
+/* A high surrogate without its low half, then "x": not UTF-16, not convertible to UTF-8. */
+static const unsigned char sz_lone[] = {0x00, 0xD8, 'x', 0, 0, 0};
+/* No terminator at all. */
+static const unsigned char sz_open[] = {'o', 0, 'k', 0};
+/* "p", "" (two NULs in a row mid-list), "q", as RegEdit cannot make it. */
+static const unsigned char multi_gap[] = {'p', 0, 0, 0, 0, 0, 'q', 0, 0, 0, 0, 0};
+static const unsigned char binary[] = {0x00, 0xFF, 0x00, 0xD8, 0x7F};
+static const unsigned char dword[] = {0x78, 0x56, 0x34, 0x12};
+static const raw_value raw_values[] = {
+    {"REG_SZ with a NUL inside", SP_REG_SZ, sz_nul, sizeof sz_nul},
+    {"REG_SZ with a lone surrogate", SP_REG_SZ, sz_lone, sizeof sz_lone},
+    {"REG_EXPAND_SZ without a terminator", SP_REG_EXPAND_SZ, sz_open, sizeof sz_open},
+    {"REG_MULTI_SZ with an empty string inside", SP_REG_MULTI_SZ, multi_gap, sizeof multi_gap},
+    {"REG_BINARY", SP_REG_BINARY, binary, sizeof binary},
+    {"REG_DWORD", SP_REG_DWORD, dword, sizeof dword},
+};
+#define RAW_COUNT (sizeof raw_values / sizeof raw_values[0])
+
+static void put_raw(sp_sys *sim, const raw_value *rv)
+{
+    sp_regval v = {rv->type, (unsigned char *)rv->bytes, rv->size};
+    assert_int_equal(sim->ops->reg_set_raw(sim, SP_REG_VIEW_DEFAULT, RPC, "ValidPorts", &v), SP_OK);
+}
+
+/* Fails unless ValidPorts holds exactly rv's type and bytes. */
+static void assert_raw(sp_sys *sim, const raw_value *rv, const char *what)
+{
+    sp_regval v = {0};
+    sp_status st = sim->ops->reg_get_raw(sim, SP_REG_VIEW_DEFAULT, RPC, "ValidPorts", &v);
+    if (st != SP_OK || v.type != rv->type || v.size != rv->size || memcmp(v.data, rv->bytes, rv->size) != 0)
+        fail_msg("%s: %s is not back byte for byte (%s, type %d, %u bytes)", what, rv->label,
+                 sp_status_name(st), (int)v.type, (unsigned)v.size);
+    sp_regval_free(&v);
+}
+
+static sp_status change_it(sp_journal *j, int del)
+{
+    sp_regval v = {0};
+    sp_status st;
+    if (del)
+        return sp_journal_reg_delete(j, "email", SP_REG_VIEW_DEFAULT, RPC, "ValidPorts");
+    sp_regval_set_sz(&v, "SBS01:6001-6002;remote.contoso.com:6001-6002");
+    st = sp_journal_reg_set(j, "email", SP_REG_VIEW_DEFAULT, RPC, "ValidPorts", &v);
+    sp_regval_free(&v);
+    return st;
+}
+
+static void a_replaced_or_deleted_value_should_come_back_byte_for_byte(void **state)
+{
+    fixture *f = *state;
+    size_t undone;
+    for (size_t i = 0; i < RAW_COUNT; i++) {
+        for (int del = 0; del < 2; del++) {
+            put_raw(f->w.sim, &raw_values[i]);
+            assert_int_equal(change_it(f->j, del), SP_OK);
+            restart(f, NULL);
+            if (sp_journal_undo(f->j, NULL, &undone) != SP_OK || undone != 1)
+                fail_msg("%s: undo gave %s", raw_values[i].label, f->w.sim->last_error);
+            assert_raw(f->w.sim, &raw_values[i], del ? "deleted" : "replaced");
+        }
+    }
+}
+
+static void a_value_written_should_be_recorded_as_the_bytes_the_registry_holds(void **state)
+{
+    fixture *f = *state;
+    cJSON *doc, *e, *old;
+    put_raw(f->w.sim, &raw_values[0]);
+    assert_int_equal(change_it(f->j, 0), SP_OK);
+    doc = journal_json(f->w.sim);
+    e = cJSON_GetArrayItem(doc, 0);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "reg_raw")));
+    old = cJSON_GetObjectItemCaseSensitive(e, "old");
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(old, "type")->valueint, SP_REG_SZ);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(old, "hex")->valuestring, "6100000062000000");
+    cJSON_Delete(doc);
+}
+
+/* The crash matrix of item 5 on the values UTF-8 cannot carry: a fault after any write of the
+ * change or of its undo, then a restart that undoes, leaves every byte as it was. */
+static void a_fault_anywhere_should_still_bring_a_raw_value_back_byte_for_byte(void **state)
+{
+    static const sp_sim_fault_mode modes[2] = {SP_SIM_FAULT_FAIL, SP_SIM_FAULT_KILL};
+    fixture *f = *state;
+    unsigned cases = 0;
+    size_t n;
+    char what[200];
+    for (size_t i = 0; i < 2; i++) { /* the embedded NUL and the lone surrogate */
+        for (int del = 0; del < 2; del++) {
+            unsigned writes, undo_writes;
+            put_raw(f->w.sim, &raw_values[i]);
+            sp_sim_fault_set(f->w.sim, 0, SP_SIM_FAULT_NONE);
+            assert_int_equal(change_it(f->j, del), SP_OK);
+            writes = sp_sim_fault_writes(f->w.sim);
+            sp_sim_fault_set(f->w.sim, 0, SP_SIM_FAULT_NONE);
+            assert_int_equal(sp_journal_undo(f->j, NULL, &n), SP_OK);
+            undo_writes = sp_sim_fault_writes(f->w.sim);
+            for (int m = 0; m < 2; m++) {
+                for (unsigned at = 1; at <= writes + undo_writes; at++) {
+                    snprintf(what, sizeof what, "%s, %s, %s at write %u", raw_values[i].label,
+                             del ? "deleted" : "replaced", m ? "killed" : "failed", at);
+                    put_raw(f->w.sim, &raw_values[i]);
+                    if (at <= writes) {
+                        sp_sim_fault_set(f->w.sim, at, modes[m]);
+                        (void)change_it(f->j, del);
+                    } else {
+                        assert_int_equal(change_it(f->j, del), SP_OK);
+                        sp_sim_fault_set(f->w.sim, at - writes, modes[m]);
+                        (void)sp_journal_undo(f->j, NULL, &n);
+                    }
+                    sp_sim_fault_set(f->w.sim, 0, SP_SIM_FAULT_NONE);
+                    restart(f, NULL);
+                    if (sp_journal_undo(f->j, NULL, &n) != SP_OK)
+                        fail_msg("%s: undo after the restart: %s", what, f->w.sim->last_error);
+                    assert_raw(f->w.sim, &raw_values[i], what);
+                    cases++;
+                }
+            }
+        }
+    }
+    print_message("raw registry crash matrix: %u cases\n", cases);
+}
+
+typedef sp_status (*converter)(unsigned, const unsigned char *, size_t, unsigned char **, size_t *);
+
+static void assert_converts(converter fn, sp_reg_type type, const void *in, size_t n, const void *want,
+                            size_t wn)
+{
+    unsigned char *o = NULL;
+    size_t on = 0;
+    assert_int_equal(fn(type, in, n, &o, &on), SP_OK);
+    assert_int_equal(on, wn);
+    assert_memory_equal(o, want, wn);
+    free(o);
+}
+
+static void registry_strings_should_convert_as_the_win32_backend_does(void **state)
+{
+    unsigned char *o = NULL;
+    size_t n = 0;
+    static const unsigned char euro_wide[] = {0xAC, 0x20, 'x', 0, 0, 0};
+    static const unsigned char clef_wide[] = {0x34, 0xD8, 0x1E, 0xDD, 0, 0};
+    static const unsigned char list_wide[] = {'a', 0, 0, 0, 'b', 0, 0, 0, 0, 0};
+    (void)state;
+    /* UTF-8 to the stored bytes: one terminator for a string, two for a list. */
+    assert_converts(sp_regbytes_from_utf8, SP_REG_SZ, "\xE2\x82\xACx", 5, euro_wide, sizeof euro_wide);
+    assert_converts(sp_regbytes_from_utf8, SP_REG_SZ, "\xF0\x9D\x84\x9E", 4, clef_wide, sizeof clef_wide);
+    assert_converts(sp_regbytes_from_utf8, SP_REG_MULTI_SZ, "a\0b\0", 5, list_wide, sizeof list_wide);
+    /* Not UTF-8 (a lone continuation byte, an encoded surrogate, an overlong NUL): refused. */
+    assert_int_equal(sp_regbytes_from_utf8(SP_REG_SZ, (const unsigned char *)"a\x80", 3, &o, &n), SP_ERR_BADDATA);
+    assert_int_equal(sp_regbytes_from_utf8(SP_REG_SZ, (const unsigned char *)"\xED\xA0\x80", 4, &o, &n), SP_ERR_BADDATA);
+    assert_int_equal(sp_regbytes_from_utf8(SP_REG_SZ, (const unsigned char *)"\xC0\x80", 3, &o, &n), SP_ERR_BADDATA);
+    /* The stored bytes to UTF-8: up to the first NUL; a lone surrogate is U+FFFD. */
+    assert_converts(sp_regbytes_to_utf8, SP_REG_SZ, sz_nul, sizeof sz_nul, "a", 2);
+    assert_converts(sp_regbytes_to_utf8, SP_REG_SZ, sz_lone, sizeof sz_lone, "\xEF\xBF\xBDx", 5);
+    assert_converts(sp_regbytes_to_utf8, SP_REG_MULTI_SZ, multi_gap, sizeof multi_gap, "p\0\0q\0\0", 6);
+    assert_converts(sp_regbytes_to_utf8, SP_REG_SZ, clef_wide, sizeof clef_wide, "\xF0\x9D\x84\x9E", 5);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -206,6 +377,10 @@ int main(void)
         T(an_ldap_change_on_this_dc_should_be_undone_here_when_the_session_names_another),
         T(an_entry_whose_server_cannot_be_reached_should_fail_and_undo_should_go_on),
         T(an_ldap_entry_of_an_earlier_version_should_still_go_to_the_sessions_server),
+        T(a_replaced_or_deleted_value_should_come_back_byte_for_byte),
+        T(a_value_written_should_be_recorded_as_the_bytes_the_registry_holds),
+        T(a_fault_anywhere_should_still_bring_a_raw_value_back_byte_for_byte),
+        cmocka_unit_test(registry_strings_should_convert_as_the_win32_backend_does),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

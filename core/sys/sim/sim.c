@@ -377,14 +377,29 @@ static sp_status sim_reg_may_write(sp_sys *sys, const char *key)
     return SP_OK;
 }
 
+typedef sp_status (*reg_setter)(sp_sys *, sp_reg_view, const char *, const char *, const sp_regval *);
+
+/* A registry write: administrators only in HKLM, and a write the fault hook counts. */
+static sp_status reg_write(sp_sys *sys, reg_setter set, const char *what, sp_reg_view view,
+                           const char *key, const char *value, const sp_regval *val)
+{
+    sp_status st = sim_reg_may_write(sys, key);
+    if (st == SP_OK && (st = sim_fault_enter(sys, what)) == SP_OK &&
+        (st = set(sys, view, key, value, val)) == SP_OK)
+        sim_fault_leave(sys);
+    return st;
+}
+
 static sp_status sim_reg_set_checked(sp_sys *sys, sp_reg_view view, const char *key,
                                      const char *value, const sp_regval *val)
 {
-    sp_status st = sim_reg_may_write(sys, key);
-    if (st == SP_OK && (st = sim_fault_enter(sys, "reg_set")) == SP_OK &&
-        (st = sim_reg_set(sys, view, key, value, val)) == SP_OK)
-        sim_fault_leave(sys);
-    return st;
+    return reg_write(sys, sim_reg_set, "reg_set", view, key, value, val);
+}
+
+static sp_status sim_reg_set_raw_checked(sp_sys *sys, sp_reg_view view, const char *key,
+                                         const char *value, const sp_regval *val)
+{
+    return reg_write(sys, sim_reg_set_raw, "reg_set_raw", view, key, value, val);
 }
 
 static sp_status sim_reg_delete_checked(sp_sys *sys, sp_reg_view view, const char *key,
@@ -693,6 +708,8 @@ static const sp_sys_ops sim_ops = {
     .path_security = sim_path_security,
     .dir_create_private = sim_dir_create_private,
     .dns_resolve = sim_dns_resolve,
+    .reg_get_raw = sim_reg_get_raw,
+    .reg_set_raw = sim_reg_set_raw_checked,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

@@ -15,6 +15,7 @@ typedef struct {
     sp_reg_type type;
     unsigned char *data; /* never NULL, even when size is 0 */
     size_t size;
+    int utf16; /* a string type written by reg_set_raw: data is its UTF-16LE bytes, else UTF-8 */
 } sim_regvalue;
 
 typedef struct {
@@ -176,6 +177,10 @@ sp_status sim_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char
                       sp_regval *out);
 sp_status sim_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
                       const sp_regval *val);
+sp_status sim_reg_get_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          sp_regval *out);
+sp_status sim_reg_set_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          const sp_regval *val);
 sp_status sim_reg_delete_value(sp_sys *sys, sp_reg_view view, const char *key,
                                const char *value);
 sp_status sim_reg_enum_keys(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
