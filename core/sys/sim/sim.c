@@ -384,6 +384,7 @@ static sp_status reg_write(sp_sys *sys, reg_setter set, const char *what, sp_reg
                            const char *key, const char *value, const sp_regval *val)
 {
     sp_status st = sim_reg_may_write(sys, key);
+    (void)what; /* named in the fault hook's message, in test builds only */
     if (st == SP_OK && (st = sim_fault_enter(sys, what)) == SP_OK &&
         (st = set(sys, view, key, value, val)) == SP_OK)
         sim_fault_leave(sys);

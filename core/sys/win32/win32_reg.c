@@ -255,10 +255,23 @@ static sp_status write_bytes(sp_sys *sys, sp_reg_view view, const char *key, con
 sp_status w32_reg_set_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
                           const sp_regval *val)
 {
+    BYTE *copy;
+    sp_status st;
     if (!val || (val->size > 0 && !val->data) || val->size > 0x7FFFFFFF)
         return sp_sys_fail(sys, SP_ERR_INVALID, "Could not write registry value \"%s\" of %s: no data.",
                            value ? value : "", key ? key : "");
-    return write_bytes(sys, view, key, value, (DWORD)val->type, val->data, (DWORD)val->size);
+    /* RegSetValueExW stores a string one character longer when the character after the bytes
+     * given is a NUL ("if user forgot to count terminating null, add it"): a string stored
+     * without its terminator would come back with one. A non-NUL guard after the bytes, and
+     * room for it, keep the count as given. */
+    if (!(copy = malloc(val->size + 3)))
+        return w32_nomem(sys, "write a registry value");
+    if (val->size)
+        memcpy(copy, val->data, val->size);
+    memset(copy + val->size, 0xFF, 3);
+    st = write_bytes(sys, view, key, value, (DWORD)val->type, copy, (DWORD)val->size);
+    free(copy);
+    return st;
 }
 
 sp_status w32_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
