@@ -323,6 +323,26 @@ static sp_status backup_path(sp_journal *j, char *out, size_t outlen)
     return sp_sys_fail(j->sys, SP_ERR_EXISTS, "Too many backups named %s.", out);
 }
 
+/* Writes a backup under a name no file has (issue 18, CREATE_NEW): written beside it, then moved
+ * to it without replacing, so that a file made under that name meanwhile (by another instance, or
+ * planted) is never overwritten: the next free name is taken instead. */
+static sp_status write_backup(sp_journal *j, const void *data, size_t size, char *bak, size_t baklen)
+{
+    char tmp[500];
+    sp_status st;
+    for (int tries = 0; tries < 8; tries++) {
+        if ((st = backup_path(j, bak, baklen)) != SP_OK)
+            return st;
+        snprintf(tmp, sizeof tmp, "%s.new", bak);
+        if ((st = j->sys->ops->file_write_atomic(j->sys, tmp, data, size)) != SP_OK)
+            return st;
+        if ((st = j->sys->ops->file_move(j->sys, tmp, bak)) != SP_ERR_EXISTS)
+            return st;
+        j->sys->ops->file_delete(j->sys, tmp);
+    }
+    return sp_sys_fail(j->sys, SP_ERR_EXISTS, "Another program keeps making files named %s.", bak);
+}
+
 /* ---- GPO versions (GPMC's restore: never lowered) ----------------------------------------- */
 
 static int parse_version(const char *s, uint32_t *out)
@@ -391,8 +411,7 @@ static sp_status file_write(sp_journal *j, const char *step, const char *path, c
         goto done;
     }
     if (st == SP_OK) {
-        if ((st = backup_path(j, bak, sizeof bak)) != SP_OK ||
-            (st = sys->ops->file_write_atomic(sys, bak, old, oldsize)) != SP_OK)
+        if ((st = write_backup(j, old, oldsize, bak, sizeof bak)) != SP_OK)
             goto done;
         cJSON_AddStringToObject(e, "backup", bak);
         digest_bytes(old, oldsize, &dold);
