@@ -102,43 +102,21 @@ static sp_status sim_from_host(sp_sys *sys, sp_status st)
 #ifdef SP_FAULT_INJECTION
 void sp_sim_fault_set(sp_sys *sim, unsigned at, sp_sim_fault_mode mode)
 {
-    sim_machine *m = sim->impl;
-    m->fault_at = mode == SP_SIM_FAULT_NONE ? 0 : at;
-    m->fault_mode = (int)mode;
-    m->fault_writes = 0;
-    m->fault_dead = 0;
+    sp_fault_set(&((sim_machine *)sim->impl)->fault, at, (sp_fault_mode)mode);
 }
 
 unsigned sp_sim_fault_writes(const sp_sys *sim)
 {
-    return ((const sim_machine *)sim->impl)->fault_writes;
+    return ((const sim_machine *)sim->impl)->fault.writes;
 }
 
 int sp_sim_fault_killed(const sp_sys *sim)
 {
-    return ((const sim_machine *)sim->impl)->fault_dead;
+    return ((const sim_machine *)sim->impl)->fault.dead;
 }
 
-/* Before a write: SP_OK when it may be made. */
-static sp_status sim_fault_enter(sp_sys *sys, const char *what)
-{
-    sim_machine *m = sys->impl;
-    if (m->fault_dead)
-        return sp_sys_fail(sys, SP_ERR_IO, "%s: the process was killed (fault injection).", what);
-    m->fault_writes++;
-    if (m->fault_at && m->fault_writes == m->fault_at && m->fault_mode == SP_SIM_FAULT_FAIL)
-        return sp_sys_fail(sys, SP_ERR_IO, "%s failed (fault injection, write %u).", what,
-                           m->fault_writes);
-    return SP_OK;
-}
-
-/* After a write that was made. */
-static void sim_fault_leave(sp_sys *sys)
-{
-    sim_machine *m = sys->impl;
-    if (m->fault_at && m->fault_writes == m->fault_at && m->fault_mode == SP_SIM_FAULT_KILL)
-        m->fault_dead = 1;
-}
+#define sim_fault_enter(sys, what) sp_fault_enter(&((sim_machine *)(sys)->impl)->fault, (sys), (what))
+#define sim_fault_leave(sys) sp_fault_leave(&((sim_machine *)(sys)->impl)->fault)
 #else
 #define sim_fault_enter(sys, what) SP_OK
 #define sim_fault_leave(sys) ((void)0)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "core/base/status.h"
+#include "core/sys/fault.h"
 #include "core/sys/sys.h"
 
 struct cJSON;
@@ -239,8 +240,7 @@ typedef struct {
 #ifdef SP_FAULT_INJECTION
     /* Test builds only (sp_sim_fault_set): the write that fails or after which the "process"
      * is dead, counted from 1 over every write since the hook was set. */
-    unsigned fault_at, fault_writes;
-    int fault_mode, fault_dead;
+    sp_fault fault;
 #endif
 } sim_machine;
 
