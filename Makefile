@@ -157,7 +157,8 @@ wintests: timesync-wine wintests-x64 wintests-x86 all
 
 # ---- Native unit tests (cmocka, ASan + UBSan) ----------------------------------------
 NATIVE := $(BUILD)/native
-# SP_FAULT_INJECTION: the sim's fault-injection hook (sp_sim_fault_set), in test builds only.
+# SP_FAULT_INJECTION: the fault-injection hook of the sim and posix backends (core/sys/fault.h,
+# sp_sim_fault_set, sp_posix_fault_set), in test builds only.
 NCFLAGS := -std=c11 -g -O1 $(WARN) -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSP_FAULT_INJECTION \
            -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 NATIVE_LIB_SRC := $(CORE_SRC) $(SIM_SRC) $(POSIX_SRC)

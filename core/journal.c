@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/regbytes.h"
 #include "core/base/sha256.h"
 #include "core/base/strutil.h"
 #include "core/undo_allow.h"
@@ -20,8 +21,18 @@ struct sp_journal {
     unsigned next_seq;
     char *ldap_host, *ldap_user, *ldap_password; /* where LDAP changes go; NULL: here */
     unsigned ldap_port;
-    sp_ldap_conn *ldap; /* opened on the first LDAP change or undo */
-    int restricted;     /* undo follows core/undo_allow.c (sp_journal_restrict_undo) */
+    /* The LDAP servers talked to, each opened on first use: the session's, and those that
+     * entries being undone were written to (issue 18). A server that could not be reached is
+     * remembered with why, and not tried again for the next entry. */
+    struct ldap_link {
+        char *host; /* "" this domain controller */
+        unsigned port;
+        sp_ldap_conn *conn;
+        sp_status failed;
+        char why[256];
+    } links[8];
+    size_t nlinks;
+    int restricted; /* undo follows core/undo_allow.c (sp_journal_restrict_undo) */
 };
 
 static const char *const kind_names[] = {"file_write", "file_remove", "reg_set", "reg_delete",
@@ -98,9 +109,13 @@ sp_status sp_journal_open(sp_sys *sys, const char *dir, sp_journal **out)
 
 static void forget_ldap(sp_journal *j)
 {
-    if (j->ldap && j->sys->ops->ldap_close)
-        j->sys->ops->ldap_close(j->sys, j->ldap);
-    j->ldap = NULL;
+    for (size_t i = 0; i < j->nlinks; i++) {
+        if (j->links[i].conn && j->sys->ops->ldap_close)
+            j->sys->ops->ldap_close(j->sys, j->links[i].conn);
+        free(j->links[i].host);
+    }
+    memset(j->links, 0, sizeof j->links);
+    j->nlinks = 0;
     if (j->ldap_password)
         memset(j->ldap_password, 0, strlen(j->ldap_password));
     free(j->ldap_host);
@@ -308,6 +323,26 @@ static sp_status backup_path(sp_journal *j, char *out, size_t outlen)
     return sp_sys_fail(j->sys, SP_ERR_EXISTS, "Too many backups named %s.", out);
 }
 
+/* Writes a backup under a name no file has (issue 18, CREATE_NEW): written beside it, then moved
+ * to it without replacing, so that a file made under that name meanwhile (by another instance, or
+ * planted) is never overwritten: the next free name is taken instead. */
+static sp_status write_backup(sp_journal *j, const void *data, size_t size, char *bak, size_t baklen)
+{
+    char tmp[500];
+    sp_status st;
+    for (int tries = 0; tries < 8; tries++) {
+        if ((st = backup_path(j, bak, baklen)) != SP_OK)
+            return st;
+        snprintf(tmp, sizeof tmp, "%s.new", bak);
+        if ((st = j->sys->ops->file_write_atomic(j->sys, tmp, data, size)) != SP_OK)
+            return st;
+        if ((st = j->sys->ops->file_move(j->sys, tmp, bak)) != SP_ERR_EXISTS)
+            return st;
+        j->sys->ops->file_delete(j->sys, tmp);
+    }
+    return sp_sys_fail(j->sys, SP_ERR_EXISTS, "Another program keeps making files named %s.", bak);
+}
+
 /* ---- GPO versions (GPMC's restore: never lowered) ----------------------------------------- */
 
 static int parse_version(const char *s, uint32_t *out)
@@ -376,8 +411,7 @@ static sp_status file_write(sp_journal *j, const char *step, const char *path, c
         goto done;
     }
     if (st == SP_OK) {
-        if ((st = backup_path(j, bak, sizeof bak)) != SP_OK ||
-            (st = sys->ops->file_write_atomic(sys, bak, old, oldsize)) != SP_OK)
+        if ((st = write_backup(j, old, oldsize, bak, sizeof bak)) != SP_OK)
             goto done;
         cJSON_AddStringToObject(e, "backup", bak);
         digest_bytes(old, oldsize, &dold);
@@ -486,12 +520,28 @@ static sp_status hex_decode(const char *s, sp_regval *out)
     return SP_OK;
 }
 
+/* Registry values are journaled as the registry stores them when the backend can read them so
+ * (issue 18: a NUL inside a string, a lone surrogate, come back byte for byte); entries that say
+ * "reg_raw" hold those bytes and their digests, the others (earlier versions) the UTF-8 form. */
+static int reg_raw_ok(const sp_sys *sys)
+{
+    return sys->ops->reg_get_raw && sys->ops->reg_set_raw;
+}
+
+static sp_status reg_read(sp_sys *sys, int raw, sp_reg_view view, const char *key, const char *value,
+                          sp_regval *out)
+{
+    if (raw && !reg_raw_ok(sys))
+        return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "This backend cannot read registry values as stored.");
+    return raw ? sys->ops->reg_get_raw(sys, view, key, value, out) : sys->ops->reg_get(sys, view, key, value, out);
+}
+
 /* The registry value's digest now (absent when it does not exist). */
-static sp_status reg_digest(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+static sp_status reg_digest(sp_sys *sys, int raw, sp_reg_view view, const char *key, const char *value,
                             digest *out)
 {
     sp_regval v = {0};
-    sp_status st = sys->ops->reg_get(sys, view, key, value, &v);
+    sp_status st = reg_read(sys, raw, view, key, value, &v);
     memset(out, 0, sizeof *out);
     if (st == SP_OK)
         digest_reg(&v, out);
@@ -504,19 +554,34 @@ static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *ste
                              const sp_regval *val)
 {
     sp_sys *sys = j->sys;
-    sp_regval old = {0};
+    sp_regval old = {0}, stored = {0};
+    const sp_regval *write = val;
     char target[512];
     digest dold = {0}, dnew = {0}, now;
     cJSON *e, *o;
-    sp_status st = sys->ops->reg_get(sys, view, key, value, &old);
+    int raw = reg_raw_ok(sys);
+    sp_status st;
 
-    if (st != SP_OK && st != SP_ERR_NOTFOUND)
+    /* What the registry will hold, as its bytes: what is written, digested before it is. */
+    if (raw && val && sp_regbytes_is_string(val->type)) {
+        stored.type = val->type;
+        if (sp_regbytes_from_utf8(val->type, val->data, val->size, &stored.data, &stored.size) != SP_OK)
+            return sp_sys_fail(sys, SP_ERR_INVALID, "The value for %s\\%s is not valid UTF-8.", key, value);
+        write = &stored;
+    }
+    st = reg_read(sys, raw, view, key, value, &old);
+    if (st != SP_OK && st != SP_ERR_NOTFOUND) {
+        sp_regval_free(&stored);
         return st;
+    }
     snprintf(target, sizeof target, "%s\\%s", key, value);
     if (!(e = new_entry(j, kind, step, target))) {
         sp_regval_free(&old);
+        sp_regval_free(&stored);
         return SP_ERR_NOMEM;
     }
+    if (raw)
+        cJSON_AddBoolToObject(e, "reg_raw", 1);
     cJSON_AddNumberToObject(e, "view", view);
     cJSON_AddStringToObject(e, "key", key);
     cJSON_AddStringToObject(e, "value", value);
@@ -532,17 +597,20 @@ static sp_status journal_reg(sp_journal *j, sp_change_kind kind, const char *ste
     }
     sp_regval_free(&old);
     if (kind == SP_CHANGE_REG_SET)
-        digest_reg(val, &dnew);
-    if ((st = begin_entry(j, e, &dold, &dnew)) != SP_OK)
+        digest_reg(write, &dnew);
+    if ((st = begin_entry(j, e, &dold, &dnew)) != SP_OK) {
+        sp_regval_free(&stored);
         return st;
+    }
     if (kind == SP_CHANGE_REG_SET)
-        st = sys->ops->reg_set(sys, view, key, value, val);
+        st = raw ? sys->ops->reg_set_raw(sys, view, key, value, write) : sys->ops->reg_set(sys, view, key, value, val);
     else if ((st = sys->ops->reg_delete_value(sys, view, key, value)) == SP_ERR_NOTFOUND)
         st = SP_OK;
+    sp_regval_free(&stored);
     if (st != SP_OK)
         change_failed(j, e, kind);
-    else /* what the registry holds now, as reg_get gives it back */
-        finish_entry(j, e, reg_digest(sys, view, key, value, &now) == SP_OK ? &now : NULL);
+    else /* what the registry holds now, as it gives it back */
+        finish_entry(j, e, reg_digest(sys, raw, view, key, value, &now) == SP_OK ? &now : NULL);
     return st;
 }
 
@@ -585,14 +653,89 @@ sp_status sp_journal_set_ldap(sp_journal *j, const sp_ldap_target *t)
     return SP_OK;
 }
 
-static sp_status ldap_open(sp_journal *j)
+#define LDAP_DEFAULT_PORT 389u
+
+/* The session's LDAP server: host "" is this domain controller. */
+static const char *session_host(const sp_journal *j)
 {
-    sp_ldap_target t = {j->ldap_host, j->ldap_port, j->ldap_user, j->ldap_password};
-    if (j->ldap)
+    return j->ldap_host ? j->ldap_host : "";
+}
+
+static unsigned session_port(const sp_journal *j)
+{
+    return j->ldap_port ? j->ldap_port : LDAP_DEFAULT_PORT;
+}
+
+static int same_host(const char *a, const char *b)
+{
+    while (*a && *b && ((*a | 32) == (*b | 32)))
+        a++, b++;
+    return !*a && !*b;
+}
+
+/* The server an entry was written to (issue 18: undo goes there, not to the session's). Entries
+ * record "ldap_server" {"host", "port"}; those of earlier versions recorded only "server" (a
+ * host, when it was not this DC) or nothing, and keep going to the session's server. */
+static int entry_server(const sp_journal *j, const cJSON *e, const char **host, unsigned *port)
+{
+    const cJSON *srv = e ? cJSON_GetObjectItemCaseSensitive(e, "ldap_server") : NULL;
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(srv, "host");
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(srv, "port");
+    *host = session_host(j);
+    *port = session_port(j);
+    if (srv) {
+        if (!cJSON_IsString(h) || !cJSON_IsNumber(p) || !(p->valuedouble >= 1 && p->valuedouble <= 65535))
+            return 0;
+        *host = h->valuestring;
+        *port = (unsigned)p->valuedouble;
+    } else if (e && str_of(e, "server")) {
+        *host = str_of(e, "server");
+        if (!same_host(*host, session_host(j)))
+            *port = LDAP_DEFAULT_PORT;
+    }
+    return 1;
+}
+
+/* The connection to the server of entry e (NULL: the session's), opened once; the session's
+ * credentials bind there under the backend's rules (signed and sealed, or LDAPS). */
+static sp_status ldap_open(sp_journal *j, const cJSON *e, sp_ldap_conn **conn)
+{
+    const char *host;
+    unsigned port;
+    struct ldap_link *l = NULL;
+    sp_status st;
+    *conn = NULL;
+    if (!entry_server(j, e, &host, &port))
+        return sp_sys_fail(j->sys, SP_ERR_BADDATA, "The journal entry's LDAP server is damaged.");
+    for (size_t i = 0; i < j->nlinks && !l; i++)
+        if (j->links[i].port == port && same_host(j->links[i].host, host))
+            l = &j->links[i];
+    if (l && l->conn) {
+        *conn = l->conn;
         return SP_OK;
+    }
+    if (l) /* tried before and could not: the same answer, without waiting for it again */
+        return sp_sys_fail(j->sys, l->failed, "%s", l->why);
     if (!j->sys->ops->ldap_connect)
         return sp_sys_fail(j->sys, SP_ERR_UNSUPPORTED, "This backend has no LDAP client.");
-    return j->sys->ops->ldap_connect(j->sys, &t, &j->ldap);
+    if (j->nlinks == sizeof j->links / sizeof j->links[0])
+        return sp_sys_fail(j->sys, SP_ERR_UNSUPPORTED, "The journal names too many LDAP servers.");
+    l = &j->links[j->nlinks];
+    if (!(l->host = dup_or_null(host)) && *host)
+        return SP_ERR_NOMEM;
+    if (!l->host && !(l->host = calloc(1, 1)))
+        return SP_ERR_NOMEM;
+    l->port = port;
+    j->nlinks++;
+    sp_ldap_target t = {*host ? host : NULL, port, j->ldap_user, j->ldap_password};
+    if ((st = j->sys->ops->ldap_connect(j->sys, &t, &l->conn)) != SP_OK) {
+        l->conn = NULL;
+        l->failed = st;
+        snprintf(l->why, sizeof l->why, "%s", j->sys->last_error[0] ? j->sys->last_error : sp_status_name(st));
+        return st;
+    }
+    *conn = l->conn;
+    return SP_OK;
 }
 
 typedef struct {
@@ -623,11 +766,12 @@ static int take_old_value(void *user, const char *dn, const sp_ldap_attr *attrs,
 }
 
 /* The attribute's one value now: *value NULL when it is absent or empty. */
-static sp_status ldap_read_value(sp_journal *j, const char *dn, const char *attr, char **value)
+static sp_status ldap_read_value(sp_journal *j, sp_ldap_conn *conn, const char *dn, const char *attr,
+                                 char **value)
 {
     const char *attrs[2] = {attr, NULL};
     ldap_old o = {attr, NULL, 0, 0, SP_OK};
-    sp_status st = j->sys->ops->ldap_search(j->sys, j->ldap, dn, 0, "(objectClass=*)", attrs,
+    sp_status st = j->sys->ops->ldap_search(j->sys, conn, dn, 0, "(objectClass=*)", attrs,
                                             take_old_value, &o);
     *value = NULL;
     if (st == SP_OK && o.st != SP_OK)
@@ -666,9 +810,10 @@ static sp_status ldap_replace(sp_journal *j, const char *step, const char *dn, c
     char target[512], *old = NULL;
     digest dold, dnew;
     uint32_t vold = 0, vnew = 0;
-    cJSON *e;
+    cJSON *e, *srv;
+    sp_ldap_conn *conn;
     sp_status st;
-    if ((st = ldap_open(j)) != SP_OK || (st = ldap_read_value(j, dn, attr, &old)) != SP_OK)
+    if ((st = ldap_open(j, NULL, &conn)) != SP_OK || (st = ldap_read_value(j, conn, dn, attr, &old)) != SP_OK)
         return st;
     if (gpo && (!parse_version(old, &vold) || !parse_version(value, &vnew))) {
         free(old);
@@ -681,8 +826,11 @@ static sp_status ldap_replace(sp_journal *j, const char *step, const char *dn, c
     }
     cJSON_AddStringToObject(e, "dn", dn);
     cJSON_AddStringToObject(e, "attr", attr);
-    if (j->ldap_host)
-        cJSON_AddStringToObject(e, "server", j->ldap_host);
+    /* Where it was made: its undo goes there, whatever server a later session names. */
+    if ((srv = cJSON_AddObjectToObject(e, "ldap_server"))) {
+        cJSON_AddStringToObject(srv, "host", session_host(j));
+        cJSON_AddNumberToObject(srv, "port", session_port(j));
+    }
     if (old)
         cJSON_AddStringToObject(e, "old", old);
     else
@@ -697,7 +845,7 @@ static sp_status ldap_replace(sp_journal *j, const char *step, const char *dn, c
     free(old);
     if ((st = begin_entry(j, e, &dold, &dnew)) != SP_OK)
         return st;
-    st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, value);
+    st = j->sys->ops->ldap_replace(j->sys, conn, dn, attr, value);
     if (st == SP_ERR_TIMEOUT && ldap_made(j, e)) {
         /* No answer in time, but the value reads back as written: the change is made. */
         finish_entry(j, e, NULL);
@@ -742,10 +890,11 @@ static sp_status live_digest(sp_journal *j, const cJSON *e, sp_change_kind kind,
     if (kind == SP_CHANGE_LDAP_SET) {
         const char *dn = str_of(e, "dn"), *attr = str_of(e, "attr");
         char *value = NULL;
+        sp_ldap_conn *conn;
         sp_status st;
         if (!dn || !attr)
             return SP_ERR_BADDATA;
-        if ((st = ldap_open(j)) != SP_OK || (st = ldap_read_value(j, dn, attr, &value)) != SP_OK)
+        if ((st = ldap_open(j, e, &conn)) != SP_OK || (st = ldap_read_value(j, conn, dn, attr, &value)) != SP_OK)
             return st;
         digest_str(value, out);
         free(value);
@@ -755,7 +904,8 @@ static sp_status live_digest(sp_journal *j, const cJSON *e, sp_change_kind kind,
     const char *key = str_of(e, "key"), *value = str_of(e, "value");
     if (!key || !value || !cJSON_IsNumber(view) || view->valueint < 0 || view->valueint > 2)
         return SP_ERR_BADDATA;
-    return reg_digest(sys, (sp_reg_view)view->valueint, key, value, out);
+    return reg_digest(sys, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "reg_raw")),
+                      (sp_reg_view)view->valueint, key, value, out);
 }
 
 /* The backup's bytes, checked against the digest of what the target held (when recorded). */
@@ -846,8 +996,16 @@ static sp_status undo_reg(sp_sys *sys, const cJSON *e)
     if (!cJSON_IsNumber(type) || !hex)
         return SP_ERR_BADDATA;
     v.type = (sp_reg_type)type->valueint;
-    if ((st = hex_decode(hex, &v)) == SP_OK)
+    if ((st = hex_decode(hex, &v)) != SP_OK) {
+        sp_regval_free(&v);
+        return st;
+    }
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "reg_raw")))
         st = sys->ops->reg_set(sys, (sp_reg_view)view->valueint, key, value, &v);
+    else if (reg_raw_ok(sys)) /* the bytes it held, as they were */
+        st = sys->ops->reg_set_raw(sys, (sp_reg_view)view->valueint, key, value, &v);
+    else
+        st = sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "This backend cannot write registry values as stored.");
     sp_regval_free(&v);
     return st;
 }
@@ -893,22 +1051,23 @@ static sp_status undo_ldap(sp_journal *j, const cJSON *e)
     const cJSON *old = cJSON_GetObjectItemCaseSensitive(e, "old");
     char *live = NULL, text[16];
     uint32_t cur = 0, v = 0;
+    sp_ldap_conn *conn;
     sp_status st;
     if (!dn || !attr || !(cJSON_IsString(old) || cJSON_IsNull(old)))
         return SP_ERR_BADDATA;
-    if ((st = ldap_open(j)) != SP_OK)
+    if ((st = ldap_open(j, e, &conn)) != SP_OK)
         return st;
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "gpo_version")))
-        return j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr,
+        return j->sys->ops->ldap_replace(j->sys, conn, dn, attr,
                                          cJSON_IsString(old) ? old->valuestring : NULL);
-    if ((st = ldap_read_value(j, dn, attr, &live)) != SP_OK)
+    if ((st = ldap_read_value(j, conn, dn, attr, &live)) != SP_OK)
         return st;
     if (!parse_version(live, &cur))
         st = sp_sys_fail(j->sys, SP_ERR_BADDATA, "%s of %s is not a version number.", attr, dn);
     free(live);
     if (st == SP_OK && (st = gpo_raise(j, e, cur, &v)) == SP_OK) {
         snprintf(text, sizeof text, "%lu", (unsigned long)v);
-        st = j->sys->ops->ldap_replace(j->sys, j->ldap, dn, attr, text);
+        st = j->sys->ops->ldap_replace(j->sys, conn, dn, attr, text);
     }
     return st;
 }
@@ -928,8 +1087,9 @@ static sp_status gpo_undo_digest(sp_journal *j, const cJSON *e, sp_change_kind k
     }
     char *live = NULL, text[16];
     uint32_t cur = 0, v = 0;
-    if ((st = ldap_open(j)) != SP_OK ||
-        (st = ldap_read_value(j, str_of(e, "dn"), str_of(e, "attr"), &live)) != SP_OK)
+    sp_ldap_conn *conn;
+    if ((st = ldap_open(j, e, &conn)) != SP_OK ||
+        (st = ldap_read_value(j, conn, str_of(e, "dn"), str_of(e, "attr"), &live)) != SP_OK)
         return st;
     st = parse_version(live, &cur) ? gpo_raise(j, e, cur, &v) : SP_ERR_BADDATA;
     free(live);

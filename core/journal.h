@@ -56,8 +56,11 @@ sp_status sp_journal_gptini_write(sp_journal *j, const char *step, const char *p
 sp_status sp_journal_gpo_version_replace(sp_journal *j, const char *step, const char *dn,
                                          const char *value);
 
-/* Where LDAP changes are made and undone (copied; the password is kept in memory only).
- * Without it, LDAP changes and their undo go to this domain controller. */
+/* Where LDAP changes are made (copied; the password is kept in memory only); without it, this
+ * domain controller. Each LDAP entry records that server (host and port) and its undo goes
+ * there, whatever server the undoing session names, bound with the session's credentials under
+ * the backend's rules (signed and sealed, or LDAPS); an entry whose server cannot be reached
+ * fails and undo goes on. Entries of earlier versions, without the server, go to the session's. */
 sp_status sp_journal_set_ldap(sp_journal *j, const sp_ldap_target *target);
 /* Replaces attr of the entry dn with value (NULL removes it), recording the old value
  * (single-valued attributes only: several values are SP_ERR_UNSUPPORTED). */

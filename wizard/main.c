@@ -162,23 +162,17 @@ static BOOL open_backend(sp_app *app)
  * other users of the server can read). */
 static BOOL use_ldap_options(sp_app *app)
 {
-    wchar_t wpass[256] = L"";
-    char *pass = NULL;
-    sp_status st;
-    DWORD n = GetEnvironmentVariableW(L"SOURCEPREP_LDAP_PASSWORD", wpass, 256);
     /* Read once and gone: the programs SourcePrep starts (w32tm, wbadmin) must not inherit it. */
-    SetEnvironmentVariableW(L"SOURCEPREP_LDAP_PASSWORD", NULL);
-    if (n >= 256)
-        wpass[0] = 0;
-    if (app->cl.ldap_user[0])
-        pass = sp_utf8(wpass);
-    st = sp_session_set_ldap(&app->session, app->cl.ldap_host, app->cl.ldap_port, app->cl.ldap_user,
-                             pass ? pass : "");
-    SecureZeroMemory(wpass, sizeof wpass);
-    if (pass) {
-        SecureZeroMemory(pass, strlen(pass));
-        free(pass);
+    char *pass = sp_win32_take_env_secret("SOURCEPREP_LDAP_PASSWORD");
+    sp_status st;
+    if (!pass) {
+        fail_u8(app, IDS_ERR_CMDLINE, sp_status_name(SP_ERR_NOMEM), NULL);
+        return FALSE;
     }
+    st = sp_session_set_ldap(&app->session, app->cl.ldap_host, app->cl.ldap_port, app->cl.ldap_user,
+                             app->cl.ldap_user[0] ? pass : "");
+    SecureZeroMemory(pass, strlen(pass));
+    free(pass);
     if (st != SP_OK) {
         fail_u8(app, IDS_ERR_CMDLINE, sp_status_name(st), NULL);
         return FALSE;

@@ -377,6 +377,14 @@ typedef struct {
      * them; SP_ERR_NOTFOUND when the name does not resolve. */
     sp_status (*dns_resolve)(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap,
                              size_t *count);
+    /* Registry values as the registry stores them (issue 18: undo puts back every byte): string
+     * types as their UTF-16LE bytes, unconverted, so a NUL inside a REG_SZ, a lone surrogate or a
+     * missing terminator survives; other types as reg_get gives them. reg_set_raw writes the bytes
+     * as given. NULL in a backend without a registry. */
+    sp_status (*reg_get_raw)(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                             sp_regval *out);
+    sp_status (*reg_set_raw)(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                             const sp_regval *val);
 } sp_sys_ops;
 
 struct sp_sys {

@@ -122,6 +122,22 @@ log="$(dirname "$state")/sourceprep.log"
 if grep -q 'mark step=email reason="Done by the technician on site"' "$log" && grep -q 'check step=health result=failed' "$log"; then
   ok "the log has one line per action"
 else bad "the log misses actions: $(tail -n 3 "$log" 2>/dev/null)"; fi
+# A reason cannot forge the rest of its log line (issue 18): its quotes and backslashes are escaped.
+run /demo "/root:$r" /mark:email '/reason:forged" step=backup reason="x\y'
+if grep -qF 'mark step=email reason="forged\" step=backup reason=\"x\\y"' "$log"; then
+  ok "a reason with quotes and a backslash is escaped in the log line"
+else bad "the reason is not escaped in the log: $(grep 'forged' "$log" | tail -n 1)"; fi
+# The real exe's JSON report has each key once (issue 18: "data" was written twice per step).
+python3 - "$work/ready.json" <<'PY' && ok "the exe's JSON report parses with duplicate keys refused" || bad "the exe's JSON report repeats a key"
+import json, sys
+def once(pairs):
+    keys = [k for k, _ in pairs]
+    dup = {k for k in keys if keys.count(k) > 1}
+    if dup:
+        raise ValueError("duplicate keys: %s" % sorted(dup))
+    return dict(pairs)
+json.load(open(sys.argv[1], encoding="utf-8"), object_pairs_hook=once)
+PY
 
 printf '{"version": 1, "steps": {"backup": {"result": "pass' >"$state"
 cp "$state" "$work/damaged.json"

@@ -26,7 +26,9 @@ static const char profile[] =
     "   \"C:\\\\ProgramData\\\\SourcePrep\\\\backups\\\\0002.bak\": \"[General]\\r\\nVersion=65538\\r\\n\"},"
     " \"ldap\": {\"entries\": {\"\": {\"defaultNamingContext\": \"DC=contoso,DC=local\"},"
     "   \"CN=Ann,DC=contoso,DC=local\": {\"scriptPath\": \"x.bat\"},"
-    "   \"CN=GPO,DC=contoso,DC=local\": {\"versionNumber\": \"65539\"}}}}";
+    "   \"CN=GPO,DC=contoso,DC=local\": {\"versionNumber\": \"65539\"}},"
+    "  \"servers\": {\"dc2:389\": {\"entries\": {\"CN=Ann,DC=contoso,DC=local\": {\"scriptPath\": \"y.bat\"}}},"
+    "   \"dc3\": {\"unreachable\": true}}}}";
 
 /* libFuzzer gives the harness no context: the host backend and the folder live here. */
 static sp_sys *host;

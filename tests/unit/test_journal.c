@@ -107,6 +107,32 @@ static void file_remove_should_move_the_file_into_backups_and_undo_should_bring_
     free(after);
 }
 
+/* Issue 18 item 4: a file already under a backup's name (left by a run that stopped, made by
+ * another instance, or planted) is never written over: the backup takes the next free name. */
+static void a_backup_should_never_overwrite_a_file_under_its_name(void **state)
+{
+    fixture *f = *state;
+    size_t n0, n, undone;
+    char *before = read_sim(f, INF, &n0), *got;
+    assert_int_equal(f->w.sim->ops->dir_create(f->w.sim, DIR "\\backups"), SP_OK);
+    assert_int_equal(f->w.sim->ops->file_write_atomic(f->w.sim, DIR "\\backups\\0001.bak", "theirs", 6), SP_OK);
+    assert_int_equal(sp_journal_file_write(f->j, "policy", INF, "ours", 4), SP_OK);
+    got = read_sim(f, DIR "\\backups\\0001.bak", &n);
+    assert_int_equal(n, 6);
+    assert_memory_equal(got, "theirs", 6);
+    free(got);
+    got = read_sim(f, DIR "\\backups\\0001-1.bak", &n);
+    assert_int_equal(n, n0);
+    assert_memory_equal(got, before, n0);
+    free(got);
+    assert_int_equal(sp_journal_undo(f->j, NULL, &undone), SP_OK);
+    got = read_sim(f, INF, &n);
+    assert_int_equal(n, n0);
+    assert_memory_equal(got, before, n0);
+    free(got);
+    free(before);
+}
+
 static void registry_changes_should_be_undone_to_the_exact_old_values(void **state)
 {
     fixture *f = *state;
@@ -224,6 +250,7 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
+        T(a_backup_should_never_overwrite_a_file_under_its_name),
         T(file_write_should_be_undone_byte_for_byte),
         T(file_created_by_a_change_should_be_removed_by_undo),
         T(file_remove_should_move_the_file_into_backups_and_undo_should_bring_it_back),

@@ -99,32 +99,10 @@ static void assert_sim_file(sp_sys *sim, const char *path, const void *want, siz
     free(got);
 }
 
-typedef struct {
-    const char *attr;
-    char *value;
-} ldap_get;
-
-static int take(void *user, const char *dn, const sp_ldap_attr *attrs, size_t n)
-{
-    ldap_get *g = user;
-    (void)dn;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(attrs[i].name, g->attr) == 0 && attrs[i].count)
-            g->value = strdup(attrs[i].values[0]);
-    return 1;
-}
-
 /* The attribute's value on the sim's directory (heap), NULL when absent. */
 static char *ldap_value(sp_sys *sim, const char *dn, const char *attr)
 {
-    sp_ldap_target t = {0};
-    sp_ldap_conn *c = NULL;
-    const char *attrs[2] = {attr, NULL};
-    ldap_get g = {attr, NULL};
-    assert_int_equal(sim->ops->ldap_connect(sim, &t, &c), SP_OK);
-    assert_int_equal(sim->ops->ldap_search(sim, c, dn, 0, "(objectClass=*)", attrs, take, &g), SP_OK);
-    sim->ops->ldap_close(sim, c);
-    return g.value;
+    return testutil_ldap_value(sim, NULL, dn, attr);
 }
 
 static void ldap_set(sp_sys *sim, const char *dn, const char *attr, const char *value)

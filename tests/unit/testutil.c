@@ -289,3 +289,30 @@ void testutil_world_open_patched(testutil_world *w, const char *profile_path,
     cJSON_Delete(profile);
     cJSON_Delete(first);
 }
+
+typedef struct {
+    const char *attr;
+    char *value;
+} ldap_get;
+
+static int take_ldap_value(void *user, const char *dn, const sp_ldap_attr *attrs, size_t n)
+{
+    ldap_get *g = user;
+    (void)dn;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(attrs[i].name, g->attr) == 0 && attrs[i].count && !g->value)
+            g->value = strdup(attrs[i].values[0]);
+    return 1;
+}
+
+char *testutil_ldap_value(sp_sys *sys, const char *host, const char *dn, const char *attr)
+{
+    sp_ldap_target t = {host, 0, NULL, NULL};
+    sp_ldap_conn *c = NULL;
+    const char *attrs[2] = {attr, NULL};
+    ldap_get g = {attr, NULL};
+    assert_int_equal(sys->ops->ldap_connect(sys, &t, &c), SP_OK);
+    assert_int_equal(sys->ops->ldap_search(sys, c, dn, 0, "(objectClass=*)", attrs, take_ldap_value, &g), SP_OK);
+    sys->ops->ldap_close(sys, c);
+    return g.value;
+}

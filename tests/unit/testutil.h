@@ -72,6 +72,10 @@ cJSON *testutil_read_json(const char *path);
  * message in err: for the tests of malformed profiles. */
 sp_status testutil_sim_open_status(const char *json, char *err, size_t errlen);
 
+/* The first value of attr of the entry dn on the LDAP server host (NULL: this DC), heap; NULL
+ * when it has none. Fails the test when the entry cannot be read. */
+char *testutil_ldap_value(sp_sys *sys, const char *host, const char *dn, const char *attr);
+
 /* A stand-in for the string table (an sp_text_fn): "T<id>" for every ID, heap. */
 char *testutil_text_ids(void *user, unsigned id, const char *arg);
 

@@ -611,6 +611,7 @@ static sp_status posix_program_path(sp_sys *sys, char *out, size_t outlen)
 
 static void posix_close(sp_sys *sys)
 {
+    free(sys->impl);
     free(sys);
 }
 
@@ -744,6 +745,72 @@ static sp_status posix_dir_create_private(sp_sys *sys, const char *path)
     return SP_OK;
 }
 
+#ifdef SP_FAULT_INJECTION
+/* The fault hook's state: sys->impl of a test build's backend. */
+typedef struct {
+    sp_fault fault;
+} posix_state;
+
+static sp_fault *posix_fault(const sp_sys *sys)
+{
+    return &((posix_state *)sys->impl)->fault;
+}
+
+void sp_posix_fault_set(sp_sys *posix, unsigned at, sp_fault_mode mode)
+{
+    sp_fault_set(posix_fault(posix), at, mode);
+}
+
+unsigned sp_posix_fault_writes(const sp_sys *posix)
+{
+    return posix_fault(posix)->writes;
+}
+
+int sp_posix_fault_killed(const sp_sys *posix)
+{
+    return posix_fault(posix)->dead;
+}
+
+/* Each write op, counted by the hook: refused before it is made, or the "kill" after it. */
+#define POSIX_COUNTED(st, sys, what, call)                                          \
+    do {                                                                            \
+        if (((st) = sp_fault_enter(posix_fault(sys), (sys), (what))) == SP_OK &&    \
+            ((st) = (call)) == SP_OK)                                               \
+            sp_fault_leave(posix_fault(sys));                                       \
+    } while (0)
+
+static sp_status posix_file_write_atomic_counted(sp_sys *sys, const char *path, const void *data, size_t size)
+{
+    sp_status st;
+    POSIX_COUNTED(st, sys, "file_write_atomic", posix_file_write_atomic(sys, path, data, size));
+    return st;
+}
+
+static sp_status posix_file_move_counted(sp_sys *sys, const char *from, const char *to)
+{
+    sp_status st;
+    POSIX_COUNTED(st, sys, "file_move", posix_file_move(sys, from, to));
+    return st;
+}
+
+static sp_status posix_file_delete_counted(sp_sys *sys, const char *path)
+{
+    sp_status st;
+    POSIX_COUNTED(st, sys, "file_delete", posix_file_delete(sys, path));
+    return st;
+}
+
+static sp_status posix_dir_create_counted(sp_sys *sys, const char *path)
+{
+    sp_status st;
+    POSIX_COUNTED(st, sys, "dir_create", posix_dir_create(sys, path));
+    return st;
+}
+#define POSIX_WRITE(fn) fn##_counted
+#else
+#define POSIX_WRITE(fn) fn
+#endif
+
 static const sp_sys_ops posix_ops = {
     .name = "posix",
     .os_info = posix_os_info,
@@ -756,12 +823,12 @@ static const sp_sys_ops posix_ops = {
     .reg_enum_keys = posix_reg_enum,
     .reg_enum_values = posix_reg_enum,
     .file_read = posix_file_read,
-    .file_write_atomic = posix_file_write_atomic,
+    .file_write_atomic = POSIX_WRITE(posix_file_write_atomic),
     .file_append = posix_file_append,
-    .file_move = posix_file_move,
-    .file_delete = posix_file_delete,
+    .file_move = POSIX_WRITE(posix_file_move),
+    .file_delete = POSIX_WRITE(posix_file_delete),
     .file_stat = posix_file_stat,
-    .dir_create = posix_dir_create,
+    .dir_create = POSIX_WRITE(posix_dir_create),
     .dir_enum = posix_dir_enum,
     .proc_run = posix_proc_run,
     .svc_query = posix_svc_query,
@@ -797,5 +864,11 @@ sp_sys *sp_posix_open(void)
     if (!sys)
         return NULL;
     sys->ops = &posix_ops;
+#ifdef SP_FAULT_INJECTION
+    if (!(sys->impl = calloc(1, sizeof(posix_state)))) {
+        free(sys);
+        return NULL;
+    }
+#endif
     return sys;
 }

@@ -23,4 +23,15 @@
  * EEXIST -> EXISTS, else IO; last_error names the path and the reason. */
 sp_sys *sp_posix_open(void);
 
+#ifdef SP_FAULT_INJECTION
+#include "core/sys/fault.h"
+/* The sim's fault-injection hook (core/sys/fault.h) on real files, in test builds only: every
+ * file_write_atomic, file_move, file_delete and dir_create is counted from 1 after this call;
+ * the write number `at` fails without effect (SP_FAULT_FAIL) or is made, after which every write
+ * fails as if the process had been killed (SP_FAULT_KILL). */
+void sp_posix_fault_set(sp_sys *posix, unsigned at, sp_fault_mode mode);
+unsigned sp_posix_fault_writes(const sp_sys *posix);
+int sp_posix_fault_killed(const sp_sys *posix);
+#endif
+
 #endif

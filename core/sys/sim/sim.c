@@ -102,43 +102,21 @@ static sp_status sim_from_host(sp_sys *sys, sp_status st)
 #ifdef SP_FAULT_INJECTION
 void sp_sim_fault_set(sp_sys *sim, unsigned at, sp_sim_fault_mode mode)
 {
-    sim_machine *m = sim->impl;
-    m->fault_at = mode == SP_SIM_FAULT_NONE ? 0 : at;
-    m->fault_mode = (int)mode;
-    m->fault_writes = 0;
-    m->fault_dead = 0;
+    sp_fault_set(&((sim_machine *)sim->impl)->fault, at, (sp_fault_mode)mode);
 }
 
 unsigned sp_sim_fault_writes(const sp_sys *sim)
 {
-    return ((const sim_machine *)sim->impl)->fault_writes;
+    return ((const sim_machine *)sim->impl)->fault.writes;
 }
 
 int sp_sim_fault_killed(const sp_sys *sim)
 {
-    return ((const sim_machine *)sim->impl)->fault_dead;
+    return ((const sim_machine *)sim->impl)->fault.dead;
 }
 
-/* Before a write: SP_OK when it may be made. */
-static sp_status sim_fault_enter(sp_sys *sys, const char *what)
-{
-    sim_machine *m = sys->impl;
-    if (m->fault_dead)
-        return sp_sys_fail(sys, SP_ERR_IO, "%s: the process was killed (fault injection).", what);
-    m->fault_writes++;
-    if (m->fault_at && m->fault_writes == m->fault_at && m->fault_mode == SP_SIM_FAULT_FAIL)
-        return sp_sys_fail(sys, SP_ERR_IO, "%s failed (fault injection, write %u).", what,
-                           m->fault_writes);
-    return SP_OK;
-}
-
-/* After a write that was made. */
-static void sim_fault_leave(sp_sys *sys)
-{
-    sim_machine *m = sys->impl;
-    if (m->fault_at && m->fault_writes == m->fault_at && m->fault_mode == SP_SIM_FAULT_KILL)
-        m->fault_dead = 1;
-}
+#define sim_fault_enter(sys, what) sp_fault_enter(&((sim_machine *)(sys)->impl)->fault, (sys), (what))
+#define sim_fault_leave(sys) sp_fault_leave(&((sim_machine *)(sys)->impl)->fault)
 #else
 #define sim_fault_enter(sys, what) SP_OK
 #define sim_fault_leave(sys) ((void)0)
@@ -385,16 +363,32 @@ static sp_status sim_reg_may_write(sp_sys *sys, const char *key)
     return SP_OK;
 }
 
+typedef sp_status (*reg_setter)(sp_sys *, sp_reg_view, const char *, const char *, const sp_regval *);
+
+/* A registry write: administrators only in HKLM, and a write the fault hook counts. */
+static sp_status reg_write(sp_sys *sys, reg_setter set, const char *what, sp_reg_view view,
+                           const char *key, const char *value, const sp_regval *val)
+{
+    sp_status st = sim_reg_may_write(sys, key);
+    (void)what; /* named in the fault hook's message, in test builds only */
+    if (st == SP_OK && (st = sim_fault_enter(sys, what)) == SP_OK &&
+        (st = set(sys, view, key, value, val)) == SP_OK) {
+        sim_fault_leave(sys);
+        st = sim_keep(sys, st); /* the saved state between runs (sim_state.c) */
+    }
+    return st;
+}
+
 static sp_status sim_reg_set_checked(sp_sys *sys, sp_reg_view view, const char *key,
                                      const char *value, const sp_regval *val)
 {
-    sp_status st = sim_reg_may_write(sys, key);
-    if (st == SP_OK && (st = sim_fault_enter(sys, "reg_set")) == SP_OK &&
-        (st = sim_reg_set(sys, view, key, value, val)) == SP_OK) {
-        sim_fault_leave(sys);
-        st = sim_keep(sys, st);
-    }
-    return st;
+    return reg_write(sys, sim_reg_set, "reg_set", view, key, value, val);
+}
+
+static sp_status sim_reg_set_raw_checked(sp_sys *sys, sp_reg_view view, const char *key,
+                                         const char *value, const sp_regval *val)
+{
+    return reg_write(sys, sim_reg_set_raw, "reg_set_raw", view, key, value, val);
 }
 
 static sp_status sim_reg_delete_checked(sp_sys *sys, sp_reg_view view, const char *key,
@@ -727,6 +721,8 @@ static const sp_sys_ops sim_ops = {
     .path_security = sim_path_security,
     .dir_create_private = sim_dir_create_private,
     .dns_resolve = sim_dns_resolve,
+    .reg_get_raw = sim_reg_get_raw,
+    .reg_set_raw = sim_reg_set_raw_checked,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

@@ -78,7 +78,9 @@
  * entry. ldap_replace changes the entries (kept with the rest of the state). "unreachable": true makes
  * ldap_connect fail with SP_ERR_IO, "refuse_bind": true with SP_ERR_ACCESS (invalid
  * credentials), "read_only": true makes ldap_replace fail with SP_ERR_ACCESS (insufficient
- * access rights). Without "ldap" there is no LDAP server (SP_ERR_IO). "sids" maps SIDs to
+ * access rights). "servers": {"host:port" or "host": DIRECTORY} gives other LDAP servers their
+ * own directories (each with its own "entries" and flags, issue 18: undo goes to the server
+ * that was changed); any other host is "ldap" itself. Without "ldap" there is no LDAP server (SP_ERR_IO). "sids" maps SIDs to
  * account names for sid_lookup: {"S-1-5-20": "NT AUTHORITY\\NETWORK SERVICE"}.
  * "http": {"proxy": "host:port" or "", "urls": {"https://x/y": ANSWER}} gives http_get's answer
  * per URL (compared without case); ANSWER is {"status": 401, "auth": "Basic realm=\"x\"; NTLM",

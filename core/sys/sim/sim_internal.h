@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "core/base/status.h"
+#include "core/sys/fault.h"
 #include "core/sys/sys.h"
 
 struct cJSON;
@@ -15,6 +16,7 @@ typedef struct {
     sp_reg_type type;
     unsigned char *data; /* never NULL, even when size is 0 */
     size_t size;
+    int utf16; /* a string type written by reg_set_raw: data is its UTF-16LE bytes, else UTF-8 */
 } sim_regvalue;
 
 typedef struct {
@@ -177,6 +179,10 @@ sp_status sim_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char
                       sp_regval *out);
 sp_status sim_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
                       const sp_regval *val);
+sp_status sim_reg_get_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          sp_regval *out);
+sp_status sim_reg_set_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          const sp_regval *val);
 sp_status sim_reg_delete_value(sp_sys *sys, sp_reg_view view, const char *key,
                                const char *value);
 sp_status sim_reg_enum_keys(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb,
@@ -239,8 +245,7 @@ typedef struct {
 #ifdef SP_FAULT_INJECTION
     /* Test builds only (sp_sim_fault_set): the write that fails or after which the "process"
      * is dead, counted from 1 over every write since the hook was set. */
-    unsigned fault_at, fault_writes;
-    int fault_mode, fault_dead;
+    sp_fault fault;
 #endif
 } sim_machine;
 

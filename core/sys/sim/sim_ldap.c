@@ -9,6 +9,7 @@
 
 struct sp_ldap_conn {
     int open;
+    cJSON *dir; /* the directory of the server connected to: "ldap" or one of its "servers" */
 };
 
 static sp_status ldap_fail(char *err, size_t errlen, const char *what)
@@ -29,13 +30,50 @@ static int is_string_list(const cJSON *v)
     return 1;
 }
 
-sp_status sim_ldap_parse(const cJSON *ldap, const cJSON *sids, sim_profile *p, char *err,
-                         size_t errlen)
+/* One server's directory: its flags and entries. where names it in the messages. */
+static sp_status parse_directory(const cJSON *ldap, const char *where, char *err, size_t errlen)
 {
     const cJSON *e, *a, *flag;
     static const char *const flags[] = {"unreachable", "refuse_bind", "read_only",
                                         "modify_times_out", "modify_lost_in_timeout"};
+    char msg[400];
+    if (!cJSON_IsObject(ldap)) {
+        snprintf(msg, sizeof msg, "%.200s must be an object with \"entries\"", where);
+        return ldap_fail(err, errlen, msg);
+    }
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        flag = cJSON_GetObjectItemCaseSensitive(ldap, flags[i]);
+        if (flag && !cJSON_IsBool(flag)) {
+            snprintf(msg, sizeof msg, "%.200s.%s must be true or false", where, flags[i]);
+            return ldap_fail(err, errlen, msg);
+        }
+    }
+    e = cJSON_GetObjectItemCaseSensitive(ldap, "entries");
+    if (e && !cJSON_IsObject(e)) {
+        snprintf(msg, sizeof msg, "%.200s.entries must be an object of entries by DN", where);
+        return ldap_fail(err, errlen, msg);
+    }
+    cJSON_ArrayForEach(a, e) {
+        const cJSON *v;
+        if (!cJSON_IsObject(a)) {
+            snprintf(msg, sizeof msg, "%.80s.entries.%.200s must be an object of attributes", where, a->string);
+            return ldap_fail(err, errlen, msg);
+        }
+        cJSON_ArrayForEach(v, a) if (!is_string_list(v)) {
+            snprintf(msg, sizeof msg, "%.60s.entries.%.150s.%.80s must be a string or an array of strings",
+                     where, a->string, v->string);
+            return ldap_fail(err, errlen, msg);
+        }
+    }
+    return SP_OK;
+}
+
+sp_status sim_ldap_parse(const cJSON *ldap, const cJSON *sids, sim_profile *p, char *err,
+                         size_t errlen)
+{
+    const cJSON *e, *servers;
     char msg[300];
+    sp_status st;
     if (sids) {
         if (!cJSON_IsObject(sids))
             return ldap_fail(err, errlen, "sids must be an object of \"S-1-...\": \"DOMAIN\\\\name\"");
@@ -48,54 +86,61 @@ sp_status sim_ldap_parse(const cJSON *ldap, const cJSON *sids, sim_profile *p, c
     }
     if (!ldap)
         return SP_OK;
-    if (!cJSON_IsObject(ldap))
-        return ldap_fail(err, errlen, "ldap must be an object with \"entries\"");
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
-        flag = cJSON_GetObjectItemCaseSensitive(ldap, flags[i]);
-        if (flag && !cJSON_IsBool(flag)) {
-            snprintf(msg, sizeof msg, "ldap.%s must be true or false", flags[i]);
-            return ldap_fail(err, errlen, msg);
-        }
-    }
-    e = cJSON_GetObjectItemCaseSensitive(ldap, "entries");
-    if (e && !cJSON_IsObject(e))
-        return ldap_fail(err, errlen, "ldap.entries must be an object of entries by DN");
-    cJSON_ArrayForEach(a, e) {
-        const cJSON *v;
-        if (!cJSON_IsObject(a)) {
-            snprintf(msg, sizeof msg, "ldap.entries.%.200s must be an object of attributes", a->string);
-            return ldap_fail(err, errlen, msg);
-        }
-        cJSON_ArrayForEach(v, a) if (!is_string_list(v)) {
-            snprintf(msg, sizeof msg, "ldap.entries.%.150s.%.80s must be a string or an array of strings",
-                     a->string, v->string);
-            return ldap_fail(err, errlen, msg);
-        }
+    if ((st = parse_directory(ldap, "ldap", err, errlen)) != SP_OK)
+        return st;
+    servers = cJSON_GetObjectItemCaseSensitive(ldap, "servers");
+    if (servers && !cJSON_IsObject(servers))
+        return ldap_fail(err, errlen, "ldap.servers must be an object of directories by \"host\" or \"host:port\"");
+    cJSON_ArrayForEach(e, servers) {
+        snprintf(msg, sizeof msg, "ldap.servers.%.150s", e->string);
+        if ((st = parse_directory(e, msg, err, errlen)) != SP_OK)
+            return st;
     }
     if (!(p->ldap = cJSON_Duplicate(ldap, 1)))
         return SP_ERR_NOMEM;
     return SP_OK;
 }
 
-static int flag_set(const sim_profile *p, const char *name)
+static int flag_set(const cJSON *dir, const char *name)
 {
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p->ldap, name));
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(dir, name));
+}
+
+/* The directory of host:port: "servers" names it as "host:port" or "host"; any other host
+ * (and this DC) is the profile's one directory. */
+static cJSON *server_directory(sim_profile *p, const sp_ldap_target *t)
+{
+    cJSON *x;
+    char name[300];
+    if (!t || !t->host || !t->host[0])
+        return p->ldap;
+    snprintf(name, sizeof name, "%s:%u", t->host, t->port ? t->port : 389u);
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(p->ldap, "servers"))
+        if (x->string && sim_ascii_casecmp(x->string, name) == 0)
+            return x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(p->ldap, "servers"))
+        if (x->string && sim_ascii_casecmp(x->string, t->host) == 0)
+            return x;
+    return p->ldap;
 }
 
 sp_status sim_ldap_connect(sp_sys *sys, const sp_ldap_target *target, sp_ldap_conn **out)
 {
     sim_profile *p = sim_machine_profile(sys);
     const char *host = target && target->host && target->host[0] ? target->host : "localhost";
+    cJSON *dir;
     *out = NULL;
     if (!p->ldap)
         return sp_sys_fail(sys, SP_ERR_IO, "No LDAP server answers on %s (the profile has no \"ldap\").", host);
-    if (flag_set(p, "unreachable"))
+    dir = server_directory(p, target);
+    if (flag_set(dir, "unreachable"))
         return sp_sys_fail(sys, SP_ERR_IO, "The LDAP server %s cannot be reached (connect error).", host);
-    if (flag_set(p, "refuse_bind"))
+    if (flag_set(dir, "refuse_bind"))
         return sp_sys_fail(sys, SP_ERR_ACCESS, "The LDAP server %s refused the bind: invalid credentials (49).", host);
     if (!(*out = calloc(1, sizeof **out)))
         return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
     (*out)->open = 1;
+    (*out)->dir = dir;
     return SP_OK;
 }
 
@@ -172,10 +217,10 @@ static int dn_under(const char *dn, const char *base, int subtree)
     return dn[n - b - 1] == ',' && sim_ascii_casecmp(dn + n - b, base) == 0;
 }
 
-static cJSON *find_entry(sim_profile *p, const char *dn)
+static cJSON *find_entry(cJSON *dir, const char *dn)
 {
     cJSON *e;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p->ldap, "entries"))
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(dir, "entries"))
         if (sim_ascii_casecmp(e->string, dn) == 0)
             return e;
     return NULL;
@@ -190,11 +235,11 @@ sp_status sim_ldap_search(sp_sys *sys, sp_ldap_conn *conn, const char *base, int
     const char *end;
     if (!conn || !conn->open || !p->ldap)
         return sp_sys_fail(sys, SP_ERR_INVALID, "ldap_search: not connected");
-    if (!find_entry(p, base ? base : ""))
+    if (!find_entry(conn->dir, base ? base : ""))
         return sp_sys_fail(sys, SP_ERR_NOTFOUND, "LDAP: no such object: %s", base ? base : "");
-    if (filter_eval(find_entry(p, base ? base : ""), filter ? filter : "(objectClass=*)", &end) < 0)
+    if (filter_eval(find_entry(conn->dir, base ? base : ""), filter ? filter : "(objectClass=*)", &end) < 0)
         return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "The sim's LDAP cannot evaluate the filter %s", filter);
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p->ldap, "entries")) {
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(conn->dir, "entries")) {
         sp_ldap_attr found[16];
         const char *values[16][8];
         size_t nf = 0;
@@ -230,12 +275,12 @@ sp_status sim_ldap_replace(sp_sys *sys, sp_ldap_conn *conn, const char *dn, cons
     cJSON *e, *x, *old = NULL;
     if (!conn || !conn->open || !p->ldap)
         return sp_sys_fail(sys, SP_ERR_INVALID, "ldap_replace: not connected");
-    if (!(e = find_entry(p, dn)))
+    if (!(e = find_entry(conn->dir, dn)))
         return sp_sys_fail(sys, SP_ERR_NOTFOUND, "LDAP: no such object: %s", dn);
-    if (flag_set(p, "read_only"))
+    if (flag_set(conn->dir, "read_only"))
         return sp_sys_fail(sys, SP_ERR_ACCESS, "LDAP: insufficient access rights to change %s of %s (50).", attr, dn);
     /* "modify_lost_in_timeout": no answer in time and the change was not made. */
-    if (flag_set(p, "modify_lost_in_timeout"))
+    if (flag_set(conn->dir, "modify_lost_in_timeout"))
         return sp_sys_fail(sys, SP_ERR_TIMEOUT, "LDAP: no answer in time to the change of %s of %s.", attr, dn);
     cJSON_ArrayForEach(x, e) if (sim_ascii_casecmp(x->string, attr) == 0) old = x;
     if (old)
@@ -243,7 +288,7 @@ sp_status sim_ldap_replace(sp_sys *sys, sp_ldap_conn *conn, const char *dn, cons
     if (value && !cJSON_AddStringToObject(e, attr, value))
         return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
     /* "modify_times_out": the change was made but its answer came too late. */
-    if (flag_set(p, "modify_times_out"))
+    if (flag_set(conn->dir, "modify_times_out"))
         return sp_sys_fail(sys, SP_ERR_TIMEOUT, "LDAP: no answer in time to the change of %s of %s.", attr, dn);
     return SP_OK;
 }

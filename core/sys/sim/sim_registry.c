@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/regbytes.h"
+
 static const struct {
     const char *long_name;
     const char *short_name;
@@ -132,6 +134,7 @@ sp_status sim_reg_put_value(sim_regkey *key, const char *name, sp_reg_type type,
     v->type = type;
     v->data = copy;
     v->size = size;
+    v->utf16 = 0;
     return SP_OK;
 }
 
@@ -182,39 +185,70 @@ static sp_status reg_prepare(sp_sys *sys, const char *key, char **normalized)
     return SP_OK;
 }
 
-sp_status sim_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
-                      sp_regval *out)
+/* The value named, or NULL with the failure said. */
+static sim_regvalue *reg_lookup(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                                sp_status *st)
 {
-    if (!out)
-        return sp_sys_fail(sys, SP_ERR_INVALID, "reg_get: missing output");
-    memset(out, 0, sizeof *out);
-    if (!value)
-        value = "";
     char *norm = NULL;
-    sp_status st = reg_prepare(sys, key, &norm);
-    if (st != SP_OK)
-        return st;
+    if ((*st = reg_prepare(sys, key, &norm)) != SP_OK)
+        return NULL;
     sim_registry *reg = sim_machine_view(sys, view);
     sim_regkey *k = sim_reg_find_key(reg, norm);
     sim_regvalue *v = k ? reg_find_value(k, value) : NULL;
-    if (!v) {
-        if (reg_key_exists(reg, norm))
-            st = sp_sys_fail(sys, SP_ERR_NOTFOUND, "registry value %s not found in %s",
-                             reg_display_name(value), norm);
-        else
-            st = sp_sys_fail(sys, SP_ERR_NOTFOUND, "registry key %s not found", norm);
-        free(norm);
-        return st;
-    }
+    if (!v && reg_key_exists(reg, norm))
+        *st = sp_sys_fail(sys, SP_ERR_NOTFOUND, "registry value %s not found in %s",
+                          reg_display_name(value), norm);
+    else if (!v)
+        *st = sp_sys_fail(sys, SP_ERR_NOTFOUND, "registry key %s not found", norm);
     free(norm);
+    return v;
+}
+
+/* A string written raw comes back as UTF-8, converted as the win32 backend converts it; a string
+ * given as UTF-8 comes back raw as the UTF-16LE bytes that backend would have stored. */
+static sp_status reg_copy_out(sp_sys *sys, const sim_regvalue *v, int raw, sp_regval *out)
+{
+    sp_status st = SP_OK;
+    out->type = v->type;
+    if (sp_regbytes_is_string(v->type) && v->utf16 != raw) {
+        st = raw ? sp_regbytes_from_utf8(v->type, v->data, v->size, &out->data, &out->size)
+                 : sp_regbytes_to_utf8(v->type, v->data, v->size, &out->data, &out->size);
+        if (st != SP_OK)
+            return sp_sys_fail(sys, st, "registry value %s cannot be converted", reg_display_name(v->name));
+        return SP_OK;
+    }
     out->data = malloc(v->size ? v->size : 1);
     if (!out->data)
         return sp_sys_fail(sys, SP_ERR_NOMEM, "out of memory");
     if (v->size)
         memcpy(out->data, v->data, v->size);
-    out->type = v->type;
     out->size = v->size;
-    return SP_OK;
+    return st;
+}
+
+static sp_status reg_get_as(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                            int raw, sp_regval *out)
+{
+    sp_status st = SP_OK;
+    sim_regvalue *v;
+    if (!out)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "reg_get: missing output");
+    memset(out, 0, sizeof *out);
+    if (!(v = reg_lookup(sys, view, key, value ? value : "", &st)))
+        return st;
+    return reg_copy_out(sys, v, raw, out);
+}
+
+sp_status sim_reg_get_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          sp_regval *out)
+{
+    return reg_get_as(sys, view, key, value, 1, out);
+}
+
+sp_status sim_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                      sp_regval *out)
+{
+    return reg_get_as(sys, view, key, value, 0, out);
 }
 
 sp_status sim_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
@@ -241,6 +275,16 @@ sp_status sim_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char
     if (st != SP_OK)
         return sp_sys_fail(sys, st, "out of memory");
     return SP_OK;
+}
+
+sp_status sim_reg_set_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          const sp_regval *val)
+{
+    sp_status st = sim_reg_set(sys, view, key, value, val);
+    sim_regvalue *v;
+    if (st == SP_OK && (v = reg_lookup(sys, view, key, value ? value : "", &st)))
+        v->utf16 = sp_regbytes_is_string(val->type);
+    return st;
 }
 
 sp_status sim_reg_delete_value(sp_sys *sys, sp_reg_view view, const char *key,

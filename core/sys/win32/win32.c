@@ -54,6 +54,8 @@ static const sp_sys_ops win32_ops = {
     .path_security = w32_path_security,
     .dir_create_private = w32_dir_create_private,
     .dns_resolve = w32_dns_resolve,
+    .reg_get_raw = w32_reg_get_raw,
+    .reg_set_raw = w32_reg_set_raw,
 };
 
 sp_sys *sp_win32_open(void)

@@ -75,6 +75,10 @@ sp_status w32_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response
 /* Judges the root of the chain in pem (the server's certificates, leaf first) into out's
  * cert_root fields, and reads the leaf's subject alternative names when curl did not. */
 void w32_cert_judge_root(const char *pem, sp_http_response *out);
+sp_status w32_reg_get_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          sp_regval *out);
+sp_status w32_reg_set_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          const sp_regval *val);
 sp_status w32_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap, size_t *count);
 
 /* win32_wua.c */

@@ -129,8 +129,9 @@ static sp_status value_to_utf8(DWORD type, const BYTE *raw, DWORD size, sp_regva
     return SP_OK;
 }
 
-sp_status w32_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
-                      sp_regval *out)
+/* Reads a value; raw keeps a string's UTF-16LE bytes as stored, else it becomes UTF-8. */
+static sp_status read_value(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                            int raw_strings, sp_regval *out)
 {
     HKEY h = NULL;
     wchar_t *wvalue = NULL;
@@ -169,7 +170,7 @@ sp_status w32_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char
         st = w32_fail(sys, (DWORD)rc, "Could not read registry value \"%s\" of %s", vname, key);
         goto done;
     }
-    if (type == REG_SZ || type == REG_EXPAND_SZ || type == REG_MULTI_SZ) {
+    if (!raw_strings && (type == REG_SZ || type == REG_EXPAND_SZ || type == REG_MULTI_SZ)) {
         st = value_to_utf8(type, raw, size, out);
         if (st != SP_OK)
             st = w32_nomem(sys, "convert a registry value");
@@ -185,6 +186,18 @@ done:
     if (h)
         RegCloseKey(h);
     return st;
+}
+
+sp_status w32_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                      sp_regval *out)
+{
+    return read_value(sys, view, key, value, 0, out);
+}
+
+sp_status w32_reg_get_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          sp_regval *out)
+{
+    return read_value(sys, view, key, value, 1, out);
 }
 
 /* UTF-8 (one string, or a double-NUL list) to the UTF-16 bytes RegSetValueExW stores. */
@@ -216,11 +229,54 @@ static wchar_t *value_to_wide(const sp_regval *val, DWORD *bytes)
     return w;
 }
 
-sp_status w32_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
-                      const sp_regval *val)
+/* Writes nbytes of bytes as the value, as they are. */
+static sp_status write_bytes(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                             DWORD type, const BYTE *bytes, DWORD nbytes)
 {
     HKEY h = NULL;
     wchar_t *wvalue = NULL;
+    const char *vname = value ? value : "";
+    sp_status st = open_key(sys, view, key, KEY_SET_VALUE, 1, &h);
+    if (st != SP_OK)
+        return st;
+    wvalue = w32_wide(vname);
+    if (!wvalue) {
+        st = w32_nomem(sys, "write a registry value");
+    } else {
+        LONG rc = RegSetValueExW(h, wvalue, 0, type, bytes, nbytes);
+        if (rc != ERROR_SUCCESS)
+            st = w32_fail(sys, (DWORD)rc, "Could not write registry value \"%s\" of %s", vname, key);
+    }
+    free(wvalue);
+    RegCloseKey(h);
+    return st;
+}
+
+sp_status w32_reg_set_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                          const sp_regval *val)
+{
+    BYTE *copy;
+    sp_status st;
+    if (!val || (val->size > 0 && !val->data) || val->size > 0x7FFFFFFF)
+        return sp_sys_fail(sys, SP_ERR_INVALID, "Could not write registry value \"%s\" of %s: no data.",
+                           value ? value : "", key ? key : "");
+    /* RegSetValueExW stores a string one character longer when the character after the bytes
+     * given is a NUL ("if user forgot to count terminating null, add it"): a string stored
+     * without its terminator would come back with one. A non-NUL guard after the bytes, and
+     * room for it, keep the count as given. */
+    if (!(copy = malloc(val->size + 3)))
+        return w32_nomem(sys, "write a registry value");
+    if (val->size)
+        memcpy(copy, val->data, val->size);
+    memset(copy + val->size, 0xFF, 3);
+    st = write_bytes(sys, view, key, value, (DWORD)val->type, copy, (DWORD)val->size);
+    free(copy);
+    return st;
+}
+
+sp_status w32_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
+                      const sp_regval *val)
+{
     wchar_t *wdata = NULL;
     const char *vname = value ? value : "";
     sp_status st = SP_OK;
@@ -244,22 +300,9 @@ sp_status w32_reg_set(sp_sys *sys, sp_reg_view view, const char *key, const char
     } else {
         nbytes = (DWORD)val->size;
     }
-    st = open_key(sys, view, key, KEY_SET_VALUE, 1, &h);
-    if (st != SP_OK)
-        goto done;
-    wvalue = w32_wide(vname);
-    if (!wvalue) {
-        st = w32_nomem(sys, "write a registry value");
-        goto done;
-    }
-    LONG rc = RegSetValueExW(h, wvalue, 0, (DWORD)val->type, bytes, nbytes);
-    if (rc != ERROR_SUCCESS)
-        st = w32_fail(sys, (DWORD)rc, "Could not write registry value \"%s\" of %s", vname, key);
+    st = write_bytes(sys, view, key, value, (DWORD)val->type, bytes, nbytes);
 done:
     free(wdata);
-    free(wvalue);
-    if (h)
-        RegCloseKey(h);
     return st;
 }
 

@@ -322,3 +322,20 @@ HMODULE w32_load_system_dll(const wchar_t *name)
     /* LOAD_WITH_ALTERED_SEARCH_PATH: its own imports are looked up in its folder first. */
     return w32_system_file(name, path, MAX_PATH) ? LoadLibraryExW(path, NULL, 0x00000008) : NULL;
 }
+
+char *sp_win32_take_env_secret(const char *name)
+{
+    wchar_t value[256] = L"", *wname = w32_wide(name);
+    char *out;
+    DWORD n;
+    if (!wname)
+        return NULL;
+    n = GetEnvironmentVariableW(wname, value, 256);
+    SetEnvironmentVariableW(wname, NULL);
+    free(wname);
+    if (n >= 256)
+        value[0] = L'\0';
+    out = w32_utf8(value);
+    SecureZeroMemory(value, sizeof value);
+    return out;
+}
