@@ -284,12 +284,23 @@ static void data_json(html *h, const cJSON *v)
     }
 }
 
+/* A finding's row up to its title: the row's class, its code, severity and title. */
+static void finding_cells(html *h, const sp_finding *f, const char *cls)
+{
+    static const char *const sev_class[] = {"sev-info", "sev-warning", "sev-error"};
+    static const unsigned sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
+    sp_strbuf_addf(&h->b, "<tr class=\"%s\" data-code=\"", cls);
+    sp_strbuf_add_html(&h->b, f->code);
+    sp_strbuf_addf(&h->b, "\"><td class=\"%s\">", sev_class[f->severity]);
+    add_id(h, sev_ids[f->severity], NULL);
+    sp_strbuf_add(&h->b, "</td>");
+    cell_id(h, "td", f->title_id, f->arg);
+}
+
 /* The step's heading, its reason when done by hand, and the findings worth reading (warnings
  * and errors) with what to do; every finding's evidence is in the appendix. */
 static void step_section(html *h, const sp_step_state *s, size_t i)
 {
-    static const char *const sev_class[] = {"sev-info", "sev-warning", "sev-error"};
-    static const unsigned sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
     size_t notable = 0;
     char n[24];
     sp_strbuf_addf(&h->b, "<section class=\"step\" id=\"step-%s\">\n<h2>", s->id);
@@ -320,12 +331,7 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
             cell_id(h, "th", IDS_R_ADVICE, NULL);
             sp_strbuf_add(&h->b, "</tr>\n");
         }
-        sp_strbuf_add(&h->b, "<tr class=\"notable\" data-code=\"");
-        sp_strbuf_add_html(&h->b, f->code);
-        sp_strbuf_addf(&h->b, "\"><td class=\"%s\">", sev_class[f->severity]);
-        add_id(h, sev_ids[f->severity], NULL);
-        sp_strbuf_add(&h->b, "</td>");
-        cell_id(h, "td", f->title_id, f->arg);
+        finding_cells(h, f, "notable");
         if (f->advice_id)
             cell_id(h, "td", f->advice_id, f->arg);
         else
@@ -344,8 +350,6 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
  * (hashes and paths are never cut at the page's edge), and the step's own data. */
 static void step_appendix(html *h, const sp_step_state *s, size_t i)
 {
-    static const char *const sev_class[] = {"sev-info", "sev-warning", "sev-error"};
-    static const unsigned sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
     int data = s->data && cJSON_GetArraySize(s->data) > 0;
     if (!s->findings.count && !data)
         return;
@@ -359,12 +363,8 @@ static void step_appendix(html *h, const sp_step_state *s, size_t i)
         sp_strbuf_add(&h->b, "</tr>\n");
         for (size_t k = 0; k < s->findings.count; k++) {
             const sp_finding *f = &s->findings.items[k];
-            sp_strbuf_addf(&h->b, "<tbody><tr class=\"finding\" data-code=\"");
-            sp_strbuf_add_html(&h->b, f->code);
-            sp_strbuf_addf(&h->b, "\"><td class=\"%s\">", sev_class[f->severity]);
-            add_id(h, sev_ids[f->severity], NULL);
-            sp_strbuf_add(&h->b, "</td>");
-            cell_id(h, "td", f->title_id, f->arg);
+            sp_strbuf_add(&h->b, "<tbody>");
+            finding_cells(h, f, "finding");
             sp_strbuf_add(&h->b, "</tr>\n");
             if (f->evidence && f->evidence[0]) {
                 sp_strbuf_add(&h->b, "<tr class=\"evidence\"><td colspan=\"2\"><span class=\"label\">");
