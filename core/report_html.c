@@ -81,7 +81,17 @@ static void head(html *h, const sp_sysinfo *info)
                   "table.rows { font-size: 7.5pt; line-height: 1.2; }\n"
                   "tr.evidence .label { font-size: 8pt; font-weight: bold; }\n"
                   "th { background: #eee; }\n"
-                  "tr, tbody { break-inside: avoid; page-break-inside: avoid; }\n"
+                  /* The summary is the first page; the evidence of every finding an appendix. */
+                  ".first { break-after: page; page-break-after: always; }\n"
+                  ".appendix { break-before: page; page-break-before: always; font-size: 8.5pt; }\n"
+                  ".appendix h3 { font-size: 10pt; margin: 8pt 0 2pt; break-after: avoid; page-break-after: avoid; }\n"
+                  ".appendix pre { font-size: 7.5pt; display: inline; }\n"
+                  "table.data:not(.rows) > tbody > tr > th { white-space: nowrap; width: 1%; }\n"
+                  ".item { margin: 0 0 3pt; font-size: 7.5pt; overflow-wrap: anywhere; }\n"
+                  /* A row, or a finding with its evidence row, stays whole; a table may break
+                   * between them (an implicit tbody holding every row would move a whole table). */
+                  "tr, table.findings tbody { break-inside: avoid; page-break-inside: avoid; }\n"
+                  "table.changes { table-layout: fixed; font-size: 8.5pt; }\n"
                   ".sev-error { font-weight: bold; text-transform: uppercase; }\n"
                   ".sev-warning { font-weight: bold; }\n"
                   ".verdict { border: 1.5pt solid #000; padding: 4pt 6pt; font-weight: bold; }\n"
@@ -164,6 +174,37 @@ static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned a
 /* A step's own data (plans, choices) as nested tables, whatever its shape. */
 static void data_json(html *h, const cJSON *v);
 
+/* A value on one line: "key: value; ..." with nested objects in parentheses, empty values left
+ * out (an item of a wide array, where a table per object would take a page per few items). */
+static void data_inline(html *h, const cJSON *v)
+{
+    const cJSON *it;
+    int first = 1;
+    if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) {
+        data_json(h, v);
+        return;
+    }
+    cJSON_ArrayForEach(it, v) {
+        if (cJSON_IsNull(it) || (cJSON_IsString(it) && !it->valuestring[0]) ||
+            ((cJSON_IsObject(it) || cJSON_IsArray(it)) && !it->child))
+            continue;
+        sp_strbuf_add(&h->b, first ? "" : "; ");
+        first = 0;
+        if (cJSON_IsObject(v)) {
+            sp_strbuf_add(&h->b, "<b>");
+            sp_strbuf_add_html(&h->b, it->string);
+            sp_strbuf_add(&h->b, ":</b> ");
+        }
+        if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
+            sp_strbuf_add(&h->b, "(");
+            data_inline(h, it);
+            sp_strbuf_add(&h->b, ")");
+        } else {
+            data_json(h, it);
+        }
+    }
+}
+
 /* An array whose items are all objects (the LOB entries, the drill's files): one row per item
  * under one header of their keys, instead of a table per item (a page each in print). */
 static int rows_of_objects(html *h, const cJSON *v)
@@ -186,6 +227,15 @@ static int rows_of_objects(html *h, const cJSON *v)
                 keys[nk++] = f->string;
             }
         }
+    }
+    if (nk > 6) {
+        /* Too many keys for columns (a page per few rows): one paragraph per item. */
+        cJSON_ArrayForEach(it, v) {
+            sp_strbuf_add(&h->b, "<p class=\"item\">");
+            data_inline(h, it);
+            sp_strbuf_add(&h->b, "</p>");
+        }
+        return 1;
     }
     sp_strbuf_add(&h->b, "<table class=\"data rows\"><tr>");
     for (size_t k = 0; k < nk; k++) {
@@ -236,10 +286,25 @@ static void data_json(html *h, const cJSON *v)
     }
 }
 
-static void step_section(html *h, const sp_step_state *s, size_t i)
+/* A finding's row up to its title: the row's class, its code, severity and title. */
+static void finding_cells(html *h, const sp_finding *f, const char *cls)
 {
     static const char *const sev_class[] = {"sev-info", "sev-warning", "sev-error"};
     static const unsigned sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
+    sp_strbuf_addf(&h->b, "<tr class=\"%s\" data-code=\"", cls);
+    sp_strbuf_add_html(&h->b, f->code);
+    sp_strbuf_addf(&h->b, "\"><td class=\"%s\">", sev_class[f->severity]);
+    add_id(h, sev_ids[f->severity], NULL);
+    sp_strbuf_add(&h->b, "</td>");
+    cell_id(h, "td", f->title_id, f->arg);
+}
+
+/* The step's heading, its reason when done by hand, and the findings worth reading (warnings
+ * and errors) with what to do; every finding's evidence is in the appendix. */
+static void step_section(html *h, const sp_step_state *s, size_t i)
+{
+    size_t notable = 0;
+    char n[24];
     sp_strbuf_addf(&h->b, "<section class=\"step\" id=\"step-%s\">\n<h2>", s->id);
     add_id(h, IDS_STEP_TITLE((unsigned)i), NULL);
     sp_strbuf_add(&h->b, ": ");
@@ -253,33 +318,60 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
     if (!s->findings.count) {
         sp_strbuf_add(&h->b, "<p>");
         add_id(h, IDS_R_NO_FINDINGS, NULL);
-        sp_strbuf_add(&h->b, "</p>\n");
-    } else {
-        /* The evidence gets the page's whole width on a row of its own, wrapped anywhere:
-         * hashes and paths are never cut at the page's edge. */
-        sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:13%\">"
-                             "<col style=\"width:40%\"><col></colgroup>\n<tr>");
+        sp_strbuf_add(&h->b, "</p>\n</section>\n");
+        return;
+    }
+    for (size_t k = 0; k < s->findings.count; k++) {
+        const sp_finding *f = &s->findings.items[k];
+        if (f->severity < SP_SEV_WARNING)
+            continue;
+        if (!notable++) {
+            sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:13%\">"
+                                 "<col style=\"width:40%\"><col></colgroup>\n<tr>");
+            cell_id(h, "th", IDS_R_SEVERITY, NULL);
+            cell_id(h, "th", IDS_R_FINDING, NULL);
+            cell_id(h, "th", IDS_R_ADVICE, NULL);
+            sp_strbuf_add(&h->b, "</tr>\n");
+        }
+        finding_cells(h, f, "notable");
+        if (f->advice_id)
+            cell_id(h, "td", f->advice_id, f->arg);
+        else
+            cell_text(h, "");
+        sp_strbuf_add(&h->b, "</tr>\n");
+    }
+    if (notable)
+        sp_strbuf_add(&h->b, "</table>\n");
+    snprintf(n, sizeof n, "%u", (unsigned)s->findings.count);
+    sp_strbuf_add(&h->b, "<p>");
+    add_id(h, IDS_R_IN_APPENDIX, n);
+    sp_strbuf_add(&h->b, "</p>\n</section>\n");
+}
+
+/* In the appendix: every finding of the step, its evidence on a full-width row wrapped anywhere
+ * (hashes and paths are never cut at the page's edge), and the step's own data. */
+static void step_appendix(html *h, const sp_step_state *s, size_t i)
+{
+    int data = s->data && cJSON_GetArraySize(s->data) > 0;
+    if (!s->findings.count && !data)
+        return;
+    sp_strbuf_addf(&h->b, "<section class=\"evidence\" id=\"evidence-%s\">\n<h3>", s->id);
+    add_id(h, IDS_STEP_TITLE((unsigned)i), NULL);
+    sp_strbuf_add(&h->b, "</h3>\n");
+    if (s->findings.count) {
+        sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:13%\"><col></colgroup>\n<tr>");
         cell_id(h, "th", IDS_R_SEVERITY, NULL);
         cell_id(h, "th", IDS_R_FINDING, NULL);
-        cell_id(h, "th", IDS_R_ADVICE, NULL);
         sp_strbuf_add(&h->b, "</tr>\n");
         for (size_t k = 0; k < s->findings.count; k++) {
             const sp_finding *f = &s->findings.items[k];
-            sp_strbuf_addf(&h->b, "<tbody><tr class=\"finding\" data-code=\"");
-            sp_strbuf_add_html(&h->b, f->code);
-            sp_strbuf_addf(&h->b, "\"><td class=\"%s\">", sev_class[f->severity]);
-            add_id(h, sev_ids[f->severity], NULL);
-            sp_strbuf_add(&h->b, "</td>");
-            cell_id(h, "td", f->title_id, f->arg);
-            if (f->advice_id)
-                cell_id(h, "td", f->advice_id, f->arg);
-            else
-                cell_text(h, "");
+            sp_strbuf_add(&h->b, "<tbody>");
+            finding_cells(h, f, "finding");
             sp_strbuf_add(&h->b, "</tr>\n");
             if (f->evidence && f->evidence[0]) {
-                sp_strbuf_add(&h->b, "<tr class=\"evidence\"><td colspan=\"3\"><span class=\"label\">");
+                sp_strbuf_add(&h->b, "<tr class=\"evidence\"><td colspan=\"2\"><span class=\"label\">");
                 add_id(h, IDS_R_EVIDENCE, NULL);
-                sp_strbuf_add(&h->b, "</span><pre>");
+                sp_strbuf_add(&h->b, ":</span> <pre>");
                 sp_strbuf_add_html(&h->b, f->evidence);
                 sp_strbuf_add(&h->b, "</pre></td></tr>\n");
             }
@@ -287,10 +379,10 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
         }
         sp_strbuf_add(&h->b, "</table>\n");
     }
-    if (s->data && cJSON_GetArraySize(s->data) > 0) {
-        sp_strbuf_add(&h->b, "<h3>");
+    if (data) {
+        sp_strbuf_add(&h->b, "<p><b>");
         add_id(h, IDS_R_DATA, NULL);
-        sp_strbuf_add(&h->b, "</h3>\n");
+        sp_strbuf_add(&h->b, "</b></p>\n");
         data_json(h, s->data);
         sp_strbuf_add(&h->b, "\n");
     }
@@ -309,7 +401,9 @@ static void changes(html *h, const sp_journal *j)
         sp_strbuf_add(&h->b, "</p>\n");
         return;
     }
-    sp_strbuf_add(&h->b, "<table class=\"changes\">\n<tr><th>#</th>");
+    sp_strbuf_add(&h->b, "<table class=\"changes\">\n<colgroup><col style=\"width:5%\">"
+                         "<col style=\"width:11%\"><col style=\"width:12%\"><col>"
+                         "<col style=\"width:20%\"><col style=\"width:9%\"></colgroup>\n<tr><th>#</th>");
     cell_id(h, "th", IDS_R_STEP, NULL);
     cell_id(h, "th", IDS_R_KIND, NULL);
     cell_id(h, "th", IDS_R_TARGET, NULL);
@@ -340,17 +434,27 @@ char *sp_report_html(const sp_state *st, const sp_sysinfo *info, const sp_journa
     h.text = text;
     h.user = user;
     head(&h, info);
+    /* The first page: the server, every step's state, the verdict, the backup and what next. */
+    sp_strbuf_add(&h.b, "<div class=\"first\">\n");
     server_table(&h, st, info, now);
     summary(&h, st, journal, applies, now);
-    for (size_t i = 0; i < st->count; i++)
-        step_section(&h, &st->steps[i], i);
-    changes(&h, journal);
     sp_strbuf_add(&h.b, "<h2>");
     add_id(&h, IDS_R_NEXT, NULL);
     sp_strbuf_add(&h.b, "</h2>\n<p>");
     add_id(&h, IDS_FINISH_BACKUP, NULL);
     sp_strbuf_add(&h.b, "</p>\n<p>");
     add_id(&h, IDS_FINISH_NEXT, NULL);
-    sp_strbuf_add(&h.b, "</p>\n</body>\n</html>\n");
+    sp_strbuf_add(&h.b, "</p>\n</div>\n");
+    for (size_t i = 0; i < st->count; i++)
+        step_section(&h, &st->steps[i], i);
+    /* The appendix: what SourcePrep changed, then every finding with its evidence. */
+    sp_strbuf_add(&h.b, "<div class=\"appendix\">\n");
+    changes(&h, journal);
+    sp_strbuf_add(&h.b, "<h2>");
+    add_id(&h, IDS_R_APPENDIX, NULL);
+    sp_strbuf_add(&h.b, "</h2>\n");
+    for (size_t i = 0; i < st->count; i++)
+        step_appendix(&h, &st->steps[i], i);
+    sp_strbuf_add(&h.b, "</div>\n</body>\n</html>\n");
     return sp_strbuf_take(&h.b);
 }

@@ -123,8 +123,8 @@ static BOOL on_command(sp_page *p, int id, int code)
 
 static void on_init(sp_page *p)
 {
+    static const int widths[] = {62, 24, 14};
     HWND hwnd = p->hwnd, lv = GetDlgItem(hwnd, IDC_STEP_FINDINGS);
-    RECT rc;
     SendDlgItemMessageW(hwnd, IDC_BK_FOLDER, EM_LIMITTEXT, 500, 0);
     SendDlgItemMessageW(hwnd, IDC_BK_COUNT, EM_LIMITTEXT, 3, 0);
     SendDlgItemMessageW(hwnd, IDC_BK_TARGET, EM_LIMITTEXT, 60, 0);
@@ -132,9 +132,9 @@ static void on_init(sp_page *p)
         ShowWindow(GetDlgItem(hwnd, IDC_BK_TARGET_LABEL), SW_HIDE);
         ShowWindow(GetDlgItem(hwnd, IDC_BK_TARGET), SW_HIDE);
     }
-    /* Paths are the point of this page's findings: give their column most of the width. */
-    GetClientRect(lv, &rc);
-    ListView_SetColumnWidth(lv, 0, (rc.right - rc.left) * 4 / 5);
+    /* Paths are the point of this page's findings: their column gets most of the width (the
+     * details pane below has them whole). */
+    sp_listview_fit(lv, widths, 3);
     load_inputs(p);
 }
 

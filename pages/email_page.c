@@ -11,6 +11,7 @@
 #include "core/state.h"
 #include "pages/pages.h"
 #include "pages/ui/controls.h"
+#include "pages/ui/layout.h"
 #include "pages/ui/text.h"
 #include "resources/resource.h"
 
@@ -58,15 +59,34 @@ static void show_confirmations(sp_page *p)
         }
         ShowWindow(box, (size_t)k < n ? SW_SHOW : SW_HIDE);
     }
-    /* The findings take the room of the confirmations a target does not have. */
-    RECT r = {0, 64, 317, n ? 64 + 47 + (LONG)(SP_EMAIL_PAGE_CONFIRMS - n) * 10 : 143};
-    MapDialogRect(p->hwnd, &r);
-    MoveWindow(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), r.left, r.top, r.right - r.left, r.bottom - r.top, TRUE);
-    for (size_t k = 0; k < n && k < SP_EMAIL_PAGE_CONFIRMS; k++) {
-        RECT b = {0, 113 + (LONG)(SP_EMAIL_PAGE_CONFIRMS - n + k) * 10, 317, 123 + (LONG)(SP_EMAIL_PAGE_CONFIRMS - n + k) * 10};
-        MapDialogRect(p->hwnd, &b);
-        MoveWindow(GetDlgItem(p->hwnd, confirm_ids[k]), b.left, b.top, b.right - b.left, b.bottom - b.top, TRUE);
-    }
+    sp_step_page_layout(p);
+}
+
+static RECT rect_of(sp_page *p, int id)
+{
+    RECT r;
+    GetWindowRect(GetDlgItem(p->hwnd, id), &r);
+    MapWindowPoints(NULL, p->hwnd, (POINT *)&r, 2);
+    return r;
+}
+
+/* After the generic layout (every confirmation in its row): the findings and the details pane
+ * take the rows of the confirmations the target does not have, those it has take the last rows. */
+static void place_confirmations(sp_page *p)
+{
+    const sp_email_confirm_item *items;
+    size_t n = sp_email_confirm_items(sp_email_target_get(state_of(p)), &items);
+    RECT rows[SP_EMAIL_PAGE_CONFIRMS], list = rect_of(p, IDC_STEP_FINDINGS);
+    size_t missing = n < SP_EMAIL_PAGE_CONFIRMS ? SP_EMAIL_PAGE_CONFIRMS - n : 0;
+    int dy;
+    for (int k = 0; k < SP_EMAIL_PAGE_CONFIRMS; k++)
+        rows[k] = rect_of(p, confirm_ids[k]);
+    dy = missing == SP_EMAIL_PAGE_CONFIRMS ? (int)(rows[SP_EMAIL_PAGE_CONFIRMS - 1].bottom - rows[0].top)
+                                           : (int)missing * (int)(rows[1].top - rows[0].top);
+    sp_layout_shift_below(p->hwnd, IDC_STEP_FINDINGS, list.bottom, rows[0].top, dy);
+    for (size_t k = 0; k < n && k < SP_EMAIL_PAGE_CONFIRMS; k++)
+        SetWindowPos(GetDlgItem(p->hwnd, confirm_ids[k]), NULL, rows[missing + k].left, rows[missing + k].top, 0, 0,
+                     SWP_NOSIZE | SWP_NOZORDER | SWP_NOACTIVATE);
 }
 
 /* The external name box: what the user typed, else what the last check detected. */
@@ -201,5 +221,5 @@ static void on_render(sp_page *p, sp_render_why why)
 
 const sp_page_desc sp_page_email = {
     .id = "email", .template_id = IDD_EMAIL, .init = on_init, .command = on_command,
-    .render = on_render,
+    .render = on_render, .layout = place_confirmations,
 };

@@ -1,5 +1,5 @@
-/* The Health scan page: the generic step page plus the findings as a tree by category, the
- * selected issue's evidence and recommendation, and the acknowledgement of a warning. */
+/* The Health scan page: the generic step page plus the findings as a tree by category and the
+ * acknowledgement of a warning. */
 #include <windows.h>
 #include <commctrl.h>
 #include <prsht.h>
@@ -89,7 +89,8 @@ static void fill_tree(sp_page *p)
     TreeView_EnsureVisible(tree, TreeView_GetRoot(tree));
 }
 
-/* The selected issue's evidence and recommendation, and its acknowledgement when a warning. */
+/* The acknowledgement of the selected issue when it is a warning (the generic page's details
+ * pane shows its text). */
 static void show_selection(sp_page *p)
 {
     const sp_findings *f = findings(p);
@@ -97,19 +98,6 @@ static void show_selection(sp_page *p)
     HWND ack = GetDlgItem(p->hwnd, IDC_HEALTH_ACK);
     BOOL busy = sp_host_busy(p->host, NULL);
     const sp_finding *x = f && row >= 0 && (size_t)row < f->count ? &f->items[row] : NULL;
-    wchar_t *text = NULL;
-    if (x) {
-        HINSTANCE h = p->host->hinst;
-        wchar_t *arg = sp_wide(x->arg), *args[2];
-        args[0] = x->evidence ? sp_wide(x->evidence) : sp_load(h, IDS_NONE);
-        args[1] = x->advice_id ? sp_format1(h, x->advice_id, arg) : sp_load(h, IDS_NONE);
-        text = sp_format(h, IDS_HEALTH_DETAIL, 2, (const wchar_t *const *)args);
-        free(args[0]);
-        free(args[1]);
-        free(arg);
-    }
-    SetDlgItemTextW(p->hwnd, IDC_HEALTH_DETAIL, text ? text : L"");
-    free(text);
     SendMessageW(ack, BM_SETCHECK,
                  x && sp_health_acknowledged(p->host->session->state, x->code) ? BST_CHECKED
                                                                              : BST_UNCHECKED,
@@ -187,7 +175,7 @@ static BOOL on_notify(sp_page *p, const NMHDR *nm)
         const NMLISTVIEW *lv = (const NMLISTVIEW *)nm;
         if ((lv->uNewState ^ lv->uOldState) & LVIS_SELECTED)
             show_selection(p);
-        return TRUE;
+        return FALSE; /* the generic page's details pane follows it too */
     }
     return FALSE;
 }

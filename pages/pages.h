@@ -9,6 +9,7 @@
 #include "core/step.h"
 #include "core/step_list.h"
 #include "pages/host.h"
+#include "pages/ui/layout.h"
 
 typedef struct sp_page sp_page;
 
@@ -39,6 +40,9 @@ typedef struct sp_page_desc {
     void (*render)(sp_page *p, sp_render_why why);
     /* The user leaves the page (PSN_KILLACTIVE): inputs go into the state. */
     void (*leave)(sp_page *p);
+    /* After the generic page laid itself out (made, resized, manual path opened or closed):
+     * the page's own placing of controls it shows or hides. */
+    void (*layout)(sp_page *p);
 } sp_page_desc;
 
 /* What the generic page's worker is doing. */
@@ -55,6 +59,10 @@ struct sp_page {
     sp_run_kind running; /* what the last job started here is */
     unsigned runs;       /* runs finished and shown (WM_SP_QUERY_RUNS) */
     void *view;          /* the page's own view state; freed with free() with the page */
+    unsigned items;      /* the manual path's checklist items that have a text (bit k: item k) */
+    int manual_open;     /* the manual path is shown (-1: not laid out yet) */
+    int manual_chosen;   /* the user opened or closed it: the page no longer decides */
+    sp_layout layout;    /* the findings list takes the height the rest leaves */
 };
 
 /* Page i of the wizard: 0 Welcome, 1..SP_STEP_COUNT the steps in sp_steps order, then Finish. */
@@ -67,6 +75,8 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp);
 void sp_step_page_render(sp_page *p);
 /* Starts the step's check (apply 0) or apply on the worker, without asking. */
 void sp_step_page_start(sp_page *p, int apply);
+/* Lays the page out again (after a page showed or hid controls below the list). */
+void sp_step_page_layout(sp_page *p);
 /* True while a job of this page runs. */
 BOOL sp_step_page_busy(sp_page *p);
 /* The step's state in the session. */

@@ -18,6 +18,11 @@
 
 static const int item_ids[SP_STEP_MAX_ITEMS] = {IDC_STEP_ITEM1, IDC_STEP_ITEM2, IDC_STEP_ITEM3,
                                                 IDC_STEP_ITEM4};
+/* The manual path: folded away under its button unless the step falls back to it. */
+static const int manual_ids[] = {IDC_STEP_MANUAL_GROUP, IDC_STEP_ITEM1, IDC_STEP_ITEM2,
+                                 IDC_STEP_ITEM3, IDC_STEP_ITEM4, IDC_STEP_REASON_LABEL,
+                                 IDC_STEP_REASON, IDC_STEP_MARK};
+#define MANUAL_IDS ((int)(sizeof manual_ids / sizeof manual_ids[0]))
 
 static int64_t now_of(sp_page *p)
 {
@@ -51,23 +56,15 @@ static size_t changes_in_force(sp_page *p)
     return n;
 }
 
-static int checklist_size(sp_page *p)
-{
-    int n = 0;
-    for (int k = 0; k < SP_STEP_MAX_ITEMS; k++)
-        if (IsWindowVisible(GetDlgItem(p->hwnd, item_ids[k])))
-            n++;
-    return n;
-}
-
+/* The checklist is the items that have a text, shown or folded away. */
 static BOOL checklist_complete(sp_page *p)
 {
     for (int k = 0; k < SP_STEP_MAX_ITEMS; k++) {
         HWND box = GetDlgItem(p->hwnd, item_ids[k]);
-        if (IsWindowVisible(box) && SendMessageW(box, BM_GETCHECK, 0, 0) != BST_CHECKED)
+        if ((p->items & (1u << k)) && SendMessageW(box, BM_GETCHECK, 0, 0) != BST_CHECKED)
             return FALSE;
     }
-    return checklist_size(p) > 0;
+    return p->items != 0;
 }
 
 static BOOL reason_given(sp_page *p)
@@ -96,12 +93,66 @@ static void update_mark_button(sp_page *p)
                  !busy && (s->manual || (checklist_complete(p) && reason_given(p))));
 }
 
+/* A finding's title, what to do and evidence in the format fmt_id (heap; NULL for no such row). */
+static wchar_t *finding_format(sp_page *p, int row, UINT fmt_id)
+{
+    const sp_findings *f = &step_state(p)->findings;
+    HINSTANCE h = p->host->hinst;
+    const sp_finding *x;
+    wchar_t *arg, *args[3], *text;
+    if (row < 0 || (size_t)row >= f->count)
+        return NULL;
+    x = &f->items[row];
+    arg = sp_wide(x->arg);
+    args[0] = sp_format1(h, x->title_id, arg);
+    args[1] = x->advice_id ? sp_format1(h, x->advice_id, arg) : sp_load(h, IDS_NONE);
+    args[2] = x->evidence ? sp_wide(x->evidence) : sp_load(h, IDS_NONE);
+    text = sp_format(h, fmt_id, 3, (const wchar_t *const *)args);
+    for (int i = 0; i < 3; i++)
+        free(args[i]);
+    free(arg);
+    return text;
+}
+
+/* The same for the details pane (heap; NULL for none). */
+static wchar_t *finding_text(sp_page *p, int row)
+{
+    wchar_t *text = finding_format(p, row, IDS_FINDING_PANE), *crlf;
+    size_t n = 0, lf = 0;
+    if (!text)
+        return NULL;
+    /* An edit control breaks lines at CR LF only: evidence may hold bare LFs. */
+    for (const wchar_t *c = text; *c; c++)
+        lf += *c == L'\n' && (c == text || c[-1] != L'\r');
+    if (!lf || !(crlf = malloc((wcslen(text) + lf + 1) * sizeof *crlf)))
+        return text;
+    for (const wchar_t *c = text; *c; c++) {
+        if (*c == L'\n' && (c == text || c[-1] != L'\r'))
+            crlf[n++] = L'\r';
+        crlf[n++] = *c;
+    }
+    crlf[n] = 0;
+    free(text);
+    return crlf;
+}
+
+/* The details pane follows the findings list's selection. */
+static void show_details(sp_page *p)
+{
+    HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
+    wchar_t *text = lv ? finding_text(p, ListView_GetNextItem(lv, -1, LVNI_SELECTED)) : NULL;
+    SetDlgItemTextW(p->hwnd, IDC_STEP_DETAILS, text ? text : L"");
+    free(text);
+}
+
 static void fill_findings(sp_page *p, const sp_findings *f)
 {
     HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
     HINSTANCE h = p->host->hinst;
+    int selected;
     if (!lv)
         return;
+    selected = ListView_GetNextItem(lv, -1, LVNI_SELECTED);
     /* Drawn once when filled, not once a row. */
     SendMessageW(lv, WM_SETREDRAW, FALSE, 0);
     ListView_DeleteAllItems(lv);
@@ -116,32 +167,70 @@ static void fill_findings(sp_page *p, const sp_findings *f)
             free(cells[c]);
         free(arg);
     }
+    /* The row chosen before stays chosen; else the first, so the pane is never empty. */
+    if (f->count) {
+        if (selected < 0 || (size_t)selected >= f->count)
+            selected = 0;
+        ListView_SetItemState(lv, selected, LVIS_SELECTED | LVIS_FOCUSED, LVIS_SELECTED | LVIS_FOCUSED);
+        ListView_EnsureVisible(lv, selected, FALSE);
+    }
     SendMessageW(lv, WM_SETREDRAW, TRUE, 0);
     InvalidateRect(lv, NULL, TRUE);
+    show_details(p);
 }
 
-/* Double-click or Enter on a finding: the whole text, which the columns cut short. */
+/* Lays the page out: the manual path shown or folded, the findings list taking the rest. */
+static void layout(sp_page *p)
+{
+    sp_layout_apply(&p->layout, p->hwnd, p->manual_open > 0);
+    if (p->desc->layout)
+        p->desc->layout(p);
+    InvalidateRect(p->hwnd, NULL, TRUE);
+}
+
+void sp_step_page_layout(sp_page *p)
+{
+    layout(p);
+}
+
+static void show_manual(sp_page *p, BOOL open)
+{
+    HWND toggle = GetDlgItem(p->hwnd, IDC_STEP_MANUAL_TOGGLE);
+    wchar_t *text;
+    if (!GetDlgItem(p->hwnd, IDC_STEP_MANUAL_GROUP) || p->manual_open == (open ? 1 : 0))
+        return;
+    p->manual_open = open ? 1 : 0;
+    for (int i = 0; i < MANUAL_IDS; i++) {
+        int k = manual_ids[i] - IDC_STEP_ITEM1;
+        BOOL item = k >= 0 && k < SP_STEP_MAX_ITEMS;
+        ShowWindow(GetDlgItem(p->hwnd, manual_ids[i]),
+                   open && (!item || (p->items & (1u << k))) ? SW_SHOW : SW_HIDE);
+    }
+    text = sp_load(p->host->hinst, open ? IDS_MANUAL_HIDE : IDS_MANUAL_SHOW);
+    SetWindowTextW(toggle, text ? text : L"");
+    free(text);
+    layout(p);
+}
+
+/* Shown at once where the step falls back to it (it cannot check itself) or was done by hand. */
+static void decide_manual(sp_page *p, const sp_step_state *s)
+{
+    if (!p->manual_chosen)
+        show_manual(p, s->manual || s->result == SP_RESULT_MANUAL_NEEDED);
+}
+
+/* Double-click or Enter on a finding: the whole text in a box. */
 static void show_finding(sp_page *p, int row)
 {
     static const UINT sev_ids[] = {IDS_SEV_INFO, IDS_SEV_WARNING, IDS_SEV_ERROR};
     static const UINT icons[] = {MB_ICONINFORMATION, MB_ICONWARNING, MB_ICONERROR};
     const sp_findings *f = &step_state(p)->findings;
-    HINSTANCE h = p->host->hinst;
-    const sp_finding *x;
-    wchar_t *arg, *args[3], *text, *caption;
+    wchar_t *text, *caption;
     if (row < 0 || (size_t)row >= f->count)
         return;
-    x = &f->items[row];
-    arg = sp_wide(x->arg);
-    args[0] = sp_format1(h, x->title_id, arg);
-    args[1] = x->advice_id ? sp_format1(h, x->advice_id, arg) : sp_load(h, IDS_NONE);
-    args[2] = x->evidence ? sp_wide(x->evidence) : sp_load(h, IDS_NONE);
-    text = sp_format(h, IDS_FINDING_DETAILS, 3, (const wchar_t *const *)args);
-    caption = sp_load(h, sev_ids[x->severity]);
-    MessageBoxW(sp_page_owner(p), text, caption, MB_OK | icons[x->severity]);
-    for (int i = 0; i < 3; i++)
-        free(args[i]);
-    free(arg);
+    text = finding_format(p, row, IDS_FINDING_DETAILS);
+    caption = sp_load(p->host->hinst, sev_ids[f->items[row].severity]);
+    MessageBoxW(sp_page_owner(p), text, caption, MB_OK | icons[f->items[row].severity]);
     free(text);
     free(caption);
 }
@@ -192,6 +281,7 @@ static void render(sp_page *p)
     wchar_t *mark = sp_load(p->host->hinst, s->manual ? IDS_CLEAR_MARK : IDS_MARK_DONE);
 
     render_status(p, s);
+    decide_manual(p, s);
     fill_findings(p, &s->findings);
     for (int k = 0; k < SP_STEP_MAX_ITEMS; k++) {
         HWND box = GetDlgItem(p->hwnd, item_ids[k]);
@@ -459,7 +549,9 @@ static void toggle_mark(sp_page *p)
 static void on_init(sp_page *p)
 {
     static const UINT cols[] = {IDS_COL_FINDING, IDS_COL_ADVICE, IDS_COL_EVIDENCE};
-    static const int widths[] = {52, 48, 60};
+    /* Within the list's width: a horizontal scroll bar would take a row; the pane below has the
+     * whole text. */
+    static const int widths[] = {46, 32, 22};
     HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
     if (lv) { /* a step's own page may leave the findings list out */
         sp_listview_columns(lv, p->host->hinst, cols, widths, 3);
@@ -470,9 +562,16 @@ static void on_init(sp_page *p)
     for (int k = 0; k < SP_STEP_MAX_ITEMS; k++) {
         wchar_t *item = sp_load(p->host->hinst, IDS_STEP_ITEM(p->index, k));
         SetDlgItemTextW(p->hwnd, item_ids[k], item);
-        ShowWindow(GetDlgItem(p->hwnd, item_ids[k]), item && item[0] ? SW_SHOW : SW_HIDE);
+        if (item && item[0])
+            p->items |= 1u << k;
         free(item);
     }
+    ShowWindow(GetDlgItem(p->hwnd, IDC_STEP_MANUAL_TOGGLE),
+               GetDlgItem(p->hwnd, IDC_STEP_MANUAL_GROUP) ? SW_SHOW : SW_HIDE);
+    sp_layout_init(&p->layout, p->hwnd, lv ? IDC_STEP_FINDINGS : IDC_LOB_LIST, IDC_HEALTH_TREE,
+                   manual_ids, MANUAL_IDS);
+    /* With a manual path, the first render decides whether it is shown, and lays out. */
+    p->manual_open = GetDlgItem(p->hwnd, IDC_STEP_MANUAL_GROUP) ? -1 : 0;
 }
 
 static void stop_and_wait(sp_page *p)
@@ -489,6 +588,12 @@ static INT_PTR on_notify(sp_page *p, const NMHDR *nm, sp_render_why *why)
     sp_state *state = p->host->session->state;
     if (nm->idFrom == IDC_STEP_FINDINGS && nm->code == LVN_ITEMACTIVATE) {
         show_finding(p, ((const NMITEMACTIVATE *)nm)->iItem);
+        return TRUE;
+    }
+    if (nm->idFrom == IDC_STEP_FINDINGS && nm->code == LVN_ITEMCHANGED) {
+        const NMLISTVIEW *lv = (const NMLISTVIEW *)nm;
+        if ((lv->uNewState ^ lv->uOldState) & LVIS_SELECTED)
+            show_details(p);
         return TRUE;
     }
     switch (nm->code) {
@@ -532,6 +637,12 @@ static INT_PTR on_command(sp_page *p, int id, int code, sp_render_why *why)
     case IDC_STEP_APPLY: start_apply(p); return TRUE;
     case IDC_STEP_UNDO: undo_changes(p); return TRUE;
     case IDC_STEP_CANCEL: p->host->ops->cancel(p->host); return TRUE;
+    case IDC_STEP_MANUAL_TOGGLE:
+        if (code == BN_CLICKED) {
+            p->manual_chosen = 1;
+            show_manual(p, p->manual_open <= 0);
+        }
+        return TRUE;
     case IDC_STEP_MARK:
         toggle_mark(p);
         *why = SP_RENDER_MARK;
@@ -577,6 +688,10 @@ INT_PTR CALLBACK sp_step_page_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
             return TRUE;
         r = on_command(p, LOWORD(wp), HIWORD(wp), &why);
         break;
+    case WM_SIZE:
+        if (p->manual_open >= 0)
+            layout(p);
+        return FALSE;
     case WM_SP_PROGRESS:
         on_progress(p, (unsigned)wp, (wchar_t *)lp);
         return TRUE;

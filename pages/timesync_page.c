@@ -38,13 +38,10 @@ static int add_zone(void *user, const char *key, const char *display)
 
 static void fill_inputs(sp_page *p)
 {
-    /* The measured offsets are in the findings' titles: give that column the room. */
-    static const int percent[] = {66, 50, 60};
-    HWND lv = GetDlgItem(p->hwnd, IDC_STEP_FINDINGS);
-    RECT rc;
-    GetClientRect(lv, &rc);
-    for (int c = 0; c < 3; c++)
-        ListView_SetColumnWidth(lv, c, (rc.right - rc.left) * percent[c] / 100);
+    /* The measured offsets are in the findings' titles: give that column the room (within the
+     * list's width: the details pane below has the whole text). */
+    static const int percent[] = {60, 25, 15};
+    sp_listview_fit(GetDlgItem(p->hwnd, IDC_STEP_FINDINGS), percent, 3);
     /* The zones this server's registry lists, by their display names (in its own language);
      * the step resolves a display name to its key and compares the zones by rule. */
     sp_tz_enum(p->host->session->sys, add_zone, GetDlgItem(p->hwnd, IDC_TS_TZ));

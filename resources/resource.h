@@ -114,6 +114,8 @@
 #define IDC_STEP_REASON_LABEL   2020
 #define IDC_STEP_REASON         2021
 #define IDC_STEP_MARK           2022
+#define IDC_STEP_DETAILS        2023 /* the selected finding, wrapped */
+#define IDC_STEP_MANUAL_TOGGLE  2024 /* opens and closes the manual path */
 #define SP_STEP_MAX_ITEMS       4
 
 #define IDS_STATUS_NOT_RUN      2100
@@ -133,6 +135,9 @@
 #define IDS_UNDO_DONE           2114
 #define IDS_STATUS_APPLYING     2115
 #define IDS_STATUS_UNDOING      2116
+#define IDS_MANUAL_SHOW         2117
+#define IDS_MANUAL_HIDE         2118
+#define IDS_FINDING_PANE        2119
 
 /* Time sync page: 2600-2649 dialog and controls, 2650-2699 strings */
 #define IDD_TIMESYNC            2600
@@ -233,7 +238,6 @@
 #define IDD_HEALTH              2500
 #define IDC_HEALTH_TREE         2501
 #define IDC_HEALTH_ACK          2502
-#define IDC_HEALTH_DETAIL       2503
 #define IDC_HEALTH_VIEW_LIST    2504
 #define IDC_HEALTH_VIEW_TREE    2505
 #define IDS_HEALTH_CAT_AD        2550
@@ -249,7 +253,6 @@
 #define IDS_HEALTH_CAT_UPDATES   2560
 #define IDS_HEALTH_CAT_REPL      2561
 #define IDS_HEALTH_CAT_ROLES     2562
-#define IDS_HEALTH_DETAIL        2563
 #define IDS_HEALTH_NO_ISSUES     2564
 
 /* Unattended inputs and the event log (wizard/inputs.c, wizard/eventlog.c, issue 21): 6550-6599;

@@ -7,6 +7,10 @@
 #        then the same walk in German into build/screenshots/de-DE/.
 #   x86: the i686 exe under the 32-bit Wine of the i386 root (scripts/i386-root.sh), as SBS 2003
 #        needs it, into build/screenshots-x86/.
+# x64 then opens each step page on its own (guitest's pages walk: the layout asserted, the manual
+# path folded and open) in the Aero style at 96 DPI and in both styles at 144 DPI, into
+# build/screenshots/aero/, dpi144/ and dpi144-aero/ (SP_SHOTS_EXTRA=0 leaves them out). The
+# 144 DPI sets run in a prefix of their own (wineprefix-x64-dpi144) whose LogPixels is 144.
 # With SP_SHOW_ONLY=1 (make run without a display) a failed assertion of the walk is reported
 # but does not fail the script: it exists to show the wizard. It still fails when the wizard
 # could not start or no screenshot was written.
@@ -19,7 +23,9 @@ make -s -j2 "build/$arch/sourceprep.exe" "build/$arch/tests/guitest.exe"
 
 # shellcheck source=scripts/wine-env.sh
 source scripts/wine-env.sh "$arch"
-export SP_FORCE_XVFB=1 # the same clean 1024x768 screen every time
+export SP_FORCE_XVFB=1 # the same clean screen every time
+# Room for the wizard at 144 DPI (the screenshots are of the wizard's window only).
+export SP_XVFB_SCREEN=1280x1024x24
 sp_wine_prefix
 sp_xvfb_start
 trap 'sp_xvfb_stop' EXIT
@@ -81,8 +87,28 @@ if [ "$arch" = x64 ]; then
   [ "$walk_rc" = 0 ] && walk_rc=$de_rc
   [ "$de_rc" = 0 ] || rc=1
 fi
+# The step pages in the other style and at 144 DPI: x64 only, each page opened on its own.
+pages_set() { # NAME STYLE DPI
+  local dir="$out/$1" proot
+  proot=$(mktemp -d /tmp/sourceprep-pages.XXXXXX)
+  mkdir -p "$dir"
+  echo "# screenshots: the step pages in $2 at $3 DPI, into $dir"
+  timeout 600 wine "build/$arch/tests/guitest.exe" "build/$arch/sourceprep.exe" "$(winepath -w "$proot")" \
+    "$(winepath -w "$dir")" "$2" pages </dev/null || rc=1
+  rm -rf "$proot"
+}
+if [ "$arch" = x64 ] && [ "${SP_SHOTS_EXTRA:-1}" = 1 ]; then
+  pages_set aero aero 96
+  main_prefix=$WINEPREFIX
+  export WINEPREFIX="${SOURCEPREP_CACHE:-/var/cache/sourceprep}/wineprefix-x64-dpi144${SP_WINE_TAG:+-$SP_WINE_TAG}"
+  sp_wine_prefix && sp_wine_managed N && sp_wine_version "${SP_WINE_VERSION:-win2003}" && sp_wine_dpi 144 || rc=1
+  pages_set dpi144 wizard97 144
+  pages_set dpi144-aero aero 144
+  sp_wine_stop
+  export WINEPREFIX=$main_prefix
+fi
 shopt -s nullglob
-for bmp in "$out"/*.bmp "$out"/de-DE/*.bmp; do
+for bmp in "$out"/*.bmp "$out"/*/*.bmp; do
   convert "$bmp" "${bmp%.bmp}.png" && rm -f "$bmp"
 done
 pngs=("$out"/*.png)

@@ -126,7 +126,8 @@ sp_wine_managed() {
 SP_XVFB_PID=""
 SP_XVFB_STARTED_DISPLAY=""
 
-# Starts Xvfb on a free display when there is no display, or when SP_FORCE_XVFB=1.
+# Starts Xvfb on a free display when there is no display, or when SP_FORCE_XVFB=1; its screen is
+# SP_XVFB_SCREEN (default 1024x768x24).
 sp_xvfb_start() {
   if [ -n "${DISPLAY:-}" ] && [ "${SP_FORCE_XVFB:-0}" != 1 ]; then
     return 0
@@ -139,7 +140,7 @@ sp_xvfb_start() {
   for n in $(seq 90 140); do
     # A lock file or a socket means another server has (or had) that display.
     [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-    Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp </dev/null >/dev/null 2>&1 &
+    Xvfb ":$n" -screen 0 "${SP_XVFB_SCREEN:-1024x768x24}" -nolisten tcp </dev/null >/dev/null 2>&1 &
     SP_XVFB_PID=$!
     local i
     for i in $(seq 1 100); do
@@ -159,6 +160,17 @@ sp_xvfb_start() {
   done
   sp_wine_log "could not start Xvfb on any display from :90 to :140"
   return 1
+}
+
+# The prefix's screen resolution in dots per inch (96, 120, 144, ...), as the Display control
+# panel sets it; the next program starts with a fresh wineserver that reads it.
+sp_wine_dpi() {
+  sp_wine_prefix || return 1
+  wine reg add 'HKCU\Control Panel\Desktop' /v LogPixels /t REG_DWORD /d "$1" /f </dev/null >/dev/null 2>&1 || {
+    sp_wine_log "could not set the DPI to $1"
+    return 1
+  }
+  wineserver -w
 }
 
 # Ends this session's Wine processes, then the Xvfb this script started (never anyone else's).

@@ -370,6 +370,8 @@ void gui_walk_manual(gui_walk *w)
 
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(gui_says(text, IDS_STATUS_MANUAL_NEEDED), "%s: unexpected status: %s", name, text);
+    /* The step falls back to the manual path: it is open at once. */
+    CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_MANUAL_GROUP)), "%s: the manual path is folded", name);
     CHECK(SendDlgItemMessageW(page, IDC_STEP_FINDINGS, LVM_GETITEMCOUNT, 0, 0) >= 1,
           "%s: no findings shown", name);
     gui_check_gate_holds(w);
@@ -385,6 +387,15 @@ void gui_mark_done(gui_walk *w, const wchar_t *reason)
     char text[1024];
     int boxes = 0;
 
+    /* Where the step checks itself the manual path is folded away under one button. */
+    if (!IsWindowVisible(GetDlgItem(page, IDC_STEP_MANUAL_GROUP))) {
+        CHECK(!IsWindowVisible(GetDlgItem(page, IDC_STEP_ITEM1)) && !IsWindowVisible(GetDlgItem(page, IDC_STEP_MARK)),
+              "%s: the manual path is half folded", name);
+        SendDlgItemMessageW(page, IDC_STEP_MANUAL_TOGGLE, BM_CLICK, 0, 0);
+        gui_sync(page);
+        CHECK(IsWindowVisible(GetDlgItem(page, IDC_STEP_MANUAL_GROUP)) && IsWindowVisible(GetDlgItem(page, IDC_STEP_MARK)),
+              "%s: the button did not open the manual path", name);
+    }
     CHECK(!IsWindowEnabled(GetDlgItem(page, IDC_STEP_MARK)), "%s: Mark enabled before the checklist", name);
     for (int id = IDC_STEP_ITEM1; id <= IDC_STEP_ITEM4; id++) {
         HWND box = GetDlgItem(page, id);
@@ -404,4 +415,88 @@ void gui_mark_done(gui_walk *w, const wchar_t *reason)
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
     CHECK(gui_says(text, IDS_STATUS_MANUAL_DONE), "%s: status does not say the step was not verified: %s",
           name, text);
+}
+
+BOOL gui_list_text(gui_walk *w, HWND list, int row, int col, char *out, int n)
+{
+    /* The list lives in the wizard's process: the item and its buffer are made there. */
+    wchar_t buf[1024];
+    LVITEMW item;
+    SIZE_T done = 0;
+    BOOL ok = FALSE;
+    HANDLE proc = OpenProcess(PROCESS_VM_OPERATION | PROCESS_VM_READ | PROCESS_VM_WRITE, FALSE, w->pid);
+    char *remote = proc ? VirtualAllocEx(proc, NULL, sizeof item + sizeof buf, MEM_COMMIT, PAGE_READWRITE) : NULL;
+    out[0] = 0;
+    if (remote) {
+        memset(&item, 0, sizeof item);
+        item.iSubItem = col;
+        item.pszText = (wchar_t *)(remote + sizeof item);
+        item.cchTextMax = (int)(sizeof buf / sizeof buf[0]);
+        if (WriteProcessMemory(proc, remote, &item, sizeof item, &done) &&
+            SendMessageW(list, LVM_GETITEMTEXTW, (WPARAM)row, (LPARAM)remote) > 0 &&
+            ReadProcessMemory(proc, remote + sizeof item, buf, sizeof buf, &done)) {
+            buf[1023] = 0;
+            ok = WideCharToMultiByte(CP_UTF8, 0, buf, -1, out, n, NULL, NULL) > 0;
+        }
+        VirtualFreeEx(proc, remote, 0, MEM_RELEASE);
+    }
+    if (proc)
+        CloseHandle(proc);
+    return ok;
+}
+
+/* Selects a row of the findings list as a click would, and waits until the page handled it. */
+static void select_finding(gui_walk *w, HWND page, int row)
+{
+    HWND lv = GetDlgItem(page, IDC_STEP_FINDINGS);
+    LVITEMW item;
+    SIZE_T done = 0;
+    HANDLE proc = OpenProcess(PROCESS_VM_OPERATION | PROCESS_VM_WRITE, FALSE, w->pid);
+    void *remote = proc ? VirtualAllocEx(proc, NULL, sizeof item, MEM_COMMIT, PAGE_READWRITE) : NULL;
+    memset(&item, 0, sizeof item);
+    item.stateMask = item.state = LVIS_SELECTED | LVIS_FOCUSED;
+    /* The item is read in the list's process: it is written there. */
+    if (remote && WriteProcessMemory(proc, remote, &item, sizeof item, &done))
+        SendMessageW(lv, LVM_SETITEMSTATE, (WPARAM)row, (LPARAM)remote);
+    if (remote)
+        VirtualFreeEx(proc, remote, 0, MEM_RELEASE);
+    if (proc)
+        CloseHandle(proc);
+    gui_sync(page);
+}
+
+void gui_check_layout(gui_walk *w)
+{
+    HWND page = w->page, lv = GetDlgItem(page, IDC_STEP_FINDINGS);
+    int count, per_page, last;
+    char title[1024], details[2048];
+    if (!lv) {
+        lv = GetDlgItem(page, IDC_LOB_LIST);
+        per_page = lv ? (int)SendMessageW(lv, LVM_GETCOUNTPERPAGE, 0, 0) : 0;
+        CHECK(per_page >= 8, "%s: the list shows %d rows, not 8", w->name, per_page);
+        printf("# %s: %d rows visible (%ls)\n", w->name, per_page, w->style);
+        return;
+    }
+    /* Eight rows at least while the manual path is folded away under its button. */
+    if (!IsWindowVisible(GetDlgItem(page, IDC_STEP_MANUAL_GROUP))) {
+        per_page = (int)SendMessageW(lv, LVM_GETCOUNTPERPAGE, 0, 0);
+        CHECK(per_page >= 8, "%s: the findings list shows %d rows, not 8", w->name, per_page);
+        printf("# %s: %d findings rows visible (%ls)\n", w->name, per_page, w->style);
+    }
+    /* The details pane follows the selection: the last finding's title shows there whole. */
+    count = (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0);
+    CHECK(count >= 1, "%s: no findings", w->name);
+    if (count < 1)
+        return;
+    last = count - 1;
+    select_finding(w, page, last);
+    CHECK(gui_list_text(w, lv, last, 0, title, sizeof title) && title[0], "%s: row %d has no title", w->name, last);
+    gui_text_of(page, IDC_STEP_DETAILS, details, sizeof details);
+    CHECK(title[0] && strncmp(details, title, strlen(title)) == 0 && strstr(details, "\r\n") != NULL,
+          "%s: the details pane does not show the selected finding \"%s\": \"%s\"", w->name, title, details);
+    select_finding(w, page, 0);
+    gui_list_text(w, lv, 0, 0, title, sizeof title);
+    gui_text_of(page, IDC_STEP_DETAILS, details, sizeof details);
+    CHECK(title[0] && strncmp(details, title, strlen(title)) == 0, "%s: the details pane did not follow row 0: \"%s\"",
+          w->name, details);
 }

@@ -105,6 +105,11 @@ BOOL gui_answer_yes(gui_walk *w, int ms);
 void gui_check_gate_holds(gui_walk *w);
 /* The email page's walk (tests/gui/walk_email.c). */
 void gui_walk_email(gui_walk *w);
+/* The text of a list view's cell in the wizard's process (FALSE when it could not be read). */
+BOOL gui_list_text(gui_walk *w, HWND list, int row, int col, char *out, int n);
+/* Asserts a step page's layout: eight findings rows while the manual path is folded, and the
+ * details pane following the selected finding. */
+void gui_check_layout(gui_walk *w);
 /* Asserts the gate is closed and holds, ticks the checklist, gives a reason, marks done. */
 void gui_walk_manual(gui_walk *w);
 /* Ticks the checklist, types reason, marks the step done and asserts the gate opens. */

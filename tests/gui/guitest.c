@@ -99,6 +99,7 @@ static BOOL walk(gui_walk *w)
               gui_page_index(w->sheet));
         w->page = gui_current_page(w->sheet);
         CHECK(gui_wait_idle(w->page, 60000), "%s: the check did not finish", w->name);
+        gui_check_layout(w);
         walker_for(w->name)(w);
         CHECK(gui_button_enabled(w->sheet, ID_NEXT), "%s: Next closed at the end of its walk", w->name);
         SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_NEXT, 0);
@@ -125,6 +126,21 @@ static BOOL walk(gui_walk *w)
         CHECK(gui_button_enabled(w->sheet, ID_NEXT), "Email: Next closed after restart");
         gui_text_of(w->page, IDC_STEP_STATUS, text, sizeof text);
         CHECK(text[0] != 0, "Email: no status after restart");
+        /* Back to the health scan, done by hand: its manual path is open at once, with the mark. */
+        int health = 1;
+        while (health < PAGES - 1 && strcmp(page_names[health], "health") != 0)
+            health++;
+        for (int i = PAGES - 3; i >= health; i--) {
+            SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_BACK, 0);
+            CHECK(gui_wait_page(w->sheet, i, 30000), "Back did not reach page %d", i);
+            w->page = gui_current_page(w->sheet);
+            CHECK(gui_wait_idle(w->page, 60000), "page %d did not settle after Back", i);
+        }
+        w->name = page_names[health];
+        CHECK(IsWindowVisible(GetDlgItem(w->page, IDC_STEP_MANUAL_GROUP)) &&
+                  IsWindowVisible(GetDlgItem(w->page, IDC_STEP_MARK)),
+              "health: done by hand, but the manual path is folded after a restart");
+        gui_screenshot(w, "health-done-by-hand");
         SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_CANCEL, 0);
         PostMessageW(w->sheet, WM_NULL, 0, 0);
     }
@@ -133,13 +149,54 @@ static BOOL walk(gui_walk *w)
     return TRUE;
 }
 
+/* Each step page opened on its own (/page:), its layout asserted and shown, with the manual
+ * path folded and open: the walk of another style or DPI, where the gates are not the point. */
+static void walk_pages(gui_walk *w)
+{
+    for (int i = 1; i < PAGES - 1; i++) {
+        PROCESS_INFORMATION pi;
+        wchar_t args[1024];
+        char shot[64];
+        HWND toggle;
+        w->index = i;
+        w->name = page_names[i];
+        _snwprintf(args, 1024, L"/demo /page:%hs /style:%ls \"/root:%ls\"", w->name, w->style, w->root);
+        CHECK(gui_launch(w->exe, args, &pi), "could not start %ls (error %lu)", w->exe, (unsigned long)GetLastError());
+        w->pid = pi.dwProcessId;
+        w->sheet = gui_wait_for_sheet(pi.dwProcessId, 30000);
+        CHECK(w->sheet != NULL, "%s: the wizard window did not appear", w->name);
+        if (w->sheet) {
+            CHECK(gui_wait_page(w->sheet, i, 30000), "%s: not opened on its page (at %d)", w->name,
+                  gui_page_index(w->sheet));
+            w->page = gui_current_page(w->sheet);
+            CHECK(gui_wait_idle(w->page, 60000), "%s: the check did not finish", w->name);
+            gui_check_layout(w);
+            gui_screenshot(w, w->name);
+            toggle = GetDlgItem(w->page, IDC_STEP_MANUAL_TOGGLE);
+            if (toggle && IsWindowVisible(toggle)) {
+                BOOL was_open = IsWindowVisible(GetDlgItem(w->page, IDC_STEP_MANUAL_GROUP));
+                SendMessageW(toggle, BM_CLICK, 0, 0);
+                gui_sync(w->page);
+                CHECK(IsWindowVisible(GetDlgItem(w->page, IDC_STEP_MANUAL_GROUP)) != was_open,
+                      "%s: the button did not open or close the manual path", w->name);
+                snprintf(shot, sizeof shot, "%s-manual-%s", w->name, was_open ? "folded" : "open");
+                gui_screenshot(w, shot);
+            }
+            SendMessageW(w->sheet, PSM_PRESSBUTTON, PSBTN_CANCEL, 0);
+            PostMessageW(w->sheet, WM_NULL, 0, 0);
+        }
+        gui_finish_process(&pi, 10000);
+    }
+}
+
 int wmain(int argc, wchar_t **argv)
 {
     gui_walk w;
     if (argc < 3) {
-        printf("usage: guitest SOURCEPREP.EXE ROOTDIR [SHOTDIR [wizard97|aero [en-US|de-DE]]]\n"
+        printf("usage: guitest SOURCEPREP.EXE ROOTDIR [SHOTDIR [wizard97|aero [en-US|de-DE|pages]]]\n"
                "  the language is the one the wizard is expected to speak (started with /lang: or a\n"
-               "  German UI language); the walk reads its words from the exe's string table\n");
+               "  German UI language); the walk reads its words from the exe's string table;\n"
+               "  pages opens each step page on its own (in English) and checks its layout\n");
         return 2;
     }
     memset(&w, 0, sizeof w);
@@ -147,9 +204,16 @@ int wmain(int argc, wchar_t **argv)
     w.root = argv[2];
     w.shots = argc > 3 && argv[3][0] ? argv[3] : NULL;
     w.style = argc > 4 && argv[4][0] ? argv[4] : L"wizard97";
-    if (!gui_texts_open(w.exe, argc > 5 ? argv[5] : L"en-US")) {
-        printf("not ok - the texts of %ls in %ls could not be read\n", w.exe, argc > 5 ? argv[5] : L"en-US");
+    int pages = argc > 5 && wcscmp(argv[5], L"pages") == 0;
+    const wchar_t *lang = argc > 5 && !pages ? argv[5] : L"en-US";
+    if (!gui_texts_open(w.exe, lang)) {
+        printf("not ok - the texts of %ls in %ls could not be read\n", w.exe, lang);
         return 3;
+    }
+    if (pages) {
+        walk_pages(&w);
+        printf("%d passed, %d failed\n", gui_passed, gui_failed);
+        return gui_failed ? 1 : 0;
     }
     if (!walk(&w)) {
         printf("%d passed, %d failed\n", gui_passed, gui_failed);

@@ -46,7 +46,7 @@ void gui_walk_health(gui_walk *w)
                                            SendMessageW(tree, TVM_GETNEXTITEM, TVGN_ROOT, 0))));
     gui_sync(page);
     CHECK(selected_finding(page) == 0, "health: the FRS error is not the first row (%d)", selected_finding(page));
-    gui_text_of(page, IDC_HEALTH_DETAIL, text, sizeof text);
+    gui_text_of(page, IDC_STEP_DETAILS, text, sizeof text);
     CHECK(strstr(text, "13568") != NULL && strstr(text, "KB 290762") != NULL,
           "health: the journal wrap's details: %s", text);
     CHECK(!IsWindowEnabled(ack), "health: an error can be acknowledged");
@@ -66,7 +66,7 @@ void gui_walk_health(gui_walk *w)
     gui_sync(page);
     CHECK(selected_finding(page) == 1, "health: selecting in the tree did not select row 1 (%d)",
           selected_finding(page));
-    gui_text_of(page, IDC_HEALTH_DETAIL, text, sizeof text);
+    gui_text_of(page, IDC_STEP_DETAILS, text, sizeof text);
     CHECK(strstr(text, "8.8.8.8") != NULL, "health: the public DNS details: %s", text);
     CHECK(IsWindowEnabled(ack) && SendMessageW(ack, BM_GETCHECK, 0, 0) == BST_UNCHECKED,
           "health: a warning cannot be acknowledged");
