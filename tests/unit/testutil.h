@@ -48,6 +48,8 @@ void testutil_world_open_edited(testutil_world *w, const char *path, void (*edit
 /* The built-in demo server (resources/demo-sbs2003.json) with a session, without the pauses
  * that pace it for people (disk, event log, updates, services). */
 void testutil_world_open_demo(testutil_world *w);
+/* Takes those pauses out of a profile tree. */
+void testutil_unpace(cJSON *profile);
 /* The server of the profile file at profile_path with the merge patch file at patch_path and
  * then patch (may be NULL) on top: a base made healthy, then one cause added. */
 void testutil_world_open_patched(testutil_world *w, const char *profile_path,
