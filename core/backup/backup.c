@@ -370,6 +370,31 @@ static sp_status say_needs(sp_findings *out, const backup_needs *n)
                            IDS_F_BK_VOLUMES_NEEDED_ADVICE, list, why);
 }
 
+/* Where the shares came from: a source that failed is said; with both failed the volumes of
+ * the shares are unknown, an error (*unknown set): the step cannot pass on what it cannot see. */
+static sp_status say_share_sources(sp_findings *out, const backup_needs *n, int *unknown)
+{
+    const sp_datavols *v = &n->vols;
+    char ev[520];
+    *unknown = v->reg_error[0] && v->net_error[0];
+    if (*unknown) {
+        snprintf(ev, sizeof ev, "NetShareEnum: %s; registry: %s", v->net_error, v->reg_error);
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.shares_unread", IDS_F_BK_SHARES_UNREAD,
+                               IDS_F_BK_SHARES_UNREAD_ADVICE, NULL, ev);
+    }
+    if (v->net_error[0]) {
+        snprintf(ev, sizeof ev, "%s; the registry lists %u disk shares", v->net_error, v->reg_shares);
+        return sp_findings_add(out, SP_SEV_WARNING, "backup.shares_source_failed", IDS_F_BK_SHARES_SOURCE,
+                               IDS_F_BK_SHARES_SOURCE_NET_ADVICE, "NetShareEnum", ev);
+    }
+    if (v->reg_error[0]) {
+        snprintf(ev, sizeof ev, "%s; NetShareEnum serves %u disk shares", v->reg_error, v->net_shares);
+        return sp_findings_add(out, SP_SEV_WARNING, "backup.shares_source_failed", IDS_F_BK_SHARES_SOURCE,
+                               IDS_F_BK_SHARES_SOURCE_REG_ADVICE, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Shares", ev);
+    }
+    return SP_OK;
+}
+
 /* "C:" in NTBackup's list of sets ("C:, D: Data, System State"): at the start of an entry. */
 static int ntb_has_volume(const char *sets, char letter)
 {
@@ -467,9 +492,12 @@ static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b
 {
     char when[64];
     sp_status st;
+    int shares_unknown = 0;
     memset(b, 0, sizeof *b);
     *ok = 0;
     st = say_needs(out, needs);
+    if (st == SP_OK)
+        st = say_share_sources(out, needs, &shares_unknown);
     if (st == SP_OK)
         st = uses_wbadmin(ctx) ? find_wbadmin(ctx, out, b) : find_ntbackup(ctx, out, b);
     if (st != SP_OK)
@@ -494,7 +522,7 @@ static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b
         st = check_tombstone(ctx, out, b, needs, ok);
     if (st == SP_OK)
         st = check_contents(ctx, out, b, needs, ok);
-    if (st != SP_OK)
+    if (st != SP_OK || shares_unknown)
         *ok = 0;
     return st;
 }

@@ -127,6 +127,19 @@ typedef int (*sp_event_cb)(void *user, const sp_event *ev);
 
 typedef struct sp_sys sp_sys;
 
+/* One share the Server service serves, as share_enum reports it (issue 15); the strings live
+ * only during the callback. type is the share's STYPE_* value: 0 a disk share, 1 a print
+ * queue, 3 IPC; 0x80000000 marks an administrative share (C$, ADMIN$), 0x40000000 a
+ * temporary one. */
+typedef struct {
+    const char *name;
+    const char *path; /* the local path ("D:\\Users"), "" when it has none */
+    uint32_t type;
+} sp_share;
+
+/* Receives one share; return nonzero to stop. */
+typedef int (*sp_share_cb)(void *user, const sp_share *share);
+
 /* Who owns a file or folder and who may do what to it (issue 18: the data folder). SIDs are in
  * their string form ("S-1-5-32-544"); masks are Windows access masks. */
 #define SP_PATHSEC_MAX_ACES 32
@@ -376,6 +389,10 @@ typedef struct {
      * them; SP_ERR_NOTFOUND when the name does not resolve. */
     sp_status (*dns_resolve)(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap,
                              size_t *count);
+    /* Backup (issue 15): the shares this server serves, from the Server service itself
+     * (NetShareEnum, level 2: needs administrator rights), one callback each. May be NULL (a
+     * backend without shares): the caller says so. */
+    sp_status (*share_enum)(sp_sys *sys, sp_share_cb cb, void *user);
 } sp_sys_ops;
 
 struct sp_sys {

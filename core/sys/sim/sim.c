@@ -693,6 +693,7 @@ static const sp_sys_ops sim_ops = {
     .path_security = sim_path_security,
     .dir_create_private = sim_dir_create_private,
     .dns_resolve = sim_dns_resolve,
+    .share_enum = sim_share_enum,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

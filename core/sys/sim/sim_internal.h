@@ -128,6 +128,7 @@ typedef struct {
     struct cJSON *disks;  /* "disks": volumes by drive (sim_health.c) */
     unsigned event_read_ms; /* "event_read_ms": how long reading one event log takes */
     struct cJSON *security; /* "security": owners and permissions by path (sim_security.c) */
+    struct cJSON *net_shares; /* "net_shares": what NetShareEnum serves (sim_shares.c) */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -169,6 +170,11 @@ void sim_http_free(sim_profile *p);
 sp_status sim_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response *out);
 /* The addresses of "http"."dns"; a name it does not list does not resolve. */
 sp_status sim_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap, size_t *count);
+
+/* Shares (sim_shares.c): the profile's "net_shares"; share_enum of the sim's table. */
+sp_status sim_shares_parse(const struct cJSON *item, sim_profile *p, char *err, size_t errlen);
+void sim_shares_free(sim_profile *p);
+sp_status sim_share_enum(sp_sys *sys, sp_share_cb cb, void *user);
 
 /* The registry operations of the sim's table; sys->impl is the sim machine. */
 sim_registry *sim_machine_view(sp_sys *sys, sp_reg_view view);

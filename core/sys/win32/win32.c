@@ -54,6 +54,7 @@ static const sp_sys_ops win32_ops = {
     .path_security = w32_path_security,
     .dir_create_private = w32_dir_create_private,
     .dns_resolve = w32_dns_resolve,
+    .share_enum = w32_share_enum,
 };
 
 sp_sys *sp_win32_open(void)

@@ -76,6 +76,7 @@ sp_status w32_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response
  * cert_root fields, and reads the leaf's subject alternative names when curl did not. */
 void w32_cert_judge_root(const char *pem, sp_http_response *out);
 sp_status w32_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap, size_t *count);
+sp_status w32_share_enum(sp_sys *sys, sp_share_cb cb, void *user);
 
 /* win32_wua.c */
 sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
