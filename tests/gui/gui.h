@@ -55,6 +55,7 @@ extern const gui_walker gui_walkers[];
 extern const gui_page_fn gui_extra_runs[];
 /* Walkers of pages with their own UI (tests/gui/walk_<page>.c). */
 void gui_walk_backup(gui_walk *w);
+void gui_run_backup_volume_missing(gui_walk *w);
 
 /* Holds the demo's slow work named name (the sim's "event-logs", "service-start",
  * "updates-install") while on, so a screenshot shows it in progress for certain. */

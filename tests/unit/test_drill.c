@@ -659,6 +659,30 @@ static void ntbackup_should_name_the_missing_volume_and_back_it_up(void **s)
     assert_string_equal(x->arg, "E:\\SourcePrep FABSBS.bkf");
     assert_non_null(testutil_find(&f, "backup.volume_missing"));
     sp_findings_free(&f);
+    /* The target may be the .bkf file itself; never on the system volume or a needed one. */
+    static const struct {
+        const char *target, *code;
+        unsigned title, advice;
+    } cases[] = {
+        {"E:\\SourcePrep FABSBS.bkf", "backup.backup_done", IDS_F_BK_NTB_DONE, 0},
+        {"C:\\Backup\\SBS.bkf", "backup.bad_target", IDS_F_BK_BAD_TARGET_NTB, IDS_F_BK_BAD_TARGET_NTB_ADVICE},
+        {"D:\\SBS.bkf", "backup.target_needed", IDS_F_BK_TARGET_NEEDED, IDS_F_BK_TARGET_NEEDED_NTB_ADVICE},
+        {"E:\\\"x\".bkf", "backup.bad_target", IDS_F_BK_BAD_TARGET_NTB, IDS_F_BK_BAD_TARGET_NTB_ADVICE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON_DeleteItemFromObject(data, SP_BACKUP_KEY_TARGET);
+        cJSON_AddStringToObject(data, SP_BACKUP_KEY_TARGET, cases[i].target);
+        assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+        assert_non_null(x = testutil_find(&f, cases[i].code));
+        assert_int_equal(x->title_id, cases[i].title);
+        assert_int_equal(x->advice_id, cases[i].advice);
+        sp_findings_free(&f);
+    }
+    char file[300];
+    sp_backup_bkf_path("\\\\nas\\backup\\", "SBS01", file, sizeof file);
+    assert_string_equal(file, "\\\\nas\\backup\\SourcePrep SBS01.bkf");
+    sp_backup_bkf_path("E:\\Backups", "SBS01", file, sizeof file);
+    assert_string_equal(file, "E:\\Backups\\SourcePrep SBS01.bkf");
     testutil_world_close(&w);
 }
 
