@@ -353,9 +353,11 @@ typedef struct {
     sp_status (*file_set_mtime)(sp_sys *sys, const char *path, int64_t mtime);
     /* Windows Update Agent (updates): searches source with criteria ("IsInstalled=0 and
      * Type='Software'"), one callback per update. On failure *hresult is the agent's error
-     * (0 when the failure was not the agent's) and last_error says which call failed. */
+     * (0 when the failure was not the agent's) and last_error says which call failed. The
+     * search runs asynchronously (BeginSearch) and polls cancel (may be NULL): nonzero asks the
+     * agent to abort it and gives SP_ERR_CANCELLED, waiting for the agent a bounded time. */
     sp_status (*wua_search)(sp_sys *sys, sp_wua_source source, const char *criteria,
-                            sp_update_cb cb, void *user, uint32_t *hresult);
+                            sp_update_cb cb, void *user, volatile long *cancel, uint32_t *hresult);
     /* Downloads and installs the updates with these ids (from wua_search of the same source),
      * reporting progress and each update's outcome; polls cancel (nonzero: asks the agent to
      * abort and gives SP_ERR_CANCELLED, waiting for it a bounded time). *hresult as for

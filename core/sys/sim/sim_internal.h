@@ -209,7 +209,7 @@ sp_status sim_updates_parse(const struct cJSON *updates, const struct cJSON *wua
                             char *err, size_t errlen);
 void sim_updates_free(sim_profile *p);
 sp_status sim_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
-                         sp_update_cb cb, void *user, uint32_t *hresult);
+                         sp_update_cb cb, void *user, volatile long *cancel, uint32_t *hresult);
 sp_status sim_wua_install(sp_sys *sys, sp_wua_source source, const char *const *ids, size_t count,
                           sp_update_progress_cb progress, sp_update_result_cb result, void *user,
                           volatile long *cancel, uint32_t *hresult);

@@ -80,7 +80,7 @@ sp_status w32_share_enum(sp_sys *sys, sp_share_cb cb, void *user);
 
 /* win32_wua.c */
 sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
-                         sp_update_cb cb, void *user, uint32_t *hresult);
+                         sp_update_cb cb, void *user, volatile long *cancel, uint32_t *hresult);
 sp_status w32_wua_install(sp_sys *sys, sp_wua_source source, const char *const *ids, size_t count,
                           sp_update_progress_cb progress, sp_update_result_cb result, void *user,
                           volatile long *cancel, uint32_t *hresult);
