@@ -106,5 +106,6 @@ void gui_walk_health(gui_walk *w);
 void gui_run_policy_not_applicable(gui_walk *w);
 void gui_walk_updates(gui_walk *w);
 void gui_run_updates_sp_missing(gui_walk *w);
+void gui_run_updates_search_cancelled(gui_walk *w);
 
 #endif
