@@ -225,6 +225,8 @@
 #define IDC_BK_TARGET           2206
 #define IDS_BK_RUN_CONFIRM      2250
 #define IDS_BK_RUN_BACKUP_CONFIRM 2251
+#define IDS_BK_TARGET_NTB_LABEL 2252
+#define IDS_BK_RUN_NTBACKUP_CONFIRM 2253
 /* Updates page: 2300-2349 dialog and controls (2350-2399 for its strings) */
 #define IDD_UPDATES             2300
 #define IDS_UPDATES_INSTALL     2350

@@ -32,6 +32,22 @@ trap 'sp_xvfb_stop' EXIT
 sp_wine_version "${SP_WINE_VERSION:-win2003}"
 
 root=$(mktemp -d /tmp/sourceprep-shots.XXXXXX)
+# The backup walk's second server (tests/gui/walk_backup.c): SBS 2003 with its shares on D:, the
+# base profile with the backup patch merged in (RFC 7386), as the native tests merge them.
+python3 - "$root/sbs2003-d-share.json" <<'PY'
+import json, sys
+def merge(t, p):
+    for k, v in p.items():
+        if v is None:
+            t.pop(k, None)
+        elif isinstance(v, dict) and isinstance(t.get(k), dict):
+            merge(t[k], v)
+        else:
+            t[k] = v
+base = json.load(open("tests/profiles/sbs2003.json", encoding="utf-8"))
+merge(base, json.load(open("tests/profiles/backup/sbs2003-d-share.patch.json", encoding="utf-8")))
+json.dump(base, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
 rm -rf "$out"
 mkdir -p "$out"
 rc=0

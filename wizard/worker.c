@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/cmdline.h"
+#include "core/log.h"
 #include "pages/messages.h"
 #include "pages/ui/text.h"
 
@@ -49,6 +51,8 @@ BOOL sp_worker_start(sp_worker *w, sp_session *s, HWND notify, sp_job *job)
     sp_worker_join(w);
     w->job = job;
     w->cancel = 0;
+    snprintf(w->what, sizeof w->what, "%s %s", job->step ? job->step->id : "task",
+             job->step ? (job->apply ? "apply" : "check") : "run");
     w->notify = notify;
     w->session = s;
     w->ctx = sp_session_ctx(s, &w->cancel);
@@ -80,7 +84,12 @@ void sp_worker_join(sp_worker *w)
     w->job = NULL; /* posted to the page, or freed by the worker when the page was gone */
     if (!w->thread)
         return;
-    WaitForSingleObject(w->thread, INFINITE);
+    if (WaitForSingleObject(w->thread, SP_WORKER_STOP_MS) != WAIT_OBJECT_0) {
+        /* Its state is saved as of its last finished run; what it was doing is left to Windows. */
+        sp_log_write(&w->session->log, "worker abandoned run=\"%s\" cancel=%ld waited_ms=%u: the run did not end, the process ends",
+                     w->what, (long)w->cancel, (unsigned)SP_WORKER_STOP_MS);
+        ExitProcess(SP_EXIT_NOT_READY);
+    }
     CloseHandle(w->thread);
     w->thread = NULL;
 }

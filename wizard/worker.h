@@ -7,8 +7,13 @@
 #include "core/session.h"
 #include "pages/host.h"
 
+/* How long closing the wizard (or a page) waits for a cancelled run to end; then the run is
+ * abandoned: the log says so and the process ends (issue 15: closing never waits without bound). */
+#define SP_WORKER_STOP_MS 15000u
+
 typedef struct {
     HANDLE thread;
+    char what[64]; /* the run in hand, for the log: "updates check", "backup apply", "task" */
     sp_job *job;   /* the UI thread's until start, then the worker's until it posts WM_SP_DONE */
     int pending;   /* from start until the page has taken the result (sp_worker_join) */
     volatile long cancel;
@@ -25,8 +30,10 @@ void sp_worker_cancel(sp_worker *w);
  * is over for the UI only once its result is taken, not when the thread ends. UI thread only.
  * notify NULL: for any window; else only when the job reports to notify. */
 BOOL sp_worker_busy(const sp_worker *w, HWND notify);
-/* Waits for the thread to end (the page has received WM_SP_DONE or will never); the run is
- * then no longer busy. */
+/* Waits for the thread to end (the page has received WM_SP_DONE, or the run was cancelled); the
+ * run is then no longer busy. A thread that has not ended SP_WORKER_STOP_MS after it was asked
+ * to is abandoned: one log line says so, then the process ends with SP_EXIT_NOT_READY (a run
+ * that does not answer its cancel, a Windows Update Agent that does not abort). */
 void sp_worker_join(sp_worker *w);
 
 #endif

@@ -370,6 +370,31 @@ static sp_status say_needs(sp_findings *out, const backup_needs *n)
                            IDS_F_BK_VOLUMES_NEEDED_ADVICE, list, why);
 }
 
+/* Where the shares came from: a source that failed is said; with both failed the volumes of
+ * the shares are unknown, an error (*unknown set): the step cannot pass on what it cannot see. */
+static sp_status say_share_sources(sp_findings *out, const backup_needs *n, int *unknown)
+{
+    const sp_datavols *v = &n->vols;
+    char ev[520];
+    *unknown = v->reg_error[0] && v->net_error[0];
+    if (*unknown) {
+        snprintf(ev, sizeof ev, "NetShareEnum: %s; registry: %s", v->net_error, v->reg_error);
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.shares_unread", IDS_F_BK_SHARES_UNREAD,
+                               IDS_F_BK_SHARES_UNREAD_ADVICE, NULL, ev);
+    }
+    if (v->net_error[0]) {
+        snprintf(ev, sizeof ev, "%s; the registry lists %u disk shares", v->net_error, v->reg_shares);
+        return sp_findings_add(out, SP_SEV_WARNING, "backup.shares_source_failed", IDS_F_BK_SHARES_SOURCE,
+                               IDS_F_BK_SHARES_SOURCE_NET_ADVICE, "NetShareEnum", ev);
+    }
+    if (v->reg_error[0]) {
+        snprintf(ev, sizeof ev, "%s; NetShareEnum serves %u disk shares", v->reg_error, v->net_shares);
+        return sp_findings_add(out, SP_SEV_WARNING, "backup.shares_source_failed", IDS_F_BK_SHARES_SOURCE,
+                               IDS_F_BK_SHARES_SOURCE_REG_ADVICE, "HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Shares", ev);
+    }
+    return SP_OK;
+}
+
 /* "C:" in NTBackup's list of sets ("C:, D: Data, System State"): at the start of an entry. */
 static int ntb_has_volume(const char *sets, char letter)
 {
@@ -467,9 +492,12 @@ static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b
 {
     char when[64];
     sp_status st;
+    int shares_unknown = 0;
     memset(b, 0, sizeof *b);
     *ok = 0;
     st = say_needs(out, needs);
+    if (st == SP_OK)
+        st = say_share_sources(out, needs, &shares_unknown);
     if (st == SP_OK)
         st = uses_wbadmin(ctx) ? find_wbadmin(ctx, out, b) : find_ntbackup(ctx, out, b);
     if (st != SP_OK)
@@ -494,7 +522,7 @@ static sp_status assess_backup(sp_run_ctx *ctx, sp_findings *out, last_backup *b
         st = check_tombstone(ctx, out, b, needs, ok);
     if (st == SP_OK)
         st = check_contents(ctx, out, b, needs, ok);
-    if (st != SP_OK)
+    if (st != SP_OK || shares_unknown)
         *ok = 0;
     return st;
 }
@@ -684,8 +712,31 @@ static void stop_wbadmin_job(sp_run_ctx *ctx)
     free(text);
 }
 
-/* The target of a new backup, when it is one: else a finding says why and *target is NULL. */
-static sp_status backup_target(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs,
+/* Where NTBackup may write its .bkf file: a drive ("E:"), a folder on one ("E:\\Backups") or a
+ * share, or the .bkf file itself ("E:\\Backups\\SBS01.bkf"); never a quote. */
+static int valid_ntb_target(const char *t)
+{
+    size_t n = strlen(t);
+    if (strchr(t, '"') || n >= 260)
+        return 0;
+    if (n >= 2 && ((t[0] >= 'A' && t[0] <= 'Z') || (t[0] >= 'a' && t[0] <= 'z')) && t[1] == ':')
+        return n == 2 || (t[2] == '\\' && n > 3);
+    return n > 4 && t[0] == '\\' && t[1] == '\\' && strchr(t + 2, '\\');
+}
+
+void sp_backup_bkf_path(const char *target, const char *computer, char *out, size_t outlen)
+{
+    size_t n = strlen(target);
+    if (n > 4 && sp_strnicmp(target + n - 4, ".bkf", 4) == 0)
+        snprintf(out, outlen, "%s", target);
+    else
+        snprintf(out, outlen, "%s%sSourcePrep %s.bkf", target, n && target[n - 1] == '\\' ? "" : "\\",
+                 computer && computer[0] ? computer : "server");
+}
+
+/* The target of a new backup, when it is one: else a finding says why and *target is NULL.
+ * wbadmin takes a drive or a share; NTBackup (ntb) a place for its .bkf file. */
+static sp_status backup_target(sp_run_ctx *ctx, sp_findings *out, const backup_needs *needs, int ntb,
                                const char **target_out)
 {
     sp_sys *sys = ctx->sys;
@@ -693,17 +744,20 @@ static sp_status backup_target(sp_run_ctx *ctx, sp_findings *out, const backup_n
     *target_out = NULL;
     if (!target)
         return sp_findings_add(out, SP_SEV_ERROR, "backup.no_target", IDS_F_BK_NO_TARGET,
-                               IDS_F_BK_NO_TARGET_ADVICE, NULL, NULL);
+                               ntb ? IDS_F_BK_NO_TARGET_NTB_ADVICE : IDS_F_BK_NO_TARGET_ADVICE, NULL, NULL);
     char win[260] = "C:\\WINDOWS";
     sys->ops->folder(sys, SP_FOLDER_WINDOWS, win, sizeof win);
-    /* wbadmin refuses a target on a volume it backs up; the system volume always is one. */
-    if (!valid_target(target) || (target[1] == ':' && (target[0] | 0x20) == (win[0] | 0x20)))
-        return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_target", IDS_F_BK_BAD_TARGET,
-                               IDS_F_BK_BAD_TARGET_ADVICE, target, NULL);
+    /* wbadmin refuses a target on a volume it backs up; the system volume always is one. A
+     * .bkf file on a volume it backs up would be lost with that disk: refused as well. */
+    if (!(ntb ? valid_ntb_target(target) : valid_target(target)) ||
+        (target[1] == ':' && (target[0] | 0x20) == (win[0] | 0x20)))
+        return sp_findings_add(out, SP_SEV_ERROR, "backup.bad_target", ntb ? IDS_F_BK_BAD_TARGET_NTB : IDS_F_BK_BAD_TARGET,
+                               ntb ? IDS_F_BK_BAD_TARGET_NTB_ADVICE : IDS_F_BK_BAD_TARGET_ADVICE, target, NULL);
     for (size_t i = 0; target[1] == ':' && i < needs->vols.count; i++)
         if ((needs->vols.vols[i].letter | 0x20) == (target[0] | 0x20))
             return sp_findings_add(out, SP_SEV_ERROR, "backup.target_needed", IDS_F_BK_TARGET_NEEDED,
-                                   IDS_F_BK_TARGET_NEEDED_ADVICE, target, needs->vols.vols[i].why);
+                                   ntb ? IDS_F_BK_TARGET_NEEDED_NTB_ADVICE : IDS_F_BK_TARGET_NEEDED_ADVICE,
+                                   target, needs->vols.vols[i].why);
     *target_out = target;
     return SP_OK;
 }
@@ -719,11 +773,10 @@ static sp_status start_ntbackup(sp_run_ctx *ctx, sp_findings *out, const backup_
     size_t n = 0;
     int code = -1;
     *done = 0;
-    sp_status st = backup_target(ctx, out, needs, &target);
+    sp_status st = backup_target(ctx, out, needs, 1, &target);
     if (st != SP_OK || !target)
         return st;
-    snprintf(file, sizeof file, "%s\\SourcePrep %s.bkf", target,
-             ctx->info && ctx->info->os.computer[0] ? ctx->info->os.computer : "server");
+    sp_backup_bkf_path(target, ctx->info ? ctx->info->os.computer : NULL, file, sizeof file);
     argv[n++] = "ntbackup", argv[n++] = "backup", argv[n++] = "systemstate";
     for (size_t i = 0; i < needs->vols.count; i++) {
         snprintf(vols[i], sizeof vols[i], "%c:\\", needs->vols.vols[i].letter);
@@ -757,7 +810,7 @@ static sp_status start_backup(sp_run_ctx *ctx, sp_findings *out, const backup_ne
     *done = 0;
     if (!uses_wbadmin(ctx))
         return start_ntbackup(ctx, out, needs, done);
-    sp_status st0 = backup_target(ctx, out, needs, &target);
+    sp_status st0 = backup_target(ctx, out, needs, 0, &target);
     if (st0 != SP_OK || !target)
         return st0;
     char include[120] = "-include:";

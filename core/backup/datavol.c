@@ -1,4 +1,4 @@
-/* The volumes that hold what the migration needs, from the registry. */
+/* The volumes that hold what the migration needs, from the registry and the Server service. */
 #include "core/backup/datavol.h"
 
 #include <ctype.h>
@@ -78,9 +78,28 @@ static void add_share(sp_sys *sys, sp_datavols *out, char win, const char *name)
         }
     }
     /* Type 0 is a disk share; printers (1) and devices are not data. */
-    if (path && (type & 0xFF) == 0)
+    if (path && (type & 0xFF) == 0) {
         sp_datavols_add(out, path, win, "share", name);
+        out->reg_shares++;
+    }
     sp_regval_free(&v);
+}
+
+typedef struct {
+    sp_datavols *out;
+    char win;
+} net_walk;
+
+/* One share NetShareEnum gave: a disk share that is not administrative (C$, ADMIN$: every
+ * volume has one, they hold nothing of their own). */
+static int take_net_share(void *user, const sp_share *s)
+{
+    net_walk *w = user;
+    if ((s->type & 0xFFu) != 0 || (s->type & 0x80000000u) || !s->path || !s->path[0])
+        return 0;
+    sp_datavols_add(w->out, s->path, w->win, "share", s->name);
+    w->out->net_shares++;
+    return 0;
 }
 
 static void add_value(sp_sys *sys, sp_reg_view view, sp_datavols *out, char win, const char *key,
@@ -134,10 +153,20 @@ sp_status sp_datavols_find(sp_sys *sys, sp_datavols *out)
     sys->ops->folder(sys, SP_FOLDER_WINDOWS, winfolder, sizeof winfolder);
     char win = winfolder[0];
     sp_datavols_add(out, winfolder, win, "the system volume", NULL);
+    /* The shares from both sources: the registry keeps what survives a restart, the Server
+     * service serves what it holds now (also a share made without being kept). */
     memset(&shares, 0, sizeof shares);
-    sys->ops->reg_enum_values(sys, SP_REG_VIEW_DEFAULT, SHARES_KEY, take_name, &shares);
+    sp_status st = sys->ops->reg_enum_values(sys, SP_REG_VIEW_DEFAULT, SHARES_KEY, take_name, &shares);
+    if (st != SP_OK && st != SP_ERR_NOTFOUND) /* no key: no share was ever kept */
+        snprintf(out->reg_error, sizeof out->reg_error, "%s: %.200s", sp_status_name(st), sys->last_error);
     for (size_t i = 0; i < shares.count; i++)
         add_share(sys, out, win, shares.names[i]);
+    net_walk nw = {out, win};
+    st = sys->ops->share_enum ? sys->ops->share_enum(sys, take_net_share, &nw)
+                              : sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "NetShareEnum is not available on the %s backend",
+                                            sys->ops->name);
+    if (st != SP_OK)
+        snprintf(out->net_error, sizeof out->net_error, "%s: %.200s", sp_status_name(st), sys->last_error);
     add_value(sys, SP_REG_VIEW_DEFAULT, out, win, NTDS_KEY, "DSA Database file", "the AD database");
     add_value(sys, SP_REG_VIEW_DEFAULT, out, win, NTDS_KEY, "Database log files path", "the AD logs");
     add_value(sys, SP_REG_VIEW_DEFAULT, out, win, NTDS_KEY, "DSA Working Directory", "the AD database");

@@ -127,6 +127,19 @@ typedef int (*sp_event_cb)(void *user, const sp_event *ev);
 
 typedef struct sp_sys sp_sys;
 
+/* One share the Server service serves, as share_enum reports it (issue 15); the strings live
+ * only during the callback. type is the share's STYPE_* value: 0 a disk share, 1 a print
+ * queue, 3 IPC; 0x80000000 marks an administrative share (C$, ADMIN$), 0x40000000 a
+ * temporary one. */
+typedef struct {
+    const char *name;
+    const char *path; /* the local path ("D:\\Users"), "" when it has none */
+    uint32_t type;
+} sp_share;
+
+/* Receives one share; return nonzero to stop. */
+typedef int (*sp_share_cb)(void *user, const sp_share *share);
+
 /* Who owns a file or folder and who may do what to it (issue 18: the data folder). SIDs are in
  * their string form ("S-1-5-32-544"); masks are Windows access masks. */
 #define SP_PATHSEC_MAX_ACES 32
@@ -341,9 +354,11 @@ typedef struct {
     sp_status (*file_set_mtime)(sp_sys *sys, const char *path, int64_t mtime);
     /* Windows Update Agent (updates): searches source with criteria ("IsInstalled=0 and
      * Type='Software'"), one callback per update. On failure *hresult is the agent's error
-     * (0 when the failure was not the agent's) and last_error says which call failed. */
+     * (0 when the failure was not the agent's) and last_error says which call failed. The
+     * search runs asynchronously (BeginSearch) and polls cancel (may be NULL): nonzero asks the
+     * agent to abort it and gives SP_ERR_CANCELLED, waiting for the agent a bounded time. */
     sp_status (*wua_search)(sp_sys *sys, sp_wua_source source, const char *criteria,
-                            sp_update_cb cb, void *user, uint32_t *hresult);
+                            sp_update_cb cb, void *user, volatile long *cancel, uint32_t *hresult);
     /* Downloads and installs the updates with these ids (from wua_search of the same source),
      * reporting progress and each update's outcome; polls cancel (nonzero: asks the agent to
      * abort and gives SP_ERR_CANCELLED, waiting for it a bounded time). *hresult as for
@@ -385,6 +400,10 @@ typedef struct {
                              sp_regval *out);
     sp_status (*reg_set_raw)(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
                              const sp_regval *val);
+    /* Backup (issue 15): the shares this server serves, from the Server service itself
+     * (NetShareEnum, level 2: needs administrator rights), one callback each. May be NULL (a
+     * backend without shares): the caller says so. */
+    sp_status (*share_enum)(sp_sys *sys, sp_share_cb cb, void *user);
 } sp_sys_ops;
 
 struct sp_sys {

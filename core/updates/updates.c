@@ -309,7 +309,7 @@ static sp_status search_one(sp_run_ctx *ctx, upd_search *s, sp_wua_source source
     sp_status st;
     *hr = 0;
     s->from_now = from;
-    st = ctx->sys->ops->wua_search(ctx->sys, source, SP_UPDATES_CRITERIA, upd_found, s, hr);
+    st = ctx->sys->ops->wua_search(ctx->sys, source, SP_UPDATES_CRITERIA, upd_found, s, ctx->cancel, hr);
     if (s->st != SP_OK)
         return s->st;
     if (st != SP_OK && st != SP_ERR_NOMEM && st != SP_ERR_CANCELLED) {

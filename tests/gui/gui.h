@@ -55,6 +55,7 @@ extern const gui_walker gui_walkers[];
 extern const gui_page_fn gui_extra_runs[];
 /* Walkers of pages with their own UI (tests/gui/walk_<page>.c). */
 void gui_walk_backup(gui_walk *w);
+void gui_run_backup_volume_missing(gui_walk *w);
 
 /* The wizard's words in the walk's language (tests/gui/texts.c), read from sourceprep.exe's
  * string table: the walks assert texts through them, so that one walk runs in every language.
@@ -122,5 +123,6 @@ void gui_walk_health(gui_walk *w);
 void gui_run_policy_not_applicable(gui_walk *w);
 void gui_walk_updates(gui_walk *w);
 void gui_run_updates_sp_missing(gui_walk *w);
+void gui_run_updates_search_cancelled(gui_walk *w);
 
 #endif

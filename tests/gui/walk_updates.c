@@ -98,3 +98,102 @@ void gui_run_updates_sp_missing(gui_walk *w)
     }
     gui_finish_process(&pi, 10000);
 }
+
+/* Creates root\C\SourcePrepTest\hold-<name> (the sim holds that work while it exists). */
+static BOOL hold_in(const wchar_t *root, const char *name)
+{
+    wchar_t dir[1024], path[1200];
+    HANDLE f;
+    _snwprintf(dir, 1024, L"%ls\\C", root);
+    dir[1023] = 0;
+    CreateDirectoryW(root, NULL);
+    CreateDirectoryW(dir, NULL);
+    _snwprintf(dir, 1024, L"%ls\\C\\SourcePrepTest", root);
+    dir[1023] = 0;
+    CreateDirectoryW(dir, NULL);
+    _snwprintf(path, 1200, L"%ls\\hold-%hs", dir, name);
+    path[1199] = 0;
+    f = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    if (f == INVALID_HANDLE_VALUE)
+        return FALSE;
+    CloseHandle(f);
+    return TRUE;
+}
+
+static BOOL held_in(const wchar_t *root, const char *name)
+{
+    wchar_t path[1200];
+    _snwprintf(path, 1200, L"%ls\\C\\SourcePrepTest\\hold-%hs", root, name);
+    path[1199] = 0;
+    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+/* Waits, up to ms, for the Stop button of the page (a run is going on). */
+static BOOL wait_stop_enabled(HWND page, int ms)
+{
+    for (DWORD t0 = GetTickCount(); (int)(GetTickCount() - t0) < ms; Sleep(20))
+        if (IsWindowEnabled(GetDlgItem(page, IDC_STEP_CANCEL)))
+            return TRUE;
+    return FALSE;
+}
+
+/* Cancel reaches a search of Windows Update that the (simulated) agent holds, and closing the
+ * wizard while a run ignores its cancel waits a bounded time, then ends the process and says so
+ * in the log (issue 15). */
+void gui_run_updates_search_cancelled(gui_walk *w)
+{
+    PROCESS_INFORMATION pi;
+    wchar_t args[1024], root[900], log[1200];
+    char text[1024];
+    HWND sheet, page;
+    DWORD code, t0;
+    _snwprintf(root, 900, L"%ls\\held-search", w->root);
+    root[899] = 0;
+    CHECK(hold_in(root, "updates-search"), "could not hold the updates search in %ls", root);
+    _snwprintf(args, 1024, L"/demo /page:updates /style:wizard97 \"/root:%ls\"", root);
+    args[1023] = 0;
+    CHECK(gui_launch(w->exe, args, &pi), "could not start %ls with a held search", w->exe);
+    sheet = gui_wait_for_sheet(pi.dwProcessId, 30000);
+    CHECK(sheet && gui_page_index(sheet) == 2, "held search: did not open on the updates page");
+    if (!sheet) {
+        gui_finish_process(&pi, 0);
+        return;
+    }
+    page = gui_current_page(sheet);
+    CHECK(wait_stop_enabled(page, 30000) && gui_runs(page) == 0, "held search: the check is not running");
+    PostMessageW(page, WM_COMMAND, MAKEWPARAM(IDC_STEP_CANCEL, BN_CLICKED), (LPARAM)GetDlgItem(page, IDC_STEP_CANCEL));
+    CHECK(gui_wait_run(page, 0, 20000), "held search: Stop did not end the search");
+    gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
+    CHECK(strstr(text, "cancelled") != NULL, "held search: status after Stop: %s", text);
+    CHECK(held_in(root, "updates-search"), "held search: the hold was released, not cancelled");
+    CHECK(!gui_button_enabled(sheet, ID_NEXT), "held search: Next enabled after a cancelled search");
+
+    /* The health scan's event logs are held by a wait that no cancel ends: closing the wizard
+     * cancels it, waits its bound (15 s), then the process ends and the log says why. */
+    CHECK(hold_in(root, "event-logs"), "could not hold the health scan");
+    SendMessageW(sheet, PSM_SETCURSEL, 4, 0);
+    CHECK(gui_wait_page(sheet, 4, 30000), "held scan: did not reach the health page");
+    page = gui_current_page(sheet);
+    CHECK(wait_stop_enabled(page, 30000), "held scan: the health scan is not running");
+    t0 = GetTickCount();
+    PostMessageW(sheet, PSM_PRESSBUTTON, PSBTN_CANCEL, 0);
+    PostMessageW(sheet, WM_NULL, 0, 0);
+    code = gui_finish_process(&pi, 40000);
+    CHECK(code == 1, "held scan: exit code after closing is %lu, not 1 (abandoned)", (unsigned long)code);
+    CHECK(GetTickCount() - t0 < 35000, "held scan: closing took %lu ms", (unsigned long)(GetTickCount() - t0));
+    CHECK(held_in(root, "event-logs"), "held scan: the hold was released");
+    _snwprintf(log, 1200, L"%ls\\C\\Documents and Settings\\All Users\\Application Data\\SourcePrep\\sourceprep.log", root);
+    log[1199] = 0;
+    {
+        HANDLE h = CreateFileW(log, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        static char buf[1 << 20];
+        DWORD got = 0;
+        if (h != INVALID_HANDLE_VALUE) {
+            ReadFile(h, buf, sizeof buf - 1, &got, NULL);
+            CloseHandle(h);
+        }
+        buf[got] = 0;
+        CHECK(strstr(buf, "worker abandoned run=\"health check\"") != NULL, "held scan: the log does not say the run was abandoned");
+    }
+    /* The hold files go with the root; release them so nothing waits on them. */
+}

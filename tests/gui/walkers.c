@@ -18,5 +18,7 @@ const gui_walker gui_walkers[] = {
 const gui_page_fn gui_extra_runs[] = {
     gui_run_policy_not_applicable,
     gui_run_updates_sp_missing,
+    gui_run_backup_volume_missing,
+    gui_run_updates_search_cancelled,
     NULL,
 };

@@ -709,6 +709,136 @@ static void ntbackup_should_name_the_missing_volume_and_back_it_up(void **s)
     assert_string_equal(x->arg, "E:\\SourcePrep FABSBS.bkf");
     assert_non_null(testutil_find(&f, "backup.volume_missing"));
     sp_findings_free(&f);
+    /* The target may be the .bkf file itself; never on the system volume or a needed one. */
+    static const struct {
+        const char *target, *code;
+        unsigned title, advice;
+    } cases[] = {
+        {"E:\\SourcePrep FABSBS.bkf", "backup.backup_done", IDS_F_BK_NTB_DONE, 0},
+        {"C:\\Backup\\SBS.bkf", "backup.bad_target", IDS_F_BK_BAD_TARGET_NTB, IDS_F_BK_BAD_TARGET_NTB_ADVICE},
+        {"D:\\SBS.bkf", "backup.target_needed", IDS_F_BK_TARGET_NEEDED, IDS_F_BK_TARGET_NEEDED_NTB_ADVICE},
+        {"E:\\\"x\".bkf", "backup.bad_target", IDS_F_BK_BAD_TARGET_NTB, IDS_F_BK_BAD_TARGET_NTB_ADVICE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON_DeleteItemFromObject(data, SP_BACKUP_KEY_TARGET);
+        cJSON_AddStringToObject(data, SP_BACKUP_KEY_TARGET, cases[i].target);
+        assert_int_equal(run(&w, 1, &f), SP_RESULT_FAILED);
+        assert_non_null(x = testutil_find(&f, cases[i].code));
+        assert_int_equal(x->title_id, cases[i].title);
+        assert_int_equal(x->advice_id, cases[i].advice);
+        sp_findings_free(&f);
+    }
+    char file[300];
+    sp_backup_bkf_path("\\\\nas\\backup\\", "SBS01", file, sizeof file);
+    assert_string_equal(file, "\\\\nas\\backup\\SourcePrep SBS01.bkf");
+    sp_backup_bkf_path("E:\\Backups", "SBS01", file, sizeof file);
+    assert_string_equal(file, "E:\\Backups\\SourcePrep SBS01.bkf");
+    testutil_world_close(&w);
+}
+
+/* The shares come from the registry and NetShareEnum: the union decides the volumes, and a
+ * source that fails is said (issue 15). */
+static sp_status (*real_enum_values)(sp_sys *, sp_reg_view, const char *, sp_name_cb, void *);
+
+static sp_status shares_key_denied(sp_sys *sys, sp_reg_view view, const char *key, sp_name_cb cb, void *user)
+{
+    if (strstr(key, "LanmanServer\\Shares"))
+        return sp_sys_fail(sys, SP_ERR_ACCESS, "RegOpenKeyEx: access denied");
+    return real_enum_values(sys, view, key, cb, user);
+}
+
+static int count_share(void *user, const sp_share *share)
+{
+    char *names = user;
+    strcat(names, share->name);
+    strcat(names, share->type == 0 ? "=" : "~");
+    strcat(names, share->path);
+    strcat(names, ";");
+    return 0;
+}
+
+static void open_shares_case(world *w, const char *net_shares_json)
+{
+    char json[600];
+    snprintf(json, sizeof json, "{\"net_shares\": %s}", net_shares_json);
+    cJSON *patch = cJSON_Parse(json);
+    assert_non_null(patch);
+    testutil_world_open_patched(w, SBS2011, "tests/profiles/backup/c-and-d.patch.json", patch);
+    cJSON_Delete(patch);
+}
+
+static void backup_should_take_the_shares_of_both_sources(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    const sp_finding *x;
+    sp_sys_ops ops;
+    char names[600] = "";
+    /* Without "net_shares" the sim's Server service serves what the registry keeps. */
+    testutil_world_open_patched(&w, SBS2011, "tests/profiles/backup/c-and-d.patch.json", NULL);
+    assert_int_equal(w.sim->ops->share_enum(w.sim, count_share, names), SP_OK);
+    assert_non_null(strstr(names, "Users=D:\\Users;"));
+    assert_non_null(strstr(names, "Printer~G:\\Spool;"));
+    testutil_world_close(&w);
+    /* The Server service serves a share the registry does not keep (E:\Scans), beside the
+     * administrative E$ and a printer, which hold no data of their own. */
+    open_shares_case(&w, "[{\"name\": \"Users\", \"path\": \"D:\\\\Users\", \"type\": 0},"
+                         " {\"name\": \"Scans\", \"path\": \"E:\\\\Scans\", \"type\": 1073741824},"
+                         " {\"name\": \"E$\", \"path\": \"E:\\\\\", \"type\": 2147483648},"
+                         " {\"name\": \"F$\", \"path\": \"F:\\\\\", \"type\": 2147483648},"
+                         " {\"name\": \"Laser\", \"path\": \"G:\\\\Spool\", \"type\": 1}]");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "backup.volumes_needed"));
+    assert_string_equal(x->arg, "C:,D:,E:");
+    assert_non_null(strstr(x->evidence, "E: share Scans (E:\\Scans)"));
+    assert_non_null(x = testutil_find(&f, "backup.volume_missing"));
+    assert_string_equal(x->arg, "E:");
+    assert_null(testutil_find(&f, "backup.shares_source_failed"));
+    assert_null(testutil_find(&f, "backup.drill_not_run"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+
+    /* NetShareEnum refused: the registry's shares stand alone, and that is said. */
+    open_shares_case(&w, "\"access denied (5)\"");
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "backup.volumes_needed"));
+    assert_string_equal(x->arg, "C:,D:");
+    assert_non_null(x = testutil_find(&f, "backup.shares_source_failed"));
+    assert_int_equal(x->severity, SP_SEV_WARNING);
+    assert_string_equal(x->arg, "NetShareEnum");
+    assert_non_null(strstr(x->evidence, "access denied (5)"));
+    assert_non_null(strstr(x->evidence, "the registry lists 3 disk shares"));
+    assert_non_null(testutil_find(&f, "backup.drill_not_run")); /* the backup holds C: and D: */
+    sp_findings_free(&f);
+
+    /* The registry refused as well: the volumes of the shares are unknown, the step cannot pass. */
+    ops = *w.sim->ops;
+    real_enum_values = ops.reg_enum_values;
+    ops.reg_enum_values = shares_key_denied;
+    w.sim->ops = &ops;
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "backup.shares_unread"));
+    assert_int_equal(x->severity, SP_SEV_ERROR);
+    assert_non_null(strstr(x->evidence, "NetShareEnum: "));
+    assert_non_null(strstr(x->evidence, "registry: access: RegOpenKeyEx: access denied"));
+    assert_null(testutil_find(&f, "backup.drill_not_run"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+
+    /* The registry alone refused: NetShareEnum's shares stand. */
+    open_shares_case(&w, "[{\"name\": \"Users\", \"path\": \"D:\\\\Users\", \"type\": 0}]");
+    ops = *w.sim->ops;
+    real_enum_values = ops.reg_enum_values;
+    ops.reg_enum_values = shares_key_denied;
+    w.sim->ops = &ops;
+    assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
+    assert_non_null(x = testutil_find(&f, "backup.shares_source_failed"));
+    assert_non_null(strstr(x->arg, "LanmanServer\\Shares"));
+    assert_non_null(strstr(x->evidence, "NetShareEnum serves 1 disk shares"));
+    assert_non_null(x = testutil_find(&f, "backup.volumes_needed"));
+    assert_string_equal(x->arg, "C:,D:");
+    sp_findings_free(&f);
     testutil_world_close(&w);
 }
 
@@ -753,6 +883,7 @@ int main(void)
         cmocka_unit_test(fntb_should_read_entries_and_match_like_windows),
         cmocka_unit_test(drill_should_sample_the_data_volumes_but_not_what_no_backup_holds),
         cmocka_unit_test(ntbackup_should_name_the_missing_volume_and_back_it_up),
+        cmocka_unit_test(backup_should_take_the_shares_of_both_sources),
         cmocka_unit_test(sim_should_date_a_file_relative_to_its_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include <dirent.h>
 
 #include "core/cmdline.h"
 #include "core/msgids.h"
 #include "core/report.h"
 #include "core/session.h"
+#include "core/state.h"
 #include "core/sys/posix/posix.h"
 #include "core/sys/sim/sim.h"
 #include "tests/unit/testutil.h"
@@ -281,6 +283,131 @@ static void report_should_hold_the_server_every_step_and_the_changes(void **s)
     testutil_world_close(&w);
 }
 
+/* ---- No verdict the findings contradict (issue 15) ------------------------------------ */
+
+/* Every profile in tests/profiles/ (and the demo), alone and with every patch of its subfolders
+ * on top: each step's check, and the apply of each step it failed, never calls a step verified
+ * (or its gate open) while one of its own findings is an error. */
+typedef struct {
+    char paths[64][200];
+    size_t count;
+} path_list;
+
+static void list_json(path_list *l, const char *dir, const char *suffix)
+{
+    char path[600];
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name), m = strlen(suffix);
+        if (e->d_name[0] == '.' || n <= m || strcmp(e->d_name + n - m, suffix) != 0)
+            continue;
+        if (strcmp(suffix, ".json") == 0 && n > 11 && strcmp(e->d_name + n - 11, ".patch.json") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        assert_true(l->count < sizeof l->paths / sizeof l->paths[0] && strlen(path) < sizeof l->paths[0]);
+        strcpy(l->paths[l->count++], path);
+    }
+    closedir(d);
+}
+
+static unsigned verdicts_checked;
+
+static void verdicts_should_hold(world *w, const char *what)
+{
+    int64_t now = w->sim->ops->time_now(w->sim);
+    for (int apply = 0; apply < 2; apply++)
+        for (size_t i = 0; i < sp_step_count; i++) {
+            const sp_step *step = sp_steps[i];
+            const sp_step_state *st = sp_state_step(w->session.state, step->id);
+            sp_findings f = {0};
+            sp_result r;
+            if (apply && (!step->apply || st->result != SP_RESULT_FAILED))
+                continue;
+            sp_run_ctx ctx = sp_session_ctx(&w->session, NULL);
+            r = SP_RESULT_NOT_RUN;
+            /* A step that could not run (an error status) is recorded as such: checked too. */
+            sp_status status = sp_step_run(step, &ctx, apply, &f, &r);
+            verdicts_checked++;
+            if (status != SP_OK && r == SP_RESULT_PASSED)
+                fail_msg("%s: %s says passed with the status %s", what, step->id, sp_status_name(status));
+            if (r == SP_RESULT_PASSED || sp_state_gate_open(w->session.state, step->id, now))
+                for (size_t k = 0; k < f.count; k++)
+                    if (f.items[k].severity == SP_SEV_ERROR)
+                        fail_msg("%s: %s %s says %s (gate %s) with the error finding %s (%s)", what,
+                                 step->id, apply ? "apply" : "check", sp_result_name(r),
+                                 sp_state_gate_open(w->session.state, step->id, now) ? "open" : "closed",
+                                 f.items[k].code, f.items[k].arg ? f.items[k].arg : "");
+            sp_findings_free(&f);
+        }
+}
+
+/* The pauses that pace a profile for people, and its programs' line by line output, taken out. */
+static void unpaced(cJSON *profile)
+{
+    cJSON *proc;
+    testutil_unpace(profile);
+    cJSON_ArrayForEach(proc, cJSON_GetObjectItem(profile, "processes"))
+        cJSON_DeleteItemFromObject(proc, "line_delay_ms");
+}
+
+static void no_verdict_should_contradict_its_findings_on_any_profile(void **s)
+{
+    (void)s;
+    path_list bases = {0}, patches = {0};
+    int patch_used[64] = {0};
+    world w;
+    list_json(&bases, "tests/profiles", ".json");
+    snprintf(bases.paths[bases.count++], sizeof bases.paths[0], "resources/demo-sbs2003.json");
+    DIR *d = opendir("tests/profiles");
+    struct dirent *e;
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL) {
+        char sub[300];
+        if (e->d_name[0] == '.' || strchr(e->d_name, '.') || strlen(e->d_name) > 100)
+            continue;
+        snprintf(sub, sizeof sub, "tests/profiles/%.100s", e->d_name);
+        list_json(&patches, sub, ".patch.json");
+    }
+    closedir(d);
+    assert_true(bases.count >= 10);
+    assert_true(patches.count >= 15);
+    for (size_t b = 0; b < bases.count; b++) {
+        cJSON *base = testutil_read_json(bases.paths[b]);
+        unpaced(base);
+        testutil_world_open_profile(&w, base);
+        cJSON_Delete(base);
+        verdicts_should_hold(&w, bases.paths[b]);
+        testutil_world_close(&w);
+        /* A patch is written for one base, but the rule holds on any server: every pair the sim
+         * takes (a patch may not fit another base's shape), and each patch on one base at least. */
+        for (size_t p = 0; p < patches.count; p++) {
+            char what[420], err[300];
+            cJSON *profile = testutil_read_json(bases.paths[b]), *patch = testutil_read_json(patches.paths[p]);
+            testutil_merge_patch(profile, patch);
+            unpaced(profile);
+            char *json = cJSON_PrintUnformatted(profile);
+            assert_non_null(json);
+            if (testutil_sim_open_status(json, err, sizeof err) == SP_OK) {
+                snprintf(what, sizeof what, "%s + %s", bases.paths[b], patches.paths[p]);
+                testutil_world_open_profile(&w, profile);
+                verdicts_should_hold(&w, what);
+                testutil_world_close(&w);
+                patch_used[p] = 1;
+            }
+            free(json);
+            cJSON_Delete(profile);
+            cJSON_Delete(patch);
+        }
+    }
+    for (size_t p = 0; p < patches.count; p++)
+        if (!patch_used[p])
+            fail_msg("%s fits no profile", patches.paths[p]);
+    print_message("%u runs over %lu profiles and %lu patches\n", verdicts_checked,
+                  (unsigned long)bases.count, (unsigned long)patches.count);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +422,7 @@ int main(void)
         cmocka_unit_test(a_cancelled_run_should_record_nothing),
         cmocka_unit_test(a_failing_check_should_record_an_error_with_the_reason),
         cmocka_unit_test(report_should_hold_the_server_every_step_and_the_changes),
+        cmocka_unit_test(no_verdict_should_contradict_its_findings_on_any_profile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <time.h>
 #include <cjson/cJSON.h>
 
 #include "core/journal.h"
@@ -732,6 +734,75 @@ static void updates_should_stop_an_installation_when_cancelled(void **s)
     testutil_world_close(&w);
 }
 
+/* The search itself is cancellable (issue 15): a search held by the sim
+ * (C:\SourcePrepTest\hold-updates-search) ends on Cancel while the hold is still there. */
+typedef struct {
+    world *w;
+    volatile long cancel;
+    volatile int searching, done;
+    sp_status status;
+    sp_findings f;
+} held_search;
+
+static void note_search(void *user, unsigned permille, const char *what)
+{
+    held_search *h = user;
+    (void)what;
+    if (permille == 100) /* the configured source's search starts now */
+        h->searching = 1;
+}
+
+static void *run_held_check(void *arg)
+{
+    held_search *h = arg;
+    sp_result r = SP_RESULT_NOT_RUN;
+    sp_run_ctx ctx = sp_session_ctx(&h->w->session, &h->cancel);
+    ctx.progress = note_search;
+    ctx.progress_user = h;
+    h->status = sp_step_execute(sp_step_find("updates"), &ctx, 0, &h->f, &r);
+    h->done = 1;
+    return NULL;
+}
+
+static int wait_flag(volatile int *flag, int ms)
+{
+    for (int i = 0; i < ms / 5 && !*flag; i++) {
+        struct timespec ts = {0, 5 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return *flag;
+}
+
+static void updates_search_should_end_on_cancel_while_held(void **s)
+{
+    (void)s;
+    world w;
+    held_search h;
+    pthread_t t;
+    sp_filestat fs = {0};
+    memset(&h, 0, sizeof h);
+    h.w = &w;
+    open_world(&w, "sbs2011std", "{" MISSING_TWO "}");
+    assert_int_equal(w.sim->ops->dir_create(w.sim, "C:\\SourcePrepTest"), SP_OK);
+    assert_int_equal(w.sim->ops->file_write_atomic(w.sim, "C:\\SourcePrepTest\\hold-updates-search", "", 0), SP_OK);
+    assert_int_equal(pthread_create(&t, NULL, run_held_check, &h), 0);
+    assert_true(wait_flag(&h.searching, 30000));
+    assert_false(h.done); /* held: the search has not ended by itself */
+    h.cancel = 1;
+    assert_true(wait_flag(&h.done, 10000)); /* ended well before the hold's minute */
+    pthread_join(t, NULL);
+    assert_int_equal(h.status, SP_ERR_CANCELLED);
+    assert_int_equal(w.sim->ops->file_stat(w.sim, "C:\\SourcePrepTest\\hold-updates-search", &fs), SP_OK);
+    assert_true(fs.exists); /* the hold was never released: Cancel ended the search */
+    sp_findings_free(&h.f);
+    /* The hold gone, the same search runs to its end. */
+    assert_int_equal(w.sim->ops->file_delete(w.sim, "C:\\SourcePrepTest\\hold-updates-search"), SP_OK);
+    assert_int_equal(run(&w, 0, &h.f), SP_RESULT_FAILED);
+    assert_int_equal(count(&h.f, "updates.missing"), 2);
+    sp_findings_free(&h.f);
+    testutil_world_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -758,6 +829,7 @@ int main(void)
         cmocka_unit_test(updates_should_read_the_agents_last_successful_detection),
         cmocka_unit_test(wua_should_read_agent_times_and_package_names),
         cmocka_unit_test(updates_should_stop_an_installation_when_cancelled),
+        cmocka_unit_test(updates_search_should_end_on_cancel_while_held),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -170,7 +170,7 @@ void testutil_world_open_edited(testutil_world *w, const char *path, void (*edit
     cJSON_Delete(profile);
 }
 
-static void demo_unpaced(cJSON *profile)
+void testutil_unpace(cJSON *profile)
 {
     cJSON *svc;
     cJSON_DeleteItemFromObject(profile, "io_delay_ms");
@@ -184,7 +184,7 @@ static void demo_unpaced(cJSON *profile)
 
 void testutil_world_open_demo(testutil_world *w)
 {
-    testutil_world_open_edited(w, "resources/demo-sbs2003.json", demo_unpaced);
+    testutil_world_open_edited(w, "resources/demo-sbs2003.json", testutil_unpace);
 }
 
 char *testutil_demo_profile_text(void)

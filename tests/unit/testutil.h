@@ -50,6 +50,8 @@ void testutil_world_open_edited(testutil_world *w, const char *path, void (*edit
 void testutil_world_open_demo(testutil_world *w);
 /* The same demo profile as JSON text (heap), for a test that opens it on a root of its own. */
 char *testutil_demo_profile_text(void);
+/* Takes those pauses out of a profile tree. */
+void testutil_unpace(cJSON *profile);
 /* The server of the profile file at profile_path with the merge patch file at patch_path and
  * then patch (may be NULL) on top: a base made healthy, then one cause added. */
 void testutil_world_open_patched(testutil_world *w, const char *profile_path,

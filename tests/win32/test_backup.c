@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/backup/backup.h"
+#include "core/backup/datavol.h"
 #include "core/backup/wbadmin.h"
 #include "core/state.h"
 #include "core/step.h"
@@ -387,6 +388,86 @@ WTEST(drill_should_not_run_on_a_backup_that_lacks_a_needed_volume)
     WCHECK(find(&f, "backup.drill_passed") == NULL);
     WCHECK(find(&f, "backup.file_match") == NULL); /* nothing restored from it */
     WCHECK(!sp_state_gate_open(st, "backup", sys->ops->time_now(sys)));
+    sp_findings_free(&f);
+    sp_state_free(st);
+    sp_sys_close(sys);
+}
+
+typedef struct {
+    int count, disk;
+} share_count;
+
+static int count_shares(void *user, const sp_share *share)
+{
+    share_count *c = user;
+    c->count++;
+    c->disk += (share->type & 0xFF) == 0 && !(share->type & 0x80000000u);
+    wtest_note("NetShareEnum: %s = %s (type 0x%08lX)", share->name, share->path, (unsigned long)share->type);
+    return 0;
+}
+
+/* The shares come from the registry (LanmanServer\Shares) and from NetShareEnum: a share the
+ * registry keeps on Z: makes Z: a needed volume; what NetShareEnum does here is asserted either
+ * way: its shares join the list, or its failure is named (Wine's netapi32 has no Server service). */
+WTEST(needed_volumes_should_come_from_the_registry_and_netshareenum)
+{
+    sp_sys *sys = sp_win32_open();
+    static const char key[] = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Shares";
+    static const char share[] = "Path=Z:\\SourcePrepShare\0Type=0\0";
+    sp_regval v = {SP_REG_MULTI_SZ, (unsigned char *)share, sizeof share};
+    sp_datavols vols;
+    share_count c = {0, 0};
+    char list[100];
+    WCHECK_EQ_INT(sys->ops->reg_set(sys, SP_REG_VIEW_DEFAULT, key, "SourcePrepTest", &v), SP_OK);
+    sp_status st = sys->ops->share_enum(sys, count_shares, &c);
+    wtest_note("NetShareEnum: %s, %d shares (%d disk): %s", sp_status_name(st), c.count, c.disk,
+               st == SP_OK ? "" : sys->last_error);
+    WCHECK_EQ_INT(sp_datavols_find(sys, &vols), SP_OK);
+    sys->ops->reg_delete_value(sys, SP_REG_VIEW_DEFAULT, key, "SourcePrepTest");
+    sp_datavols_list(&vols, list, sizeof list);
+    wtest_note("needed: %s; registry error: %s; NetShareEnum error: %s", list, vols.reg_error, vols.net_error);
+    WCHECK(strstr(list, "Z:") != NULL);
+    WCHECK_EQ_STR(vols.reg_error, "");
+    WCHECK(vols.reg_shares >= 1);
+    for (size_t i = 0; i < vols.count; i++)
+        if (vols.vols[i].letter == 'Z')
+            WCHECK(strstr(vols.vols[i].why, "share SourcePrepTest (Z:\\SourcePrepShare)") != NULL);
+    if (st == SP_OK) {
+        WCHECK_EQ_STR(vols.net_error, "");
+        WCHECK_EQ_INT((int)vols.net_shares, c.disk);
+    } else {
+        /* The failure is kept for the finding, with the call that failed. */
+        WCHECK(strstr(vols.net_error, "NetShareEnum") != NULL);
+        WCHECK_EQ_INT((int)vols.net_shares, 0);
+    }
+    sp_sys_close(sys);
+}
+
+/* On a 2008 R2-like server under Wine the drill runs as before; what NetShareEnum said is in the
+ * findings: a warning naming it when it failed, nothing when it answered. */
+WTEST(drill_findings_should_name_a_share_source_that_failed)
+{
+    sp_sys *sys = sp_win32_open();
+    char dir[400];
+    sp_findings f = {0};
+    sp_state *st = NULL;
+    const sp_finding *x;
+    share_count c = {0, 0};
+    sp_status es = sys->ops->share_enum(sys, count_shares, &c);
+    temp_dir(sys, dir, sizeof dir);
+    drill(sys, dir, &f, &st);
+    x = find(&f, "backup.shares_source_failed");
+    if (es == SP_OK) {
+        WCHECK(x == NULL);
+    } else {
+        WCHECK(x != NULL);
+        if (x) {
+            WCHECK_EQ_STR(x->arg, "NetShareEnum");
+            WCHECK_EQ_INT(x->severity, SP_SEV_WARNING);
+            wtest_note("finding: %s | %s", x->arg, x->evidence);
+        }
+    }
+    WCHECK(find(&f, "backup.shares_unread") == NULL); /* the registry answered */
     sp_findings_free(&f);
     sp_state_free(st);
     sp_sys_close(sys);

@@ -33,12 +33,13 @@ WTEST(wua_search_should_fail_with_the_agents_hresult_under_wine)
     sp_sys *sys = sp_win32_open();
     uint32_t hr = 0;
     int n = 0;
-    sp_status st = sys->ops->wua_search(sys, SP_WUA_CONFIGURED, SP_UPDATES_CRITERIA, count_update, &n, &hr);
+    sp_status st = sys->ops->wua_search(sys, SP_WUA_CONFIGURED, SP_UPDATES_CRITERIA, count_update, &n, NULL, &hr);
     wtest_note("wua_search: status %d, hresult 0x%08lX, %s", (int)st, (unsigned long)hr, sys->last_error);
-    /* Wine's agent creates the session and the searcher, then cannot search. */
+    /* Wine's agent creates the session and the searcher, then cannot start the asynchronous
+     * search (BeginSearch, which Cancel could abort): E_NOTIMPL, named with the call. */
     WCHECK_EQ_INT(st, SP_ERR_IO);
     WCHECK_EQ_INT((long)hr, (long)0x80004001u);
-    WCHECK(strstr(sys->last_error, "IUpdateSearcher::Search failed (0x80004001)") != NULL);
+    WCHECK(strstr(sys->last_error, "IUpdateSearcher::BeginSearch failed (0x80004001)") != NULL);
     WCHECK_EQ_INT(n, 0);
     sp_sys_close(sys);
 }
@@ -176,7 +177,7 @@ WTEST(wua_search_of_microsoft_update_should_fail_with_an_hresult_under_wine)
     sp_sys *sys = sp_win32_open();
     uint32_t hr = 0;
     int n = 0;
-    sp_status st = sys->ops->wua_search(sys, SP_WUA_MICROSOFT_UPDATE, SP_UPDATES_CRITERIA, count_update, &n, &hr);
+    sp_status st = sys->ops->wua_search(sys, SP_WUA_MICROSOFT_UPDATE, SP_UPDATES_CRITERIA, count_update, &n, NULL, &hr);
     wtest_note("wua_search(Microsoft Update): status %d, hresult 0x%08lX, %s", (int)st, (unsigned long)hr,
                sys->last_error);
     WCHECK_EQ_INT(st, SP_ERR_IO);

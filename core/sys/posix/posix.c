@@ -577,9 +577,9 @@ static sp_status posix_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[
 }
 
 static sp_status posix_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
-                                  sp_update_cb cb, void *user, uint32_t *hresult)
+                                  sp_update_cb cb, void *user, volatile long *cancel, uint32_t *hresult)
 {
-    (void)source, (void)criteria, (void)cb, (void)user;
+    (void)source, (void)criteria, (void)cb, (void)user, (void)cancel;
     if (hresult)
         *hresult = 0;
     return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "posix backend: no Windows Update Agent");

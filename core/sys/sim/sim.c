@@ -723,6 +723,7 @@ static const sp_sys_ops sim_ops = {
     .dns_resolve = sim_dns_resolve,
     .reg_get_raw = sim_reg_get_raw,
     .reg_set_raw = sim_reg_set_raw_checked,
+    .share_enum = sim_share_enum,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

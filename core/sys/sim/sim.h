@@ -115,6 +115,9 @@
  * exists but fails to read (SP_ERR_ACCESS). "disks" are the volumes disk_space reports:
  * {"C:": {"free_mb": n, "total_mb": n}}; another drive or a UNC path is SP_ERR_NOTFOUND.
  * "event_read_ms" (0-60000): reading one event log takes that long, so a page shows its scan.
+ * "net_shares" is what share_enum (NetShareEnum) serves: [{"name": "Users", "path": "D:\\Users",
+ * "type": 0}], or a string: share_enum fails with that message (SP_ERR_ACCESS). Without it,
+ * share_enum serves what the registry's LanmanServer\Shares lists, as the Server service does.
  *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
  * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files

@@ -131,6 +131,7 @@ typedef struct {
     unsigned event_read_ms; /* "event_read_ms": how long reading one event log takes */
     struct cJSON *security; /* "security": owners and permissions by path (sim_security.c) */
     struct cJSON *dns;      /* "dns": the DNS server udp_exchange answers on port 53 (sim_dns.c) */
+    struct cJSON *net_shares; /* "net_shares": what NetShareEnum serves (sim_shares.c) */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -173,6 +174,11 @@ sp_status sim_http_get(sp_sys *sys, const sp_http_request *req, sp_http_response
 /* The addresses of "http"."dns"; a name it does not list does not resolve. */
 sp_status sim_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap, size_t *count);
 
+/* Shares (sim_shares.c): the profile's "net_shares"; share_enum of the sim's table. */
+sp_status sim_shares_parse(const struct cJSON *item, sim_profile *p, char *err, size_t errlen);
+void sim_shares_free(sim_profile *p);
+sp_status sim_share_enum(sp_sys *sys, sp_share_cb cb, void *user);
+
 /* The registry operations of the sim's table; sys->impl is the sim machine. */
 sim_registry *sim_machine_view(sp_sys *sys, sp_reg_view view);
 sp_status sim_reg_get(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
@@ -210,7 +216,7 @@ sp_status sim_updates_parse(const struct cJSON *updates, const struct cJSON *wua
                             char *err, size_t errlen);
 void sim_updates_free(sim_profile *p);
 sp_status sim_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
-                         sp_update_cb cb, void *user, uint32_t *hresult);
+                         sp_update_cb cb, void *user, volatile long *cancel, uint32_t *hresult);
 sp_status sim_wua_install(sp_sys *sys, sp_wua_source source, const char *const *ids, size_t count,
                           sp_update_progress_cb progress, sp_update_result_cb result, void *user,
                           volatile long *cancel, uint32_t *hresult);

@@ -226,6 +226,8 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
     if (st == SP_OK)
         st = sim_dns_parse(cJSON_GetObjectItemCaseSensitive(root, "dns"), p, c->err, c->errlen);
     if (st == SP_OK)
+        st = sim_shares_parse(cJSON_GetObjectItemCaseSensitive(root, "net_shares"), p, c->err, c->errlen);
+    if (st == SP_OK)
         st = sim_security_parse(cJSON_GetObjectItemCaseSensitive(root, "security"), p, c->err,
                                 c->errlen);
     return st;
@@ -301,6 +303,7 @@ void sim_profile_free(sim_profile *p)
     cJSON_Delete(p->ldap);
     cJSON_Delete(p->sids);
     sim_http_free(p);
+    sim_shares_free(p);
     sim_updates_free(p);
     cJSON_Delete(p->events);
     cJSON_Delete(p->disks);

@@ -221,8 +221,23 @@ static unsigned upd_offer_of(sp_sys *sys, sim_profile *p, sp_wua_source source, 
     return source == SP_WUA_MICROSOFT_UPDATE ? SIM_OFFER_MU : SIM_OFFER_WU;
 }
 
+/* A held search (C:\SourcePrepTest\hold-updates-search, a minute at most) that cancel ends, as
+ * the agent's search job ends on RequestAbort. */
+static int upd_search_held(sp_sys *sys, volatile long *cancel)
+{
+    for (int i = 0; i < 3000; i++) {
+        sp_filestat fs = {0};
+        if (cancel && *cancel)
+            return 1;
+        if (sys->ops->file_stat(sys, "C:\\SourcePrepTest\\hold-updates-search", &fs) != SP_OK || !fs.exists)
+            return 0;
+        sim_sleep_ms(20);
+    }
+    return cancel && *cancel;
+}
+
 sp_status sim_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria, sp_update_cb cb,
-                         void *user, uint32_t *hresult)
+                         void *user, volatile long *cancel, uint32_t *hresult)
 {
     sim_profile *p = sim_machine_profile(sys);
     unsigned offer;
@@ -230,6 +245,8 @@ sp_status sim_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria
         *hresult = 0;
     if (!criteria || !cb)
         return sp_sys_fail(sys, SP_ERR_INVALID, "wua_search: missing criteria or callback");
+    if (upd_search_held(sys, cancel))
+        return sp_sys_fail(sys, SP_ERR_CANCELLED, "search cancelled (ISearchJob::RequestAbort)");
     if (p->wua_search_hr) {
         if (hresult)
             *hresult = p->wua_search_hr;

@@ -56,6 +56,7 @@ static const sp_sys_ops win32_ops = {
     .dns_resolve = w32_dns_resolve,
     .reg_get_raw = w32_reg_get_raw,
     .reg_set_raw = w32_reg_set_raw,
+    .share_enum = w32_share_enum,
 };
 
 sp_sys *sp_win32_open(void)

@@ -80,10 +80,11 @@ sp_status w32_reg_get_raw(sp_sys *sys, sp_reg_view view, const char *key, const 
 sp_status w32_reg_set_raw(sp_sys *sys, sp_reg_view view, const char *key, const char *value,
                           const sp_regval *val);
 sp_status w32_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap, size_t *count);
+sp_status w32_share_enum(sp_sys *sys, sp_share_cb cb, void *user);
 
 /* win32_wua.c */
 sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
-                         sp_update_cb cb, void *user, uint32_t *hresult);
+                         sp_update_cb cb, void *user, volatile long *cancel, uint32_t *hresult);
 sp_status w32_wua_install(sp_sys *sys, sp_wua_source source, const char *const *ids, size_t count,
                           sp_update_progress_cb progress, sp_update_result_cb result, void *user,
                           volatile long *cancel, uint32_t *hresult);

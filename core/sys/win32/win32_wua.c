@@ -76,7 +76,6 @@ static void wua_close(wua_ctx *c)
     c->com_inited = 0;
 }
 
-/* Runs the search and gives back the collection it found. */
 /* Points the searcher at source: the configured one (WSUS when the policy names one), Windows
  * Update, or Microsoft Update by its service id (registered when the administrator opted in). */
 static sp_status wua_select(sp_sys *sys, IUpdateSearcher *searcher, sp_wua_source source,
@@ -102,8 +101,12 @@ static sp_status wua_select(sp_sys *sys, IUpdateSearcher *searcher, sp_wua_sourc
     return SP_OK;
 }
 
+static sp_status wua_search_job(sp_sys *sys, IUpdateSearcher *searcher, BSTR criteria,
+                                volatile long *cancel, ISearchResult **result, uint32_t *hresult);
+
+/* Runs the search (asynchronously: cancel reaches the agent) and gives back what it found. */
 static sp_status wua_find(sp_sys *sys, wua_ctx *c, sp_wua_source source, const char *criteria,
-                          IUpdateCollection **out, uint32_t *hresult)
+                          volatile long *cancel, IUpdateCollection **out, uint32_t *hresult)
 {
     IUpdateSearcher *searcher = NULL;
     ISearchResult *result = NULL;
@@ -121,8 +124,8 @@ static sp_status wua_find(sp_sys *sys, wua_ctx *c, sp_wua_source source, const c
         st = wua_hr_fail(sys, hr, hresult, "IUpdateSession::CreateUpdateSearcher");
     else if ((st = wua_select(sys, searcher, source, hresult)) != SP_OK)
         ;
-    else if (FAILED(hr = IUpdateSearcher_Search(searcher, bcrit, &result)))
-        st = wua_hr_fail(sys, hr, hresult, "IUpdateSearcher::Search");
+    else if ((st = wua_search_job(sys, searcher, bcrit, cancel, &result, hresult)) != SP_OK)
+        ;
     else if (SUCCEEDED(ISearchResult_get_ResultCode(result, &code)) && code != orcSucceeded &&
              code != orcSucceededWithErrors)
         st = sp_sys_fail(sys, SP_ERR_IO, "IUpdateSearcher::Search ended with result code %d", (int)code);
@@ -217,7 +220,7 @@ static int wua_update_may_reboot(IUpdate *u)
 }
 
 sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria, sp_update_cb cb,
-                         void *user, uint32_t *hresult)
+                         void *user, volatile long *cancel, uint32_t *hresult)
 {
     wua_ctx c;
     IUpdateCollection *coll = NULL;
@@ -229,7 +232,7 @@ sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria
         return sp_sys_fail(sys, SP_ERR_INVALID, "wua_search: missing criteria or callback");
     if ((st = wua_open(sys, &c, hresult)) != SP_OK)
         return st;
-    st = wua_find(sys, &c, source, criteria, &coll, hresult);
+    st = wua_find(sys, &c, source, criteria, cancel, &coll, hresult);
     if (st == SP_OK)
         IUpdateCollection_get_Count(coll, &n);
     for (LONG i = 0; st == SP_OK && i < n; i++) {
@@ -263,10 +266,13 @@ sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria
     return st;
 }
 
-/* ---- Asynchronous download and installation, so Cancel reaches the agent ---------------- */
+/* ---- Asynchronous search, download and installation, so Cancel reaches the agent -------- */
 
-/* The callbacks BeginDownload and BeginInstall take. The agent calls Invoke(job, args) on
- * progress and on completion; one small object serves the four interfaces (the same shape). */
+/* The callbacks BeginSearch, BeginDownload and BeginInstall take. The agent calls Invoke(job,
+ * args) on progress and on completion; one small object serves the five interfaces (the same
+ * shape). */
+DEFINE_GUID(SP_IID_ISearchCompletedCallback, 0x88aee058, 0xd4b0, 0x4725, 0xa2, 0xf1, 0x81, 0x4a, 0x67,
+            0xae, 0x96, 0x4c);
 DEFINE_GUID(SP_IID_IDownloadProgressChangedCallback, 0x8c3f1cdd, 0x6173, 0x4591, 0xae, 0xbd, 0xa5,
             0x6a, 0x53, 0xca, 0x77, 0xc1);
 DEFINE_GUID(SP_IID_IDownloadCompletedCallback, 0x77254866, 0x9f5b, 0x4c8e, 0xb9, 0xe2, 0xc7, 0x7a,
@@ -348,8 +354,9 @@ static wua_cb *wua_cb_new(const IID *iid, int completion)
 #define WUA_ABORT_WAIT_MS 30000u
 #define WUA_POLL_MS 250u
 
-/* A job in hand: a download or an installation, and the progress it reports. */
+/* A job in hand: a search, a download or an installation, and the progress it reports. */
 typedef struct {
+    ISearchJob *search;
     IDownloadJob *dl;
     IInstallationJob *inst;
     sp_update_progress_cb progress;
@@ -361,8 +368,9 @@ typedef struct {
 static int wua_job_completed(const wua_job *j)
 {
     VARIANT_BOOL done = VARIANT_FALSE;
-    HRESULT hr = j->dl ? IDownloadJob_get_IsCompleted(j->dl, &done)
-                       : IInstallationJob_get_IsCompleted(j->inst, &done);
+    HRESULT hr = j->search ? ISearchJob_get_IsCompleted(j->search, &done)
+                 : j->dl   ? IDownloadJob_get_IsCompleted(j->dl, &done)
+                           : IInstallationJob_get_IsCompleted(j->inst, &done);
     return SUCCEEDED(hr) && done != VARIANT_FALSE;
 }
 
@@ -371,7 +379,7 @@ static void wua_job_progress(const wua_job *j)
 {
     LONG pct = 0;
     unsigned base;
-    if (!j->progress || !j->count)
+    if (!j->progress || !j->count || j->search)
         return;
     if (j->dl) {
         IDownloadProgress *p = NULL;
@@ -404,7 +412,9 @@ static sp_status wua_job_wait(sp_sys *sys, const wua_job *j, HANDLE done, volati
         if (wua_job_completed(j))
             return aborting ? sp_sys_fail(sys, SP_ERR_CANCELLED, "%s cancelled", what) : SP_OK;
         if (!aborting && cancel && *cancel) {
-            if (j->dl)
+            if (j->search)
+                ISearchJob_RequestAbort(j->search);
+            else if (j->dl)
                 IDownloadJob_RequestAbort(j->dl);
             else
                 IInstallationJob_RequestAbort(j->inst);
@@ -423,6 +433,34 @@ static sp_status wua_job_wait(sp_sys *sys, const wua_job *j, HANDLE done, volati
             DispatchMessageW(&msg);
         }
     }
+}
+
+/* Searches with BeginSearch, waiting as wua_job_wait does: Cancel asks the agent to abort the
+ * search, and the wizard waits for it WUA_ABORT_WAIT_MS at most. */
+static sp_status wua_search_job(sp_sys *sys, IUpdateSearcher *searcher, BSTR criteria,
+                                volatile long *cancel, ISearchResult **result, uint32_t *hresult)
+{
+    wua_cb *done = wua_cb_new(&SP_IID_ISearchCompletedCallback, 1);
+    wua_job j;
+    VARIANT state;
+    HRESULT hr;
+    sp_status st;
+    memset(&j, 0, sizeof j);
+    VariantInit(&state);
+    *result = NULL;
+    if (!done)
+        return w32_nomem(sys, "search for updates");
+    if (FAILED(hr = IUpdateSearcher_BeginSearch(searcher, criteria, (IUnknown *)done, state, &j.search)))
+        st = wua_hr_fail(sys, hr, hresult, "IUpdateSearcher::BeginSearch");
+    else if ((st = wua_job_wait(sys, &j, done->done, cancel, "search")) == SP_OK || wua_job_completed(&j)) {
+        sp_status end = SP_OK;
+        if (FAILED(hr = IUpdateSearcher_EndSearch(searcher, j.search, result)))
+            end = wua_hr_fail(sys, hr, hresult, "IUpdateSearcher::EndSearch");
+        st = st == SP_OK ? end : st;
+    }
+    RELEASE(j.search, ISearchJob);
+    wua_cb_release(done);
+    return st;
 }
 
 /* Downloads the one update in `one` with BeginDownload, waiting as wua_job_wait does. */
@@ -564,7 +602,7 @@ sp_status w32_wua_install(sp_sys *sys, sp_wua_source source, const char *const *
     if ((st = wua_open(sys, &c, hresult)) != SP_OK)
         return st;
     /* The agent's objects live in its session: find the updates again by their ids. */
-    st = wua_find(sys, &c, source, "IsInstalled=0 and Type='Software'", &coll, hresult);
+    st = wua_find(sys, &c, source, "IsInstalled=0 and Type='Software'", cancel, &coll, hresult);
     if (st == SP_OK)
         IUpdateCollection_get_Count(coll, &n);
     for (LONG i = 0; st == SP_OK && i < n && done < count; i++) {
@@ -588,7 +626,7 @@ sp_status w32_wua_install(sp_sys *sys, sp_wua_source source, const char *const *
             st = sp_sys_fail(sys, SP_ERR_CANCELLED, "installation cancelled");
         } else {
             sp_update_result r = {id, title ? title : "", kb, orcNotStarted, 0, 0};
-            wua_job j = {NULL, NULL, progress, user, done, count, r.title};
+            wua_job j = {NULL, NULL, NULL, progress, user, done, count, r.title};
             if (progress)
                 progress(user, (unsigned)(done * 1000 / count), r.title);
             st = wua_install_one(sys, &c, u, &j, cancel, &r, hresult);
