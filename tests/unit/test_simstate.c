@@ -106,7 +106,7 @@ static int missing_updates(sp_sys *s)
     int n = 0;
     uint32_t hr = 0;
     assert_int_equal(s->ops->wua_search(s, SP_WUA_CONFIGURED, "IsInstalled=0 and Type='Software'", count_update,
-                                        &n, &hr),
+                                        &n, NULL, &hr),
                      SP_OK);
     return n;
 }

@@ -191,7 +191,7 @@ char *testutil_demo_profile_text(void)
 {
     cJSON *profile = testutil_read_json("resources/demo-sbs2003.json");
     char *json;
-    demo_unpaced(profile);
+    testutil_unpace(profile);
     json = cJSON_PrintUnformatted(profile);
     cJSON_Delete(profile);
     if (!json)

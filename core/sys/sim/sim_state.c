@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/base/regbytes.h"
 #include "core/base/sha256.h"
 
 /* What the file holds (issue 21): the registry (both views), the services' states, the
@@ -46,6 +47,8 @@ static cJSON *state_registry(const sim_registry *reg)
             cJSON_AddStringToObject(val, "name", rv->name);
             cJSON_AddNumberToObject(val, "type", (double)rv->type);
             cJSON_AddStringToObject(val, "data", hex);
+            if (rv->utf16) /* a string written by reg_set_raw: its bytes are UTF-16LE, not UTF-8 */
+                cJSON_AddTrueToObject(val, "utf16");
             free(hex);
         }
     }
@@ -155,10 +158,18 @@ static sp_status state_registry_load(prof_ctx *c, const char *section, const cJS
                     return prof_fail(c, SP_ERR_BADDATA, "%s: the value \"%.100s\" comes twice", what, name);
             if (prof_hex(c, what, hex, &data, &size) != SP_OK)
                 return SP_ERR_BADDATA;
+            const cJSON *utf16 = cJSON_GetObjectItemCaseSensitive(v, "utf16");
+            if (utf16 && (!cJSON_IsBool(utf16) || (cJSON_IsTrue(utf16) && !sp_regbytes_is_string(type)))) {
+                free(data);
+                return prof_fail(c, SP_ERR_BADDATA, "%s: \"utf16\" must be true or false, and true only for a string type", what);
+            }
             st = sim_reg_put_value(key, name, (sp_reg_type)type, data, size);
             free(data);
             if (st != SP_OK)
                 return PROF_NOMEM(c);
+            for (size_t n = 0; n < key->count; n++)
+                if (sim_ascii_casecmp(key->values[n].name, name) == 0)
+                    key->values[n].utf16 = cJSON_IsTrue(utf16);
         }
         i++;
     }
