@@ -21,7 +21,7 @@ WINLDFLAGS := -municode -static -s -Wl,--dynamicbase,--nxcompat
 # few data symbols a delay library cannot carry (in6addr_any and the like).
 # x64 only: the i686 delay libraries binutils' dlltool makes here jump to address 0 on the first
 # call (tried under 32-bit Wine), so the x86 exe keeps its normal imports.
-DELAY_DLLS := comdlg32 crypt32 ole32 oleaut32 wldap32 ws2_32
+DELAY_DLLS := comdlg32 crypt32 netapi32 ole32 oleaut32 wldap32 ws2_32
 x64_DELAY := $(DELAY_DLLS)
 x86_DELAY :=
 
