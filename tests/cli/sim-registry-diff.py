@@ -11,7 +11,12 @@ def enc(spec):
     if t == "dword": return struct.pack("<I", v)
     if t == "qword": return struct.pack("<Q", int(v, 0) if isinstance(v, str) else v)
     if t == "binary": return bytes.fromhex(v.replace(",", " "))
-saved = {k["key"].lower(): {v["name"].lower(): bytes.fromhex(v["data"]) for v in k["values"]} for k in state["registry"]}
+# A string undo wrote back as the registry stores it (reg_set_raw) is saved as its UTF-16LE bytes,
+# marked "utf16"; the profile's strings are UTF-8: compare the same text in the same encoding.
+def data(v):
+    b = bytes.fromhex(v["data"])
+    return b.decode("utf-16-le").encode("utf-8") if v.get("utf16") else b
+saved = {k["key"].lower(): {v["name"].lower(): data(v) for v in k["values"]} for k in state["registry"]}
 diff = []
 for key, vals in prof["registry"].items():
     for name, spec in vals.items():
