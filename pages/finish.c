@@ -90,7 +90,7 @@ static void on_init(sp_page *p)
 {
     static const UINT cols[] = {IDS_FINISH_COL_STEP, IDS_FINISH_COL_STATUS, IDS_FINISH_COL_CHECKED,
                                 IDS_R_NOTES};
-    static const int widths[] = {22, 20, 27, 31};
+    static const int widths[] = {30, 20, 22, 28};
     HINSTANCE h = p->host->hinst;
     SendDlgItemMessageW(p->hwnd, IDC_FINISH_TITLE, WM_SETFONT,
                         (WPARAM)sp_title_font(p->host, p->hwnd), FALSE);

@@ -48,6 +48,8 @@ base = json.load(open("tests/profiles/sbs2003.json", encoding="utf-8"))
 merge(base, json.load(open("tests/profiles/backup/sbs2003-d-share.patch.json", encoding="utf-8")))
 json.dump(base, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
 PY
+dshare=$(mktemp /tmp/sourceprep-dshare.XXXXXX) # kept for the German walk's root, removed at the end
+cp "$root/sbs2003-d-share.json" "$dshare"
 rm -rf "$out"
 mkdir -p "$out"
 rc=0
@@ -88,6 +90,7 @@ if [ "$arch" = x64 ]; then
   de_out="$out/de-DE"
   mkdir -p "$de_out"
   de_root=$(mktemp -d /tmp/sourceprep-shots-de.XXXXXX)
+  cp "$dshare" "$de_root/sbs2003-d-share.json" # the backup walk's second server, as above
   echo "screenshots: the walk in German (LANG=de_DE.UTF-8) into $de_out"
   sp_german timeout 1200 wine "build/$arch/tests/guitest.exe" "build/$arch/sourceprep.exe" "$(winepath -w "$de_root")" \
     "$(winepath -w "$de_out")" wizard97 de-DE </dev/null || de_rc=$?
@@ -128,6 +131,7 @@ for bmp in "$out"/*.bmp "$out"/*/*.bmp; do
   convert "$bmp" "${bmp%.bmp}.png" && rm -f "$bmp"
 done
 pngs=("$out"/*.png)
+rm -f "$dshare"
 n=${#pngs[@]}
 echo "screenshots: $n pages in $out"
 if [ "$arch" = x64 ]; then

@@ -96,7 +96,7 @@ void gui_walk_backup(gui_walk *w)
      * drill runs without one. */
     CHECK(IsWindowVisible(GetDlgItem(page, IDC_BK_TARGET)), "backup: no NTBackup target on SBS 2003");
     gui_text_of(page, IDC_BK_TARGET_LABEL, text, sizeof text);
-    CHECK(strstr(text, "NTBackup") && strstr(text, "bkf file"), "backup: the target's label on 2003: %s", text);
+    CHECK(gui_says(text, IDS_BK_TARGET_NTB_LABEL), "backup: the target's label on 2003: %s", text);
     CHECK(GetWindowTextLengthW(GetDlgItem(page, IDC_BK_TARGET)) == 0, "backup: a target before any was typed");
     gui_text_of(page, IDC_BK_FOLDER, text, sizeof text);
     CHECK(strcmp(text, "C:\\SourcePrepRestore") == 0, "backup: default restore folder %s", text);

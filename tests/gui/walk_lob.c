@@ -35,14 +35,23 @@ static HWND wait_for_editor(DWORD pid, int ms)
     return f.found;
 }
 
-/* "10 marked as line-of-business: 3 plans complete, 7 to finish. ..." */
+/* IDS_LOB_SUMMARY, "10 marked as line-of-business: 3 plans complete, 7 to finish. ..." (in German
+ * too the marked count comes first, then the complete plans): its first two numbers, once the
+ * walk's language says the text is that summary. */
 static void lob_counts(HWND page, int *marked, int *complete)
 {
     char text[1024];
+    const char *p;
+    int *out[2] = {marked, complete}, n = 0;
     *marked = *complete = -1;
     gui_text_of(page, IDC_LOB_SUMMARY, text, sizeof text);
-    if (sscanf(text, "%d marked as line-of-business: %d plans complete", marked, complete) != 2)
+    if (!gui_says(text, IDS_LOB_SUMMARY)) {
         printf("# LOB summary: %s\n", text);
+        return;
+    }
+    for (p = text; *p && n < 2; p++)
+        if (*p >= '0' && *p <= '9' && (p == text || p[-1] < '0' || p[-1] > '9'))
+            *out[n++] = atoi(p);
 }
 
 /* A key press, sent: the list and the page have handled it when this returns. */

@@ -164,7 +164,7 @@ void gui_run_updates_search_cancelled(gui_walk *w)
     PostMessageW(page, WM_COMMAND, MAKEWPARAM(IDC_STEP_CANCEL, BN_CLICKED), (LPARAM)GetDlgItem(page, IDC_STEP_CANCEL));
     CHECK(gui_wait_run(page, 0, 20000), "held search: Stop did not end the search");
     gui_text_of(page, IDC_STEP_STATUS, text, sizeof text);
-    CHECK(strstr(text, "cancelled") != NULL, "held search: status after Stop: %s", text);
+    CHECK(gui_says(text, IDS_STATUS_CANCELLED), "held search: status after Stop: %s", text);
     CHECK(held_in(root, "updates-search"), "held search: the hold was released, not cancelled");
     CHECK(!gui_button_enabled(sheet, ID_NEXT), "held search: Next enabled after a cancelled search");
 
