@@ -60,6 +60,9 @@ typedef struct sp_page_host_ops {
     void (*open_url)(sp_page_host *h, HWND owner, const wchar_t *url);
     /* A message box, or the console when there is no desktop. */
     void (*message)(sp_page_host *h, HWND owner, UINT type, const wchar_t *text);
+    /* A page has been made (WM_INITDIALOG): the frame does, once its first page has painted,
+     * what start-up put off. */
+    void (*page_made)(sp_page_host *h, HWND page);
 } sp_page_host_ops;
 
 struct sp_page_host {

@@ -35,6 +35,8 @@ sp_page *sp_page_init(HWND hwnd, LPARAM lparam)
         SendMessageW(sheet, WM_SETICON, ICON_BIG, (LPARAM)p->host->icon);
         SendMessageW(sheet, WM_SETICON, ICON_SMALL, (LPARAM)p->host->icon);
     }
+    if (p->host->ops->page_made)
+        p->host->ops->page_made(p->host, hwnd);
     return p;
 }
 

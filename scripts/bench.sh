@@ -29,13 +29,35 @@ trap 'sp_xvfb_stop' EXIT
 sp_wine_version win2003
 
 root=$(mktemp -d /tmp/sourceprep-bench.XXXXXX)
-start=$(wine build/x64/bench/startbench.exe build/x64/sourceprep.exe build/x64/bench/bare_sheet.exe \
+# The starts run at a higher priority than the rest of the machine where that is allowed (root):
+# both programs alike, so that other work skews the ratio less.
+nice=()
+if nice -n -10 true 2>/dev/null; then
+  nice=(nice -n -10)
+  wineserver -k 2>/dev/null || true
+  "${nice[@]}" wineserver -p5 # the server the starts talk to, at their priority
+fi
+start=$("${nice[@]}" wine build/x64/bench/startbench.exe build/x64/sourceprep.exe build/x64/bench/bare_sheet.exe \
   "$(winepath -w "$root")" </dev/null | tr -d '\r')
 echo "$start"
 awk '/^first page painted/ { gsub(/,/, ""); app = $6; bare = $12 }
      /^start-up ratio/ { r = $3 }
      END { printf "start-up: first page within 1.3x a bare sheet|%.2fx (%s ms)|%s ms|%s\n", r, app, bare, (r <= 1.3) ? "within" : "OVER" }' \
   <<<"$start" >>"$table"
+# Where sourceprep's time goes: each start logs its moments once its first page has painted.
+log=$(find "$root" -name sourceprep.log | head -n 1)
+if [ -n "$log" ]; then
+  tr -d '\r' <"$log" | awk '/start-up ms since the process was made/ {
+      for (i = 1; i <= NF; i++) { v = $(i + 1); sub(/,$/, "", v)
+        if ($i == "main") m = v; else if ($i == "server") b = v; else if ($i == "session") s = v
+        else if ($i == "sheet") h = v; else if ($i == "painted") p = v }
+      dm[n] = m; db[n] = b - m; ds[n] = s - b; dh[n] = h - s; dp[n] = p - h; n++ }
+    function med(a,   k, t, i, j, x) { k = 0; for (i in a) t[k++] = a[i] + 0
+      for (i = 1; i < k; i++) for (j = i; j > 0 && t[j - 1] > t[j]; j--) { x = t[j]; t[j] = t[j - 1]; t[j - 1] = x }
+      return k ? t[int(k / 2)] : -1 }
+    END { if (n) printf "sourceprep start-up, medians of %d starts, ms: process to main (DLLs, C runtime) %d; server opened %d; session (detection, state, journal) %d; pages made %d; sheet to first page painted %d\n",
+            n, med(dm), med(db), med(ds), med(dh), med(dp) }'
+fi
 awk '/^working set/ { printf "working set after the first page under 28 MB|%s MB|%s MB (bare sheet)|%s\n", $7, $12, ($7 < 28) ? "within" : "OVER" }' \
   <<<"$start" >>"$table"
 # The UI thread while each step runs on the demo: a probe sends WM_NULL every 10 ms.

@@ -10,6 +10,16 @@
 #include "pages/host.h"
 #include "wizard/worker.h"
 
+/* The moments of start-up that the log records (sp_app_shown). */
+typedef enum {
+    SP_MARK_MAIN,    /* wWinMain entered: the DLLs loaded, the C runtime started */
+    SP_MARK_BACKEND, /* the server opened (the simulated one: its profile and saved state read) */
+    SP_MARK_SESSION, /* detection, the data folder, the state and the journal read */
+    SP_MARK_SHEET,   /* the pages made, just before PropertySheet */
+    SP_MARK_SHOWN,   /* the first page painted */
+    SP_MARK_COUNT
+} sp_app_moment;
+
 typedef struct sp_app {
     HINSTANCE hinst;
     sp_cmdline cl;
@@ -28,7 +38,17 @@ typedef struct sp_app {
      * verdict or error it said, and whether the report it was asked for was written. */
     wchar_t event_line[1024];
     BOOL report_written;
+    /* Start-up, in milliseconds since the process was made (sp_app_mark): written to the log
+     * once the first page has painted, and read by make bench to say where the time goes. */
+    unsigned start_ms[SP_MARK_COUNT];
+    int shown; /* 1: the first page has painted; 2: and its log line is written */
 } sp_app;
+
+/* Records now as the given moment of start-up. */
+void sp_app_mark(sp_app *app, sp_app_moment m);
+/* After the first page has painted: records the moment, and writes the log line with the
+ * moments once no job runs (the log is the worker's while one does). TRUE once written. */
+BOOL sp_app_shown(sp_app *app);
 
 /* Shows a message box (GUI) or prints (unattended) with a string-table text. */
 void sp_app_message(sp_app *app, UINT type, const wchar_t *text);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pages/host.h"
+#include "pages/pages.h"
 #include "resources/resource.h"
 #include "wizard/app.h"
 
@@ -87,9 +88,30 @@ static void host_message(sp_page_host *h, HWND owner, UINT type, const wchar_t *
     app->owner = keep;
 }
 
+/* WM_TIMER comes only when the thread has nothing else to do, paint included: the first page
+ * has painted when this first runs. It runs again every 100 ms until the log line is written. */
+#define SP_TIMER_SHOWN 0x5350
+
+static void CALLBACK on_shown(HWND page, UINT msg, UINT_PTR id, DWORD when)
+{
+    sp_page *p = sp_page_get(page);
+    (void)msg;
+    (void)when;
+    if (!p || sp_app_shown(app_of(p->host)))
+        KillTimer(page, id);
+    else
+        SetTimer(page, id, 100, on_shown); /* a job runs: look again later */
+}
+
+static void host_page_made(sp_page_host *h, HWND page)
+{
+    if (app_of(h)->shown != 2)
+        SetTimer(page, SP_TIMER_SHOWN, USER_TIMER_MINIMUM, on_shown);
+}
+
 static const sp_page_host_ops host_ops = {
-    host_save,         host_now,        host_start,    host_busy,     host_cancel, host_join,
-    host_write_report, host_write_file, host_open_url, host_message,
+    host_save,         host_now,        host_start,    host_busy,     host_cancel,    host_join,
+    host_write_report, host_write_file, host_open_url, host_message,  host_page_made,
 };
 
 void sp_app_host_init(sp_app *app)

@@ -312,6 +312,43 @@ static void record_instance(sp_app *app)
     app->sys->ops->file_write_atomic(app->sys, file, text, strlen(text));
 }
 
+/* ---- Start-up ------------------------------------------------------------------------- */
+
+void sp_app_mark(sp_app *app, sp_app_moment m)
+{
+    FILETIME made, exited, kernel, user, now;
+    ULARGE_INTEGER a, b;
+    if (!GetProcessTimes(GetCurrentProcess(), &made, &exited, &kernel, &user))
+        return;
+    GetSystemTimeAsFileTime(&now);
+    a.LowPart = made.dwLowDateTime;
+    a.HighPart = made.dwHighDateTime;
+    b.LowPart = now.dwLowDateTime;
+    b.HighPart = now.dwHighDateTime;
+    app->start_ms[m] = b.QuadPart > a.QuadPart ? (unsigned)((b.QuadPart - a.QuadPart) / 10000) : 0;
+}
+
+BOOL sp_app_shown(sp_app *app)
+{
+    if (app->shown == 2)
+        return TRUE;
+    if (!app->shown) {
+        app->shown = 1;
+        sp_app_mark(app, SP_MARK_SHOWN);
+    }
+    /* The log is the worker's while it runs a job: the line waits for it. */
+    if (sp_worker_busy(&app->worker, NULL))
+        return FALSE;
+    app->shown = 2;
+    sp_log_write(&app->session.log,
+                 "start-up ms since the process was made: main %u, server %u, session %u, sheet %u, "
+                 "first page painted %u",
+                 app->start_ms[SP_MARK_MAIN], app->start_ms[SP_MARK_BACKEND],
+                 app->start_ms[SP_MARK_SESSION], app->start_ms[SP_MARK_SHEET],
+                 app->start_ms[SP_MARK_SHOWN]);
+    return TRUE;
+}
+
 static void drop_instance(sp_app *app)
 {
     char file[500];
@@ -348,6 +385,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
     sp_win32_harden_dll_search(); /* before anything loads a DLL by name */
     memset(&app, 0, sizeof app);
     app.hinst = hinst;
+    sp_app_mark(&app, SP_MARK_MAIN);
     if ((rc = parse_command_line(&app)) != SP_EXIT_OK) {
         if (unattended(&app)) /* a script's mistake: the log the tools watch says so too */
             sp_app_log_event(&app, rc);
@@ -375,6 +413,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
     rc = SP_EXIT_CANNOT_RUN;
     if (!open_backend(&app))
         goto done;
+    sp_app_mark(&app, SP_MARK_BACKEND);
     if (!exe_fits(&app))
         goto done;
     if (!app.simulated && !app.local->ops->is_admin(app.local)) {
@@ -387,6 +426,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmd, int show)
         goto done;
     if (!open_session(&app))
         goto done;
+    sp_app_mark(&app, SP_MARK_SESSION);
     record_instance(&app);
     rc = unattended(&app) ? sp_unattended_run(&app) : sp_sheet_run(&app);
 done:

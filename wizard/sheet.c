@@ -102,6 +102,7 @@ int sp_sheet_run(sp_app *app)
     psh.nPages = SP_PAGE_COUNT;
     psh.nStartPage = (UINT)start_page(app);
     psh.phpage = handles;
+    sp_app_mark(app, SP_MARK_SHEET);
     rc = PropertySheetW(&psh);
     free(caption);
     sp_worker_cancel(&app->worker);

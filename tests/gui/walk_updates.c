@@ -175,6 +175,10 @@ void gui_run_updates_search_cancelled(gui_walk *w)
     CHECK(gui_wait_page(sheet, 4, 30000), "held scan: did not reach the health page");
     page = gui_current_page(sheet);
     CHECK(wait_stop_enabled(page, 30000), "held scan: the health scan is not running");
+    /* Who holds the session, for a second SourcePrep to name. */
+    _snwprintf(log, 1200, L"%ls\\C\\Documents and Settings\\All Users\\Application Data\\SourcePrep\\instance.txt", root);
+    log[1199] = 0;
+    CHECK(GetFileAttributesW(log) != INVALID_FILE_ATTRIBUTES, "held scan: no instance.txt while the wizard runs");
     t0 = GetTickCount();
     PostMessageW(sheet, PSM_PRESSBUTTON, PSBTN_CANCEL, 0);
     PostMessageW(sheet, WM_NULL, 0, 0);
@@ -194,6 +198,8 @@ void gui_run_updates_search_cancelled(gui_walk *w)
         }
         buf[got] = 0;
         CHECK(strstr(buf, "worker abandoned run=\"health check\"") != NULL, "held scan: the log does not say the run was abandoned");
+        CHECK(strstr(buf, "start-up ms since the process was made: main ") != NULL,
+              "held scan: the log does not give the start-up's moments");
     }
     /* The hold files go with the root; release them so nothing waits on them. */
 }
