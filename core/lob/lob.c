@@ -159,12 +159,53 @@ static int on_data_file(void *user, const char *name, int is_dir)
     return 0;
 }
 
+/* The user databases as the instance itself lists them (sql_files, over ODBC). */
+typedef struct {
+    char list[1200], last[128];
+    unsigned dbs;
+} sql_dbs;
+
+static int on_sql_file(void *user, const sp_sql_file *f)
+{
+    sql_dbs *d = user;
+    size_t len = strlen(d->list);
+    int first = strcmp(d->last, f->database) != 0;
+    if (first) {
+        d->dbs++;
+        snprintf(d->last, sizeof d->last, "%s", f->database);
+    }
+    snprintf(d->list + len, sizeof d->list - len, "%s%s%s%s (%llu MB)", len ? (first ? "; " : ", ") : "",
+             first ? f->database : "", first ? ": " : "", f->file,
+             (unsigned long long)((f->size + 1048575) / 1048576));
+    return 0;
+}
+
+/* Reads instance's user databases from SQL Server into d: 1 read, 0 not (why in d->list). */
+static int sql_read(inventory *inv, const char *instance, sql_dbs *d)
+{
+    sp_sys *sys = inv->ctx->sys;
+    sp_status st;
+    memset(d, 0, sizeof *d);
+    st = sys->ops->sql_files ? sys->ops->sql_files(sys, instance, on_sql_file, d) : SP_ERR_UNSUPPORTED;
+    if (st != SP_OK)
+        snprintf(d->list, sizeof d->list, "%s", sys->ops->sql_files ? sys->last_error : "no ODBC here");
+    return st == SP_OK;
+}
+
 static sp_lob_category default_sql_instance(inventory *inv, const char *exe, char *detail,
                                             size_t n)
 {
     sp_sys *sys = inv->ctx->sys;
-    char dir[600] = "";
+    char dir[600] = "", why[400];
     user_dbs u = {"", 0};
+    sql_dbs d;
+    if (sql_read(inv, "MSSQLSERVER", &d)) {
+        snprintf(detail, n, "default instance; %u user database%s (read from SQL Server)%s%s", d.dbs,
+                 d.dbs == 1 ? "" : "s", d.dbs ? ": " : "", d.list);
+        return d.dbs ? SP_LOB_CAT_DATABASE : SP_LOB_CAT_MICROSOFT;
+    }
+    /* Never silently: the guess from the data folder says it is one, and why. */
+    snprintf(why, sizeof why, "; the databases were not read from SQL Server (%.340s)", d.list);
     if (sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SOFTWARE\\Microsoft\\MSSQLServer\\MSSQLServer",
                           "DefaultData", dir, sizeof dir) != SP_OK || !dir[0]) {
         dir[0] = '\0';
@@ -173,16 +214,16 @@ static sp_lob_category default_sql_instance(inventory *inv, const char *exe, cha
                 snprintf(dir, sizeof dir, "%.*s\\Data", (int)(c - exe), exe);
     }
     if (!dir[0] || sys->ops->dir_enum(sys, dir, on_data_file, &u) != SP_OK) {
-        snprintf(detail, n, "default instance; its data folder %s could not be read: %s",
+        snprintf(detail, n, "default instance%s; its data folder %.300s could not be read: %.250s", why,
                  dir[0] ? dir : "(unknown)", dir[0] ? sys->last_error : "no Binn folder");
         return SP_LOB_CAT_DATABASE; /* could not tell: suggested, never hidden */
     }
     if (u.count == 0) {
-        snprintf(detail, n, "default instance; no user database files in %s (databases kept "
-                 "elsewhere are not seen)", dir);
+        snprintf(detail, n, "default instance%s; no user database files in %.300s (databases kept "
+                 "elsewhere are not seen)", why, dir);
         return SP_LOB_CAT_MICROSOFT;
     }
-    snprintf(detail, n, "default instance; %u user database file%s in %s: %s", u.count,
+    snprintf(detail, n, "default instance%s; %u user database file%s in %.300s: %.500s", why, u.count,
              u.count == 1 ? "" : "s", dir, u.list);
     return SP_LOB_CAT_DATABASE;
 }
@@ -204,6 +245,17 @@ static int on_service(void *user, const sp_svc_entry *svc)
     snprintf(detail, sizeof detail, "%s", svc->image);
     if (sp_stricmp(svc->name, "MSSQLSERVER") == 0)
         cat = default_sql_instance(inv, exe, detail, sizeof detail);
+    else if (sp_strnicmp(svc->name, "MSSQL$", 6) == 0) {
+        /* A named instance: its user databases, for the plan of whatever uses them. */
+        sql_dbs d;
+        size_t len = strlen(detail);
+        if (sql_read(inv, svc->name + 6, &d))
+            snprintf(detail + len, sizeof detail - len, "; %u user database%s (read from SQL Server)%s%s",
+                     d.dbs, d.dbs == 1 ? "" : "s", d.dbs ? ": " : "", d.list);
+        else
+            snprintf(detail + len, sizeof detail - len, "; the databases were not read from SQL Server (%s)",
+                     d.list);
+    }
     if (!add_entry(inv, "service", id, svc->display[0] ? svc->display : svc->name, "", "", exe, "",
                    detail, cat)) {
         inv->status = SP_ERR_NOMEM;
