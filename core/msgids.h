@@ -137,6 +137,7 @@
 #define IDS_LOB_KIND_SERVICE           5671
 #define IDS_LOB_KIND_TASK              5672
 #define IDS_LOB_KIND_ADDIN             5673
+#define IDS_LOB_KIND_DATA              5674 /* a share or an ODBC data source */
 #define IDS_LOB_PLAN_FIRST             5675 /* + sp_lob_plan_status */
 /* Policy cleanup: 5300-5399. */
 #define IDS_F_POLICY_RIGHT_DEFINED        5300

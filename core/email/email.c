@@ -731,7 +731,7 @@ static sp_status check_autodiscover(email_run *r, const char *domain)
     static const unsigned via[] = {IDS_F_EMAIL_AUTODISCOVER_ROOT, IDS_F_EMAIL_AUTODISCOVER_HOST,
                                    IDS_F_EMAIL_AUTODISCOVER_SRV};
     probe *p = calloc(3, sizeof *p);
-    char url[400], srv[300], target[256], shown[600], *ev = malloc(8000);
+    char url[400], srv[1100], target[256], shown[600], *ev = malloc(8000);
     unsigned port = 0;
     int got = -1, n = 0;
     sp_status st = SP_OK;

@@ -18,7 +18,7 @@ typedef struct {
     sp_run_ctx *ctx;
     cJSON *fresh;     /* the entries found */
     char windir[260];
-    unsigned apps, services, tasks, addins, shares, hidden;
+    unsigned apps, services, tasks, addins, shares, dsns, hidden;
     sp_status status; /* the first failure inside a callback */
 } inventory;
 
@@ -385,6 +385,50 @@ static sp_status list_shares(inventory *inv)
     return SP_OK;
 }
 
+/* ---- ODBC data sources: where an application's data lives ---------------------------------- */
+
+#define ODBC_INI "SOFTWARE\\ODBC\\ODBC.INI"
+
+/* The system DSNs (HKLM, in both views on 64-bit Windows: a 32-bit application's are in the
+ * 32-bit one) and this user's (HKCU); each with its driver and where its data is. */
+static sp_status list_dsns(inventory *inv)
+{
+    static const struct {
+        const char *root, *scope;
+        sp_reg_view view;
+    } where[] = {{"HKLM", "system", SP_REG_VIEW_64}, {"HKLM", "system", SP_REG_VIEW_32},
+                 {"HKCU", "user", SP_REG_VIEW_DEFAULT}};
+    sp_sys *sys = inv->ctx->sys;
+    for (size_t w = 0; w < sizeof where / sizeof where[0]; w++) {
+        share_names names;
+        char list[200];
+        names.count = 0;
+        snprintf(list, sizeof list, "%s\\" ODBC_INI "\\ODBC Data Sources", where[w].root);
+        if (sys->ops->reg_enum_values(sys, where[w].view, list, on_share_name, &names) != SP_OK)
+            continue; /* no DSNs there */
+        for (unsigned i = 0; i < names.count; i++) {
+            char key[300], id[200], driver[200], server[200], db[200], dbq[400], location[620], detail[1200];
+            snprintf(id, sizeof id, "dsn:%s:%s", where[w].scope, names.names[i]);
+            if (sp_lob_find(inv->fresh, id))
+                continue; /* the same DSN seen in both views */
+            snprintf(key, sizeof key, "%s\\" ODBC_INI "\\%s", where[w].root, names.names[i]);
+            reg_text(sys, where[w].view, list, names.names[i], driver, sizeof driver);
+            reg_text(sys, where[w].view, key, "Server", server, sizeof server);
+            reg_text(sys, where[w].view, key, "Database", db, sizeof db);
+            reg_text(sys, where[w].view, key, "DBQ", dbq, sizeof dbq);
+            snprintf(location, sizeof location, "%s%s%s", dbq[0] ? dbq : server, !dbq[0] && server[0] && db[0] ? ", " : "",
+                     dbq[0] ? "" : db);
+            snprintf(detail, sizeof detail, "%s ODBC data source %s (%s): %s%s%s%s%s%s", where[w].scope, names.names[i],
+                     driver, server[0] ? "Server=" : "", server, db[0] ? " Database=" : "", db, dbq[0] ? " DBQ=" : "",
+                     dbq);
+            if (!add_entry(inv, "dsn", id, names.names[i], "", driver, location, "", detail, SP_LOB_CAT_UTILITY))
+                return SP_ERR_NOMEM;
+            inv->dsns++;
+        }
+    }
+    return SP_OK;
+}
+
 /* ---- Dashboard add-ins (SBS 2011 Essentials SDK) ------------------------------------------ */
 
 typedef struct {
@@ -521,6 +565,8 @@ static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
         sp_progress(ctx, 950, "shares");
         st = list_shares(&inv);
     }
+    if (st == SP_OK)
+        st = list_dsns(&inv);
     if (st != SP_OK) {
         cJSON_Delete(inv.fresh);
         return st;
@@ -528,8 +574,8 @@ static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
 
     snprintf(count, sizeof count, "%u", inv.apps + inv.services + inv.tasks + inv.addins);
     snprintf(evidence, sizeof evidence,
-             "applications=%u services=%u tasks=%u addins=%u hidden=%u shares=%u", inv.apps,
-             inv.services, inv.tasks, inv.addins, inv.hidden, inv.shares);
+             "applications=%u services=%u tasks=%u addins=%u hidden=%u shares=%u dsns=%u", inv.apps,
+             inv.services, inv.tasks, inv.addins, inv.hidden, inv.shares, inv.dsns);
     st = sp_findings_add(out, SP_SEV_INFO, "lob.inventory", IDS_F_LOB_INVENTORY,
                          IDS_F_LOB_INVENTORY_ADVICE, count, evidence);
     if (st != SP_OK) {

@@ -569,6 +569,39 @@ static void sql_databases_should_be_read_from_each_instance_and_the_fallback_sai
     assert_non_null(strstr(err, "sql must be"));
 }
 
+/* ODBC data sources are data locations: system ones (once, though both views show them) and the
+ * user's, each with its driver and where its data is. */
+static void odbc_data_sources_should_be_listed_as_data_locations(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    cJSON *e;
+    size_t n = 0;
+    testutil_world_open_patched(&w, "tests/profiles/sbs2003.json", "tests/profiles/lob/odbc-dsns.patch.json", NULL);
+    check(&w, &f);
+    e = entry(&w, "dsn:system:GP Production");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "kind"), "dsn");
+    assert_string_equal(sp_lob_text(e, "version"), "SQL Server");
+    assert_string_equal(sp_lob_text(e, "location"), "SBS01, TWO");
+    assert_string_equal(sp_lob_text(e, "detail"), "system ODBC data source GP Production (SQL Server): Server=SBS01 Database=TWO");
+    e = entry(&w, "dsn:system:Kundendaten");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "location"), "D:\\Daten\\Kunden.mdb");
+    assert_non_null(strstr(sp_lob_text(e, "detail"), "DBQ=D:\\Daten\\Kunden.mdb"));
+    e = entry(&w, "dsn:user:Reports");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "location"), "SBS01\\SQLEXPRESS, Reporting");
+    cJSON_ArrayForEach(e, sp_lob_entries(w.session.state)) n += strcmp(sp_lob_text(e, "kind"), "dsn") == 0;
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < f.count; i++)
+        if (strcmp(f.items[i].code, "lob.inventory") == 0)
+            assert_non_null(strstr(f.items[i].evidence, "dsns=3"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 /* A check with a fresh list of findings. */
 static sp_result recheck(world *w, sp_findings *f)
 {
@@ -631,6 +664,7 @@ int main(void)
         cmocka_unit_test(a_cancelled_check_should_change_nothing),
         cmocka_unit_test(svc_enum_should_report_the_profile_image_and_fail_clearly_elsewhere),
         cmocka_unit_test(sql_databases_should_be_read_from_each_instance_and_the_fallback_said),
+        cmocka_unit_test(odbc_data_sources_should_be_listed_as_data_locations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
