@@ -536,8 +536,8 @@ static void sql_databases_should_be_read_from_each_instance_and_the_fallback_sai
     assert_string_equal(d, "default instance; 2 user databases (read from SQL Server): DYNAMICS: D:\\SQL\\DYNAMICS.mdf "
                            "(120 MB), D:\\SQL\\DYNAMICS_log.ldf (40 MB); TWO: E:\\SQLData\\TWO.mdf (2048 MB)");
     d = sp_lob_text(entry(&w, "svc:MSSQL$ACT7"), "detail");
-    assert_non_null(strstr(d, "; the databases were not read from SQL Server (SQLDriverConnect to (local)\\ACT7: "
-                              "[Microsoft][ODBC SQL Server Driver][SQL Server]Login failed"));
+    assert_non_null(strstr(d, "; the databases were not read from SQL Server (ODBC to (local)\\ACT7: "
+                              "SQLDriverConnect: [Microsoft][ODBC SQL Server Driver][SQL Server]Login failed"));
     d = sp_lob_text(entry(&w, "svc:MSSQL$BKUPEXEC"), "detail");
     assert_non_null(strstr(d, "; 1 user database (read from SQL Server): BEDB: C:\\Program Files\\Symantec\\Backup "
                               "Exec\\Data\\BEDB_dat.mdf (1 MB)"));
@@ -550,8 +550,8 @@ static void sql_databases_should_be_read_from_each_instance_and_the_fallback_sai
                                 patch);
     check(&w, &f);
     d = sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "detail");
-    assert_non_null(strstr(d, "default instance; the databases were not read from SQL Server (SQLDriverConnect to "
-                              "(local): [Microsoft][ODBC SQL Server Driver][Shared Memory]SQL Server does not exist"));
+    assert_non_null(strstr(d, "default instance; the databases were not read from SQL Server (ODBC to "
+                              "(local): SQLDriverConnect: [Microsoft][ODBC SQL Server Driver][Shared Memory]SQL Server does not exist"));
     assert_non_null(strstr(d, "; 2 user database files in C:\\Program Files\\Microsoft SQL Server\\MSSQL.3\\MSSQL\\Data: "));
     assert_string_equal(sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "category"), "database");
     sp_findings_free(&f);

@@ -48,11 +48,11 @@ sp_status sim_sql_files(sp_sys *sys, const char *instance, sp_sql_file_cb cb, vo
     snprintf(svc, sizeof svc, dflt ? "MSSQLSERVER" : "MSSQL$%s", instance);
     /* As the driver says it when nothing listens: the instance is not there, or stopped. */
     if (!inst || sys->ops->svc_query(sys, svc, &si) != SP_OK || si.state != SP_SVC_RUNNING)
-        return sp_sys_fail(sys, SP_ERR_IO, "SQLDriverConnect to (local)%s%s: [Microsoft][ODBC SQL "
-                           "Server Driver][Shared Memory]SQL Server does not exist or access denied. "
+        return sp_sys_fail(sys, SP_ERR_IO, "ODBC to (local)%s%s: SQLDriverConnect: [Microsoft][ODBC "
+                           "SQL Server Driver][Shared Memory]SQL Server does not exist or access denied. "
                            "(08001)", dflt ? "" : "\\", dflt ? "" : instance);
     if (cJSON_IsString(inst))
-        return sp_sys_fail(sys, SP_ERR_IO, "SQLDriverConnect to (local)%s%s: %s", dflt ? "" : "\\",
+        return sp_sys_fail(sys, SP_ERR_IO, "ODBC to (local)%s%s: SQLDriverConnect: %s", dflt ? "" : "\\",
                            dflt ? "" : instance, inst->valuestring);
     cJSON_ArrayForEach(e, inst) {
         const cJSON *size = cJSON_GetObjectItemCaseSensitive(e, "size_mb");

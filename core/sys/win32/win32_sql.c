@@ -38,17 +38,18 @@ typedef struct {
     disconnect_fn disconnect;
 } odbc;
 
-/* Fails with what ODBC said of handle: "<what>: [driver]message (SQLSTATE)". */
-static sp_status odbc_fail(sp_sys *sys, const odbc *o, SQLSMALLINT type, SQLHANDLE h, const char *what)
+/* Fails with what ODBC said of handle: "ODBC to <where>: <what>: [driver]message (SQLSTATE)". */
+static sp_status odbc_fail(sp_sys *sys, const odbc *o, SQLSMALLINT type, SQLHANDLE h, const char *where,
+                           const char *what)
 {
     SQLWCHAR state[6] = L"", msg[400] = L"";
     SQLINTEGER native = 0;
     SQLSMALLINT len = 0;
     char *m;
     if (!h || !SQL_SUCCEEDED(o->diag(type, h, 1, state, &native, msg, 400, &len)))
-        return sp_sys_fail(sys, SP_ERR_IO, "%s failed (ODBC gave no diagnostic)", what);
+        return sp_sys_fail(sys, SP_ERR_IO, "ODBC to %s: %s failed (ODBC gave no diagnostic)", where, what);
     m = w32_utf8(msg);
-    sp_sys_fail(sys, SP_ERR_IO, "%s: %s (%ls)", what, m ? m : "?", state);
+    sp_sys_fail(sys, SP_ERR_IO, "ODBC to %s: %s: %s (%ls)", where, what, m ? m : "?", state);
     free(m);
     return SP_ERR_IO;
 }
@@ -91,39 +92,39 @@ sp_status w32_sql_files(sp_sys *sys, const char *instance, sp_sql_file_cb cb, vo
     conn[299] = L'\0';
     free(winst);
     if (!dll)
-        return w32_fail_as(sys, SP_ERR_UNSUPPORTED, GetLastError(), "odbc32.dll could not be loaded");
+        return w32_fail_as(sys, SP_ERR_UNSUPPORTED, GetLastError(), "ODBC to %s: odbc32.dll could not be loaded",
+                           where);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!(slot[i] = GetProcAddress(dll, names[i]))) {
             FreeLibrary(dll);
-            return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "odbc32.dll has no %s", names[i]);
+            return sp_sys_fail(sys, SP_ERR_UNSUPPORTED, "ODBC to %s: odbc32.dll has no %s", where, names[i]);
         }
     _Static_assert(sizeof slot == sizeof o, "one entry point per member");
     memcpy(&o, slot, sizeof o);
     if (!SQL_SUCCEEDED(o.alloc(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env))) {
         env = NULL;
-        st = sp_sys_fail(sys, SP_ERR_IO, "ODBC: SQLAllocHandle (environment) failed");
+        st = sp_sys_fail(sys, SP_ERR_IO, "ODBC to %s: SQLAllocHandle for the ODBC environment failed (odbc32.dll "
+                         "has no working driver manager)", where);
     } else if (!SQL_SUCCEEDED(o.env_attr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0)) ||
                !SQL_SUCCEEDED(o.alloc(SQL_HANDLE_DBC, env, &dbc))) {
         dbc = NULL;
-        st = odbc_fail(sys, &o, SQL_HANDLE_ENV, env, "ODBC: preparing the connection");
+        st = odbc_fail(sys, &o, SQL_HANDLE_ENV, env, where, "preparing the connection");
     } else {
-        char what[260];
         o.conn_attr(dbc, SQL_ATTR_LOGIN_TIMEOUT, (SQLPOINTER)(SQLULEN)15, 0);
-        snprintf(what, sizeof what, "SQLDriverConnect to %s", where);
         if (!SQL_SUCCEEDED(o.connect(dbc, NULL, conn, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT))) {
-            st = odbc_fail(sys, &o, SQL_HANDLE_DBC, dbc, what);
+            st = odbc_fail(sys, &o, SQL_HANDLE_DBC, dbc, where, "SQLDriverConnect");
             o.free(SQL_HANDLE_DBC, dbc);
             dbc = NULL;
         }
     }
     for (size_t q = 0; dbc && st == SP_OK && q < 2; q++) {
         if (!SQL_SUCCEEDED(o.alloc(SQL_HANDLE_STMT, dbc, &stmt))) {
-            st = odbc_fail(sys, &o, SQL_HANDLE_DBC, dbc, "ODBC: SQLAllocHandle (statement)");
+            st = odbc_fail(sys, &o, SQL_HANDLE_DBC, dbc, where, "SQLAllocHandle (statement)");
             break;
         }
         if (!SQL_SUCCEEDED(o.exec(stmt, (SQLWCHAR *)queries[q], SQL_NTS))) {
             if (q == 1)
-                st = odbc_fail(sys, &o, SQL_HANDLE_STMT, stmt, "Reading master..sysaltfiles");
+                st = odbc_fail(sys, &o, SQL_HANDLE_STMT, stmt, where, "reading master..sysaltfiles");
             o.free(SQL_HANDLE_STMT, stmt);
             continue;
         }
