@@ -725,7 +725,8 @@ static int autodiscover_srv(email_run *r, const char *name, char *target, size_t
 
 /* Autodiscover as Outlook finds it: https://<domain>/..., https://autodiscover.<domain>/..., then
  * the SRV record's host. The first that works is reported with which one it was; when none
- * does, the autodiscover.<domain> probe stands for them (a warning with the manual path). */
+ * does, the SRV record's host (someone set it up) or else autodiscover.<domain> stands for them,
+ * a warning with the manual path, the evidence naming all three. */
 static sp_status check_autodiscover(email_run *r, const char *domain)
 {
     static const unsigned via[] = {IDS_F_EMAIL_AUTODISCOVER_ROOT, IDS_F_EMAIL_AUTODISCOVER_HOST,
@@ -770,7 +771,7 @@ static sp_status check_autodiscover(email_run *r, const char *domain)
         size_t at = strlen(ev);
         snprintf(ev + at, 8000 - at, " | %s", srv);
     }
-    st = report_probe(r, &p[got >= 0 ? got : 1], 1, ev);
+    st = report_probe(r, &p[got >= 0 ? got : n == 3 ? 2 : 1], 1, ev);
     if (st == SP_OK && got >= 0) {
         if (got == 2)
             snprintf(shown + strlen(shown), sizeof shown - strlen(shown), " (%s:%u)", target, port);

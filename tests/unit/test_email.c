@@ -488,6 +488,21 @@ static void email_autodiscover_should_be_found_through_the_srv_record_alone(void
     assert_null(testutil_find(&f, "email.autodiscover_2003"));
     sp_findings_free(&f);
     testutil_world_close(&w);
+    /* The record is there but its host does not answer: that host's failure is the finding. */
+    cJSON *gone = cJSON_Parse("{\"http\": {\"urls\": {\"https://mail.contoso.com/autodiscover/autodiscover.xml\": null}}}");
+    testutil_world_open_patched(&w, "resources/demo-sbs2003.json", "tests/profiles/email/autodiscover-srv.patch.json",
+                                gone);
+    plan_o365(&w, NULL);
+    run(&w, 0, &f);
+    ad = testutil_find(&f, "email.autodiscover_failed");
+    assert_non_null(ad);
+    assert_int_equal(ad->severity, SP_SEV_WARNING);
+    assert_string_equal(ad->arg, "mail.contoso.com");
+    assert_non_null(strstr(ad->evidence, "_autodiscover._tcp.contoso.com: SRV 10 5 443 mail.contoso.com"));
+    assert_null(testutil_find(&f, "email.autodiscover_via"));
+    cJSON_Delete(gone);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
 }
 
 static void email_autodiscover_should_be_found_at_the_root_domain(void **s)
