@@ -34,14 +34,17 @@ static void delete_key(REGSAM view, const char *sub)
     }
 }
 
-static cJSON *find_entry(sp_state *st, const char *name)
+/* The entry whose field has that value. */
+static cJSON *find_field(sp_state *st, const char *field, const char *value)
 {
     cJSON *e;
     cJSON_ArrayForEach(e, sp_lob_entries(st))
-        if (strcmp(sp_lob_text(e, "name"), name) == 0)
+        if (strcmp(sp_lob_text(e, field), value) == 0)
             return e;
     return NULL;
 }
+#define find_entry(st, name) find_field(st, "name", name)
+#define find_id(st, id) find_field(st, "id", id)
 
 static int run_check(sp_sys *sys, sp_state *st, sp_sysinfo *info, sp_findings *f, sp_result *r)
 {
@@ -205,15 +208,6 @@ static int count_file(void *user, const sp_sql_file *f)
     wtest_note("sql_files: %s %s %llu", f->database, f->file, (unsigned long long)f->size);
     ++*(int *)user;
     return 0;
-}
-
-static cJSON *find_id(sp_state *st, const char *id)
-{
-    cJSON *e;
-    cJSON_ArrayForEach(e, sp_lob_entries(st))
-        if (strcmp(sp_lob_text(e, "id"), id) == 0)
-            return e;
-    return NULL;
 }
 
 /* No SQL Server runs under Wine: the ODBC path fails with the driver manager's own words, and the
