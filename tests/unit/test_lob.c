@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
+#include "core/answers.h"
 #include "core/base/csv.h"
 #include "core/lob/lob.h"
 #include "core/msgids.h"
@@ -598,6 +599,19 @@ static void odbc_data_sources_should_be_listed_as_data_locations(void **s)
     for (size_t i = 0; i < f.count; i++)
         if (strcmp(f.items[i].code, "lob.inventory") == 0)
             assert_non_null(strstr(f.items[i].evidence, "dsns=3"));
+    /* Marked, exported as a "Data location" and read back: the same entry, no new one. */
+    cJSON_ArrayForEach(e, sp_lob_entries(w.session.state)) sp_lob_set_marked(e, 0);
+    sp_lob_set_marked(entry(&w, "dsn:system:Kundendaten"), 1);
+    char *csv = sp_lob_export_csv(w.session.state, testutil_text_ids, NULL);
+    sp_answers_error aerr;
+    assert_non_null(strstr(csv, "\nKundendaten,,Microsoft Access Driver (*.mdb),T5674,"));
+    n = 0;
+    assert_int_equal(sp_answers_apply_lob_csv(w.session.state, csv, strlen(csv), testutil_text_ids, NULL, 0, &n, &aerr),
+                     SP_OK);
+    assert_int_equal(n, 1);
+    assert_true(sp_lob_marked(entry(&w, "dsn:system:Kundendaten")));
+    assert_null(entry(&w, "csv:share:Kundendaten"));
+    free(csv);
     sp_findings_free(&f);
     testutil_world_close(&w);
 }
