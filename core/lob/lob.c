@@ -404,6 +404,8 @@ static sp_status list_dsns(inventory *inv)
         char list[200];
         names.count = 0;
         snprintf(list, sizeof list, "%s\\" ODBC_INI "\\ODBC Data Sources", where[w].root);
+        /* The shares' collector: a DSN named like an administrative share (X$), SYSVOL or
+         * NETLOGON is left out with them. */
         if (sys->ops->reg_enum_values(sys, where[w].view, list, on_share_name, &names) != SP_OK)
             continue; /* no DSNs there */
         for (unsigned i = 0; i < names.count; i++) {
