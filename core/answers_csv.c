@@ -15,8 +15,10 @@
 enum { COL_NAME, COL_PUBLISHER, COL_VERSION, COL_KIND, COL_TYPE, COL_CONTACT, COL_PHONE, COL_EMAIL,
        COL_METHOD, COL_MEDIA, COL_SIZE, COL_LICENCE, COL_DATA, COL_NOTES, COL_PLAN };
 
-static const char *const kinds[] = {"app", "service", "task", "addin"};
-static const unsigned kind_ids[] = {IDS_LOB_KIND_APP, IDS_LOB_KIND_SERVICE, IDS_LOB_KIND_TASK, IDS_LOB_KIND_ADDIN};
+/* "Data location" is a share or an ODBC data source (kind "dsn"): both read back as "share". */
+static const char *const kinds[] = {"app", "service", "task", "addin", "share"};
+static const unsigned kind_ids[] = {IDS_LOB_KIND_APP, IDS_LOB_KIND_SERVICE, IDS_LOB_KIND_TASK, IDS_LOB_KIND_ADDIN,
+                                    IDS_LOB_KIND_DATA};
 
 typedef struct {
     const sp_csv_row *row;
@@ -94,11 +96,11 @@ static sp_status read_row(const csv_words *w, const sp_csv_row *row, size_t r, c
         if (n > limits[i].max)
             return fail_cell(err, IDS_ANS_ERR_TOO_LONG, r, w, limits[i].col, row->fields[limits[i].col], allowed);
     }
-    for (size_t k = 0; k < 4 && !p->kind; k++)
+    for (size_t k = 0; k < 5 && !p->kind; k++)
         if (says(w, kind_ids[k], row->fields[COL_KIND]))
             p->kind = kinds[k];
     if (!p->kind) {
-        list_texts(w, IDS_LOB_KIND_APP, 4, allowed, sizeof allowed);
+        list_texts(w, IDS_LOB_KIND_APP, 5, allowed, sizeof allowed);
         return fail_cell(err, IDS_ANS_ERR_ONE_OF, r, w, COL_KIND, row->fields[COL_KIND], allowed);
     }
     for (p->category = 0; p->category < SP_LOB_CAT_COUNT; p->category++)
@@ -134,7 +136,8 @@ static cJSON *find_entry(cJSON *entries, const csv_plan *plans, size_t n, const 
     cJSON *e;
     cJSON_ArrayForEach(e, entries) {
         int taken = 0;
-        if (strcmp(sp_lob_text(e, "kind")[0] ? sp_lob_text(e, "kind") : "app", p->kind) != 0 ||
+        const char *kind = sp_lob_text(e, "kind");
+        if (strcmp(!kind[0] ? "app" : strcmp(kind, "dsn") == 0 ? "share" : kind, p->kind) != 0 ||
             strcmp(sp_lob_text(e, "name"), p->row->fields[COL_NAME]) != 0 ||
             strcmp(sp_lob_text(e, "publisher"), p->row->fields[COL_PUBLISHER]) != 0 ||
             strcmp(sp_lob_text(e, "version"), p->row->fields[COL_VERSION]) != 0)

@@ -137,6 +137,7 @@
 #define IDS_LOB_KIND_SERVICE           5671
 #define IDS_LOB_KIND_TASK              5672
 #define IDS_LOB_KIND_ADDIN             5673
+#define IDS_LOB_KIND_DATA              5674 /* a share or an ODBC data source */
 #define IDS_LOB_PLAN_FIRST             5675 /* + sp_lob_plan_status */
 /* Policy cleanup: 5300-5399. */
 #define IDS_F_POLICY_RIGHT_DEFINED        5300
@@ -617,6 +618,9 @@
 #define IDS_F_EMAIL_MAILBOX_SIZES_UNREAD     6617
 #define IDS_F_EMAIL_MAILBOX_SIZES_ADVICE     6618
 #define IDS_F_EMAIL_AUTODISCOVER_MANUAL      6619
+#define IDS_F_EMAIL_AUTODISCOVER_ROOT        6640
+#define IDS_F_EMAIL_AUTODISCOVER_HOST        6641
+#define IDS_F_EMAIL_AUTODISCOVER_SRV         6642
 
 /* Time sync and LOB (issue 16/19/20), 6700-6799. */
 #define IDS_F_TS_TZ_NOT_ZONE              6700

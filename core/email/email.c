@@ -8,6 +8,7 @@
 #include "core/journal.h"
 #include "core/msgids.h"
 #include "core/step_table.h"
+#include "core/base/dnsmsg.h"
 #include "core/base/strutil.h"
 #include "core/email/validports.h"
 
@@ -583,28 +584,45 @@ static int resolves_inside(email_run *r, const char *host, char *addrs, size_t l
     return inside;
 }
 
-static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
+/* One HTTPS GET and its verdict. */
+typedef struct {
+    int made; /* a request was made (else the step's failure finding is added) */
+    char host[256];
+    sp_http_response resp;
+    sp_conn_verdict v;
+    char ev[2600];
+} probe;
+
+static sp_status probe_url(email_run *r, const char *url, probe *p)
 {
     sp_sys *sys = r->ctx->sys;
     sp_http_request req = {url, HTTP_TIMEOUT_MS, NULL, r->ctx->cancel};
-    sp_http_response resp;
-    char ev[2600], addrs[600];
-    unsigned title, advice;
-    sp_status st = sys->ops->http_get(sys, &req, &resp);
+    sp_status st = sys->ops->http_get(sys, &req, &p->resp);
+    p->made = 0;
     if (sp_cancelled(r->ctx))
         return SP_ERR_CANCELLED;
     if (st != SP_OK)
         return add(r, SP_SEV_ERROR, "email.http_unavailable", IDS_F_COULD_NOT_RUN,
                    IDS_F_COULD_NOT_RUN_ADVICE, url, sys->last_error);
     /* The title names the host (short enough for the list); the evidence has the whole URL. */
-    char host[256], arg[600];
     const char *h = strstr(url, "://");
     h = h ? h + 3 : url;
-    snprintf(host, sizeof host, "%.*s", (int)strcspn(h, "/:"), h);
-    judge_domain_ca(r, &resp);
-    int at = snprintf(ev, sizeof ev, "%s: ", url);
-    sp_conn_verdict v = sp_email_conn_verdict(&resp, host, sys->ops->time_now(sys), ev + at, sizeof ev - (size_t)at);
-    int inside = resp.curl_code != 6 && resolves_inside(r, host, addrs, sizeof addrs);
+    snprintf(p->host, sizeof p->host, "%.*s", (int)strcspn(h, "/:"), h);
+    judge_domain_ca(r, &p->resp);
+    int at = snprintf(p->ev, sizeof p->ev, "%s: ", url);
+    p->v = sp_email_conn_verdict(&p->resp, p->host, sys->ops->time_now(sys), p->ev + at, sizeof p->ev - (size_t)at);
+    p->made = 1;
+    return SP_OK;
+}
+
+/* The findings of a probe; evidence (NULL: the probe's own) says what was tried. */
+static sp_status report_probe(email_run *r, probe *p, int autodiscover, const char *evidence)
+{
+    char addrs[600], arg[600];
+    unsigned title, advice;
+    sp_status st;
+    sp_conn_verdict v = p->v;
+    int inside = p->resp.curl_code != 6 && resolves_inside(r, p->host, addrs, sizeof addrs);
     sp_email_conn_text(v, &title, &advice);
     /* Without Autodiscover (Exchange 2003 has none) the cutover migration takes the server's
      * settings by hand: a warning with that path, not a blocker. */
@@ -624,22 +642,144 @@ static sp_status check_endpoint(email_run *r, const char *url, int autodiscover)
     if (v == SP_CONN_PRIVATE_ROOT) {
         /* The issuer by its common name: the title leads with what Office 365 will do. */
         char issuer[256];
-        first_cn(resp.cert_issuer, issuer, sizeof issuer);
-        snprintf(arg, sizeof arg, "%s, issued by %s", host, issuer[0] ? issuer : resp.cert_issuer);
+        first_cn(p->resp.cert_issuer, issuer, sizeof issuer);
+        snprintf(arg, sizeof arg, "%s, issued by %s", p->host, issuer[0] ? issuer : p->resp.cert_issuer);
     }
     else
-        sp_strlcpy(arg, host, sizeof arg);
-    st = add(r, sev, code, title, advice, arg, ev);
+        sp_strlcpy(arg, p->host, sizeof arg);
+    st = add(r, sev, code, title, advice, arg, evidence ? evidence : p->ev);
     if (st == SP_OK && inside) {
         char iev[900];
-        snprintf(iev, sizeof iev, "%s resolves to %s", host, addrs);
+        snprintf(iev, sizeof iev, "%s resolves to %s", p->host, addrs);
         st = add(r, SP_SEV_WARNING, autodiscover ? "email.autodiscover_inside" : "email.rpc_inside",
-                 IDS_F_EMAIL_INSIDE, IDS_F_EMAIL_INSIDE_ADVICE, host, iev);
+                 IDS_F_EMAIL_INSIDE, IDS_F_EMAIL_INSIDE_ADVICE, p->host, iev);
     }
     if (st == SP_OK && soft && v != SP_CONN_OK && r->ctx->info->exchange == SP_EXCHANGE_2003)
         st = add(r, SP_SEV_INFO, "email.autodiscover_2003", IDS_F_EMAIL_AUTODISCOVER_2003, 0, NULL, NULL);
     else if (st == SP_OK && soft && v != SP_CONN_OK)
         st = add(r, SP_SEV_INFO, "email.autodiscover_manual", IDS_F_EMAIL_AUTODISCOVER_MANUAL, 0, NULL, NULL);
+    return st;
+}
+
+static sp_status check_endpoint(email_run *r, const char *url)
+{
+    probe *p = calloc(1, sizeof *p);
+    sp_status st;
+    if (!p)
+        return SP_ERR_NOMEM;
+    if ((st = probe_url(r, url, p)) == SP_OK && p->made)
+        st = report_probe(r, p, 0, NULL);
+    free(p);
+    return st;
+}
+
+/* Outlook's last way to Autodiscover: the SRV record _autodiscover._tcp.<domain>, asked of the DNS
+ * service on this server (an SBS is its network's DNS server and recurses for outside names).
+ * 1 with the target and port; 0 with what was found instead in why. */
+#define SRV_DNS "127.0.0.1"
+static int autodiscover_srv(email_run *r, const char *name, char *target, size_t tlen, unsigned *port,
+                            char *why, size_t whylen)
+{
+    sp_sys *sys = r->ctx->sys;
+    unsigned char req[300], reply[1500];
+    size_t reqlen, got = 0;
+    int64_t sent, received;
+    char err[300], rc[16];
+    uint16_t id = (uint16_t)((unsigned)sys->ops->time_now(sys) * 40503u + 7u);
+    sp_dns_reply *d;
+    int found = 0;
+    if (sp_dns_build_query(id, name, SP_DNS_SRV, 1, req, sizeof req, &reqlen) != SP_OK) {
+        snprintf(why, whylen, "%s: not a DNS name", name);
+        return 0;
+    }
+    if (!sys->ops->udp_exchange ||
+        sys->ops->udp_exchange(sys, SRV_DNS, 53, req, reqlen, 5000, reply, sizeof reply, &got, &sent,
+                               &received) != SP_OK) {
+        snprintf(why, whylen, "%s: SRV not asked: %s:53: %.300s", name, SRV_DNS,
+                 sys->ops->udp_exchange ? sys->last_error : "this system cannot send UDP");
+        return 0;
+    }
+    if (!(d = malloc(sizeof *d)))
+        return 0;
+    if (sp_dns_parse_reply(reply, got, id, name, SP_DNS_SRV, d, err, sizeof err) != SP_OK)
+        snprintf(why, whylen, "%s: %s:53 did not answer with a DNS reply: %s", name, SRV_DNS, err);
+    else {
+        const sp_dns_rr *a = NULL;
+        for (size_t i = 0; i < d->answer_count && !found; i++)
+            if (d->answers[i].type == SP_DNS_SRV && d->answers[i].target[0] && d->answers[i].port) {
+                a = &d->answers[i];
+                snprintf(target, tlen, "%s", a->target);
+                *port = a->port;
+                found = 1;
+            }
+        if (a)
+            snprintf(why, whylen, "%s: SRV %u %u %u %s (from %s)", name, a->priority, a->weight, *port,
+                     target, SRV_DNS);
+        else
+            snprintf(why, whylen, "%s: no SRV record (%s, asked %s)", name,
+                     d->rcode ? sp_dns_rcode_name(d->rcode, rc, sizeof rc) : "NODATA", SRV_DNS);
+    }
+    free(d);
+    return found;
+}
+
+/* Autodiscover as Outlook finds it: https://<domain>/..., https://autodiscover.<domain>/..., then
+ * the SRV record's host. The first that works is reported with which one it was; when none
+ * does, the SRV record's host (someone set it up) or else autodiscover.<domain> stands for them,
+ * a warning with the manual path, the evidence naming all three. */
+static sp_status check_autodiscover(email_run *r, const char *domain)
+{
+    static const unsigned via[] = {IDS_F_EMAIL_AUTODISCOVER_ROOT, IDS_F_EMAIL_AUTODISCOVER_HOST,
+                                   IDS_F_EMAIL_AUTODISCOVER_SRV};
+    probe *p = calloc(3, sizeof *p);
+    char url[400], srv[1100], target[256], shown[600], *ev = malloc(8000);
+    unsigned port = 0;
+    int got = -1, n = 0;
+    sp_status st = SP_OK;
+    if (!p || !ev) {
+        free(p);
+        free(ev);
+        return SP_ERR_NOMEM;
+    }
+    ev[0] = srv[0] = '\0';
+    snprintf(shown, sizeof shown, "_autodiscover._tcp.%s", domain);
+    for (int i = 0; i < 3 && got < 0; i++) {
+        if (i == 0)
+            snprintf(url, sizeof url, "https://%s/autodiscover/autodiscover.xml", domain);
+        else if (i == 1)
+            snprintf(url, sizeof url, "https://autodiscover.%s/autodiscover/autodiscover.xml", domain);
+        else if (!autodiscover_srv(r, shown, target, sizeof target, &port, srv, sizeof srv))
+            break;
+        else if (port == 443)
+            snprintf(url, sizeof url, "https://%s/autodiscover/autodiscover.xml", target);
+        else
+            snprintf(url, sizeof url, "https://%s:%u/autodiscover/autodiscover.xml", target, port);
+        sp_progress(r->ctx, 700 + 100 * (unsigned)i, url + 8);
+        if ((st = probe_url(r, url, &p[i])) != SP_OK || !p[i].made)
+            goto done;
+        n = i + 1;
+        if (p[i].v == SP_CONN_OK)
+            got = i;
+    }
+    for (int i = 0; i < n; i++) {
+        size_t at = strlen(ev);
+        snprintf(ev + at, 8000 - at, "%s%s%s", at ? " | " : "", i == 2 ? srv : "", i == 2 ? " | " : "");
+        at = strlen(ev);
+        snprintf(ev + at, 8000 - at, "%s", p[i].ev);
+    }
+    if (n < 3 && got < 0) {
+        size_t at = strlen(ev);
+        snprintf(ev + at, 8000 - at, " | %s", srv);
+    }
+    st = report_probe(r, &p[got >= 0 ? got : n == 3 ? 2 : 1], 1, ev);
+    if (st == SP_OK && got >= 0) {
+        if (got == 2)
+            snprintf(shown + strlen(shown), sizeof shown - strlen(shown), " (%s:%u)", target, port);
+        st = add(r, SP_SEV_INFO, "email.autodiscover_via", via[got], 0, got == 2 ? shown : p[got].host, p[got].ev);
+    }
+done:
+    free(p);
+    free(ev);
     return st;
 }
 
@@ -666,12 +806,10 @@ static sp_status check_o365(email_run *r, const char *fqdn)
         return st;
     sp_progress(r->ctx, 600, fqdn);
     snprintf(url, sizeof url, "https://%s/rpc/rpcproxy.dll", fqdn);
-    if ((st = check_endpoint(r, url, 0)) != SP_OK)
+    if ((st = check_endpoint(r, url)) != SP_OK)
         return st;
     const char *dot = strchr(fqdn, '.');
-    snprintf(url, sizeof url, "https://autodiscover.%s/autodiscover/autodiscover.xml", dot ? dot + 1 : fqdn);
-    sp_progress(r->ctx, 800, url + 8);
-    return check_endpoint(r, url, 1);
+    return check_autodiscover(r, dot ? dot + 1 : fqdn);
 }
 
 static sp_status check_confirmations(email_run *r, sp_email_target t, long moved)

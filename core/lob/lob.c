@@ -18,7 +18,7 @@ typedef struct {
     sp_run_ctx *ctx;
     cJSON *fresh;     /* the entries found */
     char windir[260];
-    unsigned apps, services, tasks, addins, shares, hidden;
+    unsigned apps, services, tasks, addins, shares, dsns, hidden;
     sp_status status; /* the first failure inside a callback */
 } inventory;
 
@@ -159,12 +159,53 @@ static int on_data_file(void *user, const char *name, int is_dir)
     return 0;
 }
 
+/* The user databases as the instance itself lists them (sql_files, over ODBC). */
+typedef struct {
+    char list[1200], last[128];
+    unsigned dbs;
+} sql_dbs;
+
+static int on_sql_file(void *user, const sp_sql_file *f)
+{
+    sql_dbs *d = user;
+    size_t len = strlen(d->list);
+    int first = strcmp(d->last, f->database) != 0;
+    if (first) {
+        d->dbs++;
+        snprintf(d->last, sizeof d->last, "%s", f->database);
+    }
+    snprintf(d->list + len, sizeof d->list - len, "%s%s%s%s (%llu MB)", len ? (first ? "; " : ", ") : "",
+             first ? f->database : "", first ? ": " : "", f->file,
+             (unsigned long long)((f->size + 1048575) / 1048576));
+    return 0;
+}
+
+/* Reads instance's user databases from SQL Server into d: 1 read, 0 not (why in d->list). */
+static int sql_read(inventory *inv, const char *instance, sql_dbs *d)
+{
+    sp_sys *sys = inv->ctx->sys;
+    sp_status st;
+    memset(d, 0, sizeof *d);
+    st = sys->ops->sql_files ? sys->ops->sql_files(sys, instance, on_sql_file, d) : SP_ERR_UNSUPPORTED;
+    if (st != SP_OK)
+        snprintf(d->list, sizeof d->list, "%s", sys->ops->sql_files ? sys->last_error : "no ODBC here");
+    return st == SP_OK;
+}
+
 static sp_lob_category default_sql_instance(inventory *inv, const char *exe, char *detail,
                                             size_t n)
 {
     sp_sys *sys = inv->ctx->sys;
-    char dir[600] = "";
+    char dir[600] = "", why[400];
     user_dbs u = {"", 0};
+    sql_dbs d;
+    if (sql_read(inv, "MSSQLSERVER", &d)) {
+        snprintf(detail, n, "default instance; %u user database%s (read from SQL Server)%s%s", d.dbs,
+                 d.dbs == 1 ? "" : "s", d.dbs ? ": " : "", d.list);
+        return d.dbs ? SP_LOB_CAT_DATABASE : SP_LOB_CAT_MICROSOFT;
+    }
+    /* Never silently: the guess from the data folder says it is one, and why. */
+    snprintf(why, sizeof why, "; the databases were not read from SQL Server (%.340s)", d.list);
     if (sp_reg_get_string(sys, SP_REG_VIEW_DEFAULT, "HKLM\\SOFTWARE\\Microsoft\\MSSQLServer\\MSSQLServer",
                           "DefaultData", dir, sizeof dir) != SP_OK || !dir[0]) {
         dir[0] = '\0';
@@ -173,16 +214,16 @@ static sp_lob_category default_sql_instance(inventory *inv, const char *exe, cha
                 snprintf(dir, sizeof dir, "%.*s\\Data", (int)(c - exe), exe);
     }
     if (!dir[0] || sys->ops->dir_enum(sys, dir, on_data_file, &u) != SP_OK) {
-        snprintf(detail, n, "default instance; its data folder %s could not be read: %s",
+        snprintf(detail, n, "default instance%s; its data folder %.300s could not be read: %.250s", why,
                  dir[0] ? dir : "(unknown)", dir[0] ? sys->last_error : "no Binn folder");
         return SP_LOB_CAT_DATABASE; /* could not tell: suggested, never hidden */
     }
     if (u.count == 0) {
-        snprintf(detail, n, "default instance; no user database files in %s (databases kept "
-                 "elsewhere are not seen)", dir);
+        snprintf(detail, n, "default instance%s; no user database files in %.300s (databases kept "
+                 "elsewhere are not seen)", why, dir);
         return SP_LOB_CAT_MICROSOFT;
     }
-    snprintf(detail, n, "default instance; %u user database file%s in %s: %s", u.count,
+    snprintf(detail, n, "default instance%s; %u user database file%s in %.300s: %.500s", why, u.count,
              u.count == 1 ? "" : "s", dir, u.list);
     return SP_LOB_CAT_DATABASE;
 }
@@ -204,6 +245,17 @@ static int on_service(void *user, const sp_svc_entry *svc)
     snprintf(detail, sizeof detail, "%s", svc->image);
     if (sp_stricmp(svc->name, "MSSQLSERVER") == 0)
         cat = default_sql_instance(inv, exe, detail, sizeof detail);
+    else if (sp_strnicmp(svc->name, "MSSQL$", 6) == 0) {
+        /* A named instance: its user databases, for the plan of whatever uses them. */
+        sql_dbs d;
+        size_t len = strlen(detail);
+        if (sql_read(inv, svc->name + 6, &d))
+            snprintf(detail + len, sizeof detail - len, "; %u user database%s (read from SQL Server)%s%s",
+                     d.dbs, d.dbs == 1 ? "" : "s", d.dbs ? ": " : "", d.list);
+        else
+            snprintf(detail + len, sizeof detail - len, "; the databases were not read from SQL Server (%s)",
+                     d.list);
+    }
     if (!add_entry(inv, "service", id, svc->display[0] ? svc->display : svc->name, "", "", exe, "",
                    detail, cat)) {
         inv->status = SP_ERR_NOMEM;
@@ -329,6 +381,52 @@ static sp_status list_shares(inventory *inv)
                        SP_LOB_CAT_UTILITY))
             return SP_ERR_NOMEM;
         inv->shares++;
+    }
+    return SP_OK;
+}
+
+/* ---- ODBC data sources: where an application's data lives ---------------------------------- */
+
+#define ODBC_INI "SOFTWARE\\ODBC\\ODBC.INI"
+
+/* The system DSNs (HKLM, in both views on 64-bit Windows: a 32-bit application's are in the
+ * 32-bit one) and this user's (HKCU); each with its driver and where its data is. */
+static sp_status list_dsns(inventory *inv)
+{
+    static const struct {
+        const char *root, *scope;
+        sp_reg_view view;
+    } where[] = {{"HKLM", "system", SP_REG_VIEW_64}, {"HKLM", "system", SP_REG_VIEW_32},
+                 {"HKCU", "user", SP_REG_VIEW_DEFAULT}};
+    sp_sys *sys = inv->ctx->sys;
+    for (size_t w = 0; w < sizeof where / sizeof where[0]; w++) {
+        share_names names;
+        char list[200];
+        names.count = 0;
+        snprintf(list, sizeof list, "%s\\" ODBC_INI "\\ODBC Data Sources", where[w].root);
+        /* The shares' collector: a DSN named like an administrative share (X$), SYSVOL or
+         * NETLOGON is left out with them. */
+        if (sys->ops->reg_enum_values(sys, where[w].view, list, on_share_name, &names) != SP_OK)
+            continue; /* no DSNs there */
+        for (unsigned i = 0; i < names.count; i++) {
+            char key[300], id[200], driver[200], server[200], db[200], dbq[400], location[620], detail[1200];
+            snprintf(id, sizeof id, "dsn:%s:%s", where[w].scope, names.names[i]);
+            if (sp_lob_find(inv->fresh, id))
+                continue; /* the same DSN seen in both views */
+            snprintf(key, sizeof key, "%s\\" ODBC_INI "\\%s", where[w].root, names.names[i]);
+            reg_text(sys, where[w].view, list, names.names[i], driver, sizeof driver);
+            reg_text(sys, where[w].view, key, "Server", server, sizeof server);
+            reg_text(sys, where[w].view, key, "Database", db, sizeof db);
+            reg_text(sys, where[w].view, key, "DBQ", dbq, sizeof dbq);
+            snprintf(location, sizeof location, "%s%s%s", dbq[0] ? dbq : server, !dbq[0] && server[0] && db[0] ? ", " : "",
+                     dbq[0] ? "" : db);
+            snprintf(detail, sizeof detail, "%s ODBC data source %s (%s): %s%s%s%s%s%s", where[w].scope, names.names[i],
+                     driver, server[0] ? "Server=" : "", server, db[0] ? " Database=" : "", db, dbq[0] ? " DBQ=" : "",
+                     dbq);
+            if (!add_entry(inv, "dsn", id, names.names[i], "", driver, location, "", detail, SP_LOB_CAT_UTILITY))
+                return SP_ERR_NOMEM;
+            inv->dsns++;
+        }
     }
     return SP_OK;
 }
@@ -469,6 +567,8 @@ static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
         sp_progress(ctx, 950, "shares");
         st = list_shares(&inv);
     }
+    if (st == SP_OK)
+        st = list_dsns(&inv);
     if (st != SP_OK) {
         cJSON_Delete(inv.fresh);
         return st;
@@ -476,8 +576,8 @@ static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
 
     snprintf(count, sizeof count, "%u", inv.apps + inv.services + inv.tasks + inv.addins);
     snprintf(evidence, sizeof evidence,
-             "applications=%u services=%u tasks=%u addins=%u hidden=%u shares=%u", inv.apps,
-             inv.services, inv.tasks, inv.addins, inv.hidden, inv.shares);
+             "applications=%u services=%u tasks=%u addins=%u hidden=%u shares=%u dsns=%u", inv.apps,
+             inv.services, inv.tasks, inv.addins, inv.hidden, inv.shares, inv.dsns);
     st = sp_findings_add(out, SP_SEV_INFO, "lob.inventory", IDS_F_LOB_INVENTORY,
                          IDS_F_LOB_INVENTORY_ADVICE, count, evidence);
     if (st != SP_OK) {

@@ -303,6 +303,8 @@ static unsigned kind_text_id(const char *kind)
         return IDS_LOB_KIND_TASK;
     if (strcmp(kind, "addin") == 0)
         return IDS_LOB_KIND_ADDIN;
+    if (strcmp(kind, "share") == 0 || strcmp(kind, "dsn") == 0)
+        return IDS_LOB_KIND_DATA;
     return IDS_LOB_KIND_APP;
 }
 

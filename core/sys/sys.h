@@ -140,6 +140,17 @@ typedef struct {
 /* Receives one share; return nonzero to stop. */
 typedef int (*sp_share_cb)(void *user, const sp_share *share);
 
+/* One file of a user database as sql_files reports it (issue 16); the strings live only during
+ * the callback. */
+typedef struct {
+    const char *database;
+    const char *file; /* its physical path ("D:\\SQL\\GP.mdf") */
+    uint64_t size;    /* bytes */
+} sp_sql_file;
+
+/* Receives one database file; return nonzero to stop. */
+typedef int (*sp_sql_file_cb)(void *user, const sp_sql_file *f);
+
 /* Who owns a file or folder and who may do what to it (issue 18: the data folder). SIDs are in
  * their string form ("S-1-5-32-544"); masks are Windows access masks. */
 #define SP_PATHSEC_MAX_ACES 32
@@ -404,6 +415,12 @@ typedef struct {
      * (NetShareEnum, level 2: needs administrator rights), one callback each. May be NULL (a
      * backend without shares): the caller says so. */
     sp_status (*share_enum)(sp_sys *sys, sp_share_cb cb, void *user);
+    /* LOB (issue 16): the files of the user databases (database id over 4: not master, tempdb,
+     * model or msdb) of a SQL Server instance on this server ("MSSQLSERVER" the default one, else
+     * the instance's name), over ODBC with Windows authentication, from sys.master_files (SQL
+     * Server 2005 on) or master..sysaltfiles (2000). SP_ERR_IO when it cannot connect or query,
+     * SP_ERR_UNSUPPORTED without ODBC; last_error says why. May be NULL. */
+    sp_status (*sql_files)(sp_sys *sys, const char *instance, sp_sql_file_cb cb, void *user);
 } sp_sys_ops;
 
 struct sp_sys {

@@ -464,6 +464,102 @@ static void email_should_say_a_test_from_inside_the_network_is_not_what_office_3
     testutil_world_close(&w);
 }
 
+/* Autodiscover, as Outlook looks for it: the root domain, autodiscover.<domain>, the SRV record. */
+static void email_autodiscover_should_be_found_through_the_srv_record_alone(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_o365_case(&w, "tests/profiles/email/autodiscover-srv.patch.json");
+    run(&w, 0, &f);
+    const sp_finding *ad = testutil_find(&f, "email.autodiscover_ok");
+    assert_non_null(ad);
+    assert_int_equal(ad->severity, SP_SEV_INFO);
+    assert_string_equal(ad->arg, "mail.contoso.com");
+    /* The other two were tried first, and the evidence says so. */
+    assert_non_null(strstr(ad->evidence, "https://contoso.com/autodiscover/autodiscover.xml: "));
+    assert_non_null(strstr(ad->evidence, "https://autodiscover.contoso.com/autodiscover/autodiscover.xml: "));
+    assert_non_null(strstr(ad->evidence, "_autodiscover._tcp.contoso.com: SRV 10 5 443 mail.contoso.com"));
+    const sp_finding *via = testutil_find(&f, "email.autodiscover_via");
+    assert_non_null(via);
+    assert_int_equal(via->title_id, IDS_F_EMAIL_AUTODISCOVER_SRV);
+    assert_string_equal(via->arg, "_autodiscover._tcp.contoso.com (mail.contoso.com:443)");
+    assert_null(testutil_find(&f, "email.autodiscover_failed"));
+    assert_null(testutil_find(&f, "email.autodiscover_2003"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* The record is there but its host does not answer: that host's failure is the finding. */
+    cJSON *gone = cJSON_Parse("{\"http\": {\"urls\": {\"https://mail.contoso.com/autodiscover/autodiscover.xml\": null}}}");
+    testutil_world_open_patched(&w, "resources/demo-sbs2003.json", "tests/profiles/email/autodiscover-srv.patch.json",
+                                gone);
+    plan_o365(&w, NULL);
+    run(&w, 0, &f);
+    ad = testutil_find(&f, "email.autodiscover_failed");
+    assert_non_null(ad);
+    assert_int_equal(ad->severity, SP_SEV_WARNING);
+    assert_string_equal(ad->arg, "mail.contoso.com");
+    assert_non_null(strstr(ad->evidence, "_autodiscover._tcp.contoso.com: SRV 10 5 443 mail.contoso.com"));
+    assert_null(testutil_find(&f, "email.autodiscover_via"));
+    cJSON_Delete(gone);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void email_autodiscover_should_be_found_at_the_root_domain(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_o365_case(&w, "tests/profiles/email/autodiscover-root.patch.json");
+    run(&w, 0, &f);
+    const sp_finding *ad = testutil_find(&f, "email.autodiscover_ok");
+    assert_non_null(ad);
+    assert_string_equal(ad->arg, "contoso.com");
+    const sp_finding *via = testutil_find(&f, "email.autodiscover_via");
+    assert_non_null(via);
+    assert_int_equal(via->title_id, IDS_F_EMAIL_AUTODISCOVER_ROOT);
+    assert_string_equal(via->arg, "contoso.com");
+    /* The first that works is what Outlook uses: the others are not asked. */
+    assert_null(strstr(ad->evidence, "autodiscover.contoso.com"));
+    assert_null(strstr(ad->evidence, "_autodiscover._tcp"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+static void email_autodiscover_nowhere_should_warn_and_name_all_three_ways(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    open_demo(&w);
+    plan_o365(&w, NULL);
+    run(&w, 0, &f);
+    const sp_finding *ad = testutil_find(&f, "email.autodiscover_failed");
+    assert_non_null(ad);
+    assert_int_equal(ad->severity, SP_SEV_WARNING);
+    assert_int_equal(ad->title_id, IDS_F_EMAIL_CONN_DNS);
+    assert_string_equal(ad->arg, "autodiscover.contoso.com");
+    assert_non_null(strstr(ad->evidence, "https://contoso.com/autodiscover/autodiscover.xml: "));
+    assert_non_null(strstr(ad->evidence, "https://autodiscover.contoso.com/autodiscover/autodiscover.xml: "));
+    assert_non_null(strstr(ad->evidence, "_autodiscover._tcp.contoso.com: no SRV record (NXDOMAIN, asked 127.0.0.1)"));
+    assert_null(testutil_find(&f, "email.autodiscover_via"));
+    assert_null(testutil_find(&f, "email.autodiscover_ok"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* Exchange 2007 (SBS 2008), no DNS service answering here: the SRV record could not be asked,
+     * which the evidence says; still a warning with the manual path, not a blocker. */
+    testutil_world_open(&w, "tests/profiles/sbs2008.json");
+    plan_o365(&w, "remote.fabrikam.com");
+    run(&w, 0, &f);
+    ad = testutil_find(&f, "email.autodiscover_failed");
+    assert_non_null(ad);
+    assert_int_equal(ad->severity, SP_SEV_WARNING);
+    assert_non_null(strstr(ad->evidence, "_autodiscover._tcp.fabrikam.com: SRV not asked: 127.0.0.1:53: No reply"));
+    assert_non_null(testutil_find(&f, "email.autodiscover_manual"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
 static void email_should_read_store_paths_from_active_directory(void **s)
 {
     (void)s;
@@ -733,6 +829,9 @@ int main(void)
         cmocka_unit_test(email_should_find_the_store_behind_forty_transaction_logs),
         cmocka_unit_test(email_plan_change_should_close_the_gate_and_survive_in_the_state),
         cmocka_unit_test(sim_http_should_refuse_malformed_answers_and_not_resolve_unknown_names),
+        cmocka_unit_test(email_autodiscover_should_be_found_through_the_srv_record_alone),
+        cmocka_unit_test(email_autodiscover_should_be_found_at_the_root_domain),
+        cmocka_unit_test(email_autodiscover_nowhere_should_warn_and_name_all_three_ways),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

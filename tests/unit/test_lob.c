@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
+#include "core/answers.h"
 #include "core/base/csv.h"
 #include "core/lob/lob.h"
 #include "core/msgids.h"
@@ -475,6 +476,8 @@ static void microsofts_lob_products_and_a_busy_default_sql_instance_should_be_su
     assert_non_null(e);
     assert_string_equal(sp_lob_text(e, "category"), "database");
     assert_non_null(strstr(sp_lob_text(e, "detail"), "2 user database files"));
+    /* The profile's SQL Server does not answer over ODBC: the guess says it is one. */
+    assert_non_null(strstr(sp_lob_text(e, "detail"), "the databases were not read from SQL Server ("));
     assert_non_null(strstr(sp_lob_text(e, "detail"), "DYNAMICS.mdf"));
     assert_non_null(strstr(sp_lob_text(e, "detail"), "TWO.mdf"));
     assert_null(strstr(sp_lob_text(e, "detail"), "master.mdf"));
@@ -509,6 +512,106 @@ static void an_idle_default_sql_instance_should_stay_microsofts(void **s)
     assert_string_equal(sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "category"), "microsoft");
     assert_non_null(strstr(sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "detail"), "no user database files"));
     cJSON_Delete(patch);
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+}
+
+/* The user databases as SQL Server lists them (sql_files over ODBC), for each instance; the data
+ * folder is only the fallback, and then the detail says the databases were not read and why. */
+static void sql_databases_should_be_read_from_each_instance_and_the_fallback_said(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    size_t len = 0;
+    char *text = (char *)testutil_read_file("tests/profiles/lob/sql-odbc.patch.json", &len);
+    cJSON *patch = cJSON_Parse(text);
+    const char *d;
+    free(text);
+    assert_non_null(patch);
+    testutil_world_open_patched(&w, "tests/profiles/sbs2003.json", "tests/profiles/lob/dynamics-gp.patch.json",
+                                patch);
+    check(&w, &f);
+    d = sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "detail");
+    assert_string_equal(sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "category"), "database");
+    assert_string_equal(d, "default instance; 2 user databases (read from SQL Server): DYNAMICS: D:\\SQL\\DYNAMICS.mdf "
+                           "(120 MB), D:\\SQL\\DYNAMICS_log.ldf (40 MB); TWO: E:\\SQLData\\TWO.mdf (2048 MB)");
+    d = sp_lob_text(entry(&w, "svc:MSSQL$ACT7"), "detail");
+    assert_non_null(strstr(d, "; the databases were not read from SQL Server (ODBC to (local)\\ACT7: "
+                              "SQLDriverConnect: [Microsoft][ODBC SQL Server Driver][SQL Server]Login failed"));
+    d = sp_lob_text(entry(&w, "svc:MSSQL$BKUPEXEC"), "detail");
+    assert_non_null(strstr(d, "; 1 user database (read from SQL Server): BEDB: C:\\Program Files\\Symantec\\Backup "
+                              "Exec\\Data\\BEDB_dat.mdf (1 MB)"));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    /* SQL Server stopped: the data folder's guess, saying that it is one and why. */
+    cJSON_DeleteItemFromObject(patch, "services");
+    cJSON_AddItemToObject(patch, "services", cJSON_Parse("{\"MSSQLSERVER\": {\"state\": \"stopped\"}}"));
+    testutil_world_open_patched(&w, "tests/profiles/sbs2003.json", "tests/profiles/lob/dynamics-gp.patch.json",
+                                patch);
+    check(&w, &f);
+    d = sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "detail");
+    assert_non_null(strstr(d, "default instance; the databases were not read from SQL Server (ODBC to "
+                              "(local): SQLDriverConnect: [Microsoft][ODBC SQL Server Driver][Shared Memory]SQL Server does not exist"));
+    assert_non_null(strstr(d, "; 2 user database files in C:\\Program Files\\Microsoft SQL Server\\MSSQL.3\\MSSQL\\Data: "));
+    assert_string_equal(sp_lob_text(entry(&w, "svc:MSSQLSERVER"), "category"), "database");
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    cJSON_Delete(patch);
+    /* A backend without SQL Server says so. */
+    sp_sys *host = sp_posix_open();
+    assert_int_equal(host->ops->sql_files(host, "MSSQLSERVER", NULL, NULL), SP_ERR_UNSUPPORTED);
+    assert_non_null(strstr(host->last_error, "no ODBC to SQL Server instance MSSQLSERVER"));
+    sp_sys_close(host);
+    /* A malformed "sql" is refused, naming the key. */
+    char err[300];
+    assert_int_equal(testutil_sim_open_status("{\"os\":{\"major\":5,\"minor\":2},\"sql\":{\"X\":[{\"database\":1}]}}",
+                                              err, sizeof err), SP_ERR_BADDATA);
+    assert_non_null(strstr(err, "sql must be"));
+}
+
+/* ODBC data sources are data locations: system ones (once, though both views show them) and the
+ * user's, each with its driver and where its data is. */
+static void odbc_data_sources_should_be_listed_as_data_locations(void **s)
+{
+    (void)s;
+    world w;
+    sp_findings f = {0};
+    cJSON *e;
+    size_t n = 0;
+    testutil_world_open_patched(&w, "tests/profiles/sbs2003.json", "tests/profiles/lob/odbc-dsns.patch.json", NULL);
+    check(&w, &f);
+    e = entry(&w, "dsn:system:GP Production");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "kind"), "dsn");
+    assert_string_equal(sp_lob_text(e, "version"), "SQL Server");
+    assert_string_equal(sp_lob_text(e, "location"), "SBS01, TWO");
+    assert_string_equal(sp_lob_text(e, "detail"), "system ODBC data source GP Production (SQL Server): Server=SBS01 Database=TWO");
+    e = entry(&w, "dsn:system:Kundendaten");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "location"), "D:\\Daten\\Kunden.mdb");
+    assert_non_null(strstr(sp_lob_text(e, "detail"), "DBQ=D:\\Daten\\Kunden.mdb"));
+    e = entry(&w, "dsn:user:Reports");
+    assert_non_null(e);
+    assert_string_equal(sp_lob_text(e, "location"), "SBS01\\SQLEXPRESS, Reporting");
+    cJSON_ArrayForEach(e, sp_lob_entries(w.session.state)) n += strcmp(sp_lob_text(e, "kind"), "dsn") == 0;
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < f.count; i++)
+        if (strcmp(f.items[i].code, "lob.inventory") == 0)
+            assert_non_null(strstr(f.items[i].evidence, "dsns=3"));
+    /* Marked, exported as a "Data location" and read back: the same entry, no new one. */
+    cJSON_ArrayForEach(e, sp_lob_entries(w.session.state)) sp_lob_set_marked(e, 0);
+    sp_lob_set_marked(entry(&w, "dsn:system:Kundendaten"), 1);
+    char *csv = sp_lob_export_csv(w.session.state, testutil_text_ids, NULL);
+    sp_answers_error aerr;
+    assert_non_null(strstr(csv, "\nKundendaten,,Microsoft Access Driver (*.mdb),T5674,"));
+    n = 0;
+    assert_int_equal(sp_answers_apply_lob_csv(w.session.state, csv, strlen(csv), testutil_text_ids, NULL, 0, &n, &aerr),
+                     SP_OK);
+    assert_int_equal(n, 1);
+    assert_true(sp_lob_marked(entry(&w, "dsn:system:Kundendaten")));
+    assert_null(entry(&w, "csv:share:Kundendaten"));
+    free(csv);
     sp_findings_free(&f);
     testutil_world_close(&w);
 }
@@ -574,6 +677,8 @@ int main(void)
         cmocka_unit_test(check_should_read_both_views_once_and_list_dashboard_addins),
         cmocka_unit_test(a_cancelled_check_should_change_nothing),
         cmocka_unit_test(svc_enum_should_report_the_profile_image_and_fail_clearly_elsewhere),
+        cmocka_unit_test(sql_databases_should_be_read_from_each_instance_and_the_fallback_said),
+        cmocka_unit_test(odbc_data_sources_should_be_listed_as_data_locations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,14 +34,17 @@ static void delete_key(REGSAM view, const char *sub)
     }
 }
 
-static cJSON *find_entry(sp_state *st, const char *name)
+/* The entry whose field has that value. */
+static cJSON *find_field(sp_state *st, const char *field, const char *value)
 {
     cJSON *e;
     cJSON_ArrayForEach(e, sp_lob_entries(st))
-        if (strcmp(sp_lob_text(e, "name"), name) == 0)
+        if (strcmp(sp_lob_text(e, field), value) == 0)
             return e;
     return NULL;
 }
+#define find_entry(st, name) find_field(st, "name", name)
+#define find_id(st, id) find_field(st, "id", id)
 
 static int run_check(sp_sys *sys, sp_state *st, sp_sysinfo *info, sp_findings *f, sp_result *r)
 {
@@ -197,3 +200,119 @@ WTEST(media_probe_should_add_up_real_files_and_report_a_missing_path)
 }
 
 WTEST_MAIN()
+
+/* ---- SQL Server and ODBC data sources (issue 16) ---------------------------------------------- */
+
+static int count_file(void *user, const sp_sql_file *f)
+{
+    wtest_note("sql_files: %s %s %llu", f->database, f->file, (unsigned long long)f->size);
+    ++*(int *)user;
+    return 0;
+}
+
+/* No SQL Server runs under Wine: the ODBC path fails with the driver manager's own words, and the
+ * step's default instance says its databases were not read from SQL Server and why. */
+WTEST(sql_files_should_fail_cleanly_without_a_sql_server)
+{
+    static const char *const instances[] = {"MSSQLSERVER", "SBSMONITORING"};
+    sp_sys *sys = sp_win32_open();
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS), svc;
+    sp_state *st = sp_state_new(1000);
+    sp_sysinfo info;
+    sp_findings f = {0};
+    sp_result r;
+    cJSON *e;
+    char why[300];
+    for (size_t i = 0; i < 2; i++) {
+        int n = 0;
+        sp_status s = sys->ops->sql_files(sys, instances[i], count_file, &n);
+        wtest_note("sql_files %s: %s: %s", instances[i], sp_status_name(s), sys->last_error);
+        WCHECK(s == SP_ERR_IO || s == SP_ERR_UNSUPPORTED);
+        WCHECK_EQ_INT(n, 0);
+        snprintf(why, sizeof why, "ODBC to (local)%s%s: ", i ? "\\" : "", i ? instances[i] : "");
+        WCHECK_MSG(strncmp(sys->last_error, why, strlen(why)) == 0, "last_error: %s", sys->last_error);
+        WCHECK(strlen(sys->last_error) > strlen(why) + 10); /* the driver manager's message follows */
+    }
+    /* The default instance's service, as SQL Server installs it. */
+    WCHECK(scm != NULL);
+    svc = CreateServiceW(scm, L"MSSQLSERVER", L"SQL Server (MSSQLSERVER)", SERVICE_ALL_ACCESS,
+                         SERVICE_WIN32_OWN_PROCESS, SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL,
+                         L"\"C:\\Program Files\\Microsoft SQL Server\\MSSQL.1\\MSSQL\\Binn\\sqlservr.exe\" -sMSSQLSERVER",
+                         NULL, NULL, NULL, NULL, NULL);
+    if (!svc && GetLastError() == ERROR_SERVICE_EXISTS)
+        svc = OpenServiceW(scm, L"MSSQLSERVER", SERVICE_ALL_ACCESS); /* left by a crashed run */
+    WCHECK_MSG(svc != NULL, "CreateServiceW failed: %lu", (unsigned long)GetLastError());
+    WCHECK_EQ_INT(sp_sysinfo_detect(sys, &info), SP_OK);
+    WCHECK_EQ_INT(run_check(sys, st, &info, &f, &r), SP_OK);
+    e = find_id(st, "svc:MSSQLSERVER");
+    WCHECK(e != NULL);
+    if (e) {
+        wtest_note("detail: %s", sp_lob_text(e, "detail"));
+        WCHECK(strstr(sp_lob_text(e, "detail"), "default instance; the databases were not read from SQL Server "
+                                                "(ODBC to (local): ") != NULL);
+    }
+    if (svc) {
+        DeleteService(svc);
+        CloseServiceHandle(svc);
+    }
+    if (scm)
+        CloseServiceHandle(scm);
+    sp_findings_free(&f);
+    sp_state_free(st);
+    sp_sys_close(sys);
+}
+
+/* A system DSN and a user DSN written into the registry are listed as data locations. */
+WTEST(odbc_data_sources_should_be_found_in_the_registry)
+{
+    static const char *const roots[] = {"HKLM", "HKCU"};
+    sp_sys *sys = sp_win32_open();
+    sp_state *st = sp_state_new(1000);
+    sp_sysinfo info;
+    sp_findings f = {0};
+    sp_result r;
+    sp_regval v = {0};
+    char name[100], key[300], id[200];
+    cJSON *e;
+    unique(name, sizeof name, "dsn");
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(key, sizeof key, "%s\\SOFTWARE\\ODBC\\ODBC.INI\\ODBC Data Sources", roots[i]);
+        sp_regval_set_sz(&v, "SQL Server");
+        WCHECK_EQ_INT(sys->ops->reg_set(sys, SP_REG_VIEW_DEFAULT, key, name, &v), SP_OK);
+        snprintf(key, sizeof key, "%s\\SOFTWARE\\ODBC\\ODBC.INI\\%s", roots[i], name);
+        sp_regval_set_sz(&v, i ? "SBS01\\SQLEXPRESS" : "SBS01");
+        WCHECK_EQ_INT(sys->ops->reg_set(sys, SP_REG_VIEW_DEFAULT, key, "Server", &v), SP_OK);
+        sp_regval_set_sz(&v, "TWO");
+        WCHECK_EQ_INT(sys->ops->reg_set(sys, SP_REG_VIEW_DEFAULT, key, "Database", &v), SP_OK);
+    }
+    sp_regval_free(&v);
+    WCHECK_EQ_INT(sp_sysinfo_detect(sys, &info), SP_OK);
+    WCHECK_EQ_INT(run_check(sys, st, &info, &f, &r), SP_OK);
+    snprintf(id, sizeof id, "dsn:system:%s", name);
+    e = find_id(st, id);
+    WCHECK_MSG(e != NULL, "no entry %s", id);
+    if (e) {
+        WCHECK_EQ_STR(sp_lob_text(e, "location"), "SBS01, TWO");
+        WCHECK_EQ_STR(sp_lob_text(e, "version"), "SQL Server");
+    }
+    snprintf(id, sizeof id, "dsn:user:%s", name);
+    e = find_id(st, id);
+    WCHECK_MSG(e != NULL, "no entry %s", id);
+    if (e)
+        WCHECK_EQ_STR(sp_lob_text(e, "location"), "SBS01\\SQLEXPRESS, TWO");
+    for (size_t i = 0; i < 2; i++) {
+        HKEY parent;
+        wchar_t wname[100];
+        snprintf(key, sizeof key, "%s\\SOFTWARE\\ODBC\\ODBC.INI\\ODBC Data Sources", roots[i]);
+        sys->ops->reg_delete_value(sys, SP_REG_VIEW_DEFAULT, key, name);
+        MultiByteToWideChar(CP_UTF8, 0, name, -1, wname, 100);
+        if (RegOpenKeyExW(i ? HKEY_CURRENT_USER : HKEY_LOCAL_MACHINE, L"SOFTWARE\\ODBC\\ODBC.INI", 0, KEY_ALL_ACCESS,
+                          &parent) == ERROR_SUCCESS) {
+            RegDeleteKeyW(parent, wname);
+            RegCloseKey(parent);
+        }
+    }
+    sp_findings_free(&f);
+    sp_state_free(st);
+    sp_sys_close(sys);
+}

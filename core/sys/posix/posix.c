@@ -566,6 +566,14 @@ static sp_status posix_http_get(sp_sys *sys, const sp_http_request *req, sp_http
                        "posix backend: no HTTP; run on Windows or use a profile with \"http\"");
 }
 
+/* No SQL Server runs here: the LOB step says its databases were not read and why. */
+static sp_status posix_sql_files(sp_sys *sys, const char *instance, sp_sql_file_cb cb, void *user)
+{
+    (void)cb, (void)user;
+    return sp_sys_fail(sys, SP_ERR_UNSUPPORTED,
+                       "posix backend: no ODBC to SQL Server instance %s; run on Windows", instance);
+}
+
 /* The posix backend has no network of its own (see posix_http_get). */
 static sp_status posix_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap,
                                    size_t *count)
@@ -856,6 +864,7 @@ static const sp_sys_ops posix_ops = {
     .path_security = posix_path_security,
     .dir_create_private = posix_dir_create_private,
     .dns_resolve = posix_dns_resolve,
+    .sql_files = posix_sql_files,
 };
 
 sp_sys *sp_posix_open(void)

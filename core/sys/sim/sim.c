@@ -724,6 +724,7 @@ static const sp_sys_ops sim_ops = {
     .reg_get_raw = sim_reg_get_raw,
     .reg_set_raw = sim_reg_set_raw_checked,
     .share_enum = sim_share_enum,
+    .sql_files = sim_sql_files,
 };
 
 static sp_status sim_open_fail(char *err, size_t errlen, sp_status st, const char *what,

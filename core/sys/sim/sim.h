@@ -118,6 +118,11 @@
  * "net_shares" is what share_enum (NetShareEnum) serves: [{"name": "Users", "path": "D:\\Users",
  * "type": 0}], or a string: share_enum fails with that message (SP_ERR_ACCESS). Without it,
  * share_enum serves what the registry's LanmanServer\Shares lists, as the Server service does.
+ * "sql" is what sql_files reads from the SQL Server instances over ODBC: {"MSSQLSERVER":
+ * [{"database": "GP", "file": "D:\\SQL\\GP.mdf", "size_mb": 1200}], "ACT7": "message"}, keyed
+ * by instance name (the default one MSSQLSERVER); a string makes the connection fail with that
+ * message. An instance it does not name, or whose service (MSSQLSERVER, MSSQL$NAME) is not
+ * running, fails as the driver does when no server answers (SP_ERR_IO).
  *
  * Returns SP_ERR_BADDATA with a message naming the key in err when the profile is
  * malformed, SP_ERR_INVALID for bad arguments, or the host's status when the files

@@ -132,6 +132,7 @@ typedef struct {
     struct cJSON *security; /* "security": owners and permissions by path (sim_security.c) */
     struct cJSON *dns;      /* "dns": the DNS server udp_exchange answers on port 53 (sim_dns.c) */
     struct cJSON *net_shares; /* "net_shares": what NetShareEnum serves (sim_shares.c) */
+    struct cJSON *sql;        /* "sql": the SQL Server instances' user databases (sim_sql.c) */
 } sim_profile;
 
 /* Waits ms milliseconds: a simulated service takes as long to stop as its profile says. */
@@ -178,6 +179,9 @@ sp_status sim_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size
 sp_status sim_shares_parse(const struct cJSON *item, sim_profile *p, char *err, size_t errlen);
 void sim_shares_free(sim_profile *p);
 sp_status sim_share_enum(sp_sys *sys, sp_share_cb cb, void *user);
+/* SQL Server (sim_sql.c): the profile's "sql"; sql_files of the sim's table. */
+sp_status sim_sql_parse(const struct cJSON *item, sim_profile *p, char *err, size_t errlen);
+sp_status sim_sql_files(sp_sys *sys, const char *instance, sp_sql_file_cb cb, void *user);
 
 /* The registry operations of the sim's table; sys->impl is the sim machine. */
 sim_registry *sim_machine_view(sp_sys *sys, sp_reg_view view);

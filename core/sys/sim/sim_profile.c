@@ -228,6 +228,8 @@ static sp_status prof_top(prof_ctx *c, const cJSON *root, sim_profile *p)
     if (st == SP_OK)
         st = sim_shares_parse(cJSON_GetObjectItemCaseSensitive(root, "net_shares"), p, c->err, c->errlen);
     if (st == SP_OK)
+        st = sim_sql_parse(cJSON_GetObjectItemCaseSensitive(root, "sql"), p, c->err, c->errlen);
+    if (st == SP_OK)
         st = sim_security_parse(cJSON_GetObjectItemCaseSensitive(root, "security"), p, c->err,
                                 c->errlen);
     return st;
@@ -309,5 +311,6 @@ void sim_profile_free(sim_profile *p)
     cJSON_Delete(p->disks);
     cJSON_Delete(p->security);
     cJSON_Delete(p->dns);
+    cJSON_Delete(p->sql);
     memset(p, 0, sizeof *p);
 }

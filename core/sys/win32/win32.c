@@ -57,6 +57,7 @@ static const sp_sys_ops win32_ops = {
     .reg_get_raw = w32_reg_get_raw,
     .reg_set_raw = w32_reg_set_raw,
     .share_enum = w32_share_enum,
+    .sql_files = w32_sql_files,
 };
 
 sp_sys *sp_win32_open(void)

@@ -81,6 +81,8 @@ sp_status w32_reg_set_raw(sp_sys *sys, sp_reg_view view, const char *key, const 
                           const sp_regval *val);
 sp_status w32_dns_resolve(sp_sys *sys, const char *host, char (*addrs)[64], size_t cap, size_t *count);
 sp_status w32_share_enum(sp_sys *sys, sp_share_cb cb, void *user);
+/* win32_sql.c */
+sp_status w32_sql_files(sp_sys *sys, const char *instance, sp_sql_file_cb cb, void *user);
 
 /* win32_wua.c */
 sp_status w32_wua_search(sp_sys *sys, sp_wua_source source, const char *criteria,
