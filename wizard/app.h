@@ -47,8 +47,9 @@ typedef struct sp_app {
 /* Records now as the given moment of start-up. */
 void sp_app_mark(sp_app *app, sp_app_moment m);
 /* After the first page has painted: records the moment, and writes the log line with the
- * moments once no job runs (the log is the worker's while one does). TRUE once written. */
-BOOL sp_app_shown(sp_app *app);
+ * moments once no job runs (the log is the worker's while one does); at_end, when the wizard
+ * closes, writes it if it is still due. TRUE once written. */
+BOOL sp_app_shown(sp_app *app, BOOL at_end);
 
 /* Shows a message box (GUI) or prints (unattended) with a string-table text. */
 void sp_app_message(sp_app *app, UINT type, const wchar_t *text);

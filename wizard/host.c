@@ -97,7 +97,7 @@ static void CALLBACK on_shown(HWND page, UINT msg, UINT_PTR id, DWORD when)
     sp_page *p = sp_page_get(page);
     (void)msg;
     (void)when;
-    if (!p || sp_app_shown(app_of(p->host)))
+    if (!p || sp_app_shown(app_of(p->host), FALSE))
         KillTimer(page, id);
     else
         SetTimer(page, id, 100, on_shown); /* a job runs: look again later */

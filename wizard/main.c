@@ -328,16 +328,18 @@ void sp_app_mark(sp_app *app, sp_app_moment m)
     app->start_ms[m] = b.QuadPart > a.QuadPart ? (unsigned)((b.QuadPart - a.QuadPart) / 10000) : 0;
 }
 
-BOOL sp_app_shown(sp_app *app)
+BOOL sp_app_shown(sp_app *app, BOOL at_end)
 {
     if (app->shown == 2)
         return TRUE;
     if (!app->shown) {
+        if (at_end)
+            return TRUE; /* no page ever painted */
         app->shown = 1;
         sp_app_mark(app, SP_MARK_SHOWN);
     }
     /* The log is the worker's while it runs a job: the line waits for it. */
-    if (sp_worker_busy(&app->worker, NULL))
+    if (!at_end && sp_worker_busy(&app->worker, NULL))
         return FALSE;
     app->shown = 2;
     sp_log_write(&app->session.log,

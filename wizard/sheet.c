@@ -107,6 +107,7 @@ int sp_sheet_run(sp_app *app)
     free(caption);
     sp_worker_cancel(&app->worker);
     sp_worker_join(&app->worker);
+    sp_app_shown(app, TRUE); /* the start-up's log line, when a job kept it waiting */
 done:
     for (size_t i = 0; i < SP_PAGE_COUNT; i++) {
         free(headers[i][0]);

@@ -198,8 +198,6 @@ void gui_run_updates_search_cancelled(gui_walk *w)
         }
         buf[got] = 0;
         CHECK(strstr(buf, "worker abandoned run=\"health check\"") != NULL, "held scan: the log does not say the run was abandoned");
-        CHECK(strstr(buf, "start-up ms since the process was made: main ") != NULL,
-              "held scan: the log does not give the start-up's moments");
     }
     /* The hold files go with the root; release them so nothing waits on them. */
 }
