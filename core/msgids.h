@@ -637,4 +637,38 @@
 #define IDS_F_LOB_NONE_CONFIRMED          6720
 #define IDS_F_LOB_CONFIRM_NONE_ADVICE     6721
 
+/* Words a finding's %1 names by reference (sp_arg_ref), 7300-7349. A service's state
+ * (rules_svc.c): "The Netlogon service is %1". */
+#define IDS_SVC_STOPPED          7300
+#define IDS_SVC_STARTING         7301
+#define IDS_SVC_STOPPING         7302
+#define IDS_SVC_PAUSED           7303
+#define IDS_SVC_UNKNOWN_STATE    7304
+#define IDS_SVC_MISSING          7305
+#define IDS_SVC_UNREADABLE       7306
+#define IDS_SVC_DISABLED         7307
+/* Where the backup step read backups (IDS_F_BK_SOURCE's %1), each with the event log as %1:
+ * + 0 the log and the program's text, + 1 no backup event in it, + 2 absent, + 3 unreadable. */
+#define IDS_BK_SRC_NTB           7308
+#define IDS_BK_SRC_WB            7312
+
+/* The command line's mistakes (core/cmdline.c), 7350-7379: %1 (and %2) as typed. */
+#define IDS_CLI_UNEXPECTED_ARG      7350
+#define IDS_CLI_UNKNOWN_OPTION      7351
+#define IDS_CLI_NEEDS_VALUE         7352
+#define IDS_CLI_VALUE_TOO_LONG      7353
+#define IDS_CLI_ONE_STEP_OPTION     7354
+#define IDS_CLI_MARK_NEEDS_REASON   7355
+#define IDS_CLI_REASON_NEEDS_MARK   7356
+#define IDS_CLI_STYLE_BAD           7357
+#define IDS_CLI_LANG_BAD            7358
+#define IDS_CLI_LDAP_BAD            7359
+#define IDS_CLI_LDAPUSER_NEEDS_LDAP 7360
+#define IDS_CLI_DEMO_OR_PROFILE     7361
+#define IDS_CLI_NO_STEP             7362
+#define IDS_CLI_STEP_NEEDS_MODE     7363
+#define IDS_CLI_MODE_NEEDS_STEP     7364
+#define IDS_CLI_NO_PAGE             7365
+#define IDS_CLI_ROOT_ALONE          7366
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/step.h"
 #include "core/sysinfo.h"
 #include "core/version.h"
 #include "resources/resource.h"
@@ -140,9 +141,17 @@ wchar_t *sp_format1(HINSTANCE hinst, UINT id, const wchar_t *arg)
     return sp_format(hinst, id, 1, args);
 }
 
+wchar_t *sp_arg_wide(HINSTANCE hinst, const char *arg)
+{
+    char *t = sp_arg_text(sp_text_for_core, hinst, arg);
+    wchar_t *w = sp_wide(t ? t : arg);
+    free(t);
+    return w;
+}
+
 wchar_t *sp_format_u8(HINSTANCE hinst, UINT id, const char *arg1, const char *arg2)
 {
-    wchar_t *a = sp_wide(arg1 ? arg1 : ""), *b = sp_wide(arg2 ? arg2 : "");
+    wchar_t *a = sp_arg_wide(hinst, arg1 ? arg1 : ""), *b = sp_arg_wide(hinst, arg2 ? arg2 : "");
     const wchar_t *args[2] = {a, b};
     wchar_t *out = sp_format(hinst, id, 2, args);
     free(a);
