@@ -651,6 +651,17 @@
  * + 0 the log and the program's text, + 1 no backup event in it, + 2 absent, + 3 unreadable. */
 #define IDS_BK_SRC_NTB           7308
 #define IDS_BK_SRC_WB            7312
+/* Words in the health scan's titles (rules_*.c). */
+#define IDS_HA_NO_COMPUTER_ACCOUNT 7316
+#define IDS_HA_NOT_DC_ACCOUNT    7317
+#define IDS_HA_OUTSIDE_DC_OU     7318
+#define IDS_HA_NO_ANSWER         7319
+#define IDS_HA_ROOT_ZONE         7320
+#define IDS_HA_NO_RECORD         7321
+#define IDS_HA_NOT_SET           7322
+#define IDS_HA_EVENT             7323
+#define IDS_HA_NO_SERVICE_PACK   7324
+#define IDS_HA_OWN_CLOCK         7325
 
 /* The command line's mistakes (core/cmdline.c), 7350-7379: %1 (and %2) as typed. */
 #define IDS_CLI_UNEXPECTED_ARG      7350

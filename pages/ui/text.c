@@ -151,7 +151,7 @@ wchar_t *sp_arg_wide(HINSTANCE hinst, const char *arg)
 
 wchar_t *sp_format_u8(HINSTANCE hinst, UINT id, const char *arg1, const char *arg2)
 {
-    wchar_t *a = sp_arg_wide(hinst, arg1 ? arg1 : ""), *b = sp_arg_wide(hinst, arg2 ? arg2 : "");
+    wchar_t *a = sp_wide(arg1 ? arg1 : ""), *b = sp_wide(arg2 ? arg2 : "");
     const wchar_t *args[2] = {a, b};
     wchar_t *out = sp_format(hinst, id, 2, args);
     free(a);

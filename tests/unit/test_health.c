@@ -106,6 +106,16 @@ static void case_should_fire_exactly_its_rules(void **state)
         assert_int_equal(x->title_id, rule->title_id);
         assert_non_null(x->evidence);
     }
+    /* "german": a title as the German wizard says it, its %1 words included (issue 19). */
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(c, "german"))
+    {
+        const sp_finding *x = testutil_find(&f, e->string);
+        char *de;
+        assert_non_null(x);
+        de = sp_text_of(testutil_text_rc, "de-DE", x->title_id, x->arg);
+        assert_string_equal(de, e->valuestring);
+        free(de);
+    }
     for (size_t i = 0; i < f.count; i++) {
         /* The base's notices may come along, as information only. */
         int notice = listed(notices, f.items[i].code) && f.items[i].severity == SP_SEV_INFO;
