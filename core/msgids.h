@@ -662,6 +662,13 @@
 #define IDS_HA_EVENT             7323
 #define IDS_HA_NO_SERVICE_PACK   7324
 #define IDS_HA_OWN_CLOCK         7325
+/* Words in the updates step's titles (updates.c): a service pack's absence, a prerequisite's
+ * name with its KB as %1. */
+#define IDS_UA_NO_SBS_SP         7326
+#define IDS_UA_NO_SP_OF          7327
+#define IDS_UA_SSU_MARCH_2019    7328
+#define IDS_UA_SSU_APRIL_2019    7329
+#define IDS_UA_SHA2              7330
 
 /* The command line's mistakes (core/cmdline.c), 7350-7379: %1 (and %2) as typed. */
 #define IDS_CLI_UNEXPECTED_ARG      7350

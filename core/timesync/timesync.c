@@ -220,7 +220,7 @@ static sp_status check_config(sp_run_ctx *ctx, sp_findings *out, ts_verdict *v)
     sp_sys *sys = ctx->sys;
     sp_svcinfo svc;
     ts_config c;
-    char evidence[900], arg[128], ann[32], pos[32], neg[32], cli[32], srv[32];
+    char evidence[900], arg[128], ann[32], pos[32], neg[32], cli[32], srv[32], word[16];
     sp_status st = sys->ops->svc_query(sys, TS_SERVICE, &svc);
     if (st == SP_ERR_NOTFOUND)
         return sp_findings_add(out, SP_SEV_ERROR, "timesync.no_service", IDS_F_TS_NO_SERVICE,
@@ -260,7 +260,8 @@ static sp_status check_config(sp_run_ctx *ctx, sp_findings *out, ts_verdict *v)
     if (st == SP_OK && is_pdc_emulator(ctx) && sp_timesync_own_clock(c.type, c.server)) {
         v->pdc_own_clock = 1;
         st = sp_findings_add(out, SP_SEV_INFO, "timesync.pdc_own_clock", IDS_F_TS_PDC_CLOCK,
-                             IDS_F_TS_PDC_CLOCK_ADVICE, c.type[0] ? c.type : "not set", evidence);
+                             IDS_F_TS_PDC_CLOCK_ADVICE,
+                             c.type[0] ? c.type : sp_arg_ref(word, sizeof word, IDS_HA_NOT_SET, NULL), evidence);
     } else if (st == SP_OK && sp_timesync_own_clock(c.type, c.server) &&
                sp_stricmp(c.type, "NT5DS") != 0) {
         st = sp_findings_add(out, SP_SEV_WARNING, "timesync.cmos", IDS_F_TS_CMOS,
