@@ -669,6 +669,21 @@
 #define IDS_UA_SSU_MARCH_2019    7328
 #define IDS_UA_SSU_APRIL_2019    7329
 #define IDS_UA_SHA2              7330
+/* What a step is doing, for its status line's %1 (sp_progress, SP_REF). */
+#define IDS_PG_SERVICES          7331
+#define IDS_PG_ADDINS            7332
+#define IDS_PG_SHARES            7333
+#define IDS_PG_SERVICE_PACKS     7334
+#define IDS_PG_WINDOWS_TIME      7335
+#define IDS_PG_TIME_ZONE         7336
+#define IDS_PG_CORRECTING        7337
+#define IDS_PG_RECORDING         7338
+#define IDS_PG_STOPPING_TIME     7339
+#define IDS_PG_STARTING_TIME     7340
+#define IDS_PG_MAILBOX_STORES    7341
+#define IDS_PG_POP3              7342
+/* The backup tool's name (IDS_F_BK_TOOL's %1) on 2008 and later. */
+#define IDS_BK_TOOL_WB           7343
 
 /* The command line's mistakes (core/cmdline.c), 7350-7379: %1 (and %2) as typed. */
 #define IDS_CLI_UNEXPECTED_ARG      7350

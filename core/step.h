@@ -76,6 +76,10 @@ typedef char *(*sp_text_fn)(void *user, unsigned id, const char *arg);
  * decimal, then optionally SP_ARG_SEP and that text's own %1, itself data or such a reference. */
 #define SP_ARG_REF '\x01'
 #define SP_ARG_SEP '\x1f'
+/* The reference to a plain text as a literal: SP_REF(IDS_PG_SERVICES). */
+#define SP_REF_STR_(id) #id
+#define SP_REF_STR(id) SP_REF_STR_(id)
+#define SP_REF(id) "\x01" SP_REF_STR(id)
 /* Writes the reference to id (with its own %1 sub, NULL for none) into out; returns out. */
 char *sp_arg_ref(char *out, size_t outlen, unsigned id, const char *sub);
 /* The text of arg (heap): a reference through text, anything else as it is; NULL stays NULL. */

@@ -101,7 +101,7 @@ static sp_status add_guidance(sp_run_ctx *ctx, sp_findings *out)
     default: break;
     }
     return sp_findings_add(out, SP_SEV_INFO, "backup.tool", IDS_F_BK_TOOL, advice,
-                           uses_wbadmin(ctx) ? "Windows Server Backup (wbadmin)" : "NTBackup",
+                           uses_wbadmin(ctx) ? SP_REF(IDS_BK_TOOL_WB) : "NTBackup",
                            NULL);
 }
 

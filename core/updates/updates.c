@@ -617,7 +617,7 @@ static sp_status assess(sp_run_ctx *ctx, sp_findings *out, sp_result *result, up
         *result = SP_RESULT_NOT_APPLICABLE;
         return SP_OK;
     }
-    sp_progress(ctx, 0, "service packs");
+    sp_progress(ctx, 0, SP_REF(IDS_PG_SERVICE_PACKS));
     if ((st = check_windows_sp(ctx, out, &failed)) != SP_OK ||
         (st = check_sbs_sp(ctx, out, &failed)) != SP_OK ||
         (st = check_exchange_sp(ctx, out, &failed)) != SP_OK ||

@@ -222,7 +222,12 @@ static void backup_should_name_the_tool_of_the_os(void **s)
     testutil_world_close(&w);
     open_world(&w, "sbs2011std");
     check(&w, "backup", &f);
-    assert_string_equal(arg_of(&f, "backup.tool"), "Windows Server Backup (wbadmin)");
+    {
+        /* The tool's name as Windows says it in the wizard's language (issue 19). */
+        char *de = sp_text_of(testutil_text_rc, "de-DE", IDS_F_BK_TOOL, arg_of(&f, "backup.tool"));
+        assert_string_equal(de, "Sicherungsprogramm dieses Servers: Windows Server-Sicherung (wbadmin)");
+        free(de);
+    }
     sp_findings_free(&f);
     testutil_world_close(&w);
 }
