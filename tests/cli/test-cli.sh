@@ -449,6 +449,10 @@ run /lang:fr-FR /?
 expect "/lang takes only the languages SourcePrep has (exit 2)" 2 "/lang takes de-DE or en-US"
 run /lang:de-DE /frobnicate
 expect "a mistake on the command line is said in the language of /lang:de-DE" 2 'Unbekannte Option „/frobnicate“'
+run /demo "/root:$(wroot "$work/lang-console")" /lang:de-DE /check:backup
+grep -q 'Sicherungen gelesen aus: .*Protokollen von NTBackup.*Ereignisprotokoll „Application“' <<<"$out" &&
+  ! grep -q "NTBackup's logs" <<<"$out" && ok "a finding's words on the console follow /lang:de-DE (where the backups were read)" ||
+  bad "the console's backup.source line is not German (exit $rc): $(grep -m1 -i 'NTBackup' <<<"$out" | head -c 200)"
 # The JSON report and the log are for tools: the same codes in both languages; only the words
 # beside them (name, title, recommendation, verdict_text) follow /lang.
 for l in en-US de-DE; do
