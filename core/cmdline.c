@@ -9,6 +9,15 @@
 #include "core/step.h"
 #include "core/base/strutil.h"
 
+/* Says what was wrong: the string-table text id with a1 as %1 and a2 as %2 (NULL: none). */
+static sp_status refuse(sp_cmdline *cl, unsigned id, const char *a1, const char *a2)
+{
+    cl->error_id = id;
+    snprintf(cl->error, sizeof cl->error, "%.200s", a1 ? a1 : "");
+    snprintf(cl->error2, sizeof cl->error2, "%s", a2 ? a2 : "");
+    return SP_ERR_INVALID;
+}
+
 static int take_value(const char *arg, const char *name, char *out, size_t outlen,
                       sp_cmdline *cl, int *matched)
 {
@@ -18,11 +27,11 @@ static int take_value(const char *arg, const char *name, char *out, size_t outle
         return 1;
     *matched = 1;
     if (!arg[n + 1]) {
-        snprintf(cl->error, sizeof cl->error, "/%s needs a value, as in /%s:VALUE", name, name);
+        refuse(cl, IDS_CLI_NEEDS_VALUE, name, NULL);
         return 0;
     }
     if (strlen(arg + n + 1) >= outlen) {
-        snprintf(cl->error, sizeof cl->error, "The value of /%s is too long.", name);
+        refuse(cl, IDS_CLI_VALUE_TOO_LONG, name, NULL);
         return 0;
     }
     sp_strlcpy(out, arg + n + 1, outlen);
@@ -45,8 +54,7 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
         const char *a = argv[i];
         int m = 0, known = 0;
         if (a[0] != '/' && a[0] != '-') {
-            snprintf(cl->error, sizeof cl->error, "Unexpected argument \"%.200s\". Type /? for help.", a);
-            return SP_ERR_INVALID;
+            return refuse(cl, IDS_CLI_UNEXPECTED_ARG, a, NULL);
         }
         a++;
         if (a[0] == '-')
@@ -85,9 +93,9 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             return SP_ERR_INVALID;
         if (!m && sp_strnicmp(a, "set", 3) == 0 && (a[3] == ':' || a[3] == '=')) {
             if (cl->set_count == SP_CMDLINE_MAX_SETS) {
-                snprintf(cl->error, sizeof cl->error, "%d", SP_CMDLINE_MAX_SETS);
-                cl->error_id = IDS_CLI_TOO_MANY_SETS;
-                return SP_ERR_INVALID;
+                char n[8];
+                snprintf(n, sizeof n, "%d", SP_CMDLINE_MAX_SETS);
+                return refuse(cl, IDS_CLI_TOO_MANY_SETS, n, NULL);
             }
             if (!take_value(a, "set", cl->sets[cl->set_count], sizeof cl->sets[0], cl, &m))
                 return SP_ERR_INVALID;
@@ -98,23 +106,21 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             unsigned long seq = strtoul(a + 11, &end, 10);
             if (a[11] < '1' || a[11] > '9' || *end || seq > 999999999ul ||
                 cl->undo_force_count == SP_CMDLINE_MAX_FORCE) {
-                snprintf(cl->error, sizeof cl->error, "%.40s", a + 11);
-                cl->error_id = IDS_CLI_UNDO_FORCE_BAD;
-                return SP_ERR_INVALID;
+                char v[41];
+                snprintf(v, sizeof v, "%.40s", a + 11);
+                return refuse(cl, IDS_CLI_UNDO_FORCE_BAD, v, NULL);
             }
             cl->undo_force[cl->undo_force_count++] = (unsigned)seq;
             cl->undo = m = 1;
         }
         if (!m) {
-            snprintf(cl->error, sizeof cl->error, "Unknown option \"%.200s\". Type /? for help.", argv[i]);
-            return SP_ERR_INVALID;
+            return refuse(cl, IDS_CLI_UNKNOWN_OPTION, argv[i], NULL);
         }
     }
     /* /check:NAME, /apply:NAME and /mark:NAME say the step in one word. */
     if ((check[0] != 0) + (apply[0] != 0) + (mark[0] != 0) > 1 ||
         ((check[0] || apply[0] || mark[0]) && (cl->step[0] || cl->check || cl->apply))) {
-        snprintf(cl->error, sizeof cl->error, "Give one of /check:STEP, /apply:STEP or /mark:STEP.");
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_ONE_STEP_OPTION, NULL, NULL);
     }
     if (sp_stricmp(check, "all") == 0) {
         cl->check_all = 1;
@@ -128,13 +134,11 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
         sp_strlcpy(cl->step, mark, sizeof cl->step);
         cl->mark = 1;
         if (!*sp_skip_space(cl->reason)) {
-            snprintf(cl->error, sizeof cl->error, "/mark:%.24s needs /reason:\"why it is done\".", mark);
-            return SP_ERR_INVALID;
+            return refuse(cl, IDS_CLI_MARK_NEEDS_REASON, mark, NULL);
         }
     }
     if (cl->reason[0] && !cl->mark) {
-        snprintf(cl->error, sizeof cl->error, "/reason goes with /mark:STEP.");
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_REASON_NEEDS_MARK, NULL, NULL);
     }
     /* Step and page names are matched as typed in any case. */
     for (char *c = cl->step; *c; c++)
@@ -149,8 +153,7 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
         else if (sp_stricmp(style, "aero") == 0)
             cl->style = SP_STYLE_AERO;
         else if (sp_stricmp(style, "auto") != 0) {
-            snprintf(cl->error, sizeof cl->error, "/style takes wizard97, aero or auto.");
-            return SP_ERR_INVALID;
+            return refuse(cl, IDS_CLI_STYLE_BAD, NULL, NULL);
         }
     }
     if (cl->lang[0]) {
@@ -160,8 +163,7 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             sp_strlcpy(cl->lang, "en-US", sizeof cl->lang);
         else {
             cl->lang[0] = '\0';
-            snprintf(cl->error, sizeof cl->error, "/lang takes de-DE or en-US.");
-            return SP_ERR_INVALID;
+            return refuse(cl, IDS_CLI_LANG_BAD, NULL, NULL);
         }
     }
     if (cl->ldap_host[0]) {
@@ -175,20 +177,17 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             for (; *d && port < 70000; d++)
                 port = (*d >= '0' && *d <= '9') ? port * 10 + (unsigned long)(*d - '0') : 70000;
             if (port == 0 || port > 65535 || colon == cl->ldap_host) {
-                snprintf(cl->error, sizeof cl->error, "/ldap takes HOST or HOST:PORT, with a port from 1 to 65535.");
-                return SP_ERR_INVALID;
+                return refuse(cl, IDS_CLI_LDAP_BAD, NULL, NULL);
             }
             cl->ldap_port = (unsigned)port;
             *colon = '\0';
         }
     }
     if (cl->ldap_user[0] && !cl->ldap_host[0]) {
-        snprintf(cl->error, sizeof cl->error, "/ldapuser needs /ldap:HOST (on the domain controller itself, SourcePrep binds as you).");
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_LDAPUSER_NEEDS_LDAP, NULL, NULL);
     }
     if (cl->demo && cl->profile[0]) {
-        snprintf(cl->error, sizeof cl->error, "Use /demo or /profile, not both.");
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_DEMO_OR_PROFILE, NULL, NULL);
     }
     if (cl->step[0] && !sp_step_find(cl->step)) {
         char list[200] = "";
@@ -196,29 +195,23 @@ sp_status sp_cmdline_parse(int argc, const char *const *argv, sp_cmdline *cl)
             strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
             strncat(list, sp_steps[i]->id, sizeof list - strlen(list) - 1);
         }
-        snprintf(cl->error, sizeof cl->error, "There is no step \"%.24s\". Steps: %s.", cl->step, list);
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_NO_STEP, cl->step, list);
     }
     if (cl->step[0] && !cl->mark && cl->check == cl->apply) {
-        snprintf(cl->error, sizeof cl->error, "/step:%s needs either /check or /apply.", cl->step);
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_STEP_NEEDS_MODE, cl->step, NULL);
     }
     if (!cl->step[0] && (cl->check || cl->apply)) {
-        snprintf(cl->error, sizeof cl->error, "/check and /apply need /step:NAME.");
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_MODE_NEEDS_STEP, NULL, NULL);
     }
     if (cl->page[0] && sp_stricmp(cl->page, "welcome") != 0 && sp_stricmp(cl->page, "finish") != 0 &&
         !sp_step_find(cl->page)) {
-        snprintf(cl->error, sizeof cl->error, "There is no page \"%.24s\".", cl->page);
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_NO_PAGE, cl->page, NULL);
     }
     if (cl->undo && (cl->answers[0] || cl->set_count || cl->lob_plans[0] || cl->export_answers[0])) {
-        cl->error_id = IDS_CLI_UNDO_ALONE;
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_UNDO_ALONE, NULL, NULL);
     }
     if (cl->root[0] && !cl->demo && !cl->profile[0]) {
-        snprintf(cl->error, sizeof cl->error, "/root is for /demo and /profile only.");
-        return SP_ERR_INVALID;
+        return refuse(cl, IDS_CLI_ROOT_ALONE, NULL, NULL);
     }
     return SP_OK;
 }

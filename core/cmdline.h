@@ -43,8 +43,11 @@ typedef struct {
     char lob_plans[520]; /* /lob-plans:FILE the LOB page's CSV export, read back into the plans */
     char sets[SP_CMDLINE_MAX_SETS][520]; /* /set:step.key=value, in the order given */
     size_t set_count;
-    char error[300];   /* what was wrong, for the user */
-    unsigned error_id; /* nonzero: the string-table text (core/msgids.h) to say instead, error its %1 */
+    /* What was wrong, for the user: the string-table text error_id (core/msgids.h) in the
+     * wizard's language, error its %1 and error2 its %2 (what was typed, as typed). */
+    unsigned error_id;
+    char error[300];
+    char error2[200];
 } sp_cmdline;
 
 /* Whether the line asks for a run without a window (a check, apply, mark, report, undo, or

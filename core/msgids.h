@@ -641,4 +641,71 @@
 #define IDS_F_LOB_NONE_CONFIRMED          6720
 #define IDS_F_LOB_CONFIRM_NONE_ADVICE     6721
 
+/* Words a finding's %1 names by reference (sp_arg_ref), 7300-7349. A service's state
+ * (rules_svc.c): "The Netlogon service is %1". */
+#define IDS_SVC_STOPPED          7300
+#define IDS_SVC_STARTING         7301
+#define IDS_SVC_STOPPING         7302
+#define IDS_SVC_PAUSED           7303
+#define IDS_SVC_UNKNOWN_STATE    7304
+#define IDS_SVC_MISSING          7305
+#define IDS_SVC_UNREADABLE       7306
+#define IDS_SVC_DISABLED         7307
+/* Where the backup step read backups (IDS_F_BK_SOURCE's %1), each with the event log as %1:
+ * + 0 the log and the program's text, + 1 no backup event in it, + 2 absent, + 3 unreadable. */
+#define IDS_BK_SRC_NTB           7308
+#define IDS_BK_SRC_WB            7312
+/* Words in the health scan's titles (rules_*.c). */
+#define IDS_HA_NO_COMPUTER_ACCOUNT 7316
+#define IDS_HA_NOT_DC_ACCOUNT    7317
+#define IDS_HA_OUTSIDE_DC_OU     7318
+#define IDS_HA_NO_ANSWER         7319
+#define IDS_HA_ROOT_ZONE         7320
+#define IDS_HA_NO_RECORD         7321
+#define IDS_HA_NOT_SET           7322
+#define IDS_HA_EVENT             7323
+#define IDS_HA_NO_SERVICE_PACK   7324
+#define IDS_HA_OWN_CLOCK         7325
+/* Words in the updates step's titles (updates.c): a service pack's absence, a prerequisite's
+ * name with its KB as %1. */
+#define IDS_UA_NO_SBS_SP         7326
+#define IDS_UA_NO_SP_OF          7327
+#define IDS_UA_SSU_MARCH_2019    7328
+#define IDS_UA_SSU_APRIL_2019    7329
+#define IDS_UA_SHA2              7330
+/* What a step is doing, for its status line's %1 (sp_progress, SP_REF). */
+#define IDS_PG_SERVICES          7331
+#define IDS_PG_ADDINS            7332
+#define IDS_PG_SHARES            7333
+#define IDS_PG_SERVICE_PACKS     7334
+#define IDS_PG_WINDOWS_TIME      7335
+#define IDS_PG_TIME_ZONE         7336
+#define IDS_PG_CORRECTING        7337
+#define IDS_PG_RECORDING         7338
+#define IDS_PG_STOPPING_TIME     7339
+#define IDS_PG_STARTING_TIME     7340
+#define IDS_PG_MAILBOX_STORES    7341
+#define IDS_PG_POP3              7342
+/* The backup tool's name (IDS_F_BK_TOOL's %1) on 2008 and later. */
+#define IDS_BK_TOOL_WB           7343
+
+/* The command line's mistakes (core/cmdline.c), 7350-7379: %1 (and %2) as typed. */
+#define IDS_CLI_UNEXPECTED_ARG      7350
+#define IDS_CLI_UNKNOWN_OPTION      7351
+#define IDS_CLI_NEEDS_VALUE         7352
+#define IDS_CLI_VALUE_TOO_LONG      7353
+#define IDS_CLI_ONE_STEP_OPTION     7354
+#define IDS_CLI_MARK_NEEDS_REASON   7355
+#define IDS_CLI_REASON_NEEDS_MARK   7356
+#define IDS_CLI_STYLE_BAD           7357
+#define IDS_CLI_LANG_BAD            7358
+#define IDS_CLI_LDAP_BAD            7359
+#define IDS_CLI_LDAPUSER_NEEDS_LDAP 7360
+#define IDS_CLI_DEMO_OR_PROFILE     7361
+#define IDS_CLI_NO_STEP             7362
+#define IDS_CLI_STEP_NEEDS_MODE     7363
+#define IDS_CLI_MODE_NEEDS_STEP     7364
+#define IDS_CLI_NO_PAGE             7365
+#define IDS_CLI_ROOT_ALONE          7366
+
 #endif

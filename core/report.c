@@ -15,7 +15,7 @@ static void add_text(cJSON *o, const char *name, sp_text_fn text, void *user, un
     char *s;
     if (!text || !id)
         return;
-    s = text(user, id, arg);
+    s = sp_text_of(text, user, id, arg);
     if (s)
         cJSON_AddStringToObject(o, name, s);
     free(s);

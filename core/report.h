@@ -10,9 +10,6 @@
 
 #define SP_REPORT_SCHEMA "sourceprep-report/1"
 
-/* Turns a string-table ID and an argument into text (UTF-8, heap); NULL leaves text out. */
-typedef char *(*sp_text_fn)(void *user, unsigned id, const char *arg);
-
 /* Heap JSON (schema: core/report.schema.json); journal and text may be NULL. */
 char *sp_report_json(const sp_state *st, const sp_sysinfo *info, const sp_journal *journal,
                      sp_text_fn text, void *user, int64_t now);

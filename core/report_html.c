@@ -20,7 +20,7 @@ typedef struct {
 /* Adds the escaped text of a string ID (with its %1 argument). */
 static void add_id(html *h, unsigned id, const char *arg)
 {
-    char *s = h->text ? h->text(h->user, id, arg) : NULL;
+    char *s = h->text ? sp_text_of(h->text, h->user, id, arg) : NULL;
     if (s)
         sp_strbuf_add_html(&h->b, s);
     else

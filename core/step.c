@@ -19,6 +19,32 @@ static char *dup_or_null(const char *s)
     return d;
 }
 
+char *sp_arg_ref(char *out, size_t outlen, unsigned id, const char *sub)
+{
+    snprintf(out, outlen, "%c%u%c%s", SP_ARG_REF, id, sub ? SP_ARG_SEP : '\0', sub ? sub : "");
+    return out;
+}
+
+char *sp_arg_text(sp_text_fn text, void *user, const char *arg)
+{
+    char *end;
+    unsigned long id;
+    if (!arg || arg[0] != SP_ARG_REF || !text)
+        return dup_or_null(arg);
+    id = strtoul(arg + 1, &end, 10);
+    return sp_text_of(text, user, (unsigned)id, *end == SP_ARG_SEP ? end + 1 : NULL);
+}
+
+char *sp_text_of(sp_text_fn text, void *user, unsigned id, const char *arg)
+{
+    char *a = sp_arg_text(text, user, arg), *s;
+    if (arg && !a)
+        return NULL;
+    s = text(user, id, a);
+    free(a);
+    return s;
+}
+
 sp_status sp_findings_add(sp_findings *f, sp_severity sev, const char *code, unsigned title_id,
                           unsigned advice_id, const char *arg, const char *evidence)
 {

@@ -68,6 +68,25 @@ extern const sp_step *const sp_steps[];
 extern const size_t sp_step_count;
 const sp_step *sp_step_find(const char *id);
 
+/* Turns a string-table ID and an argument into text (UTF-8, heap); NULL leaves text out. */
+typedef char *(*sp_text_fn)(void *user, unsigned id, const char *arg);
+
+/* A finding's arg that is words, not data: a reference to a string-table text, resolved where
+ * it is shown, in the wizard's language (the state keeps no language). SP_ARG_REF, the ID in
+ * decimal, then optionally SP_ARG_SEP and that text's own %1, itself data or such a reference. */
+#define SP_ARG_REF '\x01'
+#define SP_ARG_SEP '\x1f'
+/* The reference to a plain text as a literal: SP_REF(IDS_PG_SERVICES). */
+#define SP_REF_STR_(id) #id
+#define SP_REF_STR(id) SP_REF_STR_(id)
+#define SP_REF(id) "\x01" SP_REF_STR(id)
+/* Writes the reference to id (with its own %1 sub, NULL for none) into out; returns out. */
+char *sp_arg_ref(char *out, size_t outlen, unsigned id, const char *sub);
+/* The text of arg (heap): a reference through text, anything else as it is; NULL stays NULL. */
+char *sp_arg_text(sp_text_fn text, void *user, const char *arg);
+/* The text of id with arg as its %1, arg's reference resolved first (heap, or NULL). */
+char *sp_text_of(sp_text_fn text, void *user, unsigned id, const char *arg);
+
 /* Findings. */
 sp_status sp_findings_add(sp_findings *f, sp_severity sev, const char *code, unsigned title_id,
                           unsigned advice_id, const char *arg, const char *evidence);

@@ -78,7 +78,7 @@ static void fill_tree(sp_page *p)
             wchar_t *arg, *title;
             if (sp_health_category_of(x->code) != c)
                 continue;
-            arg = sp_wide(x->arg);
+            arg = sp_arg_wide(h, x->arg);
             title = sp_format1(h, x->title_id, arg);
             tree_add(tree, branch, title ? title : L"", (int)x->severity, (LPARAM)(i + 1));
             free(title);

@@ -103,7 +103,7 @@ static wchar_t *finding_format(sp_page *p, int row, UINT fmt_id)
     if (row < 0 || (size_t)row >= f->count)
         return NULL;
     x = &f->items[row];
-    arg = sp_wide(x->arg);
+    arg = sp_arg_wide(h, x->arg);
     args[0] = sp_format1(h, x->title_id, arg);
     args[1] = x->advice_id ? sp_format1(h, x->advice_id, arg) : sp_load(h, IDS_NONE);
     args[2] = x->evidence ? sp_wide(x->evidence) : sp_load(h, IDS_NONE);
@@ -158,7 +158,7 @@ static void fill_findings(sp_page *p, const sp_findings *f)
     ListView_DeleteAllItems(lv);
     for (size_t i = 0; i < f->count; i++) {
         const sp_finding *x = &f->items[i];
-        wchar_t *arg = sp_wide(x->arg);
+        wchar_t *arg = sp_arg_wide(h, x->arg);
         wchar_t *cells[3] = {sp_format1(h, x->title_id, arg),
                              x->advice_id ? sp_format1(h, x->advice_id, arg) : NULL,
                              sp_wide(x->evidence)};

@@ -221,15 +221,11 @@ static int parse_command_line(sp_app *app)
     if (parsed != SP_OK) {
         /* Errors of the command line are for whoever typed it: say it on the console. */
         app->cl.help = 1;
-        if (app->cl.error_id) {
-            wchar_t *why = sp_format_u8(app->hinst, app->cl.error_id, app->cl.error, NULL);
-            char *u = sp_utf8(why);
-            fail_u8(app, IDS_ERR_CMDLINE, u ? u : app->cl.error, NULL);
-            free(u);
-            free(why);
-        } else {
-            fail_u8(app, IDS_ERR_CMDLINE, app->cl.error, NULL);
-        }
+        wchar_t *why = sp_format_u8(app->hinst, app->cl.error_id, app->cl.error, app->cl.error2);
+        char *u = sp_utf8(why);
+        fail_u8(app, IDS_ERR_CMDLINE, u ? u : app->cl.error, NULL);
+        free(u);
+        free(why);
         rc = SP_EXIT_CANNOT_RUN;
     }
     for (int i = 0; i < argc; i++)

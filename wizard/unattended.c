@@ -42,7 +42,7 @@ static void print_step(sp_app *app, const sp_step *step, const sp_findings *f)
     free(res);
     for (size_t i = 0; f && i < f->count; i++) {
         wchar_t *sev = sp_load(app->hinst, sev_ids[f->items[i].severity]);
-        wchar_t *arg = sp_wide(f->items[i].arg);
+        wchar_t *arg = sp_arg_wide(app->hinst, f->items[i].arg);
         wchar_t *title = sp_format1(app->hinst, f->items[i].title_id, arg);
         const wchar_t *fa[2] = {sev, title};
         wchar_t *fl = sp_format(app->hinst, IDS_CLI_FINDING_LINE, 2, fa);

@@ -13,7 +13,7 @@
 static void on_progress(void *user, unsigned permille, const char *what)
 {
     sp_worker *w = user;
-    wchar_t *text = sp_wide(what);
+    wchar_t *text = sp_arg_wide(GetModuleHandleW(NULL), what);
     if (!PostMessageW(w->notify, WM_SP_PROGRESS, permille, (LPARAM)text))
         free(text); /* the page is gone: nobody will free it */
 }

@@ -101,7 +101,7 @@ static sp_status add_guidance(sp_run_ctx *ctx, sp_findings *out)
     default: break;
     }
     return sp_findings_add(out, SP_SEV_INFO, "backup.tool", IDS_F_BK_TOOL, advice,
-                           uses_wbadmin(ctx) ? "Windows Server Backup (wbadmin)" : "NTBackup",
+                           uses_wbadmin(ctx) ? SP_REF(IDS_BK_TOOL_WB) : "NTBackup",
                            NULL);
 }
 
@@ -156,23 +156,20 @@ static int on_backup_event(void *user, const sp_event *ev)
     return s->seen >= 20000; /* years of nightly backups: enough */
 }
 
-/* Reads the backup program's events into s, and says which sources the step read. 1 when the
+/* Reads the backup program's events into s, and says which sources the step read: the texts
+ * from sources (IDS_BK_SRC_NTB or IDS_BK_SRC_WB): + 0 the log and the program's text, + 1 the
+ * text only, the log holding no backup event, + 2 the log absent, + 3 unreadable. 1 when the
  * log was read and holds events of the program. */
-static int read_backup_events(sp_run_ctx *ctx, sp_findings *out, const char *log, const char *text_source,
+static int read_backup_events(sp_run_ctx *ctx, sp_findings *out, const char *log, unsigned sources,
                               event_scan *s, sp_status *st)
 {
     sp_sys *sys = ctx->sys;
-    char what[300];
+    char what[80];
     sp_status est = sys->ops->event_query ? sys->ops->event_query(sys, log, 0, on_backup_event, s)
                                           : SP_ERR_UNSUPPORTED;
     int have = est == SP_OK && s->seen > 0;
-    if (have)
-        snprintf(what, sizeof what, "the %s event log, and %s", log, text_source);
-    else
-        snprintf(what, sizeof what, "%s (the %s event log %s)", text_source, log,
-                 est == SP_OK            ? "has no backup event"
-                 : est == SP_ERR_NOTFOUND ? "is not on this server"
-                                          : "could not be read");
+    sp_arg_ref(what, sizeof what, sources + (have ? 0 : est == SP_OK ? 1 : est == SP_ERR_NOTFOUND ? 2 : 3),
+               log);
     *st = sp_findings_add(out, SP_SEV_INFO, "backup.source", IDS_F_BK_SOURCE, 0, what,
                           est == SP_OK ? NULL : sys->last_error);
     return have;
@@ -292,7 +289,7 @@ static sp_status find_ntbackup(sp_run_ctx *ctx, sp_findings *out, last_backup *b
     /* The Application log's NTBackup events do not depend on the language of the logs. */
     event_scan es = {"NTBackup", ntb_ok, ntb_bad, sizeof ntb_ok / sizeof ntb_ok[0],
                      sizeof ntb_bad / sizeof ntb_bad[0], 0, 0, 0, 0};
-    if (read_backup_events(ctx, out, NTB_LOG, "NTBackup's logs", &es, &st) && st == SP_OK) {
+    if (read_backup_events(ctx, out, NTB_LOG, IDS_BK_SRC_NTB, &es, &st) && st == SP_OK) {
         st = report_failed_attempt(out, &es, NTB_LOG, best->found ? best->time : 0);
         if (st == SP_OK && es.ok_time && !best->found) {
             char when[64];
@@ -341,7 +338,7 @@ static sp_status find_wbadmin(sp_run_ctx *ctx, sp_findings *out, last_backup *be
     event_scan es = {NULL, wb_ok, wb_bad, sizeof wb_ok / sizeof wb_ok[0], sizeof wb_bad / sizeof wb_bad[0],
                      0, 0, 0, 0};
     sp_status est;
-    if (read_backup_events(ctx, out, WB_CHANNEL, "\"wbadmin get versions\"", &es, &est) && est == SP_OK) {
+    if (read_backup_events(ctx, out, WB_CHANNEL, IDS_BK_SRC_WB, &es, &est) && est == SP_OK) {
         est = report_failed_attempt(out, &es, WB_CHANNEL, best->found ? best->time : 0);
         /* A success a day after the newest full version: that backup is not in the list. */
         if (est == SP_OK && es.ok_time && (!best->found || es.ok_time > best->time + 86400)) {

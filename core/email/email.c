@@ -846,10 +846,10 @@ static sp_status email_assess(sp_run_ctx *ctx, sp_findings *out, sp_result *resu
     sp_progress(ctx, 100, "Exchange");
     if ((st = check_services(&r)) != SP_OK)
         return st;
-    sp_progress(ctx, 200, "mailbox stores");
+    sp_progress(ctx, 200, SP_REF(IDS_PG_MAILBOX_STORES));
     if ((st = check_stores(&r)) != SP_OK)
         return st;
-    sp_progress(ctx, 300, "POP3 connector");
+    sp_progress(ctx, 300, SP_REF(IDS_PG_POP3));
     if ((st = check_pop3(&r)) != SP_OK)
         return st;
     external_name(&r, fqdn, sizeof fqdn);

@@ -18,7 +18,7 @@
  * Controllers OU and marked as a domain controller's account, trusted for delegation. */
 static void rule_dc_account(sp_health_scan *scan, const sp_rule *rule)
 {
-    char server[600], computer[600], uac[32];
+    char server[600], computer[600], uac[32], arg[16];
     const char *comma;
     unsigned long flags;
     int got;
@@ -35,7 +35,7 @@ static void rule_dc_account(sp_health_scan *scan, const sp_rule *rule)
     if (got < 0)
         return;
     if (got == 0) {
-        sp_rule_fire(scan, rule, "no computer account",
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_HA_NO_COMPUTER_ACCOUNT, NULL),
                      "%s has no serverReference: this DC's computer account is not linked", server);
         return;
     }
@@ -43,20 +43,20 @@ static void rule_dc_account(sp_health_scan *scan, const sp_rule *rule)
     if (got < 0)
         return;
     if (got == 0) {
-        sp_rule_fire(scan, rule, "no computer account",
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_HA_NO_COMPUTER_ACCOUNT, NULL),
                      "serverReference of %s is %s, which has no userAccountControl (missing)",
                      server, computer);
         return;
     }
     flags = strtoul(uac, NULL, 10);
     if (!(flags & UF_SERVER_TRUST_ACCOUNT) || !(flags & UF_TRUSTED_FOR_DELEGATION))
-        sp_rule_fire(scan, rule, "not a domain controller's account",
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_HA_NOT_DC_ACCOUNT, NULL),
                      "%s: userAccountControl = %lu (0x%lx), SERVER_TRUST_ACCOUNT 0x2000 %s, "
                      "TRUSTED_FOR_DELEGATION 0x80000 %s", computer, flags, flags,
                      flags & UF_SERVER_TRUST_ACCOUNT ? "set" : "not set",
                      flags & UF_TRUSTED_FOR_DELEGATION ? "set" : "not set");
     else if (!sp_stristr(computer, ",OU=Domain Controllers,"))
-        sp_rule_fire(scan, rule, "outside the Domain Controllers OU",
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_HA_OUTSIDE_DC_OU, NULL),
                      "this DC's computer account is %s, not in OU=Domain Controllers", computer);
 }
 

@@ -311,7 +311,7 @@ static void rule_listen(sp_health_scan *scan, const sp_rule *rule)
  * of its own) leave its clients without the Internet's names. */
 static void rule_recursion(sp_health_scan *scan, const sp_rule *rule)
 {
-    char why[800], what[64];
+    char why[800], what[64], arg[16];
     sp_dns_reply *r;
     sp_status st;
     size_t ns = 0;
@@ -325,7 +325,7 @@ static void rule_recursion(sp_health_scan *scan, const sp_rule *rule)
         return;
     st = query(scan, scan->dns_host, OUTSIDE_NAME, SP_DNS_NS, 1, RECURSION_MS, r, why, sizeof why);
     if (st == SP_ERR_TIMEOUT) {
-        sp_rule_fire(scan, rule, "no answer", "%s (it answers its own zones): the NS records of "
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_HA_NO_ANSWER, NULL), "%s (it answers its own zones): the NS records of "
                      OUTSIDE_NAME " asked with recursion", why);
         goto done;
     }
@@ -337,11 +337,12 @@ static void rule_recursion(sp_health_scan *scan, const sp_rule *rule)
         ns += r->answers[i].type == SP_DNS_NS;
     outcome(r, SP_DNS_NS, what, sizeof what);
     if (r->aa) {
-        sp_rule_fire(scan, rule, "a root zone", "%s:%d answers %s for " OUTSIDE_NAME
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_HA_ROOT_ZONE, NULL), "%s:%d answers %s for " OUTSIDE_NAME
                      " authoritatively: it holds a zone above its own (a root zone .) and asks "
                      "no other server", scan->dns_host, DNS_PORT, ns ? "NS records" : what);
     } else if (r->rcode != SP_DNS_NOERROR || !ns) {
-        sp_rule_fire(scan, rule, what, "%s:%d answers %s%s for the NS records of " OUTSIDE_NAME
+        sp_rule_fire(scan, rule, r->rcode == SP_DNS_NOERROR ? sp_arg_ref(arg, sizeof arg, IDS_HA_NO_RECORD, "NS") : what,
+                     "%s:%d answers %s%s for the NS records of " OUTSIDE_NAME
                      " asked with recursion: its forwarders or root hints did not answer",
                      scan->dns_host, DNS_PORT, what, r->ra ? "" : " without recursion available");
     }

@@ -202,7 +202,7 @@ static void rule_store_limit(sp_health_scan *scan, const sp_rule *rule)
         }
         if (bytes * 10 < limit * GB * 9)
             continue;
-        snprintf(arg, sizeof arg, "%.1f GB of %u GB", (double)bytes / (double)GB, (unsigned)limit);
+        snprintf(arg, sizeof arg, "%.1f GB / %u GB", (double)bytes / (double)GB, (unsigned)limit);
         sp_rule_fire(scan, rule, arg, "%s: %s and %s hold %llu bytes; limit %s", s->dn, s->edb,
                      s->stm[0] ? s->stm : "(no .stm)", (unsigned long long)bytes, how);
         return;

@@ -233,8 +233,9 @@ static void rule_reboot(sp_health_scan *scan, const sp_rule *rule)
 static void rule_old_sp(sp_health_scan *scan, const sp_rule *rule)
 {
     const sp_osinfo *os = &scan->ctx->info->os;
+    char arg[16];
     if (os->major == 5 && os->sp_major < 2)
-        sp_rule_fire(scan, rule, os->csd[0] ? os->csd : "no service pack",
+        sp_rule_fire(scan, rule, os->csd[0] ? os->csd : sp_arg_ref(arg, sizeof arg, IDS_HA_NO_SERVICE_PACK, NULL),
                      "Windows %u.%u build %u, service pack %u", os->major, os->minor, os->build,
                      os->sp_major);
 }
@@ -266,7 +267,7 @@ static void rule_local_clock(sp_health_scan *scan, const sp_rule *rule)
     sp_reg_get_string(scan->ctx->sys, SP_REG_VIEW_DEFAULT, key, "NtpServer", server, sizeof server);
     /* The same test as the time sync step's, which owns the verdict (the measured offset). */
     if (sp_timesync_own_clock(type, server)) {
-        snprintf(arg, sizeof arg, "its own clock (Type = %s)", type);
+        sp_arg_ref(arg, sizeof arg, IDS_HA_OWN_CLOCK, type);
         sp_rule_fire(scan, rule, arg, "W32Time\\Parameters Type = %s, NtpServer = %s", type,
                      server[0] ? server : "(none)");
     }

@@ -31,7 +31,7 @@ static void rule_usn_rollback(sp_health_scan *scan, const sp_rule *rule)
         return;
     }
     if (sp_rule_count_events(scan, rule, "Directory Service", scan->now - 7 * DAY, &c))
-        sp_rule_fire(scan, rule, "event 2095",
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_HA_EVENT, "2095"),
                      "Directory Service log: event 2095 x%u in 7 days, the newest %lld hours ago",
                      c.count, (long long)((scan->now - c.newest) / 3600));
 }
@@ -40,13 +40,14 @@ static void rule_usn_rollback(sp_health_scan *scan, const sp_rule *rule)
  * bring back objects this DC deleted long ago. */
 static void rule_strict(sp_health_scan *scan, const sp_rule *rule)
 {
+    char arg[16];
     uint32_t v = 0;
     int got;
     if (!scan->ctx->info->is_dc)
         return;
     got = sp_rule_reg_dword(scan, rule, NTDS_KEY, "Strict Replication Consistency", &v);
     if (got == 0)
-        sp_rule_fire(scan, rule, "not set", "NTDS\\Parameters has no Strict Replication Consistency");
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_HA_NOT_SET, NULL), "NTDS\\Parameters has no Strict Replication Consistency");
     else if (got == 1 && v == 0)
         sp_rule_fire(scan, rule, "0", "NTDS\\Parameters Strict Replication Consistency = 0");
 }

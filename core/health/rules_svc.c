@@ -8,22 +8,36 @@
 
 #define SRC_BPA "SBS Best Practices Analyzer"
 
-static const char *state_name(sp_svc_state s)
+/* The state and start type as sc.exe names them (data, in any language); the state's words
+ * for a finding's %1 are the string table's (IDS_SVC_*). */
+static const char *state_code(sp_svc_state s)
 {
     switch (s) {
-    case SP_SVC_STOPPED: return "stopped";
-    case SP_SVC_START_PENDING: return "starting";
-    case SP_SVC_STOP_PENDING: return "stopping";
-    case SP_SVC_PAUSED: return "paused";
-    case SP_SVC_RUNNING: return "running";
-    default: return "in an unknown state";
+    case SP_SVC_STOPPED: return "STOPPED";
+    case SP_SVC_START_PENDING: return "START_PENDING";
+    case SP_SVC_STOP_PENDING: return "STOP_PENDING";
+    case SP_SVC_PAUSED: return "PAUSED";
+    case SP_SVC_RUNNING: return "RUNNING";
+    default: return "UNKNOWN";
     }
 }
 
-static const char *start_name(sp_svc_start s)
+static unsigned state_words(sp_svc_state s)
 {
-    static const char *const names[] = {"boot", "system", "automatic", "manual", "disabled"};
-    return (unsigned)s < 5 ? names[s] : "unknown";
+    switch (s) {
+    case SP_SVC_STOPPED: return IDS_SVC_STOPPED;
+    case SP_SVC_START_PENDING: return IDS_SVC_STARTING;
+    case SP_SVC_STOP_PENDING: return IDS_SVC_STOPPING;
+    case SP_SVC_PAUSED: return IDS_SVC_PAUSED;
+    default: return IDS_SVC_UNKNOWN_STATE;
+    }
+}
+
+static const char *start_code(sp_svc_start s)
+{
+    static const char *const names[] = {"BOOT_START", "SYSTEM_START", "AUTO_START", "DEMAND_START",
+                                        "DISABLED"};
+    return (unsigned)s < 5 ? names[s] : "UNKNOWN";
 }
 
 /* required: a missing service fires too (a DC without Netlogon); otherwise it is quiet. */
@@ -32,21 +46,25 @@ static void check_service(sp_health_scan *scan, const sp_rule *rule, const char 
 {
     sp_sys *sys = scan->ctx->sys;
     sp_svcinfo si;
+    char arg[16];
     sp_status st = sys->ops->svc_query(sys, name, &si);
     if (st == SP_ERR_NOTFOUND) {
         if (required)
-            sp_rule_fire(scan, rule, "missing", "service %s is not installed", name);
+            sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_SVC_MISSING, NULL),
+                         "%s: ERROR_SERVICE_DOES_NOT_EXIST", name);
         return;
     }
     if (st != SP_OK) {
-        sp_rule_fire(scan, rule, "unreadable", "service %s: %s", name, sys->last_error);
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, IDS_SVC_UNREADABLE, NULL), "%s: %s", name,
+                     sys->last_error);
         return;
     }
     if (si.state != SP_SVC_RUNNING)
-        sp_rule_fire(scan, rule, si.start_type == SP_SVC_START_DISABLED ? "disabled"
-                                                                        : state_name(si.state),
-                     "service %s: %s, start type %s", name, state_name(si.state),
-                     start_name(si.start_type));
+        sp_rule_fire(scan, rule, sp_arg_ref(arg, sizeof arg, si.start_type == SP_SVC_START_DISABLED
+                                                                 ? IDS_SVC_DISABLED
+                                                                 : state_words(si.state), NULL),
+                     "%s: STATE %s, START_TYPE %s", name, state_code(si.state),
+                     start_code(si.start_type));
 }
 
 static int dc(sp_health_scan *s) { return s->ctx->info->is_dc; }
@@ -105,12 +123,12 @@ static void check_role(sp_health_scan *scan, const sp_rule *rule, const char *na
     if (st == SP_ERR_NOTFOUND)
         return;
     if (st != SP_OK) {
-        sp_rule_not_run(scan, rule, "service %s: %s", name, sys->last_error);
+        sp_rule_not_run(scan, rule, "%s: %s", name, sys->last_error);
         return;
     }
     if (even_disabled || si.start_type != SP_SVC_START_DISABLED)
-        sp_rule_fire(scan, rule, NULL, "service %s is installed: %s, start type %s", name,
-                     state_name(si.state), start_name(si.start_type));
+        sp_rule_fire(scan, rule, NULL, "%s: STATE %s, START_TYPE %s", name, state_code(si.state),
+                     start_code(si.start_type));
 }
 
 /* Clients keep their leases only while this server's DHCP Server serves them. */

@@ -539,7 +539,7 @@ static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
     sp_progress(ctx, 50, "Uninstall");
     st = list_applications(&inv);
     if (st == SP_OK) {
-        sp_progress(ctx, 350, "services");
+        sp_progress(ctx, 350, SP_REF(IDS_PG_SERVICES));
         if (!ctx->sys->ops->svc_enum) {
             st = sp_sys_fail(ctx->sys, SP_ERR_UNSUPPORTED, "This backend cannot list services.");
         } else {
@@ -560,11 +560,11 @@ static sp_status lob_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result)
     if (st == SP_OK && sp_cancelled(ctx))
         st = SP_ERR_CANCELLED;
     if (st == SP_OK) {
-        sp_progress(ctx, 900, "add-ins");
+        sp_progress(ctx, 900, SP_REF(IDS_PG_ADDINS));
         st = list_addins(&inv);
     }
     if (st == SP_OK) {
-        sp_progress(ctx, 950, "shares");
+        sp_progress(ctx, 950, SP_REF(IDS_PG_SHARES));
         st = list_shares(&inv);
     }
     if (st == SP_OK)

@@ -220,7 +220,7 @@ static sp_status check_config(sp_run_ctx *ctx, sp_findings *out, ts_verdict *v)
     sp_sys *sys = ctx->sys;
     sp_svcinfo svc;
     ts_config c;
-    char evidence[900], arg[128], ann[32], pos[32], neg[32], cli[32], srv[32];
+    char evidence[900], arg[128], ann[32], pos[32], neg[32], cli[32], srv[32], word[16];
     sp_status st = sys->ops->svc_query(sys, TS_SERVICE, &svc);
     if (st == SP_ERR_NOTFOUND)
         return sp_findings_add(out, SP_SEV_ERROR, "timesync.no_service", IDS_F_TS_NO_SERVICE,
@@ -260,7 +260,8 @@ static sp_status check_config(sp_run_ctx *ctx, sp_findings *out, ts_verdict *v)
     if (st == SP_OK && is_pdc_emulator(ctx) && sp_timesync_own_clock(c.type, c.server)) {
         v->pdc_own_clock = 1;
         st = sp_findings_add(out, SP_SEV_INFO, "timesync.pdc_own_clock", IDS_F_TS_PDC_CLOCK,
-                             IDS_F_TS_PDC_CLOCK_ADVICE, c.type[0] ? c.type : "not set", evidence);
+                             IDS_F_TS_PDC_CLOCK_ADVICE,
+                             c.type[0] ? c.type : sp_arg_ref(word, sizeof word, IDS_HA_NOT_SET, NULL), evidence);
     } else if (st == SP_OK && sp_timesync_own_clock(c.type, c.server) &&
                sp_stricmp(c.type, "NT5DS") != 0) {
         st = sp_findings_add(out, SP_SEV_WARNING, "timesync.cmos", IDS_F_TS_CMOS,
@@ -461,7 +462,7 @@ static sp_status run_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result,
     if (st == SP_OK && sp_cancelled(ctx))
         st = SP_ERR_CANCELLED;
     if (st == SP_OK) {
-        sp_progress(ctx, 850, "Windows Time");
+        sp_progress(ctx, 850, SP_REF(IDS_PG_WINDOWS_TIME));
         st = check_config(ctx, out, v);
     }
     /* The PDC emulator on its own clock and off by more than the limit: the one-time
@@ -474,7 +475,7 @@ static sp_status run_check(sp_run_ctx *ctx, sp_findings *out, sp_result *result,
                                  ? "the correction is chosen: Apply makes it"
                                  : "the correction is not chosen");
     if (st == SP_OK) {
-        sp_progress(ctx, 900, "time zone");
+        sp_progress(ctx, 900, SP_REF(IDS_PG_TIME_ZONE));
         st = check_time_zone(ctx, out, v);
     }
     if (st == SP_OK)
@@ -554,7 +555,7 @@ static sp_status correct_once(sp_run_ctx *ctx, sp_findings *out, int64_t before_
     const char *const manual_argv[] = {"w32tm", "/config", peers_arg, "/syncfromflags:manual",
                                        "/update", NULL};
     const char *const resync_argv[] = {"w32tm", "/resync", NULL};
-    sp_progress(ctx, 700, "correcting the clock once");
+    sp_progress(ctx, 700, SP_REF(IDS_PG_CORRECTING));
     st = journal_sz(ctx, TS_PARAMS, "Type", "NTP");
     if (st == SP_OK)
         st = journal_sz(ctx, TS_PARAMS, "NtpServer", peer);
@@ -615,7 +616,7 @@ static sp_status timesync_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *re
                  ts_w32tm_argv[i]);
     /* The values w32tm is about to write, recorded with their old contents first so that
      * Undo brings back exactly the configuration found. */
-    sp_progress(ctx, 50, "recording the Windows Time settings");
+    sp_progress(ctx, 50, SP_REF(IDS_PG_RECORDING));
     st = sp_regval_set_sz(&type, TS_WANT_TYPE);
     if (st == SP_OK)
         st = sp_regval_set_dword(&announce, TS_WANT_ANNOUNCE);
@@ -632,10 +633,10 @@ static sp_status timesync_apply(sp_run_ctx *ctx, sp_findings *out, sp_result *re
     st = run_w32tm(sys, ts_w32tm_argv, &output);
     if (st != SP_OK)
         return st;
-    sp_progress(ctx, 450, "stopping Windows Time");
+    sp_progress(ctx, 450, SP_REF(IDS_PG_STOPPING_TIME));
     st = sys->ops->svc_stop(sys, TS_SERVICE, TS_SVC_TIMEOUT_MS);
     if (st == SP_OK) {
-        sp_progress(ctx, 600, "starting Windows Time");
+        sp_progress(ctx, 600, SP_REF(IDS_PG_STARTING_TIME));
         st = sys->ops->svc_start(sys, TS_SERVICE, TS_SVC_TIMEOUT_MS);
     }
     /* Measured after the restart; still over the limit and the user chose it: the one-time

@@ -82,7 +82,10 @@ static sp_status check_sbs_sp(sp_run_ctx *ctx, sp_findings *out, int *failed)
         return st;
     snprintf(evidence, sizeof evidence, "%s\\ServicePackNumber = %s%lu, latest %u", UPD_SBS_KEY,
              st == SP_ERR_NOTFOUND ? "(absent) " : "", (unsigned long)level, latest);
-    snprintf(arg, sizeof arg, level ? "SBS SP%lu" : "no SBS service pack", (unsigned long)level);
+    if (level)
+        snprintf(arg, sizeof arg, "SBS SP%lu", (unsigned long)level);
+    else
+        sp_arg_ref(arg, sizeof arg, IDS_UA_NO_SBS_SP, NULL);
     if (level < latest) {
         *failed = 1;
         return sp_findings_add(out, SP_SEV_ERROR, "updates.sbs_sp_missing", IDS_F_UPDATES_SBS_SP_OLD,
@@ -101,7 +104,7 @@ static sp_status check_exchange_sp(sp_run_ctx *ctx, sp_findings *out, int *faile
     if (ctx->info->exchange_sp)
         snprintf(arg, sizeof arg, "%s SP%u", ctx->info->exchange_name, ctx->info->exchange_sp);
     else
-        snprintf(arg, sizeof arg, "%s, no service pack", ctx->info->exchange_name);
+        sp_arg_ref(arg, sizeof arg, IDS_UA_NO_SP_OF, ctx->info->exchange_name);
     snprintf(evidence, sizeof evidence, "service pack %u, latest %u", ctx->info->exchange_sp, latest);
     if (ctx->info->exchange_sp < latest) {
         *failed = 1;
@@ -477,7 +480,7 @@ static sp_status check_reboot(sp_run_ctx *ctx, sp_findings *out, int *failed, in
 /* ---- Prerequisites every later update needs on 2008 and 2008 R2 ------------------------ */
 
 typedef struct {
-    const char *what;      /* "servicing stack update of March 2019 or later" */
+    unsigned what;         /* its name, with the KB as %1: IDS_UA_SSU_MARCH_2019 */
     const char *kbs;       /* the KBs that satisfy it, the first the one to install, space-separated */
 } upd_prereq;
 
@@ -485,14 +488,14 @@ typedef struct {
  * without these a server is offered nothing newer. A later servicing stack update includes the
  * earlier one; Component Based Servicing keeps a superseded one listed (state 0x50). */
 static const upd_prereq prereq_2008r2[] = {
-    {"servicing stack update (March 2019 or later)",
+    {IDS_UA_SSU_MARCH_2019,
      "KB4490628 KB4516655 KB4523206 KB4531786 KB4536952 KB4555449 KB4562030 KB4565354 KB4570673 "
      "KB4580970 KB4592510 KB5001078"},
-    {"SHA-2 code signing support", "KB4474419"},
+    {IDS_UA_SHA2, "KB4474419"},
 };
 static const upd_prereq prereq_2008[] = {
-    {"servicing stack update (April 2019 or later)", "KB4493730 KB4517134 KB4526478"},
-    {"SHA-2 code signing support", "KB4474419"},
+    {IDS_UA_SSU_APRIL_2019, "KB4493730 KB4517134 KB4526478"},
+    {IDS_UA_SHA2, "KB4474419"},
 };
 
 typedef struct {
@@ -545,7 +548,7 @@ static sp_status check_prereqs(sp_run_ctx *ctx, sp_findings *out, int *failed)
         snprintf(evidence, sizeof evidence, "%s: %s %s (looked for %s)%s", SP_CBS_PACKAGES_KEY,
                  f.found ? "found" : "no installed package of", f.found ? f.kb : "any", list[i].kbs,
                  st == SP_ERR_NOTFOUND ? "; the key is absent" : "");
-        snprintf(arg, sizeof arg, "%s, %s", list[i].what, f.found ? f.kb : first);
+        sp_arg_ref(arg, sizeof arg, list[i].what, f.found ? f.kb : first);
         if (f.found)
             st = sp_findings_add(out, SP_SEV_INFO, "updates.prereq_ok", IDS_F_UPDATES_PREREQ_OK, 0, arg,
                                  evidence);
@@ -614,7 +617,7 @@ static sp_status assess(sp_run_ctx *ctx, sp_findings *out, sp_result *result, up
         *result = SP_RESULT_NOT_APPLICABLE;
         return SP_OK;
     }
-    sp_progress(ctx, 0, "service packs");
+    sp_progress(ctx, 0, SP_REF(IDS_PG_SERVICE_PACKS));
     if ((st = check_windows_sp(ctx, out, &failed)) != SP_OK ||
         (st = check_sbs_sp(ctx, out, &failed)) != SP_OK ||
         (st = check_exchange_sp(ctx, out, &failed)) != SP_OK ||

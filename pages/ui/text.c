@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/step.h"
 #include "core/sysinfo.h"
 #include "core/version.h"
 #include "resources/resource.h"
@@ -138,6 +139,14 @@ wchar_t *sp_format1(HINSTANCE hinst, UINT id, const wchar_t *arg)
 {
     const wchar_t *args[1] = {arg};
     return sp_format(hinst, id, 1, args);
+}
+
+wchar_t *sp_arg_wide(HINSTANCE hinst, const char *arg)
+{
+    char *t = sp_arg_text(sp_text_for_core, hinst, arg);
+    wchar_t *w = sp_wide(t ? t : arg);
+    free(t);
+    return w;
 }
 
 wchar_t *sp_format_u8(HINSTANCE hinst, UINT id, const char *arg1, const char *arg2)

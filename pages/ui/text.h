@@ -43,6 +43,8 @@ wchar_t *sp_load(HINSTANCE hinst, UINT id);
 /* A string-table entry with %1..%n replaced by args (FormatMessage rules). */
 wchar_t *sp_format(HINSTANCE hinst, UINT id, int nargs, const wchar_t *const *args);
 wchar_t *sp_format1(HINSTANCE hinst, UINT id, const wchar_t *arg);
+/* A finding's arg as shown: a string-table reference (sp_arg_ref) in the wizard's language. */
+wchar_t *sp_arg_wide(HINSTANCE hinst, const char *arg);
 /* Same, arguments in UTF-8. */
 wchar_t *sp_format_u8(HINSTANCE hinst, UINT id, const char *arg1, const char *arg2);
 /* A Unix time as the user's short date and time. */

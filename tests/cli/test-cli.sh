@@ -447,6 +447,12 @@ out=$(sp_german wine "$exe" /lang:en-US /? </dev/null 2>&1) || rc=$?
   || bad "/lang:en-US under LANG=de_DE.UTF-8 is not the English help: $(head -c 200 <<<"$out")"
 run /lang:fr-FR /?
 expect "/lang takes only the languages SourcePrep has (exit 2)" 2 "/lang takes de-DE or en-US"
+run /lang:de-DE /frobnicate
+expect "a mistake on the command line is said in the language of /lang:de-DE" 2 'Unbekannte Option „/frobnicate“'
+run /demo "/root:$(wroot "$work/lang-console")" /lang:de-DE /check:backup
+grep -q 'Sicherungen gelesen aus: .*Protokollen von NTBackup.*Ereignisprotokoll „Application“' <<<"$out" &&
+  ! grep -q "NTBackup's logs" <<<"$out" && ok "a finding's words on the console follow /lang:de-DE (where the backups were read)" ||
+  bad "the console's backup.source line is not German (exit $rc): $(grep -m1 -i 'NTBackup' <<<"$out" | head -c 200)"
 # The JSON report and the log are for tools: the same codes in both languages; only the words
 # beside them (name, title, recommendation, verdict_text) follow /lang.
 for l in en-US de-DE; do
@@ -476,6 +482,11 @@ en, de = (json.load(open(p)) for p in sys.argv[1:3])
 assert codes(en) == codes(de), "codes differ"
 assert en["steps"][0]["findings"] and all(f["code"] for s in de["steps"] for f in s["findings"])
 assert words(en, []) != words(de, []), "the German report has the English words"
+PY
+python3 - "$work/lang-de-DE.json" <<'PY' && ok "the German report says where the backups were read in German, not in the code's English" || bad "the German report's backup.source title is not German"
+import json, sys
+t = [f["title"] for s in json.load(open(sys.argv[1]))["steps"] for f in s["findings"] if f["code"] == "backup.source"]
+assert t and all(x.startswith("Sicherungen gelesen aus: ") and "event log" not in x and "NTBackup's" not in x for x in t), t
 PY
 strip_log() { sed -E 's/^[^ ]+ //' "$1"; }
 en_log="$work/lang-en-US/C/Documents and Settings/All Users/Application Data/SourcePrep/sourceprep.log"

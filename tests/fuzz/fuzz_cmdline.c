@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[argc++] = p;
         p += strlen(p) + 1;
     }
-    if (sp_cmdline_parse(argc, argv, &cl) != SP_OK && strlen(cl.error) == 0)
+    if (sp_cmdline_parse(argc, argv, &cl) != SP_OK && cl.error_id == 0)
         abort(); /* a refusal always says why */
     free(copy);
     return 0;

@@ -114,7 +114,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 for f in d["steps"][sys.argv[2]]["findings"]:
     if f["code"] == sys.argv[3]:
-        print("%s | %s" % (f.get("arg") or "", f.get("evidence") or ""))
+        # An arg of words is a string-table reference (\x01ID, then \x1f and its own %1): #ID:...
+        print("%s | %s" % ((f.get("arg") or "").replace("\x01", "#").replace("\x1f", ":"), f.get("evidence") or ""))
 PY
 }
 

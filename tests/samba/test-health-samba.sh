@@ -227,7 +227,7 @@ set_flags() { # set_flags N: dfsrmig's global state in msDFSR-Flags (0 Start, 48
 if has "$gs" && has "CN=Domain System Volume,$gs"; then
   scan "SBS 2011 DC, Samba's SYSVOL as provisioned (a DFSR replication group)"
   quiet frs.sysvol_frs svc.ntfrs frs.dfsr_migrating ad.batch_right
-  fires svc.dfsr 'missing' 'DFSR is not installed'
+  fires svc.dfsr '^#7305$' 'DFSR: ERROR_SERVICE_DOES_NOT_EXIST'
   set_flags 0 && ok "msDFSR-Flags set to 0 (Start: FRS serves SYSVOL)" || bad "could not set msDFSR-Flags 0"
   # SBS 2011's preparation asks for the batch logon right: taken from Administrators here.
   write_inf $'SeBatchLogonRight = *S-1-5-32-551\r\nSeEnableDelegationPrivilege = *S-1-5-32-544\r\n'
@@ -235,12 +235,12 @@ if has "$gs" && has "CN=Domain System Volume,$gs"; then
   fires ad.batch_right '' 'SeBatchLogonRight = \*S-1-5-32-551'
   quiet ad.delegation_right
   fires frs.sysvol_frs '' 'msDFSR-Flags of CN=DFSR-GlobalSettings = 0 \(Start\)'
-  fires svc.ntfrs 'missing' 'NtFrs is not installed'
+  fires svc.ntfrs '^#7305$' 'NtFrs: ERROR_SERVICE_DOES_NOT_EXIST'
   quiet svc.dfsr
   set_flags 48 && ok "msDFSR-Flags set to 48 (Eliminated)" || bad "could not set msDFSR-Flags 48"
   scan "SBS 2011 DC, migration state Eliminated"
   quiet frs.sysvol_frs svc.ntfrs frs.dfsr_migrating
-  fires svc.dfsr 'missing' 'DFSR is not installed'
+  fires svc.dfsr '^#7305$' 'DFSR: ERROR_SERVICE_DOES_NOT_EXIST'
 else
   bad "Samba's provision has no DFSR-GlobalSettings with the Domain System Volume group (not the data this test was written for)"
 fi

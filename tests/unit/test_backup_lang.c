@@ -303,6 +303,17 @@ static void open_profile(testutil_world *w, cJSON *prof)
     cJSON_AddItemToArray(cJSON_AddArrayToObject(st->data, "roots"), cJSON_CreateString("C:\\Daten"));
 }
 
+/* Whether finding x's title, as the wizard shows it in lang, holds text. */
+static int says(const sp_finding *x, const char *lang, const char *text)
+{
+    char *t = sp_text_of(testutil_text_rc, (void *)lang, x->title_id, x->arg);
+    int found = t && strstr(t, text);
+    if (!found)
+        print_error("%s title: %s\n", lang, t ? t : "(none)");
+    free(t);
+    return found;
+}
+
 static void backup_of_a_german_server_should_be_found_and_drilled(void **s)
 {
     (void)s;
@@ -320,7 +331,9 @@ static void backup_of_a_german_server_should_be_found_and_drilled(void **s)
     assert_null(testutil_find(&f, "backup.none"));
     /* No channel on this simulated server: the step says it read the text only. */
     assert_non_null(x = testutil_find(&f, "backup.source"));
-    assert_non_null(strstr(x->arg, "is not on this server"));
+    assert_true(says(x, "en-US", "\"wbadmin get versions\" (the Microsoft-Windows-Backup event log is not on this server)"));
+    assert_true(says(x, "de-DE", "Sicherungen gelesen aus: „wbadmin get versions“ (das Ereignisprotokoll "
+                                 "„Microsoft-Windows-Backup“ gibt es auf diesem Server nicht)"));
     sp_findings_free(&f);
     testutil_world_close(&w);
 }
@@ -335,7 +348,8 @@ static void backup_should_read_the_backup_channel_and_report_a_later_failure(voi
     assert_int_equal(testutil_world_run(&w, "backup", 0, &f), SP_RESULT_FAILED); /* no drill yet */
     assert_non_null(testutil_find(&f, "backup.last_full"));
     assert_non_null(x = testutil_find(&f, "backup.source"));
-    assert_non_null(strstr(x->arg, "Microsoft-Windows-Backup event log, and"));
+    assert_true(says(x, "en-US", "the Microsoft-Windows-Backup event log, and \"wbadmin get versions\""));
+    assert_true(says(x, "de-DE", "dem Ereignisprotokoll „Microsoft-Windows-Backup“ und „wbadmin get versions“"));
     assert_non_null(x = testutil_find(&f, "backup.last_attempt_failed"));
     assert_int_equal(x->severity, SP_SEV_WARNING);
     assert_string_equal(x->arg, "2011-03-16 08:26 UTC");
@@ -411,7 +425,9 @@ static void ntbackup_of_a_german_server_should_be_found_with_its_events(void **s
     assert_string_equal(x->arg, "2024-03-03 07:48 UTC"); /* 02.03.2024 23:48, Pacific */
     assert_non_null(strstr(x->evidence, "C:, Systemstatus"));
     assert_non_null(x = testutil_find(&f, "backup.source"));
-    assert_non_null(strstr(x->arg, "Application event log, and NTBackup's logs"));
+    assert_true(says(x, "en-US", "Backups read from: the Application event log, and NTBackup's logs"));
+    assert_true(says(x, "de-DE", "Sicherungen gelesen aus: dem Ereignisprotokoll „Application“ und den "
+                                 "Protokollen von NTBackup"));
     assert_non_null(x = testutil_find(&f, "backup.last_attempt_failed"));
     assert_non_null(strstr(x->evidence, "event 8019, source NTBackup")); /* not Userenv's */
     sp_findings_free(&f);

@@ -18,6 +18,7 @@
 #include "core/msgids.h"
 #include "core/base/netaddr.h"
 #include "core/health/rules.h"
+#include "core/report.h"
 #include "core/session.h"
 #include "tests/unit/testutil.h"
 
@@ -104,6 +105,16 @@ static void case_should_fire_exactly_its_rules(void **state)
         assert_int_equal(x->severity, rule->severity);
         assert_int_equal(x->title_id, rule->title_id);
         assert_non_null(x->evidence);
+    }
+    /* "german": a title as the German wizard says it, its %1 words included (issue 19). */
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(c, "german"))
+    {
+        const sp_finding *x = testutil_find(&f, e->string);
+        char *de;
+        assert_non_null(x);
+        de = sp_text_of(testutil_text_rc, "de-DE", x->title_id, x->arg);
+        assert_string_equal(de, e->valuestring);
+        free(de);
     }
     for (size_t i = 0; i < f.count; i++) {
         /* The base's notices may come along, as information only. */
@@ -199,6 +210,55 @@ static void an_error_should_keep_the_gate_closed_whatever_is_acknowledged(void *
     assert_int_equal(r, SP_RESULT_FAILED);
     sp_health_acknowledge(w.session.state, "health.svc.dns", 1);
     assert_false(sp_state_gate_open(w.session.state, "health", w.sim->ops->time_now(w.sim)));
+    sp_findings_free(&f);
+    testutil_world_close(&w);
+    cJSON_Delete(patch);
+}
+
+/* A service's state is words of the finding's sentence: the string table's, in the wizard's
+ * language, never the English word from the code (issue 19); the state keeps no language. */
+static void a_service_state_should_be_said_in_the_wizards_language(void **state)
+{
+    static const struct {
+        const char *code, *en, *de, *english_word;
+    } want[] = {
+        {"health.svc.netlogon", "The Netlogon service is stopped", "Der Dienst Netlogon ist beendet", "stopped"},
+        {"health.svc.kdc", "The Kerberos Key Distribution Center service is missing",
+         "Der Dienst Kerberos-Schlüsselverteilungscenter ist nicht installiert", "missing"},
+        {"health.svc.w32time", "The Windows Time service is disabled", "Der Windows-Zeitdienst ist deaktiviert",
+         "disabled"},
+    };
+    cJSON *patch = cJSON_Parse("{\"services\":{\"Netlogon\":{\"state\":\"stopped\"},\"kdc\":null,"
+                               "\"W32Time\":{\"state\":\"stopped\",\"start\":\"disabled\"}}}");
+    world w;
+    sp_findings f = {0};
+    sp_result r;
+    char *report;
+    (void)state;
+    open_healthy(&w, patch);
+    assert_int_equal(scan(&w, &f, &r, NULL, NULL), SP_OK);
+    report = sp_report_json(w.session.state, &w.session.info, NULL, testutil_text_rc, "de-DE",
+                            w.sim->ops->time_now(w.sim));
+    assert_non_null(report);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const sp_finding *x = testutil_find(&f, want[i].code);
+        char *de, *en;
+        assert_non_null(x);
+        assert_int_equal(x->arg[0], SP_ARG_REF);
+        de = sp_text_of(testutil_text_rc, "de-DE", x->title_id, x->arg);
+        en = sp_text_of(testutil_text_rc, "en-US", x->title_id, x->arg);
+        assert_string_equal(de, want[i].de);
+        assert_null(strstr(de, want[i].english_word));
+        assert_string_equal(en, want[i].en);
+        /* The report in German says it too; its codes stay. */
+        assert_non_null(strstr(report, want[i].de));
+        assert_non_null(strstr(report, want[i].code));
+        free(de);
+        free(en);
+    }
+    assert_null(strstr(report, "stopped"));
+    assert_non_null(strstr(testutil_find(&f, "health.svc.netlogon")->evidence, "STATE STOPPED"));
+    free(report);
     sp_findings_free(&f);
     testutil_world_close(&w);
     cJSON_Delete(patch);
@@ -383,6 +443,7 @@ int main(void)
         cmocka_unit_test(every_rule_should_have_a_case_that_fires_it),
         cmocka_unit_test(warnings_should_close_the_gate_until_each_is_acknowledged),
         cmocka_unit_test(an_error_should_keep_the_gate_closed_whatever_is_acknowledged),
+        cmocka_unit_test(a_service_state_should_be_said_in_the_wizards_language),
         cmocka_unit_test(the_demo_should_show_errors_first_then_warnings),
         cmocka_unit_test(a_cancelled_scan_should_stop_and_record_nothing),
         cmocka_unit_test(a_workstation_should_be_not_applicable),

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/cmdline.h"
+#include "core/msgids.h"
 #include "core/policy/policy.h"
 #include "core/policy/policy_ad.h"
 #include "core/session.h"
@@ -463,9 +464,9 @@ static void cmdline_should_take_an_ldap_server_and_user(void **s)
     assert_string_equal(cl.ldap_host, "dc01");
     assert_int_equal(cl.ldap_port, 0);
     assert_int_equal(sp_cmdline_parse(2, a3, &cl), SP_ERR_INVALID);
-    assert_non_null(strstr(cl.error, "1 to 65535"));
+    assert_int_equal(cl.error_id, IDS_CLI_LDAP_BAD);
     assert_int_equal(sp_cmdline_parse(2, a4, &cl), SP_ERR_INVALID);
-    assert_non_null(strstr(cl.error, "/ldapuser needs /ldap"));
+    assert_int_equal(cl.error_id, IDS_CLI_LDAPUSER_NEEDS_LDAP);
 }
 
 int main(void)

@@ -75,8 +75,8 @@ static void the_command_line_should_refuse_too_many_sets_and_inputs_with_undo(vo
     assert_int_equal(parse(&cl, undo, 3), SP_ERR_INVALID);
     assert_int_equal(cl.error_id, IDS_CLI_UNDO_ALONE);
     assert_int_equal(parse(&cl, empty, 1), SP_ERR_INVALID);
-    assert_int_equal(cl.error_id, 0);
-    assert_non_null(strstr(cl.error, "/set needs a value"));
+    assert_int_equal(cl.error_id, IDS_CLI_NEEDS_VALUE);
+    assert_string_equal(cl.error, "set");
 }
 
 static void the_event_should_say_ready_by_hand_not_ready_or_could_not_run(void **s)

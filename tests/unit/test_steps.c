@@ -52,13 +52,17 @@ static void cmdline_should_explain_what_is_wrong(void **s)
     (void)s;
     sp_cmdline cl;
     assert_int_equal(parse(&cl, "/frobnicate", NULL, NULL), SP_ERR_INVALID);
-    assert_non_null(strstr(cl.error, "Unknown option \"/frobnicate\""));
+    assert_int_equal(cl.error_id, IDS_CLI_UNKNOWN_OPTION);
+    assert_string_equal(cl.error, "/frobnicate");
     assert_int_equal(parse(&cl, "stray", NULL, NULL), SP_ERR_INVALID);
-    assert_non_null(strstr(cl.error, "Unexpected argument"));
+    assert_int_equal(cl.error_id, IDS_CLI_UNEXPECTED_ARG);
     assert_int_equal(parse(&cl, "/profile:", NULL, NULL), SP_ERR_INVALID);
-    assert_non_null(strstr(cl.error, "needs a value"));
+    assert_int_equal(cl.error_id, IDS_CLI_NEEDS_VALUE);
+    assert_string_equal(cl.error, "profile");
     assert_int_equal(parse(&cl, "/step:nosuch", "/check", NULL), SP_ERR_INVALID);
-    assert_non_null(strstr(cl.error, "backup, updates, policy, health, timesync, lob, email"));
+    assert_int_equal(cl.error_id, IDS_CLI_NO_STEP);
+    assert_string_equal(cl.error, "nosuch");
+    assert_string_equal(cl.error2, "backup, updates, policy, health, timesync, lob, email");
     assert_int_equal(parse(&cl, "/step:backup", NULL, NULL), SP_ERR_INVALID);
     assert_int_equal(parse(&cl, "/step:backup", "/check", "/apply"), SP_ERR_INVALID);
     assert_int_equal(parse(&cl, "/check", NULL, NULL), SP_ERR_INVALID);
@@ -66,6 +70,35 @@ static void cmdline_should_explain_what_is_wrong(void **s)
     assert_int_equal(parse(&cl, "/root:C:\\x", NULL, NULL), SP_ERR_INVALID);
     assert_int_equal(parse(&cl, "/style:fancy", NULL, NULL), SP_ERR_INVALID);
     assert_int_equal(parse(&cl, "/page:nowhere", NULL, NULL), SP_ERR_INVALID);
+    assert_int_equal(cl.error_id, IDS_CLI_NO_PAGE);
+}
+
+/* The command line's mistakes are said in the wizard's language: the string table's text with
+ * what was typed, never an English sentence from the code (issue 19). */
+static void cmdline_errors_should_be_said_in_the_wizards_language(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *a, *b, *de, *en;
+    } want[] = {
+        {"/frobnicate", NULL, "Unbekannte Option „/frobnicate“.", "Unknown option \"/frobnicate\"."},
+        {"stray", NULL, "Unerwartetes Argument „stray“.", "Unexpected argument \"stray\"."},
+        {"/lang:fr-FR", NULL, "/lang kennt de-DE oder en-US.", "/lang takes de-DE or en-US."},
+        {"/mark:backup", NULL, "/mark:backup braucht /reason:\"Begründung\".", "/mark:backup needs /reason:\"why it is done\"."},
+        {"/demo", "/profile:x.json", "Verwenden Sie /demo oder /profile, nicht beides.", "Use /demo or /profile, not both."},
+    };
+    sp_cmdline cl;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char *de, *en;
+        assert_int_equal(parse(&cl, want[i].a, want[i].b, NULL), SP_ERR_INVALID);
+        assert_int_not_equal(cl.error_id, 0);
+        de = testutil_text_rc("de-DE", cl.error_id, cl.error);
+        en = testutil_text_rc("en-US", cl.error_id, cl.error);
+        assert_string_equal(de, want[i].de);
+        assert_string_equal(en, want[i].en);
+        free(de);
+        free(en);
+    }
 }
 
 static void cmdline_should_refuse_values_longer_than_its_buffers(void **s)
@@ -76,7 +109,8 @@ static void cmdline_should_refuse_values_longer_than_its_buffers(void **s)
     memset(arg + 9, 'a', 1100);
     arg[1109] = '\0';
     assert_int_equal(parse(&cl, arg, NULL, NULL), SP_ERR_INVALID);
-    assert_non_null(strstr(cl.error, "too long"));
+    assert_int_equal(cl.error_id, IDS_CLI_VALUE_TOO_LONG);
+    assert_string_equal(cl.error, "profile");
 }
 
 /* A session on tests/profiles/<name>.json in a fresh folder. */
@@ -188,7 +222,12 @@ static void backup_should_name_the_tool_of_the_os(void **s)
     testutil_world_close(&w);
     open_world(&w, "sbs2011std");
     check(&w, "backup", &f);
-    assert_string_equal(arg_of(&f, "backup.tool"), "Windows Server Backup (wbadmin)");
+    {
+        /* The tool's name as Windows says it in the wizard's language (issue 19). */
+        char *de = sp_text_of(testutil_text_rc, "de-DE", IDS_F_BK_TOOL, arg_of(&f, "backup.tool"));
+        assert_string_equal(de, "Sicherungsprogramm dieses Servers: Windows Server-Sicherung (wbadmin)");
+        free(de);
+    }
     sp_findings_free(&f);
     testutil_world_close(&w);
 }
@@ -413,6 +452,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cmdline_should_accept_slash_and_dash_in_any_case),
         cmocka_unit_test(cmdline_should_explain_what_is_wrong),
+        cmocka_unit_test(cmdline_errors_should_be_said_in_the_wizards_language),
         cmocka_unit_test(cmdline_should_refuse_values_longer_than_its_buffers),
         cmocka_unit_test(policy_should_not_apply_after_2003),
         cmocka_unit_test(policy_should_fail_on_sbs2003_while_the_right_is_defined),

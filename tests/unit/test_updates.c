@@ -28,6 +28,18 @@ typedef testutil_world world;
 
 /* Opens tests/profiles/<name>.json with extra (a JSON object, may be NULL) merged over it:
  * its "registry" keys are added to the profile's, its other keys replace the profile's. */
+/* Whether finding x's title, as the wizard shows it in lang, is want (issue 19: its words come
+ * from the string table, in the wizard's language). */
+static int title_is(const sp_finding *x, const char *lang, const char *want)
+{
+    char *t = x ? sp_text_of(testutil_text_rc, (void *)lang, x->title_id, x->arg) : NULL;
+    int same = t && strcmp(t, want) == 0;
+    if (!same)
+        print_error("%s title: %s\n", lang, t ? t : "(none)");
+    free(t);
+    return same;
+}
+
 static void open_world(world *w, const char *name, const char *extra)
 {
     char path[200];
@@ -155,7 +167,8 @@ static void updates_should_tell_the_sbs_service_pack_from_the_windows_one(void *
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_non_null(testutil_find(&f, "updates.sp_current"));
     assert_non_null(x = testutil_find(&f, "updates.sbs_sp_missing"));
-    assert_string_equal(x->arg, "no SBS service pack");
+    assert_true(title_is(x, "en-US", "SBS 2003's own service pack is missing (no SBS service pack)"));
+    assert_true(title_is(x, "de-DE", "Das eigene Service Pack von SBS 2003 fehlt (kein SBS-Service Pack)"));
     sp_findings_free(&f);
     testutil_world_close(&w);
     /* Server 2003 (not SBS) has no SBS service pack to check. */
@@ -604,10 +617,11 @@ static void updates_should_name_a_missing_sha2_or_servicing_stack_prerequisite(v
                                  "\"KB4474419\", \"category\": \"security\"}]}");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_non_null(x = testutil_find(&f, "updates.prereq_missing"));
-    assert_string_equal(x->arg, "SHA-2 code signing support, KB4474419");
+    assert_true(title_is(x, "en-US", "Update prerequisite missing: SHA-2 code signing support, KB4474419"));
+    assert_true(title_is(x, "de-DE", "Voraussetzung für Updates fehlt: Unterstützung für SHA-2-Codesignatur, KB4474419"));
     assert_int_equal(x->severity, SP_SEV_ERROR);
-    assert_string_equal(testutil_find(&f, "updates.prereq_ok")->arg,
-                        "servicing stack update (March 2019 or later), KB4490628");
+    assert_true(title_is(testutil_find(&f, "updates.prereq_ok"), "en-US",
+                         "Update prerequisite installed: servicing stack update (March 2019 or later), KB4490628"));
     /* Installing it leaves its package; then nothing blocks. */
     r = run(&w, 1, &f);
     assert_int_equal(r, SP_RESULT_PASSED);
@@ -620,7 +634,8 @@ static void updates_should_name_a_missing_sha2_or_servicing_stack_prerequisite(v
     open_world(&w, "sbs2008", "{\"registry\": {" SSU_PKG_2008 ": {\"CurrentState\": {\"dword\": 32}}}}");
     assert_int_equal(run(&w, 0, &f), SP_RESULT_FAILED);
     assert_non_null(x = testutil_find(&f, "updates.prereq_missing"));
-    assert_string_equal(x->arg, "servicing stack update (April 2019 or later), KB4493730");
+    assert_true(title_is(x, "en-US", "Update prerequisite missing: servicing stack update (April 2019 or later), KB4493730"));
+    assert_true(title_is(x, "de-DE", "Voraussetzung für Updates fehlt: Wartungsstapelupdate (April 2019 oder später), KB4493730"));
     sp_findings_free(&f);
     testutil_world_close(&w);
     /* A later servicing stack, the earlier one superseded (0x50), satisfies it. */

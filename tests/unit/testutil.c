@@ -261,6 +261,59 @@ char *testutil_text_ids(void *user, unsigned id, const char *arg)
     return s;
 }
 
+/* The line of text (up to its newline) that starts with key then a space or tab, after indent. */
+static const char *line_of(const char *text, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        const char *p = l + strspn(l, " \t");
+        if (strncmp(p, key, n) == 0 && (p[n] == ' ' || p[n] == '\t'))
+            return p + n;
+    }
+    return NULL;
+}
+
+char *testutil_text_rc(void *user, unsigned id, const char *arg)
+{
+    char path[64], name[80] = "", num[16], *ids, *rc, *out, *o;
+    const char *l, *q;
+    size_t size;
+    snprintf(path, sizeof path, "resources/lang/%s.rc", (const char *)user);
+    ids = (char *)testutil_read_file("core/msgids.h", &size);
+    rc = (char *)testutil_read_file(path, &size);
+    if (!ids || !rc)
+        fail_msg("cannot read core/msgids.h or %s", path);
+    for (l = ids; l && *l && !name[0]; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        unsigned v;
+        char n[80];
+        if (sscanf(l, "#define %79s %u", n, &v) == 2 && v == id)
+            snprintf(name, sizeof name, "%s", n);
+    }
+    snprintf(num, sizeof num, "%u", id);
+    l = name[0] ? line_of(rc, name) : NULL;
+    if (!l)
+        l = line_of(rc, num);
+    if (!l || !(q = strchr(l, '"')))
+        fail_msg("string %u (%s) is not in %s", id, name, path);
+    out = o = malloc(size + (arg ? strlen(arg) * 9 : 0) + 1);
+    if (!out)
+        abort();
+    /* From after the opening quote to the closing one: "" is a quote, %1 the argument. */
+    for (q++; *q && *q != '\n' && !(q[0] == '"' && q[1] != '"'); q++) {
+        if (q[0] == '"')
+            *o++ = *q++;
+        else if (q[0] == '%' && q[1] == '1') {
+            o += sprintf(o, "%s", arg ? arg : "");
+            q++;
+        } else
+            *o++ = *q;
+    }
+    *o = '\0';
+    free(ids);
+    free(rc);
+    return out;
+}
+
 void testutil_merge_patch(cJSON *target, const cJSON *patch)
 {
     const cJSON *p;

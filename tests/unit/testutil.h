@@ -80,5 +80,9 @@ char *testutil_ldap_value(sp_sys *sys, const char *host, const char *dn, const c
 
 /* A stand-in for the string table (an sp_text_fn): "T<id>" for every ID, heap. */
 char *testutil_text_ids(void *user, unsigned id, const char *arg);
+/* The string table as the wizard shows it in one language (an sp_text_fn): user is the
+ * language ("de-DE", "en-US"); the text of id in resources/lang/<user>.rc (its name from
+ * core/msgids.h) with %1 replaced by arg, heap. Fails the test when the file lacks it. */
+char *testutil_text_rc(void *user, unsigned id, const char *arg);
 
 #endif
