@@ -106,7 +106,8 @@ static void head(html *h, const sp_sysinfo *info)
                   " body { font-size: 9pt; line-height: 1.25; }\n"
                   " h1 { font-size: 15pt; } h2 { font-size: 11pt; margin: 9pt 0 2pt; }\n"
                   " th, td { padding: 1pt 3pt; }\n"
-                  " .appendix { font-size: 7.5pt; line-height: 1.2; }\n"
+                  " section.step table { font-size: 8.5pt; }\n"
+                  " .appendix { font-size: 7.5pt; line-height: 1.15; }\n"
                   " .appendix h2 { font-size: 10pt; } .appendix h3 { font-size: 8.5pt; margin: 5pt 0 1pt; }\n"
                   " .appendix td, .appendix th { padding: 0.5pt 2pt; }\n"
                   "}\n"
@@ -218,15 +219,15 @@ static void data_inline(html *h, const cJSON *v)
     }
 }
 
-/* What the print shows of a step's long lists: the columns a plan needs (a LOB entry has a
- * dozen keys, a drill's file its SHA-256 and restored path, which its finding's evidence
- * carries); the JSON report has every key. */
+/* What the print shows of a step's long lists: the columns a plan needs of a LOB entry (it has
+ * a dozen keys); none of a drill's files (each is a finding, its evidence the file's outcome,
+ * size, SHA-256 and restored path). The JSON report has every key; the print says so. */
 static const struct {
     const char *list, *cols[6];
     unsigned char width[6]; /* per cent of the line; 0: the rest */
 } views[] = {
-    {"entries", {"name", "version", "publisher", "category", "lob", "plan"}, {25, 9, 15, 8, 5, 0}},
-    {"files", {"path", "size", "outcome"}, {70, 10, 0}},
+    {"entries", {"name", "version", "publisher", "category", "lob", "plan"}, {22, 8, 13, 8, 5, 0}},
+    {"files", {NULL}, {0}},
 };
 
 /* A list of objects (the LOB entries, the drill's files). */
@@ -289,8 +290,14 @@ static int rows_of_objects(html *h, const cJSON *v)
         }
         return 1;
     }
-    if (!nk)
-        goto note; /* none of the view's columns: the JSON report has the list */
+    if (!nk) {
+        char n[24];
+        snprintf(n, sizeof n, "%d", cJSON_GetArraySize(v));
+        sp_strbuf_add(&h->b, "<p class=\"note\">");
+        add_id(h, IDS_R_DATA_NOT_PRINTED, n);
+        sp_strbuf_add(&h->b, "</p>");
+        return 1;
+    }
     sp_strbuf_add(&h->b, nk < all ? "<table class=\"data rows view\">" : "<table class=\"data rows\">");
     if (nk < all) {
         sp_strbuf_add(&h->b, "<colgroup>");
@@ -319,7 +326,6 @@ static int rows_of_objects(html *h, const cJSON *v)
         sp_strbuf_add(&h->b, "</tr>");
     }
     sp_strbuf_add(&h->b, "</table>");
-note:
     if (nk < all) {
         sp_strbuf_add(&h->b, "<p class=\"note\">");
         add_id(h, IDS_R_DATA_COLUMNS, NULL);
@@ -424,8 +430,8 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
         if (f->severity < SP_SEV_WARNING)
             continue;
         if (!notable++) {
-            sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:13%\">"
-                                 "<col style=\"width:40%\"><col></colgroup>\n<tr>");
+            sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:12%\">"
+                                 "<col style=\"width:36%\"><col></colgroup>\n<tr>");
             cell_id(h, "th", IDS_R_SEVERITY, NULL);
             cell_id(h, "th", IDS_R_FINDING, NULL);
             cell_id(h, "th", IDS_R_ADVICE, NULL);
@@ -502,8 +508,8 @@ static void changes(html *h, const sp_journal *j)
         return;
     }
     sp_strbuf_add(&h->b, "<table class=\"changes\">\n<colgroup><col style=\"width:3%\">"
-                         "<col style=\"width:8%\"><col style=\"width:9%\"><col>"
-                         "<col style=\"width:16%\"><col style=\"width:9%\"></colgroup>\n<tr><th>#</th>");
+                         "<col style=\"width:8%\"><col style=\"width:10%\"><col>"
+                         "<col style=\"width:19%\"><col style=\"width:10%\"></colgroup>\n<tr><th>#</th>");
     cell_id(h, "th", IDS_R_STEP, NULL);
     cell_id(h, "th", IDS_R_KIND, NULL);
     cell_id(h, "th", IDS_R_TARGET, NULL);

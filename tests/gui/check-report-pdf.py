@@ -19,7 +19,9 @@ def main():
         for x_max, word in re.findall(r'xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', body):
             if float(x_max) > edge:
                 over.append(word)
-    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    # -layout: the characters as printed; pdftotext's default joins a line that ends in "-"
+    # with the next one without the "-" (ValidPorts' "6001-" and "6002" became "60016002").
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
     flat = re.sub(r"\s+", "", text)
     missing = []
     evidence = 0
