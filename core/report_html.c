@@ -67,7 +67,7 @@ static void head(html *h, const sp_sysinfo *info)
     /* Print first: the page box fits both A4 and Letter; nothing depends on colour. */
     sp_strbuf_add(&h->b,
                   "</title>\n<style>\n"
-                  "@page { size: auto; margin: 14mm 12mm; }\n"
+                  "@page { size: auto; margin: 12mm; }\n"
                   "body { font: 10pt/1.35 \"Segoe UI\", Tahoma, Arial, sans-serif; color: #000;"
                   " background: #fff; max-width: 186mm; margin: 0 auto; }\n"
                   "h1 { font-size: 16pt; margin: 0 0 6pt; }\n"
@@ -430,8 +430,8 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
         if (f->severity < SP_SEV_WARNING)
             continue;
         if (!notable++) {
-            sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:12%\">"
-                                 "<col style=\"width:36%\"><col></colgroup>\n<tr>");
+            sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:13%\">"
+                                 "<col style=\"width:35%\"><col></colgroup>\n<tr>");
             cell_id(h, "th", IDS_R_SEVERITY, NULL);
             cell_id(h, "th", IDS_R_FINDING, NULL);
             cell_id(h, "th", IDS_R_ADVICE, NULL);
