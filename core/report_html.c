@@ -103,7 +103,7 @@ static void head(html *h, const sp_sysinfo *info)
                   ".verdict { border: 1.5pt solid #000; padding: 4pt 6pt; font-weight: bold; }\n"
                   /* On paper: compact type, still legible (the appendix at 7.5 pt). */
                   "@media print {\n"
-                  " body { font-size: 9pt; line-height: 1.25; }\n"
+                  " body { font-size: 9pt; line-height: 1.2; }\n"
                   " h1 { font-size: 15pt; } h2 { font-size: 11pt; margin: 9pt 0 2pt; }\n"
                   " th, td { padding: 1pt 3pt; }\n"
                   " section.step table { font-size: 8.5pt; }\n"
@@ -188,6 +188,13 @@ static void summary(html *h, const sp_state *st, const sp_journal *j, unsigned a
 /* A step's own data (plans, choices) as nested tables, whatever its shape. */
 static void data_json(html *h, const cJSON *v);
 
+/* A value with nothing to print: null, "", {} or []. */
+static int is_empty(const cJSON *v)
+{
+    return cJSON_IsNull(v) || (cJSON_IsString(v) && !v->valuestring[0]) ||
+           ((cJSON_IsObject(v) || cJSON_IsArray(v)) && !v->child);
+}
+
 /* A value on one line: "key: value; ..." with nested objects in parentheses, empty values left
  * out (an item of a wide array, where a table per object would take a page per few items). */
 static void data_inline(html *h, const cJSON *v)
@@ -199,8 +206,7 @@ static void data_inline(html *h, const cJSON *v)
         return;
     }
     cJSON_ArrayForEach(it, v) {
-        if (cJSON_IsNull(it) || (cJSON_IsString(it) && !it->valuestring[0]) ||
-            ((cJSON_IsObject(it) || cJSON_IsArray(it)) && !it->child))
+        if (is_empty(it))
             continue;
         sp_strbuf_add(&h->b, first ? "" : "; ");
         first = 0;
@@ -230,6 +236,23 @@ static const struct {
     {"files", {NULL}, {0}},
 };
 
+/* The print's view of a list, by the list's key; -1 for none. */
+static int view_of(const cJSON *v)
+{
+    for (size_t w = 0; v->string && w < sizeof views / sizeof views[0]; w++)
+        if (strcmp(views[w].list, v->string) == 0)
+            return (int)w;
+    return -1;
+}
+
+/* "N entries, not printed: the JSON report has them." */
+static void not_printed(html *h, const cJSON *v)
+{
+    char n[24];
+    snprintf(n, sizeof n, "%d", cJSON_GetArraySize(v));
+    add_id(h, IDS_R_DATA_NOT_PRINTED, n);
+}
+
 /* A list of objects (the LOB entries, the drill's files). */
 static int is_rows(const cJSON *v)
 {
@@ -249,6 +272,7 @@ static int rows_of_objects(html *h, const cJSON *v)
     const char *keys[24];
     unsigned char width[24] = {0};
     size_t nk = 0, all = 0;
+    int w;
     const cJSON *it, *f;
     if (!is_rows(v))
         return 0;
@@ -265,9 +289,7 @@ static int rows_of_objects(html *h, const cJSON *v)
         }
     }
     all = nk;
-    for (size_t w = 0; v->string && w < sizeof views / sizeof views[0]; w++) {
-        if (strcmp(views[w].list, v->string) != 0)
-            continue;
+    if ((w = view_of(v)) >= 0) {
         /* The view's columns that any item has, in the view's order, with their widths. */
         size_t n = 0;
         for (size_t c = 0; c < 6 && views[w].cols[c]; c++)
@@ -291,10 +313,8 @@ static int rows_of_objects(html *h, const cJSON *v)
         return 1;
     }
     if (!nk) {
-        char n[24];
-        snprintf(n, sizeof n, "%d", cJSON_GetArraySize(v));
         sp_strbuf_add(&h->b, "<p class=\"note\">");
-        add_id(h, IDS_R_DATA_NOT_PRINTED, n);
+        not_printed(h, v);
         sp_strbuf_add(&h->b, "</p>");
         return 1;
     }
@@ -345,8 +365,8 @@ static void data_json(html *h, const cJSON *v)
         return;
     if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
         cJSON_ArrayForEach(it, v) {
-            if (cJSON_IsObject(v) && is_rows(it))
-                continue;
+            if (cJSON_IsObject(v) && (is_rows(it) || is_empty(it)))
+                continue; /* a list follows the table; an empty value says nothing */
             sp_strbuf_add(&h->b, rows++ ? "<tr>" : "<table class=\"data\"><tr>");
             if (cJSON_IsObject(v)) {
                 sp_strbuf_add(&h->b, "<th>");
@@ -378,9 +398,18 @@ static void data_lists(html *h, const cJSON *v, const char *path)
             break;
         snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? ": " : "", it->string);
         if (is_rows(it)) {
+            int w = view_of(it);
             sp_strbuf_add(&h->b, "<p class=\"list\"><b>");
             sp_strbuf_add_html(&h->b, sub);
-            sp_strbuf_add(&h->b, "</b></p>\n");
+            sp_strbuf_add(&h->b, "</b>");
+            if (w >= 0 && !views[w].cols[0]) {
+                /* Not printed at all: the note on the caption's line. */
+                sp_strbuf_add(&h->b, ": <i>");
+                not_printed(h, it);
+                sp_strbuf_add(&h->b, "</i></p>\n");
+                continue;
+            }
+            sp_strbuf_add(&h->b, "</p>\n");
             rows_of_objects(h, it);
             sp_strbuf_add(&h->b, "\n");
         } else if (cJSON_IsObject(it)) {
@@ -475,7 +504,13 @@ static void step_appendix(html *h, const sp_step_state *s, size_t i)
         for (size_t k = 0; k < s->findings.count; k++) {
             const sp_finding *f = &s->findings.items[k];
             finding_cells(h, f, "finding");
-            if (f->evidence && f->evidence[0]) {
+            if (k && f->evidence && f[-1].evidence && strcmp(f->evidence, f[-1].evidence) == 0) {
+                /* The same evidence as the row above (the time sync's configuration read once
+                 * for two findings): printed once. */
+                sp_strbuf_add(&h->b, " <span class=\"ev\"><i>");
+                add_id(h, IDS_R_SAME_EVIDENCE, NULL);
+                sp_strbuf_add(&h->b, "</i></span>");
+            } else if (f->evidence && f->evidence[0]) {
                 sp_strbuf_add(&h->b, " <span class=\"ev\"><code>");
                 sp_strbuf_add_html(&h->b, f->evidence);
                 sp_strbuf_add(&h->b, "</code></span>");
