@@ -393,9 +393,9 @@ static void data_lists(html *h, const cJSON *v, const char *path)
 {
     const cJSON *it;
     char sub[160];
+    if (!cJSON_IsObject(v))
+        return;
     cJSON_ArrayForEach(it, v) {
-        if (!cJSON_IsObject(v))
-            break;
         snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? ": " : "", it->string);
         if (is_rows(it)) {
             int w = view_of(it);
@@ -504,7 +504,8 @@ static void step_appendix(html *h, const sp_step_state *s, size_t i)
         for (size_t k = 0; k < s->findings.count; k++) {
             const sp_finding *f = &s->findings.items[k];
             finding_cells(h, f, "finding");
-            if (k && f->evidence && f[-1].evidence && strcmp(f->evidence, f[-1].evidence) == 0) {
+            if (k && f->evidence && f->evidence[0] && f[-1].evidence &&
+                strcmp(f->evidence, f[-1].evidence) == 0) {
                 /* The same evidence as the row above (the time sync's configuration read once
                  * for two findings): printed once. */
                 sp_strbuf_add(&h->b, " <span class=\"ev\"><i>");

@@ -121,14 +121,17 @@ static void html_appendix_should_put_each_evidence_in_its_findings_row_once(void
     (void)s;
     sp_state *st = sp_state_new(NOW);
     sp_findings f = {0};
-    char *html, *row, *end, want[64];
+    char *html, *row, *end, *ev, want[64];
     sp_findings_add(&f, SP_SEV_INFO, "timesync.config_ok", IDS_F_UPDATES_SP, 0, NULL, "Type=NT5DS; AnnounceFlags=10");
     sp_findings_add(&f, SP_SEV_INFO, "timesync.pdc_own_clock", IDS_F_UPDATES_SP, 0, NULL, "Type=NT5DS; AnnounceFlags=10");
     sp_findings_add(&f, SP_SEV_INFO, "timesync.other", IDS_F_UPDATES_SP, 0, NULL, "sha256=0123abcd");
+    sp_findings_add(&f, SP_SEV_INFO, "timesync.no_evidence", IDS_F_UPDATES_SP, 0, NULL, "");
+    sp_findings_add(&f, SP_SEV_INFO, "timesync.no_evidence_either", IDS_F_UPDATES_SP, 0, NULL, "");
     sp_state_record(st, "timesync", SP_RESULT_PASSED, &f, NOW - 100);
     html = sp_report_html(st, NULL, NULL, fake_text, NULL, NOW);
-    assert_int_equal(count(html, "<tr class=\"finding\""), 3);
+    assert_int_equal(count(html, "<tr class=\"finding\""), 5);
     assert_int_equal(count(html, "Type=NT5DS; AnnounceFlags=10"), 1);
+    /* Only the repeated evidence is "the same as above", not two findings without any. */
     snprintf(want, sizeof want, "[%u:]", IDS_R_SAME_EVIDENCE);
     assert_int_equal(count(html, want), 1);
     /* The third finding's evidence is inside its own row. */
@@ -136,7 +139,9 @@ static void html_appendix_should_put_each_evidence_in_its_findings_row_once(void
     assert_non_null(row);
     end = strstr(row, "</tr>");
     assert_non_null(end);
-    assert_true(strstr(row, "<code>sha256=0123abcd</code>") < end);
+    ev = strstr(row, "<code>sha256=0123abcd</code>");
+    assert_non_null(ev);
+    assert_true(ev < end);
     free(html);
     sp_findings_free(&f);
     sp_state_free(st);
