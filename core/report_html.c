@@ -504,10 +504,11 @@ static void step_appendix(html *h, const sp_step_state *s, size_t i)
         for (size_t k = 0; k < s->findings.count; k++) {
             const sp_finding *f = &s->findings.items[k];
             finding_cells(h, f, "finding");
-            if (k && f->evidence && f->evidence[0] && f[-1].evidence &&
+            if (k && f->evidence && strlen(f->evidence) >= 60 && f[-1].evidence &&
                 strcmp(f->evidence, f[-1].evidence) == 0) {
-                /* The same evidence as the row above (the time sync's configuration read once
-                 * for two findings): printed once. */
+                /* Long evidence the row above has too (the time sync's configuration read once
+                 * for two findings) printed once; a short one ("vendor") is shorter than the
+                 * words that would refer to it. */
                 sp_strbuf_add(&h->b, " <span class=\"ev\"><i>");
                 add_id(h, IDS_R_SAME_EVIDENCE, NULL);
                 sp_strbuf_add(&h->b, "</i></span>");

@@ -118,20 +118,25 @@ static void html_of_a_partial_state_should_say_what_is_missing(void **s)
  * twice in a row printed once. */
 static void html_appendix_should_put_each_evidence_in_its_findings_row_once(void **s)
 {
+#define CONFIG "Parameters\\Type=NT5DS; Config\\AnnounceFlags=10; Config\\MaxPosPhaseCorrection=0xFFFFFFFF"
     (void)s;
     sp_state *st = sp_state_new(NOW);
     sp_findings f = {0};
     char *html, *row, *end, *ev, want[64];
-    sp_findings_add(&f, SP_SEV_INFO, "timesync.config_ok", IDS_F_UPDATES_SP, 0, NULL, "Type=NT5DS; AnnounceFlags=10");
-    sp_findings_add(&f, SP_SEV_INFO, "timesync.pdc_own_clock", IDS_F_UPDATES_SP, 0, NULL, "Type=NT5DS; AnnounceFlags=10");
+    sp_findings_add(&f, SP_SEV_INFO, "timesync.config_ok", IDS_F_UPDATES_SP, 0, NULL, CONFIG);
+    sp_findings_add(&f, SP_SEV_INFO, "timesync.pdc_own_clock", IDS_F_UPDATES_SP, 0, NULL, CONFIG);
     sp_findings_add(&f, SP_SEV_INFO, "timesync.other", IDS_F_UPDATES_SP, 0, NULL, "sha256=0123abcd");
     sp_findings_add(&f, SP_SEV_INFO, "timesync.no_evidence", IDS_F_UPDATES_SP, 0, NULL, "");
     sp_findings_add(&f, SP_SEV_INFO, "timesync.no_evidence_either", IDS_F_UPDATES_SP, 0, NULL, "");
+    sp_findings_add(&f, SP_SEV_INFO, "lob.complete", IDS_F_UPDATES_SP, 0, NULL, "vendor");
+    sp_findings_add(&f, SP_SEV_INFO, "lob.complete", IDS_F_UPDATES_SP, 0, NULL, "vendor");
     sp_state_record(st, "timesync", SP_RESULT_PASSED, &f, NOW - 100);
     html = sp_report_html(st, NULL, NULL, fake_text, NULL, NOW);
-    assert_int_equal(count(html, "<tr class=\"finding\""), 5);
-    assert_int_equal(count(html, "Type=NT5DS; AnnounceFlags=10"), 1);
-    /* Only the repeated evidence is "the same as above", not two findings without any. */
+    assert_int_equal(count(html, "<tr class=\"finding\""), 7);
+    assert_int_equal(count(html, CONFIG), 1);
+    /* Only the long repeated evidence is "the same as above": not two findings without any,
+     * nor a short one, which is printed in both rows. */
+    assert_int_equal(count(html, "<code>vendor</code>"), 2);
     snprintf(want, sizeof want, "[%u:]", IDS_R_SAME_EVIDENCE);
     assert_int_equal(count(html, want), 1);
     /* The third finding's evidence is inside its own row. */
@@ -145,6 +150,7 @@ static void html_appendix_should_put_each_evidence_in_its_findings_row_once(void
     free(html);
     sp_findings_free(&f);
     sp_state_free(st);
+#undef CONFIG
 }
 
 /* Step data in print: a LOB entry's columns a plan needs (the rest left to the JSON, and the
