@@ -95,6 +95,7 @@ static void head(html *h, const sp_sysinfo *info)
                   "table.rows td { overflow-wrap: break-word; }\n"
                   "table.view { table-layout: fixed; }\n"
                   ".note, .item, .list { margin: 0 0 2pt; }\n"
+                  "p.data, .list { break-after: avoid; page-break-after: avoid; }\n"
                   ".note { font-style: italic; }\n"
                   /* A row stays whole; a table may break between its rows. */
                   "tr { break-inside: avoid; page-break-inside: avoid; }\n"
@@ -459,8 +460,8 @@ static void step_section(html *h, const sp_step_state *s, size_t i)
         if (f->severity < SP_SEV_WARNING)
             continue;
         if (!notable++) {
-            sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:13%\">"
-                                 "<col style=\"width:35%\"><col></colgroup>\n<tr>");
+            sp_strbuf_add(&h->b, "<table class=\"findings\">\n<colgroup><col style=\"width:14%\">"
+                                 "<col style=\"width:34%\"><col></colgroup>\n<tr>");
             cell_id(h, "th", IDS_R_SEVERITY, NULL);
             cell_id(h, "th", IDS_R_FINDING, NULL);
             cell_id(h, "th", IDS_R_ADVICE, NULL);
@@ -522,7 +523,7 @@ static void step_appendix(html *h, const sp_step_state *s, size_t i)
         sp_strbuf_add(&h->b, "</table>\n");
     }
     if (data) {
-        sp_strbuf_add(&h->b, "<p><b>");
+        sp_strbuf_add(&h->b, "<p class=\"data\"><b>");
         add_id(h, IDS_R_DATA, NULL);
         sp_strbuf_add(&h->b, "</b></p>\n");
         data_json(h, s->data);
