@@ -79,6 +79,9 @@
 #define IDS_R_HTML_LANG      5930 /* the report's <html lang>: "en", "de" */
 #define IDS_R_APPENDIX       5940
 #define IDS_R_IN_APPENDIX    5941
+#define IDS_R_DATA_COLUMNS   5942
+#define IDS_R_DATA_NOT_PRINTED 5943
+#define IDS_R_SAME_EVIDENCE  5944
 #define IDS_R_READY_MANUAL   7050
 #define IDS_R_NOT_READY_BACKUP 7051
 #define IDS_F_EMAIL_MANUAL_TARGET 7052

@@ -56,27 +56,43 @@ rc=0
 timeout 1200 wine "build/$arch/tests/guitest.exe" "build/$arch/sourceprep.exe" "$(winepath -w "$root")" \
   "$(winepath -w "$out")" </dev/null || rc=$?
 walk_rc=$rc
-# The printed report of the same walk: HTML from the wizard, PDF from headless Chromium, PNG pages.
+# The report of the same walk: HTML from the wizard for print, JSON for the check.
 report="$out/report.html"
 timeout 120 wine "build/$arch/sourceprep.exe" /demo "/root:$(winepath -w "$root")" \
   "/report:$(winepath -w "$report")" </dev/null >"$out/report.log" 2>&1 || true
 timeout 120 wine "build/$arch/sourceprep.exe" /demo "/root:$(winepath -w "$root")" \
   "/report:$(winepath -w "$out/report.json")" </dev/null >>"$out/report.log" 2>&1 || true
 [ -n "${SP_KEEP_ROOT:-}" ] && echo "screenshots: the walked demo server is kept in $root" || rm -rf "$root"
+# The printed report on A4 and on Letter, portrait: a copy of the HTML with its @page box set to
+# the size, to PDF by headless Chromium, PNG pages; the check reads each PDF: every evidence
+# string of the same server's JSON report whole within the page width, and at most 7 pages (the
+# demo's report was 19 pages before issue 20, which asks for about a third).
+print_report() { # DIR: report.html and report.json in, report-a4.pdf and report-letter.pdf out
+  local dir=$1 size lower profile pdf
+  for size in A4 Letter; do
+    lower=$(tr 'A-Z' 'a-z' <<<"$size")
+    pdf="$dir/report-$lower.pdf"
+    sed "s/@page { size: auto;/@page { size: $size portrait;/" "$dir/report.html" >"$dir/report-$lower.html"
+    if ! grep -q "@page { size: $size portrait;" "$dir/report-$lower.html"; then
+      echo "not ok - the report's @page rule is not where the page size is set ($dir)"; rc=1; continue
+    fi
+    profile=$(mktemp -d /tmp/sourceprep-chromium.XXXXXX)
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+      --disable-background-networking --disable-component-update --disable-sync \
+      --user-data-dir="$profile" --no-pdf-header-footer --print-to-pdf="$pdf" \
+      "file://$(realpath "$dir/report-$lower.html")" >/dev/null 2>&1 || echo "not ok - Chromium could not print the report ($size)"
+    rm -rf "$profile" "$dir/report-$lower.html"
+    if [ -s "$pdf" ] && [ -s "$dir/report.json" ]; then
+      pdftoppm -png -r 70 "$pdf" "$dir/report-$lower"
+      echo "# $pdf: $(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}') pages"
+      python3 tests/gui/check-report-pdf.py "$dir/report.json" "$pdf" 7 || rc=1
+    else
+      echo "not ok - no $pdf or $dir/report.json to compare"; rc=1
+    fi
+  done
+}
 if [ -s "$report" ]; then
-  profile=$(mktemp -d /tmp/sourceprep-chromium.XXXXXX)
-  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$profile" --no-pdf-header-footer --print-to-pdf="$out/report.pdf" \
-    "file://$(realpath "$report")" >/dev/null 2>&1 || echo "not ok - Chromium could not print the report"
-  rm -rf "$profile"
-  [ -s "$out/report.pdf" ] && pdftoppm -png -r 70 "$out/report.pdf" "$out/report-page"
-  # Printed whole: no evidence cut at the page's edge or lost (the JSON of the same server).
-  if [ -s "$out/report.pdf" ] && [ -s "$out/report.json" ]; then
-    python3 tests/gui/check-report-pdf.py "$out/report.json" "$out/report.pdf" || rc=1
-  else
-    echo "not ok - no report.pdf or report.json to compare"; rc=1
-  fi
+  print_report "$out"
 else
   echo "not ok - the wizard wrote no report.html"
   rc=1
@@ -96,8 +112,11 @@ if [ "$arch" = x64 ]; then
     "$(winepath -w "$de_out")" wizard97 de-DE </dev/null || de_rc=$?
   sp_german timeout 120 wine "build/$arch/sourceprep.exe" /demo "/root:$(winepath -w "$de_root")" \
     "/report:$(winepath -w "$de_out/report.html")" </dev/null >"$de_out/report.log" 2>&1 || true
+  sp_german timeout 120 wine "build/$arch/sourceprep.exe" /demo "/root:$(winepath -w "$de_root")" \
+    "/report:$(winepath -w "$de_out/report.json")" </dev/null >>"$de_out/report.log" 2>&1 || true
   if grep -q '<html lang="de">' "$de_out/report.html" 2>/dev/null; then
     echo "ok - the German walk's printed report is German (<html lang=\"de\">)"
+    print_report "$de_out" || true
   else
     echo "not ok - the German walk's printed report is not German: $(head -c 200 "$de_out/report.html" 2>/dev/null)"
     de_rc=1

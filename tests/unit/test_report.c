@@ -114,6 +114,78 @@ static void html_of_a_partial_state_should_say_what_is_missing(void **s)
     sp_state_free(st);
 }
 
+/* The appendix: one row per finding with its evidence in the title's cell; the same evidence
+ * twice in a row printed once. */
+static void html_appendix_should_put_each_evidence_in_its_findings_row_once(void **s)
+{
+#define CONFIG "Parameters\\Type=NT5DS; Config\\AnnounceFlags=10; Config\\MaxPosPhaseCorrection=0xFFFFFFFF"
+    (void)s;
+    sp_state *st = sp_state_new(NOW);
+    sp_findings f = {0};
+    char *html, *row, *end, *ev, want[64];
+    sp_findings_add(&f, SP_SEV_INFO, "timesync.config_ok", IDS_F_UPDATES_SP, 0, NULL, CONFIG);
+    sp_findings_add(&f, SP_SEV_INFO, "timesync.pdc_own_clock", IDS_F_UPDATES_SP, 0, NULL, CONFIG);
+    sp_findings_add(&f, SP_SEV_INFO, "timesync.other", IDS_F_UPDATES_SP, 0, NULL, "sha256=0123abcd");
+    sp_findings_add(&f, SP_SEV_INFO, "timesync.no_evidence", IDS_F_UPDATES_SP, 0, NULL, "");
+    sp_findings_add(&f, SP_SEV_INFO, "timesync.no_evidence_either", IDS_F_UPDATES_SP, 0, NULL, "");
+    sp_findings_add(&f, SP_SEV_INFO, "lob.complete", IDS_F_UPDATES_SP, 0, NULL, "vendor");
+    sp_findings_add(&f, SP_SEV_INFO, "lob.complete", IDS_F_UPDATES_SP, 0, NULL, "vendor");
+    sp_state_record(st, "timesync", SP_RESULT_PASSED, &f, NOW - 100);
+    html = sp_report_html(st, NULL, NULL, fake_text, NULL, NOW);
+    assert_int_equal(count(html, "<tr class=\"finding\""), 7);
+    assert_int_equal(count(html, CONFIG), 1);
+    /* Only the long repeated evidence is "the same as above": not two findings without any,
+     * nor a short one, which is printed in both rows. */
+    assert_int_equal(count(html, "<code>vendor</code>"), 2);
+    snprintf(want, sizeof want, "[%u:]", IDS_R_SAME_EVIDENCE);
+    assert_int_equal(count(html, want), 1);
+    /* The third finding's evidence is inside its own row. */
+    row = strstr(html, "data-code=\"timesync.other\"");
+    assert_non_null(row);
+    end = strstr(row, "</tr>");
+    assert_non_null(end);
+    ev = strstr(row, "<code>sha256=0123abcd</code>");
+    assert_non_null(ev);
+    assert_true(ev < end);
+    free(html);
+    sp_findings_free(&f);
+    sp_state_free(st);
+#undef CONFIG
+}
+
+/* Step data in print: a LOB entry's columns a plan needs (the rest left to the JSON, and the
+ * report says so), a drill's files not printed but counted, empty values left out. */
+static void html_step_data_should_print_what_a_plan_needs_and_say_what_it_left_out(void **s)
+{
+    (void)s;
+    sp_state *st = sp_state_new(NOW);
+    char *html, want[64];
+    sp_state_step(st, "lob")->data = cJSON_Parse(
+        "{\"entries\": [{\"id\": \"app:QB\", \"name\": \"QuickBooks\", \"detail\": \"hidden-detail\", "
+        "\"lob\": true, \"plan\": {\"method\": \"reinstall\", \"notes\": \"\"}}], \"note\": \"\"}");
+    sp_state_step(st, "backup")->data = cJSON_Parse(
+        "{\"drill\": {\"folder\": \"D:\\\\Restore\", \"files\": [{\"path\": \"C:\\\\a.txt\", \"sha256\": \"ff00\"}, "
+        "{\"path\": \"C:\\\\b.txt\", \"sha256\": \"ee11\"}]}}");
+    /* The LOB entry's columns and its plan's values; the drill's folder stays, its files are
+     * counted, not printed; empty values and the keys outside the view are left out. */
+    static const char *const shown[] = {"<th>name</th><th>lob</th><th>plan</th>", "QuickBooks",
+                                        "<b>method:</b> reinstall", "D:\\Restore", "<b>drill: files</b>"};
+    static const char *const left_out[] = {"hidden-detail", "notes:", "<th>note</th>", "a.txt", "ff00"};
+    html = sp_report_html(st, NULL, NULL, fake_text, NULL, NOW);
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+        if (!strstr(html, shown[i]))
+            fail_msg("not printed: %s", shown[i]);
+    for (size_t i = 0; i < sizeof left_out / sizeof left_out[0]; i++)
+        if (strstr(html, left_out[i]))
+            fail_msg("printed: %s", left_out[i]);
+    snprintf(want, sizeof want, "[%u:]", IDS_R_DATA_COLUMNS);
+    assert_int_equal(count(html, want), 1);
+    snprintf(want, sizeof want, "[%u:2]", IDS_R_DATA_NOT_PRINTED);
+    assert_int_equal(count(html, want), 1);
+    free(html);
+    sp_state_free(st);
+}
+
 static void json_should_carry_step_data_and_the_verdicts(void **s)
 {
     (void)s;
@@ -282,6 +354,8 @@ int main(void)
         cmocka_unit_test(html_should_escape_everything_it_did_not_write),
         cmocka_unit_test(html_should_be_self_contained_and_printable),
         cmocka_unit_test(html_of_a_partial_state_should_say_what_is_missing),
+        cmocka_unit_test(html_appendix_should_put_each_evidence_in_its_findings_row_once),
+        cmocka_unit_test(html_step_data_should_print_what_a_plan_needs_and_say_what_it_left_out),
         cmocka_unit_test(json_should_carry_step_data_and_the_verdicts),
         cmocka_unit_test(json_should_write_each_key_of_an_object_once),
         cmocka_unit_test(json_of_a_whole_demo_run_should_write_each_key_once),
