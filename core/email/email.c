@@ -643,7 +643,7 @@ static sp_status report_probe(email_run *r, probe *p, int autodiscover, const ch
         /* The issuer by its common name: the title leads with what Office 365 will do. */
         char issuer[256];
         first_cn(p->resp.cert_issuer, issuer, sizeof issuer);
-        snprintf(arg, sizeof arg, "%s, issued by %s", p->host, issuer[0] ? issuer : p->resp.cert_issuer);
+        snprintf(arg, sizeof arg, "%s, %s", p->host, issuer[0] ? issuer : p->resp.cert_issuer); /* the title names both */
     }
     else
         sp_strlcpy(arg, p->host, sizeof arg);

@@ -243,7 +243,7 @@ static sp_status check_config(sp_run_ctx *ctx, sp_findings *out, ts_verdict *v)
              cli, srv, svc.state == SP_SVC_RUNNING ? "running" : "not running");
     v->config_ok = sp_stricmp(c.type, TS_WANT_TYPE) == 0 && c.has_announce &&
                    c.announce == TS_WANT_ANNOUNCE;
-    snprintf(arg, sizeof arg, "Type %s, AnnounceFlags %lu", c.type[0] ? c.type : "not set",
+    snprintf(arg, sizeof arg, "Type=%s, AnnounceFlags=%lu", c.type[0] ? c.type : "-",
              (unsigned long)c.announce);
     st = v->config_ok
              ? sp_findings_add(out, SP_SEV_INFO, "timesync.config_ok", IDS_F_TS_CONFIG_OK, 0, arg,
@@ -308,7 +308,7 @@ static sp_status check_time_zone(sp_run_ctx *ctx, sp_findings *out, ts_verdict *
     if (v->tz_ok)
         return sp_findings_add(out, SP_SEV_INFO, "timesync.tz_same", IDS_F_TS_TZ_SAME, 0,
                                want_key, evidence);
-    snprintf(arg, sizeof arg, "%s here, %s on the destination",
+    snprintf(arg, sizeof arg, "%s \xe2\x86\x92 %s", /* this server -> the destination: the title says which */
              here_key[0] ? here_key : tz.standard_name, want_key);
     return sp_findings_add(out, SP_SEV_ERROR, "timesync.tz_differ", IDS_F_TS_TZ_DIFFER,
                            IDS_F_TS_TZ_DIFFER_ADVICE, arg, evidence);
@@ -580,7 +580,7 @@ static sp_status correct_once(sp_run_ctx *ctx, sp_findings *out, int64_t before_
         st = sp_sntp_measure(sys, host, port, TS_SAMPLES, TS_TIMEOUT_MS, ctx->cancel, &res);
     if (st == SP_OK) {
         sp_sntp_format_offset(res.offset_us, after, sizeof after);
-        snprintf(arg, sizeof arg, "%s: %s before, %s after", internet, before, after);
+        snprintf(arg, sizeof arg, "%s: %s \xe2\x86\x92 %s", internet, before, after); /* before -> after */
         snprintf(evidence, sizeof evidence,
                  "ran w32tm /config %s /syncfromflags:manual /update: %s; w32tm /resync: %s; "
                  "then back to w32tm /config /syncfromflags:domhier /reliable:no /update "

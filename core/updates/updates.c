@@ -378,7 +378,7 @@ static sp_status search_updates(sp_run_ctx *ctx, sp_findings *out, upd_search *s
         return SP_ERR_NOMEM;
     read_policy(ctx, &wsus, url, sizeof url, policy, sizeof policy);
     if (wsus)
-        snprintf(cfg, sizeof cfg, "WSUS at %s", url);
+        snprintf(cfg, sizeof cfg, "WSUS (%s)", url);
     else
         snprintf(cfg, sizeof cfg, "Windows Update");
     if ((st = sp_findings_add(out, SP_SEV_INFO, "updates.source", wsus ? IDS_F_UPDATES_SOURCE_WSUS
@@ -423,7 +423,7 @@ static sp_status search_updates(sp_run_ctx *ctx, sp_findings *out, upd_search *s
             only_direct += s->items[i].from == UPD_FROM_DIRECT;
             only_cfg += s->items[i].from == UPD_FROM_CONFIGURED;
         }
-        snprintf(arg, sizeof arg, "%s finds %lu, %s finds %lu", cfg,
+        snprintf(arg, sizeof arg, "%s: %lu, %s: %lu", cfg,
                  (unsigned long)s->found[UPD_FROM_CONFIGURED], direct_name(s->direct),
                  (unsigned long)s->found[UPD_FROM_DIRECT]);
         if (only_direct || only_cfg)
@@ -580,11 +580,16 @@ static sp_status check_last_detect(sp_run_ctx *ctx, sp_findings *out)
         return sp_findings_add(out, SP_SEV_INFO, "updates.detect_unknown", IDS_F_UPDATES_DETECT_UNKNOWN, 0,
                                NULL, UPD_DETECT_KEY "\\LastSuccessTime: absent (not recorded by this Windows)");
     snprintf(evidence, sizeof evidence, "%s\\LastSuccessTime = %s (UTC)", UPD_DETECT_KEY, text);
+    /* The arg is data in every language: the time; the days go into the evidence. */
     if ((t = sp_wua_parse_time(text)) < 0)
         return sp_findings_add(out, SP_SEV_INFO, "updates.detect_unknown", IDS_F_UPDATES_DETECT_UNKNOWN, 0,
                                NULL, evidence);
     days = now > t ? (now - t) / 86400 : 0;
-    snprintf(arg, sizeof arg, "%s UTC, %lld days ago", text, (long long)days);
+    snprintf(arg, sizeof arg, "%s UTC", text);
+    {
+        size_t n = strlen(evidence);
+        snprintf(evidence + n, sizeof evidence - n, ", %lld days before this check", (long long)days);
+    }
     if (days > UPD_DETECT_STALE_DAYS)
         return sp_findings_add(out, SP_SEV_WARNING, "updates.detect_stale", IDS_F_UPDATES_DETECT_STALE,
                                IDS_F_UPDATES_DETECT_STALE_ADVICE, arg, evidence);
